@@ -1,0 +1,1 @@
+"""Users, roles, training centres, trainees, municipalities, staff and API tokens."""

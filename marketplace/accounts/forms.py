@@ -1,0 +1,88 @@
+"""HTML forms for accounts pages. Rules beyond field shape live in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from marketplace.core.forms import ascii_digits
+
+LANGUAGE_CHOICES = [("fa", "فارسی"), ("en", "English")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Remember me"))
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    phone = StringField(_l("Phone (optional)"), filters=[ascii_digits],
+                        validators=[Optional(), Length(max=32)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class TraineeSignupForm(SignupForm):
+    centre_id = SelectField(_l("Training centre"), coerce=int, validators=[DataRequired()])
+    trade = StringField(_l("Trade (e.g. carpet weaving)"),
+                        validators=[DataRequired(), Length(max=120)])
+    certificate_number = StringField(_l("Course or certificate number"), filters=[ascii_digits],
+                                     validators=[Optional(), Length(max=64)])
+    store_name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=120)])
+    bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    phone = StringField(_l("Phone (optional)"), filters=[ascii_digits],
+                        validators=[Optional(), Length(max=32)])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    store_name = StringField(_l("Store name"), validators=[Optional(), Length(max=120)])
+    trade = StringField(_l("Trade"), validators=[Optional(), Length(max=120)])
+    bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
+
+
+class CentreForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[
+        ("public", _l("Public technical and vocational centre")),
+        ("private", _l("Private institute")),
+    ])
+    name_fa = StringField(_l("Name in Persian"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
+    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=100)])
+    auto_approve_listings = BooleanField(_l("Publish this centre's listings without review"))
+
+
+class MunicipalityForm(FlaskForm):
+    name_fa = StringField(_l("Name in Persian"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
+    province = StringField(_l("Province"), validators=[Optional(), Length(max=100)])
+
+
+class StaffForm(FlaskForm):
+    email = EmailField(_l("Email of the staff member"), validators=[DataRequired(), Email()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])

@@ -1,0 +1,38 @@
+"""Flask-Login loaders: the session cookie for pages, a bearer token for /api/."""
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts.models import User
+from marketplace.core.auth import bearer_token
+from marketplace.extensions import db
+
+
+def load_user_from_session(user_id: str) -> User | None:
+    if request.path.startswith("/api/"):
+        return None  # the API is cookie-free; see load_user_from_bearer_token
+    raw_id, _, since = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.get_id() != user_id:
+        return None  # password changed since this session was made
+    return user
+
+
+def load_user_from_bearer_token(_request) -> User | None:
+    from marketplace.accounts.services import user_for_api_token
+
+    if not request.path.startswith("/api/"):
+        return None
+    token = bearer_token()
+    return user_for_api_token(token) if token else None
+
+
+def register_loaders(login_manager) -> None:
+    login_manager.user_loader(load_user_from_session)
+    login_manager.request_loader(load_user_from_bearer_token)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

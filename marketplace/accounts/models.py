@@ -1,0 +1,207 @@
+"""Accounts: people, the organisations they belong to, and their API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.core.db import TimestampMixin, utcnow
+from marketplace.extensions import db
+
+
+def enum_column(enum_class, **kwargs):
+    """Enums stored as their string values, with a CHECK constraint on every database."""
+    return Enum(enum_class, native_enum=False, length=32, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True, **kwargs)
+
+
+class CentreKind(enum.StrEnum):
+    PUBLIC = "public"      # state technical-and-vocational centre
+    PRIVATE = "private"    # private institute (آموزشگاه آزاد)
+
+
+class TraineeStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+# Which verification moves are allowed: (from, action) -> to.
+TRAINEE_TRANSITIONS: dict[tuple[TraineeStatus, str], TraineeStatus] = {
+    (TraineeStatus.PENDING, "verify"): TraineeStatus.VERIFIED,
+    (TraineeStatus.PENDING, "reject"): TraineeStatus.REJECTED,
+    (TraineeStatus.REJECTED, "verify"): TraineeStatus.VERIFIED,
+    (TraineeStatus.VERIFIED, "suspend"): TraineeStatus.SUSPENDED,
+    (TraineeStatus.SUSPENDED, "reinstate"): TraineeStatus.VERIFIED,
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint holds regardless of case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8), default="fa")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_disabled: Mapped[bool] = mapped_column(default=False)
+    # Bumped when the password changes; invalidates reset links and remember-me cookies.
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trainee: Mapped[Trainee | None] = relationship(back_populates="user", uselist=False,
+                                                   foreign_keys="Trainee.user_id")
+    centre_memberships: Mapped[list[CentreStaff]] = relationship(back_populates="user")
+    municipal_memberships: Mapped[list[MunicipalStaff]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled users cannot sign in
+        return not self.is_disabled
+
+    def get_id(self) -> str:
+        # Part of the password's change time goes into the session id, so changing the
+        # password signs out every other session and remember-me cookie.
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+
+    @property
+    def is_trainee(self) -> bool:
+        return self.trainee is not None
+
+    @property
+    def staff_centre_ids(self) -> set[int]:
+        return {m.centre_id for m in self.centre_memberships}
+
+    @property
+    def staff_municipality_ids(self) -> set[int]:
+        return {m.municipality_id for m in self.municipal_memberships}
+
+    @property
+    def is_centre_staff(self) -> bool:
+        return bool(self.centre_memberships)
+
+    @property
+    def is_municipal_staff(self) -> bool:
+        return bool(self.municipal_memberships)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class TrainingCentre(TimestampMixin, db.Model):
+    __tablename__ = "training_centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CentreKind] = mapped_column(enum_column(CentreKind, name="centre_kind"))
+    name_fa: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100))
+    # A centre may trust its trainees' listings and publish them without review (issue 3).
+    auto_approve_listings: Mapped[bool] = mapped_column(default=False)
+
+    staff: Mapped[list[CentreStaff]] = relationship(back_populates="centre")
+    trainees: Mapped[list[Trainee]] = relationship(back_populates="centre")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_fa
+
+
+class Municipality(TimestampMixin, db.Model):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_fa: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100), default="")
+
+    staff: Mapped[list[MunicipalStaff]] = relationship(back_populates="municipality")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_fa
+
+
+class CentreStaff(db.Model):
+    __tablename__ = "centre_staff"
+    __table_args__ = (UniqueConstraint("user_id", "centre_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("training_centres.id", ondelete="CASCADE"),
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="centre_memberships")
+    centre: Mapped[TrainingCentre] = relationship(back_populates="staff")
+
+
+class MunicipalStaff(db.Model):
+    __tablename__ = "municipal_staff"
+    __table_args__ = (UniqueConstraint("user_id", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="municipal_memberships")
+    municipality: Mapped[Municipality] = relationship(back_populates="staff")
+
+
+class Trainee(TimestampMixin, db.Model):
+    """A trainee's vendor profile: their centre, trade, store and verification state."""
+
+    __tablename__ = "trainees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("training_centres.id"), index=True)
+    trade: Mapped[str] = mapped_column(String(120))
+    certificate_number: Mapped[str | None] = mapped_column(String(64))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    store_name: Mapped[str] = mapped_column(String(120))
+    store_slug: Mapped[str] = mapped_column(String(80), unique=True)
+    avatar_path: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[TraineeStatus] = mapped_column(
+        enum_column(TraineeStatus, name="trainee_status"), default=TraineeStatus.PENDING,
+        index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column()
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(back_populates="trainee", foreign_keys=[user_id])
+    centre: Mapped[TrainingCentre] = relationship(back_populates="trainees")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == TraineeStatus.VERIFIED
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, shown in lists so a person can tell tokens apart.
+    token_prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

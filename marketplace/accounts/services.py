@@ -1,0 +1,391 @@
+"""Accounts use cases. Each checks its policy, changes rows and flushes; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from marketplace.accounts import policies
+from marketplace.accounts.models import (
+    TRAINEE_TRANSITIONS,
+    ApiToken,
+    CentreKind,
+    CentreStaff,
+    Municipality,
+    MunicipalStaff,
+    Trainee,
+    TraineeStatus,
+    TrainingCentre,
+    User,
+)
+from marketplace.core.auth import hash_api_token, hash_password, new_api_token, verify_password
+from marketplace.core.db import utcnow
+from marketplace.core.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+)
+from marketplace.core.mail import send_mail_after_commit
+from marketplace.core.text import slugify
+from marketplace.extensions import db
+
+RESET_SALT = "password-reset"
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_centre(centre_id: int) -> TrainingCentre:
+    centre = db.session.get(TrainingCentre, centre_id)
+    if centre is None:
+        raise NotFound(_("That training centre does not exist."), code="unknown_centre",
+                       fields={"centre_id": [_("Choose a centre from the list.")]})
+    return centre
+
+
+def get_municipality(municipality_id: int) -> Municipality:
+    municipality = db.session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFound(_("That municipality does not exist."), code="unknown_municipality")
+    return municipality
+
+
+def get_trainee(trainee_id: int) -> Trainee:
+    trainee = db.session.get(Trainee, trainee_id)
+    if trainee is None:
+        raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
+    return trainee
+
+
+# --- registration ----------------------------------------------------------------------------
+
+@dataclass
+class SignUp:
+    email: str
+    password: str
+    display_name: str
+    phone: str | None = None
+    locale: str = "fa"
+
+
+def check_password_strength(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise RuleViolation(
+            _("Choose a password of at least %(n)d characters.", n=minimum),
+            code="weak_password",
+            fields={"password": [_("At least %(n)d characters.", n=minimum)]},
+        )
+
+
+def register_buyer(data: SignUp) -> User:
+    email = normalize_email(data.email)
+    check_password_strength(data.password)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_("An account with this email already exists."), code="email_taken",
+                       fields={"email": [_("This email is already registered.")]})
+    if data.locale not in current_app.config["LANGUAGES"]:
+        data.locale = current_app.config["DEFAULT_LOCALE"]
+    user = User(email=email, password_hash=hash_password(data.password),
+                display_name=data.display_name.strip(), phone=(data.phone or None),
+                locale=data.locale)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@dataclass
+class TraineeSignUp(SignUp):
+    centre_id: int = 0
+    trade: str = ""
+    certificate_number: str | None = None
+    store_name: str = ""
+    bio: str = ""
+
+
+def unique_store_slug(store_name: str) -> str:
+    base = slugify(store_name) or "store"
+    slug, n = base, 1
+    while db.session.scalar(select(func.count()).where(Trainee.store_slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def register_trainee(data: TraineeSignUp) -> User:
+    """A buyer account plus a pending trainee profile; the chosen centre's staff are told."""
+    centre = get_centre(data.centre_id)  # validate before the first write
+    user = register_buyer(data)
+    store_name = (data.store_name or data.display_name).strip()
+    trainee = Trainee(user=user, centre=centre, trade=data.trade.strip(),
+                      certificate_number=(data.certificate_number or None),
+                      store_name=store_name, store_slug=unique_store_slug(store_name),
+                      bio=data.bio or "", status=TraineeStatus.PENDING)
+    db.session.add(trainee)
+    db.session.flush()
+    for membership in centre.staff:
+        send_mail_after_commit(
+            membership.user.email, "A trainee is waiting for verification",
+            "trainee_pending", locale=membership.user.locale,
+            trainee_name=user.display_name, centre_name=centre.name_fa,
+            review_url=_external("accounts.centre_trainees"))
+    return user
+
+
+def _external(endpoint: str, **values) -> str:
+    base = current_app.config.get("MARKETPLACE_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+# --- verification ----------------------------------------------------------------------------
+
+def change_trainee_status(actor: User, trainee: Trainee, action: str,
+                          reason: str | None = None) -> Trainee:
+    """verify / reject / suspend / reinstate, by staff of the trainee's centre or an admin."""
+    if not policies.can_review_trainee(actor, trainee):
+        # Someone else's trainee is reported as missing, not as forbidden, so ids can't be probed.
+        raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
+    target = TRAINEE_TRANSITIONS.get((trainee.status, action))
+    if target is None:
+        raise Conflict(
+            _("A %(status)s trainee cannot be changed that way.", status=_(trainee.status.value)),
+            code="invalid_transition")
+    if action in ("reject", "suspend") and not (reason or "").strip():
+        raise RuleViolation(_("Give a reason, so the trainee knows what to fix."),
+                            code="reason_required", fields={"reason": [_("Required.")]})
+    trainee.status = target
+    trainee.status_reason = (reason or "").strip() or None
+    trainee.status_changed_at = utcnow()
+    trainee.status_changed_by_id = actor.id
+    db.session.flush()
+    send_mail_after_commit(
+        trainee.user.email, "Your trainee account has changed", "trainee_status",
+        locale=trainee.user.locale, trainee_name=trainee.user.display_name,
+        status=target.value, reason=trainee.status_reason)
+    return trainee
+
+
+def pending_trainees_for(actor: User) -> list[Trainee]:
+    centre_ids = actor.staff_centre_ids
+    if actor.is_admin:
+        condition = Trainee.status == TraineeStatus.PENDING
+    elif centre_ids:
+        condition = (Trainee.status == TraineeStatus.PENDING) & Trainee.centre_id.in_(centre_ids)
+    else:
+        raise Forbidden(_("Only training-centre staff can review trainees."))
+    return list(db.session.scalars(select(Trainee).where(condition).order_by(Trainee.id)))
+
+
+# --- organisations (admin) -------------------------------------------------------------------
+
+def _require_admin(actor: User) -> None:
+    if not policies.can_manage_organisations(actor):
+        raise Forbidden(_("Only platform administrators can do that."))
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text) or model.__tablename__
+    slug, n = base, 1
+    while db.session.scalar(select(func.count()).where(model.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_centre(actor: User, *, kind: str, name_fa: str, name_en: str | None, city: str,
+                  province: str, auto_approve_listings: bool = False) -> TrainingCentre:
+    _require_admin(actor)
+    try:
+        centre_kind = CentreKind(kind)
+    except ValueError:
+        raise RuleViolation(_("Unknown kind of centre."), code="invalid_kind",
+                            fields={"kind": [_("Choose public or private.")]}) from None
+    centre = TrainingCentre(kind=centre_kind, name_fa=name_fa.strip(),
+                            name_en=(name_en or "").strip() or None,
+                            slug=_unique_slug(TrainingCentre, name_en or name_fa),
+                            city=city.strip(), province=province.strip(),
+                            auto_approve_listings=auto_approve_listings)
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+def create_municipality(actor: User, *, name_fa: str, name_en: str | None, city: str,
+                        province: str = "") -> Municipality:
+    _require_admin(actor)
+    municipality = Municipality(name_fa=name_fa.strip(), name_en=(name_en or "").strip() or None,
+                                slug=_unique_slug(Municipality, name_en or name_fa),
+                                city=city.strip(), province=province.strip())
+    db.session.add(municipality)
+    db.session.flush()
+    return municipality
+
+
+def _staff_user(email: str) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        raise NotFound(_("No account uses that email; ask the person to sign up first."),
+                       code="unknown_user", fields={"email": [_("No account with this email.")]})
+    return user
+
+
+def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreStaff:
+    _require_admin(actor)
+    user = _staff_user(email)
+    if centre.id in user.staff_centre_ids:
+        raise Conflict(_("That person is already staff of this centre."), code="already_staff")
+    membership = CentreStaff(user=user, centre=centre)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def add_municipal_staff(actor: User, municipality: Municipality, email: str) -> MunicipalStaff:
+    _require_admin(actor)
+    user = _staff_user(email)
+    if municipality.id in user.staff_municipality_ids:
+        raise Conflict(_("That person is already staff of this municipality."),
+                       code="already_staff")
+    membership = MunicipalStaff(user=user, municipality=municipality)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+# --- sign-in, passwords, profile ---------------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user_by_email(email)
+    if user is None or not verify_password(user.password_hash, password) or user.is_disabled:
+        raise DomainError(_("Wrong email or password."), code="invalid_credentials", status=401)
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise RuleViolation(_("The current password is not right."), code="wrong_password",
+                            fields={"current_password": [_("Not right.")]})
+    set_password(user, new_password)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(user: User) -> str:
+    # The password's change time is signed in: once the password changes, the link is spent.
+    return _reset_serializer().dumps(
+        {"user": user.id, "since": int(user.password_changed_at.timestamp())})
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    user = find_user_by_email(email)
+    if user is None or user.is_disabled:
+        return
+    link = _external("accounts.reset_password", token=make_reset_token(user))
+    send_mail_after_commit(user.email, "Reset your password", "password_reset",
+                           locale=user.locale, name=user.display_name, link=link,
+                           minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+
+
+def user_for_reset_token(token: str) -> User:
+    invalid = DomainError(_("This reset link is not valid. Ask for a new one."),
+                          code="invalid_token", status=400)
+    try:
+        data = _reset_serializer().loads(token,
+                                         max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise DomainError(_("This reset link has expired. Ask for a new one."),
+                          code="expired_token", status=400) from None
+    except BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict):
+        raise invalid
+    user = db.session.get(User, data.get("user"))
+    if user is None or int(user.password_changed_at.timestamp()) != data.get("since"):
+        raise DomainError(_("This reset link was already used. Ask for a new one."),
+                          code="used_token", status=400)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    set_password(user, new_password)
+    return user
+
+
+def update_profile(user: User, *, display_name: str, phone: str | None, locale: str,
+                   bio: str | None = None, store_name: str | None = None,
+                   trade: str | None = None) -> User:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise RuleViolation(_("Unknown language."), code="invalid_locale",
+                            fields={"locale": [_("Choose fa or en.")]})
+    user.display_name = display_name.strip()
+    user.phone = (phone or "").strip() or None
+    user.locale = locale
+    if user.trainee is not None:
+        if bio is not None:
+            user.trainee.bio = bio
+        if store_name:
+            user.trainee.store_name = store_name.strip()
+        if trade:
+            user.trainee.trade = trade.strip()
+    db.session.flush()
+    return user
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the row and the token itself, which is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise BadRequest(_("Give the token a name."), code="name_required",
+                         fields={"name": [_("Required.")]})
+    token = new_api_token()
+    row = ApiToken(user=user, name=name[:100], token_hash=hash_api_token(token),
+                   token_prefix=token[:12])
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(_("That token does not exist."), code="unknown_token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.session.flush()
+    return row
+
+
+def user_for_api_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(token)))
+    if row is None or row.revoked_at is not None or row.user.is_disabled:
+        return None
+    return row.user

@@ -1,0 +1,323 @@
+"""Accounts pages: sign-up, sign-in, passwords, profile, tokens, verification, organisations."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from marketplace.accounts import services
+from marketplace.accounts.forms import (
+    CentreForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    MunicipalityForm,
+    ProfileForm,
+    ReasonForm,
+    ResetPasswordForm,
+    SignupForm,
+    StaffForm,
+    TokenForm,
+    TraineeSignupForm,
+)
+from marketplace.accounts.models import ApiToken, Municipality, Trainee, TrainingCentre
+from marketplace.core.auth import admin_required
+from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.forms import apply_domain_error
+from marketplace.core.nav import user_nav
+from marketplace.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+user_nav(_l("My account"), "accounts.profile", order=90)
+user_nav(_l("Trainees to verify"), "accounts.centre_trainees",
+         visible=lambda u: u.is_centre_staff or u.is_admin, order=60)
+user_nav(_l("Organisations"), "accounts.organisations", visible=lambda u: u.is_admin, order=80)
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def only_posts() -> bool:
+    return request.method != "POST"
+
+
+def safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def centre_choices() -> list[tuple[int, str]]:
+    centres = db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.name_fa))
+    locale = request.args.get("lang") or (current_user.locale if current_user.is_authenticated
+                                          else None)
+    return [(c.id, f"{c.name(locale or 'fa')} — {c.city}") for c in centres]
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, exempt_when=only_posts)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.form_errors.append(str(error.message))
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(url_for("core.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        data = services.SignUp(form.email.data, form.password.data, form.display_name.data,
+                               form.phone.data, locale=_current_language())
+        try:
+            user = services.register_buyer(data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Bazaarche!"), "success")
+            return redirect(safe_next(url_for("core.home")))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/signup/trainee", methods=["GET", "POST"])
+def signup_trainee():
+    form = TraineeSignupForm()
+    form.centre_id.choices = centre_choices()
+    if form.validate_on_submit():
+        data = services.TraineeSignUp(
+            form.email.data, form.password.data, form.display_name.data, form.phone.data,
+            locale=_current_language(), centre_id=form.centre_id.data, trade=form.trade.data,
+            certificate_number=form.certificate_number.data, store_name=form.store_name.data,
+            bio=form.bio.data or "")
+        try:
+            user = services.register_trainee(data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your trainee account is waiting for your centre to verify it."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/signup_trainee.html", form=form)
+
+
+def _current_language() -> str:
+    from marketplace.core.i18n import locale_code
+
+    return locale_code()
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(reset_limit, exempt_when=only_posts)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses that email, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(reset_limit, exempt_when=only_posts)
+def reset_password(token):
+    try:
+        services.user_for_reset_token(token)
+    except DomainError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+# --- profile, password, tokens ---------------------------------------------------------------
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user
+    form = ProfileForm(obj=user)
+    if request.method == "GET" and user.trainee:
+        form.store_name.data = user.trainee.store_name
+        form.trade.data = user.trainee.trade
+        form.bio.data = user.trainee.bio
+    if form.validate_on_submit():
+        try:
+            services.update_profile(user, display_name=form.display_name.data,
+                                    phone=form.phone.data, locale=form.locale.data,
+                                    bio=form.bio.data, store_name=form.store_name.data,
+                                    trade=form.trade.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form,
+                           password_form=ChangePasswordForm(prefix="pw"))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # new session id for the new password
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                           password_form=form), 422
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        _row, new_token = services.create_api_token(current_user, form.name.data)
+        db.session.commit()
+        form = TokenForm(formdata=None)
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
+                              .order_by(ApiToken.id.desc())).all()
+    return render_template("accounts/tokens.html", form=form, tokens=rows, new_token=new_token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token is revoked."), "info")
+    return redirect(url_for("accounts.tokens"))
+
+
+# --- centre staff: verification --------------------------------------------------------------
+
+@bp.get("/centre/trainees")
+@login_required
+def centre_trainees():
+    if not (current_user.is_centre_staff or current_user.is_admin):
+        raise Forbidden(_("Only training-centre staff can review trainees."))
+    pending = services.pending_trainees_for(current_user)
+    statement = select(Trainee).order_by(Trainee.id)
+    if not current_user.is_admin:
+        statement = statement.where(Trainee.centre_id.in_(current_user.staff_centre_ids))
+    everyone = db.session.scalars(statement.limit(500)).all()
+    return render_template("accounts/centre_trainees.html", pending=pending, trainees=everyone,
+                           form=ReasonForm())
+
+
+@bp.post("/centre/trainees/<int:trainee_id>/<any(verify, reject, suspend, reinstate):action>")
+@login_required
+def change_trainee_status(trainee_id, action):
+    form = ReasonForm()
+    trainee = services.get_trainee(trainee_id)
+    services.change_trainee_status(current_user, trainee, action, form.reason.data)
+    db.session.commit()
+    flash(_("%(name)s: %(status)s", name=trainee.user.display_name, status=_(trainee.status.value)),
+          "success")
+    return redirect(url_for("accounts.centre_trainees"))
+
+
+# --- admin: centres, municipalities, staff ---------------------------------------------------
+
+@bp.get("/admin/organisations")
+@admin_required
+def organisations():
+    return _organisations_page(CentreForm(prefix="centre"), MunicipalityForm(prefix="muni"))
+
+
+def _organisations_page(centre_form, municipality_form, status=200):
+    centres = db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)).all()
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.id)).all()
+    return render_template("accounts/organisations.html", centres=centres,
+                           municipalities=municipalities, centre_form=centre_form,
+                           municipality_form=municipality_form, staff_form=StaffForm()), status
+
+
+@bp.post("/admin/centres")
+@admin_required
+def create_centre():
+    form = CentreForm(prefix="centre")
+    if not form.validate_on_submit():
+        return _organisations_page(form, MunicipalityForm(prefix="muni"), 422)
+    services.create_centre(current_user, kind=form.kind.data, name_fa=form.name_fa.data,
+                           name_en=form.name_en.data, city=form.city.data,
+                           province=form.province.data,
+                           auto_approve_listings=form.auto_approve_listings.data)
+    db.session.commit()
+    flash(_("The centre is created."), "success")
+    return redirect(url_for("accounts.organisations"))
+
+
+@bp.post("/admin/municipalities")
+@admin_required
+def create_municipality():
+    form = MunicipalityForm(prefix="muni")
+    if not form.validate_on_submit():
+        return _organisations_page(CentreForm(prefix="centre"), form, 422)
+    services.create_municipality(current_user, name_fa=form.name_fa.data,
+                                 name_en=form.name_en.data, city=form.city.data,
+                                 province=form.province.data or "")
+    db.session.commit()
+    flash(_("The municipality is created."), "success")
+    return redirect(url_for("accounts.organisations"))
+
+
+@bp.post("/admin/<any(centres, municipalities):kind>/<int:org_id>/staff")
+@admin_required
+def add_staff(kind, org_id):
+    form = StaffForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a valid email."), "error")
+        return redirect(url_for("accounts.organisations"))
+    if kind == "centres":
+        services.add_centre_staff(current_user, services.get_centre(org_id), form.email.data)
+    else:
+        services.add_municipal_staff(current_user, services.get_municipality(org_id),
+                                     form.email.data)
+    db.session.commit()
+    flash(_("Staff member added."), "success")
+    return redirect(url_for("accounts.organisations"))

@@ -1,0 +1,75 @@
+"""flask commands. Each domain package may add its own in `<package>/cli.py` as `commands`.
+
+`flask seed-demo` runs every package's `demo.seed(echo)` in dependency order; each step is
+idempotent (it looks up what it would create first), so the command can run on every start.
+"""
+
+import importlib
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from marketplace.extensions import db
+
+
+def _domain_modules(module_name: str):
+    from marketplace import DOMAINS
+
+    for name in DOMAINS:
+        try:
+            yield importlib.import_module(f"marketplace.{name}.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name not in (f"marketplace.{name}.{module_name}", f"marketplace.{name}"):
+                raise
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Create the demo world (idempotent) and print the demo logins."""
+    for module in _domain_modules("demo"):
+        module.seed(click.echo)
+        db.session.commit()
+    for module in _domain_modules("demo"):
+        logins = getattr(module, "DEMO_LOGINS", None)
+        if logins:
+            click.echo("\nDemo logins (password for all: %s):" % module.DEMO_PASSWORD)
+            for role, email in logins:
+                click.echo(f"  {role:<28} {email}")
+
+
+@click.command("worker")
+@with_appcontext
+def worker():
+    """Run the RQ worker for after-commit jobs (needs REDIS_URL)."""
+    from redis import Redis
+    from rq import Worker
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run inline.")
+    Worker(["marketplace"], connection=Redis.from_url(url)).work(with_scheduler=True)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Admin")
+@click.password_option()
+@with_appcontext
+def create_admin(email, name, password):
+    """Create a platform administrator (or make an existing account one)."""
+    from marketplace.accounts.services import SignUp, find_user_by_email, register_buyer
+
+    user = find_user_by_email(email) or register_buyer(SignUp(email, password, name))
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"{user.email} is an administrator.")
+
+
+def register_commands(app) -> None:
+    for command in (seed_demo, worker, create_admin):
+        app.cli.add_command(command)
+    for module in _domain_modules("cli"):
+        for command in getattr(module, "commands", ()):
+            app.cli.add_command(command)

@@ -1,0 +1,152 @@
+"""Settings read from the environment.
+
+`create_app` picks a class by `FLASK_ENV`-like `MARKETPLACE_ENV` (development, testing,
+production) and then overlays any mapping passed to it.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("MARKETPLACE_INSTANCE", ROOT / "instance"))
+DEV_SQLITE_URL = f"sqlite:///{INSTANCE / 'marketplace.sqlite3'}"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def development_secret_key() -> str:
+    """A per-checkout key kept in instance/, so sessions survive restarts in development."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEV_SQLITE_URL)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    MARKETPLACE_NAME = os.environ.get("MARKETPLACE_NAME", "Bazaarche")
+    MARKETPLACE_CURRENCY = os.environ.get("MARKETPLACE_CURRENCY", "USD").upper()
+    MARKETPLACE_TIMEZONE = os.environ.get("MARKETPLACE_TIMEZONE", "Asia/Tehran")
+    # Absolute base for links that leave the site (mail, QR codes); request host when empty.
+    MARKETPLACE_BASE_URL = os.environ.get("MARKETPLACE_BASE_URL", "")
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fa")
+    LANGUAGES = ("fa", "en")
+    BABEL_DEFAULT_LOCALE = DEFAULT_LOCALE
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Bazaarche <noreply@localhost>")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE / "outbox"))
+    MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
+
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = 10
+    # argon2id cost; lowered only in tests.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    PAYMENT_PROVIDERS = tuple(
+        p.strip() for p in os.environ.get("PAYMENT_PROVIDERS", "pay_at_pickup").split(",")
+        if p.strip()
+    )
+    COMMISSION_PERCENT = _env_int("COMMISSION_PERCENT", 10)
+    ORDER_HOLD_MINUTES = _env_int("ORDER_HOLD_MINUTES", 30)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    API_TITLE = "Bazaarche API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for reproducible tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Page tests post forms directly; tests/core/test_security.py turns CSRF back on.
+    WTF_CSRF_ENABLED = False
+    MAIL_SERVER = ""
+    REDIS_URL = ""
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class() -> type[Config]:
+    name = os.environ.get("MARKETPLACE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"MARKETPLACE_ENV={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None
+
+
+def check_production_settings(config) -> None:
+    """Refuse to start production with settings that are only safe on a developer's machine."""
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append("set SECRET_KEY to a long random value (python -c 'import secrets; "
+                        "print(secrets.token_hex(32))')")
+    if config.get("SQLALCHEMY_DATABASE_URI") == DEV_SQLITE_URL:
+        problems.append("set DATABASE_URL (postgresql+psycopg://… or a SQLite file of its own); "
+                        "the development SQLite file is not for production")
+    if problems:
+        raise RuntimeError("Production settings are incomplete: " + "; ".join(problems))

@@ -1,0 +1,1 @@
+"""The shared kernel: database base, money, text, language, errors, auth, jobs and mail."""

@@ -1,0 +1,26 @@
+"""flask-smorest glue: the Api object, the error envelope and bearer-token security."""
+
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
+
+from marketplace.core.errors import handle_http_exception
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api with our `{"error": {...}}` envelope for every HTTP error."""
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+    def _register_error_handlers(self):
+        # The app-wide handlers in core.errors already cover /api/; keep one envelope.
+        pass
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str):
+    """A flask-smorest blueprint under /api/v1 documented as needing a bearer token."""
+    return SmorestBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}",
+                            description=description)
+
+
+BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "A personal API token."}

@@ -1,0 +1,93 @@
+"""Declarative base, column types and SQLite connection settings shared by every domain."""
+
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import g, has_request_context, request
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- SQLite: WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writers ---------------
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is deferred only).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _wants_write_lock() -> bool:
+    """Write requests, CLI commands and jobs take SQLite's write lock up front.
+
+    A deferred transaction that reads and then writes can fail at once with "database is locked"
+    when another writer got there first (SQLite does not wait in that case); taking the lock at
+    BEGIN makes it wait its turn instead. Reads (GET pages) stay deferred so they run in parallel.
+    """
+    if has_request_context():
+        return request.method in WRITE_METHODS or bool(g.get("sqlite_write_lock"))
+    return True
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")

@@ -1,0 +1,162 @@
+"""Domain errors and the one place that turns any error into a JSON body or an HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A use case refused: `code` is stable for clients, `message` is for people."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, code: str | None = None, fields: dict | None = None,
+                 status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.fields = fields or {}
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class RuleViolation(DomainError):
+    status = 422
+    code = "rule_violation"
+
+
+# Default codes and messages for HTTP errors raised by Flask, Werkzeug or webargs.
+HTTP_CODES = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("Please log in first.")),
+    403: ("forbidden", _l("You are not allowed to do that.")),
+    404: ("not_found", _l("We could not find that page.")),
+    405: ("method_not_allowed", _l("That method is not allowed here.")),
+    409: ("conflict", _l("That conflicts with the current state.")),
+    413: ("payload_too_large", _l("The upload is too large.")),
+    415: ("unsupported_media_type", _l("Send the body as JSON (Content-Type: application/json).")),
+    422: ("validation_error", _l("Some fields are not valid.")),
+    429: ("rate_limited", _l("Too many attempts. Please wait a moment and try again.")),
+    500: ("server_error", _l("Something went wrong on our side. Please try again.")),
+}
+ERROR_PAGES = (400, 403, 404, 405, 409, 413, 422, 429, 500)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/payments/stripe/")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+def json_error(status: int, code: str, message, fields: dict | None = None, headers=None):
+    response = jsonify(error_body(code, message, fields))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def html_error(status: int, message, headers=None):
+    template = f"errors/{status if status in ERROR_PAGES else 400}.html"
+    body = render_template(template, status=status, message=message)
+    return body, status, headers or {}
+
+
+def http_exception_parts(error: HTTPException) -> tuple[int, str, str, dict]:
+    status = error.code or 500
+    code, default_message = HTTP_CODES.get(status, ("error", error.name))
+    fields = {}
+    data = getattr(error, "data", None) or {}
+    if "messages" in data:  # webargs / flask-smorest validation errors
+        fields = flatten_locations(data["messages"])
+    message = data.get("message") or default_message
+    if status == 429:
+        message = HTTP_CODES[429][1]
+    return status, code, str(message), fields
+
+
+def flatten_locations(messages: dict) -> dict:
+    """webargs nests errors by location ({"json": {...}}); clients want the fields."""
+    flat: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            flat.update(location_errors)
+    return flat
+
+
+def _rollback() -> None:
+    """Nothing of a failed request may be written, even if it flushed before failing."""
+    from marketplace.extensions import db
+
+    db.session.rollback()
+
+
+def handle_domain_error(error: DomainError):
+    _rollback()
+    if wants_json():
+        return json_error(error.status, error.code, error.message, error.fields)
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
+        flash(str(error.message), "error")
+        return redirect(request.referrer)
+    return html_error(error.status, error.message)
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code and error.code < 400:
+        return error
+    _rollback()
+    status, code, message, fields = http_exception_parts(error)
+    headers = dict(error.get_headers()) if status in (405, 429) else {}
+    headers.pop("Content-Type", None)
+    if status == 429 and "Retry-After" not in headers:
+        headers["Retry-After"] = "60"
+    if wants_json():
+        return json_error(status, code, message, fields, headers)
+    return html_error(status, message, headers)
+
+
+def handle_unexpected_error(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    _rollback()
+    message = _("Something went wrong on our side. Please try again.")
+    if wants_json():
+        return json_error(500, "server_error", message)
+    return html_error(500, message)
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    if not app.config.get("PROPAGATE_EXCEPTIONS"):
+        app.register_error_handler(Exception, handle_unexpected_error)

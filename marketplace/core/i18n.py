@@ -1,0 +1,141 @@
+"""Locale choice, Jalali dates and Persian digits for templates (ARCHITECTURE §4)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import jdatetime
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from marketplace.core.digits import to_persian_digits
+from marketplace.core.money import Money
+
+RTL_LANGUAGES = {"fa", "ar", "he", "ur"}
+JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+                    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+JALALI_WEEKDAYS_FA = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+
+
+def supported() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def best_from_accept_language(header: str | None) -> str | None:
+    """The first supported *primary* language in Accept-Language, by quality.
+
+    Werkzeug's best_match compares whole tags, so `fa-IR,en;q=0.5` came out as `en`.
+    """
+    if not header:
+        return None
+    choices = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary:
+            choices.append((-quality, position, primary))
+    for _q, _p, primary in sorted(choices):
+        if primary in supported():
+            return primary
+    return None
+
+
+def select_locale() -> str:
+    """?lang=, then the user's saved choice, then the session, then Accept-Language, then default."""
+    asked = request.args.get("lang")
+    if asked in supported():
+        return asked
+    if getattr(g, "locale_override", None) in supported():
+        return g.locale_override
+    if current_user and current_user.is_authenticated and current_user.locale in supported():
+        return current_user.locale
+    if session.get("locale") in supported():
+        return session["locale"]
+    return best_from_accept_language(request.headers.get("Accept-Language")) or \
+        current_app.config["DEFAULT_LOCALE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def is_rtl() -> bool:
+    return locale_code().split("_")[0] in RTL_LANGUAGES
+
+
+def text_direction() -> str:
+    return "rtl" if is_rtl() else "ltr"
+
+
+def marketplace_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["MARKETPLACE_TIMEZONE"])
+
+
+def localize_digits(text: str) -> str:
+    return to_persian_digits(text) if locale_code().startswith("fa") else text
+
+
+def format_number(value) -> str:
+    if value is None:
+        return ""
+    return localize_digits(format_decimal(value, locale="en"))
+
+
+def jalali_date(day: date, with_weekday: bool = False) -> str:
+    j = jdatetime.date.fromgregorian(date=day)
+    text = f"{j.day} {JALALI_MONTHS_FA[j.month - 1]} {j.year}"
+    if with_weekday:
+        text = f"{JALALI_WEEKDAYS_FA[j.weekday()]} {text}"
+    return to_persian_digits(text)
+
+
+def format_day(value: date | datetime | None, with_weekday: bool = False) -> str:
+    """A calendar day: Jalali with Persian digits in fa, Gregorian otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(marketplace_zone()).date()
+    if locale_code().startswith("fa"):
+        return jalali_date(value, with_weekday)
+    pattern = "EEEE d MMMM y" if with_weekday else "d MMMM y"
+    return format_date(value, pattern, locale=locale_code())
+
+
+def format_moment(value: datetime | None) -> str:
+    """A point in time shown in the marketplace's zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(marketplace_zone())
+    if locale_code().startswith("fa"):
+        return f"{jalali_date(local.date())}، {to_persian_digits(local.strftime('%H:%M'))}"
+    return format_datetime(local, "d MMM y, HH:mm", locale=locale_code())
+
+
+def format_money(value: Money | None) -> str:
+    if value is None:
+        return ""
+    return value.format(locale_code())
+
+
+def register_template_helpers(app) -> None:
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_number, "num")
+    app.add_template_filter(localize_digits, "digits")
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_locale": locale_code(),
+            "text_direction": text_direction(),
+            "languages": {"fa": "فارسی", "en": "English"},
+        }

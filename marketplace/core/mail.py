@@ -1,0 +1,72 @@
+"""Outgoing mail: an outbox folder in development, SMTP when MAIL_SERVER is set.
+
+Call `send_mail_after_commit` from services; it renders nothing until the commit, so a rolled
+back request sends nothing.
+"""
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from marketplace.core.jobs import after_commit
+from marketplace.core.db import utcnow
+
+
+def send_mail_after_commit(to: str, subject: str, template: str, locale: str = "fa",
+                           **context) -> None:
+    """Queue a mail; `subject` is rendered in `locale` along with the body."""
+    after_commit(send_mail, to, subject, template, locale, context)
+
+
+def send_mail(to: str, subject: str, template: str, locale: str, context: dict) -> None:
+    with force_locale(locale):
+        from flask_babel import gettext
+
+        message = EmailMessage()
+        message["To"] = to
+        message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+        message["Subject"] = gettext(subject)
+        message.set_content(render_template(f"emails/{template}.txt", **context))
+    deliver(message)
+
+
+def deliver(message: EmailMessage) -> None:
+    if current_app.config.get("MAIL_SERVER"):
+        _deliver_smtp(message)
+    else:
+        _deliver_to_outbox(message)
+
+
+def _deliver_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+
+
+def _deliver_to_outbox(message: EmailMessage) -> Path:
+    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    path = outbox / name
+    path.write_bytes(bytes(message))
+    return path
+
+
+def outbox_messages() -> list[EmailMessage]:
+    """Messages in the development outbox, oldest first (used by tests and the demo)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
+    if not outbox.exists():
+        return []
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]

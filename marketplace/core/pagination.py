@@ -1,0 +1,51 @@
+"""Page / per-page parsing and a small page object shared by HTML lists and the API."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import func, select
+
+from marketplace.core.digits import parse_int
+from marketplace.core.errors import BadRequest
+
+DEFAULT_PER_PAGE = 24
+MAX_PER_PAGE = 100
+
+
+def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
+    try:
+        page = parse_int(args.get("page", 1))
+        per_page = parse_int(args.get("per_page", default_per_page))
+    except ValueError:
+        raise BadRequest("page and per_page must be whole numbers", code="bad_page") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}",
+                         code="bad_page")
+    return page, per_page
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def paginate(session, statement, page: int, per_page: int) -> Page:
+    """Two queries whatever the page size: the count and the page of rows."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, total or 0)

@@ -1,0 +1,45 @@
+"""Pages that belong to no domain: home, language switch, health check."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from marketplace.core.errors import json_error
+from marketplace.extensions import db
+
+bp = Blueprint("core", __name__)
+
+# Blueprints add sections to the home page by appending (template, context function) pairs.
+HOME_SECTIONS: list[tuple[str, object]] = []
+
+
+@bp.get("/")
+def home():
+    sections = [(template, build()) for template, build in HOME_SECTIONS]
+    return render_template("core/home.html", sections=sections)
+
+
+@bp.post("/language")
+def set_language():
+    """The language switch: remembered in the session, and on the account when signed in."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    target = request.form.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        db.session.rollback()
+        return json_error(503, "database_unavailable", "The database does not answer.")
+    return {"status": "ok"}

@@ -1,0 +1,20 @@
+"""Extension objects, created unbound and attached in `create_app`."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from marketplace.core.api import Api
+from marketplace.core.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+api = Api()

@@ -1,0 +1,127 @@
+"""Fixtures shared by every test: app, db, client, login helpers and factory plugins.
+
+The schema is created once per run; each test starts from empty tables. SQLite by default (a
+file, so threads and processes share it); PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import os
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+os.environ.setdefault("MARKETPLACE_ENV", "testing")
+
+from marketplace import create_app  # noqa: E402 - MARKETPLACE_ENV must be set first
+from marketplace.extensions import db as _db  # noqa: E402
+
+pytest_plugins = [
+    "tests.factories.accounts",
+    "tests.factories.catalogue",
+    "tests.factories.booths",
+    "tests.factories.orders",
+]
+
+
+class Client(FlaskClient):
+    """Tests keep an app context open, which Flask reuses for requests; forget the signed-in
+    user between requests, as a real server would."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or \
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if is_postgres(url):
+            _db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            _db.session.commit()
+        _db.drop_all()
+        _db.create_all()
+        _db.session.commit()
+    return url
+
+
+def wipe_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config):
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "SERVER_NAME": None,
+        **app_config,
+    }
+    app = create_app(config)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        _db.session.rollback()
+        wipe_tables()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as `user` (through the session, not the form)."""
+
+    def sign_in(user, a_client=None):
+        target = a_client or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return sign_in
+
+
+@pytest.fixture
+def outbox(app):
+    from marketplace.core.mail import outbox_messages
+
+    return outbox_messages

@@ -1,0 +1,1 @@
+"""Factory fixtures for the booths domain."""

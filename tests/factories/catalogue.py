@@ -1,0 +1,1 @@
+"""Factory fixtures for the catalogue domain."""
