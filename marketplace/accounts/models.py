@@ -6,17 +6,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.db import TimestampMixin, utcnow
+from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.extensions import db
-
-
-def enum_column(enum_class, **kwargs):
-    """Enums stored as their string values, with a CHECK constraint on every database."""
-    return Enum(enum_class, native_enum=False, length=32, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True, **kwargs)
 
 
 class CentreKind(enum.StrEnum):

@@ -4,7 +4,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -47,6 +47,12 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def enum_column(enum_class, **kwargs):
+    """Enums stored as their string values, with a CHECK constraint on every database."""
+    return Enum(enum_class, native_enum=False, length=32, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True, **kwargs)
 
 
 class TimestampMixin:

@@ -1,0 +1,1 @@
+"""Categories and attributes, products, images, stock and search."""
