@@ -1,0 +1,100 @@
+"""Alembic environment for `flask db …` (Flask-Migrate).
+
+The URL and the metadata come from the running app (`create_app`), so migrations always target
+the database the app would use (DATABASE_URL). Every domain package's models are imported first,
+so autogenerate sees every table, including those of packages no view has imported yet.
+"""
+
+import importlib
+import logging
+import pkgutil
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+from sqlalchemy.types import TypeDecorator
+
+from marketplace import DOMAINS
+
+config = context.config
+fileConfig(config.config_file_name)
+logger = logging.getLogger("alembic.env")
+
+
+def import_domain_models() -> None:
+    """Import `marketplace.<pkg>.models` (a module or a package) for every domain that has one."""
+    for name in DOMAINS:
+        module_name = f"marketplace.{name}.models"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name in (module_name, f"marketplace.{name}"):
+                continue
+            raise
+        # A models/ package: import each of its modules too, in case __init__ does not.
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            importlib.import_module(f"{module_name}.{info.name}")
+
+
+import_domain_models()
+
+
+def get_engine():
+    return current_app.extensions["migrate"].db.engine
+
+
+config.set_main_option(
+    "sqlalchemy.url", get_engine().url.render_as_string(hide_password=False).replace("%", "%%"))
+target_db = current_app.extensions["migrate"].db
+
+
+def get_metadata():
+    if hasattr(target_db, "metadatas"):
+        return target_db.metadatas[None]
+    return target_db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Write our own column types (TypeDecorators such as core.db.UTCDateTime) as the plain
+    SQLAlchemy type they store, so migration files never import application code that may move."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        impl = obj.impl_instance
+        if type(impl).__module__.startswith("sqlalchemy."):
+            return f"sa.{impl!r}"
+    return False
+
+
+def run_migrations_offline():
+    """Emit SQL to stdout (`flask db upgrade --sql`) instead of running it."""
+    context.configure(url=config.get_main_option("sqlalchemy.url"),
+                      target_metadata=get_metadata(), literal_binds=True,
+                      render_item=render_item, compare_type=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        # `flask db migrate` with nothing to change writes no empty revision file.
+        if getattr(config.cmd_opts, "autogenerate", False):
+            script = directives[0]
+            if script.upgrade_ops.is_empty():
+                directives[:] = []
+                logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("render_as_batch", True)
+    conf_args.setdefault("render_item", render_item)
+
+    with get_engine().connect() as connection:
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
