@@ -1,30 +1,72 @@
 # The README's two commands: `make run` and `make test`. Everything else is a helper.
+#   make run     .venv, install, translations, migrate, demo data, Stripe stand-in, serve on :PORT
+#   make test    .venv, install, translations, the whole pytest suite (SQLite unless
+#                TEST_DATABASE_URL is set; browser tests when /usr/bin/chromium exists)
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+PYTEST_ARGS ?=
 
-.PHONY: run test install translations lint
+# The local Stripe stand-in (marketplace/payments/standin.py) answers the Stripe API on this
+# port, so `make run` can take card payments without a Stripe account. STRIPE_STANDIN=0 turns
+# it off (then the app uses whatever STRIPE_* / PAYMENT_PROVIDERS the environment has).
+STRIPE_STANDIN ?= 1
+STRIPE_STANDIN_PORT ?= 8420
+ifneq ($(and $(filter 1,$(STRIPE_STANDIN)),$(wildcard marketplace/payments/standin.py)),)
+RUN_ENV := STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
+	STRIPE_SECRET_KEY=sk_test_local_standin \
+	STRIPE_PUBLISHABLE_KEY=pk_test_local_standin \
+	STRIPE_WEBHOOK_SECRET=whsec_local_standin \
+	PAYMENT_PROVIDERS=stripe,pay_at_pickup
+WITH_STANDIN := 1
+endif
+
+.PHONY: run test install translations lint migrations-check
 
 $(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed translations
 
+# Every package owns its catalogue (marketplace/<pkg>/translations); compiled here, never by hand.
 translations: $(VENV)/.installed
 	@for dir in $$(find marketplace -path '*/translations' -type d); do \
+		[ -n "$$(find $$dir -name '*.po' -print -quit)" ] || continue; \
 		$(VENV)/bin/pybabel --quiet compile -f -d $$dir || exit 1; done
 
 run: install
-	$(VENV)/bin/flask --app wsgi db upgrade
-	$(VENV)/bin/flask --app wsgi seed-demo
-	$(VENV)/bin/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) seed-demo
+ifdef WITH_STANDIN
+	@standin=""; \
+	stop_standin() { if [ -n "$$standin" ]; then kill "$$standin" 2>/dev/null; wait "$$standin" 2>/dev/null; fi; }; \
+	trap stop_standin EXIT; trap 'exit 130' INT TERM; \
+	echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
+	$(PY) -m marketplace.payments.standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
+	for _ in $$(seq 1 100); do \
+		(exec 3<>/dev/tcp/127.0.0.1/$(STRIPE_STANDIN_PORT)) 2>/dev/null && break; \
+		kill -0 "$$standin" 2>/dev/null || { echo "The Stripe stand-in did not start"; exit 1; }; \
+		sleep 0.1; done; \
+	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it and the stand-in)"; \
+	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+else
+	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+endif
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# Fresh SQLite and PostgreSQL databases: upgrade, `db check`, downgrade, upgrade.
+migrations-check: $(VENV)/.installed
+	scripts/check-migrations
