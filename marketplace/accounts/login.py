@@ -11,7 +11,7 @@ from marketplace.extensions import db
 def load_user_from_session(user_id: str) -> User | None:
     if request.path.startswith("/api/"):
         return None  # the API is cookie-free; see load_user_from_bearer_token
-    raw_id, _, since = user_id.partition(":")
+    raw_id = user_id.partition(":")[0]
     if not raw_id.isdigit():
         return None
     user = db.session.get(User, int(raw_id))

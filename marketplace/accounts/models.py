@@ -60,9 +60,16 @@ class User(UserMixin, TimestampMixin, db.Model):
         return not self.is_disabled
 
     def get_id(self) -> str:
-        # Part of the password's change time goes into the session id, so changing the
-        # password signs out every other session and remember-me cookie.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        # The password's change time goes into the session id, so changing the password signs
+        # out every other session and remember-me cookie.
+        return f"{self.id}:{self.password_stamp}"
+
+    @property
+    def password_stamp(self) -> int:
+        """The last password change in microseconds since the epoch (whole seconds were too
+        coarse: a change within the same second left old sessions and reset links valid)."""
+        changed = self.password_changed_at
+        return int(changed.timestamp()) * 1_000_000 + changed.microsecond
 
     @property
     def is_trainee(self) -> bool:

@@ -39,6 +39,12 @@ from marketplace.extensions import db
 RESET_SALT = "password-reset"
 
 
+def N_(message: str) -> str:
+    """Mark a mail subject for the catalogue; it is translated when the mail is rendered in the
+    recipient's language (core.mail), not now in the actor's."""
+    return message
+
+
 # --- lookups ---------------------------------------------------------------------------------
 
 def normalize_email(email: str) -> str:
@@ -139,9 +145,9 @@ def register_trainee(data: TraineeSignUp) -> User:
     db.session.flush()
     for membership in centre.staff:
         send_mail_after_commit(
-            membership.user.email, "A trainee is waiting for verification",
+            membership.user.email, N_("A trainee is waiting for verification"),
             "trainee_pending", locale=membership.user.locale,
-            trainee_name=user.display_name, centre_name=centre.name_fa,
+            trainee_name=user.display_name, centre_name=centre.name(membership.user.locale),
             review_url=_external("accounts.centre_trainees"))
     return user
 
@@ -175,7 +181,7 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     trainee.status_changed_by_id = actor.id
     db.session.flush()
     send_mail_after_commit(
-        trainee.user.email, "Your trainee account has changed", "trainee_status",
+        trainee.user.email, N_("Your trainee account has changed"), "trainee_status",
         locale=trainee.user.locale, trainee_name=trainee.user.display_name,
         status=target.value, reason=trainee.status_reason)
     return trainee
@@ -298,7 +304,7 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 def make_reset_token(user: User) -> str:
     # The password's change time is signed in: once the password changes, the link is spent.
     return _reset_serializer().dumps(
-        {"user": user.id, "since": int(user.password_changed_at.timestamp())})
+        {"user": user.id, "since": user.password_stamp})
 
 
 def request_password_reset(email: str) -> None:
@@ -307,7 +313,7 @@ def request_password_reset(email: str) -> None:
     if user is None or user.is_disabled:
         return
     link = _external("accounts.reset_password", token=make_reset_token(user))
-    send_mail_after_commit(user.email, "Reset your password", "password_reset",
+    send_mail_after_commit(user.email, N_("Reset your password"), "password_reset",
                            locale=user.locale, name=user.display_name, link=link,
                            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
 
@@ -326,7 +332,7 @@ def user_for_reset_token(token: str) -> User:
     if not isinstance(data, dict):
         raise invalid
     user = db.session.get(User, data.get("user"))
-    if user is None or int(user.password_changed_at.timestamp()) != data.get("since"):
+    if user is None or user.password_stamp != data.get("since"):
         raise DomainError(_("This reset link was already used. Ask for a new one."),
                           code="used_token", status=400)
     return user

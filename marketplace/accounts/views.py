@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from marketplace.accounts import services
+from marketplace.accounts import queries, services
 from marketplace.accounts.forms import (
     CentreForm,
     ChangePasswordForm,
@@ -21,7 +21,7 @@ from marketplace.accounts.forms import (
     TokenForm,
     TraineeSignupForm,
 )
-from marketplace.accounts.models import ApiToken, Municipality, Trainee, TrainingCentre
+from marketplace.accounts.models import ApiToken, TraineeStatus, TrainingCentre
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
@@ -240,11 +240,9 @@ def revoke_token(token_id):
 def centre_trainees():
     if not (current_user.is_centre_staff or current_user.is_admin):
         raise Forbidden(_("Only training-centre staff can review trainees."))
-    pending = services.pending_trainees_for(current_user)
-    statement = select(Trainee).order_by(Trainee.id)
-    if not current_user.is_admin:
-        statement = statement.where(Trainee.centre_id.in_(current_user.staff_centre_ids))
-    everyone = db.session.scalars(statement.limit(500)).all()
+    centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
+    pending = db.session.scalars(queries.trainees(centre_ids, TraineeStatus.PENDING)).all()
+    everyone = db.session.scalars(queries.trainees(centre_ids).limit(500)).all()
     return render_template("accounts/centre_trainees.html", pending=pending, trainees=everyone,
                            form=ReasonForm())
 
@@ -270,8 +268,8 @@ def organisations():
 
 
 def _organisations_page(centre_form, municipality_form, status=200):
-    centres = db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)).all()
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.id)).all()
+    centres = db.session.scalars(queries.centres_with_staff()).all()
+    municipalities = db.session.scalars(queries.municipalities_with_staff()).all()
     return render_template("accounts/organisations.html", centres=centres,
                            municipalities=municipalities, centre_form=centre_form,
                            municipality_form=municipality_form, staff_form=StaffForm()), status
