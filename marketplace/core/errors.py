@@ -126,6 +126,11 @@ def handle_domain_error(error: DomainError):
     _rollback()
     if wants_json():
         return json_error(error.status, error.code, error.message, error.fields)
+    if error.status == 401:
+        # A page that needs a signed-in user sends anonymous visitors to the login page.
+        from marketplace.extensions import login_manager
+
+        return login_manager.unauthorized()
     if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
         flash(str(error.message), "error")
         return redirect(request.referrer)
