@@ -1,0 +1,202 @@
+"""The buyer's path from cart to order: place the order (taking stock), then pay it.
+
+Checkout has no tables: it orchestrates catalogue (stock), orders (cart, order rows) and
+payments (providers). Functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.catalogue.models import ProductKind, ProductStatus
+from marketplace.catalogue.services import take_stock
+from marketplace.core.db import utcnow
+from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
+from marketplace.extensions import db
+from marketplace.orders import queries
+from marketplace.orders.models import (
+    Cart,
+    Fulfilment,
+    Order,
+    OrderLine,
+    OrderStatus,
+    VendorOrder,
+)
+from marketplace.orders.services import MAX_LINE_QUANTITY, empty_cart
+
+NAME_MAX = 120
+PHONE_MAX = 32
+ADDRESS_MAX = 1000
+NOTE_MAX = 1000
+
+
+@dataclass
+class CheckoutChoices:
+    """What the buyer chose on the checkout page, per trainee (keyed by trainee id)."""
+
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    shipping_address: str = ""
+    fulfilment: dict[int, str] = field(default_factory=dict)
+    pickup: dict[int, str] = field(default_factory=dict)
+    # The total the buyer saw; a different total now (a price changed) is a 409.
+    expected_total: int | None = None
+    note: str = ""
+
+
+class _OutOfStock(Exception):
+    def __init__(self, title: str):
+        super().__init__(title)
+        self.title = title
+
+
+def new_order_number() -> str:
+    # 8 characters of an unambiguous alphabet: easy to read out at a booth.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "BZ-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _clean(text: str | None, limit: int, name: str, errors: dict, required: bool) -> str:
+    value = " ".join((text or "").split())
+    if required and not value:
+        errors.setdefault(name, []).append(_("This field is required."))
+    elif len(value) > limit:
+        errors.setdefault(name, []).append(_("At most %(n)s characters.", n=limit))
+    return value
+
+
+def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa") -> Order:
+    """Turn the buyer's cart into one order with one vendor order per trainee.
+
+    Everything is checked before the first write. Stock is taken with one conditional UPDATE
+    per line (in product order, so two checkouts never wait on each other in a cycle); if any
+    line cannot be had, the savepoint rolls back every take and nothing is written.
+    """
+    if buyer is None or not buyer.is_authenticated:
+        raise NotFound(_("We could not find your cart."))
+    if cart is None or cart.user_id != buyer.id:
+        raise NotFound(_("We could not find your cart."))
+    cart = queries.cart_with_lines(cart.id)
+    if not cart.lines:
+        raise RuleViolation(_("Your cart is empty."), code="empty_cart")
+
+    currency = current_app.config["MARKETPLACE_CURRENCY"]
+    for line in cart.lines:
+        product = line.product
+        if product.status not in (ProductStatus.ACTIVE, ProductStatus.SOLD_OUT) or \
+                not product.trainee.is_verified or product.currency != currency:
+            raise RuleViolation(
+                _("“%(title)s” is not for sale any more; remove it from your cart.",
+                  title=product.title(locale)), code="product_unavailable")
+        if product.trainee.user_id == buyer.id:
+            raise RuleViolation(_("You cannot buy your own item."), code="own_product")
+        limit = 1 if product.kind == ProductKind.ONE_OF_A_KIND else MAX_LINE_QUANTITY
+        if line.quantity > limit:
+            raise RuleViolation(_("Only %(n)s of this item can be ordered.", n=limit),
+                                code="not_enough_stock")
+
+    errors: dict[str, list[str]] = {}
+    contact_name = _clean(choices.contact_name or buyer.display_name, NAME_MAX,
+                          "contact_name", errors, True)
+    contact_phone = _clean(choices.contact_phone, PHONE_MAX, "contact_phone", errors, False)
+    note = _clean(choices.note, NOTE_MAX, "note", errors, False)
+    address = (choices.shipping_address or "").strip()
+    groups = queries.group_lines(cart)
+    rates = queries.shipping_rates(g.trainee.id for g in groups)
+    options = queries.pickup_options([g.trainee for g in groups], locale)
+
+    plans = []
+    for group in groups:
+        trainee = group.trainee
+        raw = choices.fulfilment.get(trainee.id)
+        try:
+            fulfilment = Fulfilment(raw)
+        except ValueError:
+            errors.setdefault(f"fulfilment_{trainee.id}", []).append(
+                _("Choose shipping or pickup."))
+            continue
+        plan = {"group": group, "fulfilment": fulfilment, "shipping": 0, "place": None,
+                "day": None, "market_day_id": None, "address": None}
+        if fulfilment == Fulfilment.SHIPPING:
+            rate = rates.get(trainee.id)
+            if rate is None:
+                errors.setdefault(f"fulfilment_{trainee.id}", []).append(
+                    _("%(store)s does not ship; choose pickup.", store=trainee.store_name))
+                continue
+            if not address:
+                errors.setdefault("shipping_address", []).append(
+                    _("Enter the address to ship to."))
+            elif len(address) > ADDRESS_MAX:
+                errors.setdefault("shipping_address", []).append(
+                    _("At most %(n)s characters.", n=ADDRESS_MAX))
+            plan.update(shipping=rate.amount, address=address)
+        else:
+            wanted = choices.pickup.get(trainee.id) or options[trainee.id][0].key
+            option = next((o for o in options[trainee.id] if o.key == wanted), None)
+            if option is None:
+                errors.setdefault(f"pickup_{trainee.id}", []).append(
+                    _("Choose one of the pickup places offered."))
+                continue
+            plan.update(place=option.place, day=option.day, market_day_id=option.market_day_id)
+        plans.append(plan)
+    if errors:
+        raise BadRequest(_("Please check the highlighted fields."), code="invalid_checkout",
+                         fields=errors)
+
+    total = sum(p["group"].subtotal_amount + p["shipping"] for p in plans)
+    if choices.expected_total is not None and choices.expected_total != total:
+        raise Conflict(_("Prices changed since you looked; please check your order again."),
+                       code="prices_changed")
+
+    now = utcnow()
+    try:
+        with db.session.begin_nested():
+            for line in sorted(cart.lines, key=lambda ln: ln.product_id):
+                if not take_stock(line.product_id, line.quantity):
+                    raise _OutOfStock(line.product.title(locale))
+    except _OutOfStock as gone:
+        raise Conflict(_("Sorry, “%(title)s” was just sold out. Remove it from your cart and "
+                         "try again.", title=gone.title), code="out_of_stock") from None
+
+    order = Order(
+        number=new_order_number(), buyer_id=buyer.id, status=OrderStatus.PENDING_PAYMENT,
+        total_amount=total, currency=currency,
+        expires_at=now + timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"]),
+        contact_name=contact_name, contact_phone=contact_phone,
+        contact_email=(choices.contact_email or buyer.email).strip().lower(), note=note)
+    for plan in plans:
+        group = plan["group"]
+        subtotal = group.subtotal_amount
+        vendor_order = VendorOrder(
+            trainee_id=group.trainee.id, fulfilment=plan["fulfilment"],
+            pickup_place=plan["place"], pickup_day=plan["day"],
+            pickup_market_day_id=plan["market_day_id"], shipping_address=plan["address"],
+            subtotal_amount=subtotal, shipping_amount=plan["shipping"],
+            total_amount=subtotal + plan["shipping"], refunded_amount=0, currency=currency)
+        for line in group.lines:
+            product = line.product
+            vendor_order.lines.append(OrderLine(
+                product_id=product.id, title=product.title(locale)[:200],
+                quantity=line.quantity, unit_price_amount=product.price_amount,
+                currency=currency))
+        order.vendor_orders.append(vendor_order)
+    db.session.add(order)
+    empty_cart(cart)
+    db.session.flush()
+    return order
+
+
+def pending_order_of(buyer, number: str) -> Order:
+    """The buyer's own order by number; anyone else's is missing (404)."""
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None or buyer is None or not buyer.is_authenticated or \
+            order.buyer_id != buyer.id:
+        raise NotFound(_("We could not find that order."))
+    return order

@@ -1,0 +1,1 @@
+"""Carts, orders and per-trainee vendor orders, fulfilment (shipping or booth pickup)."""

@@ -1,0 +1,309 @@
+"""Carts, orders, per-trainee vendor orders and their lines, and trainees' shipping fees.
+
+A buyer's `Order` holds one `VendorOrder` per trainee; each vendor order has its own fulfilment,
+status and refunds. Vendor-order status moves only along `VENDOR_ORDER_TRANSITIONS`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Trainee, User
+from marketplace.booths.models import MarketDay
+from marketplace.catalogue.models import Product
+from marketplace.core.db import TimestampMixin, enum_column, utcnow
+from marketplace.core.money import Money
+from marketplace.extensions import db
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class VendorOrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTLY_REFUNDED = "partly_refunded"
+
+
+class Fulfilment(enum.StrEnum):
+    SHIPPING = "shipping"
+    PICKUP = "pickup"
+
+
+S = VendorOrderStatus
+_REFUNDABLE = (S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.COMPLETED, S.PARTLY_REFUNDED)
+
+# Every allowed move of a vendor order: (from, action) -> to. Anything else is a 409.
+# "pay", "expire", "refund_part" and "refund_full" are system actions (payments, expiry);
+# the rest are what a trainee (or an admin) does on the sales page.
+VENDOR_ORDER_TRANSITIONS: dict[tuple[VendorOrderStatus, str], VendorOrderStatus] = {
+    (S.PENDING_PAYMENT, "pay"): S.PAID,
+    # A payment that lands after expiry revives the order when its stock can be taken again.
+    (S.CANCELLED, "pay"): S.PAID,
+    (S.PENDING_PAYMENT, "expire"): S.CANCELLED,
+    (S.PENDING_PAYMENT, "cancel"): S.CANCELLED,
+    # Pay at pickup: the buyer pays the trainee at the booth or centre and takes the goods.
+    (S.PENDING_PAYMENT, "confirm_paid_at_pickup"): S.COMPLETED,
+    (S.PAID, "mark_ready"): S.READY_FOR_PICKUP,
+    (S.PAID, "mark_shipped"): S.SHIPPED,
+    (S.READY_FOR_PICKUP, "complete"): S.COMPLETED,
+    (S.SHIPPED, "complete"): S.COMPLETED,
+    **{(status, "refund_part"): S.PARTLY_REFUNDED for status in _REFUNDABLE},
+    **{(status, "refund_full"): S.REFUNDED for status in _REFUNDABLE},
+}
+
+# Actions that only make sense for one kind of fulfilment.
+ACTION_FULFILMENT = {
+    "mark_ready": Fulfilment.PICKUP,
+    "mark_shipped": Fulfilment.SHIPPING,
+    "confirm_paid_at_pickup": Fulfilment.PICKUP,
+}
+# What a trainee may ask for on their sales page or through the API.
+VENDOR_ACTIONS = ("mark_ready", "mark_shipped", "complete", "cancel", "confirm_paid_at_pickup")
+
+
+def next_vendor_status(current: VendorOrderStatus, action: str) -> VendorOrderStatus | None:
+    return VENDOR_ORDER_TRANSITIONS.get((current, action))
+
+
+class Cart(TimestampMixin, db.Model):
+    """A signed-in buyer's cart (user_id), or a guest's behind a cookie token."""
+
+    __tablename__ = "carts"
+    __table_args__ = (
+        Index("uq_carts_user_id", "user_id", unique=True,
+              sqlite_where=text("user_id IS NOT NULL"),
+              postgresql_where=text("user_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    lines: Mapped[list[CartLine]] = relationship(
+        back_populates="cart", cascade="all, delete-orphan", order_by="CartLine.id")
+
+
+class CartLine(TimestampMixin, db.Model):
+    __tablename__ = "cart_lines"
+    __table_args__ = (
+        UniqueConstraint("cart_id", "product_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            index=True)
+    quantity: Mapped[int] = mapped_column()
+    # The price the buyer saw when adding the line, to show them when it changed since.
+    unit_price_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    cart: Mapped[Cart] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+    @property
+    def seen_price(self) -> Money:
+        return Money(self.unit_price_amount, self.currency)
+
+    @property
+    def price_changed(self) -> bool:
+        return self.product.price_amount != self.unit_price_amount
+
+    @property
+    def stock_short(self) -> bool:
+        return self.product.stock < self.quantity
+
+    @property
+    def line_total(self) -> Money:
+        return self.product.price * self.quantity
+
+
+class ShippingRate(TimestampMixin, db.Model):
+    """A trainee's flat shipping fee per vendor order; no row means the trainee does not ship."""
+
+    __tablename__ = "shipping_rates"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"),
+                                            unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    trainee: Mapped[Trainee] = relationship()
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_status_expires", "status", "expires_at"),
+        CheckConstraint("total_amount >= 0", name="total_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column(OrderStatus, name="order_status"), default=OrderStatus.PENDING_PAYMENT)
+    total_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    # Stock is held until then; None while the buyer pays at pickup (held until the trainee
+    # confirms or cancels).
+    expires_at: Mapped[datetime | None] = mapped_column()
+    payment_provider: Mapped[str | None] = mapped_column(String(32))
+    paid_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    contact_email: Mapped[str] = mapped_column(String(254))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    buyer: Mapped[User] = relationship()
+    vendor_orders: Mapped[list[VendorOrder]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="VendorOrder.id")
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OrderStatus.PENDING_PAYMENT
+
+
+class VendorOrder(TimestampMixin, db.Model):
+    """The part of an order one trainee fulfils."""
+
+    __tablename__ = "vendor_orders"
+    __table_args__ = (
+        UniqueConstraint("order_id", "trainee_id"),
+        Index("ix_vendor_orders_trainee_status", "trainee_id", "status"),
+        CheckConstraint("total_amount = subtotal_amount + shipping_amount",
+                        name="total_is_subtotal_plus_shipping"),
+        CheckConstraint("refunded_amount >= 0 AND refunded_amount <= total_amount",
+                        name="refund_within_total"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))
+    status: Mapped[VendorOrderStatus] = mapped_column(
+        enum_column(VendorOrderStatus, name="vendor_order_status"),
+        default=VendorOrderStatus.PENDING_PAYMENT)
+    fulfilment: Mapped[Fulfilment] = mapped_column(enum_column(Fulfilment, name="fulfilment"))
+    pickup_place: Mapped[str | None] = mapped_column(Text)
+    # The market day of the trainee's booth assignment chosen for pickup (booths.market_days).
+    pickup_market_day_id: Mapped[int | None] = mapped_column(ForeignKey("market_days.id"))
+    pickup_day: Mapped[date | None] = mapped_column()
+    shipping_address: Mapped[str | None] = mapped_column(Text)
+    subtotal_amount: Mapped[int] = mapped_column(BigInteger)
+    shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_amount: Mapped[int] = mapped_column(BigInteger)
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_at: Mapped[datetime | None] = mapped_column()
+    shipped_at: Mapped[datetime | None] = mapped_column()
+    ready_at: Mapped[datetime | None] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="vendor_orders")
+    trainee: Mapped[Trainee] = relationship()
+    pickup_market_day: Mapped[MarketDay | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="vendor_order", cascade="all, delete-orphan", order_by="OrderLine.id")
+
+    @property
+    def subtotal(self) -> Money:
+        return Money(self.subtotal_amount, self.currency)
+
+    @property
+    def shipping(self) -> Money:
+        return Money(self.shipping_amount, self.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        return Money(self.refunded_amount, self.currency)
+
+    @property
+    def refundable(self) -> Money:
+        return Money(self.total_amount - self.refunded_amount, self.currency)
+
+    @property
+    def goods_handed_over(self) -> bool:
+        """Shipped or collected: refunded goods are no longer on the trainee's shelf."""
+        return self.shipped_at is not None or self.completed_at is not None
+
+    def allowed_actions(self) -> list[str]:
+        return [action for action in VENDOR_ACTIONS
+                if (self.status, action) in VENDOR_ORDER_TRANSITIONS
+                and ACTION_FULFILMENT.get(action, self.fulfilment) == self.fulfilment
+                and not (action == "confirm_paid_at_pickup"
+                         and self.order.payment_provider != "pay_at_pickup")
+                and not (action == "cancel" and self.order.payment_provider
+                         not in (None, "pay_at_pickup"))]
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("restocked_quantity >= 0 AND restocked_quantity <= quantity",
+                        name="restock_within_quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_order_id: Mapped[int] = mapped_column(
+        ForeignKey("vendor_orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column()
+    unit_price_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    # Units given back to stock (expiry, cancellation, refund before shipping).
+    restocked_quantity: Mapped[int] = mapped_column(default=0)
+
+    vendor_order: Mapped[VendorOrder] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+    @property
+    def unit_price(self) -> Money:
+        return Money(self.unit_price_amount, self.currency)
+
+    @property
+    def line_total(self) -> Money:
+        return Money(self.unit_price_amount * self.quantity, self.currency)

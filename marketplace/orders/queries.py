@@ -1,0 +1,169 @@
+"""Read-only queries for carts, orders and sales, each a constant number of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from marketplace.accounts.models import Trainee
+from marketplace.booths.models import (
+    LIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    Booth,
+    Market,
+    MarketDay,
+    MarketDayStatus,
+)
+from marketplace.catalogue.models import Product
+from marketplace.extensions import db
+from marketplace.orders.models import (
+    Cart,
+    CartLine,
+    Order,
+    OrderStatus,
+    ShippingRate,
+    VendorOrder,
+    VendorOrderStatus,
+)
+
+# How far ahead booth days are offered for pickup.
+PICKUP_HORIZON_DAYS = 60
+
+
+def cart_with_lines(cart_id: int) -> Cart | None:
+    """The cart, its lines, their products and trainees: one statement per level."""
+    return db.session.scalar(
+        select(Cart).where(Cart.id == cart_id)
+        .options(selectinload(Cart.lines).joinedload(CartLine.product)
+                 .joinedload(Product.trainee).joinedload(Trainee.centre))
+        .execution_options(populate_existing=True))
+
+
+@dataclass
+class CartGroup:
+    """The lines of one trainee: they become one vendor order."""
+
+    trainee: Trainee
+    lines: list[CartLine]
+
+    @property
+    def subtotal_amount(self) -> int:
+        return sum(line.product.price_amount * line.quantity for line in self.lines)
+
+
+def group_lines(cart: Cart) -> list[CartGroup]:
+    groups: dict[int, CartGroup] = {}
+    for line in cart.lines:
+        trainee = line.product.trainee
+        groups.setdefault(trainee.id, CartGroup(trainee, [])).lines.append(line)
+    return sorted(groups.values(), key=lambda g: g.trainee.id)
+
+
+def shipping_rates(trainee_ids) -> dict[int, ShippingRate]:
+    ids = list(trainee_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(ShippingRate).where(ShippingRate.trainee_id.in_(ids)))
+    return {row.trainee_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class PickupOption:
+    """Where a buyer may collect a trainee's goods: a booth on a market day, or the centre."""
+
+    key: str
+    place: str
+    day: date | None = None
+    market_day_id: int | None = None
+
+
+def pickup_options(trainees, locale: str, today: date | None = None
+                   ) -> dict[int, list[PickupOption]]:
+    """Per trainee: their live booth assignments on open market days from today on; where
+    they have none, their training centre. One statement for all trainees."""
+    trainees = list(trainees)
+    today = today or _today()
+    options: dict[int, list[PickupOption]] = {t.id: [] for t in trainees}
+    if trainees:
+        rows = db.session.execute(
+            select(Assignment.trainee_id, MarketDay.id, MarketDay.day, Market.name_fa,
+                   Market.name_en, Booth.code)
+            .join(MarketDay, Assignment.market_day_id == MarketDay.id)
+            .join(Market, MarketDay.market_id == Market.id)
+            .join(Booth, Assignment.booth_id == Booth.id)
+            .where(Assignment.trainee_id.in_([t.id for t in trainees]),
+                   Assignment.status.in_([s.value for s in LIVE_ASSIGNMENT_STATUSES]),
+                   MarketDay.status == MarketDayStatus.OPEN.value,
+                   MarketDay.day >= today,
+                   MarketDay.day <= today + timedelta(days=PICKUP_HORIZON_DAYS))
+            .order_by(Assignment.trainee_id, MarketDay.day))
+        for trainee_id, day_id, day, name_fa, name_en, booth_code in rows:
+            market = name_en if locale == "en" and name_en else name_fa
+            options[trainee_id].append(PickupOption(
+                key=f"day-{day_id}", place=f"{market} — {booth_code}", day=day,
+                market_day_id=day_id))
+    for trainee in trainees:
+        if not options[trainee.id]:
+            centre = trainee.centre
+            options[trainee.id].append(PickupOption(
+                key="centre", place=f"{centre.name(locale)} — {centre.city}"))
+    return options
+
+
+def _today() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(current_app.config["MARKETPLACE_TIMEZONE"])).date()
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+def _order_options():
+    return (selectinload(Order.vendor_orders).selectinload(VendorOrder.lines),
+            selectinload(Order.vendor_orders).joinedload(VendorOrder.trainee))
+
+
+def order_by_number(number: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.number == number)
+                             .options(*_order_options(), joinedload(Order.buyer)))
+
+
+def buyer_orders(buyer_id: int):
+    return (select(Order).where(Order.buyer_id == buyer_id)
+            .options(*_order_options()).order_by(Order.id.desc()))
+
+
+def vendor_orders_of(trainee_id: int, status: str | None = None):
+    statement = (select(VendorOrder).where(VendorOrder.trainee_id == trainee_id)
+                 .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
+                          selectinload(VendorOrder.lines),
+                          joinedload(VendorOrder.trainee))
+                 .order_by(VendorOrder.id.desc()))
+    if status:
+        statement = statement.where(VendorOrder.status == status)
+    return statement
+
+
+def vendor_order(vendor_order_id: int) -> VendorOrder | None:
+    return db.session.scalar(
+        select(VendorOrder).where(VendorOrder.id == vendor_order_id)
+        .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
+                 selectinload(VendorOrder.lines),
+                 joinedload(VendorOrder.trainee).joinedload(Trainee.centre)))
+
+
+def open_sales_count(trainee_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(VendorOrder.id)).where(
+            VendorOrder.trainee_id == trainee_id,
+            VendorOrder.status.in_([VendorOrderStatus.PAID.value,
+                                    VendorOrderStatus.READY_FOR_PICKUP.value]))) or 0
+
+
+def is_pending(order: Order) -> bool:
+    return order.status == OrderStatus.PENDING_PAYMENT
