@@ -1,0 +1,88 @@
+"""People-facing names for the booths domain's codes (features, statuses, reasons)."""
+
+from flask_babel import lazy_gettext as _l
+
+FEATURE_LABELS = {
+    "power": _l("power"),
+    "corner": _l("corner"),
+    "covered": _l("covered"),
+    "accessible": _l("accessible"),
+}
+
+MARKET_KIND_LABELS = {"one_off": _l("One-off (festival, exhibition)"),
+                      "recurring": _l("Recurring (weekly bazaar)")}
+
+BLOCK_REASON_LABELS = {"repairs": _l("Repairs"), "official_event": _l("Official event"),
+                       "other": _l("Other")}
+
+APPLICATION_STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "accepted": _l("Accepted"),
+    "waitlisted": _l("Waitlisted"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "requested": _l("Requested"),
+}
+
+ASSIGNMENT_STATUS_LABELS = {
+    "active": _l("Booked"),
+    "checked_in": _l("Checked in"),
+    "cancelled": _l("Cancelled"),
+    "no_show": _l("No-show"),
+}
+
+FEE_STATUS_LABELS = {"due": _l("Due"), "paid": _l("Paid"), "waived": _l("Waived")}
+
+# The allocator's reason codes (allocation.UNSERVED_REASONS), for people.
+UNSERVED_REASON_LABELS = {
+    "ineligible": _l("Not eligible for a booth now."),
+    "day_not_open": _l("The day is closed or not part of this run."),
+    "already_assigned": _l("Already has a booth on this day."),
+    "category_cap_reached": _l("The cap for this craft on this day is full."),
+    "no_booth_left": _l("Every booth was taken before this applicant's turn in the lottery."),
+    "no_booth_meets_needs": _l("No free booth has what this applicant needs "
+                               "(power, accessibility)."),
+    "reserved_for_other_category": _l("The only free booths that fit are reserved for "
+                                      "another craft."),
+    "neighbour_rule": _l("Every free booth that fits would put two booths of the same craft "
+                         "side by side."),
+}
+
+PLACEMENT_REASON_LABELS = {
+    "preferred_booth": _l("A booth the applicant asked for."),
+    "reserved_for_category": _l("A booth reserved for the applicant's craft."),
+    "rotation": _l("Drawn in the lottery; given the best booth the rules allowed, balancing "
+                   "locations over the season."),
+    "next_in_lottery": _l("Placed in lottery order in a booth still free."),
+}
+
+# Why a trainee is not eligible (ApplicantSpec.ineligible_reason).
+INELIGIBLE_REASON_LABELS = {
+    "not_active_vendor": _l("Not a verified trainee."),
+    "struck_out": _l("Too many no-shows: not eligible for a while."),
+}
+
+REJECTION_LABELS = {
+    "category_not_welcomed": _l("The market does not welcome this craft."),
+    "incomplete": _l("The application is incomplete."),
+    "not_eligible": _l("Not eligible for a booth now."),
+    "duplicate": _l("A duplicate application."),
+    "ineligible": _l("Not eligible for a booth now."),
+    "day_not_open": _l("The day is closed."),
+}
+
+CANCEL_REASON_LABELS = {
+    "day_closed": _l("The market day was closed."),
+    "withdrawn": _l("Withdrawn by the trainee."),
+    "cancelled_by_staff": _l("Cancelled by the market staff."),
+    "booth_blocked": _l("The booth is out of use (repairs or an official event)."),
+    "application_rejected": _l("The application was rejected."),
+}
+
+
+def label(table: dict, code) -> str:
+    """The label for `code`, or the code itself when the table does not know it."""
+    if code is None:
+        return ""
+    key = getattr(code, "value", code)
+    return str(table.get(key, key))

@@ -1,0 +1,349 @@
+"""Allocation runs: build a snapshot from the tables, run the pure allocator, store input and
+output, confirm a preview into assignments, replay a stored run, and fill freed booth-days from
+the waitlist by the same rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import Trainee, TraineeStatus, User
+from marketplace.booths import allocation, policies
+from marketplace.booths.models import (
+    LIVE_ASSIGNMENT_STATUSES,
+    AllocationRun,
+    Application,
+    ApplicationDay,
+    ApplicationDayStatus,
+    ApplicationStatus,
+    Assignment,
+    AssignmentSource,
+    AssignmentStatus,
+    Booth,
+    Ineligibility,
+    Market,
+    MarketDay,
+    MarketDayStatus,
+    RunScope,
+    RunStatus,
+)
+from marketplace.booths.schedule import neighbours
+from marketplace.booths.services import codes_taken, create_assignment
+from marketplace.core.db import utcnow
+from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.mail import send_mail_after_commit
+from marketplace.extensions import db
+
+OPEN_ENTRY_STATUSES = (ApplicationDayStatus.REQUESTED, ApplicationDayStatus.WAITLISTED)
+CLOSED_APPLICATION_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+# The allocator's reasons that end an applicant-day rather than put it on the waitlist.
+FINAL_UNSERVED_REASONS = {"ineligible", "day_not_open"}
+NO_CATEGORY = -1  # a hand-made assignment with no application counts for no craft
+
+
+def derived_seed(base: int, *parts) -> int:
+    """A seed anyone can recompute from the market's published seed and the run's scope."""
+    text = ":".join(str(p) for p in (base, *parts))
+    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+
+
+def _features(booth: Booth) -> frozenset[str]:
+    return frozenset(booth.features())
+
+
+def build_snapshot(market: Market, days: list[MarketDay], seed: int,
+                   waitlist_only: bool = False) -> tuple[allocation.Snapshot, dict]:
+    """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
+
+    Booths blocked on a day are unavailable that day; live assignments on those days are fixed
+    (they take the booth and count for caps and neighbours). An application takes part with its
+    days still requested or waitlisted (only waitlisted ones when `waitlist_only`).
+    """
+    venue = market.venue
+    day_ids = [d.id for d in days]
+    day_by_id = {d.id: d for d in days}
+    booths = db.session.scalars(
+        select(Booth).where(Booth.venue_id == venue.id, Booth.is_active.is_(True))
+        .options(selectinload(Booth.blocks)).order_by(Booth.id)).all()
+    reserved = {r.booth_id: r.category_id for r in market.reserved_booths}
+    adjacency = neighbours(booths, venue.break_pairs())
+    booth_specs = tuple(
+        allocation.BoothSpec(
+            id=b.id, code=b.code, features=_features(b), location_score=b.location_score,
+            neighbours=frozenset(adjacency[b.id]),
+            reserved_category_id=reserved.get(b.id, b.reserved_category_id),
+            unavailable_day_ids=frozenset(
+                d.id for d in days if any(block.covers(d.day) for block in b.blocks)))
+        for b in booths)
+
+    applications = db.session.scalars(
+        select(Application).where(Application.market_id == market.id,
+                                  Application.status.not_in(CLOSED_APPLICATION_STATUSES))
+        .options(selectinload(Application.days), selectinload(Application.categories),
+                 selectinload(Application.preferred_booths),
+                 selectinload(Application.trainee).selectinload(Trainee.user))
+        .order_by(Application.id)).all()
+    main_category = {a.id: (a.categories[0].category_id if a.categories else NO_CATEGORY)
+                     for a in applications}
+    live = db.session.scalars(select(Assignment).where(
+        Assignment.market_day_id.in_(day_ids),
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
+    category_of_trainee = {a.trainee_id: main_category[a.id] for a in applications}
+    fixed = tuple(allocation.FixedAssignment(
+        booth_id=a.booth_id, day_id=a.market_day_id, trainee_id=a.trainee_id,
+        category_id=category_of_trainee.get(a.trainee_id, NO_CATEGORY)) for a in live)
+
+    first_day = min(d.day for d in days)
+    banned = set(db.session.scalars(select(Ineligibility.trainee_id).where(
+        Ineligibility.municipality_id == venue.municipality_id,
+        Ineligibility.until >= first_day)))
+    # Rotation: the location scores of the booths each trainee had earlier this season.
+    history: dict[int, list[int]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Assignment.trainee_id, Booth.location_score)
+        .join(Booth, Assignment.booth_id == Booth.id)
+        .join(MarketDay, Assignment.market_day_id == MarketDay.id)
+        .where(MarketDay.market_id == market.id, MarketDay.id.not_in(day_ids),
+               Assignment.status.in_((AssignmentStatus.ACTIVE, AssignmentStatus.CHECKED_IN,
+                                      AssignmentStatus.NO_SHOW)))
+        .order_by(MarketDay.day, Assignment.id)).all()
+    for trainee_id, score in rows:
+        history[trainee_id].append(score)
+
+    wanted = (ApplicationDayStatus.WAITLISTED,) if waitlist_only else OPEN_ENTRY_STATUSES
+    applicants = []
+    for application in applications:
+        entry_days = frozenset(e.market_day_id for e in application.days
+                               if e.market_day_id in day_by_id and e.status in wanted)
+        if not entry_days:
+            continue
+        trainee = application.trainee
+        reason = None
+        if trainee.status != TraineeStatus.VERIFIED or trainee.user.is_disabled:
+            reason = "not_active_vendor"
+        elif trainee.id in banned:
+            reason = "struck_out"
+        applicants.append(allocation.ApplicantSpec(
+            application_id=application.id, trainee_id=trainee.id,
+            category_id=main_category[application.id], day_ids=entry_days,
+            needs=frozenset(application.needs()),
+            preferred_booth_ids=tuple(p.booth_id for p in application.preferred_booths),
+            eligible=reason is None, ineligible_reason=reason,
+            misses=application.lottery_misses, location_history=tuple(history[trainee.id]),
+            nominated=application.is_nominated))
+    rules = allocation.Rules(
+        category_caps={c.category_id: c.cap for c in market.categories if c.cap is not None},
+        allow_clusters=market.allow_clusters)
+    snapshot = allocation.Snapshot(
+        booths=booth_specs, days=tuple(allocation.DaySpec(id=d.id, day=d.day) for d in days),
+        applicants=tuple(applicants), rules=rules, fixed=fixed, seed=seed)
+    return snapshot, {"applications": {a.id: a for a in applications},
+                      "booths": {b.id: b for b in booths}, "days": day_by_id}
+
+
+def _dump(document: dict) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+
+
+def _store_run(market: Market, snapshot, result, *, scope: RunScope, status: RunStatus,
+               actor: User | None, day: MarketDay | None = None) -> AllocationRun:
+    run = AllocationRun(
+        market_id=market.id, scope=scope, status=status, seed=snapshot.seed,
+        market_day_id=day.id if day else None,
+        snapshot_json=_dump(allocation.snapshot_to_json(snapshot)),
+        result_json=_dump(allocation.result_to_json(result)),
+        placements_count=len(result.placements), unserved_count=len(result.unserved),
+        created_by_id=actor.id if actor else None)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def upcoming_open_days(market: Market, now: datetime) -> list[MarketDay]:
+    return [d for d in market.days if d.status == MarketDayStatus.OPEN and d.opens_at > now]
+
+
+def preview_allocation(actor: User, market: Market, now: datetime | None = None
+                       ) -> AllocationRun:
+    """Run the allocator over every upcoming open day; only the run itself is saved."""
+    now = now or utcnow()
+    if not policies.can_manage_market(actor, market):
+        raise NotFound(_("That market does not exist."), code="unknown_market")
+    days = upcoming_open_days(market, now)
+    if not days:
+        raise RuleViolation(_("This market has no open day left to allocate."),
+                            code="no_open_days")
+    count = db.session.scalar(select(db.func.count()).select_from(AllocationRun).where(
+        AllocationRun.market_id == market.id, AllocationRun.scope == RunScope.MARKET))
+    seed = market.published_seed if not count else derived_seed(market.published_seed, count)
+    snapshot, _lookups = build_snapshot(market, days, seed)
+    result = allocation.allocate(snapshot)
+    return _store_run(market, snapshot, result, scope=RunScope.MARKET, status=RunStatus.PREVIEW,
+                      actor=actor)
+
+
+def get_run_for_staff(actor: User, run_id: int) -> AllocationRun:
+    run = db.session.get(AllocationRun, run_id)
+    if run is None or not policies.can_manage_market(actor, run.market):
+        raise NotFound(_("That allocation run does not exist."), code="unknown_run")
+    return run
+
+
+def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
+                  actor: User | None, source: AssignmentSource) -> list[Assignment]:
+    applications = lookups["applications"]
+    booths, days = lookups["booths"], lookups["days"]
+    taken_codes: dict[int, set[str]] = {}
+    created: list[Assignment] = []
+    entries = {(e.application_id, e.market_day_id): e
+               for a in applications.values() for e in a.days}
+    for placement in result.placements:
+        application = applications.get(placement.application_id)
+        entry = entries.get((placement.application_id, placement.day_id))
+        day = days.get(placement.day_id)
+        booth = booths.get(placement.booth_id)
+        if application is None or entry is None or entry.status not in OPEN_ENTRY_STATUSES \
+                or day is None or not day.is_open or booth is None:
+            raise Conflict(_("Applications or days changed since this preview; run a new "
+                             "preview."), code="run_stale")
+        if placement.day_id not in taken_codes:
+            taken_codes[placement.day_id] = codes_taken(placement.day_id)
+        try:
+            assignment = create_assignment(
+                booth, day, application.trainee, source=source, application=application,
+                actor=actor, run_id=run.id, taken_codes=taken_codes[placement.day_id])
+        except Conflict:
+            raise Conflict(_("A booth in this preview was given to someone else since; run a "
+                             "new preview."), code="run_stale") from None
+        entry.status = ApplicationDayStatus.ACCEPTED
+        entry.reason_code = None
+        created.append(assignment)
+    for unserved in result.unserved:
+        entry = entries.get((unserved.application_id, unserved.day_id))
+        if entry is None or entry.status not in OPEN_ENTRY_STATUSES:
+            continue
+        if unserved.reason == "already_assigned":
+            entry.status = ApplicationDayStatus.ACCEPTED
+        elif unserved.reason in FINAL_UNSERVED_REASONS:
+            entry.status = ApplicationDayStatus.REJECTED
+        else:
+            entry.status = ApplicationDayStatus.WAITLISTED
+        entry.reason_code = unserved.reason
+    now = utcnow()
+    touched = {p.application_id for p in result.placements} | \
+        {u.application_id for u in result.unserved}
+    for application_id in touched:
+        application = applications[application_id]
+        statuses = {e.status for e in application.days}
+        if ApplicationDayStatus.ACCEPTED in statuses:
+            application.status, application.reason_code = ApplicationStatus.ACCEPTED, None
+        elif ApplicationDayStatus.WAITLISTED in statuses or \
+                ApplicationDayStatus.REQUESTED in statuses:
+            application.status = ApplicationStatus.WAITLISTED
+        else:
+            application.status = ApplicationStatus.REJECTED
+            application.reason_code = next((e.reason_code for e in application.days
+                                            if e.reason_code), "ineligible")
+        application.decided_at = now
+        if application_id in result.misses_after:
+            application.lottery_misses = result.misses_after[application_id]
+    _mail_outcomes(market, result, lookups, created)
+    return created
+
+
+def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignment]) -> None:
+    applications, booths, days = lookups["applications"], lookups["booths"], lookups["days"]
+    by_application: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in created:
+        by_application[assignment.application_id].append(assignment)
+    waitlisted: dict[int, list] = defaultdict(list)
+    for unserved in result.unserved:
+        waitlisted[unserved.application_id].append(unserved)
+    for application_id in sorted(set(by_application) | set(waitlisted)):
+        application = applications[application_id]
+        user = application.trainee.user
+        given = sorted(by_application.get(application_id, []),
+                       key=lambda a: days[a.market_day_id].day)
+        send_mail_after_commit(
+            user.email, "Booth allocation for your market", "booths_allocation",
+            locale=user.locale, trainee_name=user.display_name, market_id=market.id,
+            market_name_fa=market.name_fa, market_name_en=market.name("en"),
+            given=[(days[a.market_day_id].day, booths[a.booth_id].code, a.check_in_code)
+                   for a in given],
+            not_given=[(days[u.day_id].day, u.reason)
+                       for u in waitlisted.get(application_id, []) if u.day_id in days])
+
+
+def confirm_run(actor: User, run: AllocationRun) -> list[Assignment]:
+    """Turn a previewed run into assignments, set application statuses, mail the trainees."""
+    market = run.market
+    if not policies.can_manage_market(actor, market):
+        raise NotFound(_("That allocation run does not exist."), code="unknown_run")
+    if run.status != RunStatus.PREVIEW or run.scope != RunScope.MARKET:
+        raise Conflict(_("This run is already confirmed."), code="run_already_confirmed")
+    newer = db.session.scalar(select(AllocationRun.id).where(
+        AllocationRun.market_id == market.id, AllocationRun.id > run.id,
+        AllocationRun.status == RunStatus.CONFIRMED))
+    if newer:
+        raise Conflict(_("Another run was confirmed after this preview; run a new preview."),
+                       code="run_stale")
+    snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
+    result = allocation.result_from_json(json.loads(run.result_json))
+    days = [d for d in market.days if d.id in {s.id for s in snapshot.days}]
+    _current, lookups = build_snapshot(market, days, snapshot.seed)
+    created = _apply_result(market, run, result, lookups, actor, AssignmentSource.ALLOCATOR)
+    run.status = RunStatus.CONFIRMED
+    run.confirmed_by_id = actor.id
+    run.confirmed_at = utcnow()
+    db.session.flush()
+    return created
+
+
+def replay_run(run: AllocationRun) -> tuple[bool, dict]:
+    """Re-run the stored snapshot; True when the allocator gives exactly the stored result."""
+    snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
+    again = allocation.result_to_json(allocation.allocate(snapshot))
+    stored = json.loads(run.result_json)
+    return json.loads(_dump(again)) == stored, again
+
+
+def fill_from_waitlist(day: MarketDay, actor: User | None = None,
+                       now: datetime | None = None) -> AllocationRun | None:
+    """Give freed booths of `day` to waitlisted applicants, by the allocator's rules.
+
+    Runs only before the day opens; the run is stored (scope waitlist) like any other.
+    """
+    now = now or utcnow()
+    market = day.market
+    if not day.is_open or day.opens_at <= now:
+        return None
+    waiting = db.session.scalar(select(ApplicationDay.id).join(Application).where(
+        ApplicationDay.market_day_id == day.id,
+        ApplicationDay.status == ApplicationDayStatus.WAITLISTED,
+        Application.status.not_in(CLOSED_APPLICATION_STATUSES)).limit(1))
+    if waiting is None:
+        return None
+    count = db.session.scalar(select(db.func.count()).select_from(AllocationRun).where(
+        AllocationRun.market_day_id == day.id, AllocationRun.scope == RunScope.WAITLIST))
+    seed = derived_seed(market.published_seed, "waitlist", day.id, count)
+    snapshot, lookups = build_snapshot(market, [day], seed, waitlist_only=True)
+    result = allocation.allocate(snapshot)
+    run = _store_run(market, snapshot, result, scope=RunScope.WAITLIST,
+                     status=RunStatus.CONFIRMED, actor=actor, day=day)
+    run.confirmed_at = utcnow()
+    run.confirmed_by_id = actor.id if actor else None
+    # Only placements change anything: the others stay on the waitlist as they were.
+    placed_only = allocation.Result(placements=result.placements, unserved=(),
+                                    lottery=result.lottery, seed=result.seed,
+                                    misses_after={p.application_id: 0
+                                                  for p in result.placements})
+    _apply_result(market, run, placed_only, lookups, actor, AssignmentSource.WAITLIST)
+    db.session.flush()
+    return run
