@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config_module.development_secret_key()
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
+    importlib.import_module("marketplace.payments.providers").check_providers(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

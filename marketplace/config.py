@@ -81,6 +81,10 @@ class Config:
         if p.strip()
     )
     COMMISSION_PERCENT = _env_int("COMMISSION_PERCENT", 10)
+    # Sales become payable this many days after payment; batches pay balances above the minimum.
+    PAYOUT_HOLD_DAYS = _env_int("PAYOUT_HOLD_DAYS", 14)
+    PAYOUT_MINIMUM = _env_int("PAYOUT_MINIMUM", 1000)
+    STRIPE_TIMEOUT_SECONDS = _env_int("STRIPE_TIMEOUT_SECONDS", 10)
     ORDER_HOLD_MINUTES = _env_int("ORDER_HOLD_MINUTES", 30)
 
     SESSION_COOKIE_HTTPONLY = True

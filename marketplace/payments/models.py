@@ -1,0 +1,278 @@
+"""Payments, refunds, received webhooks, the trainees' ledger and payouts.
+
+The ledger is append-only: a `LedgerEntry` is never updated or deleted (the mapper refuses it),
+a trainee's balance is the sum of their rows, and a correction is a new row. Unique constraints
+make double postings impossible rather than merely unlikely: one sale/shipping/commission row per
+vendor order, one booth-fee row per fee, and one payout per ledger row (`PayoutItem`).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Trainee, User
+from marketplace.core.db import TimestampMixin, enum_column, utcnow
+from marketplace.core.money import Money
+from marketplace.extensions import db
+from marketplace.orders.models import Order, VendorOrder
+from marketplace.payments.statuses import OPEN_PAYMENT_STATUSES, PaymentStatus
+
+__all__ = ["OPEN_PAYMENT_STATUSES", "PaymentStatus"]  # re-exported: defined without tables
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class LedgerKind(enum.StrEnum):
+    SALE = "sale"                            # + goods sold (vendor order subtotal)
+    COMMISSION = "commission"                # − platform commission on the goods
+    REFUND = "refund"                        # − money given back to the buyer
+    REFUND_COMMISSION = "refund_commission"  # + commission returned with a refund
+    SHIPPING = "shipping"                    # + shipping fee charged to the buyer
+    BOOTH_FEE = "booth_fee"                  # − a booth-day's fee
+    SUBSIDY = "subsidy"                      # + a subsidy paid to the trainee
+    PAYOUT = "payout"                        # − money paid out (or collected in cash)
+
+
+class PayoutMethod(enum.StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    STRIPE_CONNECT = "stripe_connect"
+
+
+class PayoutStatus(enum.StrEnum):
+    PENDING = "pending"   # bank transfer exported, not yet confirmed
+    PAID = "paid"
+
+
+class Payment(TimestampMixin, db.Model):
+    """One attempt to pay an order through one provider."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("refunded_amount >= 0 AND refunded_amount <= amount",
+                        name="refund_within_amount"),
+        Index("ix_payments_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus, name="payment_status"), default=PaymentStatus.PENDING)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The provider's id (Stripe PaymentIntent pi_…); NULL until the provider answered.
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Built from the order and attempt number, so a retried request re-uses it.
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # Server-side confirmations made so far (each one gets its own idempotency key).
+    confirm_attempts: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column()
+
+    order: Mapped[Order] = relationship()
+    refunds: Mapped[list[Refund]] = relationship(back_populates="payment",
+                                                 order_by="Refund.id")
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    @property
+    def refundable(self) -> Money:
+        return Money(self.amount - self.refunded_amount, self.currency)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+
+class Refund(db.Model):
+    """Money given back to the buyer: for one vendor order, or the whole payment (automatic
+    refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL)."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"),
+                                                        index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[RefundStatus] = mapped_column(
+        enum_column(RefundStatus, name="refund_status"), default=RefundStatus.PENDING)
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    restock: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    payment: Mapped[Payment | None] = relationship(back_populates="refunds")
+    vendor_order: Mapped[VendorOrder | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class WebhookEvent(db.Model):
+    """A provider event we accepted; the unique (provider, event_id) makes a replay a no-op."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(100))
+    object_id: Mapped[str | None] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column()
+
+
+class PayoutAccount(TimestampMixin, db.Model):
+    """Where a trainee's money goes: a Stripe connected account, or a bank account."""
+
+    __tablename__ = "payout_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"),
+                                            unique=True)
+    stripe_account_id: Mapped[str | None] = mapped_column(String(64))
+    account_holder: Mapped[str] = mapped_column(String(200), default="")
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bank_name: Mapped[str] = mapped_column(String(200), default="")
+
+    trainee: Mapped[Trainee] = relationship()
+
+
+class PayoutBatch(db.Model):
+    __tablename__ = "payout_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    method: Mapped[PayoutMethod] = mapped_column(enum_column(PayoutMethod,
+                                                             name="payout_method"))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    payouts: Mapped[list[Payout]] = relationship(back_populates="batch", order_by="Payout.id")
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+
+class Payout(db.Model):
+    """What one trainee is paid in a batch: the sum of the ledger rows it covers."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "trainee_id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payout_batches.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[PayoutStatus] = mapped_column(
+        enum_column(PayoutStatus, name="payout_status"), default=PayoutStatus.PENDING)
+    stripe_transfer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Snapshot of the destination at the time of the batch (the CSV must not change later).
+    account_holder: Mapped[str] = mapped_column(String(200), default="")
+    iban: Mapped[str | None] = mapped_column(String(34))
+    stripe_account_id: Mapped[str | None] = mapped_column(String(64))
+    paid_at: Mapped[datetime | None] = mapped_column()
+
+    batch: Mapped[PayoutBatch] = relationship(back_populates="payouts")
+    trainee: Mapped[Trainee] = relationship()
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class LedgerEntry(db.Model):
+    """One immutable money movement for one trainee; `amount` is signed minor units."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("ix_ledger_entries_trainee_created", "trainee_id", "created_at"),
+        # A vendor order's sale, shipping and commission are posted once.
+        Index("uq_ledger_entries_vendor_order_kind", "vendor_order_id", "kind", unique=True,
+              sqlite_where="refund_id IS NULL AND vendor_order_id IS NOT NULL",
+              postgresql_where="refund_id IS NULL AND vendor_order_id IS NOT NULL"),
+        # A refund posts one refund row and one commission row.
+        Index("uq_ledger_entries_refund_kind", "refund_id", "kind", unique=True,
+              sqlite_where="refund_id IS NOT NULL", postgresql_where="refund_id IS NOT NULL"),
+        UniqueConstraint("booth_fee_id"),
+        UniqueConstraint("payout_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind, name="ledger_kind"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
+    booth_fee_id: Mapped[int | None] = mapped_column(ForeignKey("booth_fees.id"))
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # From when the row may be paid out (sales wait PAYOUT_HOLD_DAYS; debits count at once).
+    available_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trainee: Mapped[Trainee] = relationship()
+    vendor_order: Mapped[VendorOrder | None] = relationship()
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class PayoutItem(db.Model):
+    """Ledger row → the payout that settled it. Unique per ledger row: never paid twice."""
+
+    __tablename__ = "payout_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"), index=True)
+    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+
+
+@event.listens_for(LedgerEntry, "before_update")
+def _ledger_is_immutable(_mapper, _connection, target):
+    raise RuntimeError(f"ledger entry {target.id} is immutable; post a correcting entry")
+
+
+@event.listens_for(LedgerEntry, "before_delete")
+def _ledger_is_append_only(_mapper, _connection, target):
+    raise RuntimeError(f"ledger entry {target.id} cannot be deleted; post a correcting entry")

@@ -1,0 +1,261 @@
+"""Payment providers behind one interface: start a payment, read its state, refund, read a webhook.
+
+`stripe` takes cards through PaymentIntents (all Stripe calls go through `gateway`);
+`pay_at_pickup` records that the buyer pays the trainee in cash at the booth or centre. Another
+provider (a local Iranian gateway, say) only has to implement `PaymentProvider` and be added to
+`PROVIDERS`. `PAYMENT_PROVIDERS` lists the enabled ones; `check_providers` refuses to start the
+app when one of them cannot take `MARKETPLACE_CURRENCY`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from marketplace.payments import gateway
+from marketplace.payments.statuses import PaymentStatus
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    status: PaymentStatus
+    reference: str | None = None
+    client_secret: str | None = None
+    next_action: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    amount: int | None = None    # minor units, as the provider holds them
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    status: str  # "succeeded", "pending" or "failed"
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified webhook: what happened (`type`) to which provider object (`object_id`)."""
+
+    id: str
+    type: str
+    object_id: str | None
+
+
+class ProviderUnavailable(Exception):
+    """The provider did not answer (5xx, timeout): the outcome is unknown, retry later."""
+
+    def __init__(self, message: str, code: str = "provider_unavailable"):
+        super().__init__(message)
+        self.code = code
+
+
+class ProviderRejected(Exception):
+    """The provider refused the request (declined card, bad parameters)."""
+
+    def __init__(self, message: str, code: str = "provider_rejected"):
+        super().__init__(message)
+        self.code = code
+
+
+class InvalidWebhook(Exception):
+    """Bad signature, stale timestamp (a replay) or an unreadable body."""
+
+
+class PaymentProvider:
+    name: str = ""
+    # Currencies taken (ISO 4217), or None for any currency not in `excluded_currencies`.
+    currencies: frozenset[str] | None = None
+    excluded_currencies: frozenset[str] = frozenset()
+    # Does start_payment hand the buyer a card form (client_secret) to fill in?
+    collects_online = False
+
+    def accepts(self, currency: str) -> bool:
+        currency = currency.upper()
+        if currency in self.excluded_currencies:
+            return False
+        return self.currencies is None or currency in self.currencies
+
+    def start_payment(self, payment) -> ProviderPayment:
+        raise NotImplementedError
+
+    def fetch_payment(self, payment) -> ProviderPayment:
+        raise NotImplementedError
+
+    def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
+        raise ProviderRejected("this provider has no test cards", code="not_supported")
+
+    def refund(self, payment, refund) -> ProviderRefund:
+        raise NotImplementedError
+
+    def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
+        raise InvalidWebhook("this provider sends no webhooks")
+
+
+# --- Stripe ---------------------------------------------------------------------------------
+
+# PaymentIntent status → ours. requires_payment_method is "failed" only after an attempt failed
+# (last_payment_error set); before any attempt the payment is simply pending.
+_STRIPE_STATUSES = {
+    "requires_payment_method": PaymentStatus.PENDING,
+    "requires_confirmation": PaymentStatus.PENDING,
+    "requires_action": PaymentStatus.REQUIRES_ACTION,
+    "processing": PaymentStatus.PENDING,
+    "requires_capture": PaymentStatus.PENDING,
+    "succeeded": PaymentStatus.SUCCEEDED,
+    "canceled": PaymentStatus.CANCELLED,
+}
+
+# The stand-in's test payment methods offered on the development checkout page.
+TEST_CARDS = ("pm_card_visa", "pm_card_chargeCustomerFail", "pm_card_chargeDeclined",
+              "pm_card_authenticationRequired")
+
+
+def _unavailable(error: gateway.GatewayError) -> ProviderUnavailable:
+    return ProviderUnavailable(error.message, code=error.code or "provider_unavailable")
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+    excluded_currencies = gateway.UNSUPPORTED
+    collects_online = True
+
+    def _gateway(self) -> gateway.StripeGateway:
+        return gateway.StripeGateway.from_config()
+
+    @staticmethod
+    def _result(state: gateway.IntentState) -> ProviderPayment:
+        status = _STRIPE_STATUSES.get(state.status, PaymentStatus.PENDING)
+        if state.status == "requires_payment_method" and state.error_code:
+            status = PaymentStatus.FAILED
+        return ProviderPayment(status=status, reference=state.id,
+                               client_secret=state.client_secret,
+                               next_action=state.next_action, error_code=state.error_code,
+                               error_message=state.error_message,
+                               amount=state.amount.amount, currency=state.amount.currency)
+
+    def _run(self, call, *args):
+        try:
+            return call(*args)
+        except gateway.GatewayUnavailable as error:
+            raise _unavailable(error) from error
+        except gateway.GatewayError as error:
+            raise ProviderRejected(error.message, code=error.code or "provider_rejected") \
+                from error
+
+    def start_payment(self, payment) -> ProviderPayment:
+        if payment.provider_reference:
+            return self.fetch_payment(payment)
+        state = self._run(self._gateway().create_payment_intent, payment.money,
+                          payment.idempotency_key,
+                          {"order": payment.order.number, "payment": payment.id})
+        return self._result(state)
+
+    def fetch_payment(self, payment) -> ProviderPayment:
+        return self._result(self._run(self._gateway().retrieve_payment_intent,
+                                      payment.provider_reference))
+
+    def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
+        if card not in TEST_CARDS:
+            raise ProviderRejected("unknown test card", code="unknown_card")
+        key = f"{payment.idempotency_key}-confirm-{payment.confirm_attempts}"
+        return self._result(self._run(self._gateway().confirm_payment_intent,
+                                      payment.provider_reference, card, key))
+
+    def refund(self, payment, refund) -> ProviderRefund:
+        from marketplace.core.money import Money
+
+        state = self._run(self._gateway().create_refund, payment.provider_reference,
+                          Money(refund.amount, refund.currency), refund.idempotency_key,
+                          {"refund": refund.idempotency_key})
+        status = {"succeeded": "succeeded", "pending": "pending"}.get(state.status, "failed")
+        return ProviderRefund(status=status, reference=state.id)
+
+    def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
+        try:
+            event = self._gateway().verify_webhook(raw_body, headers.get("Stripe-Signature"))
+        except gateway.GatewayError as error:
+            raise InvalidWebhook(error.message) from error
+        obj = (event.get("data") or {}).get("object") or {}
+        object_id = obj.get("id") if isinstance(obj, dict) else None
+        if isinstance(obj, dict) and obj.get("object") == "charge":
+            object_id = obj.get("payment_intent") or object_id
+        return ProviderEvent(id=str(event["id"]), type=str(event["type"]),
+                             object_id=object_id)
+
+    def transfer(self, amount, destination: str, idempotency_key: str,
+                 metadata: dict) -> str:
+        """A Stripe Connect transfer to a trainee's connected account; returns its id."""
+        state = self._run(self._gateway().create_transfer, amount, destination,
+                          idempotency_key, metadata)
+        return state.id
+
+    @staticmethod
+    def is_standin(config=None) -> bool:
+        """True when STRIPE_API_BASE points at a local stand-in (development test cards)."""
+        base = (config if config is not None else current_app.config).get("STRIPE_API_BASE", "")
+        return base.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+
+
+# --- pay at pickup ----------------------------------------------------------------------------
+
+class PayAtPickupProvider(PaymentProvider):
+    """Cash (or card terminal) at the booth or centre: nothing to call, the trainee confirms."""
+
+    name = "pay_at_pickup"
+
+    def start_payment(self, payment) -> ProviderPayment:
+        return ProviderPayment(status=PaymentStatus.PENDING)
+
+    def fetch_payment(self, payment) -> ProviderPayment:
+        # Only the trainee's confirmation (services.confirm_paid_at_pickup) settles it.
+        return ProviderPayment(status=payment.status, reference=payment.provider_reference)
+
+    def refund(self, payment, refund) -> ProviderRefund:
+        # The trainee hands the cash back; there is no one to call.
+        return ProviderRefund(status="succeeded", reference=None)
+
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    provider.name: provider for provider in (StripeProvider(), PayAtPickupProvider())
+}
+
+
+def get_provider(name: str) -> PaymentProvider:
+    try:
+        return PROVIDERS[name]
+    except KeyError:
+        raise LookupError(f"unknown payment provider {name!r}") from None
+
+
+def enabled_providers(config=None) -> list[PaymentProvider]:
+    config = config if config is not None else current_app.config
+    return [get_provider(name) for name in config.get("PAYMENT_PROVIDERS", ())]
+
+
+def is_enabled(name: str, config=None) -> bool:
+    config = config if config is not None else current_app.config
+    return name in tuple(config.get("PAYMENT_PROVIDERS", ()))
+
+
+def check_providers(config) -> None:
+    """Refuse to start with a provider that is unknown or cannot take the marketplace currency."""
+    currency = str(config.get("MARKETPLACE_CURRENCY", "USD")).upper()
+    problems = []
+    for name in config.get("PAYMENT_PROVIDERS", ()):
+        provider = PROVIDERS.get(name)
+        if provider is None:
+            problems.append(f"unknown payment provider {name!r} (known: "
+                            f"{', '.join(sorted(PROVIDERS))})")
+        elif not provider.accepts(currency):
+            problems.append(
+                f"payment provider {name!r} cannot take {currency} (MARKETPLACE_CURRENCY); "
+                f"remove it from PAYMENT_PROVIDERS or use a currency it takes")
+        elif name == "stripe" and config.get("ENV_NAME") == "production" and \
+                not config.get("STRIPE_SECRET_KEY"):
+            problems.append("payment provider 'stripe' needs STRIPE_SECRET_KEY and "
+                            "STRIPE_WEBHOOK_SECRET")
+    if problems:
+        raise RuntimeError("Payment settings are wrong: " + "; ".join(problems))
