@@ -1,0 +1,118 @@
+"""Public store pages (/s/<slug>), centre pages (/c/<slug>), the centre list, QR codes,
+booth signs and item tags."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateNotFound
+from markupsafe import Markup
+
+from marketplace.core.nav import main_nav
+from marketplace.core.pagination import page_args
+from marketplace.storefront import STORE_PANELS, qr, queries
+from marketplace.storefront.links import avatar_url, product_cover, product_path
+
+bp = Blueprint("storefront", __name__)
+
+main_nav(_l("Training centres"), "storefront.centres", order=40)
+
+BANNER_VARIANTS = 6
+QR_MAX_AGE = 86400
+
+
+def banner_variant(slug: str) -> int:
+    """A stable pattern per store, so stores look different without any uploaded banner."""
+    return hashlib.blake2s(slug.encode(), digest_size=2).digest()[0] % BANNER_VARIANTS
+
+
+@bp.context_processor
+def storefront_helpers():
+    return {"product_cover": product_cover}
+
+
+def render_panels(trainee) -> list[Markup]:
+    """The panels other packages registered in STORE_PANELS, rendered for this trainee."""
+    panels = []
+    for template, build in STORE_PANELS:
+        try:
+            current_app.jinja_env.get_template(template)
+        except TemplateNotFound:
+            continue
+        context = build(trainee)
+        if context is None:
+            continue
+        html = render_template(template, trainee=trainee, **context)
+        # Output of an autoescaped Jinja template: already safe HTML.
+        panels.append(Markup(html))  # noqa: S704
+    return panels
+
+
+@bp.get("/s/<store_slug>")
+def store(store_slug):
+    trainee = queries.get_store(store_slug)
+    page, per_page = page_args(request.args)
+    products = queries.store_products(trainee, page, per_page)
+    return render_template("storefront/store.html", trainee=trainee, centre=trainee.centre,
+                           products=products, panels=render_panels(trainee),
+                           banner=banner_variant(trainee.store_slug),
+                           avatar_url=avatar_url(trainee),
+                           store_url=qr.absolute_url(url_for(".store", store_slug=store_slug)),
+                           product_path=product_path)
+
+
+@bp.get("/c/<centre_slug>")
+def centre(centre_slug):
+    centre = queries.get_centre(centre_slug)
+    page, per_page = page_args(request.args)
+    stores = queries.centre_stores(centre, page, per_page)
+    counts = queries.active_product_counts([t.id for t in stores.items])
+    return render_template("storefront/centre.html", centre=centre, stores=stores,
+                           counts=counts, banner_variant=banner_variant)
+
+
+@bp.get("/centres")
+def centres():
+    return render_template("storefront/centres.html",
+                           centres=queries.centres_with_store_counts())
+
+
+# --- QR codes, signs and tags ----------------------------------------------------------------
+
+def _qr_response(url: str, kind: str) -> Response:
+    if kind == "png":
+        body, mimetype = qr.png_bytes(url), "image/png"
+    else:
+        body, mimetype = qr.svg_bytes(url), "image/svg+xml"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = f"public, max-age={QR_MAX_AGE}"
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    return response.make_conditional(request)
+
+
+@bp.get("/s/<store_slug>/qr.<any(png, svg):kind>")
+def store_qr(store_slug, kind):
+    trainee = queries.get_store(store_slug)
+    return _qr_response(qr.absolute_url(url_for(".store", store_slug=trainee.store_slug)), kind)
+
+
+@bp.get("/p/<int:product_id>/qr.<any(png, svg):kind>")
+def product_qr(product_id, kind):
+    product = queries.get_public_product(product_id)
+    return _qr_response(qr.absolute_url(product_path(product.id)), kind)
+
+
+@bp.get("/s/<store_slug>/sign")
+def store_sign(store_slug):
+    trainee = queries.get_store(store_slug)
+    return render_template("storefront/sign.html", trainee=trainee, centre=trainee.centre,
+                           url=qr.absolute_url(url_for(".store", store_slug=store_slug)))
+
+
+@bp.get("/p/<int:product_id>/tag")
+def product_tag(product_id):
+    product = queries.get_public_product(product_id)
+    return render_template("storefront/tag.html", product=product, trainee=product.trainee,
+                           url=qr.absolute_url(product_path(product.id)))
