@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import Trainee
-from marketplace.core.db import TimestampMixin, enum_column
+from marketplace.accounts.models import Trainee, User
+from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
 from marketplace.extensions import db
 
@@ -26,9 +37,83 @@ class Category(TimestampMixin, db.Model):
     parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Category]] = relationship(back_populates="parent",
                                                     order_by="Category.position")
+    attributes: Mapped[list[AttributeDefinition]] = relationship(
+        back_populates="category", cascade="all, delete-orphan",
+        order_by="[AttributeDefinition.position, AttributeDefinition.id]")
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name_fa
+
+
+class AttributeType(enum.StrEnum):
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    TEXT = "text"
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+
+
+NUMERIC_TYPES = frozenset({AttributeType.INTEGER, AttributeType.DECIMAL})
+
+
+class AttributeDefinition(TimestampMixin, db.Model):
+    """A typed attribute of a category; its subcategories inherit it (catalogue.queries)."""
+
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (UniqueConstraint("category_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"),
+                                             index=True)
+    # Stable machine name used in the API and in filters (attr.<key>=…): [a-z][a-z0-9_]*.
+    key: Mapped[str] = mapped_column(String(40))
+    name_fa: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    type: Mapped[AttributeType] = mapped_column(enum_column(AttributeType, name="attribute_type"))
+    unit_fa: Mapped[str | None] = mapped_column(String(40))
+    unit_en: Mapped[str | None] = mapped_column(String(40))
+    # For choice attributes: [{"value": "silk", "fa": "ابریشم", "en": "Silk"}, …].
+    choices: Mapped[list | None] = mapped_column(JSON)
+    is_required: Mapped[bool] = mapped_column(default=False)
+    is_filterable: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    category: Mapped[Category] = relationship(back_populates="attributes")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_fa
+
+    def unit(self, locale: str) -> str:
+        if locale == "en":
+            return self.unit_en or self.unit_fa or ""
+        return self.unit_fa or self.unit_en or ""
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [str(c["value"]) for c in self.choices or []]
+
+    def choice_label(self, value: str, locale: str) -> str:
+        for choice in self.choices or []:
+            if str(choice["value"]) == value:
+                return choice.get("en" if locale == "en" else "fa") or choice.get("fa") or value
+        return value
+
+    @property
+    def is_numeric(self) -> bool:
+        """Numbers compare with ≥/≤: integer and decimal, and choices whose values are numbers
+        (knot density 40/50/60…)."""
+        if self.type in NUMERIC_TYPES:
+            return True
+        return self.type == AttributeType.CHOICE and bool(self.choices) and all(
+            _is_number(v) for v in self.choice_values)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ProductKind(enum.StrEnum):
@@ -47,12 +132,37 @@ class ProductStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+S = ProductStatus
+# The listing workflow: (from, action) -> to. "approve" is also taken by `submit` when the
+# centre auto-approves; sold_out <-> active also happens through take_stock / return_stock.
+PRODUCT_TRANSITIONS: dict[tuple[ProductStatus, str], ProductStatus] = {
+    (S.DRAFT, "submit"): S.SUBMITTED,
+    (S.REJECTED, "submit"): S.SUBMITTED,
+    (S.SUBMITTED, "approve"): S.ACTIVE,
+    (S.SUBMITTED, "reject"): S.REJECTED,
+    (S.ACTIVE, "pause"): S.PAUSED,
+    (S.SOLD_OUT, "pause"): S.PAUSED,
+    (S.PAUSED, "resume"): S.ACTIVE,
+    (S.ACTIVE, "sell_out"): S.SOLD_OUT,
+    (S.SOLD_OUT, "restock"): S.ACTIVE,
+    **{(status, "archive"): S.ARCHIVED for status in S if status != S.ARCHIVED},
+}
+# Statuses whose listing the owner may still change (archived ones are kept as they were).
+EDITABLE_STATUSES = frozenset(S) - {S.ARCHIVED}
+# Products in these statuses have been approved and are (or were) for sale.
+PUBLISHED_STATUSES = frozenset({S.ACTIVE, S.SOLD_OUT})
+
+
 class Product(TimestampMixin, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price_amount >= 0", name="price_not_negative"),
         Index("ix_products_status_created", "status", "created_at"),
+        Index("ix_products_status_price", "status", "price_amount"),
+        # Substring search on PostgreSQL (ARCHITECTURE §4); SQLite uses product_trigrams.
+        Index("ix_products_search_key_trgm", "search_key", postgresql_using="gin",
+              postgresql_ops={"search_key": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,8 +186,16 @@ class Product(TimestampMixin, db.Model):
     # Normalised title, description, attribute values, maker and centre (core.text.normalize).
     search_key: Mapped[str] = mapped_column(Text, default="")
 
+    # When the listing first went live (approval); null until then.
+    published_at: Mapped[datetime | None] = mapped_column()
+
     trainee: Mapped[Trainee] = relationship()
     category: Mapped[Category] = relationship()
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", order_by="[ProductImage.position, ProductImage.id]",
+        cascade="all, delete-orphan")
+    attribute_values: Mapped[list[ProductAttributeValue]] = relationship(
+        back_populates="product", cascade="all, delete-orphan")
 
     @property
     def price(self) -> Money:
@@ -85,3 +203,123 @@ class Product(TimestampMixin, db.Model):
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_fa
+
+    @property
+    def cover(self) -> ProductImage | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in PUBLISHED_STATUSES
+
+
+class ProductAttributeValue(db.Model):
+    """One attribute value, in typed columns so filters compare in SQL on every database:
+    `value_text` (choice value, text, canonical form of every type), `value_number` (integer,
+    decimal and numeric choices), `value_bool`."""
+
+    __tablename__ = "product_attribute_values"
+    __table_args__ = (
+        UniqueConstraint("product_id", "definition_id"),
+        Index("ix_product_attribute_values_def_number", "definition_id", "value_number"),
+        Index("ix_product_attribute_values_def_text", "definition_id", "value_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            index=True)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute_definitions.id", ondelete="CASCADE"))
+    value_text: Mapped[str] = mapped_column(String(500))
+    value_number: Mapped[float | None] = mapped_column(Float)
+    value_bool: Mapped[bool | None] = mapped_column()
+
+    product: Mapped[Product] = relationship(back_populates="attribute_values")
+    definition: Mapped[AttributeDefinition] = relationship()
+
+    @property
+    def value(self):
+        kind = self.definition.type
+        if kind == AttributeType.BOOLEAN:
+            return self.value_bool
+        if kind == AttributeType.INTEGER:
+            return int(self.value_number) if self.value_number is not None else None
+        if kind == AttributeType.DECIMAL:
+            return self.value_text
+        return self.value_text
+
+
+MAX_IMAGES_PER_PRODUCT = 8
+
+
+class ProductImage(db.Model):
+    """An uploaded photo, re-encoded; `key` is the storage prefix of its renditions."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    # Renditions live at f"{key}/{size}.{extension}" for size in catalogue.images.SIZES.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    extension: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    byte_size: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+    def rendition_key(self, size: str) -> str:
+        return f"{self.key}/{size}.{self.extension}"
+
+
+class ProductStatusChange(db.Model):
+    """Who moved a listing from one status to another, and why (the review history)."""
+
+    __tablename__ = "product_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            index=True)
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class ProductTrigram(db.Model):
+    """SQLite's substring index: the distinct three-letter pieces of each word of search_key.
+
+    A query term of 3+ letters can only be inside search_key if every trigram of the term is
+    there, so the candidate set is exact-superset and a LIKE re-check keeps results identical
+    to a scan (and to PostgreSQL's pg_trgm). Maintained only on SQLite.
+    """
+
+    __tablename__ = "product_trigrams"
+    __table_args__ = (Index("ix_product_trigrams_product", "product_id"),
+                      {"sqlite_with_rowid": False})
+
+    trigram: Mapped[str] = mapped_column(String(3), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            primary_key=True)
+
+
+class SearchLog(db.Model):
+    """One search, without personal data: what was asked, with which filters, how many hits."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(500), default="")
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    result_count: Mapped[int] = mapped_column()
+    duration_ms: Mapped[int] = mapped_column()
+    source: Mapped[str] = mapped_column(String(8), default="html")  # html | api
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
