@@ -52,6 +52,8 @@ def database_url(tmp_path_factory):
         _db.drop_all()
         _db.create_all()
         _db.session.commit()
+        _db.session.remove()
+        _db.engine.dispose()  # else its pooled connection is closed by GC mid-run (warning)
     return url
 
 
