@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -50,6 +50,8 @@ def best_from_accept_language(header: str | None) -> str | None:
 
 def select_locale() -> str:
     """?lang=, then the user's saved choice, then the session, then Accept-Language, then default."""
+    if not has_request_context():  # CLI commands, jobs, worker threads: no request to ask
+        return current_app.config["DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in supported():
         return asked
