@@ -1,1 +1,61 @@
-"""Factory fixtures for the orders domain."""
+"""Factory fixtures for the orders domain: shipping fees, carts and placed orders.
+
+`place_test_order(buyer, *products, fulfilment="pickup")` goes the real way (cart →
+checkout.services.place_order) so stock is taken as in production; pass `paid=True` to mark it
+paid as the payments side would. Each factory commits and returns the object.
+"""
+
+import pytest
+
+from marketplace.orders.models import ShippingRate
+
+
+@pytest.fixture
+def set_shipping_fee(db, app):
+    def make(trainee, amount: int = 700) -> ShippingRate:
+        rate = ShippingRate(trainee_id=trainee.id, amount=amount,
+                            currency=app.config["MARKETPLACE_CURRENCY"])
+        db.session.add(rate)
+        db.session.commit()
+        return rate
+
+    return make
+
+
+@pytest.fixture
+def fill_cart(db):
+    """fill_cart(user, *products_or_(product, qty)) -> the user's cart with those lines."""
+    from marketplace.orders import services
+
+    def make(user, *items):
+        cart = services.get_or_create_cart(user, None)
+        for item in items:
+            product, quantity = item if isinstance(item, tuple) else (item, 1)
+            services.add_to_cart(user, cart, product.id, quantity)
+        db.session.commit()
+        return cart
+
+    return make
+
+
+@pytest.fixture
+def place_test_order(db, create_user, fill_cart):
+    from marketplace.checkout.services import CheckoutChoices, place_order
+    from marketplace.orders.services import mark_order_paid
+
+    def make(buyer=None, *products, fulfilment="pickup", address="Tabriz, Valiasr St. 12",
+             paid=False):
+        buyer = buyer or create_user()
+        cart = fill_cart(buyer, *products)
+        trainee_ids = {(p[0] if isinstance(p, tuple) else p).trainee_id for p in products}
+        choices = CheckoutChoices(contact_name=buyer.display_name,
+                                  shipping_address=address,
+                                  fulfilment={t: fulfilment for t in trainee_ids})
+        order = place_order(buyer, cart, choices)
+        db.session.commit()
+        if paid:
+            assert mark_order_paid(order)
+            db.session.commit()
+        return order
+
+    return make
