@@ -14,9 +14,21 @@ CSP = "; ".join([
 ])
 
 
+# Stripe's Payment Element (production checkout): its script and frames come from Stripe.
+STRIPE_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com").replace(
+    "connect-src 'self'", "connect-src 'self' https://api.stripe.com") + \
+    "; frame-src 'self' https://js.stripe.com https://hooks.stripe.com"
+
+
+def content_security_policy() -> str:
+    from flask import current_app
+
+    return STRIPE_CSP if current_app.config.get("STRIPE_PUBLISHABLE_KEY") else CSP
+
+
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

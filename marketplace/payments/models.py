@@ -90,6 +90,9 @@ class Payment(TimestampMixin, db.Model):
     error_message: Mapped[str | None] = mapped_column(Text)
     settled_at: Mapped[datetime | None] = mapped_column()
 
+    # Not stored: Stripe's client secret, set by services.start_payment for the checkout page.
+    client_secret = None
+
     order: Mapped[Order] = relationship()
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment",
                                                  order_by="Refund.id")
@@ -179,6 +182,9 @@ class PayoutBatch(db.Model):
     total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Not stored: trainees a new batch could not pay (set by services.create_payout_batch).
+    failures = ()
 
     payouts: Mapped[list[Payout]] = relationship(back_populates="batch", order_by="Payout.id")
     created_by: Mapped[User | None] = relationship()

@@ -1,0 +1,43 @@
+"""flask reconcile-payments and flask charge-booth-fees."""
+
+import click
+from flask.cli import with_appcontext
+
+from marketplace.extensions import db
+
+
+@click.command("reconcile-payments")
+@with_appcontext
+def reconcile_payments():
+    """Settle every payment still open by asking its provider (repairs lost webhooks and
+    requests that died between charging and committing). One transaction per payment."""
+    from marketplace.core.errors import DomainError
+    from marketplace.payments import queries, services
+    from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
+
+    counts: dict[str, int] = {}
+    for payment_id in queries.payment_ids_to_reconcile():
+        try:
+            status = str(services.reconcile_payment(payment_id))
+            db.session.commit()
+        except (ProviderUnavailable, ProviderRejected, DomainError) as error:
+            db.session.rollback()
+            status = "error"
+            click.echo(f"payment {payment_id}: {error}", err=True)
+        counts[status] = counts.get(status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing open"
+    click.echo(f"Reconciled payments: {summary}.")
+
+
+@click.command("charge-booth-fees")
+@with_appcontext
+def charge_booth_fees():
+    """Deduct due booth fees of market days that have begun from the trainees' balances."""
+    from marketplace.payments import services
+
+    count = services.charge_booth_fees()
+    db.session.commit()
+    click.echo(f"Charged {count} booth fee(s).")
+
+
+commands = [reconcile_payments, charge_booth_fees]

@@ -1,0 +1,170 @@
+"""Read-only queries and pure ledger arithmetic for payments, refunds, ledger and payouts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.money import Money
+from marketplace.extensions import db
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.payments.models import (
+    OPEN_PAYMENT_STATUSES,
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    PayoutAccount,
+    PayoutBatch,
+    PayoutItem,
+)
+
+# --- pure arithmetic --------------------------------------------------------------------------
+
+
+def commission_on(subtotal: Money, percent: int | float) -> Money:
+    """The platform's commission on a vendor order's goods (not on shipping), half up.
+
+    The same integer is posted as −commission to the trainee and kept by the platform, so the
+    two sides always add up: no unit is lost or invented."""
+    return subtotal.percent(percent)
+
+
+def commission_returned(commission: int, total: int, refunded_before: int,
+                        refunded_after: int) -> int:
+    """Commission given back with a refund, proportional to the refunded share of the total.
+
+    Computed on cumulative amounts (what should have been returned after this refund minus what
+    was returned before), so a sequence of partial refunds adding up to the total returns
+    exactly the whole commission, whatever the rounding of each step."""
+    if total <= 0:
+        return 0
+
+    def cumulative(refunded: int) -> int:
+        numerator = commission * refunded
+        quotient, remainder = divmod(numerator, total)
+        return quotient + (1 if remainder * 2 >= total else 0)
+
+    return cumulative(refunded_after) - cumulative(refunded_before)
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+def payment_by_reference(provider: str, reference: str) -> Payment | None:
+    return db.session.scalar(select(Payment).where(Payment.provider == provider,
+                                                   Payment.provider_reference == reference))
+
+
+def payments_of_order(order_id: int) -> list[Payment]:
+    return list(db.session.scalars(select(Payment).where(Payment.order_id == order_id)
+                                   .order_by(Payment.id)))
+
+
+def latest_payment(order_id: int) -> Payment | None:
+    return db.session.scalar(select(Payment).where(Payment.order_id == order_id)
+                             .order_by(Payment.id.desc()).limit(1))
+
+
+def payment_ids_to_reconcile() -> list[int]:
+    """Payments a lost webhook could have left behind: still open, or failed while their order
+    still waits (the buyer may have paid the same intent again with another card)."""
+    query = (select(Payment.id).join(Order, Order.id == Payment.order_id)
+             .where(Payment.provider != "pay_at_pickup",
+                    Payment.provider_reference.is_not(None),
+                    (Payment.status.in_(OPEN_PAYMENT_STATUSES))
+                    | ((Payment.status == PaymentStatus.FAILED)
+                       & (Order.status == OrderStatus.PENDING_PAYMENT)))
+             .order_by(Payment.id))
+    return list(db.session.scalars(query))
+
+
+# --- ledger -------------------------------------------------------------------------------------
+
+def balance(trainee_id: int, currency: str, until: datetime | None = None) -> Money:
+    query = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.trainee_id == trainee_id, LedgerEntry.currency == currency)
+    if until is not None:
+        query = query.where(LedgerEntry.created_at < until)
+    return Money(int(db.session.scalar(query)), currency)
+
+
+def available_entries_query(now: datetime, currency: str):
+    """Ledger rows no payout has covered yet and whose holding period is over."""
+    return (select(LedgerEntry)
+            .outerjoin(PayoutItem, PayoutItem.ledger_entry_id == LedgerEntry.id)
+            .where(PayoutItem.id.is_(None), LedgerEntry.available_at <= now,
+                   LedgerEntry.currency == currency))
+
+
+def available_balance(trainee_id: int, currency: str, now: datetime) -> Money:
+    rows = available_entries_query(now, currency).where(LedgerEntry.trainee_id == trainee_id)
+    total = db.session.scalar(select(func.coalesce(func.sum(rows.subquery().c.amount), 0)))
+    return Money(int(total), currency)
+
+
+@dataclass(frozen=True)
+class Statement:
+    trainee_id: int
+    currency: str
+    start: datetime
+    end: datetime
+    opening: Money
+    entries: list[LedgerEntry]
+    closing: Money
+    totals: dict[LedgerKind, Money]
+
+
+def statement(trainee_id: int, currency: str, start: datetime, end: datetime) -> Statement:
+    """Rows created in [start, end), with the balance before and after (three queries)."""
+    opening = balance(trainee_id, currency, until=start)
+    entries = list(db.session.scalars(
+        select(LedgerEntry)
+        .options(selectinload(LedgerEntry.vendor_order))
+        .where(LedgerEntry.trainee_id == trainee_id, LedgerEntry.currency == currency,
+               LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
+        .order_by(LedgerEntry.created_at, LedgerEntry.id)))
+    totals: dict[LedgerKind, Money] = {}
+    running = opening
+    for entry in entries:
+        totals[entry.kind] = totals.get(entry.kind, Money.zero(currency)) + entry.money
+        running = running + entry.money
+    return Statement(trainee_id, currency, start, end, opening, entries, running, totals)
+
+
+def payout_account(trainee_id: int) -> PayoutAccount | None:
+    return db.session.scalar(select(PayoutAccount).where(PayoutAccount.trainee_id == trainee_id))
+
+
+def payout_batches(limit: int = 50) -> list[PayoutBatch]:
+    return list(db.session.scalars(
+        select(PayoutBatch).options(selectinload(PayoutBatch.payouts))
+        .order_by(PayoutBatch.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class AvailableBalance:
+    trainee_id: int
+    store_name: str
+    amount: Money
+    has_bank_account: bool
+    has_stripe_account: bool
+
+
+def available_by_trainee(now: datetime, currency: str) -> list[AvailableBalance]:
+    """Every trainee with rows waiting for a payout, and what is available now (one query)."""
+    from marketplace.accounts.models import Trainee
+
+    rows = available_entries_query(now, currency).subquery()
+    query = (select(rows.c.trainee_id, func.sum(rows.c.amount), Trainee.store_name,
+                    PayoutAccount.iban, PayoutAccount.stripe_account_id)
+             .join(Trainee, Trainee.id == rows.c.trainee_id)
+             .outerjoin(PayoutAccount, PayoutAccount.trainee_id == rows.c.trainee_id)
+             .group_by(rows.c.trainee_id, Trainee.store_name, PayoutAccount.iban,
+                       PayoutAccount.stripe_account_id)
+             .order_by(rows.c.trainee_id))
+    return [AvailableBalance(trainee_id, store_name or "", Money(int(total), currency),
+                             bool(iban), bool(account))
+            for trainee_id, total, store_name, iban, account in db.session.execute(query)]

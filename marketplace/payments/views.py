@@ -1,0 +1,271 @@
+"""Pages and endpoints of payments: the Stripe webhook, refunds, pay-at-pickup confirmation,
+the trainee's ledger statement (page and CSV), payout details, and the admins' payout batches."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.core.auth import admin_required, require_login
+from marketplace.core.db import utcnow
+from marketplace.core.digits import to_ascii_digits
+from marketplace.core.errors import BadRequest, NotFound
+from marketplace.core.money import Money
+from marketplace.core.nav import user_nav
+from marketplace.extensions import csrf, db
+from marketplace.orders.models import VendorOrder
+from marketplace.payments import queries, services
+from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
+
+bp = Blueprint("payments", __name__)
+
+user_nav(_l("My ledger"), "payments.ledger", visible=lambda user: user.trainee is not None,
+         order=60)
+user_nav(_l("Payouts"), "payments.admin_payouts", visible=lambda user: user.is_admin, order=90)
+
+KIND_LABELS = {
+    LedgerKind.SALE: _l("Sale"),
+    LedgerKind.COMMISSION: _l("Commission"),
+    LedgerKind.REFUND: _l("Refund"),
+    LedgerKind.REFUND_COMMISSION: _l("Commission returned"),
+    LedgerKind.SHIPPING: _l("Shipping"),
+    LedgerKind.BOOTH_FEE: _l("Booth fee"),
+    LedgerKind.SUBSIDY: _l("Subsidy"),
+    LedgerKind.PAYOUT: _l("Payout"),
+}
+METHOD_LABELS = {
+    PayoutMethod.BANK_TRANSFER: _l("Bank transfer (CSV)"),
+    PayoutMethod.STRIPE_CONNECT: _l("Stripe Connect transfer"),
+}
+
+
+@bp.app_context_processor
+def payment_labels():
+    return {"ledger_kind_label": lambda kind: str(KIND_LABELS.get(kind, kind)),
+            "payout_method_label": lambda method: str(METHOD_LABELS.get(method, method))}
+
+
+# --- webhook --------------------------------------------------------------------------------
+
+@bp.route("/payments/stripe/webhook", methods=["POST"])
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events: signature checked on the raw body, recorded once, acted on at once."""
+    raw_body = request.get_data(cache=False)
+    outcome = services.handle_webhook("stripe", raw_body, request.headers)
+    db.session.commit()
+    return jsonify({"received": True, "outcome": outcome})
+
+
+# --- refunds and pay-at-pickup ----------------------------------------------------------------
+
+def _vendor_order(vendor_order_id: int) -> VendorOrder:
+    vendor_order = db.session.get(VendorOrder, vendor_order_id)
+    if vendor_order is None:
+        raise NotFound(_("We could not find that order."))
+    return vendor_order
+
+
+def _back(default: str):
+    return redirect(request.referrer or default)
+
+
+def parse_amount(text: str | None, currency: str) -> int:
+    """A decimal amount typed by a person (Persian digits and separators welcome)."""
+    try:
+        ascii_text = to_ascii_digits(text or "").replace("٫", ".").replace("٬", "")
+        return Money.from_decimal_string(ascii_text, currency).amount
+    except ValueError:
+        raise BadRequest(_("Enter an amount such as 12.50."), code="bad_amount",
+                         fields={"amount": [_("Enter an amount such as 12.50.")]}) from None
+
+
+@bp.route("/payments/vendor-orders/<int:vendor_order_id>/refund", methods=["POST"])
+def refund(vendor_order_id: int):
+    actor = require_login()
+    vendor_order = _vendor_order(vendor_order_id)
+    amount = parse_amount(request.form.get("amount"), vendor_order.currency)
+    restock = request.form.get("restock") in ("1", "on", "true", "yes")
+    refund = services.refund_vendor_order(actor, vendor_order, amount, restock,
+                                          reason=request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(_locale())),
+          "success")
+    return _back(url_for("core.home"))
+
+
+@bp.route("/payments/vendor-orders/<int:vendor_order_id>/paid-at-pickup", methods=["POST"])
+def paid_at_pickup(vendor_order_id: int):
+    actor = require_login()
+    vendor_order = _vendor_order(vendor_order_id)
+    services.confirm_paid_at_pickup(actor, vendor_order)
+    db.session.commit()
+    flash(_("Marked as paid at pickup."), "success")
+    return _back(url_for("core.home"))
+
+
+# --- the trainee's ledger -------------------------------------------------------------------
+
+def _locale() -> str:
+    from marketplace.core.i18n import locale_code
+
+    return locale_code()
+
+
+def _trainee():
+    user = require_login()
+    if user.trainee is None:
+        raise NotFound(_("We could not find that page."))
+    return user.trainee
+
+
+def _period() -> tuple[date, date, datetime, datetime]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive, marketplace time zone); this month by default."""
+    zone = ZoneInfo(current_app.config.get("MARKETPLACE_TIMEZONE", "UTC"))
+    today = utcnow().astimezone(zone).date()
+    try:
+        first = date.fromisoformat(to_ascii_digits(request.args.get("from") or "")) \
+            if request.args.get("from") else today.replace(day=1)
+        last = date.fromisoformat(to_ascii_digits(request.args.get("to") or "")) \
+            if request.args.get("to") else today
+    except ValueError:
+        raise BadRequest(_("Give dates as YYYY-MM-DD."), code="bad_date") from None
+    if last < first or (last - first).days > 3660:
+        raise BadRequest(_("The period must end after it starts and span at most ten years."),
+                         code="bad_period")
+    start = datetime.combine(first, time.min, zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return first, last, start, end
+
+
+@bp.route("/my/ledger")
+def ledger():
+    trainee = _trainee()
+    first, last, start, end = _period()
+    currency = current_app.config["MARKETPLACE_CURRENCY"]
+    report = queries.statement(trainee.id, currency, start, end)
+    now = utcnow()
+    return render_template(
+        "payments/ledger.html", report=report, first=first, last=last,
+        balance=queries.balance(trainee.id, currency),
+        available=queries.available_balance(trainee.id, currency, now),
+        account=queries.payout_account(trainee.id))
+
+
+@bp.route("/my/ledger.csv")
+def ledger_csv():
+    trainee = _trainee()
+    first, last, start, end = _period()
+    currency = current_app.config["MARKETPLACE_CURRENCY"]
+    report = queries.statement(trainee.id, currency, start, end)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["date", "kind", "description", "order", "amount", "currency", "balance"])
+    running = report.opening
+    writer.writerow([start.date().isoformat(), "opening_balance", "", "", "", currency,
+                     report.opening.to_decimal_string()])
+    for entry in report.entries:
+        running = running + entry.money
+        writer.writerow([entry.created_at.isoformat(), entry.kind.value, entry.memo,
+                         entry.vendor_order.order.number if entry.vendor_order else "",
+                         entry.money.to_decimal_string(), currency,
+                         running.to_decimal_string()])
+    writer.writerow([end.date().isoformat(), "closing_balance", "", "", "", currency,
+                     report.closing.to_decimal_string()])
+    filename = f"ledger-{trainee.store_slug}-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/my/payout-account", methods=["GET", "POST"])
+def payout_account():
+    trainee = _trainee()
+    if request.method == "POST":
+        services.save_payout_account(
+            current_user, trainee, holder=request.form.get("account_holder", ""),
+            iban=to_ascii_digits(request.form.get("iban", "")),
+            bank_name=request.form.get("bank_name", ""),
+            stripe_account_id=request.form.get("stripe_account_id", ""))
+        db.session.commit()
+        flash(_("Your payout details are saved."), "success")
+        return redirect(url_for("payments.ledger"))
+    return render_template("payments/payout_account.html",
+                           account=queries.payout_account(trainee.id))
+
+
+# --- admin payouts --------------------------------------------------------------------------
+
+@bp.route("/admin/payouts", methods=["GET", "POST"])
+@admin_required
+def admin_payouts():
+    if request.method == "POST":
+        batch = services.create_payout_batch(current_user, request.form.get("method", ""))
+        db.session.commit()
+        flash(_("Payout batch %(id)s created for %(amount)s.", id=batch.id,
+                amount=batch.total.format(_locale())), "success")
+        for problem in batch.failures:
+            flash(problem, "warning")
+        return redirect(url_for("payments.admin_payout_batch", batch_id=batch.id))
+    currency = current_app.config["MARKETPLACE_CURRENCY"]
+    return render_template(
+        "payments/admin_payouts.html", methods=list(PayoutMethod),
+        balances=queries.available_by_trainee(utcnow(), currency),
+        minimum=Money(int(current_app.config.get("PAYOUT_MINIMUM", 0)), currency),
+        hold_days=current_app.config.get("PAYOUT_HOLD_DAYS", 0),
+        batches=queries.payout_batches())
+
+
+def _batch(batch_id: int) -> PayoutBatch:
+    batch = db.session.get(PayoutBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("We could not find that payout batch."))
+    return batch
+
+
+@bp.route("/admin/payouts/<int:batch_id>")
+@admin_required
+def admin_payout_batch(batch_id: int):
+    return render_template("payments/admin_payout_batch.html", batch=_batch(batch_id))
+
+
+@bp.route("/admin/payouts/<int:batch_id>.csv")
+@admin_required
+def admin_payout_batch_csv(batch_id: int):
+    batch = _batch(batch_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["payout", "account_holder", "iban", "stripe_account", "amount", "currency",
+                     "reference", "status"])
+    for payout in batch.payouts:
+        writer.writerow([payout.id, payout.account_holder, payout.iban or "",
+                         payout.stripe_account_id or "", payout.money.to_decimal_string(),
+                         payout.currency, f"Bazaarche payout {batch.id}-{payout.id}",
+                         payout.status.value])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="payout-batch-{batch.id}.csv"'})
+
+
+@bp.route("/admin/payouts/<int:batch_id>/mark-paid", methods=["POST"])
+@admin_required
+def admin_payout_batch_paid(batch_id: int):
+    services.mark_batch_paid(current_user, _batch(batch_id))
+    db.session.commit()
+    flash(_("The batch is marked as paid."), "success")
+    return redirect(url_for("payments.admin_payout_batch", batch_id=batch_id))
