@@ -273,7 +273,8 @@ def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignme
                        key=lambda a: days[a.market_day_id].day)
         send_mail_after_commit(
             user.email, "Booth allocation for your market", "booths_allocation",
-            locale=user.locale, trainee_name=user.display_name, market_id=market.id,
+            locale=user.locale, lang=user.locale, trainee_name=user.display_name,
+            market_id=market.id,
             market_name_fa=market.name_fa, market_name_en=market.name("en"),
             given=[(days[a.market_day_id].day, booths[a.booth_id].code, a.check_in_code)
                    for a in given],

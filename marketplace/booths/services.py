@@ -503,7 +503,7 @@ def close_market_day(actor: User, day: MarketDay, reason: str) -> list[Assignmen
         trainee = assignment.trainee
         send_mail_after_commit(
             trainee.user.email, "A market day you had a booth on is closed",
-            "booths_day_closed", locale=trainee.user.locale,
+            "booths_day_closed", locale=trainee.user.locale, lang=trainee.user.locale,
             trainee_name=trainee.user.display_name, market_id=day.market_id,
             market_name_fa=day.market.name_fa, market_name_en=day.market.name("en"),
             day=day.day, booth_code=assignment.booth.code, reason=reason)
@@ -831,7 +831,8 @@ def _mail_assigned(assignment: Assignment, booth: Booth, day: MarketDay,
                    trainee: Trainee) -> None:
     market = day.market
     send_mail_after_commit(
-        trainee.user.email, "You have a booth", "booths_assigned", locale=trainee.user.locale,
+        trainee.user.email, "You have a booth", "booths_assigned",
+        locale=trainee.user.locale, lang=trainee.user.locale,
         trainee_name=trainee.user.display_name, market_id=market.id,
         market_name_fa=market.name_fa, market_name_en=market.name("en"), days=[day.day],
         booth_codes=[booth.code], check_in_codes=[assignment.check_in_code])
@@ -841,7 +842,8 @@ def _mail_cancelled(assignment: Assignment, reason: str) -> None:
     trainee, day = assignment.trainee, assignment.market_day
     send_mail_after_commit(
         trainee.user.email, "Your booth was cancelled", "booths_cancelled",
-        locale=trainee.user.locale, trainee_name=trainee.user.display_name,
+        locale=trainee.user.locale, lang=trainee.user.locale,
+        trainee_name=trainee.user.display_name,
         market_id=day.market_id, market_name_fa=day.market.name_fa,
         market_name_en=day.market.name("en"), day=day.day, booth_code=assignment.booth.code,
         reason=reason)
@@ -915,7 +917,7 @@ def mark_no_shows(now: datetime | None = None) -> dict[str, int]:
             trainee = assignment.trainee
             send_mail_after_commit(
                 trainee.user.email, "You cannot take booths for a while",
-                "booths_ineligible", locale=trainee.user.locale,
+                "booths_ineligible", locale=trainee.user.locale, lang=trainee.user.locale,
                 trainee_name=trainee.user.display_name, market_name_fa=market.name_fa,
                 market_name_en=market.name("en"), strikes=count, until=until)
     db.session.flush()

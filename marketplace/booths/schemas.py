@@ -1,0 +1,310 @@
+"""Marshmallow schemas of the booths API. Unknown fields are refused (marshmallow's RAISE)."""
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from marketplace.booths.models import BlockReason, MarketKind
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+def _cell_list(value):
+    if not isinstance(value, list) or len(value) != 4 or \
+            not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ValidationError("Each walkway is [x1, y1, x2, y2].")
+
+
+# --- input -----------------------------------------------------------------------------------
+
+class VenueInSchema(StrictSchema):
+    municipality_id = fields.Integer(load_default=None)
+    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name_en = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=200))
+    address = fields.String(load_default="", validate=validate.Length(max=2000))
+    opening_hours = fields.String(load_default="", validate=validate.Length(max=200))
+    opens_at = fields.Time(load_default=None)
+    closes_at = fields.Time(load_default=None)
+    grid_width = fields.Integer(load_default=10, validate=validate.Range(1, 200))
+    grid_height = fields.Integer(load_default=6, validate=validate.Range(1, 200))
+    grid_breaks = fields.List(fields.Raw(validate=_cell_list), load_default=list)
+    standard_fee_amount = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class BoothInSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    grid_x = fields.Integer(required=True, validate=validate.Range(min=0))
+    grid_y = fields.Integer(required=True, validate=validate.Range(min=0))
+    width = fields.Integer(load_default=1, validate=validate.Range(1, 50))
+    height = fields.Integer(load_default=1, validate=validate.Range(1, 50))
+    has_power = fields.Boolean(load_default=False)
+    is_corner = fields.Boolean(load_default=False)
+    is_covered = fields.Boolean(load_default=False)
+    is_accessible = fields.Boolean(load_default=False)
+    location_score = fields.Integer(load_default=50, validate=validate.Range(0, 100))
+    fee_amount = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    reserved_category_id = fields.Integer(load_default=None, allow_none=True)
+    is_active = fields.Boolean(load_default=True)
+
+
+class BlockInSchema(StrictSchema):
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    reason = fields.Enum(BlockReason, by_value=True, required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class CategoryCapSchema(StrictSchema):
+    category_id = fields.Integer(required=True)
+    cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+
+
+class ReservedBoothSchema(StrictSchema):
+    booth_id = fields.Integer(required=True)
+    category_id = fields.Integer(required=True)
+
+
+class MarketInSchema(StrictSchema):
+    kind = fields.Enum(MarketKind, by_value=True, required=True)
+    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name_en = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    recurrence_rule = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(max=300))
+    applications_open_at = fields.AwareDateTime(required=True)
+    applications_close_at = fields.AwareDateTime(required=True)
+    allow_clusters = fields.Boolean(load_default=False)
+    no_show_strike_limit = fields.Integer(load_default=2, validate=validate.Range(1, 50))
+    ineligibility_days = fields.Integer(load_default=60, validate=validate.Range(0, 3660))
+    check_in_deadline_minutes = fields.Integer(load_default=60,
+                                               validate=validate.Range(0, 24 * 60))
+    withdraw_cutoff_hours = fields.Integer(load_default=48, validate=validate.Range(0, 24 * 60))
+    categories = fields.List(fields.Nested(CategoryCapSchema), load_default=list)
+    reserved_booths = fields.List(fields.Nested(ReservedBoothSchema), load_default=list)
+    published_seed = fields.Integer(load_default=None, allow_none=True,
+                                    validate=validate.Range(0, 2**53))
+
+    @validates_schema
+    def recurring_needs_rule(self, data, **_kwargs):
+        if data.get("kind") == MarketKind.RECURRING and not data.get("recurrence_rule"):
+            raise ValidationError("A recurring market needs a recurrence rule.",
+                                  "recurrence_rule")
+
+
+class CloseDayInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ApplicationInSchema(StrictSchema):
+    day_ids = fields.List(fields.Integer(), required=True)
+    category_ids = fields.List(fields.Integer(), required=True)
+    product_ids = fields.List(fields.Integer(), load_default=list)
+    preferred_booth_ids = fields.List(fields.Integer(), load_default=list)
+    needs_power = fields.Boolean(load_default=False)
+    needs_accessible = fields.Boolean(load_default=False)
+    needs_covered = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class WithdrawDayInSchema(StrictSchema):
+    day_id = fields.Integer(required=True)
+
+
+class NominateInSchema(StrictSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class AssignInSchema(StrictSchema):
+    day_id = fields.Integer(required=True)
+    booth_id = fields.Integer(required=True)
+    trainee_id = fields.Integer(required=True)
+
+
+class CheckInCodeSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=12))
+
+
+# --- output ----------------------------------------------------------------------------------
+
+class VenueSchema(Schema):
+    id = fields.Integer()
+    municipality_id = fields.Integer()
+    name_fa = fields.String()
+    name_en = fields.String(allow_none=True)
+    address = fields.String()
+    opening_hours = fields.String()
+    opens_at = fields.Time()
+    closes_at = fields.Time()
+    grid_width = fields.Integer()
+    grid_height = fields.Integer()
+    grid_breaks = fields.List(fields.List(fields.Integer()))
+    standard_fee_amount = fields.Integer()
+    currency = fields.String()
+
+
+class BlockSchema(Schema):
+    id = fields.Integer()
+    booth_id = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    reason = fields.Enum(BlockReason, by_value=True)
+    note = fields.String()
+
+
+class BoothSchema(Schema):
+    id = fields.Integer()
+    venue_id = fields.Integer()
+    code = fields.String()
+    grid_x = fields.Integer()
+    grid_y = fields.Integer()
+    width = fields.Integer()
+    height = fields.Integer()
+    has_power = fields.Boolean()
+    is_corner = fields.Boolean()
+    is_covered = fields.Boolean()
+    is_accessible = fields.Boolean()
+    location_score = fields.Integer()
+    fee_amount = fields.Integer()
+    currency = fields.String()
+    reserved_category_id = fields.Integer(allow_none=True)
+    is_active = fields.Boolean()
+    neighbour_ids = fields.List(fields.Integer())
+
+
+class MarketDaySchema(Schema):
+    id = fields.Integer()
+    day = fields.Date()
+    opens_at = fields.AwareDateTime()
+    status = fields.String()
+    closed_reason = fields.String(allow_none=True)
+
+
+class MarketCategoryOutSchema(Schema):
+    category_id = fields.Integer()
+    cap = fields.Integer(allow_none=True)
+
+
+class MarketSchema(Schema):
+    id = fields.Integer()
+    venue_id = fields.Integer()
+    kind = fields.Enum(MarketKind, by_value=True)
+    name_fa = fields.String()
+    name_en = fields.String(allow_none=True)
+    description = fields.String()
+    recurrence_rule = fields.String(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    applications_open_at = fields.AwareDateTime()
+    applications_close_at = fields.AwareDateTime()
+    allow_clusters = fields.Boolean()
+    no_show_strike_limit = fields.Integer()
+    ineligibility_days = fields.Integer()
+    check_in_deadline_minutes = fields.Integer()
+    withdraw_cutoff_hours = fields.Integer()
+    published_seed = fields.Integer()
+    days = fields.List(fields.Nested(MarketDaySchema))
+    categories = fields.List(fields.Nested(MarketCategoryOutSchema))
+
+
+class ApplicationDayOutSchema(Schema):
+    market_day_id = fields.Integer()
+    status = fields.String()
+    reason_code = fields.String(allow_none=True)
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer()
+    market_id = fields.Integer()
+    trainee_id = fields.Integer()
+    status = fields.String()
+    reason_code = fields.String(allow_none=True)
+    needs_power = fields.Boolean()
+    needs_accessible = fields.Boolean()
+    needs_covered = fields.Boolean()
+    note = fields.String()
+    category_ids = fields.List(fields.Integer())
+    is_nominated = fields.Boolean()
+    nomination_note = fields.String(allow_none=True)
+    days = fields.List(fields.Nested(ApplicationDayOutSchema))
+    created_at = fields.AwareDateTime()
+
+
+class AssignmentSchema(Schema):
+    id = fields.Integer()
+    booth_id = fields.Integer()
+    market_day_id = fields.Integer()
+    trainee_id = fields.Integer()
+    application_id = fields.Integer(allow_none=True)
+    source = fields.String()
+    status = fields.String()
+    checked_in_at = fields.AwareDateTime(allow_none=True)
+
+
+class MyAssignmentSchema(AssignmentSchema):
+    check_in_code = fields.String()
+
+
+class PlacementOutSchema(Schema):
+    application_id = fields.Integer()
+    trainee_id = fields.Integer()
+    booth_id = fields.Integer()
+    booth_code = fields.String()
+    day_id = fields.Integer()
+    day = fields.Date()
+    reason = fields.String()
+    reason_text = fields.String()
+
+
+class UnservedOutSchema(Schema):
+    application_id = fields.Integer()
+    trainee_id = fields.Integer()
+    day_id = fields.Integer()
+    day = fields.Date()
+    reason = fields.String()
+    reason_text = fields.String()
+    detail = fields.String()
+
+
+class RunSchema(Schema):
+    id = fields.Integer()
+    market_id = fields.Integer()
+    scope = fields.String()
+    status = fields.String()
+    seed = fields.Integer()
+    created_at = fields.AwareDateTime()
+    confirmed_at = fields.AwareDateTime(allow_none=True)
+    placements = fields.List(fields.Nested(PlacementOutSchema))
+    unserved = fields.List(fields.Nested(UnservedOutSchema))
+
+
+class ReplaySchema(Schema):
+    run_id = fields.Integer()
+    matches = fields.Boolean()
+
+
+class WhoIsWhereEntrySchema(Schema):
+    day = fields.Date()
+    booth_code = fields.String()
+    booth_id = fields.Integer()
+    store_name = fields.String()
+    store_slug = fields.String()
+    store_url = fields.String()
+
+
+class WhoIsWhereSchema(Schema):
+    market_id = fields.Integer()
+    name = fields.String()
+    venue = fields.String()
+    entries = fields.List(fields.Nested(WhoIsWhereEntrySchema))
+
+
+class NoShowSummarySchema(Schema):
+    no_shows = fields.Integer()
+    strikes = fields.Integer()
+    ineligible = fields.Integer()

@@ -1,0 +1,32 @@
+"""Shared pieces for booth tests: a small festival with categories, booths and staff."""
+
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class World:
+    municipality: object
+    staff: object
+    venue: object
+    market: object
+    category: object
+    other_category: object
+    booths: list
+
+
+@pytest.fixture
+def world(create_municipality, create_municipal_staff, create_venue, create_booth,
+          create_market, create_category):
+    """A venue with 4 booths in a row (booth 1 has power and is accessible), and a 3-day
+    festival welcoming two categories, run by `staff` of the venue's municipality."""
+    municipality = create_municipality()
+    staff = create_municipal_staff(municipality=municipality)
+    venue = create_venue(municipality=municipality)
+    booths = [create_booth(venue=venue, has_power=(i == 0), is_accessible=(i == 0),
+                           location_score=80 - 10 * i, fee_amount=0 if i % 2 == 0 else 2500)
+              for i in range(4)]
+    category, other = create_category(), create_category()
+    market = create_market(venue=venue, categories=[(category, None), (other, None)])
+    return World(municipality, staff, venue, market, category, other, booths)

@@ -1,0 +1,194 @@
+"""Booth use cases at the service level: allocation runs, replay, waitlist, closing a day,
+no-shows and strikes, fees and subsidies."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.booths import queries, runs, services
+from marketplace.booths.models import (
+    AllocationRun,
+    Application,
+    ApplicationDayStatus,
+    ApplicationStatus,
+    Assignment,
+    AssignmentStatus,
+    BoothFee,
+    FeeStatus,
+    Ineligibility,
+    NoShowStrike,
+    RunStatus,
+    SubsidyEntry,
+)
+from marketplace.core.errors import Conflict, RuleViolation
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def apply(trainee, market, category, days=None, **extra):
+    data = services.ApplicationData(day_ids=[d.id for d in (days or market.days)],
+                                    category_ids=[category.id], **extra)
+    return services.apply_for_market(trainee.user, market, data)
+
+
+def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, create_trainee,
+                                                                     outbox):
+    trainees = [create_trainee() for _ in range(6)]
+    for i, trainee in enumerate(trainees):
+        apply(trainee, world.market, world.category if i % 2 else world.other_category)
+    db.session.commit()
+
+    run = runs.preview_allocation(world.staff, world.market)
+    db.session.commit()
+    assert run.status == RunStatus.PREVIEW
+    assert count(db, Assignment) == 0
+    assert {a.status for a in db.session.scalars(select(Application))} == \
+        {ApplicationStatus.SUBMITTED}
+    assert run.placements_count == 12  # 4 booths x 3 days
+    assert run.unserved_count == 6
+
+    created = runs.confirm_run(world.staff, run)
+    db.session.commit()
+    assert len(created) == 12
+    assert count(db, Assignment) == 12
+    statuses = {a.status for a in db.session.scalars(select(Application))}
+    assert statuses <= {ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED}
+    waitlisted_days = db.session.scalar(select(func.count()).select_from(
+        select(Application).join(Application.days).where(
+            Application.days.any(status=ApplicationDayStatus.WAITLISTED)).subquery()))
+    assert waitlisted_days >= 1
+    # Fees for paid booths are due; free booths are in the subsidy ledger at the venue's rate.
+    assert count(db, BoothFee) == 6 and count(db, SubsidyEntry) == 6
+    assert {s.value_amount for s in db.session.scalars(select(SubsidyEntry))} == {5000}
+    assert len(outbox()) == 6
+    with pytest.raises(Conflict) as error:
+        runs.confirm_run(world.staff, run)
+    assert error.value.code == "run_already_confirmed"
+
+
+def test_neighbour_rule_keeps_the_same_craft_apart_unless_clusters_are_allowed(
+        db, world, create_trainee):
+    for _ in range(4):
+        apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
+    db.session.commit()
+    run = runs.preview_allocation(world.staff, world.market)
+    assert run.placements_count == 2  # four booths in a row: every other one
+    view = queries.run_view(run)
+    assert {u["reason"] for u in view["unserved"]} == {"neighbour_rule"}
+    assert all(u["reason_text"] for u in view["unserved"])
+    world.market.allow_clusters = True
+    db.session.commit()
+    assert runs.preview_allocation(world.staff, world.market).placements_count == 4
+
+
+def test_replay_gives_the_stored_result(db, world, create_trainee):
+    for _ in range(7):
+        apply(create_trainee(), world.market, world.category)
+    db.session.commit()
+    run = runs.preview_allocation(world.staff, world.market)
+    db.session.commit()
+    same, _result = runs.replay_run(run)
+    assert same
+    run.result_json = run.result_json.replace('"booth_id": ', '"booth_id": 1', 1)
+    assert runs.replay_run(run)[0] is False
+
+
+def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
+    world.market.allow_clusters = True
+    day = world.market.days[0]
+    trainees = [create_trainee() for _ in range(5)]
+    for trainee in trainees:
+        apply(trainee, world.market, world.category, days=[day])
+    db.session.commit()
+    run = runs.preview_allocation(world.staff, world.market)
+    runs.confirm_run(world.staff, run)
+    db.session.commit()
+    waiting = db.session.scalars(select(Application).where(
+        Application.status == ApplicationStatus.WAITLISTED)).all()
+    assert len(waiting) == 1
+    holder = db.session.scalars(select(Assignment)).first()
+    application = holder.application
+    services.withdraw_application_day(application.trainee.user, application, day.id)
+    db.session.commit()
+    assert holder.status == AssignmentStatus.CANCELLED
+    replacement = db.session.scalar(select(Assignment).where(
+        Assignment.trainee_id == waiting[0].trainee_id))
+    assert replacement is not None and replacement.status == AssignmentStatus.ACTIVE
+    assert replacement.booth_id == holder.booth_id
+    assert waiting[0].status == ApplicationStatus.ACCEPTED
+    assert db.session.scalar(select(func.count()).select_from(AllocationRun).where(
+        AllocationRun.scope == "waitlist")) == 1
+
+
+def test_closing_a_day_cancels_its_booths_and_mails_the_trainees(db, world, create_trainee,
+                                                                 outbox):
+    day = world.market.days[1]
+    trainee = create_trainee()
+    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    db.session.commit()
+    outbox_before = len(outbox())
+    services.close_market_day(world.staff, day, "Heavy snow")
+    db.session.commit()
+    assert assignment.status == AssignmentStatus.CANCELLED
+    fee = db.session.scalar(select(BoothFee))
+    assert fee.status == FeeStatus.WAIVED
+    assert len(outbox()) == outbox_before + 1
+    mails = [m for m in outbox() if "Heavy snow" in m.get_content()]
+    assert len(mails) == 1 and mails[0]["To"] == trainee.user.email
+    with pytest.raises(Conflict):
+        services.close_market_day(world.staff, day, "again")
+    with pytest.raises(RuleViolation) as error:
+        services.assign_booth(world.staff, day, world.booths[2], create_trainee())
+    assert error.value.code == "day_closed"
+
+
+def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_trainee):
+    world.market.no_show_strike_limit = 2
+    db.session.commit()
+    trainee = create_trainee()
+    first, second = world.market.days[0], world.market.days[1]
+    a1 = services.assign_booth(world.staff, first, world.booths[0], trainee)
+    a2 = services.assign_booth(world.staff, second, world.booths[0], trainee)
+    other = services.assign_booth(world.staff, first, world.booths[1], create_trainee())
+    services.check_in(world.staff, other)
+    db.session.commit()
+
+    before_deadline = first.opens_at + timedelta(minutes=30)
+    assert services.mark_no_shows(before_deadline)["no_shows"] == 0
+    after_second = second.opens_at + timedelta(minutes=61)
+    summary = services.mark_no_shows(after_second)
+    db.session.commit()
+    assert summary == {"no_shows": 2, "strikes": 2, "ineligible": 1}
+    assert a1.status == a2.status == AssignmentStatus.NO_SHOW
+    assert other.status == AssignmentStatus.CHECKED_IN
+    assert count(db, NoShowStrike) == 2
+    ban = db.session.scalar(select(Ineligibility))
+    assert ban.trainee_id == trainee.id
+    assert ban.until == second.day + timedelta(days=world.market.ineligibility_days)
+    # The next run reports the trainee as ineligible.
+    application = apply(trainee, world.market, world.category, days=[world.market.days[2]])
+    db.session.commit()
+    run = runs.preview_allocation(world.staff, world.market, now=first.opens_at)
+    unserved = [u for u in runs.allocation.result_from_json(
+        __import__("json").loads(run.result_json)).unserved
+        if u.application_id == application.id]
+    assert [u.reason for u in unserved] == ["ineligible"]
+
+
+def test_recurrence_rules_are_bounded(app):
+    from datetime import date
+
+    from marketplace.booths.schedule import recurring_dates
+
+    fridays = recurring_dates("FREQ=WEEKLY;BYDAY=FR", date(2026, 3, 21), date(2026, 6, 21))
+    assert len(fridays) == 13 and all(d.weekday() == 4 for d in fridays)
+    for rule, code in (("FREQ=WEEKLY;BYDAY=FR;COUNT=0", "recurrence_empty"),
+                       ("FREQ=DAILY;INTERVAL=1", "recurrence_too_many"),
+                       ("FREQ=HOURLY", "recurrence_invalid"),
+                       ("nonsense", "recurrence_invalid")):
+        with pytest.raises(RuleViolation) as error:
+            recurring_dates(rule, date(2026, 1, 1), date(2028, 1, 1))
+        assert error.value.code == code
