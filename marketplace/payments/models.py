@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -233,11 +234,12 @@ class LedgerEntry(db.Model):
         Index("ix_ledger_entries_trainee_created", "trainee_id", "created_at"),
         # A vendor order's sale, shipping and commission are posted once.
         Index("uq_ledger_entries_vendor_order_kind", "vendor_order_id", "kind", unique=True,
-              sqlite_where="refund_id IS NULL AND vendor_order_id IS NOT NULL",
-              postgresql_where="refund_id IS NULL AND vendor_order_id IS NOT NULL"),
+              sqlite_where=text("refund_id IS NULL AND vendor_order_id IS NOT NULL"),
+              postgresql_where=text("refund_id IS NULL AND vendor_order_id IS NOT NULL")),
         # A refund posts one refund row and one commission row.
         Index("uq_ledger_entries_refund_kind", "refund_id", "kind", unique=True,
-              sqlite_where="refund_id IS NOT NULL", postgresql_where="refund_id IS NOT NULL"),
+              sqlite_where=text("refund_id IS NOT NULL"),
+              postgresql_where=text("refund_id IS NOT NULL")),
         UniqueConstraint("booth_fee_id"),
         UniqueConstraint("payout_id"),
     )

@@ -241,6 +241,9 @@ class StandIn:
                 self.port = self._runner.addresses[0][1]
             except BaseException as error:  # reported to the starting thread
                 failure.append(error)
+                if self._runner is not None:
+                    loop.run_until_complete(self._runner.cleanup())
+                loop.close()
                 ready.set()
                 return
             ready.set()
@@ -256,6 +259,8 @@ class StandIn:
         self._thread.start()
         ready.wait(10)
         if failure:
+            self._thread.join(10)
+            self._loop = self._thread = None
             raise RuntimeError(f"the Stripe stand-in did not start: {failure[0]}")
         return self
 

@@ -1,0 +1,86 @@
+"""The local Stripe stand-in: local only, in memory, and the gaps it fills (idempotency, confirm
+with a payment method, test cards, transfers), driven through our gateway and the real SDK."""
+
+import os
+import socket
+
+import pytest
+import requests
+
+from marketplace.core.money import Money
+from marketplace.payments.gateway import GatewayRejected, StripeGateway
+from marketplace.payments.standin import StandIn, register_webhook
+
+
+@pytest.fixture
+def gw(standin):
+    return StripeGateway("sk_test_standin", api_base=standin.url, max_network_retries=0)
+
+
+def test_binds_loopback_only(standin):
+    assert standin.url.startswith("http://127.0.0.1:")
+    assert [address[0] for address in standin._runner.addresses] == ["127.0.0.1"]
+    with socket.create_connection(("127.0.0.1", standin.port), timeout=1):
+        pass
+
+
+def test_keeps_no_state_on_disk(standin, gw):
+    before = os.stat("/tmp/localstripe.pickle").st_mtime if \
+        os.path.exists("/tmp/localstripe.pickle") else None
+    gw.create_payment_intent(Money(1000, "USD"), "disk-check")
+    after = os.stat("/tmp/localstripe.pickle").st_mtime if \
+        os.path.exists("/tmp/localstripe.pickle") else None
+    assert before == after
+
+
+def test_idempotency_key_returns_the_same_intent(gw):
+    first = gw.create_payment_intent(Money(1500, "USD"), "same-key-1")
+    again = gw.create_payment_intent(Money(1500, "USD"), "same-key-1")
+    other = gw.create_payment_intent(Money(1500, "USD"), "same-key-2")
+    assert first.id == again.id
+    assert other.id != first.id
+    with pytest.raises(GatewayRejected):
+        gw.create_payment_intent(Money(9999, "USD"), "same-key-1")
+
+
+@pytest.mark.parametrize(("card", "status", "error"), [
+    ("pm_card_visa", "succeeded", None),
+    ("pm_card_chargeCustomerFail", "requires_payment_method", "card_declined"),
+    ("pm_card_chargeDeclined", "requires_payment_method", "card_declined"),
+    ("pm_card_authenticationRequired", "requires_action", None),
+])
+def test_test_cards(gw, card, status, error):
+    intent = gw.create_payment_intent(Money(2000, "EUR"), f"cards-{card}")
+    state = gw.confirm_payment_intent(intent.id, card, f"cards-{card}-confirm")
+    assert state.status == status
+    assert state.error_code == error
+    assert gw.retrieve_payment_intent(intent.id).status == status
+
+
+def test_a_declined_intent_can_be_paid_with_another_card(gw):
+    intent = gw.create_payment_intent(Money(2000, "USD"), "retry-card")
+    assert gw.confirm_payment_intent(intent.id, "pm_card_chargeCustomerFail", "r-1").error_code
+    assert gw.confirm_payment_intent(intent.id, "pm_card_visa", "r-2").status == "succeeded"
+
+
+def test_refund_and_transfer(gw):
+    intent = gw.create_payment_intent(Money(3000, "USD"), "refund-me")
+    gw.confirm_payment_intent(intent.id, "pm_card_visa", "refund-me-c")
+    refund = gw.create_refund(intent.id, Money(1000, "USD"), "refund-me-r")
+    assert refund.status == "succeeded"
+    assert refund.amount == Money(1000, "USD")
+    transfer = gw.create_transfer(Money(500, "USD"), "acct_1abc", "transfer-1")
+    assert transfer.destination == "acct_1abc"
+    assert gw.create_transfer(Money(500, "USD"), "acct_1abc", "transfer-1").id == transfer.id
+
+
+def test_webhook_registration_endpoint(standin):
+    register_webhook(standin.url, "http://127.0.0.1:9/hook", "whsec_x", name="probe")
+    response = requests.post(f"{standin.url}/_config/webhooks/bad", data={"url": "ftp://x"},
+                             timeout=5)
+    assert response.status_code == 400
+
+
+def test_a_second_instance_on_a_taken_port_fails_loudly(standin):
+    with pytest.raises(RuntimeError):
+        StandIn(port=standin.port).start()
