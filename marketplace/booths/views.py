@@ -28,6 +28,7 @@ from marketplace.booths.labels import (
     BLOCK_REASON_LABELS,
     CANCEL_REASON_LABELS,
     FEATURE_LABELS,
+    FEE_STATUS_LABELS,
     INELIGIBLE_REASON_LABELS,
     MARKET_KIND_LABELS,
     REJECTION_LABELS,
@@ -39,6 +40,7 @@ from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
+from marketplace.core.money import Money
 from marketplace.core.nav import main_nav, user_nav
 from marketplace.extensions import db
 from marketplace.storefront import STORE_PANELS
@@ -72,7 +74,9 @@ def booth_labels():
             "ASSIGNMENT_STATUS_LABELS": ASSIGNMENT_STATUS_LABELS,
             "BLOCK_REASON_LABELS": BLOCK_REASON_LABELS,
             "MARKET_KIND_LABELS": MARKET_KIND_LABELS, "REJECTION_LABELS": REJECTION_LABELS,
-            "INELIGIBLE_REASON_LABELS": INELIGIBLE_REASON_LABELS}
+            "INELIGIBLE_REASON_LABELS": INELIGIBLE_REASON_LABELS,
+            "FEE_STATUS_LABELS": FEE_STATUS_LABELS,
+            "booth_money": lambda amount, currency: Money(int(amount or 0), currency)}
 
 
 def _staff_only():
