@@ -46,8 +46,8 @@ class CheckoutChoices:
     shipping_address: str = ""
     fulfilment: dict[int, str] = field(default_factory=dict)
     pickup: dict[int, str] = field(default_factory=dict)
-    # The total the buyer saw; a different total now (a price changed) is a 409.
-    expected_total: int | None = None
+    # The goods total the buyer saw; a different one now (a price changed) is a 409.
+    expected_subtotal: int | None = None
     note: str = ""
 
 
@@ -150,8 +150,9 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         raise BadRequest(_("Please check the highlighted fields."), code="invalid_checkout",
                          fields=errors)
 
-    total = sum(p["group"].subtotal_amount + p["shipping"] for p in plans)
-    if choices.expected_total is not None and choices.expected_total != total:
+    subtotal = sum(p["group"].subtotal_amount for p in plans)
+    total = subtotal + sum(p["shipping"] for p in plans)
+    if choices.expected_subtotal is not None and choices.expected_subtotal != subtotal:
         raise Conflict(_("Prices changed since you looked; please check your order again."),
                        code="prices_changed")
 

@@ -50,7 +50,7 @@ def place_test_order(db, create_user, fill_cart):
         trainee_ids = {(p[0] if isinstance(p, tuple) else p).trainee_id for p in products}
         choices = CheckoutChoices(contact_name=buyer.display_name,
                                   shipping_address=address,
-                                  fulfilment={t: fulfilment for t in trainee_ids})
+                                  fulfilment=dict.fromkeys(trainee_ids, fulfilment))
         order = place_order(buyer, cart, choices)
         db.session.commit()
         if paid:

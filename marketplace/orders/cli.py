@@ -1,0 +1,27 @@
+"""`flask expire-orders`: give back the stock of unpaid orders past their hold."""
+
+import click
+from flask.cli import with_appcontext
+
+from marketplace.extensions import db
+from marketplace.orders.models import Order
+from marketplace.orders.services import delete_stale_guest_carts, due_order_ids, expire_order
+
+
+@click.command("expire-orders")
+@with_appcontext
+def expire_orders():
+    """Expire unpaid orders past ORDER_HOLD_MINUTES and return their stock (run by cron)."""
+    expired = 0
+    for order_id in due_order_ids():
+        # One transaction per order: a long run never holds locks on everything at once.
+        order = db.session.get(Order, order_id)
+        if order is not None and expire_order(order):
+            expired += 1
+        db.session.commit()
+    carts = delete_stale_guest_carts()
+    db.session.commit()
+    click.echo(f"Expired {expired} unpaid order(s); deleted {carts} stale guest cart(s).")
+
+
+commands = [expire_orders]
