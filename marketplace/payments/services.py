@@ -5,11 +5,13 @@ Idempotency keys come from our own ids and are stable across a rolled-back reque
 of a request that failed half-way (Stripe answered 500, timed out, or the process died after
 Stripe charged) reaches Stripe with the same key and gets the same PaymentIntent, refund or
 transfer back instead of a second one:
-- a payment: `order-<order id>-payment-<n>` (n-th payment row of the order);
+- a payment: `order-<order number>-payment-<n>` (n-th payment row of the order);
 - a server-side confirmation: `<payment key>-confirm-<attempt>`;
-- a refund: `refund-vo-<vendor order id>-<n>`, or `refund-payment-<payment id>` for the
+- a refund: `refund-<order number>-vo<vendor order id>-<n>`, or `refund-<payment key>` for the
   automatic refund of a whole payment;
-- a Connect transfer: `payout-<trainee id>-<digest of the ledger row ids it pays>`.
+- a Connect transfer: `payout-<trainee id>-<digest of the ledger rows it pays>`.
+Order numbers are random and unique, so keys never collide with those of an earlier database
+(Stripe remembers keys for 24 hours; a development database is reset more often than that).
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ def start_payment(actor, order: Order, provider_name: str) -> Payment:
     if payment is None:
         payment = Payment(order=order, provider=provider.name, amount=order.total_amount,
                           currency=order.currency, status=PaymentStatus.PENDING,
-                          idempotency_key=f"order-{order.id}-payment-{len(payments) + 1}")
+                          idempotency_key=f"order-{order.number}-payment-{len(payments) + 1}")
         db.session.add(payment)
         db.session.flush()
 
@@ -284,13 +286,13 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
 
 def _refund_whole_payment(payment: Payment, reason: str) -> Refund:
     """Give a payment back in full (it arrived after its stock went elsewhere, or twice)."""
-    refund = db.session.scalar(select(Refund).where(
-        Refund.idempotency_key == f"refund-payment-{payment.id}"))
+    key = f"refund-{payment.idempotency_key}"
+    refund = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
     if refund is not None:
         return refund
     refund = Refund(payment=payment, amount=payment.amount - payment.refunded_amount,
                     currency=payment.currency, reason=reason,
-                    idempotency_key=f"refund-payment-{payment.id}")
+                    idempotency_key=key)
     db.session.add(refund)
     db.session.flush()
     result = get_provider(payment.provider).refund(payment, refund)  # unavailable → rollback
@@ -471,7 +473,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
                     currency=vendor_order.currency, reason=(reason or "")[:500],
                     restock=restock, created_by_id=actor.id,
-                    idempotency_key=f"refund-vo-{vendor_order.id}-{count + 1}")
+                    idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{count + 1}")
     db.session.add(refund)
     db.session.flush()
     provider = get_provider(payment.provider if payment else PAY_AT_PICKUP)
@@ -645,7 +647,8 @@ def _pay_trainee(batch: PayoutBatch, account: PayoutAccount, entries, amount: in
     db.session.add(PayoutItem(payout_id=payout.id, ledger_entry_id=row.id))
     db.session.flush()
     if batch.method == PayoutMethod.STRIPE_CONNECT:
-        digest = hashlib.sha256(",".join(str(e.id) for e in entries).encode()).hexdigest()[:24]
+        digest = hashlib.sha256(",".join(f"{e.id}@{e.created_at.isoformat()}"
+                                         for e in entries).encode()).hexdigest()[:24]
         provider = get_provider("stripe")
         payout.stripe_transfer_id = provider.transfer(
             Money(amount, currency), account.stripe_account_id,

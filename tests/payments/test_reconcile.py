@@ -1,0 +1,62 @@
+"""A crash between charging and committing: Stripe has the money, our database never heard of
+it. `flask reconcile-payments` asks Stripe (the stand-in) and repairs the order."""
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.orders.models import OrderStatus
+from marketplace.payments import services
+from marketplace.payments.models import LedgerEntry, LedgerKind, PaymentStatus
+from tests.payments.conftest import standin_config
+
+
+@pytest.fixture
+def app_config(standin):
+    return standin_config(standin)
+
+
+def test_crash_after_charging_is_repaired_by_reconcile(db, shop, place_test_order, runner,
+                                                       outbox):
+    order = place_test_order(shop.buyer, shop.product_a, shop.product_b)
+    payment = services.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    payment_id = payment.id
+
+    services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")  # Stripe charges …
+    db.session.rollback()                                               # … the commit is lost
+
+    payment = db.session.get(services.Payment, payment_id)
+    assert payment.status == PaymentStatus.PENDING
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PENDING_PAYMENT
+
+    result = runner.invoke(args=["reconcile-payments"])
+    assert result.exit_code == 0, result.output
+    assert "1 succeeded" in result.output
+    db.session.expire_all()
+    assert order.status == OrderStatus.PAID
+    assert db.session.get(services.Payment, payment_id).status == PaymentStatus.SUCCEEDED
+    sales = db.session.scalar(select(func.count(LedgerEntry.id)).where(
+        LedgerEntry.kind == LedgerKind.SALE))
+    assert sales == 2
+
+    # Running it again finds nothing open and changes nothing.
+    result = runner.invoke(args=["reconcile-payments"])
+    assert "nothing open" in result.output
+    assert db.session.scalar(select(func.count(LedgerEntry.id))) == 4
+
+
+def test_the_retried_confirmation_after_a_crash_does_not_charge_twice(db, shop,
+                                                                      place_test_order):
+    order = place_test_order(shop.buyer, shop.product_a)
+    payment = services.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    db.session.rollback()
+    # The buyer presses the button again: same confirmation key, Stripe's answer is replayed.
+    payment = services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    db.session.commit()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    assert payment.confirm_attempts == 1
+    db.session.refresh(order)
+    assert order.status == OrderStatus.PAID
