@@ -30,10 +30,12 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the locale Flask-Babel picked for the last request
         try:
             return super().open(*args, **kwargs)
         finally:
             g.pop("_login_user", None)
+            g.pop("_flask_babel", None)
 
 
 def is_postgres(url: str) -> bool:
