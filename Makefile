@@ -49,7 +49,8 @@ ifdef WITH_STANDIN
 	stop_standin() { if [ -n "$$standin" ]; then kill "$$standin" 2>/dev/null; wait "$$standin" 2>/dev/null; fi; }; \
 	trap stop_standin EXIT; trap 'exit 130' INT TERM; \
 	echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
-	$(PY) -m marketplace.payments.standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
+	$(RUN_ENV) STANDIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/payments/stripe/webhook \
+		$(PY) -m marketplace.payments.standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
 	for _ in $$(seq 1 100); do \
 		(exec 3<>/dev/tcp/127.0.0.1/$(STRIPE_STANDIN_PORT)) 2>/dev/null && break; \
 		kill -0 "$$standin" 2>/dev/null || { echo "The Stripe stand-in did not start"; exit 1; }; \
@@ -70,3 +71,14 @@ lint: $(VENV)/.installed
 # Fresh SQLite and PostgreSQL databases: upgrade, `db check`, downgrade, upgrade.
 migrations-check: $(VENV)/.installed
 	scripts/check-migrations
+
+# Load benchmark (bench/README.md): generates 100k products on first use, then gunicorn + wrk
+# against the app and a bare Flask endpoint, on SQLite and on PostgreSQL. Never part of `test`.
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/bench/data/bench.sqlite3
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(PY) -m bench.run --generate-if-missing --database-url $(BENCH_SQLITE) \
+		--database-url $(BENCH_PG) --output bench/results/latest.md $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""Load benchmarks: data generator, scenarios and the gunicorn + wrk runner (see README.md)."""

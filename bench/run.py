@@ -1,0 +1,395 @@
+"""Serve the app and a bare Flask endpoint with gunicorn, drive both with wrk, and report each
+scenario's throughput and latency as ratios to bare Flask measured in the same run, plus SQL
+queries per request.
+
+    .venv/bin/python -m bench.run                                   # SQLite, every scenario
+    .venv/bin/python -m bench.run --database-url sqlite:///bench/data/bench.sqlite3 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench --generate
+
+Queries per request come from an in-process pass over a sample of the same paths through
+Flask's test client with a statement counter on the engine; the load itself runs against
+gunicorn (sync workers) on 127.0.0.1. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MARKETPLACE_ENV", "development")
+
+from sqlalchemy import event, func, select, text  # noqa: E402 - after the sys.path line above
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.generate import DEFAULT_SQLITE, generate  # noqa: E402
+from bench.scenarios import Scenario, load_all  # noqa: E402
+
+LUA = Path(__file__).resolve().parent / "paths.lua"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench"
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    status_errors: int
+
+
+@dataclass
+class Row:
+    scenario: Scenario
+    dialect: str
+    app: Load
+    bare: Load
+    queries: float
+    queries_max: int
+
+    @property
+    def ratio(self) -> float:
+        return self.app.rps / self.bare.rps if self.bare.rps else 0.0
+
+    @property
+    def verdict(self) -> str:
+        target = self.scenario.targets.get(self.dialect)
+        problems = []
+        if target is not None and self.ratio < target:
+            problems.append(f"ratio < {target:.2f}")
+        if self.scenario.max_p99_ms is not None and self.app.p99_ms >= self.scenario.max_p99_ms:
+            problems.append(f"p99 ≥ {self.scenario.max_p99_ms:.0f} ms")
+        if self.app.status_errors or self.app.errors:
+            problems.append(f"{self.app.errors} errors ({self.app.status_errors} non-2xx)")
+        return "FAIL: " + "; ".join(problems) if problems else "ok"
+
+
+# --- machine and database --------------------------------------------------------------------
+
+def machine() -> dict:
+    info = {"nproc": os.cpu_count(), "python": platform.python_version()}
+    with contextlib.suppress(OSError):
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+        info["cpu"] = model.group(1).strip() if model else platform.processor()
+    with contextlib.suppress(OSError):
+        meminfo = Path("/proc/meminfo").read_text()
+        kib = int(re.search(r"^MemTotal:\s*(\d+)", meminfo, re.M).group(1))
+        info["memory_gib"] = round(kib / 1024 / 1024, 1)
+    wrk = shutil.which("wrk")
+    if wrk:
+        first = subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
+        info["wrk"] = (first.stdout or first.stderr).splitlines()[0].strip()
+    return info
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark's own PostgreSQL database (UTF-8 LC_CTYPE, for pg_trgm) if missing."""
+    import psycopg
+
+    target = make_url(url)
+    admin = target.set(database="postgres", drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False),
+                         autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    (target.database,)).fetchone()
+        if not exists:
+            connection.execute(
+                f'CREATE DATABASE "{target.database}" ENCODING \'UTF8\' '
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0")
+
+
+def product_count(app) -> int:
+    from marketplace.catalogue.models import Product
+    from marketplace.extensions import db
+
+    with app.app_context():
+        try:
+            return db.session.scalar(select(func.count(Product.id))) or 0
+        except Exception:  # no tables yet
+            db.session.rollback()
+            return 0
+
+
+def database_version(app) -> str:
+    from marketplace.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return "SQLite " + db.session.scalar(text("select sqlite_version()"))
+        return db.session.scalar(text("select version()")).split(" on ")[0]
+
+
+# --- the in-process pass: paths and queries per request ----------------------------------------
+
+def build_paths(app, scenarios: list[Scenario], count: int, seed: int) -> dict[str, list[str]]:
+    # A request context, so scenarios can build paths with url_for.
+    with app.test_request_context():
+        return {s.name: s.build_paths(random.Random(f"{seed}:{s.name}"), count)
+                for s in scenarios}
+
+
+def count_queries(app, scenario: Scenario, paths: list[str]) -> tuple[float, int]:
+    """Mean and max SQL statements per request over `paths`; every answer must be 2xx."""
+    from marketplace.extensions import db
+
+    counts = []
+    with app.app_context():
+        engine = db.engine
+        client = app.test_client()
+        for path in paths:
+            seen = [0]
+
+            def count(_conn, _cursor, statement, *_args, seen=seen):
+                if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+                    seen[0] += 1
+
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                response = client.get(path, headers=scenario.headers)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            if not 200 <= response.status_code < 300:
+                raise RuntimeError(f"{scenario.name}: GET {path} answered "
+                                   f"{response.status_code}")
+            counts.append(seen[0])
+    return statistics.fmean(counts), max(counts)
+
+
+# --- servers and load ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`gunicorn -k sync -w N` on a free 127.0.0.1 port, stopped on exit."""
+
+    def __init__(self, target: str, workers: int, env: dict[str, str], ready_path: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "--worker-class", "sync",
+                   "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+                   "--log-level", "warning", "--backlog", "2048", target]
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+        self._wait(ready_path)
+
+    def _wait(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.url}{path} did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wrk(url: str, paths_file: Path, duration: float, connections: int, threads: int,
+        headers: dict[str, str]) -> Load:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+               "-s", str(LUA)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
+    result = subprocess.run(command, capture_output=True, text=True, check=True,
+                            env={**os.environ, "PATHS": str(paths_file)})
+    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    return Load(rps=data["rps"], p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000,
+                requests=data["requests"], errors=data["errors"],
+                status_errors=data["status_errors"])
+
+
+# --- one database ----------------------------------------------------------------------------
+
+def app_environment(database_url: str, instance: Path) -> dict[str, str]:
+    return {"MARKETPLACE_ENV": "production", "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_hex(32), "MARKETPLACE_INSTANCE": str(instance),
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> list[Row]:
+    from marketplace import create_app
+
+    if make_url(database_url).get_backend_name() == "postgresql":
+        ensure_postgres_database(database_url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    dialect = make_url(database_url).get_backend_name()
+    have = product_count(app)
+    if args.generate or (args.generate_if_missing and have == 0):
+        echo(f"generating {args.products} products into {database_url} …")
+        generate(database_url, products=args.products, trainees=args.trainees,
+                 centres=args.centres, seed=args.seed, echo=echo)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+        have = product_count(app)
+    if have == 0:
+        raise SystemExit(f"{database_url} has no products: run bench.generate first "
+                         "(or pass --generate)")
+    echo(f"{dialect}: {have} products; {database_version(app)}")
+
+    all_paths = build_paths(app, scenarios, args.paths, args.seed)
+    queries = {}
+    for scenario in scenarios:
+        queries[scenario.name] = count_queries(app, scenario,
+                                               all_paths[scenario.name][:args.query_sample])
+        echo(f"  {scenario.name}: {queries[scenario.name][0]:.1f} queries per request")
+    with app.app_context():
+        from marketplace.extensions import db
+
+        db.engine.dispose()
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bz-bench-") as scratch:
+        scratch_dir = Path(scratch)
+        instance = scratch_dir / "instance"
+        instance.mkdir()
+        bare = Server("bench.bare_app:app", args.workers, {}, "/")
+        try:
+            served = Server("wsgi:app", args.workers, app_environment(database_url, instance),
+                            "/healthz")
+        except BaseException:
+            bare.stop()
+            raise
+        try:
+            for scenario in scenarios:
+                paths_file = scratch_dir / f"{scenario.name}.txt"
+                paths_file.write_text("\n".join(all_paths[scenario.name]) + "\n")
+                for server in (bare, served):  # warm both: imports, caches, connections
+                    wrk(server.url, paths_file, args.warmup, args.connections, args.threads,
+                        scenario.headers)
+                bare_load = wrk(bare.url, paths_file, args.duration, args.connections,
+                                args.threads, scenario.headers)
+                app_load = wrk(served.url, paths_file, args.duration, args.connections,
+                               args.threads, scenario.headers)
+                row = Row(scenario, dialect, app_load, bare_load, *queries[scenario.name])
+                rows.append(row)
+                echo(f"  {scenario.name}: {app_load.rps:.0f} req/s vs bare "
+                     f"{bare_load.rps:.0f} → {row.ratio:.2f}; p99 {app_load.p99_ms:.1f} ms; "
+                     f"{row.verdict}")
+        finally:
+            served.stop()
+            bare.stop()
+    return rows
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def markdown(rows: list[Row], info: dict, args) -> str:
+    lines = [
+        f"Run {info['date']} · commit {info.get('commit', '?')} · {info.get('cpu', '?')}, "
+        f"{info['nproc']} CPUs, {info.get('memory_gib', '?')} GiB · Python {info['python']} · "
+        f"{info.get('wrk', 'wrk')}",
+        f"gunicorn sync × {args.workers} workers per app · wrk {args.threads} threads, "
+        f"{args.connections} connections, {args.duration:g} s per measurement "
+        f"(after {args.warmup:g} s warm-up) · {args.paths} distinct paths per scenario",
+        "",
+        "| scenario | database | app req/s | bare req/s | ratio | target | p50 ms (× bare) "
+        "| p99 ms (× bare) | queries/req | result |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        target = row.scenario.targets.get(row.dialect)
+        target_text = f"≥ {target:.2f}" if target is not None else "–"
+        if row.scenario.max_p99_ms is not None:
+            target_text += f", p99 < {row.scenario.max_p99_ms:.0f} ms"
+        lines.append(
+            f"| {row.scenario.name} | {row.dialect} | {row.app.rps:,.0f} | {row.bare.rps:,.0f} "
+            f"| **{row.ratio:.2f}** | {target_text} "
+            f"| {row.app.p50_ms:.1f} ({row.app.p50_ms / row.bare.p50_ms:.1f}×) "
+            f"| {row.app.p99_ms:.1f} ({row.app.p99_ms / row.bare.p99_ms:.1f}×) "
+            f"| {row.queries:.1f} (max {row.queries_max}) | {row.verdict} |")
+    return "\n".join(lines) + "\n"
+
+
+def git_commit() -> str:
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    return result.stdout.strip() or "?"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", action="append", dest="database_urls",
+                        help=f"repeatable; default sqlite:///{DEFAULT_SQLITE}")
+    parser.add_argument("--scenario", action="append", dest="scenarios",
+                        help="repeatable; default every registered scenario")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--duration", type=float, default=15, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per app")
+    parser.add_argument("--paths", type=int, default=1000, help="distinct paths per scenario")
+    parser.add_argument("--query-sample", type=int, default=50,
+                        help="paths per scenario replayed in-process to count queries")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--generate", action="store_true",
+                        help="(re)generate the data set first")
+    parser.add_argument("--generate-if-missing", action="store_true",
+                        help="generate the data set when the database has no products")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--trainees", type=int, default=2_000)
+    parser.add_argument("--centres", type=int, default=50)
+    parser.add_argument("--output", type=Path, help="also write the markdown table here")
+    args = parser.parse_args(argv)
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian's package)")
+    registry = load_all()
+    names = args.scenarios or list(registry)
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {unknown}; known: {', '.join(registry)}")
+    scenarios = [registry[n] for n in names]
+
+    def echo(message):
+        print(message, file=sys.stderr, flush=True)
+
+    info = {**machine(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": git_commit()}
+    rows = []
+    for url in args.database_urls or [f"sqlite:///{DEFAULT_SQLITE}"]:
+        rows += run_database(url, scenarios, args, echo)
+    report = markdown(rows, info, args)
+    print(report)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(report)
+    return 0 if all(r.verdict == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

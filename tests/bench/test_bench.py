@@ -1,0 +1,90 @@
+"""Smoke tests so the benchmark cannot rot: the generator at a small size, every scenario's
+paths answered by the app, and the report's verdicts. (The load run itself is `make bench`.)"""
+
+import random
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from bench import generate as generator
+from bench.run import Load, Row, count_queries, markdown
+from bench.scenarios import Scenario, load_all
+from marketplace import create_app
+from marketplace.catalogue import search_index
+from marketplace.catalogue.models import Product, ProductTrigram
+from marketplace.extensions import db
+
+
+@pytest.fixture(scope="module")
+def bench_app(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'bench.sqlite3'}"
+    counts = generator.generate(url, products=200, trainees=20, centres=3, seed=7,
+                                echo=lambda _message: None)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    yield app, counts
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_generator_writes_the_requested_rows(bench_app):
+    app, counts = bench_app
+    assert (counts.products, counts.trainees, counts.centres) == (200, 20, 3)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Product.id))) == 200
+        assert db.session.scalar(select(func.count()).select_from(ProductTrigram)) == \
+            counts.trigrams > 0
+
+
+def test_search_keys_are_what_the_catalogue_would_write(bench_app):
+    app, _counts = bench_app
+    with app.app_context():
+        for product in db.session.scalars(select(Product).where(Product.id.in_([1, 77, 200]))):
+            assert product.search_key
+            assert product.search_key == search_index.build_search_key(product)
+            stored = set(db.session.scalars(select(ProductTrigram.trigram).where(
+                ProductTrigram.product_id == product.id)))
+            assert stored == search_index.trigrams(product.search_key)
+
+
+def test_titles_are_persian_and_attributes_typed(bench_app):
+    app, _counts = bench_app
+    with app.app_context():
+        tableaux = db.session.scalars(select(Product).where(
+            Product.title_fa.like("تابلو فرش%"))).all()
+        assert len(tableaux) > 40
+        keys = {v.definition.key for v in tableaux[0].attribute_values}
+        assert {"knot_density", "material", "width_cm", "height_cm"} <= keys
+
+
+@pytest.mark.parametrize("name", sorted(load_all()))
+def test_every_scenario_path_is_answered(bench_app, name):
+    app, _counts = bench_app
+    scenario = load_all()[name]
+    with app.test_request_context():
+        paths = scenario.build_paths(random.Random(3), 40)
+    assert len(paths) == 40 and len(set(paths)) > 10
+    mean, most = count_queries(app, scenario, paths)  # raises unless every answer is 2xx
+    assert 0 < mean <= most <= 12
+
+
+def _load(rps, p50=2.0, p99=9.0, errors=0):
+    return Load(rps=rps, p50_ms=p50, p99_ms=p99, requests=1000, errors=errors,
+                status_errors=errors)
+
+
+def test_verdicts_and_report():
+    search = Scenario("search", "search", lambda rng, n: [], {"sqlite": 0.10}, 100)
+    good = Row(search, "sqlite", _load(400, p99=60), _load(3000), 5.0, 6)
+    slow = Row(search, "sqlite", _load(250, p99=140), _load(3000), 5.0, 6)
+    broken = Row(search, "sqlite", _load(400, p99=60, errors=3), _load(3000), 5.0, 6)
+
+    assert good.verdict == "ok"
+    assert slow.verdict == "FAIL: ratio < 0.10; p99 ≥ 100 ms"
+    assert "errors" in broken.verdict
+    args = SimpleNamespace(workers=2, threads=2, connections=16, duration=10, warmup=2,
+                           paths=100)
+    info = {"date": "today", "nproc": 2, "python": "3.11"}
+    report = markdown([good, slow], info, args)
+    assert "| search | sqlite | 400 | 3,000 | **0.13** | ≥ 0.10, p99 < 100 ms |" in report
+    assert report.count("\n| search |") == 2
