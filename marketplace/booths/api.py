@@ -13,23 +13,23 @@ from marketplace.accounts.models import Trainee
 from marketplace.booths import queries, runs, services
 from marketplace.booths.models import Booth
 from marketplace.booths.schemas import (
-    ApplicationInSchema,
-    ApplicationSchema,
+    AllocationReplaySchema,
+    AllocationRunSchema,
     AssignInSchema,
-    AssignmentSchema,
     BlockInSchema,
     BlockSchema,
+    BoothApplicationInSchema,
+    BoothApplicationSchema,
+    BoothAssignmentSchema,
     BoothInSchema,
+    BoothMarketDaySchema,
+    BoothMarketInSchema,
+    BoothMarketSchema,
     BoothSchema,
     CheckInCodeSchema,
     CloseDayInSchema,
-    MarketDaySchema,
-    MarketInSchema,
-    MarketSchema,
-    MyAssignmentSchema,
+    MyBoothAssignmentSchema,
     NominateInSchema,
-    ReplaySchema,
-    RunSchema,
     VenueInSchema,
     VenueSchema,
     WhoIsWhereSchema,
@@ -175,8 +175,8 @@ class BoothBlocks(MethodView):
 @blp.route("/venues/<int:venue_id>/markets")
 class VenueMarkets(MethodView):
     @blp.doc(security=BEARER)
-    @blp.arguments(MarketInSchema)
-    @blp.response(201, MarketSchema)
+    @blp.arguments(BoothMarketInSchema)
+    @blp.response(201, BoothMarketSchema)
     @login_required_api
     def post(self, data, venue_id):
         """Create a market (its days come from the dates and the recurrence rule)."""
@@ -188,14 +188,14 @@ class VenueMarkets(MethodView):
 
 @blp.route("/markets/<int:market_id>")
 class MarketResource(MethodView):
-    @blp.response(200, MarketSchema)
+    @blp.response(200, BoothMarketSchema)
     def get(self, market_id):
         """A market with its days (public)."""
         return services.get_market(market_id)
 
     @blp.doc(security=BEARER)
-    @blp.arguments(MarketInSchema)
-    @blp.response(200, MarketSchema)
+    @blp.arguments(BoothMarketInSchema)
+    @blp.response(200, BoothMarketSchema)
     @login_required_api
     def put(self, data, market_id):
         """Replace a market's settings and schedule."""
@@ -209,7 +209,7 @@ class MarketResource(MethodView):
 class CloseDay(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(CloseDayInSchema)
-    @blp.response(200, MarketDaySchema)
+    @blp.response(200, BoothMarketDaySchema)
     @login_required_api
     def post(self, data, day_id):
         """Close a day: its booths are cancelled and the trainees told by mail."""
@@ -239,7 +239,7 @@ class WhoIsWhere(MethodView):
 @blp.route("/markets/<int:market_id>/applications")
 class MarketApplications(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, ApplicationSchema(many=True))
+    @blp.response(200, BoothApplicationSchema(many=True))
     @login_required_api
     def get(self, market_id):
         """The market's applications (staff)."""
@@ -247,8 +247,8 @@ class MarketApplications(MethodView):
         return queries.market_applications(market)
 
     @blp.doc(security=BEARER)
-    @blp.arguments(ApplicationInSchema)
-    @blp.response(201, ApplicationSchema)
+    @blp.arguments(BoothApplicationInSchema)
+    @blp.response(201, BoothApplicationSchema)
     @login_required_api
     def post(self, data, market_id):
         """Apply for a booth (verified trainees, while the window is open)."""
@@ -262,7 +262,7 @@ class MarketApplications(MethodView):
 @blp.route("/applications/mine")
 class MyApplications(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, ApplicationSchema(many=True))
+    @blp.response(200, BoothApplicationSchema(many=True))
     @login_required_api
     def get(self):
         """Your applications."""
@@ -274,7 +274,7 @@ class MyApplications(MethodView):
 class WithdrawDay(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(WithdrawDayInSchema)
-    @blp.response(200, ApplicationSchema)
+    @blp.response(200, BoothApplicationSchema)
     @login_required_api
     def post(self, data, application_id):
         """Withdraw one day of your application, before the market's cut-off."""
@@ -288,7 +288,7 @@ class WithdrawDay(MethodView):
 class Nominate(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(NominateInSchema)
-    @blp.response(200, ApplicationSchema)
+    @blp.response(200, BoothApplicationSchema)
     @login_required_api
     def post(self, data, application_id):
         """Back a trainee's application (staff of the trainee's own centre)."""
@@ -303,7 +303,7 @@ class Nominate(MethodView):
 @blp.route("/markets/<int:market_id>/allocation-runs")
 class MarketRuns(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(201, RunSchema)
+    @blp.response(201, AllocationRunSchema)
     @login_required_api
     def post(self, market_id):
         """Run the allocator as a preview: only the run (input and output) is saved."""
@@ -316,7 +316,7 @@ class MarketRuns(MethodView):
 @blp.route("/allocation-runs/<int:run_id>")
 class RunResource(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, RunSchema)
+    @blp.response(200, AllocationRunSchema)
     @login_required_api
     def get(self, run_id):
         """A run with its placements and a reason for every applicant-day not served."""
@@ -326,7 +326,7 @@ class RunResource(MethodView):
 @blp.route("/allocation-runs/<int:run_id>/confirm")
 class ConfirmRun(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, RunSchema)
+    @blp.response(200, AllocationRunSchema)
     @login_required_api
     def post(self, run_id):
         """Confirm a preview: create the assignments and tell the trainees."""
@@ -339,7 +339,7 @@ class ConfirmRun(MethodView):
 @blp.route("/allocation-runs/<int:run_id>/replay")
 class ReplayRun(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, ReplaySchema)
+    @blp.response(200, AllocationReplaySchema)
     @login_required_api
     def get(self, run_id):
         """Re-run the stored snapshot and say whether it gives the stored result."""
@@ -353,7 +353,7 @@ class ReplayRun(MethodView):
 @blp.route("/markets/<int:market_id>/assignments")
 class MarketAssignments(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, AssignmentSchema(many=True))
+    @blp.response(200, BoothAssignmentSchema(many=True))
     @login_required_api
     def get(self, market_id):
         """Live assignments of the market (staff)."""
@@ -362,7 +362,7 @@ class MarketAssignments(MethodView):
 
     @blp.doc(security=BEARER)
     @blp.arguments(AssignInSchema)
-    @blp.response(201, AssignmentSchema)
+    @blp.response(201, BoothAssignmentSchema)
     @login_required_api
     def post(self, data, market_id):
         """Give a booth by hand; 409 when the booth or the trainee is taken that day."""
@@ -384,7 +384,7 @@ class MarketAssignments(MethodView):
 @blp.route("/assignments/mine")
 class MyAssignments(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, MyAssignmentSchema(many=True))
+    @blp.response(200, MyBoothAssignmentSchema(many=True))
     @login_required_api
     def get(self):
         """Your booth days, with the check-in code to show at the booth."""
@@ -395,7 +395,7 @@ class MyAssignments(MethodView):
 @blp.route("/assignments/<int:assignment_id>/check-in")
 class CheckIn(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, AssignmentSchema)
+    @blp.response(200, BoothAssignmentSchema)
     @login_required_api
     def post(self, assignment_id):
         """Check a trainee in (staff)."""
@@ -408,7 +408,7 @@ class CheckIn(MethodView):
 @blp.route("/assignments/<int:assignment_id>/cancel")
 class CancelAssignment(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, AssignmentSchema)
+    @blp.response(200, BoothAssignmentSchema)
     @login_required_api
     def post(self, assignment_id):
         """Take a booth back (staff); the waitlist is offered the booth-day."""
@@ -422,7 +422,7 @@ class CancelAssignment(MethodView):
 class CheckInByCode(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(CheckInCodeSchema)
-    @blp.response(200, AssignmentSchema)
+    @blp.response(200, BoothAssignmentSchema)
     @login_required_api
     def post(self, data, day_id):
         """Check in with the code the trainee shows at the booth (staff)."""

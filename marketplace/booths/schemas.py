@@ -67,7 +67,7 @@ class ReservedBoothSchema(StrictSchema):
     category_id = fields.Integer(required=True)
 
 
-class MarketInSchema(StrictSchema):
+class BoothMarketInSchema(StrictSchema):
     kind = fields.Enum(MarketKind, by_value=True, required=True)
     name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(load_default=None, allow_none=True,
@@ -101,7 +101,7 @@ class CloseDayInSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class ApplicationInSchema(StrictSchema):
+class BoothApplicationInSchema(StrictSchema):
     day_ids = fields.List(fields.Integer(), required=True)
     category_ids = fields.List(fields.Integer(), required=True)
     product_ids = fields.List(fields.Integer(), load_default=list)
@@ -177,7 +177,7 @@ class BoothSchema(Schema):
     neighbour_ids = fields.List(fields.Integer())
 
 
-class MarketDaySchema(Schema):
+class BoothMarketDaySchema(Schema):
     id = fields.Integer()
     day = fields.Date()
     opens_at = fields.AwareDateTime()
@@ -190,7 +190,7 @@ class MarketCategoryOutSchema(Schema):
     cap = fields.Integer(allow_none=True)
 
 
-class MarketSchema(Schema):
+class BoothMarketSchema(Schema):
     id = fields.Integer()
     venue_id = fields.Integer()
     kind = fields.Enum(MarketKind, by_value=True)
@@ -208,17 +208,17 @@ class MarketSchema(Schema):
     check_in_deadline_minutes = fields.Integer()
     withdraw_cutoff_hours = fields.Integer()
     published_seed = fields.Integer()
-    days = fields.List(fields.Nested(MarketDaySchema))
+    days = fields.List(fields.Nested(BoothMarketDaySchema))
     categories = fields.List(fields.Nested(MarketCategoryOutSchema))
 
 
-class ApplicationDayOutSchema(Schema):
+class BoothApplicationDayOutSchema(Schema):
     market_day_id = fields.Integer()
     status = fields.String()
     reason_code = fields.String(allow_none=True)
 
 
-class ApplicationSchema(Schema):
+class BoothApplicationSchema(Schema):
     id = fields.Integer()
     market_id = fields.Integer()
     trainee_id = fields.Integer()
@@ -231,11 +231,11 @@ class ApplicationSchema(Schema):
     category_ids = fields.List(fields.Integer())
     is_nominated = fields.Boolean()
     nomination_note = fields.String(allow_none=True)
-    days = fields.List(fields.Nested(ApplicationDayOutSchema))
+    days = fields.List(fields.Nested(BoothApplicationDayOutSchema))
     created_at = fields.AwareDateTime()
 
 
-class AssignmentSchema(Schema):
+class BoothAssignmentSchema(Schema):
     id = fields.Integer()
     booth_id = fields.Integer()
     market_day_id = fields.Integer()
@@ -246,7 +246,7 @@ class AssignmentSchema(Schema):
     checked_in_at = fields.AwareDateTime(allow_none=True)
 
 
-class MyAssignmentSchema(AssignmentSchema):
+class MyBoothAssignmentSchema(BoothAssignmentSchema):
     check_in_code = fields.String()
 
 
@@ -271,7 +271,7 @@ class UnservedOutSchema(Schema):
     detail = fields.String()
 
 
-class RunSchema(Schema):
+class AllocationRunSchema(Schema):
     id = fields.Integer()
     market_id = fields.Integer()
     scope = fields.String()
@@ -283,7 +283,7 @@ class RunSchema(Schema):
     unserved = fields.List(fields.Nested(UnservedOutSchema))
 
 
-class ReplaySchema(Schema):
+class AllocationReplaySchema(Schema):
     run_id = fields.Integer()
     matches = fields.Boolean()
 

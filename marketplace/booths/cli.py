@@ -1,0 +1,23 @@
+"""flask commands of the booths domain."""
+
+import click
+from flask.cli import with_appcontext
+
+from marketplace.booths import services
+from marketplace.extensions import db
+
+
+@click.command("mark-no-shows")
+@with_appcontext
+def mark_no_shows():
+    """Mark booths not checked in by their market's deadline as no-shows and count strikes.
+
+    Run it every few minutes on market days (cron); it only touches days past their deadline.
+    """
+    summary = services.mark_no_shows()
+    db.session.commit()
+    click.echo(f"{summary['no_shows']} no-shows marked, {summary['strikes']} strikes, "
+               f"{summary['ineligible']} trainees made ineligible.")
+
+
+commands = [mark_no_shows]
