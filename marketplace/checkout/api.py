@@ -1,0 +1,103 @@
+"""Checkout API: place an order from your cart, pay it, cancel it; move a vendor order."""
+
+from flask.views import MethodView
+from flask_babel import gettext as _
+
+from marketplace.checkout import services
+from marketplace.checkout.services import CheckoutChoices
+from marketplace.core.api import api_blueprint
+from marketplace.core.auth import login_required_api, require_login
+from marketplace.core.errors import NotFound
+from marketplace.core.i18n import locale_code
+from marketplace.extensions import db
+from marketplace.orders import queries
+from marketplace.orders import services as order_services
+from marketplace.orders.schemas import (
+    OrderSchema,
+    PaymentOutSchema,
+    PaySchema,
+    PlaceOrderSchema,
+    SaleSchema,
+    TransitionSchema,
+)
+from marketplace.payments import services as payments
+
+blp = api_blueprint("checkout_api", __name__, "",
+                    "Checkout: place an order from your cart and pay it; trainees move their "
+                    "vendor orders (ready, shipped, handed over, paid at pickup, cancelled).")
+
+BEARER = [{"bearerAuth": []}]
+
+
+@blp.route("/checkout")
+class PlaceOrder(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PlaceOrderSchema)
+    @blp.response(201, OrderSchema)
+    @login_required_api
+    def post(self, data):
+        """Turn your cart into an order (one part per trainee); the stock is held while you pay."""
+        user = require_login()
+        cart = order_services.find_cart(user, None)
+        if cart is None:
+            raise NotFound(_("We could not find your cart."))
+        choices = CheckoutChoices(
+            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+            shipping_address=data["shipping_address"], note=data["note"],
+            expected_subtotal=data["expected_subtotal"],
+            fulfilment={p["trainee_id"]: p["fulfilment"] for p in data["parts"]},
+            pickup={p["trainee_id"]: p["pickup"] for p in data["parts"] if p["pickup"]})
+        order = services.place_order(user, cart, choices, locale_code())
+        db.session.commit()
+        return queries.order_by_number(order.number)
+
+
+@blp.route("/orders/<number>/payments")
+class PayOrder(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PaySchema)
+    @blp.response(201, PaymentOutSchema)
+    @login_required_api
+    def post(self, data, number):
+        """Start paying your order with a provider (`stripe` gives a client secret for Stripe's
+        Payment Element; `pay_at_pickup` holds the items until you collect and pay)."""
+        user = require_login()
+        order = services.pending_order_of(user, number)
+        payment = payments.start_payment(user, order, data["provider"])
+        db.session.commit()
+        payment.message = payments.payment_message(payment)
+        return payment
+
+
+@blp.route("/orders/<number>/cancel")
+class CancelOrder(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, OrderSchema)
+    @login_required_api
+    def post(self, number):
+        """Cancel your unpaid order; its items go back on sale."""
+        user = require_login()
+        order = services.pending_order_of(user, number)
+        order_services.cancel_order(user, order)
+        db.session.commit()
+        return queries.order_by_number(number)
+
+
+@blp.route("/vendor-orders/<int:vendor_order_id>/transitions")
+class VendorOrderTransition(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, SaleSchema)
+    @login_required_api
+    def post(self, data, vendor_order_id):
+        """Move your vendor order: an impossible move is a 409 `invalid_transition`."""
+        user = require_login()
+        vendor_order = queries.vendor_order(vendor_order_id)
+        if vendor_order is None:
+            raise NotFound(_("We could not find that order."))
+        if data["action"] == "confirm_paid_at_pickup":
+            payments.confirm_paid_at_pickup(user, vendor_order)
+        else:
+            order_services.mark_vendor_order(user, vendor_order, data["action"])
+        db.session.commit()
+        return queries.vendor_order(vendor_order_id)

@@ -1,0 +1,161 @@
+"""Marshmallow schemas of the cart and orders API. Unknown fields are refused."""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from marketplace.orders.models import VENDOR_ACTIONS, Fulfilment, VendorOrderStatus
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+# --- input -----------------------------------------------------------------------------------
+
+class CartLineCreateSchema(StrictSchema):
+    product_id = fields.Integer(required=True, strict=True)
+    quantity = fields.Integer(load_default=1, strict=True)
+
+
+class CartLineUpdateSchema(StrictSchema):
+    quantity = fields.Integer(required=True, strict=True)
+
+
+class PageArgsSchema(StrictSchema):
+    page = fields.Integer(load_default=1)
+    per_page = fields.Integer(load_default=20)
+
+
+class VendorOrderArgsSchema(PageArgsSchema):
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf([s.value for s in VendorOrderStatus]))
+
+
+class TransitionSchema(StrictSchema):
+    action = fields.String(required=True, validate=validate.OneOf(VENDOR_ACTIONS))
+
+
+class FulfilmentChoiceSchema(StrictSchema):
+    trainee_id = fields.Integer(required=True, strict=True)
+    fulfilment = fields.String(required=True,
+                               validate=validate.OneOf([f.value for f in Fulfilment]))
+    pickup = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class PlaceOrderSchema(StrictSchema):
+    contact_name = fields.String(load_default="", validate=validate.Length(max=120))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=32))
+    shipping_address = fields.String(load_default="", validate=validate.Length(max=1000))
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+    expected_subtotal = fields.Integer(load_default=None, strict=True)
+    parts = fields.List(fields.Nested(FulfilmentChoiceSchema), required=True)
+
+
+class PaySchema(StrictSchema):
+    provider = fields.String(required=True, validate=validate.Length(max=32))
+
+
+# --- output ----------------------------------------------------------------------------------
+
+class CartLineSchema(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    title = fields.Function(lambda line: line.product.title_fa)
+    title_en = fields.Function(lambda line: line.product.title_en)
+    trainee_id = fields.Function(lambda line: line.product.trainee_id)
+    quantity = fields.Integer()
+    unit_price_amount = fields.Function(lambda line: line.product.price_amount)
+    seen_price_amount = fields.Integer(attribute="unit_price_amount")
+    currency = fields.String()
+    stock = fields.Function(lambda line: line.product.stock)
+    price_changed = fields.Boolean()
+    stock_short = fields.Boolean()
+    line_total_amount = fields.Function(lambda line: line.line_total.amount)
+
+
+class CartSchema(Schema):
+    id = fields.Integer(allow_none=True)
+    lines = fields.List(fields.Nested(CartLineSchema))
+    total_amount = fields.Integer()
+    currency = fields.String()
+
+
+class OrderLineSchema(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    title = fields.String()
+    quantity = fields.Integer()
+    unit_price_amount = fields.Integer()
+    currency = fields.String()
+    restocked_quantity = fields.Integer()
+
+
+class VendorOrderSchema(Schema):
+    id = fields.Integer()
+    order_number = fields.Function(lambda vo: vo.order.number)
+    trainee_id = fields.Integer()
+    store_name = fields.Function(lambda vo: vo.trainee.store_name)
+    status = fields.Function(lambda vo: vo.status.value)
+    fulfilment = fields.Function(lambda vo: vo.fulfilment.value)
+    pickup_place = fields.String(allow_none=True)
+    pickup_day = fields.Date(allow_none=True)
+    pickup_market_day_id = fields.Integer(allow_none=True)
+    shipping_address = fields.String(allow_none=True)
+    subtotal_amount = fields.Integer()
+    shipping_amount = fields.Integer()
+    total_amount = fields.Integer()
+    refunded_amount = fields.Integer()
+    currency = fields.String()
+    paid_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    allowed_actions = fields.Function(lambda vo: vo.allowed_actions())
+    lines = fields.List(fields.Nested(OrderLineSchema))
+
+
+class SaleSchema(VendorOrderSchema):
+    """A vendor order as its trainee sees it: with the buyer's contact."""
+
+    buyer_name = fields.Function(lambda vo: vo.order.contact_name)
+    buyer_phone = fields.Function(lambda vo: vo.order.contact_phone)
+    note = fields.Function(lambda vo: vo.order.note)
+
+
+class OrderSchema(Schema):
+    number = fields.String()
+    status = fields.Function(lambda o: o.status.value)
+    total_amount = fields.Integer()
+    currency = fields.String()
+    expires_at = fields.DateTime(allow_none=True)
+    payment_provider = fields.String(allow_none=True)
+    paid_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    contact_name = fields.String()
+    vendor_orders = fields.List(fields.Nested(VendorOrderSchema(exclude=("allowed_actions",))))
+
+
+class PageMetaSchema(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class OrderPageSchema(PageMetaSchema):
+    items = fields.List(fields.Nested(OrderSchema))
+
+
+class SalePageSchema(PageMetaSchema):
+    items = fields.List(fields.Nested(SaleSchema))
+
+
+class PaymentOutSchema(Schema):
+    id = fields.Integer()
+    provider = fields.String()
+    status = fields.Function(lambda p: p.status.value)
+    amount = fields.Integer()
+    currency = fields.String()
+    client_secret = fields.String(allow_none=True)
+    order_number = fields.Function(lambda p: p.order.number)
+    order_status = fields.Function(lambda p: p.order.status.value)
+    message = fields.String()
