@@ -55,14 +55,15 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone (optional)"), filters=[ascii_digits],
                         validators=[Optional(), Length(max=32)])
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    # Callables: WTForms 3.3 deprecates tuple choices given to the constructor.
+    locale = SelectField(_l("Language"), choices=lambda: LANGUAGE_CHOICES)
     store_name = StringField(_l("Store name"), validators=[Optional(), Length(max=120)])
     trade = StringField(_l("Trade"), validators=[Optional(), Length(max=120)])
     bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
 
 
 class CentreForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[
+    kind = SelectField(_l("Kind"), choices=lambda: [
         ("public", _l("Public technical and vocational centre")),
         ("private", _l("Private institute")),
     ])
