@@ -10,13 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.core.money import Money
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.payments.models import (
     OPEN_PAYMENT_STATUSES,
     LedgerEntry,
     LedgerKind,
     Payment,
     PaymentStatus,
+    Payout,
     PayoutAccount,
     PayoutBatch,
     PayoutItem,
@@ -122,7 +123,7 @@ def statement(trainee_id: int, currency: str, start: datetime, end: datetime) ->
     opening = balance(trainee_id, currency, until=start)
     entries = list(db.session.scalars(
         select(LedgerEntry)
-        .options(selectinload(LedgerEntry.vendor_order))
+        .options(selectinload(LedgerEntry.vendor_order).selectinload(VendorOrder.order))
         .where(LedgerEntry.trainee_id == trainee_id, LedgerEntry.currency == currency,
                LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
         .order_by(LedgerEntry.created_at, LedgerEntry.id)))
@@ -168,3 +169,9 @@ def available_by_trainee(now: datetime, currency: str) -> list[AvailableBalance]
     return [AvailableBalance(trainee_id, store_name or "", Money(int(total), currency),
                              bool(iban), bool(account))
             for trainee_id, total, store_name, iban, account in db.session.execute(query)]
+
+
+def payout_batch(batch_id: int) -> PayoutBatch | None:
+    return db.session.scalar(
+        select(PayoutBatch).where(PayoutBatch.id == batch_id)
+        .options(selectinload(PayoutBatch.payouts).selectinload(Payout.trainee)))

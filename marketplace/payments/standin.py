@@ -47,7 +47,7 @@ import asyncio
 import hashlib
 import logging
 import os
-import random
+import secrets
 import string
 import threading
 import time
@@ -63,6 +63,7 @@ TEST_CARDS = {
     "pm_card_authenticationRequired": "4000002500003155",
 }
 
+_ALPHABET = string.ascii_letters + string.digits
 _patched = False
 _transfers: dict[str, dict] = {}
 _idempotent: dict[tuple, tuple[str, int, bytes, str]] = {}
@@ -77,6 +78,9 @@ def _patch_localstripe() -> None:
 
     resources.Store.dump_to_disk = lambda self: None
     resources.Store.try_load_from_disk = lambda self: None
+    # Ids from the system's generator: localstripe uses the global `random`, which test tools
+    # (hypothesis) seed, and a repeated id answers 409.
+    resources.random_id = _random_token
 
     original_canonical = resources.PaymentMethod._try_get_canonical_test_article.__func__
 
@@ -114,8 +118,12 @@ def _patch_localstripe() -> None:
     _patched = True
 
 
+def _random_token(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
 def _random_id(prefix: str) -> str:
-    return prefix + "".join(random.choices(string.ascii_letters + string.digits, k=14))
+    return prefix + _random_token(14)
 
 
 async def _create_transfer(request: web.Request) -> web.Response:

@@ -233,7 +233,7 @@ def admin_payouts():
 
 
 def _batch(batch_id: int) -> PayoutBatch:
-    batch = db.session.get(PayoutBatch, batch_id)
+    batch = queries.payout_batch(batch_id)
     if batch is None:
         raise NotFound(_("We could not find that payout batch."))
     return batch
