@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+import time
+from dataclasses import dataclass, field
 
-from marketplace.catalogue.models import AttributeDefinition, Category
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, intersect, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
+from marketplace.catalogue.models import (
+    PUBLISHED_STATUSES,
+    AttributeDefinition,
+    AttributeType,
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductStatus,
+    ProductTrigram,
+)
+from marketplace.catalogue.search_index import trigrams, uses_trigram_table
+from marketplace.core.digits import parse_int, to_ascii_digits
+from marketplace.core.errors import BadRequest
+from marketplace.core.money import Money
+from marketplace.core.pagination import DEFAULT_PER_PAGE, Page, page_args, paginate
+from marketplace.core.text import normalize, search_terms
 from marketplace.extensions import db
 
 
@@ -17,6 +37,12 @@ class CategoryTree:
         self.children: dict[int | None, list[Category]] = {}
         for category in sorted(categories, key=lambda c: (c.position, c.id)):
             self.children.setdefault(category.parent_id, []).append(category)
+
+    @property
+    def units(self) -> frozenset[str]:
+        """Every attribute unit, normalised (for number-and-unit phrases in queries)."""
+        return frozenset(normalize(u) for c in self.by_id.values() for d in c.attributes
+                         for u in (d.unit_fa, d.unit_en) if u and normalize(u))
 
     @property
     def roots(self) -> list[Category]:
@@ -70,3 +96,356 @@ def category_definitions(category: Category) -> list[AttributeDefinition]:
         chain.append(current)
         current = current.parent
     return [d for c in reversed(chain) for d in c.attributes]
+
+
+# --- search ------------------------------------------------------------------------------------
+
+SORTS = ("newest", "price_asc", "price_desc")
+MIN_TRIGRAM_TERM = 3
+# How many of a query's rarest trigrams narrow the candidates on SQLite (the rest is LIKE's job).
+TRIGRAMS_TO_INTERSECT = 3
+_TRIGRAM_FREQUENCY_TTL = 300.0
+_trigram_frequency: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+@dataclass
+class AttributeFilter:
+    key: str
+    values: list[str] = field(default_factory=list)  # any of these (choice, text, boolean)
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def as_log(self) -> dict:
+        entry: dict = {}
+        if self.values:
+            entry["in"] = self.values
+        if self.minimum is not None:
+            entry["min"] = self.minimum
+        if self.maximum is not None:
+            entry["max"] = self.maximum
+        return entry
+
+
+@dataclass
+class ProductSearch:
+    """A parsed search: the same object serves /products, /api/v1/products and the logs."""
+
+    q: str = ""
+    category_id: int | None = None
+    price_min: int | None = None  # minor units
+    price_max: int | None = None
+    city: str | None = None
+    centre_id: int | None = None
+    trainee_id: int | None = None
+    attributes: list[AttributeFilter] = field(default_factory=list)
+    in_stock: bool = False
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    units: frozenset[str] = frozenset()
+
+    @property
+    def terms(self) -> list[str]:
+        """The normalised words of `q`; a number followed by a unit of some attribute
+        ("۶۰ رج", "50 cm") stays one phrase, so it finds that value and not any 60 and any رج."""
+        words = search_terms(self.q)
+        terms: list[str] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            following = words[index + 1] if index + 1 < len(words) else None
+            if following is not None and word.isdigit() and following in self.units:
+                terms.append(f"{word} {following}")
+                index += 2
+                continue
+            terms.append(word)
+            index += 1
+        return list(dict.fromkeys(terms))
+
+    def filters_for_log(self) -> dict:
+        """The filters in force, without anything personal (ids of public objects only)."""
+        entries = {
+            "category_id": self.category_id, "price_min": self.price_min,
+            "price_max": self.price_max, "city": self.city, "centre_id": self.centre_id,
+            "trainee_id": self.trainee_id, "in_stock": self.in_stock or None,
+            "attributes": {f.key: f.as_log() for f in self.attributes} or None,
+            "sort": self.sort if self.sort != "newest" else None,
+        }
+        return {k: v for k, v in entries.items() if v is not None}
+
+
+def _bad(message: str, name: str) -> BadRequest:
+    return BadRequest(message, code="bad_filter", fields={name: [message]})
+
+
+def _optional_int(args, name: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_int(raw)
+    except ValueError:
+        raise _bad(_("Must be a whole number."), name) from None
+    if value < 1:
+        raise _bad(_("Must be at least %(n)s.", n=1), name)
+    return value
+
+
+def _optional_number(raw: str, name: str) -> float | None:
+    raw = to_ascii_digits(raw or "").replace(",", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _bad(_("Must be a number."), name) from None
+    if value != value or abs(value) > 1e15:  # NaN or absurd
+        raise _bad(_("Must be a number."), name)
+    return value
+
+
+def _optional_price(args, name: str, currency: str) -> int | None:
+    raw = to_ascii_digits(args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return Money.from_decimal_string(raw, currency).amount
+    except ValueError:
+        raise _bad(_("Must be an amount such as 12.50."), name) from None
+
+
+_TRUE_ARGS = {"1", "true", "yes", "on"}
+
+
+def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
+    """Read a search from query-string arguments (a MultiDict); 400 on nonsense.
+
+    Attribute filters: `attr.<key>=<value>` (repeatable: any of them), `attr.<key>.min=<n>`,
+    `attr.<key>.max=<n>`; keys are those of filterable attributes.
+    """
+    page, per_page = page_args(args)
+    search = ProductSearch(q=(args.get("q") or "")[:200], page=page, per_page=per_page,
+                           units=tree.units)
+    category = args.get("category") or ""
+    if category:
+        by_slug = {c.slug: c for c in tree.by_id.values()}
+        found = by_slug.get(category)
+        if found is None:
+            try:
+                found = tree.get(parse_int(category))
+            except ValueError:
+                found = None
+        if found is None:
+            raise _bad(_("No such category."), "category")
+        search.category_id = found.id
+    search.price_min = _optional_price(args, "min_price", currency)
+    search.price_max = _optional_price(args, "max_price", currency)
+    search.city = (args.get("city") or "").strip() or None
+    search.centre_id = _optional_int(args, "centre")
+    search.trainee_id = _optional_int(args, "trainee")
+    search.in_stock = (args.get("in_stock") or "").strip().lower() in _TRUE_ARGS
+    sort = args.get("sort") or "newest"
+    if sort not in SORTS:
+        raise _bad(_("Sort by one of: %(values)s.", values=", ".join(SORTS)), "sort")
+    search.sort = sort
+
+    definitions = {d.key: d for c in tree.by_id.values() for d in c.attributes}
+    filters: dict[str, AttributeFilter] = {}
+    for name in args:
+        if not name.startswith("attr."):
+            continue
+        key, _dot, bound = name[5:].partition(".")
+        definition = definitions.get(key)
+        if definition is None or not definition.is_filterable or bound not in ("", "min",
+                                                                               "max"):
+            raise _bad(_("There is no such filter."), name)
+        entry = filters.setdefault(key, AttributeFilter(key))
+        if bound:
+            if not definition.is_numeric:
+                raise _bad(_("Only numbers have a minimum and a maximum."), name)
+            value = _optional_number(args.get(name), name)
+            if bound == "min":
+                entry.minimum = value
+            else:
+                entry.maximum = value
+        else:
+            values = [to_ascii_digits(v).strip() for v in args.getlist(name) if v.strip()]
+            if definition.type == AttributeType.BOOLEAN:
+                values = ["true" if v.lower() in _TRUE_ARGS else "false" for v in values]
+            elif definition.type == AttributeType.TEXT:
+                values = [v[:200] for v in values]
+            entry.values += values
+    search.attributes = [f for f in filters.values() if f.values or f.minimum is not None
+                         or f.maximum is not None]
+    return search
+
+
+def _trigram_frequencies(grams: set[str]) -> dict[str, int]:
+    """How many products contain each trigram — cached for a few minutes per process, since it
+    only steers which trigrams narrow the candidates (any choice gives identical results)."""
+    now = time.monotonic()
+    url = str(db.engine.url)
+    missing = [g for g in grams
+               if (url, g) not in _trigram_frequency
+               or now - _trigram_frequency[(url, g)][0] > _TRIGRAM_FREQUENCY_TTL]
+    if missing:
+        counts = dict(db.session.execute(
+            select(ProductTrigram.trigram, func.count()).where(
+                ProductTrigram.trigram.in_(missing)).group_by(ProductTrigram.trigram)).all())
+        for gram in missing:
+            _trigram_frequency[(url, gram)] = (now, counts.get(gram, 0))
+    return {g: _trigram_frequency[(url, g)][1] for g in grams}
+
+
+def clear_trigram_cache() -> None:
+    _trigram_frequency.clear()
+
+
+def _text_conditions(terms: list[str]) -> list:
+    """Every term must occur in search_key. On SQLite the rarest trigrams of the longer terms
+    first narrow the candidates through product_trigrams; LIKE then checks each term exactly."""
+    conditions = [Product.search_key.like(f"%{term}%") for term in terms]
+    grams = set().union(*(trigrams(t) for t in terms if len(t) >= MIN_TRIGRAM_TERM))
+    if grams and uses_trigram_table():
+        frequency = _trigram_frequencies(grams)
+        rarest = sorted(grams, key=lambda g: (frequency[g], g))[:TRIGRAMS_TO_INTERSECT]
+        selects = [select(ProductTrigram.product_id).where(ProductTrigram.trigram == g)
+                   for g in rarest]
+        candidates = selects[0] if len(selects) == 1 else intersect(*selects)
+        conditions.insert(0, Product.id.in_(candidates))
+    return conditions
+
+
+def public_product_conditions() -> list:
+    """Listed for everyone: approved (for sale or sold out), by a verified, enabled trainee."""
+    return [Product.status.in_(PUBLISHED_STATUSES), Trainee.status == TraineeStatus.VERIFIED,
+            User.is_disabled.is_(False)]
+
+
+def _joined(statement):
+    return (statement.join(Trainee, Product.trainee_id == Trainee.id)
+            .join(User, Trainee.user_id == User.id)
+            .join(TrainingCentre, Trainee.centre_id == TrainingCentre.id))
+
+
+def search_conditions(search: ProductSearch, tree: CategoryTree,
+                      with_category: bool = True) -> list:
+    conditions = public_product_conditions()
+    conditions += _text_conditions(search.terms)
+    if with_category and search.category_id is not None:
+        ids = tree.descendant_ids(tree.by_id[search.category_id])
+        conditions.append(Product.category_id.in_(ids) if len(ids) > 1
+                          else Product.category_id == ids[0])
+    if search.price_min is not None:
+        conditions.append(Product.price_amount >= search.price_min)
+    if search.price_max is not None:
+        conditions.append(Product.price_amount <= search.price_max)
+    if search.city:
+        conditions.append(TrainingCentre.city == search.city)
+    if search.centre_id:
+        conditions.append(Trainee.centre_id == search.centre_id)
+    if search.trainee_id:
+        conditions.append(Product.trainee_id == search.trainee_id)
+    if search.in_stock:
+        conditions += [Product.status == ProductStatus.ACTIVE, Product.stock > 0]
+    definition_ids: dict[str, list[int]] = {}
+    for category in tree.by_id.values():
+        for definition in category.attributes:
+            definition_ids.setdefault(definition.key, []).append(definition.id)
+    for attribute in search.attributes:
+        value = ProductAttributeValue
+        clauses = [value.product_id == Product.id,
+                   value.definition_id.in_(definition_ids[attribute.key])]
+        if attribute.values:
+            clauses.append(value.value_text.in_(attribute.values))
+        if attribute.minimum is not None:
+            clauses.append(value.value_number >= attribute.minimum)
+        if attribute.maximum is not None:
+            clauses.append(value.value_number <= attribute.maximum)
+        conditions.append(exists().where(*clauses))
+    return conditions
+
+
+def _order(search: ProductSearch) -> list:
+    if search.sort == "price_asc":
+        return [Product.price_amount.asc(), Product.id.asc()]
+    if search.sort == "price_desc":
+        return [Product.price_amount.desc(), Product.id.desc()]
+    return [Product.created_at.desc(), Product.id.desc()]
+
+
+def card_options() -> list:
+    """What a product card shows: maker, store, centre (joined) and photos (one more query)."""
+    return [contains_eager(Product.trainee).contains_eager(Trainee.user),
+            contains_eager(Product.trainee).contains_eager(Trainee.centre),
+            selectinload(Product.images)]
+
+
+def search_products(search: ProductSearch, tree: CategoryTree) -> Page:
+    """One page of public products: a count and a page query, plus one for the photos."""
+    statement = (_joined(select(Product)).where(*search_conditions(search, tree))
+                 .order_by(*_order(search)).options(*card_options()))
+    return paginate(db.session, statement, search.page, search.per_page)
+
+
+def category_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
+    """Matching products per category (including its subcategories), ignoring the category
+    filter itself, so the sidebar shows where else the query has results. One query."""
+    statement = (_joined(select(Product.category_id, func.count()))
+                 .where(*search_conditions(search, tree, with_category=False))
+                 .group_by(Product.category_id))
+    direct = dict(db.session.execute(statement).all())
+    totals: dict[int, int] = {}
+    for category in tree.by_id.values():
+        total = sum(direct.get(cid, 0) for cid in tree.descendant_ids(category))
+        if total:
+            totals[category.id] = total
+    return totals
+
+
+def newest_products(limit: int = 8) -> list[Product]:
+    statement = (_joined(select(Product)).where(*public_product_conditions())
+                 .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
+                 .options(*card_options()))
+    return list(db.session.scalars(statement).unique())
+
+
+def product_page_options() -> list:
+    return [joinedload(Product.trainee).joinedload(Trainee.user),
+            joinedload(Product.trainee).joinedload(Trainee.centre),
+            selectinload(Product.images),
+            selectinload(Product.attribute_values).joinedload(ProductAttributeValue.definition)]
+
+
+def load_product(product_id: int) -> Product | None:
+    """A product with everything its page shows, in a constant number of queries."""
+    return db.session.scalars(select(Product).where(Product.id == product_id)
+                              .options(*product_page_options())).first()
+
+
+def trainee_products(trainee_id: int, page: int = 1, per_page: int = 50) -> Page:
+    statement = (select(Product).where(Product.trainee_id == trainee_id)
+                 .order_by(Product.updated_at.desc(), Product.id.desc())
+                 .options(selectinload(Product.images), joinedload(Product.category)))
+    return paginate(db.session, statement, page, per_page)
+
+
+def review_queue(centre_ids: set[int] | None, page: int = 1, per_page: int = 24) -> Page:
+    """Listings waiting for review: of the given centres' trainees, or all (admins: None)."""
+    statement = (_joined(select(Product)).where(Product.status == ProductStatus.SUBMITTED)
+                 .order_by(Product.updated_at.asc(), Product.id.asc())
+                 .options(*card_options(), joinedload(Product.category),
+                          selectinload(Product.attribute_values)
+                          .joinedload(ProductAttributeValue.definition)))
+    if centre_ids is not None:
+        statement = statement.where(Trainee.centre_id.in_(centre_ids or {-1}))
+    return paginate(db.session, statement, page, per_page)
+
+
+def cities() -> list[str]:
+    return list(db.session.scalars(select(TrainingCentre.city).distinct()
+                                   .order_by(TrainingCentre.city)))
+
+
+def centres() -> list[TrainingCentre]:
+    return list(db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)))

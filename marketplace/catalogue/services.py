@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.util import identity_key
 
 from marketplace.accounts.models import TraineeStatus, User
@@ -42,6 +42,7 @@ from marketplace.core.db import utcnow
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.jobs import after_commit
+from marketplace.core.money import Money
 from marketplace.core.text import slugify
 from marketplace.extensions import db
 
@@ -142,7 +143,7 @@ def get_visible_product(actor: User | None, product_id: int) -> Product:
 # --- validating listing data -------------------------------------------------------------------
 
 PRODUCT_FIELDS = ("title_fa", "title_en", "description_fa", "description_en", "category_id",
-                  "price_amount", "stock", "kind", "lead_time_days", "shipping_weight_g",
+                  "price_amount", "price", "stock", "kind", "lead_time_days", "shipping_weight_g",
                   "attributes")
 _TRUE = {"1", "true", "yes", "on", "y", "بله"}
 _FALSE = {"0", "false", "no", "off", "n", "خیر"}
@@ -320,6 +321,16 @@ def _clean_product(data: dict, product: Product | None) -> tuple[dict, dict | No
         else:
             clean["category_id"] = category.id
 
+    if "price" in data and "price_amount" not in data:
+        # Forms give the price in the currency's main unit ("12.50", Persian digits welcome).
+        currency = product.currency if product else current_app.config["MARKETPLACE_CURRENCY"]
+        text = to_ascii_digits(str(data["price"] or "")).replace(" ", "").strip()
+        data = {**data, "price_amount": None}
+        if text:
+            try:
+                data["price_amount"] = Money.from_decimal_string(text, currency).amount
+            except ValueError:
+                data["price_amount"] = "not a number"
     if product is None or "price_amount" in data:
         clean["price_amount"] = _clean_int(data.get("price_amount"), "price_amount", errors,
                                            minimum=1, maximum=MAX_PRICE_AMOUNT)
@@ -463,7 +474,7 @@ def _transition(actor: User | None, product: Product, action: str,
                          status=status_label(product.status), action=action_label(action)),
                        code="invalid_transition")
     db.session.add(ProductStatusChange(
-        product=product, from_status=product.status.value, to_status=target.value,
+        product_id=product.id, from_status=product.status.value, to_status=target.value,
         action=action, actor=actor if getattr(actor, "id", None) else None, reason=reason))
     product.status = target
     product.status_reason = reason if action == "reject" else None
@@ -827,13 +838,10 @@ class SearchTimer:
 
 
 def record_search(query: str, filters: dict, result_count: int, duration_ms: int,
-                  source: str = "html") -> None:
-    """Log a search without personal data, on its own short transaction.
-
-    A GET request reads in a deferred transaction; writing there could fail at once on SQLite
-    when another writer committed meanwhile, so the log row goes through its own connection.
-    """
-    row = {"query": query[:500], "filters": filters, "result_count": result_count,
-           "duration_ms": duration_ms, "source": source, "created_at": utcnow()}
-    with db.engine.begin() as connection:
-        connection.execute(insert(SearchLog), [row])
+                  source: str = "html") -> SearchLog:
+    """Log a search without personal data (no user, IP or session). Flushes."""
+    row = SearchLog(query=query[:500], filters=filters, result_count=result_count,
+                    duration_ms=duration_ms, source=source)
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -1,0 +1,241 @@
+"""Catalogue API: categories, product search, a product, the owner's listings and photos, and
+the centre's review decisions. Bearer-token authentication (see accounts.api)."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_login import current_user
+
+from marketplace.catalogue import queries, services
+from marketplace.catalogue.schemas import (
+    CategorySchema,
+    ImageFileSchema,
+    ImageFormSchema,
+    ImageOrderSchema,
+    ImageSchema,
+    PageArgsSchema,
+    ProductInputSchema,
+    ProductPatchSchema,
+    ProductSchema,
+    ProductSearchArgsSchema,
+    ProductSearchPageSchema,
+    RejectionSchema,
+)
+from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
+from marketplace.core.api import api_blueprint
+from marketplace.core.auth import login_required_api, require_login
+from marketplace.core.errors import Forbidden, NotFound
+from marketplace.core.pagination import page_args
+from marketplace.extensions import db
+
+blp = api_blueprint("catalogue_api", __name__, "",
+                    "Catalogue: categories with typed attributes, Persian-aware product search, "
+                    "listings with photos and their review by training centres.")
+
+BEARER = [{"bearerAuth": []}]
+
+
+def _tree_out(tree: queries.CategoryTree) -> list[dict]:
+    def node(category):
+        return {"id": category.id, "parent_id": category.parent_id, "slug": category.slug,
+                "name_fa": category.name_fa, "name_en": category.name_en,
+                "position": category.position, "attributes": category.attributes,
+                "children": [node(c) for c in tree.children.get(category.id, [])]}
+
+    return [node(c) for c in tree.roots]
+
+
+@blp.route("/categories")
+class Categories(MethodView):
+    @blp.response(200, CategorySchema(many=True))
+    def get(self):
+        """The category tree, each with the attributes it defines (children inherit them)."""
+        return _tree_out(queries.category_tree())
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @blp.arguments(ProductSearchArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ProductSearchPageSchema)
+    def get(self, **_documented):
+        """Search public products: words, filters (category, price, city, centre, trainee,
+        attributes, in stock), sorts (newest, price_asc, price_desc), pages of 24 (≤ 100)."""
+        timer = services.SearchTimer.start()
+        tree = queries.category_tree()
+        search = queries.parse_search(request.args, tree,
+                                      current_app.config["MARKETPLACE_CURRENCY"])
+        page = queries.search_products(search, tree)
+        log_search_after_response(search, page.total, timer, "api")
+        return page
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductInputSchema)
+    @blp.response(201, ProductSchema)
+    @login_required_api
+    def post(self, data):
+        """List a new product (a draft) as the signed-in trainee."""
+        product = services.create_product(current_user, data)
+        db.session.commit()
+        return queries.load_product(product.id)
+
+
+def _visible(product_id: int):
+    product = queries.load_product(product_id)
+    if product is None:
+        raise NotFound("We could not find that product.", code="product_not_found")
+    return services.get_visible_product(current_user, product.id)
+
+
+@blp.route("/products/<int:product_id>")
+class ProductResource(MethodView):
+    @blp.response(200, ProductSchema)
+    def get(self, product_id: int):
+        """A product: public once approved; its owner and reviewers also see drafts."""
+        return _visible(product_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductPatchSchema)
+    @blp.response(200, ProductSchema)
+    @login_required_api
+    def patch(self, data, product_id: int):
+        """Change your listing (only the fields given)."""
+        product = services.get_product_for_owner(current_user, product_id)
+        services.update_product(current_user, product, data)
+        db.session.commit()
+        return queries.load_product(product_id)
+
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    @login_required_api
+    def delete(self, product_id: int):
+        """Delete your listing; one that was ever for sale is archived instead."""
+        product = services.get_product_for_owner(current_user, product_id)
+        services.delete_product(current_user, product)
+        db.session.commit()
+
+
+def _owner_action(name: str, function, summary: str):
+    @blp.route(f"/products/<int:product_id>/{name}", endpoint=f"product_{name}")
+    class Action(MethodView):
+        @blp.doc(security=BEARER, summary=summary)
+        @blp.response(200, ProductSchema)
+        @login_required_api
+        def post(self, product_id: int):
+            product = services.get_product_for_owner(current_user, product_id)
+            function(current_user, product)
+            db.session.commit()
+            return queries.load_product(product_id)
+
+    Action.__name__ = f"Product{name.title()}"
+    return Action
+
+
+ProductSubmit = _owner_action("submit", services.submit_product,
+                              "Send your listing for review (published at once where the "
+                              "centre auto-approves).")
+ProductPause = _owner_action("pause", services.pause_product, "Stop selling for a while.")
+ProductResume = _owner_action("resume", services.resume_product, "Sell a paused listing again.")
+ProductArchive = _owner_action("archive", services.archive_product, "Archive your listing.")
+
+
+@blp.route("/products/<int:product_id>/approve")
+class ProductApprove(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ProductSchema)
+    @login_required_api
+    def post(self, product_id: int):
+        """Approve a submitted listing (staff of the trainee's centre, or an admin)."""
+        product = services.get_product_for_reviewer(current_user, product_id)
+        services.approve_product(current_user, product)
+        db.session.commit()
+        return queries.load_product(product_id)
+
+
+@blp.route("/products/<int:product_id>/reject")
+class ProductReject(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(RejectionSchema)
+    @blp.response(200, ProductSchema)
+    @login_required_api
+    def post(self, data, product_id: int):
+        """Send a submitted listing back with a reason; the trainee can fix and resubmit."""
+        product = services.get_product_for_reviewer(current_user, product_id)
+        services.reject_product(current_user, product, data["reason"])
+        db.session.commit()
+        return queries.load_product(product_id)
+
+
+@blp.route("/products/<int:product_id>/images")
+class ProductImages(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ImageFileSchema, location="files")
+    @blp.arguments(ImageFormSchema, location="form")
+    @blp.response(201, ImageSchema)
+    @login_required_api
+    def post(self, files, form, product_id: int):
+        """Upload a photo (multipart field `image`, optional `alt_text`); at most 8."""
+        product = services.get_product_for_owner(current_user, product_id)
+        image = services.add_product_image(current_user, product,
+                                           files["image"].read(MAX_UPLOAD_READ),
+                                           form.get("alt_text"))
+        db.session.commit()
+        return image
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ImageOrderSchema)
+    @blp.response(200, ImageSchema(many=True))
+    @login_required_api
+    def put(self, data, product_id: int):
+        """Reorder the photos: every image id once, cover first."""
+        product = services.get_product_for_owner(current_user, product_id)
+        services.reorder_product_images(current_user, product, data["order"])
+        db.session.commit()
+        return services.get_product_for_owner(current_user, product_id).images
+
+
+@blp.route("/products/<int:product_id>/images/<int:image_id>")
+class ProductImageResource(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    @login_required_api
+    def delete(self, product_id: int, image_id: int):
+        """Remove a photo."""
+        product = services.get_product_for_owner(current_user, product_id)
+        image = services.get_image_for_owner(current_user, product, image_id)
+        services.delete_product_image(current_user, image)
+        db.session.commit()
+
+
+@blp.route("/my/products")
+class MyProducts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ProductSearchPageSchema)
+    @login_required_api
+    def get(self, **_documented):
+        """Your listings in every status, most recently changed first."""
+        user = require_login()
+        if user.trainee is None:
+            raise Forbidden("Only trainees have listings.", code="not_a_trainee")
+        page, per_page = page_args(request.args)
+        result = queries.trainee_products(user.trainee.id, page, per_page)
+        for product in result.items:
+            product.trainee = user.trainee
+        return result
+
+
+@blp.route("/centre/listings")
+class ReviewQueue(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ProductSearchPageSchema)
+    @login_required_api
+    def get(self, **_documented):
+        """Listings waiting for your centre's review (all centres for admins)."""
+        user = require_login()
+        if not (user.is_centre_staff or user.is_admin):
+            raise Forbidden("Only training-centre staff review listings.")
+        page, per_page = page_args(request.args)
+        return queries.review_queue(None if user.is_admin else user.staff_centre_ids, page,
+                                    per_page)

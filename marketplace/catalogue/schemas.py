@@ -1,0 +1,194 @@
+"""Marshmallow schemas of the catalogue API. Types are checked here; ranges, attribute values
+against their definitions and the workflow are checked by the services (one set of rules and
+error codes for pages and API)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_smorest.fields import Upload
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+
+from marketplace.catalogue.images import SIZES
+from marketplace.catalogue.models import ProductKind, ProductStatus
+from marketplace.catalogue.queries import SORTS
+from marketplace.catalogue.storage import get_storage
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+# --- input -------------------------------------------------------------------------------------
+
+class ProductInputSchema(StrictSchema):
+    title_fa = fields.String(required=True, metadata={"description": "Title in Persian."})
+    title_en = fields.String(allow_none=True)
+    description_fa = fields.String()
+    description_en = fields.String(allow_none=True)
+    category_id = fields.Integer(required=True, strict=True)
+    price_amount = fields.Integer(required=True, strict=True, metadata={
+        "description": "Price in minor units of the marketplace currency (cents for USD)."})
+    stock = fields.Integer(strict=True)
+    kind = fields.String(validate=validate.OneOf([k.value for k in ProductKind]))
+    lead_time_days = fields.Integer(strict=True, allow_none=True, metadata={
+        "description": "Days to make it; required for made_to_order."})
+    shipping_weight_g = fields.Integer(strict=True, allow_none=True)
+    attributes = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
+                             metadata={"description": "Attribute values by key, checked against "
+                                                      "the category's definitions."})
+
+
+class ProductPatchSchema(ProductInputSchema):
+    """The same fields, none required: only those given change."""
+
+    title_fa = fields.String()
+    category_id = fields.Integer(strict=True)
+    price_amount = fields.Integer(strict=True)
+
+
+class RejectionSchema(StrictSchema):
+    reason = fields.String(required=True, metadata={"description": "Shown to the trainee."})
+
+
+class ImageFileSchema(Schema):
+    image = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, ≤ 10 MB, "
+                                                            "≤ 40 megapixels."})
+
+
+class ImageFormSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    alt_text = fields.String(load_default=None)
+
+
+class ImageOrderSchema(StrictSchema):
+    order = fields.List(fields.Integer(strict=True), required=True,
+                        metadata={"description": "Every image id of the product, cover first."})
+
+
+class ProductSearchArgsSchema(Schema):
+    """Documented search arguments. Attribute filters are open-ended: `attr.<key>=<value>`
+    (repeat for any-of), `attr.<key>.min=<n>`, `attr.<key>.max=<n>` for filterable attributes."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    q = fields.String(metadata={"description": "Words to find (Persian or English)."})
+    category = fields.String(metadata={"description": "Category slug or id (with subcategories)."})
+    min_price = fields.String(metadata={"description": "In the currency's main unit, e.g. 12.50"})
+    max_price = fields.String()
+    city = fields.String()
+    centre = fields.String(metadata={"description": "Training centre id."})
+    trainee = fields.String(metadata={"description": "Trainee id."})
+    in_stock = fields.String(metadata={"description": "1 to show only what can be bought now."})
+    sort = fields.String(validate=validate.OneOf(SORTS))
+    page = fields.String()
+    per_page = fields.String(metadata={"description": "1–100, default 24."})
+
+
+class PageArgsSchema(Schema):
+    page = fields.String()
+    per_page = fields.String()
+
+
+# --- output ------------------------------------------------------------------------------------
+
+class AttributeDefinitionSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    name_fa = fields.String()
+    name_en = fields.String()
+    type = fields.Function(lambda d: d.type.value)
+    unit_fa = fields.String(allow_none=True)
+    unit_en = fields.String(allow_none=True)
+    choices = fields.List(fields.Dict(), allow_none=True)
+    is_required = fields.Boolean()
+    is_filterable = fields.Boolean()
+    position = fields.Integer()
+
+
+class CategorySchema(Schema):
+    id = fields.Integer()
+    parent_id = fields.Integer(allow_none=True)
+    slug = fields.String()
+    name_fa = fields.String()
+    name_en = fields.String()
+    position = fields.Integer()
+    attributes = fields.List(fields.Nested(AttributeDefinitionSchema),
+                             metadata={"description": "Defined here; children inherit them."})
+    children = fields.List(fields.Nested(lambda: CategorySchema()))
+
+
+def _image_urls(image) -> dict:
+    storage = get_storage()
+    return {size: storage.url(image.rendition_key(size)) for size in SIZES}
+
+
+class ImageSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    alt_text = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    urls = fields.Function(_image_urls, metadata={"description": "URL per rendition size."})
+
+
+class CentreBriefSchema(Schema):
+    id = fields.Integer()
+    name_fa = fields.String()
+    name_en = fields.String(allow_none=True)
+    city = fields.String()
+
+
+class MakerSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.Function(lambda t: t.user.display_name)
+    store_name = fields.String()
+    store_slug = fields.String()
+    is_verified = fields.Boolean()
+    centre = fields.Nested(CentreBriefSchema)
+
+
+class ProductCardSchema(Schema):
+    id = fields.Integer()
+    title_fa = fields.String()
+    title_en = fields.String(allow_none=True)
+    category_id = fields.Integer()
+    price_amount = fields.Integer()
+    currency = fields.String()
+    stock = fields.Integer()
+    kind = fields.Function(lambda p: p.kind.value)
+    lead_time_days = fields.Integer(allow_none=True)
+    status = fields.Function(lambda p: p.status.value,
+                             metadata={"enum": [s.value for s in ProductStatus]})
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    maker = fields.Function(lambda p: MakerSchema().dump(p.trainee))
+    images = fields.List(fields.Nested(ImageSchema))
+    url = fields.Function(lambda p: url_for("catalogue.product", product_id=p.id,
+                                            _external=True))
+
+
+def _attribute_values(product) -> dict:
+    return {v.definition.key: v.value for v in product.attribute_values}
+
+
+class ProductSchema(ProductCardSchema):
+    description_fa = fields.String()
+    description_en = fields.String(allow_none=True)
+    shipping_weight_g = fields.Integer(allow_none=True)
+    status_reason = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+    attributes = fields.Function(_attribute_values, metadata={
+        "description": "Values by attribute key: numbers, text, choice values, booleans."})
+
+
+class ProductSearchPageSchema(Schema):
+    items = fields.List(fields.Nested(ProductCardSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()

@@ -1,0 +1,503 @@
+"""Catalogue pages: browse and search, the product page, the trainee's listings and editor,
+the centre's review queue, category administration and the media route."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from marketplace.catalogue import policies, queries, services
+from marketplace.catalogue.models import (
+    MAX_IMAGES_PER_PRODUCT,
+    AttributeDefinition,
+    AttributeType,
+    Category,
+    Product,
+    ProductKind,
+    ProductStatus,
+)
+from marketplace.catalogue.storage import check_key, get_storage
+from marketplace.core.auth import admin_required
+from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.nav import main_nav, user_nav
+from marketplace.core.pagination import page_args
+from marketplace.core.views import HOME_SECTIONS
+from marketplace.extensions import db
+
+bp = Blueprint("catalogue", __name__)
+
+main_nav(_l("Products"), "catalogue.search", order=10)
+user_nav(_l("My products"), "catalogue.my_products", visible=lambda u: u.is_trainee, order=20)
+user_nav(_l("Listings to review"), "catalogue.review_queue",
+         visible=lambda u: u.is_centre_staff or u.is_admin, order=61)
+user_nav(_l("Categories"), "catalogue.admin_categories", visible=lambda u: u.is_admin, order=81)
+
+MEDIA_MAX_AGE = 365 * 24 * 3600
+
+
+def _home_newest() -> dict:
+    return {"products": queries.newest_products(8)}
+
+
+HOME_SECTIONS.append(("catalogue/_home_newest.html", _home_newest))
+
+
+@bp.app_context_processor
+def catalogue_helpers():
+    return {"media_url": lambda key: get_storage().url(key),
+            "status_labels": services.STATUS_LABELS, "type_labels": TYPE_LABELS}
+
+
+TYPE_LABELS = {"integer": _l("Whole number"), "decimal": _l("Number"), "text": _l("Text"),
+               "choice": _l("Choice"), "boolean": _l("Yes / no")}
+
+
+def log_search_after_response(search, total: int, timer, source: str) -> None:
+    """Record the search once the response is built, in a transaction of its own.
+
+    The page was read in a deferred transaction; on SQLite, turning that into a write fails at
+    once if another writer committed meanwhile, so the reads end first and the log row is
+    written under BEGIN IMMEDIATE (which waits its turn)."""
+    query, filters, elapsed = " ".join(search.terms), search.filters_for_log(), timer.elapsed_ms()
+
+    @after_this_request
+    def write_log(response):
+        if response.status_code != 200:
+            return response
+        db.session.rollback()
+        g.sqlite_write_lock = True
+        services.record_search(query, filters, total, elapsed, source=source)
+        db.session.commit()
+        return response
+
+
+def _currency() -> str:
+    return current_app.config["MARKETPLACE_CURRENCY"]
+
+
+# --- media -------------------------------------------------------------------------------------
+
+@bp.get("/media/<path:key>")
+def media(key: str):
+    """Stored files; keys carry a random part and never change, so caches may keep them."""
+    try:
+        check_key(key)
+    except ValueError:
+        abort(404)
+    response = send_from_directory(current_app.config["MEDIA_DIR"], key, max_age=MEDIA_MAX_AGE)
+    response.headers["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- browse and search -------------------------------------------------------------------------
+
+@bp.get("/products")
+def search():
+    timer = services.SearchTimer.start()
+    tree = queries.category_tree()
+    parsed = queries.parse_search(request.args, tree, _currency())
+    page = queries.search_products(parsed, tree)
+    facets = queries.category_facets(parsed, tree)
+    category = tree.get(parsed.category_id)
+    definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
+    log_search_after_response(parsed, page.total, timer, "html")
+    return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
+                           facets=facets, category=category, definitions=definitions,
+                           cities=queries.cities(), centres=queries.centres(),
+                           AttributeType=AttributeType)
+
+
+@bp.get("/p/<int:product_id>")
+def product(product_id: int):
+    item = queries.load_product(product_id)
+    if item is None or not policies.can_view_product(current_user, item):
+        abort(404)
+    tree = queries.category_tree()
+    values = {v.definition_id: v for v in item.attribute_values}
+    attributes = [(d, values[d.id]) for d in tree.definitions(tree.by_id[item.category_id])
+                  if d.id in values]
+    return render_template("catalogue/product.html", product=item, tree=tree,
+                           attributes=attributes, is_owner=policies.is_owner(current_user, item),
+                           is_public=policies.is_publicly_visible(item),
+                           can_review=policies.can_review_product(current_user, item),
+                           has_cart="orders/_add_to_cart.html" in _templates(),
+                           store_url=_store_url(item))
+
+
+def _store_url(item: Product) -> str:
+    """The maker's store page (storefront), or their products here if that page is absent."""
+    try:
+        return url_for("storefront.store", store_slug=item.trainee.store_slug)
+    except BuildError:
+        return url_for("catalogue.search", trainee=item.trainee_id)
+
+
+def _templates() -> set[str]:
+    names = current_app.config.get("_catalogue_templates")
+    if names is None:
+        names = set(current_app.jinja_env.list_templates())
+        current_app.config["_catalogue_templates"] = names
+    return names
+
+
+# --- the trainee's listings --------------------------------------------------------------------
+
+def _trainee_or_403():
+    trainee = current_user.trainee
+    if trainee is None:
+        raise Forbidden(_("Only trainees can list products."), code="not_a_trainee")
+    return trainee
+
+
+@bp.get("/my/products")
+@login_required
+def my_products():
+    trainee = _trainee_or_403()
+    page_number, per_page = page_args(request.args, 50)
+    page = queries.trainee_products(trainee.id, page_number, per_page)
+    return render_template("catalogue/my_products.html", page=page, trainee=trainee,
+                           labels=services.STATUS_LABELS)
+
+
+def _form_input(tree, category: Category | None) -> dict:
+    form = request.form
+    data = {name: form.get(name, "") for name in (
+        "title_fa", "title_en", "description_fa", "description_en", "kind", "stock",
+        "lead_time_days", "shipping_weight_g")}
+    data["category_id"] = form.get("category_id", "")
+    data["price"] = form.get("price", "")
+    if category is not None:
+        attributes = {}
+        for definition in tree.definitions(category):
+            name = f"attr.{definition.key}"
+            if definition.type == AttributeType.BOOLEAN:
+                attributes[definition.key] = "true" if form.get(name) else "false"
+            else:
+                attributes[definition.key] = form.get(name, "")
+        data["attributes"] = attributes
+    return data
+
+
+def _editor(product: Product | None, tree, category: Category | None, values: dict,
+            errors: dict | None = None, status: int = 200):
+    definitions = tree.definitions(category) if category else []
+    return render_template(
+        "catalogue/editor.html", product=product, tree=tree, category=category,
+        definitions=definitions, values=values, errors=errors or {}, kinds=list(ProductKind),
+        currency=_currency(), max_images=MAX_IMAGES_PER_PRODUCT,
+        labels=services.STATUS_LABELS, AttributeType=AttributeType), status
+
+
+def _values_of(product: Product) -> dict:
+    values = {name: getattr(product, name) or "" for name in (
+        "title_fa", "title_en", "description_fa", "description_en", "stock", "lead_time_days",
+        "shipping_weight_g")}
+    values["kind"] = product.kind.value
+    values["category_id"] = product.category_id
+    values["price"] = product.price.to_decimal_string()
+    values["attributes"] = {v.definition.key: v.value_text for v in product.attribute_values}
+    return values
+
+
+def _chosen_category(tree, raw) -> Category | None:
+    try:
+        return tree.get(int(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.route("/my/products/new", methods=["GET", "POST"])
+@login_required
+def new_product():
+    _trainee_or_403()
+    tree = queries.category_tree()
+    raw_category = request.form.get("category_id") or request.args.get("category")
+    category = _chosen_category(tree, raw_category)
+    if request.method == "POST" and request.form.get("action") != "choose_category":
+        data = _form_input(tree, category)
+        try:
+            item = services.create_product(current_user, data)
+        except DomainError as error:
+            db.session.rollback()
+            return _editor(None, tree, category, _flat_values(data), error.fields or {
+                "_form": [str(error.message)]}, status=error.status)
+        db.session.commit()
+        flash(_("Saved as a draft. Add photos, then send it for review."), "success")
+        return redirect(url_for("catalogue.edit_product", product_id=item.id))
+    values = {"kind": "regular", "category_id": category.id if category else "",
+              "attributes": {}}
+    return _editor(None, tree, category, values)
+
+
+def _flat_values(data: dict) -> dict:
+    values = dict(data)
+    values["attributes"] = data.get("attributes") or {}
+    return values
+
+
+@bp.route("/my/products/<int:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_product(product_id: int):
+    item = services.get_product_for_owner(current_user, product_id)
+    tree = queries.category_tree()
+    if request.method == "POST":
+        category = _chosen_category(tree, request.form.get("category_id")) or item.category
+        if request.form.get("action") == "choose_category":
+            values = _flat_values(_form_input(tree, category))
+            values["category_id"] = category.id
+            return _editor(item, tree, category, values)
+        data = _form_input(tree, category)
+        try:
+            services.update_product(current_user, item, data)
+        except DomainError as error:
+            db.session.rollback()
+            item = services.get_product_for_owner(current_user, product_id)
+            return _editor(item, tree, category, _flat_values(data), error.fields or {
+                "_form": [str(error.message)]}, status=error.status)
+        db.session.commit()
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("catalogue.edit_product", product_id=item.id))
+    return _editor(item, tree, tree.by_id.get(item.category_id), _values_of(item))
+
+
+_OWNER_ACTIONS = {
+    "submit": (services.submit_product, _l("Sent to your training centre for review.")),
+    "pause": (services.pause_product, _l("The listing is paused.")),
+    "resume": (services.resume_product, _l("The listing is for sale again.")),
+    "archive": (services.archive_product, _l("The listing is archived.")),
+}
+
+
+@bp.post("/my/products/<int:product_id>/<any(submit, pause, resume, archive):action>")
+@login_required
+def product_action(product_id: int, action: str):
+    item = services.get_product_for_owner(current_user, product_id)
+    function, message = _OWNER_ACTIONS[action]
+    function(current_user, item)
+    db.session.commit()
+    if action == "submit" and item.status == ProductStatus.ACTIVE:
+        message = _l("Your centre publishes listings at once: it is for sale now.")
+    flash(str(message), "success")
+    return redirect(url_for("catalogue.edit_product", product_id=item.id))
+
+
+@bp.post("/my/products/<int:product_id>/delete")
+@login_required
+def delete_product(product_id: int):
+    item = services.get_product_for_owner(current_user, product_id)
+    deleted = services.delete_product(current_user, item)
+    db.session.commit()
+    flash(_("The listing is deleted.") if deleted else
+          _("The listing was sold before, so it is archived instead of deleted."), "success")
+    return redirect(url_for("catalogue.my_products"))
+
+
+@bp.post("/my/products/<int:product_id>/images")
+@login_required
+def upload_image(product_id: int):
+    item = services.get_product_for_owner(current_user, product_id)
+    upload = request.files.get("image")
+    if upload is None or not upload.filename:
+        flash(_("Choose a photo to upload."), "error")
+        return redirect(url_for("catalogue.edit_product", product_id=item.id))
+    services.add_product_image(current_user, item, upload.read(MAX_UPLOAD_READ),
+                               request.form.get("alt_text"))
+    db.session.commit()
+    flash(_("The photo is added."), "success")
+    return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+# Read one byte past the limit so an oversized file is recognised without reading all of it.
+MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1
+
+
+@bp.post("/my/products/<int:product_id>/images/<int:image_id>/<any(alt, delete, up, down):op>")
+@login_required
+def image_action(product_id: int, image_id: int, op: str):
+    item = services.get_product_for_owner(current_user, product_id)
+    image = services.get_image_for_owner(current_user, item, image_id)
+    if op == "alt":
+        services.update_image_alt(current_user, image, request.form.get("alt_text"))
+    elif op == "delete":
+        services.delete_product_image(current_user, image)
+    else:
+        order = [i.id for i in item.images]
+        index = order.index(image.id)
+        target = index - 1 if op == "up" else index + 1
+        if 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+        services.reorder_product_images(current_user, item, order)
+    db.session.commit()
+    return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+@bp.post("/my/products/<int:product_id>/images/order")
+@login_required
+def reorder_images(product_id: int):
+    item = services.get_product_for_owner(current_user, product_id)
+    try:
+        order = [int(v) for v in request.form.get("order", "").split(",") if v.strip()]
+    except ValueError:
+        order = []
+    services.reorder_product_images(current_user, item, order)
+    db.session.commit()
+    return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+# --- the centre's review queue -----------------------------------------------------------------
+
+@bp.get("/centre/listings")
+@login_required
+def review_queue():
+    if not (current_user.is_centre_staff or current_user.is_admin):
+        raise Forbidden(_("Only training-centre staff review listings."))
+    page_number, per_page = page_args(request.args)
+    centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
+    page = queries.review_queue(centre_ids, page_number, per_page)
+    return render_template("catalogue/review_queue.html", page=page)
+
+
+@bp.post("/centre/listings/<int:product_id>/<any(approve, reject):decision>")
+@login_required
+def review(product_id: int, decision: str):
+    item = services.get_product_for_reviewer(current_user, product_id)
+    if decision == "approve":
+        services.approve_product(current_user, item)
+        message = _("“%(title)s” is approved and for sale.", title=item.title_fa)
+    else:
+        services.reject_product(current_user, item, request.form.get("reason"))
+        message = _("“%(title)s” is sent back to the trainee with your reason.",
+                    title=item.title_fa)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("catalogue.review_queue"))
+
+
+# --- category administration -------------------------------------------------------------------
+
+def _category_input() -> dict:
+    form = request.form
+    return {name: form.get(name, "") for name in ("name_fa", "name_en", "slug", "position",
+                                                  "parent_id")}
+
+
+def _definition_input() -> dict:
+    form = request.form
+    data = {name: form.get(name, "") for name in ("key", "name_fa", "name_en", "unit_fa",
+                                                  "unit_en", "type", "choices", "position")}
+    data["is_required"] = bool(form.get("is_required"))
+    data["is_filterable"] = bool(form.get("is_filterable"))
+    return data
+
+
+@bp.route("/admin/categories", methods=["GET", "POST"])
+@admin_required
+def admin_categories():
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = _category_input()
+        try:
+            category = services.create_category(current_user, values)
+        except DomainError as error:
+            db.session.rollback()
+            errors = error.fields or {"_form": [str(error.message)]}
+        else:
+            db.session.commit()
+            flash(_("The category is created."), "success")
+            return redirect(url_for("catalogue.admin_category", category_id=category.id))
+    tree = queries.category_tree()
+    return render_template("catalogue/admin_categories.html", tree=tree, errors=errors,
+                           values=values), 422 if errors else 200
+
+
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@admin_required
+def admin_category(category_id: int):
+    category = db.session.get(Category, category_id) or abort(404)
+    errors, values, attribute_errors, attribute_values = {}, None, {}, {}
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "delete":
+                services.delete_category(current_user, category)
+                db.session.commit()
+                flash(_("The category is deleted."), "success")
+                return redirect(url_for("catalogue.admin_categories"))
+            if action == "add_attribute":
+                attribute_values = _definition_input()
+                services.create_attribute_definition(current_user, category, attribute_values)
+                message = _("The attribute is added.")
+            else:
+                values = _category_input()
+                services.update_category(current_user, category, values)
+                message = _("The category is saved.")
+        except DomainError as error:
+            db.session.rollback()
+            category = db.session.get(Category, category_id)
+            target = attribute_errors if action == "add_attribute" else errors
+            target.update(error.fields or {"_form": [str(error.message)]})
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("catalogue.admin_category", category_id=category.id))
+    tree = queries.category_tree()
+    values = values or {"name_fa": category.name_fa, "name_en": category.name_en,
+                        "slug": category.slug, "position": category.position,
+                        "parent_id": category.parent_id or ""}
+    status = 422 if errors or attribute_errors else 200
+    return render_template("catalogue/admin_category.html", category=category, tree=tree,
+                           errors=errors, values=values, attribute_errors=attribute_errors,
+                           attribute_values=attribute_values, types=list(AttributeType),
+                           inherited=tree.definitions(tree.by_id[category.id])), status
+
+
+@bp.route("/admin/attributes/<int:definition_id>", methods=["GET", "POST"])
+@admin_required
+def admin_attribute(definition_id: int):
+    definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
+    errors, values = {}, None
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "delete":
+                category_id = definition.category_id
+                services.delete_attribute_definition(current_user, definition)
+                db.session.commit()
+                flash(_("The attribute is deleted."), "success")
+                return redirect(url_for("catalogue.admin_category", category_id=category_id))
+            values = _definition_input()
+            services.update_attribute_definition(current_user, definition, values)
+        except DomainError as error:
+            db.session.rollback()
+            definition = db.session.get(AttributeDefinition, definition_id)
+            errors = error.fields or {"_form": [str(error.message)]}
+        else:
+            db.session.commit()
+            flash(_("The attribute is saved."), "success")
+            return redirect(url_for("catalogue.admin_category",
+                                    category_id=definition.category_id))
+    if values is None:
+        values = {name: getattr(definition, name) or "" for name in (
+            "key", "name_fa", "name_en", "unit_fa", "unit_en", "position")}
+        values.update(type=definition.type.value, is_required=definition.is_required,
+                      is_filterable=definition.is_filterable,
+                      choices="\n".join(f"{c['value']}|{c.get('fa', '')}|{c.get('en', '')}"
+                                        for c in definition.choices or []))
+    return render_template("catalogue/admin_attribute.html", definition=definition,
+                           errors=errors, values=values, types=list(AttributeType)), (
+        422 if errors else 200)
