@@ -138,6 +138,7 @@ def test_concurrent_deliveries_of_one_event_process_it_once(db, app, started, le
     order, payment = started()
     body, headers = signed(intent_event("evt_race", "payment_intent.succeeded",
                                         payment.provider_reference))
+    db.session.commit()   # release SQLite's write lock taken by reading the payment above
     statuses, outcomes = [], []
     barrier = threading.Barrier(10)
 
