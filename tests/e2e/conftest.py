@@ -6,8 +6,8 @@
   fixtures (`create_centre`, `create_trainee`, …) write rows the browser then sees. Tables are
   wiped after each test, as everywhere else.
 - `page` is a fresh browser context and tab per test (Persian first, like an Iranian visitor);
-  a failing test leaves a screenshot in test-artifacts/, and `screenshot(page, name)` saves one
-  on purpose.
+  `new_page()` opens another one with its own cookies (a second person). A failing test leaves
+  screenshots in test-artifacts/, and `screenshot(page, name)` saves one on purpose.
 - Without /usr/bin/chromium (or CHROMIUM_PATH) the tests are skipped with the reason;
   REQUIRE_BROWSER=1 (CI) turns every skipped browser test into a failure instead.
 
@@ -169,22 +169,36 @@ def browser_locale() -> str:
 
 
 @pytest.fixture
-def page(request, browser, app, live_server, browser_locale):
-    context = browser.new_context(base_url=live_server.url, locale=browser_locale,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
+def new_page(request, browser, app, live_server, browser_locale):
+    """new_page() -> a tab in a browser context of its own (its own cookies: another person).
+
+    Every context is closed after the test; a failing test leaves a screenshot of each tab.
+    """
+    opened = []
     errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield tab
-        # A script error (say, one the Content-Security-Policy blocked) is a failure too.
-        assert not errors, f"JavaScript errors on the page: {errors}"
-    finally:
-        report = getattr(request.node, "report_call", None)
+
+    def open_page(locale: str | None = None):
+        context = browser.new_context(base_url=live_server.url, locale=locale or browser_locale,
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        opened.append((context, tab))
+        return tab
+
+    yield open_page
+    report = getattr(request.node, "report_call", None)
+    for number, (context, tab) in enumerate(opened, start=1):
         if report is not None and report.failed:
-            save_screenshot(tab, f"{request.node.name}-failure")
+            save_screenshot(tab, f"{request.node.name}-failure-{number}")
         context.close()
+    # A script error (say, one the Content-Security-Policy blocked) is a failure too.
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def save_screenshot(page, name: str) -> Path:
