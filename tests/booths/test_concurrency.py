@@ -1,0 +1,76 @@
+"""100 concurrent requests for the same booth-day: exactly one wins, on SQLite and PostgreSQL.
+
+Each thread sends its own API request (its own app context, session and connection), all
+released together by a barrier; the partial unique indexes decide.
+"""
+
+import threading
+
+from sqlalchemy import func, select
+
+from marketplace.booths.models import Assignment, AssignmentStatus
+
+WORKERS = 100
+
+
+def test_one_booth_day_is_given_once_under_concurrency(app, db, world, create_trainee,
+                                                       api_token):
+    trainees = [create_trainee(centre=None) for _ in range(WORKERS)]
+    headers = api_token(world.staff)
+    day, booth = world.market.days[0], world.booths[0]
+    url = f"/api/v1/booths/markets/{world.market.id}/assignments"
+    bodies = [{"day_id": day.id, "booth_id": booth.id, "trainee_id": t.id} for t in trainees]
+    day_id, booth_id = day.id, booth.id
+    # Outside a request the test's own session takes SQLite's write lock when it reads;
+    # end its transaction so the workers compete only with each other.
+    db.session.rollback()
+    barrier = threading.Barrier(WORKERS)
+    statuses: list[int] = []
+    codes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(body):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            response = client.post(url, json=body, headers=headers)
+            db.session.remove()
+        with lock:
+            statuses.append(response.status_code)
+            if response.status_code != 201:
+                codes.append(response.json["error"]["code"])
+
+    threads = [threading.Thread(target=worker, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201] + [409] * (WORKERS - 1)
+    assert set(codes) == {"booth_taken"}
+    db.session.expire_all()
+    live = db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.market_day_id == day_id, Assignment.booth_id == booth_id,
+        Assignment.status == AssignmentStatus.ACTIVE))
+    assert live == 1
+
+
+def test_the_index_itself_refuses_a_second_live_assignment(db, world, create_trainee,
+                                                           create_assignment):
+    """Even a write that skips the service's checks cannot double-book a booth-day."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    day, booth = world.market.days[0], world.booths[0]
+    first, second = create_trainee(), create_trainee()
+    create_assignment(booth, day, first)
+    with pytest.raises(IntegrityError):
+        create_assignment(booth, day, second)
+    db.session.rollback()
+    # A cancelled assignment frees the booth-day for someone else.
+    db.session.execute(Assignment.__table__.update().values(status="cancelled"))
+    db.session.commit()
+    assert create_assignment(booth, day, second).status == AssignmentStatus.ACTIVE
+    with pytest.raises(IntegrityError):
+        create_assignment(world.booths[1], day, second)
+    db.session.rollback()
