@@ -591,7 +591,8 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
 
     rows = list(db.session.execute(
         queries.available_entries_query(now, currency)
-        .with_only_columns(LedgerEntry.id, LedgerEntry.trainee_id, LedgerEntry.amount)
+        .with_only_columns(LedgerEntry.id, LedgerEntry.trainee_id, LedgerEntry.amount,
+                           LedgerEntry.created_at)
         .order_by(LedgerEntry.trainee_id, LedgerEntry.id)))
     by_trainee: dict[int, list] = {}
     for row in rows:
