@@ -207,3 +207,12 @@ def test_statement_page_runs_a_constant_number_of_queries(db, shop, place_test_o
         services.book_order_sales(order)
         db.session.commit()
     assert queries_for_page() == few
+
+
+def test_statement_page_in_persian(db, shop, client, login):
+    shop.trainee_a.user.locale = "fa"
+    db.session.commit()
+    login(shop.trainee_a.user)
+    text = client.get("/my/ledger?lang=fa").get_data(as_text=True)
+    assert "دفتر حساب من" in text
+    assert "ماندهٔ ابتدای دوره" in text

@@ -39,3 +39,13 @@ def test_production_stripe_needs_its_keys():
 ])
 def test_declared_currencies(name, currency, ok):
     assert get_provider(name).accepts(currency) is ok
+
+
+def test_csp_allows_stripe_only_when_a_publishable_key_is_set(client, app):
+    plain = client.get("/").headers["Content-Security-Policy"]
+    assert "js.stripe.com" not in plain
+    app.config["STRIPE_PUBLISHABLE_KEY"] = "pk_test_x"
+    with_stripe = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://js.stripe.com" in with_stripe
+    assert "frame-src 'self' https://js.stripe.com" in with_stripe
+    assert "'unsafe-inline'" not in with_stripe
