@@ -176,9 +176,12 @@ class ProductImages(MethodView):
     def post(self, files, form, product_id: int):
         """Upload a photo (multipart field `image`, optional `alt_text`); at most 8."""
         product = services.get_product_for_owner(current_user, product_id)
-        image = services.add_product_image(current_user, product,
-                                           files["image"].read(MAX_UPLOAD_READ),
-                                           form.get("alt_text"))
+        upload = files["image"]
+        try:
+            data = upload.read(MAX_UPLOAD_READ)
+        finally:
+            upload.close()
+        image = services.add_product_image(current_user, product, data, form.get("alt_text"))
         db.session.commit()
         return image
 

@@ -316,8 +316,11 @@ def upload_image(product_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose a photo to upload."), "error")
         return redirect(url_for("catalogue.edit_product", product_id=item.id))
-    services.add_product_image(current_user, item, upload.read(MAX_UPLOAD_READ),
-                               request.form.get("alt_text"))
+    try:
+        data = upload.read(MAX_UPLOAD_READ)
+    finally:
+        upload.close()
+    services.add_product_image(current_user, item, data, request.form.get("alt_text"))
     db.session.commit()
     flash(_("The photo is added."), "success")
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
