@@ -40,6 +40,7 @@ from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
+from marketplace.core.i18n import format_number, localize_digits
 from marketplace.core.money import Money
 from marketplace.core.nav import main_nav, user_nav
 from marketplace.extensions import db
@@ -202,7 +203,7 @@ def venue_map(venue_id):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("Booth %(code)s saved.", code=booth.code), "success")
+            flash(_("Booth %(code)s saved.", code=localize_digits(booth.code)), "success")
             return redirect(url_for("booths.venue_map", venue_id=venue.id))
     return render_template("booths/venue_map.html", venue=venue, form=form, editing=editing,
                            block_form=BlockForm(), map=queries.booth_map(venue),
@@ -220,7 +221,8 @@ def block_booth(booth_id):
     services.block_booth(current_user, booth, services.BlockData(
         form.starts_on.data, form.ends_on.data, form.reason.data, form.note.data or ""))
     db.session.commit()
-    flash(_("Booth %(code)s is blocked for that period.", code=booth.code), "success")
+    flash(_("Booth %(code)s is blocked for that period.", code=localize_digits(booth.code)),
+          "success")
     return redirect(url_for("booths.venue_map", venue_id=booth.venue_id, booth=booth.id))
 
 
@@ -318,7 +320,8 @@ def new_market(venue_id):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("Market saved with %(n)s days.", n=len(market.days)), "success")
+            flash(_("Market saved with %(n)s days.", n=format_number(len(market.days))),
+                  "success")
             return redirect(url_for("booths.manage_market", market_id=market.id))
     return render_template("booths/market_form.html", form=form, venue=venue, market=None)
 
@@ -357,7 +360,7 @@ def close_day(day_id):
     cancelled = services.close_market_day(current_user, day, request.form.get("reason", ""))
     db.session.commit()
     flash(_("The day is closed; %(n)s booths were cancelled and the trainees told.",
-            n=len(cancelled)), "success")
+            n=format_number(len(cancelled))), "success")
     return redirect(url_for("booths.manage_market", market_id=day.market_id))
 
 
@@ -409,7 +412,7 @@ def confirm_run(run_id):
     created = runs.confirm_run(current_user, run)
     db.session.commit()
     flash(_("Allocation confirmed: %(n)s booth-days given; the trainees are told.",
-            n=len(created)), "success")
+            n=format_number(len(created))), "success")
     return redirect(url_for("booths.show_run", run_id=run.id))
 
 
@@ -440,7 +443,7 @@ def assign(day_id):
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("Booth %(code)s given to %(name)s.", code=booth.code,
+            flash(_("Booth %(code)s given to %(name)s.", code=localize_digits(booth.code),
                     name=trainee.store_name), "success")
             return redirect(url_for("booths.assign", day_id=day.id,
                                     assigned=assignment.id))
@@ -463,7 +466,8 @@ def check_in(assignment_id):
     assignment = services.get_assignment_for_staff(current_user, assignment_id)
     services.check_in(current_user, assignment)
     db.session.commit()
-    flash(_("Checked in at booth %(code)s.", code=assignment.booth.code), "success")
+    flash(_("Checked in at booth %(code)s.", code=localize_digits(assignment.booth.code)),
+          "success")
     return redirect(url_for("booths.check_in_page", day_id=assignment.market_day_id))
 
 
@@ -473,7 +477,8 @@ def check_in_code(day_id):
     day = services.get_day_for_staff(current_user, day_id)
     assignment = services.check_in_by_code(current_user, day, request.form.get("code", ""))
     db.session.commit()
-    flash(_("Checked in at booth %(code)s.", code=assignment.booth.code), "success")
+    flash(_("Checked in at booth %(code)s.", code=localize_digits(assignment.booth.code)),
+          "success")
     return redirect(url_for("booths.check_in_page", day_id=day.id))
 
 
