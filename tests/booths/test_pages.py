@@ -1,0 +1,174 @@
+"""Booth pages beyond the permission matrix: constant queries, staff forms, the store panel,
+the waitlist after a staff cancellation, the subsidy report and the no-show command."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.booths import runs, services
+from marketplace.booths.models import (
+    Application,
+    ApplicationStatus,
+    Assignment,
+    AssignmentStatus,
+    Booth,
+    Market,
+    MarketKind,
+    NoShowStrike,
+    Venue,
+)
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def fill(world, create_trainee, create_application, n):
+    """n trainees, each with a booth on the first day and an application for the market."""
+    for i in range(n):
+        trainee = create_trainee()
+        application = create_application(world.market, trainee=trainee, category=world.category)
+        services.create_assignment(world.booths[i], world.market.days[0], trainee,
+                                   source="manual", application=application, actor=None)
+    from marketplace.extensions import db
+
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/markets/{market}", "/booths/markets/{market}/applications",
+                                  "/booths/days/{day}/check-in", "/booths/days/{day}/print",
+                                  "/booths/days/{day}/assign",
+                                  "/api/v1/booths/markets/{market}/who-is-where"])
+def test_pages_run_a_constant_number_of_queries(client, login, world, create_trainee,
+                                                create_application, count_queries, path):
+    url = path.format(market=world.market.id, day=world.market.days[0].id)
+    login(world.staff)
+    fill(world, create_trainee, create_application, 1)
+    client.get(url)  # warm up (first-request work)
+    with count_queries() as one:
+        assert client.get(url).status_code == 200
+    fill(world, create_trainee, create_application, 0)
+    for i in range(1, 4):
+        trainee = create_trainee()
+        application = create_application(world.market, trainee=trainee,
+                                         category=world.other_category)
+        services.create_assignment(world.booths[i], world.market.days[0], trainee,
+                                   source="manual", application=application, actor=None)
+    from marketplace.extensions import db
+
+    db.session.commit()
+    with count_queries() as four:
+        assert client.get(url).status_code == 200
+    assert four.n == one.n, (one.statements, four.statements)
+
+
+def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
+        client, login, db, world, create_category):
+    login(world.staff)
+    response = client.post("/booths/venues/new", data={
+        "municipality_id": world.municipality.id, "name_fa": "میدان سهند",
+        "name_en": "Sahand square", "opens_at": "09:00", "closes_at": "14:00",
+        "grid_width": "۱۰", "grid_height": "4", "grid_breaks": "4,0,5,0",
+        "standard_fee_amount": "500"})
+    assert response.status_code == 302
+    venue = db.session.scalar(select(Venue).where(Venue.name_fa == "میدان سهند"))
+    assert venue.grid_breaks == [[4, 0, 5, 0]] and venue.grid_width == 10
+    for x in (4, 5):
+        assert client.post(f"/booths/venues/{venue.id}/map", data={
+            "code": f"A{x}", "grid_x": str(x), "grid_y": "0", "width": "1", "height": "1",
+            "location_score": "70", "fee_amount": "0", "reserved_category_id": "0",
+            "is_active": "y"}).status_code == 302
+    overlap = client.post(f"/booths/venues/{venue.id}/map", data={
+        "code": "B1", "grid_x": "4", "grid_y": "0", "width": "1", "height": "1",
+        "reserved_category_id": "0", "is_active": "y"})
+    assert overlap.status_code == 200
+    assert "overlap" in overlap.get_data(as_text=True)
+    assert count(db, Booth) == 4 + 2
+    page = client.get(f"/booths/venues/{venue.id}/map?booth="
+                      f"{db.session.scalar(select(Booth.id).where(Booth.code == 'A4'))}")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+
+    now = datetime.now(UTC)
+    fmt = "%Y-%m-%dT%H:%M"
+    market_form = {
+        "kind": "recurring", "name_fa": "بازارچه جمعه", "starts_on": "2027-03-21",
+        "ends_on": "2027-05-21", "recurrence_rule": "FREQ=WEEKLY;BYDAY=FR",
+        "applications_open_at": now.strftime(fmt),
+        "applications_close_at": (now + timedelta(days=9)).strftime(fmt),
+        "category_ids": [world.category.id], "caps": f"{world.category.id}:2",
+        "reserved": f"A4:{world.category.id}", "no_show_strike_limit": "2",
+        "ineligibility_days": "30", "check_in_deadline_minutes": "45",
+        "withdraw_cutoff_hours": "24"}
+    bad = client.post(f"/booths/venues/{venue.id}/markets/new",
+                      data={**market_form, "recurrence_rule": "FREQ=DAILY;COUNT=0"})
+    assert bad.status_code == 200 and count(db, Market) == 1
+    response = client.post(f"/booths/venues/{venue.id}/markets/new", data=market_form)
+    assert response.status_code == 302
+    market = db.session.scalar(select(Market).where(Market.name_fa == "بازارچه جمعه"))
+    assert market.kind == MarketKind.RECURRING and len(market.days) == 9
+    assert [(c.category_id, c.cap) for c in market.categories] == [(world.category.id, 2)]
+    assert len(market.reserved_booths) == 1
+    assert client.get(f"/booths/markets/{market.id}/edit").status_code == 200
+
+
+def test_store_page_shows_where_to_find_the_trainee(client, world, create_trainee,
+                                                    create_assignment):
+    trainee = create_trainee()
+    create_assignment(world.booths[2], world.market.days[1], trainee)
+    html = client.get(f"/s/{trainee.store_slug}?lang=en").get_data(as_text=True)
+    assert "Find me at booth 3" in html
+    assert world.market.name("en") in html
+
+
+def test_staff_cancellation_offers_the_booth_day_to_the_waitlist(client, login, db, world,
+                                                                 create_trainee):
+    world.market.allow_clusters = True
+    day = world.market.days[0]
+    applicants = [create_trainee() for _ in range(5)]
+    for trainee in applicants:
+        services.apply_for_market(trainee.user, world.market, services.ApplicationData(
+            day_ids=[day.id], category_ids=[world.category.id]))
+    db.session.commit()
+    runs.confirm_run(world.staff, runs.preview_allocation(world.staff, world.market))
+    db.session.commit()
+    waiting = db.session.scalar(select(Application).where(
+        Application.status == ApplicationStatus.WAITLISTED))
+    given = db.session.scalars(select(Assignment)).first()
+    login(world.staff)
+    response = client.post(f"/booths/assignments/{given.id}/cancel")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert given.status == AssignmentStatus.CANCELLED
+    assert waiting.status == ApplicationStatus.ACCEPTED
+    assert db.session.scalar(select(Assignment).where(
+        Assignment.trainee_id == waiting.trainee_id)).booth_id == given.booth_id
+
+
+def test_subsidy_report_counts_free_booth_days(client, login, db, world, create_trainee):
+    trainee = create_trainee(store_name="Sara sweets")
+    services.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
+    services.assign_booth(world.staff, world.market.days[1], world.booths[2], trainee)
+    cancelled = services.assign_booth(world.staff, world.market.days[2], world.booths[0],
+                                      trainee)
+    services.cancel_assignment(world.staff, cancelled)
+    services.assign_booth(world.staff, world.market.days[0], world.booths[1], create_trainee())
+    db.session.commit()
+    login(world.staff)
+    html = client.get("/booths/subsidies?lang=en").get_data(as_text=True)
+    row = html.split("Sara sweets", 1)[1].split("</tr>", 1)[0]
+    assert ">2<" in row and "$100.00" in row  # 2 free booth-days at the venue's 5000 cents
+
+
+def test_mark_no_shows_command(runner, db, world, create_trainee):
+    world.market.days[0].opens_at = datetime.now(UTC) - timedelta(hours=3)
+    db.session.commit()
+    assignment = services.assign_booth(world.staff, world.market.days[0], world.booths[0],
+                                       create_trainee())
+    db.session.commit()
+    result = runner.invoke(args=["mark-no-shows"])
+    assert result.exit_code == 0, result.output
+    assert "1 no-shows marked" in result.output
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.NO_SHOW
+    assert count(db, NoShowStrike) == 1
