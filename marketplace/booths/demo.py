@@ -16,7 +16,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Municipality
 from marketplace.accounts.services import find_user_by_email
 from marketplace.booths import runs, services
-from marketplace.booths.models import Market, Venue
+from marketplace.booths.models import Application, Market, Venue
 from marketplace.catalogue.models import Category
 from marketplace.core.errors import Conflict
 from marketplace.core.money import minor_units
@@ -134,6 +134,11 @@ def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], d
     return count
 
 
+def _has_applications(market: Market) -> bool:
+    return db.session.scalar(select(Application.id).where(
+        Application.market_id == market.id).limit(1)) is not None
+
+
 def seed(echo) -> None:
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     municipalities = {m.slug: m for m in db.session.scalars(select(Municipality).where(
@@ -190,14 +195,16 @@ def seed(echo) -> None:
         echo("booths: no catalogue categories; applications skipped")
         return
 
-    if made_sardrud:
+    # Applications and the allocation come once, when the market has none yet (the catalogue's
+    # categories may arrive on a later run of seed-demo).
+    if not _has_applications(sardrud_market):
         count = _apply_all(sardrud_market, SARDRUD_APPLICANTS, categories,
                            sardrud_market.days, echo)
         run = runs.preview_allocation(sardrud_staff, sardrud_market)
         runs.confirm_run(sardrud_staff, run)
         echo(f"booths: festival — {count} applications, {run.placements_count} booth-days "
              f"given, {run.unserved_count} waitlisted")
-    if made_sahand:
+    if not _has_applications(sahand_market):
         first_fridays = sahand_market.days[:4]
         count = _apply_all(sahand_market, SAHAND_APPLICANTS, categories, first_fridays, echo)
         run = runs.preview_allocation(sahand_staff, sahand_market)
