@@ -317,3 +317,49 @@ def test_public_market_page_in_persian_shows_jalali_days(client, world, roles,
 
     assert jalali_date(world.market.days[0].day, with_weekday=True) in html
     assert "غرفه ۱" in html and f"/s/{trainee.store_slug}" in html
+
+
+@pytest.mark.parametrize("role", ["staff", "other_staff", "trainee", "other_trainee",
+                                  "centre_staff", "admin", "buyer", "anonymous"])
+def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, world, roles,
+                                                         role, create_application):
+    from marketplace.booths import runs, services
+
+    trainee = roles["trainee"].trainee
+    create_application(world.market, trainee=trainee, category=world.category)
+    run = runs.preview_allocation(world.staff, world.market)
+    manual = services.assign_booth(world.staff, world.market.days[1], world.booths[3],
+                                   roles["other_trainee"].trainee)
+    db.session.commit()
+    market, venue, booth = world.market, world.venue, world.booths[2]
+    now = datetime.now(UTC)
+    market_body = {"kind": "one_off", "name_fa": "جشنواره", "starts_on":
+                   market.starts_on.isoformat(), "ends_on": market.ends_on.isoformat(),
+                   "applications_open_at": (now - timedelta(days=1)).isoformat(),
+                   "applications_close_at": (now + timedelta(days=1)).isoformat()}
+    actions = [
+        ("get run", "GET", f"/api/v1/booths/allocation-runs/{run.id}", None, 200),
+        ("replay", "GET", f"/api/v1/booths/allocation-runs/{run.id}/replay", None, 200),
+        ("check in", "POST", f"/api/v1/booths/assignments/{manual.id}/check-in", None, 200),
+        ("edit venue", "PUT", f"/api/v1/booths/venues/{venue.id}",
+         {"name_fa": "سالن", "grid_width": 10, "grid_height": 6}, 200),
+        ("edit booth", "PUT", f"/api/v1/booths/booths/{booth.id}",
+         {"code": "3", "grid_x": 2, "grid_y": 0, "fee_amount": 100}, 200),
+        ("edit market", "PUT", f"/api/v1/booths/markets/{market.id}", market_body, 200),
+        ("market assignments", "GET", f"/api/v1/booths/markets/{market.id}/assignments",
+         None, 200),
+        ("confirm", "POST", f"/api/v1/booths/allocation-runs/{run.id}/confirm", None, 200),
+        ("cancel", "POST", f"/api/v1/booths/assignments/{manual.id}/cancel", None, 200),
+    ]
+    for name, method, url, body, ok in actions:
+        response = call(client, api_token, roles[role], method, url, body)
+        if role in STAFF_ONLY:
+            assert response.status_code == ok, (name, response.json)
+        else:
+            assert response.status_code == (401 if role == "anonymous" else 404), name
+    db.session.expire_all()
+    if role not in STAFF_ONLY:
+        assert run.status.value == "preview" and manual.status == AssignmentStatus.ACTIVE
+        assert world.venue.name_fa != "سالن" and world.booths[2].fee_amount == 0
+    else:
+        assert run.status.value == "confirmed" and manual.status == AssignmentStatus.CANCELLED

@@ -192,3 +192,55 @@ def test_recurrence_rules_are_bounded(app):
         with pytest.raises(RuleViolation) as error:
             recurring_dates(rule, date(2026, 1, 1), date(2028, 1, 1))
         assert error.value.code == code
+
+
+def test_snapshot_carries_blocks_reservations_neighbours_caps_and_fixed_booths(
+        db, world, create_trainee, create_assignment):
+    from marketplace.booths.models import BoothBlock, MarketCategory, MarketReservedBooth
+
+    first, second = world.market.days[0], world.market.days[1]
+    world.venue.grid_breaks = [[1, 0, 2, 0]]  # a walkway between booths 2 and 3
+    db.session.add(BoothBlock(booth_id=world.booths[3].id, starts_on=second.day,
+                              ends_on=second.day, reason="official_event"))
+    db.session.add(MarketReservedBooth(market_id=world.market.id, booth_id=world.booths[0].id,
+                                       category_id=world.other_category.id))
+    cap = db.session.scalar(select(MarketCategory).where(
+        MarketCategory.category_id == world.category.id))
+    cap.cap = 1
+    holder = create_trainee()
+    create_assignment(world.booths[1], first, holder)
+    db.session.commit()
+    applicant = create_trainee()
+    apply(applicant, world.market, world.category, needs_power=True)
+    db.session.commit()
+
+    snapshot, _lookups = runs.build_snapshot(world.market, world.market.days, seed=7)
+    booths = {b.id: b for b in snapshot.booths}
+    b1, b2, b3, b4 = (booths[b.id] for b in world.booths)
+    assert b1.neighbours == {b2.id} and b2.neighbours == {b1.id}  # the walkway splits 2|3
+    assert b3.neighbours == {b4.id}
+    assert b4.unavailable_day_ids == {second.id} and not b1.unavailable_day_ids
+    assert b1.reserved_category_id == world.other_category.id
+    assert b1.features == {"power", "accessible"} and b1.location_score == 80
+    assert snapshot.rules.category_caps == {world.category.id: 1}
+    assert [(f.booth_id, f.day_id, f.trainee_id) for f in snapshot.fixed] == \
+        [(world.booths[1].id, first.id, holder.id)]
+    (spec,) = snapshot.applicants
+    assert spec.needs == {"power"} and spec.category_id == world.category.id
+    assert spec.day_ids == {d.id for d in world.market.days} and spec.eligible
+
+
+def test_category_cap_limits_booths_per_day(db, world, create_trainee):
+    from marketplace.booths.models import MarketCategory
+
+    cap = db.session.scalar(select(MarketCategory).where(
+        MarketCategory.category_id == world.category.id))
+    cap.cap = 1
+    world.market.allow_clusters = True
+    db.session.commit()
+    for _ in range(3):
+        apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
+    db.session.commit()
+    view = queries.run_view(runs.preview_allocation(world.staff, world.market))
+    assert len(view["placements"]) == 1
+    assert {u["reason"] for u in view["unserved"]} == {"category_cap_reached"}
