@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -471,13 +471,7 @@ class _Run:
         self.needed_features = frozenset().union(*(a.needs for a in self.applicants))
         self.protectable = {b.id: tuple(sorted(b.features & self.needed_features))
                             for b in snapshot.booths}
-        # Candidate lists: unreserved booths meeting a needs set, best first (built lazily);
-        # booths reserved per category, best first.
-        self._general: dict[frozenset[str], list[int]] = {}
-        self.reserved: dict[int, list[int]] = {}
-        for b in self.order:
-            if b.reserved_category_id is not None:
-                self.reserved.setdefault(b.reserved_category_id, []).append(b.id)
+        self._lists: dict[tuple, list[int]] = {}
         scores = [b.location_score for b in snapshot.booths]
         self.neutral_score = sum(scores) / len(scores) if scores else 50.0
         self.history = {a.application_id: list(a.location_history) for a in self.applicants}
@@ -504,13 +498,48 @@ class _Run:
 
     # -- one day ---------------------------------------------------------------------------
 
-    def _general_list(self, needs: frozenset[str]) -> list[int]:
-        found = self._general.get(needs)
+    def _candidate_list(self, source: tuple) -> list[int]:
+        """Booths meeting a needs set, best first: ``("open", needs)`` the unreserved ones,
+        ``("reserved", category, needs)`` those reserved for the category. Built once a run."""
+        found = self._lists.get(source)
         if found is None:
+            needs = source[-1]
+            reserved = source[1] if source[0] == "reserved" else None
             found = [b.id for b in self.order
-                     if b.reserved_category_id is None and needs <= b.features]
-            self._general[needs] = found
+                     if b.reserved_category_id == reserved and needs <= b.features]
+            self._lists[source] = found
         return found
+
+    def _free_in(self, source: tuple) -> Iterator[int]:
+        """The booths of a candidate list still free today, best first.
+
+        Booths only ever get taken during a day, so a taken entry is skipped for good: ``skip``
+        is a per-day "next entry that may still be free" forest with path compression (as in
+        union-find), which keeps repeated scans near linear in the booths actually looked at.
+        """
+        booths = self._candidate_list(source)
+        skip = self._skips.get(source)
+        if skip is None:
+            skip = self._skips[source] = list(range(len(booths) + 1))
+        free = self.free
+        end = len(booths)
+        i = 0
+        while True:
+            # Find the first entry at or after i that is still free, compressing the path.
+            root = i
+            while True:
+                while skip[root] != root:
+                    root = skip[root]
+                if root < end and booths[root] not in free:
+                    skip[root] = root + 1
+                    continue
+                break
+            while skip[i] != root and i != root:
+                skip[i], i = root, skip[i]
+            if root >= end:
+                return
+            yield booths[root]
+            i = root + 1
 
     def _allocate_day(self, day: DaySpec, rng: random.Random) -> None:
         fixed = [f for f in self.snapshot.fixed if f.day_id == day.id]
@@ -525,7 +554,7 @@ class _Run:
         self.supply = {feat: sum(1 for bid in self.free if feat in self.booths[bid].features)
                        for feat in self.needed_features}
         self.demand = dict.fromkeys(self.needed_features, 0)
-        self.pointer: dict[frozenset[str], int] = {}
+        self._skips: dict[tuple, list[int]] = {}
         self.failed: set[tuple[int, frozenset[str]]] = set()
 
         # 1. Who is in the running.
@@ -660,25 +689,15 @@ class _Run:
                     return self._place(a, day, bid, "preferred_booth")
                 if fallback is None:
                     fallback = (bid, "preferred_booth")
-        for bid in self.reserved.get(c, ()):
-            if bid in free and needs <= self.booths[bid].features and self._allowed(bid, c):
-                if not self._wasteful(bid, needs):
-                    return self._place(a, day, bid, "reserved_for_category")
-                if fallback is None:
-                    fallback = (bid, "reserved_for_category")
-        general = self._general_list(needs)
-        start = self.pointer.get(needs, 0)
-        while start < len(general) and general[start] not in free:
-            start += 1
-        self.pointer[needs] = start
         how = "rotation" if round_no == 1 else "next_in_lottery"
-        for i in range(start, len(general)):
-            bid = general[i]
-            if bid in free and self._allowed(bid, c):
-                if not self._wasteful(bid, needs):
-                    return self._place(a, day, bid, how)
-                if fallback is None:
-                    fallback = (bid, how)
+        for source, label in ((("reserved", c, needs), "reserved_for_category"),
+                              (("open", needs), how)):
+            for bid in self._free_in(source):
+                if self._allowed(bid, c):
+                    if not self._wasteful(bid, needs):
+                        return self._place(a, day, bid, label)
+                    if fallback is None:
+                        fallback = (bid, label)
         if fallback is not None:
             return self._place(a, day, *fallback)
         self.failed.add(group)
