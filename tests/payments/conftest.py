@@ -21,6 +21,8 @@ STRIPE_UNIT_CONFIG = {
     "STRIPE_API_BASE": "",
     "STRIPE_MAX_NETWORK_RETRIES": 0,
     "STRIPE_TIMEOUT_SECONDS": 2,
+    # Service-level messages (no request) in English, so assertions read naturally.
+    "DEFAULT_LOCALE": "en",
 }
 
 
