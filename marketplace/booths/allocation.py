@@ -61,7 +61,9 @@ class BoothSpec:
     unavailable_day_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
-        unknown = set(self.features) - FEATURES
+        for name in ("features", "neighbours", "unavailable_day_ids"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        unknown = self.features - FEATURES
         if unknown:
             raise ValueError(f"booth {self.id}: unknown features {sorted(unknown)}")
         if not 0 <= self.location_score <= 100:
@@ -100,7 +102,11 @@ class ApplicantSpec:
     nominated: bool = False
 
     def __post_init__(self) -> None:
-        unknown = set(self.needs) - FEATURES
+        for name in ("day_ids", "needs"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        for name in ("preferred_booth_ids", "location_history"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        unknown = self.needs - FEATURES
         if unknown:
             raise ValueError(f"application {self.application_id}: unknown needs {sorted(unknown)}")
         if self.misses < 0:

@@ -371,3 +371,16 @@ def test_empty_market():
     result = allocate(Snapshot(booths=(), days=(FRIDAY,), applicants=(applicant(10),)))
     assert result.placements == ()
     assert [u.reason for u in result.unserved] == ["no_booth_left"]
+
+
+def test_specs_accept_plain_lists_and_sets():
+    spec = BoothSpec(id=1, code="B1", features=["power"], neighbours={2},
+                     unavailable_day_ids=[1])
+    assert spec.features == frozenset({"power"}) and isinstance(spec.neighbours, frozenset)
+    app = ApplicantSpec(application_id=1, trainee_id=1, category_id=1, day_ids=[1],
+                        needs={"power"}, preferred_booth_ids=[1], location_history=[50])
+    assert app.day_ids == frozenset({1}) and app.preferred_booth_ids == (1,)
+    result = allocate(Snapshot(booths=[spec, booth(2)], days=[NEXT_FRIDAY], applicants=[
+        ApplicantSpec(application_id=1, trainee_id=1, category_id=1, day_ids=[2],
+                      needs={"power"})]))
+    assert [(p.booth_id, p.day_id) for p in result.placements] == [(1, 2)]
