@@ -92,6 +92,6 @@ def process_image(data: bytes) -> ProcessedImage:
         # A fresh image with no info dict: nothing from the upload's metadata is written.
         clean = Image.new(copy.mode, copy.size)
         clean.paste(copy)
-        clean.save(buffer, format="WEBP", quality=QUALITY, method=4)
+        clean.save(buffer, format="WEBP", quality=QUALITY, method=2)
         renditions[name] = buffer.getvalue()
     return ProcessedImage(image.width, image.height, renditions)
