@@ -17,7 +17,7 @@ from marketplace.accounts.models import Municipality
 from marketplace.accounts.services import find_user_by_email
 from marketplace.booths import runs, services
 from marketplace.booths.models import Application, Market, Venue
-from marketplace.catalogue.models import Category
+from marketplace.catalogue.models import Category, Product
 from marketplace.core.errors import Conflict
 from marketplace.core.money import minor_units
 from marketplace.extensions import db
@@ -35,9 +35,9 @@ SARDRUD_APPLICANTS = ["trainee1", "trainee2", "trainee3", "trainee4", "trainee5"
 SAHAND_APPLICANTS = ["trainee9", "trainee10", "trainee11", "trainee1", "trainee6"]
 # Preferred category slugs per trainee, if the catalogue has them; else the first categories.
 CATEGORY_HINTS = {
-    "trainee1": "carpet-tableau", "trainee2": "carpet-tableau", "trainee3": "carpet-design",
-    "trainee4": "carpet-tableau", "trainee5": "yarn-and-dyes", "trainee6": "carpet-tableau",
-    "trainee9": "pottery", "trainee10": "sweets", "trainee11": "clothing",
+    "trainee1": "carpet-tableaux", "trainee2": "carpet-tableaux", "trainee3": "carpet-tableaux",
+    "trainee4": "carpet-tableaux", "trainee5": "handicrafts", "trainee6": "carpet-tableaux",
+    "trainee9": "pottery", "trainee10": "food", "trainee11": "textiles-clothing",
 }
 
 
@@ -122,8 +122,11 @@ def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], d
         user = find_user_by_email(f"{local}@{DOMAIN}")
         if user is None or local not in categories:
             continue
+        products = list(db.session.scalars(select(Product.id).where(
+            Product.trainee_id == user.trainee.id).order_by(Product.id).limit(3)))
         data = services.ApplicationData(
             day_ids=[d.id for d in days], category_ids=[categories[local]],
+            product_ids=products,
             needs_power=i % 3 == 0, needs_accessible=i == 2,
             note="با کارهای تازه می‌آیم." if i % 2 else "")
         try:
