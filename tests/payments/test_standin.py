@@ -6,6 +6,7 @@ import socket
 
 import pytest
 import requests
+from localstripe import webhooks as standin_webhooks
 
 from marketplace.core.money import Money
 from marketplace.payments.gateway import GatewayRejected, StripeGateway
@@ -76,6 +77,8 @@ def test_refund_and_transfer(gw):
 
 def test_webhook_registration_endpoint(standin):
     register_webhook(standin.url, "http://127.0.0.1:9/hook", "whsec_x", name="probe")
+    assert "probe" in standin_webhooks._webhooks
+    standin_webhooks._webhooks.pop("probe")
     response = requests.post(f"{standin.url}/_config/webhooks/bad", data={"url": "ftp://x"},
                              timeout=5)
     assert response.status_code == 400
