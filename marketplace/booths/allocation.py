@@ -471,7 +471,6 @@ class _Run:
         self.neighbours = {bid: tuple(sorted(ns)) for bid, ns in neighbours.items()}
         # Best booths first: location score, then code and id for a stable order.
         self.order = sorted(snapshot.booths, key=lambda b: (-b.location_score, b.code, b.id))
-        self.rank = {b.id: i for i, b in enumerate(self.order)}
         self.applicants = sorted(snapshot.applicants, key=lambda a: a.application_id)
         # Features somebody needs are the only ones worth protecting.
         self.needed_features = frozenset().union(*(a.needs for a in self.applicants))
