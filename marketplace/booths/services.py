@@ -586,9 +586,8 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
     if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
         raise Conflict(_("You have already applied for this market."), code="already_applied")
     if existing is not None:
-        # Applying again after withdrawing everything starts the application afresh.
-        db.session.delete(existing)
-        db.session.flush()
+        return _reopen_application(existing, data, day_ids, category_ids, product_ids,
+                                   preferred)
     application = Application(
         market=market, trainee=trainee, needs_power=data.needs_power,
         needs_accessible=data.needs_accessible, needs_covered=data.needs_covered,
@@ -606,6 +605,44 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
     except IntegrityError:
         raise Conflict(_("You have already applied for this market."),
                        code="already_applied") from None
+    return application
+
+
+def _reopen_application(application: Application, data: ApplicationData, day_ids: list[int],
+                        category_ids: list[int], product_ids: list[int],
+                        preferred: list[int]) -> Application:
+    """Applying again after withdrawing every day: the same row starts afresh (its old,
+    cancelled assignments keep pointing at it)."""
+    application.status = ApplicationStatus.SUBMITTED
+    application.reason_code = None
+    application.decided_at = None
+    application.needs_power = data.needs_power
+    application.needs_accessible = data.needs_accessible
+    application.needs_covered = data.needs_covered
+    application.note = (data.note or "").strip()
+    kept = {entry.market_day_id: entry for entry in application.days}
+    for day_id, entry in kept.items():
+        if day_id not in day_ids:
+            application.days.remove(entry)
+    for day_id in day_ids:
+        entry = kept.get(day_id)
+        if entry is None:
+            application.days.append(ApplicationDay(market_day_id=day_id))
+        else:
+            entry.status = ApplicationDayStatus.REQUESTED
+            entry.reason_code = None
+            entry.withdrawn_at = None
+    # Clear the lists first, so their unique constraints never see old and new rows at once.
+    application.categories = []
+    application.products = []
+    application.preferred_booths = []
+    db.session.flush()
+    application.categories = [ApplicationCategory(category_id=c, position=i)
+                              for i, c in enumerate(category_ids)]
+    application.products = [ApplicationProduct(product_id=p) for p in product_ids]
+    application.preferred_booths = [ApplicationPreferredBooth(booth_id=b, position=i)
+                                    for i, b in enumerate(preferred)]
+    db.session.flush()
     return application
 
 
@@ -633,6 +670,7 @@ def reject_application(actor: User, application: Application, reason_code: str) 
     live = _live_assignments_of(application)
     for assignment in live:
         _cancel(assignment, "application_rejected")
+        _mail_cancelled(assignment, "application_rejected")
     application.status = ApplicationStatus.REJECTED
     application.reason_code = reason_code
     application.decided_at = utcnow()
@@ -641,6 +679,11 @@ def reject_application(actor: User, application: Application, reason_code: str) 
             day.status = ApplicationDayStatus.REJECTED
             day.reason_code = reason_code
     db.session.flush()
+    from marketplace.booths.runs import fill_from_waitlist
+
+    for assignment in live:
+        if assignment.market_day.is_open:
+            fill_from_waitlist(assignment.market_day, actor=actor)
     return application
 
 

@@ -244,3 +244,36 @@ def test_category_cap_limits_booths_per_day(db, world, create_trainee):
     view = queries.run_view(runs.preview_allocation(world.staff, world.market))
     assert len(view["placements"]) == 1
     assert {u["reason"] for u in view["unserved"]} == {"category_cap_reached"}
+
+
+def test_applying_again_after_withdrawing_every_day_reopens_the_application(
+        db, world, create_trainee):
+    trainee = create_trainee()
+    day, other = world.market.days[0], world.market.days[1]
+    application = apply(trainee, world.market, world.category, days=[day])
+    assignment = services.assign_booth(world.staff, day, world.booths[0], trainee)
+    db.session.commit()
+    services.withdraw_application_day(trainee.user, application, day.id)
+    db.session.commit()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    assert assignment.status == AssignmentStatus.CANCELLED
+    again = apply(trainee, world.market, world.other_category, days=[day, other])
+    db.session.commit()
+    assert again.id == application.id and again.status == ApplicationStatus.SUBMITTED
+    assert sorted((d.market_day_id, d.status.value) for d in again.days) == \
+        [(day.id, "requested"), (other.id, "requested")]
+    assert again.category_ids == [world.other_category.id]
+    with pytest.raises(Conflict) as error:
+        apply(trainee, world.market, world.category)
+    assert error.value.code == "already_applied"
+
+
+def test_withdrawing_after_the_cut_off_is_refused(db, world, create_trainee):
+    trainee = create_trainee()
+    day = world.market.days[0]
+    application = apply(trainee, world.market, world.category, days=[day])
+    db.session.commit()
+    late = day.opens_at - timedelta(hours=world.market.withdraw_cutoff_hours - 1)
+    with pytest.raises(RuleViolation) as error:
+        services.withdraw_application_day(trainee.user, application, day.id, now=late)
+    assert error.value.code == "withdraw_cutoff_passed"
