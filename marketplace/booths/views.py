@@ -43,6 +43,7 @@ from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import format_number, localize_digits
 from marketplace.core.money import Money
 from marketplace.core.nav import main_nav, user_nav
+from marketplace.core.views import HOME_SECTIONS
 from marketplace.extensions import db
 from marketplace.storefront import STORE_PANELS
 
@@ -56,6 +57,16 @@ user_nav(_l("Booth nominations"), "booths.centre_applications",
          visible=lambda u: u.is_centre_staff, order=65)
 
 STORE_PANELS.append(("booths/_store_appearances.html", queries.appearances_context))
+
+
+def _home_markets() -> dict:
+    from marketplace.core.i18n import marketplace_zone
+
+    return {"markets": queries.upcoming_markets(utcnow().astimezone(marketplace_zone()).date(),
+                                                limit=5)}
+
+
+HOME_SECTIONS.append(("booths/_home_markets.html", _home_markets))
 
 
 @bp.app_template_filter("booth_unserved_reason")

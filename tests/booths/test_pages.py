@@ -172,3 +172,9 @@ def test_mark_no_shows_command(runner, db, world, create_trainee):
     db.session.expire_all()
     assert assignment.status == AssignmentStatus.NO_SHOW
     assert count(db, NoShowStrike) == 1
+
+
+def test_home_page_lists_upcoming_markets(client, world):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert "Coming up at the bazaars" in html
+    assert f"/markets/{world.market.id}" in html and world.market.name("en") in html
