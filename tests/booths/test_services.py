@@ -277,3 +277,21 @@ def test_withdrawing_after_the_cut_off_is_refused(db, world, create_trainee):
     with pytest.raises(RuleViolation) as error:
         services.withdraw_application_day(trainee.user, application, day.id, now=late)
     assert error.value.code == "withdraw_cutoff_passed"
+
+
+def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
+    from marketplace.core.i18n import jalali_date
+
+    trainee = create_trainee()
+    trainee.user.locale = "fa"
+    day = world.market.days[0]
+    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    db.session.commit()
+    services.cancel_assignment(world.staff, assignment)
+    db.session.commit()
+    bodies = [m.get_content() for m in outbox()]
+    assert any("غرفه گرفتید" in str(m["Subject"]) for m in outbox())
+    cancelled = next(b for b in bodies if "لغو شد" in b)
+    assert jalali_date(day.day, with_weekday=True) in cancelled
+    assert "کارکنان بازارچه لغو کردند" in cancelled  # the translated reason, not its code
+    assert world.market.name_fa in cancelled
