@@ -87,6 +87,11 @@ class PaymentProvider:
     def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
         raise ProviderRejected("this provider has no test cards", code="not_supported")
 
+    def cancel_payment(self, payment) -> ProviderPayment:
+        """Close a payment that is no longer wanted (its order expired)."""
+        return ProviderPayment(status=PaymentStatus.CANCELLED,
+                               reference=payment.provider_reference)
+
     def refund(self, payment, refund) -> ProviderRefund:
         raise NotImplementedError
 
@@ -163,6 +168,17 @@ class StripeProvider(PaymentProvider):
         key = f"{payment.idempotency_key}-confirm-{payment.confirm_attempts}"
         return self._result(self._run(self._gateway().confirm_payment_intent,
                                       payment.provider_reference, card, key))
+
+    def cancel_payment(self, payment) -> ProviderPayment:
+        try:
+            state = self._gateway().cancel_payment_intent(
+                payment.provider_reference, f"{payment.idempotency_key}-cancel")
+        except gateway.GatewayUnavailable as error:
+            raise _unavailable(error) from error
+        except gateway.GatewayError:
+            # Stripe refuses to cancel an intent that succeeded or is processing meanwhile.
+            return self.fetch_payment(payment)
+        return self._result(state)
 
     def refund(self, payment, refund) -> ProviderRefund:
         from marketplace.core.money import Money

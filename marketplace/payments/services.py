@@ -353,7 +353,16 @@ def reconcile_payment(payment_id: int) -> PaymentStatus:
     payment = db.session.get(Payment, payment_id)
     if payment is None:
         raise NotFound("no such payment")
-    return settle_payment(payment).status
+    payment = settle_payment(payment)
+    if payment.is_open and payment.order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
+        # The order gave its stock back: close the intent so the buyer cannot pay it any more
+        # (a payment that still slips through is refunded by settle_payment).
+        result = get_provider(payment.provider).cancel_payment(payment)
+        if result.status == PaymentStatus.SUCCEEDED:
+            return settle_payment(payment, result).status
+        _apply_state(payment, result)
+        db.session.flush()
+    return payment.status
 
 
 # --- ledger -------------------------------------------------------------------------------------

@@ -60,3 +60,21 @@ def test_the_retried_confirmation_after_a_crash_does_not_charge_twice(db, shop,
     assert payment.confirm_attempts == 1
     db.session.refresh(order)
     assert order.status == OrderStatus.PAID
+
+
+def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_order, runner):
+    from marketplace.orders import services as order_services
+    from marketplace.payments.gateway import StripeGateway
+
+    order = place_test_order(shop.buyer, shop.product_a)
+    payment = services.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    assert order_services.expire_order(order)
+    db.session.commit()
+    result = runner.invoke(args=["reconcile-payments"])
+    assert "1 cancelled" in result.output, result.output
+    db.session.refresh(payment)
+    assert payment.status == PaymentStatus.CANCELLED
+    assert StripeGateway.from_config().retrieve_payment_intent(
+        payment.provider_reference).status == "canceled"
+    assert "nothing open" in runner.invoke(args=["reconcile-payments"]).output
