@@ -278,6 +278,8 @@ def add_municipal_staff(actor: User, municipality: Municipality, email: str) -> 
 
 def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
+    if user is None:
+        hash_password(password or "")  # take as long as a real check, so emails can't be probed
     if user is None or not verify_password(user.password_hash, password) or user.is_disabled:
         raise DomainError(_("Wrong email or password."), code="invalid_credentials", status=401)
     return user

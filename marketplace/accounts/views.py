@@ -170,11 +170,7 @@ def reset_password(token):
 @login_required
 def profile():
     user = current_user
-    form = ProfileForm(obj=user)
-    if request.method == "GET" and user.trainee:
-        form.store_name.data = user.trainee.store_name
-        form.trade.data = user.trainee.trade
-        form.bio.data = user.trainee.bio
+    form = _profile_form(user)
     if form.validate_on_submit():
         try:
             services.update_profile(user, display_name=form.display_name.data,
@@ -189,6 +185,17 @@ def profile():
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form,
                            password_form=ChangePasswordForm(prefix="pw"))
+
+
+def _profile_form(user) -> ProfileForm:
+    form = ProfileForm(obj=user)
+    # Trainee fields live on the profile row, not the user: fill them unless this request is
+    # the profile form being submitted.
+    if user.trainee and (request.method == "GET" or request.endpoint != "accounts.profile"):
+        form.store_name.data = user.trainee.store_name
+        form.trade.data = user.trainee.trade
+        form.bio.data = user.trainee.bio
+    return form
 
 
 @bp.post("/account/password")
@@ -206,7 +213,7 @@ def change_password():
             login_user(current_user._get_current_object())  # new session id for the new password
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+    return render_template("accounts/profile.html", form=_profile_form(current_user),
                            password_form=form), 422
 
 
