@@ -354,9 +354,12 @@ def reconcile_payment(payment_id: int) -> PaymentStatus:
     if payment is None:
         raise NotFound("no such payment")
     payment = settle_payment(payment)
-    if payment.is_open and payment.order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
-        # The order gave its stock back: close the intent so the buyer cannot pay it any more
-        # (a payment that still slips through is refunded by settle_payment).
+    order = payment.order
+    if payment.is_open and (order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+                            or order.payment_provider != payment.provider):
+        # The order gave its stock back, or the buyer chose another way to pay: close the
+        # intent so it cannot be paid any more (one that still slips through is refunded by
+        # settle_payment).
         result = get_provider(payment.provider).cancel_payment(payment)
         if result.status == PaymentStatus.SUCCEEDED:
             return settle_payment(payment, result).status

@@ -78,3 +78,18 @@ def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_or
     assert StripeGateway.from_config().retrieve_payment_intent(
         payment.provider_reference).status == "canceled"
     assert "nothing open" in runner.invoke(args=["reconcile-payments"]).output
+
+
+def test_switching_to_pay_at_pickup_closes_the_card_payment(db, shop, place_test_order, runner):
+    order = place_test_order(shop.buyer, shop.product_a)
+    card = services.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    cash = services.start_payment(shop.buyer, order, "pay_at_pickup")
+    db.session.commit()
+    assert cash.id != card.id
+    result = runner.invoke(args=["reconcile-payments"])
+    assert "1 cancelled" in result.output, result.output
+    db.session.expire_all()
+    assert card.status == PaymentStatus.CANCELLED
+    assert cash.status == PaymentStatus.PENDING
+    assert order.status == OrderStatus.PENDING_PAYMENT
