@@ -10,8 +10,10 @@
   var chooser = document.querySelector("select[data-choose-category]");
   if (chooser) {
     chooser.addEventListener("change", function () {
-      var button = chooser.form.querySelector("button[value=choose_category]");
-      if (button) { button.click(); }
+      var form = chooser.form;
+      var button = form.querySelector("button[value=choose_category]");
+      if (!button) return;
+      if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
     });
   }
 
