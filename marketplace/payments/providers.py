@@ -270,7 +270,7 @@ def check_providers(config) -> None:
                 f"payment provider {name!r} cannot take {currency} (MARKETPLACE_CURRENCY); "
                 f"remove it from PAYMENT_PROVIDERS or use a currency it takes")
         elif name == "stripe" and config.get("ENV_NAME") == "production" and \
-                not config.get("STRIPE_SECRET_KEY"):
+                not (config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")):
             problems.append("payment provider 'stripe' needs STRIPE_SECRET_KEY and "
                             "STRIPE_WEBHOOK_SECRET")
     if problems:

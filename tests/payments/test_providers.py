@@ -49,3 +49,13 @@ def test_csp_allows_stripe_only_when_a_publishable_key_is_set(client, app):
     assert "script-src 'self' https://js.stripe.com" in with_stripe
     assert "frame-src 'self' https://js.stripe.com" in with_stripe
     assert "'unsafe-inline'" not in with_stripe
+
+
+def test_production_stripe_needs_a_webhook_secret_too():
+    with pytest.raises(RuntimeError, match="STRIPE_WEBHOOK_SECRET"):
+        check_providers({"MARKETPLACE_CURRENCY": "EUR", "PAYMENT_PROVIDERS": ("stripe",),
+                         "ENV_NAME": "production", "STRIPE_SECRET_KEY": "sk_live_x",
+                         "STRIPE_WEBHOOK_SECRET": ""})
+    check_providers({"MARKETPLACE_CURRENCY": "EUR", "PAYMENT_PROVIDERS": ("stripe",),
+                     "ENV_NAME": "production", "STRIPE_SECRET_KEY": "sk_live_x",
+                     "STRIPE_WEBHOOK_SECRET": "whsec_x"})
