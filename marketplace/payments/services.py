@@ -342,7 +342,13 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
             except ProviderUnavailable as error:
                 # Answer 503 so the provider delivers again; the event row is rolled back too.
                 raise PaymentUnavailable(str(error)) from error
-            outcome = "processed"
+            except ProviderRejected as error:
+                # Re-delivering would not help; `flask reconcile-payments` retries later.
+                log.error("webhook %s: provider refused to show %s: %s", event.id,
+                          event.object_id, error)
+                outcome = "unreadable"
+            else:
+                outcome = "processed"
     row.processed_at = utcnow()
     db.session.flush()
     return outcome

@@ -253,3 +253,16 @@ def test_a_second_successful_payment_of_a_paid_order_is_refunded(db, client, sho
 
 def test_signature_uses_the_configured_secret(app):
     assert app.config["STRIPE_WEBHOOK_SECRET"] == WEBHOOK_SECRET
+
+
+def test_an_event_for_an_intent_the_provider_no_longer_knows_is_acknowledged(db, client,
+                                                                           started):
+    _order, payment = started(card=None)
+    payment.provider_reference = "pi_unknown_to_stripe"
+    db.session.commit()
+    response = deliver(client, intent_event("evt_gone", "payment_intent.succeeded",
+                                            "pi_unknown_to_stripe"))
+    assert response.status_code == 200
+    assert response.get_json()["outcome"] == "unreadable"
+    db.session.expire_all()
+    assert payment.status == PaymentStatus.PENDING
