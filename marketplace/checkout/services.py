@@ -83,7 +83,6 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         raise NotFound(_("We could not find your cart."))
     if cart is None or cart.user_id != buyer.id:
         raise NotFound(_("We could not find your cart."))
-    cart = queries.cart_with_lines(cart.id)
     if not cart.lines:
         raise RuleViolation(_("Your cart is empty."), code="empty_cart")
 

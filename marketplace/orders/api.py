@@ -35,7 +35,7 @@ def cart_out(cart) -> dict:
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     if cart is None:
         return {"id": None, "lines": [], "total_amount": 0, "currency": currency}
-    cart = queries.cart_with_lines(cart.id)
+    cart = queries.cart_with_lines(cart.id)  # after the commit: one statement per level
     return {"id": cart.id, "lines": cart.lines, "currency": currency,
             "total_amount": sum(line.line_total.amount for line in cart.lines)}
 

@@ -16,7 +16,9 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
+from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services import return_stock, take_stock
 from marketplace.core.db import utcnow
@@ -63,11 +65,14 @@ def new_cart_token() -> str:
 def find_cart(user, token: str | None) -> Cart | None:
     """The signed-in user's cart, or the guest cart behind `token`; None if there is none."""
     if user is not None and user.is_authenticated:
-        return db.session.scalar(select(Cart).where(Cart.user_id == user.id))
-    if token:
-        return db.session.scalar(select(Cart).where(Cart.token == token,
-                                                    Cart.user_id.is_(None)))
-    return None
+        where = Cart.user_id == user.id
+    elif token:
+        where = (Cart.token == token) & Cart.user_id.is_(None)
+    else:
+        return None
+    return db.session.scalar(select(Cart).where(where).options(
+        selectinload(Cart.lines).joinedload(CartLine.product).joinedload(Product.trainee)
+        .joinedload(Trainee.centre)))
 
 
 def get_or_create_cart(user, token: str | None) -> Cart:
@@ -118,7 +123,7 @@ def _purchasable_product(product_id, actor) -> Product:
         product_id = int(product_id)
     except (TypeError, ValueError):
         raise BadRequest(_("Choose a product."), code="bad_product") from None
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id, options=[joinedload(Product.trainee)])
     if product is None:
         raise NotFound(_("We could not find that product."))
     if product.status != ProductStatus.ACTIVE or not product.trainee.is_verified:
@@ -149,23 +154,28 @@ def add_to_cart(actor, cart: Cart, product_id, quantity) -> CartLine:
     """Put a product in the cart (or add to its line), within the stock there is."""
     quantity = parse_quantity(quantity)
     product = _purchasable_product(product_id, actor)
-    line = db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id,
-                                                    CartLine.product_id == product.id))
+    line = next((ln for ln in cart.lines if ln.product_id == product.id), None)
     total = quantity + (line.quantity if line else 0)
     _check_quantity_for(product, total)
     if line is None:
         if len(cart.lines) >= MAX_CART_LINES:
             raise RuleViolation(_("Your cart is full."), code="cart_full")
-        line = CartLine(cart=cart, product=product, quantity=total,
+        line = CartLine(product=product, quantity=total,
                         unit_price_amount=product.price_amount, currency=product.currency)
-        db.session.add(line)
+        cart.lines.append(line)
     else:
         line.quantity = total
         line.unit_price_amount = product.price_amount
         line.currency = product.currency
-    cart.updated_at = utcnow()
+    _touch(cart)
     db.session.flush()
     return line
+
+
+def _touch(cart: Cart) -> None:
+    """Guest carts are deleted after a month untouched; a user's cart is kept as it is."""
+    if cart.user_id is None:
+        cart.updated_at = utcnow()
 
 
 def update_cart_line(actor, cart: Cart, line_id, quantity) -> CartLine:
@@ -176,7 +186,7 @@ def update_cart_line(actor, cart: Cart, line_id, quantity) -> CartLine:
     _check_quantity_for(product, quantity)
     line.quantity = quantity
     line.unit_price_amount = product.price_amount
-    cart.updated_at = utcnow()
+    _touch(cart)
     db.session.flush()
     return line
 
@@ -185,7 +195,7 @@ def remove_cart_line(actor, cart: Cart, line_id) -> None:
     line = _line_of(cart, line_id)
     cart.lines.remove(line)
     db.session.delete(line)
-    cart.updated_at = utcnow()
+    _touch(cart)
     db.session.flush()
 
 
@@ -220,7 +230,6 @@ def merge_guest_cart(user, token: str | None) -> Cart | None:
                                        unit_price_amount=line.unit_price_amount,
                                        currency=line.currency))
     db.session.delete(guest)
-    cart.updated_at = utcnow()
     db.session.flush()
     return cart
 
@@ -573,11 +582,21 @@ def _lines_for_mail(vendor_order: VendorOrder, locale: str) -> list[dict]:
              "total": line.line_total.format(locale)} for line in vendor_order.lines]
 
 
+def _vendor_orders_for_mail(order: Order) -> list[VendorOrder]:
+    """Every part of the order with its lines and trainee's user: three statements in all."""
+    return list(db.session.scalars(
+        select(VendorOrder).where(VendorOrder.order_id == order.id)
+        .options(selectinload(VendorOrder.lines),
+                 joinedload(VendorOrder.trainee).joinedload(Trainee.user))
+        .order_by(VendorOrder.id)))
+
+
 def _mail_order_placed(order: Order) -> None:
     buyer = order.buyer
     locale = buyer.locale
     parts = []
-    for vo in order.vendor_orders:
+    vendor_orders = _vendor_orders_for_mail(order)
+    for vo in vendor_orders:
         parts.append({"store": vo.trainee.store_name, "lines": _lines_for_mail(vo, locale),
                       "fulfilment": vo.fulfilment.value, "pickup_place": vo.pickup_place or "",
                       "pickup_day": vo.pickup_day.isoformat() if vo.pickup_day else "",
@@ -589,7 +608,7 @@ def _mail_order_placed(order: Order) -> None:
         number=order.number, total=order.total.format(locale), parts=parts,
         pay_at_pickup=order.payment_provider == PAY_AT_PICKUP,
         link=_link("checkout.order_detail", number=order.number))
-    for vo in order.vendor_orders:
+    for vo in vendor_orders:
         seller = vo.trainee.user
         send_mail_after_commit(
             seller.email, SUBJECT_NEW_ORDER, "order_new_vendor", locale=seller.locale,
