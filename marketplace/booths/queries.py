@@ -162,8 +162,10 @@ class MapBooth:
 
 
 def booth_map(venue: Venue, day: MarketDay | None = None,
-              assignments: list[Assignment] | None = None) -> dict:
-    """Geometry of the venue's SVG map; booth states for `day` when one is given."""
+              assignments: list[Assignment] | None = None, with_empty_cells: bool = False
+              ) -> dict:
+    """Geometry of the venue's SVG map; booth states for `day` when one is given, and the
+    free cells of the grid for the editor (a click there adds a booth)."""
     by_booth = {a.booth_id: a for a in (assignments or [])
                 if day is None or a.market_day_id == day.id}
     items = []
@@ -188,8 +190,18 @@ def booth_map(venue: Venue, day: MarketDay | None = None,
         else:
             line_y = max(y1, y2) * CELL
             walkways.append((x1 * CELL, line_y, (x1 + 1) * CELL, line_y))
+    empty = []
+    if with_empty_cells:
+        taken = set()
+        for booth in venue.booths:
+            if booth.is_active:
+                taken |= booth.cells()
+        empty = [(x, y, x * CELL + GAP, y * CELL + GAP)
+                 for y in range(venue.grid_height) for x in range(venue.grid_width)
+                 if (x, y) not in taken]
     return {"width": venue.grid_width * CELL, "height": venue.grid_height * CELL,
-            "booths": items, "walkways": walkways, "cell": CELL}
+            "booths": items, "walkways": walkways, "cell": CELL, "empty_cells": empty,
+            "cell_size": CELL - 2 * GAP}
 
 
 def booth_neighbours(venue: Venue) -> dict[int, set[int]]:

@@ -217,7 +217,8 @@ def venue_map(venue_id):
             flash(_("Booth %(code)s saved.", code=localize_digits(booth.code)), "success")
             return redirect(url_for("booths.venue_map", venue_id=venue.id))
     return render_template("booths/venue_map.html", venue=venue, form=form, editing=editing,
-                           block_form=BlockForm(), map=queries.booth_map(venue),
+                           block_form=BlockForm(),
+                           map=queries.booth_map(venue, with_empty_cells=True),
                            neighbours=queries.booth_neighbours(venue))
 
 

@@ -88,6 +88,12 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
     page = client.get(f"/booths/venues/{venue.id}/map?booth="
                       f"{db.session.scalar(select(Booth.id).where(Booth.code == 'A4'))}")
     assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+    html = client.get(f"/booths/venues/{venue.id}/map").get_data(as_text=True)
+    assert f"/booths/venues/{venue.id}/map?x=4&amp;y=0" not in html  # taken by A4
+    assert f"/booths/venues/{venue.id}/map?x=3&amp;y=0" in html  # a free cell: add here
+    prefilled = client.get(f"/booths/venues/{venue.id}/map?x=3&y=2").get_data(as_text=True)
+    assert 'name="grid_x" type="number" value="3"' in prefilled
+    assert 'name="grid_y" type="number" value="2"' in prefilled
 
     now = datetime.now(UTC)
     fmt = "%Y-%m-%dT%H:%M"
