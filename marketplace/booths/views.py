@@ -438,7 +438,8 @@ def assign(day_id):
     venue = queries.venue_with_booths(market.venue_id)
     assignments = queries.live_assignments(market, day)
     form = AssignForm()
-    form.booth_id.choices = [(b.id, b.code) for b in venue.booths if b.is_active]
+    form.booth_id.choices = [(b.id, localize_digits(b.code)) for b in venue.booths
+                             if b.is_active]
     form.trainee_id.choices = [(t.id, f"{t.store_name} — {t.user.display_name}")
                                for t in queries.verified_trainees()]
     if request.method == "GET" and request.args.get("booth", "").isdigit():
@@ -541,8 +542,8 @@ def apply(market_id):
     products = db.session.scalars(select(Product).where(
         Product.trainee_id == current_user.trainee.id).order_by(Product.id)).all()
     form.product_ids.choices = [(p.id, p.title(locale)) for p in products]
-    form.preferred_booth_ids.choices = [(b.id, b.code) for b in market.venue.booths
-                                        if b.is_active]
+    form.preferred_booth_ids.choices = [(b.id, localize_digits(b.code))
+                                        for b in market.venue.booths if b.is_active]
     if form.validate_on_submit():
         data = services.ApplicationData(
             day_ids=form.day_ids.data or [], category_ids=form.category_ids.data or [],
