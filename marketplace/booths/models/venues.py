@@ -50,7 +50,7 @@ class Venue(TimestampMixin, db.Model):
 
     municipality: Mapped[Municipality] = relationship()
     booths: Mapped[list[Booth]] = relationship(back_populates="venue",
-                                               order_by="Booth.code")
+                                               order_by="[Booth.grid_y, Booth.grid_x, Booth.id]")
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name_fa
