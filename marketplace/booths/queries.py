@@ -292,8 +292,10 @@ def fees_of_market(market: Market) -> list[BoothFee]:
     return list(db.session.scalars(
         select(BoothFee).join(Assignment).join(MarketDay)
         .where(MarketDay.market_id == market.id)
-        .options(joinedload(BoothFee.assignment).joinedload(Assignment.booth))
-        .order_by(BoothFee.id)))
+        .options(joinedload(BoothFee.assignment).joinedload(Assignment.booth),
+                 joinedload(BoothFee.assignment).joinedload(Assignment.market_day),
+                 joinedload(BoothFee.assignment).joinedload(Assignment.trainee))
+        .order_by(MarketDay.day, BoothFee.id)))
 
 
 # --- the store panel -------------------------------------------------------------------------
