@@ -101,6 +101,9 @@ def category_definitions(category: Category) -> list[AttributeDefinition]:
 # --- search ------------------------------------------------------------------------------------
 
 SORTS = ("newest", "price_asc", "price_desc")
+# Larger numbers in a query string are nonsense (and overflow a 64-bit integer column).
+MAX_ID = 2**62
+MAX_PAGE = 100_000
 MIN_TRIGRAM_TERM = 3
 # How many of a query's rarest trigrams narrow the candidates on SQLite (the rest is LIKE's job).
 TRIGRAMS_TO_INTERSECT = 3
@@ -188,6 +191,8 @@ def _optional_int(args, name: str) -> int | None:
         raise _bad(_("Must be a whole number."), name) from None
     if value < 1:
         raise _bad(_("Must be at least %(n)s.", n=1), name)
+    if value > MAX_ID:
+        raise _bad(_("That number is too large."), name)
     return value
 
 
@@ -209,9 +214,12 @@ def _optional_price(args, name: str, currency: str) -> int | None:
     if not raw:
         return None
     try:
-        return Money.from_decimal_string(raw, currency).amount
+        amount = Money.from_decimal_string(raw, currency).amount
     except ValueError:
         raise _bad(_("Must be an amount such as 12.50."), name) from None
+    if amount > MAX_ID:
+        raise _bad(_("That number is too large."), name)
+    return amount
 
 
 _TRUE_ARGS = {"1", "true", "yes", "on"}
@@ -224,6 +232,9 @@ def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
     `attr.<key>.max=<n>`; keys are those of filterable attributes.
     """
     page, per_page = page_args(args)
+    if page > MAX_PAGE:
+        raise BadRequest(_("That page is too far."), code="bad_page", fields={"page": [
+            _("That page is too far.")]})
     search = ProductSearch(q=(args.get("q") or "")[:200], page=page, per_page=per_page,
                            units=tree.units)
     category = args.get("category") or ""
@@ -419,11 +430,14 @@ def product_page_options() -> list:
 
 def load_product(product_id: int) -> Product | None:
     """A product with everything its page shows, in a constant number of queries."""
+    if not 0 < product_id <= MAX_ID:
+        return None
     return db.session.scalars(select(Product).where(Product.id == product_id)
                               .options(*product_page_options())).first()
 
 
 def trainee_products(trainee_id: int, page: int = 1, per_page: int = 50) -> Page:
+    page = min(page, MAX_PAGE)
     statement = (select(Product).where(Product.trainee_id == trainee_id)
                  .order_by(Product.updated_at.desc(), Product.id.desc())
                  .options(selectinload(Product.images), joinedload(Product.category)))
@@ -432,6 +446,7 @@ def trainee_products(trainee_id: int, page: int = 1, per_page: int = 50) -> Page
 
 def review_queue(centre_ids: set[int] | None, page: int = 1, per_page: int = 24) -> Page:
     """Listings waiting for review: of the given centres' trainees, or all (admins: None)."""
+    page = min(page, MAX_PAGE)
     statement = (_joined(select(Product)).where(Product.status == ProductStatus.SUBMITTED)
                  .order_by(Product.updated_at.asc(), Product.id.asc())
                  .options(*card_options(), joinedload(Product.category),

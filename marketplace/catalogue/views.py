@@ -432,7 +432,8 @@ def admin_categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def admin_category(category_id: int):
-    category = db.session.get(Category, category_id) or abort(404)
+    category = ((category_id <= queries.MAX_ID and db.session.get(Category, category_id))
+                or abort(404))
     errors, values, attribute_errors, attribute_values = {}, None, {}, {}
     if request.method == "POST":
         action = request.form.get("action")
@@ -473,7 +474,8 @@ def admin_category(category_id: int):
 @bp.route("/admin/attributes/<int:definition_id>", methods=["GET", "POST"])
 @admin_required
 def admin_attribute(definition_id: int):
-    definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
+    definition = ((definition_id <= queries.MAX_ID
+                  and db.session.get(AttributeDefinition, definition_id)) or abort(404))
     errors, values = {}, None
     if request.method == "POST":
         try:
