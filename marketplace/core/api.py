@@ -2,12 +2,27 @@
 
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import Schema, fields
 
 from marketplace.core.errors import handle_http_exception
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.String(metadata={"description": "Stable machine-readable error code"})
+    message = fields.String(metadata={"description": "For people, in the request's language"})
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "Errors per input field"})
+
+
+class ErrorEnvelopeSchema(Schema):
+    """What every error looks like (core.errors), so the documented error responses match."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
 class Api(SmorestApi):
     """flask-smorest's Api with our `{"error": {...}}` envelope for every HTTP error."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
