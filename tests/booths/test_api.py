@@ -363,3 +363,14 @@ def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, 
         assert world.venue.name_fa != "سالن" and world.booths[2].fee_amount == 0
     else:
         assert run.status.value == "confirmed" and manual.status == AssignmentStatus.CANCELLED
+
+
+def test_openapi_describes_the_booths_api(client):
+    spec = client.get("/api/openapi.json").json
+    paths = spec["paths"]
+    for path in ("/api/v1/booths/markets/{market_id}/applications",
+                 "/api/v1/booths/markets/{market_id}/allocation-runs",
+                 "/api/v1/booths/allocation-runs/{run_id}/confirm",
+                 "/api/v1/booths/markets/{market_id}/who-is-where",
+                 "/api/v1/booths/market-days/{day_id}/close"):
+        assert path in paths, path
