@@ -184,3 +184,46 @@ def test_home_page_lists_upcoming_markets(client, world):
     html = client.get("/?lang=en").get_data(as_text=True)
     assert "Coming up at the bazaars" in html
     assert f"/markets/{world.market.id}" in html and world.market.name("en") in html
+
+
+def test_centre_staff_nominate_from_their_page(client, login, db, world, create_trainee,
+                                               create_centre_staff, create_application):
+    trainee = create_trainee()
+    application = create_application(world.market, trainee=trainee, category=world.category)
+    stranger = create_application(world.market, category=world.category)
+    staff = create_centre_staff(centre=trainee.centre)
+    login(staff)
+    html = client.get("/booths/centre").get_data(as_text=True)
+    assert trainee.store_name in html and stranger.trainee.store_name not in html
+    response = client.post(f"/booths/applications/{application.id}/nominate",
+                           data={"note": "Best weaver of the class"})
+    assert response.status_code == 302
+    assert client.post(f"/booths/applications/{stranger.id}/nominate").status_code == 404
+    db.session.expire_all()
+    assert application.is_nominated and application.nomination_note == "Best weaver of the class"
+    assert not stranger.is_nominated
+
+
+def test_staff_check_in_by_code_on_the_page(client, login, db, world, create_trainee):
+    trainee = create_trainee()
+    assignment = services.assign_booth(world.staff, world.market.days[0], world.booths[0],
+                                       trainee)
+    db.session.commit()
+    login(trainee.user)
+    mine = client.get("/booths/mine").get_data(as_text=True)
+    assert assignment.check_in_code in mine  # the trainee sees their code (en: Latin digits)
+    login(world.staff)
+    day_id = world.market.days[0].id
+    other_code = "000000" if assignment.check_in_code != "000000" else "999999"
+    wrong = client.post(f"/booths/days/{day_id}/check-in-code", data={"code": other_code},
+                        headers={"Referer": f"/booths/days/{day_id}/check-in"})
+    assert wrong.status_code == 302
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.ACTIVE
+    persian = "".join("۰۱۲۳۴۵۶۷۸۹"[int(c)] for c in assignment.check_in_code)
+    response = client.post(f"/booths/days/{day_id}/check-in-code", data={"code": persian})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.CHECKED_IN
+    page = client.get(f"/booths/days/{day_id}/check-in?lang=en").get_data(as_text=True)
+    assert "Checked in" in page
