@@ -220,13 +220,16 @@ class Server:
 
 def wrk(url: str, paths_file: Path, duration: float, connections: int, threads: int,
         headers: dict[str, str]) -> Load:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(duration)}s",
+               "--timeout", "30s",
                "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
-    result = subprocess.run(command, capture_output=True, text=True, check=True,
+    result = subprocess.run(command, capture_output=True, text=True, check=False,
                             env={**os.environ, "PATHS": str(paths_file)})
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {result.stderr or result.stdout}")
     line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON "))
     data = json.loads(line.removeprefix("BENCH_JSON "))
     return Load(rps=data["rps"], p50_ms=data["p50_us"] / 1000, p99_ms=data["p99_us"] / 1000,
@@ -277,32 +280,27 @@ def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> li
         scratch_dir = Path(scratch)
         instance = scratch_dir / "instance"
         instance.mkdir()
-        bare = Server("bench.bare_app:app", args.workers, {}, "/")
-        try:
-            served = Server("wsgi:app", args.workers, app_environment(database_url, instance),
-                            "/healthz")
-        except BaseException:
-            bare.stop()
-            raise
-        try:
-            for scenario in scenarios:
-                paths_file = scratch_dir / f"{scenario.name}.txt"
-                paths_file.write_text("\n".join(all_paths[scenario.name]) + "\n")
-                for server in (bare, served):  # warm both: imports, caches, connections
+        for scenario in scenarios:
+            paths_file = scratch_dir / f"{scenario.name}.txt"
+            paths_file.write_text("\n".join(all_paths[scenario.name]) + "\n")
+            # Fresh servers per scenario: requests a slow scenario left queued in gunicorn's
+            # backlog must not eat into the next scenario's measurement.
+            loads = {}
+            for name, target, env, ready in (
+                    ("bare", "bench.bare_app:app", {}, "/"),
+                    ("app", "wsgi:app", app_environment(database_url, instance), "/healthz")):
+                server = Server(target, args.workers, env, ready)
+                try:
                     wrk(server.url, paths_file, args.warmup, args.connections, args.threads,
                         scenario.headers)
-                bare_load = wrk(bare.url, paths_file, args.duration, args.connections,
-                                args.threads, scenario.headers)
-                app_load = wrk(served.url, paths_file, args.duration, args.connections,
-                               args.threads, scenario.headers)
-                row = Row(scenario, dialect, app_load, bare_load, *queries[scenario.name])
-                rows.append(row)
-                echo(f"  {scenario.name}: {app_load.rps:.0f} req/s vs bare "
-                     f"{bare_load.rps:.0f} → {row.ratio:.2f}; p99 {app_load.p99_ms:.1f} ms; "
-                     f"{row.verdict}")
-        finally:
-            served.stop()
-            bare.stop()
+                    loads[name] = wrk(server.url, paths_file, args.duration, args.connections,
+                                      args.threads, scenario.headers)
+                finally:
+                    server.stop()
+            row = Row(scenario, dialect, loads["app"], loads["bare"], *queries[scenario.name])
+            rows.append(row)
+            echo(f"  {scenario.name}: {row.app.rps:.0f} req/s vs bare {row.bare.rps:.0f} → "
+                 f"{row.ratio:.2f}; p99 {row.app.p99_ms:.1f} ms; {row.verdict}")
     return rows
 
 
@@ -327,12 +325,21 @@ def markdown(rows: list[Row], info: dict, args) -> str:
         if row.scenario.max_p99_ms is not None:
             target_text += f", p99 < {row.scenario.max_p99_ms:.0f} ms"
         lines.append(
-            f"| {row.scenario.name} | {row.dialect} | {row.app.rps:,.0f} | {row.bare.rps:,.0f} "
-            f"| **{row.ratio:.2f}** | {target_text} "
+            f"| {row.scenario.name} | {row.dialect} | {_rate(row.app.rps)} | {_rate(row.bare.rps)} "
+            f"| **{row.ratio:.2f}**{_small(row.ratio)} | {target_text} "
             f"| {row.app.p50_ms:.1f} ({row.app.p50_ms / row.bare.p50_ms:.1f}×) "
             f"| {row.app.p99_ms:.1f} ({row.app.p99_ms / row.bare.p99_ms:.1f}×) "
             f"| {row.queries:.1f} (max {row.queries_max}) | {row.verdict} |")
     return "\n".join(lines) + "\n"
+
+
+def _rate(rps: float) -> str:
+    return f"{rps:,.0f}" if rps >= 10 else f"{rps:.1f}"
+
+
+def _small(ratio: float) -> str:
+    """Below 0.01 the two-decimal ratio reads 0.00; give the order of magnitude too."""
+    return f" ({ratio:.4f})" if 0 < ratio < 0.01 else ""
 
 
 def git_commit() -> str:
@@ -353,7 +360,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=15, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per app")
     parser.add_argument("--paths", type=int, default=1000, help="distinct paths per scenario")
-    parser.add_argument("--query-sample", type=int, default=50,
+    parser.add_argument("--query-sample", type=int, default=20,
                         help="paths per scenario replayed in-process to count queries")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--generate", action="store_true",
