@@ -12,6 +12,7 @@ from marketplace.core.i18n import locale_code
 from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders import services as order_services
+from marketplace.orders.api import commit_keeping_state
 from marketplace.orders.schemas import (
     OrderSchema,
     PaymentOutSchema,
@@ -48,8 +49,8 @@ class PlaceOrder(MethodView):
             fulfilment={p["trainee_id"]: p["fulfilment"] for p in data["parts"]},
             pickup={p["trainee_id"]: p["pickup"] for p in data["parts"] if p["pickup"]})
         order = services.place_order(user, cart, choices, locale_code())
-        db.session.commit()
-        return queries.order_by_number(order.number)
+        commit_keeping_state()
+        return order
 
 
 @blp.route("/orders/<number>/payments")
@@ -64,8 +65,8 @@ class PayOrder(MethodView):
         user = require_login()
         order = services.pending_order_of(user, number)
         payment = payments.start_payment(user, order, data["provider"])
-        db.session.commit()
         payment.message = payments.payment_message(payment)
+        commit_keeping_state()
         return payment
 
 

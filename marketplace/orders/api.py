@@ -31,11 +31,22 @@ blp = api_blueprint("orders_api", __name__, "",
 BEARER = [{"bearerAuth": []}]
 
 
+def commit_keeping_state() -> None:
+    """Commit without expiring what this request just loaded and wrote, so the response is
+    serialised from memory instead of re-reading every row (the session ends with the
+    request, so nothing stale outlives it)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def cart_out(cart) -> dict:
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     if cart is None:
         return {"id": None, "lines": [], "total_amount": 0, "currency": currency}
-    cart = queries.cart_with_lines(cart.id)  # after the commit: one statement per level
     return {"id": cart.id, "lines": cart.lines, "currency": currency,
             "total_amount": sum(line.line_total.amount for line in cart.lines)}
 
@@ -62,7 +73,7 @@ class CartLines(MethodView):
         user = require_login()
         cart = services.get_or_create_cart(user, None)
         services.add_to_cart(user, cart, data["product_id"], data["quantity"])
-        db.session.commit()
+        commit_keeping_state()
         return cart_out(cart)
 
 
@@ -79,7 +90,7 @@ class CartLineResource(MethodView):
         if cart is None:
             raise NotFound(_("That item is not in your cart."))
         services.update_cart_line(user, cart, line_id, data["quantity"])
-        db.session.commit()
+        commit_keeping_state()
         return cart_out(cart)
 
     @blp.doc(security=BEARER)
