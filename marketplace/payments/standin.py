@@ -186,17 +186,25 @@ async def idempotency_middleware(request: web.Request, handler):
 
 
 def build_app() -> web.Application:
-    """localstripe's aiohttp application with our additions (it is a module-level singleton,
-    so one process runs at most one stand-in)."""
+    """A fresh aiohttp application answering like localstripe, with our additions.
+
+    localstripe's own `server.app` can only ever run on one event loop, so each stand-in gets a
+    new application with the same routes and middlewares. The objects themselves (intents,
+    refunds, registered webhooks) live in localstripe's module-level store and are shared by
+    all stand-ins of one process."""
     _patch_localstripe()
     from localstripe import server
 
-    app = server.app
-    if not getattr(app, "_bazaarche_ready", False):
-        app.middlewares.insert(0, idempotency_middleware)
-        app.router.add_post("/v1/transfers", _create_transfer)
-        app.router.add_get("/v1/transfers/{id}", _retrieve_transfer)
-        app._bazaarche_ready = True
+    app = web.Application(middlewares=[idempotency_middleware, server.error_middleware,
+                                       server.auth_middleware])
+    app.on_response_prepare.append(server.add_cors_headers)
+    app.router.add_post("/v1/transfers", _create_transfer)
+    app.router.add_get("/v1/transfers/{id}", _retrieve_transfer)
+    for route in server.app.router.routes():
+        info = route.resource.get_info()
+        path = info.get("path") or info.get("formatter")
+        # route.handler is already async (aiohttp wrapped localstripe's plain functions).
+        app.router.add_route(route.method, path, route.handler)
     return app
 
 

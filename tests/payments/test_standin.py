@@ -87,3 +87,18 @@ def test_webhook_registration_endpoint(standin):
 def test_a_second_instance_on_a_taken_port_fails_loudly(standin):
     with pytest.raises(RuntimeError):
         StandIn(port=standin.port).start()
+
+
+def test_two_stand_ins_in_one_process(standin):
+    other = StandIn(port=0).start()
+    try:
+        gw = StripeGateway("sk_test_other", api_base=other.url, max_network_retries=0)
+        intent = gw.create_payment_intent(Money(700, "USD"), "second-server")
+        assert gw.confirm_payment_intent(intent.id, "pm_card_visa", "second-c").status == \
+            "succeeded"
+    finally:
+        other.stop()
+    # The first one still answers.
+    gw = StripeGateway("sk_test_standin", api_base=standin.url, max_network_retries=0)
+    assert gw.create_payment_intent(Money(700, "USD"), "first-server").status == \
+        "requires_payment_method"
