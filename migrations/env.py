@@ -11,6 +11,8 @@ import pkgutil
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.autogenerate import render, renderers
+from alembic.operations import ops
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
@@ -64,11 +66,64 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def generating_revision() -> bool:
+    """`flask db migrate` (autogenerate a file), as opposed to `flask db check` (compare)."""
+    return bool(getattr(config.cmd_opts, "autogenerate", False))
+
+
+def only_on_dialects(index) -> tuple[str, ...]:
+    """The dialects an index is limited to with `Index(...).ddl_if(dialect=...)`, or ()."""
+    ddl_if = getattr(index, "_ddl_if", None)
+    dialect = getattr(ddl_if, "dialect", None)
+    if not dialect:
+        return ()
+    return (dialect,) if isinstance(dialect, str) else tuple(dialect)
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    # An index for another database (the pg_trgm GIN index, say) is not missing here; but a
+    # new revision must still contain it, guarded by dialect (see guarded_index_op below).
+    if type_ == "index" and not reflected and not generating_revision():
+        dialects = only_on_dialects(obj)
+        if dialects and get_engine().dialect.name not in dialects:
+            return False
+    return True
+
+
+def _model_index(name):
+    for table in get_metadata().tables.values():
+        for index in table.indexes:
+            if index.name == name:
+                return index
+    return None
+
+
+def guarded_index_op(text: str, index_name) -> str:
+    index = _model_index(index_name)
+    dialects = only_on_dialects(index) if index is not None else ()
+    if not dialects:
+        return text
+    # One line, so Alembic's printer keeps the indentation of batch blocks; `on` is defined
+    # in every revision by script.py.mako.
+    return f"if on({', '.join(repr(d) for d in dialects)}): {text}"
+
+
+@renderers.dispatch_for(ops.CreateIndexOp, replace=True)
+def render_create_index(autogen_context, op):
+    return guarded_index_op(render._add_index(autogen_context, op), op.index_name)
+
+
+@renderers.dispatch_for(ops.DropIndexOp, replace=True)
+def render_drop_index(autogen_context, op):
+    return guarded_index_op(render._drop_index(autogen_context, op), op.index_name)
+
+
 def run_migrations_offline():
     """Emit SQL to stdout (`flask db upgrade --sql`) instead of running it."""
     context.configure(url=config.get_main_option("sqlalchemy.url"),
                       target_metadata=get_metadata(), literal_binds=True,
-                      render_item=render_item, compare_type=True, render_as_batch=True)
+                      render_item=render_item, include_object=include_object,
+                      compare_type=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -87,6 +142,7 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
 
     with get_engine().connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

@@ -16,9 +16,14 @@ branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
 
 
+def on(*dialects):
+    """True when this migration runs on one of `dialects` (for objects made with ddl_if)."""
+    return op.get_bind().dialect.name in dialects
+
+
 def upgrade():
 % if not down_revision:
-    if op.get_bind().dialect.name == "postgresql":
+    if on("postgresql"):
         # Trigram indexes serve Persian substring search (needs a UTF-8 LC_CTYPE database).
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
