@@ -146,6 +146,11 @@ def test_item_tag_shows_title_price_and_code(client, store, make_product):
     assert f'src="/p/{product.id}/qr.svg"' in page
     assert "تابلو فرش مریم" in page
 
+    persian = client.get(f"/p/{product.id}/tag?lang=fa").get_data(as_text=True)
+    assert f"کالای شماره‌ی {str(product.id).translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))}" \
+        in persian
+    assert "برای دیدن جزئیات و سفارش آنلاین اسکن کنید" in persian
+
 
 def test_segno_encodes_what_the_decoder_reads():
     """The PNG helper itself round-trips a Persian store URL (percent-encoded by browsers)."""
