@@ -156,23 +156,25 @@ def count_queries(app, scenario: Scenario, paths: list[str]) -> tuple[float, int
     counts = []
     with app.app_context():
         engine = db.engine
-        client = app.test_client()
-        for path in paths:
-            seen = [0]
+    # No app context around the requests: each gets its own, with a fresh `g`, as under
+    # gunicorn.
+    client = app.test_client()
+    for path in paths:
+        seen = [0]
 
-            def count(_conn, _cursor, statement, *_args, seen=seen):
-                if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-                    seen[0] += 1
+        def count(_conn, _cursor, statement, *_args, seen=seen):
+            if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+                seen[0] += 1
 
-            event.listen(engine, "before_cursor_execute", count)
-            try:
-                response = client.get(path, headers=scenario.headers)
-            finally:
-                event.remove(engine, "before_cursor_execute", count)
-            if not 200 <= response.status_code < 300:
-                raise RuntimeError(f"{scenario.name}: GET {path} answered "
-                                   f"{response.status_code}")
-            counts.append(seen[0])
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = client.get(path, headers=scenario.headers)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        if not 200 <= response.status_code < 300:
+            raise RuntimeError(f"{scenario.name}: GET {path} answered "
+                               f"{response.status_code}")
+        counts.append(seen[0])
     return statistics.fmean(counts), max(counts)
 
 
