@@ -170,11 +170,12 @@ class ProductReject(MethodView):
 class ProductImages(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(ImageFileSchema, location="files")
-    @blp.arguments(ImageFormSchema, location="form")
     @blp.response(201, ImageSchema)
     @login_required_api
-    def post(self, files, form, product_id: int):
-        """Upload a photo (multipart field `image`, optional `alt_text`); at most 8."""
+    def post(self, files, product_id: int):
+        """Upload a photo: multipart field `image`, and an optional text field `alt_text`
+        describing it; at most 8 per product."""
+        form = ImageFormSchema().load(request.form.to_dict())
         product = services.get_product_for_owner(current_user, product_id)
         upload = files["image"]
         try:

@@ -55,6 +55,8 @@ class RejectionSchema(StrictSchema):
 class ImageFileSchema(Schema):
     image = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, ≤ 10 MB, "
                                                             "≤ 40 megapixels."})
+    # Documented here so the multipart body shows it; read from the form part by the view.
+    alt_text = fields.String(metadata={"description": "What the photo shows (≤ 300 letters)."})
 
 
 class ImageFormSchema(Schema):

@@ -271,6 +271,7 @@ def test_uploads_are_reencoded_without_metadata(db, app, client, api_token, crea
     assert response.status_code == 201
     body = response.json
     assert (body["width"], body["height"]) == (60, 120)  # turned upright before stripping
+    assert body["alt_text"] == "عکس"
     assert set(body["urls"]) == {"full", "large", "medium", "thumb"}
     for path in media_files(app):
         data = path.read_bytes()
