@@ -18,7 +18,14 @@ _QUEUE_KEY = "after_commit_jobs"
 def after_commit(fn, *args, **kwargs) -> None:
     from marketplace.extensions import db
 
-    db.session.info.setdefault(_QUEUE_KEY, []).append((fn, args, kwargs))
+    session = db.session()
+    if not session.in_transaction():
+        # Open the transaction now: a rollback of one that never touched the database fires no
+        # after_rollback event, and the queued work would then ride along with the next commit.
+        session.begin()
+    # Remember the savepoint (if any) the work was queued in: rolling it back drops only that.
+    savepoint = session.get_nested_transaction()
+    session.info.setdefault(_QUEUE_KEY, []).append((fn, args, kwargs, savepoint))
 
 
 def _run_or_enqueue(fn, args, kwargs) -> None:
@@ -52,11 +59,29 @@ def run_in_app_context(fn, *args, **kwargs):
 
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(session):
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the real commit is still to come
     jobs = session.info.pop(_QUEUE_KEY, [])
-    for fn, args, kwargs in jobs:
+    for fn, args, kwargs, _savepoint in jobs:
         _run_or_enqueue(fn, args, kwargs)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session):
-    session.info.pop(_QUEUE_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session, previous_transaction):
+    jobs = session.info.get(_QUEUE_KEY)
+    if not jobs:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(_QUEUE_KEY, None)
+        return
+
+    # A savepoint was rolled back (e.g. a caught IntegrityError): the work queued before it
+    # still stands; only what was queued inside it, or in savepoints within it, is dropped.
+    def queued_inside(transaction) -> bool:
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return False
+
+    session.info[_QUEUE_KEY] = [job for job in jobs if not queued_inside(job[3])]
