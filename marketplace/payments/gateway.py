@@ -7,7 +7,8 @@ mapping of Stripe's exceptions to our own. Callers get plain dataclasses back an
 
 Amounts. `Money.amount` counts ISO 4217 minor units (Babel's precision). Stripe mostly agrees,
 with exceptions (https://docs.stripe.com/currencies):
-- zero-decimal currencies (JPY, KRW, UGX, …): the amount is whole units, as in ISO 4217;
+- zero-decimal currencies (JPY, KRW, …): the amount is whole units, as in ISO 4217; UGX is
+  one of them on Stripe today (and zero-decimal in ISO 4217), so 7 UGX is sent as 7;
 - three-decimal currencies (BHD, JOD, KWD, OMR, TND): three decimals, but the last digit must
   be 0 — an amount such as 5.125 KWD cannot be charged, so we refuse it instead of rounding
   someone's money;
