@@ -20,7 +20,7 @@ from marketplace.catalogue.models import (
     ProductStatus,
     ProductTrigram,
 )
-from marketplace.catalogue.search_index import trigrams, uses_trigram_table
+from marketplace.catalogue.search_index import TRIGRAM_LENGTH, trigrams, uses_trigram_table
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
 from marketplace.core.money import Money
@@ -313,17 +313,24 @@ def clear_trigram_cache() -> None:
 
 
 def _text_conditions(terms: list[str]) -> list:
-    """Every term must occur in search_key. On SQLite the rarest trigrams of the longer terms
-    first narrow the candidates through product_trigrams; LIKE then checks each term exactly."""
-    conditions = [Product.search_key.like(f"%{term}%") for term in terms]
+    """Every term must occur in search_key (LIKE on both databases). On SQLite the rarest
+    trigrams of the longer terms first narrow the candidates through product_trigrams; a
+    three-letter word is its own trigram, so it needs no LIKE re-check there."""
+    if not uses_trigram_table():
+        return [Product.search_key.like(f"%{term}%") for term in terms]
     grams = set().union(*(trigrams(t) for t in terms if len(t) >= MIN_TRIGRAM_TERM))
-    if grams and uses_trigram_table():
-        frequency = _trigram_frequencies(grams)
-        rarest = sorted(grams, key=lambda g: (frequency[g], g))[:TRIGRAMS_TO_INTERSECT]
-        selects = [select(ProductTrigram.product_id).where(ProductTrigram.trigram == g)
-                   for g in rarest]
-        candidates = selects[0] if len(selects) == 1 else intersect(*selects)
-        conditions.insert(0, Product.id.in_(candidates))
+    if not grams:
+        return [Product.search_key.like(f"%{term}%") for term in terms]
+    frequency = _trigram_frequencies(grams)
+    rarest = sorted(grams, key=lambda g: (frequency[g], g))[:TRIGRAMS_TO_INTERSECT]
+    selects = [select(ProductTrigram.product_id).where(ProductTrigram.trigram == g)
+               for g in rarest]
+    candidates = selects[0] if len(selects) == 1 else intersect(*selects)
+    conditions = [Product.id.in_(candidates)]
+    for term in terms:
+        exact_by_trigram = len(term) == TRIGRAM_LENGTH and " " not in term and term in rarest
+        if not exact_by_trigram:
+            conditions.append(Product.search_key.like(f"%{term}%"))
     return conditions
 
 
