@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
 from marketplace.catalogue.models import Product, ProductStatus
+from marketplace.catalogue.policies import is_publicly_visible
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import Page, paginate
 from marketplace.extensions import db
@@ -95,12 +96,13 @@ def centres_with_store_counts() -> list[tuple[TrainingCentre, int]]:
 
 
 def get_public_product(product_id: int) -> Product:
-    """An active product of a verified trainee, with trainee, user and centre; 404 otherwise."""
+    """A product the public may see (as on its page), with trainee, user and centre; 404
+    otherwise."""
     product = db.session.scalar(
         select(Product)
         .options(joinedload(Product.trainee).joinedload(Trainee.user),
                  joinedload(Product.trainee).joinedload(Trainee.centre))
-        .where(Product.id == product_id, Product.status == ProductStatus.ACTIVE))
-    if product is None or not product.trainee.is_verified or product.trainee.user.is_disabled:
+        .where(Product.id == product_id))
+    if product is None or not is_publicly_visible(product):
         raise NotFound(_("There is no such product on sale."), code="product_not_found")
     return product

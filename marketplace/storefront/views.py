@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
-from marketplace.core.nav import main_nav
+from marketplace.core.errors import NotFound
+from marketplace.core.nav import main_nav, user_nav
 from marketplace.core.pagination import page_args
 from marketplace.storefront import STORE_PANELS, qr, queries
 from marketplace.storefront.links import avatar_url, product_cover, product_path
@@ -18,6 +28,7 @@ from marketplace.storefront.links import avatar_url, product_cover, product_path
 bp = Blueprint("storefront", __name__)
 
 main_nav(_l("Training centres"), "storefront.centres", order=40)
+user_nav(_l("My store"), "storefront.my_store", visible=lambda u: u.is_trainee, order=15)
 
 BANNER_VARIANTS = 6
 QR_MAX_AGE = 86400
@@ -61,6 +72,18 @@ def store(store_slug):
                            avatar_url=avatar_url(trainee),
                            store_url=qr.absolute_url(url_for(".store", store_slug=store_slug)),
                            product_path=product_path)
+
+
+@bp.get("/my/store")
+@login_required
+def my_store():
+    """A trainee's way to their own store page, booth sign and QR codes."""
+    trainee = current_user.trainee
+    if trainee is None:
+        raise NotFound(_l("Only trainees have a store."), code="store_not_found")
+    if trainee.is_verified and not current_user.is_disabled:
+        return redirect(url_for(".store", store_slug=trainee.store_slug))
+    return render_template("storefront/my_store_closed.html", trainee=trainee)
 
 
 @bp.get("/c/<centre_slug>")

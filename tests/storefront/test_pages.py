@@ -186,3 +186,37 @@ def test_store_panels_registered_by_other_packages_are_shown(client, maryam, pan
     assert page.count('class="booth-panel"') == 1
     assert "تابلو فرش مریم at booth 12" in page
     assert seen == [maryam.id]  # the missing template's function is never called
+
+
+def test_my_store_takes_a_verified_trainee_to_their_store(client, login, maryam):
+    login(maryam.user)
+
+    response = client.get("/my/store")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/s/maryam-tableaux"
+    home = client.get("/?lang=fa").get_data(as_text=True)
+    assert 'href="/my/store"' in home and "فروشگاه من" in home
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    (TraineeStatus.PENDING, "پس از تأیید مرکز آموزشی‌تان"),
+    (TraineeStatus.SUSPENDED, "حساب شما را تعلیق کرده است"),
+])
+def test_my_store_explains_why_an_unverified_store_is_closed(client, login, create_trainee,
+                                                            status, message):
+    trainee = create_trainee(status=status, store_name="گلیم‌های آیسان")
+    login(trainee.user)
+
+    page = client.get("/my/store?lang=fa").get_data(as_text=True)
+
+    assert "گلیم‌های آیسان" in page and message in page
+
+
+def test_my_store_is_for_signed_in_trainees(client, login, create_user):
+    anonymous = client.get("/my/store")
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].startswith("/login")
+    login(create_user())
+    assert client.get("/my/store").status_code == 404
+    assert 'href="/my/store"' not in client.get("/").get_data(as_text=True)
