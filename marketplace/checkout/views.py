@@ -44,6 +44,8 @@ bp = Blueprint("checkout", __name__)
 
 user_nav(_l("My orders"), "checkout.my_orders", order=40)
 user_nav(_l("My sales"), "checkout.my_sales", visible=lambda u: u.trainee is not None, order=45)
+user_nav(_l("Trainees' sales"), "checkout.centre_sales",
+         visible=lambda u: u.is_centre_staff or u.is_admin, order=62)
 
 TEST_CARDS = (
     ("pm_card_visa", _l("Test card: payment succeeds")),
@@ -229,6 +231,24 @@ def my_sales():
     sales = paginate(db.session, queries.vendor_orders_of(trainee.id, status), page, per_page)
     return render_template("checkout/my_sales.html", page=sales, status=status,
                            statuses=list(VendorOrderStatus), locale=locale_code())
+
+
+@bp.get("/centre/sales")
+@login_required
+def centre_sales():
+    """Centre staff follow their trainees' sales (read only); admins see every centre's."""
+    if not (current_user.is_admin or current_user.is_centre_staff):
+        raise NotFound(_("We could not find that page."))
+    status = request.args.get("status") or None
+    if status is not None and status not in {s.value for s in VendorOrderStatus}:
+        raise BadRequest(_("Unknown status."), code="bad_status")
+    page, per_page = page_args(request.args, 20)
+    centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
+    sales = paginate(db.session, queries.vendor_orders_of_centres(centre_ids, status), page,
+                     per_page)
+    return render_template("checkout/my_sales.html", page=sales, status=status,
+                           statuses=list(VendorOrderStatus), locale=locale_code(),
+                           staff_view=True)
 
 
 @bp.get("/sales/<int:vendor_order_id>")

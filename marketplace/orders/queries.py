@@ -149,6 +149,20 @@ def vendor_orders_of(trainee_id: int, status: str | None = None):
     return statement
 
 
+def vendor_orders_of_centres(centre_ids: set[int] | None, status: str | None = None):
+    """Sales of the trainees of these centres (None: every centre, for admins)."""
+    statement = (select(VendorOrder).join(Trainee, VendorOrder.trainee_id == Trainee.id)
+                 .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
+                          selectinload(VendorOrder.lines),
+                          joinedload(VendorOrder.trainee))
+                 .order_by(VendorOrder.id.desc()))
+    if centre_ids is not None:
+        statement = statement.where(Trainee.centre_id.in_(centre_ids))
+    if status:
+        statement = statement.where(VendorOrder.status == status)
+    return statement
+
+
 def vendor_order(vendor_order_id: int) -> VendorOrder | None:
     return db.session.scalar(
         select(VendorOrder).where(VendorOrder.id == vendor_order_id)

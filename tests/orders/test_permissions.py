@@ -92,3 +92,21 @@ def test_paying_an_order(client, db, login, create_product, place_test_order, wo
     db.session.expire_all()
     held = db.session.get(type(unpaid), unpaid.id).payment_provider == "pay_at_pickup"
     assert held == (role == "buyer")
+
+
+def test_centre_staff_follow_their_trainees_sales(client, login, world, create_centre_staff,
+                                                  place_test_order, create_product):
+    order, _vendor_order, users = world
+    elsewhere = place_test_order(None, create_product(stock=1), paid=True)
+    login(users["centre_staff"])
+    page = client.get("/centre/sales?lang=en").get_data(as_text=True)
+    assert "Trainees&#39; sales" in page or "Trainees' sales" in page
+    assert order.number in page and elsewhere.number not in page
+    assert 'data-action="mark_ready"' not in page  # read only
+    login(users["admin"])
+    page = client.get("/centre/sales").get_data(as_text=True)
+    assert order.number in page and elsewhere.number in page
+    for role in ("buyer", "owning_trainee", "other_buyer"):
+        login(users[role])
+        assert client.get("/centre/sales").status_code == 404
+    assert client.get("/centre/sales?status=bogus").status_code == 404
