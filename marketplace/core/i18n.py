@@ -49,7 +49,7 @@ def best_from_accept_language(header: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """?lang=, then the user's saved choice, then the session, then Accept-Language, then default."""
+    """?lang=, then the user's saved choice, the session, Accept-Language, the default."""
     if not has_request_context():  # CLI commands, jobs, worker threads: no request to ask
         return current_app.config["DEFAULT_LOCALE"]
     asked = request.args.get("lang")

@@ -12,8 +12,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from marketplace.core.jobs import after_commit
 from marketplace.core.db import utcnow
+from marketplace.core.jobs import after_commit
 
 
 def send_mail_after_commit(to: str, subject: str, template: str, locale: str = "fa",

@@ -4,8 +4,8 @@
 link for signed-in users for whom `visible(user)` is true (a trainee, centre staff …).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import url_for
 from flask_login import current_user

@@ -24,8 +24,8 @@ _REMOVED = (
 _TABLE = str.maketrans(
     {
         **_LETTERS,
-        **{p: a for p, a in zip(PERSIAN_DIGITS, LATIN_DIGITS, strict=True)},
-        **{p: a for p, a in zip(ARABIC_INDIC_DIGITS, LATIN_DIGITS, strict=True)},
+        **dict(zip(PERSIAN_DIGITS, LATIN_DIGITS, strict=True)),
+        **dict(zip(ARABIC_INDIC_DIGITS, LATIN_DIGITS, strict=True)),
         **dict.fromkeys(_REMOVED, None),
     }
 )
