@@ -34,7 +34,7 @@ def seed_demo():
     for module in _domain_modules("demo"):
         logins = getattr(module, "DEMO_LOGINS", None)
         if logins:
-            click.echo("\nDemo logins (password for all: %s):" % module.DEMO_PASSWORD)
+            click.echo(f"\nDemo logins (password for all: {module.DEMO_PASSWORD}):")
             for role, email in logins:
                 click.echo(f"  {role:<28} {email}")
 
