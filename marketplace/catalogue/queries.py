@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, intersect, select
+from sqlalchemy import func, intersect, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
@@ -371,17 +371,27 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
         for definition in category.attributes:
             definition_ids.setdefault(definition.key, []).append(definition.id)
     for attribute in search.attributes:
-        value = ProductAttributeValue
-        clauses = [value.product_id == Product.id,
-                   value.definition_id.in_(definition_ids[attribute.key])]
-        if attribute.values:
-            clauses.append(value.value_text.in_(attribute.values))
-        if attribute.minimum is not None:
-            clauses.append(value.value_number >= attribute.minimum)
-        if attribute.maximum is not None:
-            clauses.append(value.value_number <= attribute.maximum)
-        conditions.append(exists().where(*clauses))
+        conditions.append(Product.id.in_(_attribute_matches(attribute,
+                                                            definition_ids[attribute.key])))
     return conditions
+
+
+def _attribute_matches(attribute: AttributeFilter, definition_ids: list[int]):
+    """Products whose value passes one filter: each bound is an index range on
+    (definition_id, value_number) or (definition_id, value_text), intersected — much cheaper
+    than a correlated EXISTS per product row."""
+    value = ProductAttributeValue
+    parts = []
+    if attribute.values:
+        parts.append(select(value.product_id).where(value.definition_id.in_(definition_ids),
+                                                    value.value_text.in_(attribute.values)))
+    if attribute.minimum is not None:
+        parts.append(select(value.product_id).where(value.definition_id.in_(definition_ids),
+                                                    value.value_number >= attribute.minimum))
+    if attribute.maximum is not None:
+        parts.append(select(value.product_id).where(value.definition_id.in_(definition_ids),
+                                                    value.value_number <= attribute.maximum))
+    return parts[0] if len(parts) == 1 else intersect(*parts)
 
 
 def _order(search: ProductSearch) -> list:
@@ -399,26 +409,51 @@ def card_options() -> list:
             selectinload(Product.images)]
 
 
+def _page_statement(search: ProductSearch, tree: CategoryTree):
+    return (_joined(select(Product)).where(*search_conditions(search, tree))
+            .order_by(*_order(search)).options(*card_options()))
+
+
 def search_products(search: ProductSearch, tree: CategoryTree) -> Page:
     """One page of public products: a count and a page query, plus one for the photos."""
-    statement = (_joined(select(Product)).where(*search_conditions(search, tree))
-                 .order_by(*_order(search)).options(*card_options()))
-    return paginate(db.session, statement, search.page, search.per_page)
+    return paginate(db.session, _page_statement(search, tree), search.page, search.per_page)
 
 
-def category_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
-    """Matching products per category (including its subcategories), ignoring the category
-    filter itself, so the sidebar shows where else the query has results. One query."""
+def _direct_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
     statement = (_joined(select(Product.category_id, func.count()))
                  .where(*search_conditions(search, tree, with_category=False))
                  .group_by(Product.category_id))
-    direct = dict(db.session.execute(statement).all())
+    return dict(db.session.execute(statement).all())
+
+
+def _roll_up(direct: dict[int, int], tree: CategoryTree) -> dict[int, int]:
     totals: dict[int, int] = {}
     for category in tree.by_id.values():
         total = sum(direct.get(cid, 0) for cid in tree.descendant_ids(category))
         if total:
             totals[category.id] = total
     return totals
+
+
+def category_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
+    """Matching products per category (including its subcategories), ignoring the category
+    filter itself, so the sidebar shows where else the query has results. One query."""
+    return _roll_up(_direct_facets(search, tree), tree)
+
+
+def search_with_facets(search: ProductSearch, tree: CategoryTree) -> tuple[Page, dict]:
+    """The page and the category facets, counting the matches once: the total is the sum of
+    the facets over the chosen category's subtree (or all), exactly what count(*) would say."""
+    direct = _direct_facets(search, tree)
+    if search.category_id is None:
+        total = sum(direct.values())
+    else:
+        total = sum(direct.get(cid, 0)
+                    for cid in tree.descendant_ids(tree.by_id[search.category_id]))
+    statement = _page_statement(search, tree).limit(search.per_page).offset(
+        (search.page - 1) * search.per_page)
+    items = list(db.session.scalars(statement).all()) if total else []
+    return Page(items, search.page, search.per_page, total), _roll_up(direct, tree)
 
 
 def newest_products(limit: int = 8) -> list[Product]:

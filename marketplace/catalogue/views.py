@@ -112,8 +112,7 @@ def search():
     timer = services.SearchTimer.start()
     tree = queries.category_tree()
     parsed = queries.parse_search(request.args, tree, _currency())
-    page = queries.search_products(parsed, tree)
-    facets = queries.category_facets(parsed, tree)
+    page, facets = queries.search_with_facets(parsed, tree)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
     log_search_after_response(parsed, page.total, timer, "html")

@@ -304,3 +304,20 @@ def test_each_search_is_logged_without_personal_data(db, client, world, login):
     assert log.duration_ms >= 0
     columns = set(SearchLog.__table__.columns.keys())
     assert not columns & {"user_id", "ip", "ip_address", "session_id", "user_agent"}
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"q": "تابلو"}, {"category": "carpet-tableaux", "sort": "price_asc"},
+    {"category": "handicrafts", "per_page": "1", "page": "2"},
+    {"attr.knot_density.min": "50", "attr.material": "silk"}, {"q": "نیست"},
+])
+def test_facet_totals_equal_the_counted_page(world, args):
+    from marketplace.catalogue.queries import search_with_facets
+
+    tree = category_tree()
+    search = parse_search(MultiDict(args), tree, "USD")
+    counted = search_products(search, tree)
+    page, facets = search_with_facets(search, tree)
+    assert (page.total, [p.id for p in page.items]) == (counted.total,
+                                                        [p.id for p in counted.items])
+    assert facets == category_facets(search, tree)
