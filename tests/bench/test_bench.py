@@ -63,9 +63,11 @@ def test_every_scenario_path_is_answered(bench_app, name):
     scenario = load_all()[name]
     with app.test_request_context():
         paths = scenario.build_paths(random.Random(3), 40)
-    assert len(paths) == 40 and len(set(paths)) > 10
+    assert len(paths) == 40
+    if name in ("browse", "search", "product"):
+        assert len(set(paths)) > 10
     mean, most = count_queries(app, scenario, paths)  # raises unless every answer is 2xx
-    assert 0 < mean <= most <= 12
+    assert mean <= most <= 12
 
 
 def _load(rps, p50=2.0, p99=9.0, errors=0):
