@@ -464,7 +464,11 @@ def newest_products(limit: int = 8) -> list[Product]:
 
 
 def product_page_options() -> list:
-    return [joinedload(Product.trainee).joinedload(Trainee.user),
+    """Everything the product page shows; the category with two levels of parents (deeper
+    trees load the rest lazily, one query per extra level)."""
+    return [joinedload(Product.category).joinedload(Category.parent)
+            .joinedload(Category.parent),
+            joinedload(Product.trainee).joinedload(Trainee.user),
             joinedload(Product.trainee).joinedload(Trainee.centre),
             selectinload(Product.images),
             selectinload(Product.attribute_values).joinedload(ProductAttributeValue.definition)]

@@ -127,11 +127,16 @@ def product(product_id: int):
     item = queries.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):
         abort(404)
-    tree = queries.category_tree()
-    values = {v.definition_id: v for v in item.attribute_values}
-    attributes = [(d, values[d.id]) for d in tree.definitions(tree.by_id[item.category_id])
-                  if d.id in values]
-    return render_template("catalogue/product.html", product=item, tree=tree,
+    chain = []  # the category and its ancestors, root first
+    current = item.category
+    while current is not None and current not in chain:
+        chain.insert(0, current)
+        current = current.parent
+    depth = {c.id: n for n, c in enumerate(chain)}
+    attributes = [(v.definition, v) for v in sorted(
+        item.attribute_values, key=lambda v: (depth.get(v.definition.category_id, 99),
+                                              v.definition.position, v.definition.id))]
+    return render_template("catalogue/product.html", product=item, chain=chain,
                            attributes=attributes, is_owner=policies.is_owner(current_user, item),
                            is_public=policies.is_publicly_visible(item),
                            can_review=policies.can_review_product(current_user, item),
