@@ -8,6 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+# Tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
 # The local Stripe stand-in (marketplace/payments/standin.py) answers the Stripe API on this
@@ -55,15 +57,15 @@ ifdef WITH_STANDIN
 		(exec 3<>/dev/tcp/127.0.0.1/$(STRIPE_STANDIN_PORT)) 2>/dev/null && break; \
 		kill -0 "$$standin" 2>/dev/null || { echo "The Stripe stand-in did not start"; exit 1; }; \
 		sleep 0.1; done; \
-	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it and the stand-in)"; \
+	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it and the stand-in)"; \
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 else
-	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 endif
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

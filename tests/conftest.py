@@ -43,9 +43,36 @@ def is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+def worker_database(url: str) -> str:
+    """Under pytest-xdist (`-n auto`) each worker gets a PostgreSQL database of its own,
+    `<name>_gw0`, … , made like the one TEST_DATABASE_URL names (same LC_CTYPE)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not is_postgres(url):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            collate, ctype = connection.execute(text(
+                "SELECT datcollate, datctype FROM pg_database "
+                "WHERE datname = current_database()")).one()
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                f"LC_COLLATE '{collate}' LC_CTYPE '{ctype}'"))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL") or \
+    url = os.environ.get("TEST_DATABASE_URL")
+    url = worker_database(url) if url else \
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
