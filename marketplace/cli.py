@@ -5,6 +5,7 @@ idempotent (it looks up what it would create first), so the command can run on e
 """
 
 import importlib
+import threading
 
 import click
 from flask import current_app
@@ -39,17 +40,57 @@ def seed_demo():
                 click.echo(f"  {role:<28} {email}")
 
 
-@click.command("worker")
+# Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
+MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows")
+
+
+def run_maintenance(app) -> None:
+    """One pass of every upkeep command, each in its own app context; a failure is logged and
+    the others still run."""
+    for name in MAINTENANCE_COMMANDS:
+        command = app.cli.commands.get(name)
+        if command is None:
+            continue
+        with app.app_context():
+            try:
+                command.main([], standalone_mode=False)
+            except Exception:  # keep the other upkeep jobs running
+                app.logger.exception("maintenance command %s failed", name)
+
+
+@click.command("maintenance")
 @with_appcontext
-def worker():
-    """Run the RQ worker for after-commit jobs (needs REDIS_URL)."""
+def maintenance():
+    """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows."""
+    run_maintenance(current_app._get_current_object())
+
+
+def _maintenance_loop(app, interval: int, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        run_maintenance(app)
+
+
+@click.command("worker")
+@click.option("--maintenance-interval", default=60, show_default=True,
+              help="Seconds between upkeep passes (0 turns them off).")
+@with_appcontext
+def worker(maintenance_interval):
+    """Run the RQ worker for after-commit jobs (needs REDIS_URL), plus the periodic upkeep."""
     from redis import Redis
     from rq import Worker
 
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run inline.")
-    Worker(["marketplace"], connection=Redis.from_url(url)).work(with_scheduler=True)
+    stop = threading.Event()
+    if maintenance_interval > 0:
+        app = current_app._get_current_object()
+        threading.Thread(target=_maintenance_loop, args=(app, maintenance_interval, stop),
+                         daemon=True, name="maintenance").start()
+    try:
+        Worker(["marketplace"], connection=Redis.from_url(url)).work(with_scheduler=True)
+    finally:
+        stop.set()
 
 
 @click.command("create-admin")
@@ -68,7 +109,7 @@ def create_admin(email, name, password):
 
 
 def register_commands(app) -> None:
-    for command in (seed_demo, worker, create_admin):
+    for command in (seed_demo, maintenance, worker, create_admin):
         app.cli.add_command(command)
     for module in _domain_modules("cli"):
         for command in getattr(module, "commands", ()):
