@@ -101,8 +101,10 @@ def category_definitions(category: Category) -> list[AttributeDefinition]:
 # --- search ------------------------------------------------------------------------------------
 
 SORTS = ("newest", "price_asc", "price_desc")
-# Larger numbers in a query string are nonsense (and overflow a 64-bit integer column).
-MAX_ID = 2**62
+# Larger numbers in a query string are nonsense and overflow the columns: ids are 32-bit
+# INTEGER on PostgreSQL, amounts BIGINT.
+MAX_ID = 2**31 - 1
+MAX_AMOUNT = 10**15
 MAX_PAGE = 100_000
 MIN_TRIGRAM_TERM = 3
 # How many of a query's rarest trigrams narrow the candidates on SQLite (the rest is LIKE's job).
@@ -217,7 +219,7 @@ def _optional_price(args, name: str, currency: str) -> int | None:
         amount = Money.from_decimal_string(raw, currency).amount
     except ValueError:
         raise _bad(_("Must be an amount such as 12.50."), name) from None
-    if amount > MAX_ID:
+    if amount > MAX_AMOUNT:
         raise _bad(_("That number is too large."), name)
     return amount
 
