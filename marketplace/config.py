@@ -37,7 +37,10 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEV_SQLITE_URL)
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A ping before every checkout costs a round trip per request; recycling old connections
+    # covers most dropped ones. Turn the ping on where a proxy drops idle connections.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _env_bool("DATABASE_PRE_PING"),
+                                 "pool_recycle": 1800}
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     MARKETPLACE_NAME = os.environ.get("MARKETPLACE_NAME", "Bazaarche")
