@@ -894,6 +894,19 @@ def _mail_cancelled(assignment: Assignment, reason: str) -> None:
 
 # --- on the day ------------------------------------------------------------------------------
 
+# Staff may start checking people in a little before the venue opens (setting up stalls).
+CHECK_IN_OPENS_BEFORE = timedelta(hours=3)
+
+
+def check_in_window_contains(day: MarketDay, now: datetime) -> bool:
+    """From shortly before opening until midnight of the market day, in the marketplace's zone;
+    an early check-in would let a trainee dodge the no-show rule."""
+    from marketplace.core.i18n import marketplace_zone
+
+    on_the_day = now.astimezone(marketplace_zone()).date() == day.day
+    return on_the_day and now >= day.opens_at - CHECK_IN_OPENS_BEFORE
+
+
 def check_in(actor: User, assignment: Assignment, now: datetime | None = None) -> Assignment:
     if not policies.can_manage_market(actor, assignment.market_day.market):
         raise NotFound(_("That assignment does not exist."), code="unknown_assignment")
@@ -904,8 +917,12 @@ def check_in(actor: User, assignment: Assignment, now: datetime | None = None) -
                        code="assignment_not_live")
     if not assignment.market_day.is_open:
         raise RuleViolation(_("That day is closed."), code="day_closed")
+    now = now or utcnow()
+    if not check_in_window_contains(assignment.market_day, now):
+        raise RuleViolation(_("Check-in is only possible on the market day itself."),
+                            code="not_market_day")
     assignment.status = AssignmentStatus.CHECKED_IN
-    assignment.checked_in_at = now or utcnow()
+    assignment.checked_in_at = now
     assignment.checked_in_by_id = actor.id
     db.session.flush()
     return assignment

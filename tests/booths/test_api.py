@@ -15,6 +15,7 @@ from marketplace.booths.models import (
     Market,
     MarketDay,
 )
+from tests.booths.conftest import make_day_today
 
 
 def count(db, model):
@@ -258,6 +259,7 @@ def test_allocation_over_the_api_and_the_public_market_page(db, client, api_toke
     mine = call(client, api_token, trainees[0].user, "GET", "/api/v1/booths/assignments/mine")
     code = mine.json[0]["check_in_code"]
     day_id = mine.json[0]["market_day_id"]
+    make_day_today(db, db.session.get(MarketDay, day_id))
     response = call(client, api_token, world.staff, "POST",
                     f"/api/v1/booths/market-days/{day_id}/check-in", {"code": code})
     assert response.status_code == 200 and response.json["status"] == "checked_in"
@@ -330,6 +332,8 @@ def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, 
     run = runs.preview_allocation(world.staff, world.market)
     manual = services.assign_booth(world.staff, world.market.days[1], world.booths[3],
                                    roles["other_trainee"].trainee)
+    on_the_day = services.assign_booth(world.staff, world.market.days[2], world.booths[3],
+                                       roles["other_trainee"].trainee)
     db.session.commit()
     market, venue, booth = world.market, world.venue, world.booths[2]
     now = datetime.now(UTC)
@@ -340,7 +344,6 @@ def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, 
     actions = [
         ("get run", "GET", f"/api/v1/booths/allocation-runs/{run.id}", None, 200),
         ("replay", "GET", f"/api/v1/booths/allocation-runs/{run.id}/replay", None, 200),
-        ("check in", "POST", f"/api/v1/booths/assignments/{manual.id}/check-in", None, 200),
         ("edit venue", "PUT", f"/api/v1/booths/venues/{venue.id}",
          {"name_fa": "سالن", "grid_width": 10, "grid_height": 6}, 200),
         ("edit booth", "PUT", f"/api/v1/booths/booths/{booth.id}",
@@ -357,6 +360,13 @@ def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, 
             assert response.status_code == ok, (name, response.json)
         else:
             assert response.status_code == (401 if role == "anonymous" else 404), name
+
+    # Check-in only opens on the market day itself.
+    make_day_today(db, world.market.days[2])
+    response = call(client, api_token, roles[role], "POST",
+                    f"/api/v1/booths/assignments/{on_the_day.id}/check-in")
+    expected = 200 if role in STAFF_ONLY else (401 if role == "anonymous" else 404)
+    assert response.status_code == expected
     db.session.expire_all()
     if role not in STAFF_ONLY:
         assert run.status.value == "preview" and manual.status == AssignmentStatus.ACTIVE

@@ -18,6 +18,7 @@ from marketplace.booths.models import (
     NoShowStrike,
     Venue,
 )
+from tests.booths.conftest import make_day_today
 
 
 def count(db, model):
@@ -209,6 +210,7 @@ def test_staff_check_in_by_code_on_the_page(client, login, db, world, create_tra
     assignment = services.assign_booth(world.staff, world.market.days[0], world.booths[0],
                                        trainee)
     db.session.commit()
+    make_day_today(db, world.market.days[0])
     login(trainee.user)
     mine = client.get("/booths/mine").get_data(as_text=True)
     assert assignment.check_in_code in mine  # the trainee sees their code (en: Latin digits)

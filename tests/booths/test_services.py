@@ -153,7 +153,7 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     a1 = services.assign_booth(world.staff, first, world.booths[0], trainee)
     a2 = services.assign_booth(world.staff, second, world.booths[0], trainee)
     other = services.assign_booth(world.staff, first, world.booths[1], create_trainee())
-    services.check_in(world.staff, other)
+    services.check_in(world.staff, other, now=first.opens_at)
     db.session.commit()
 
     before_deadline = first.opens_at + timedelta(minutes=30)
@@ -295,3 +295,20 @@ def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
     assert jalali_date(day.day, with_weekday=True) in cancelled
     assert "کارکنان بازارچه لغو کردند" in cancelled  # the translated reason, not its code
     assert world.market.name_fa in cancelled
+
+
+def test_check_in_is_only_possible_on_the_market_day(db, world, create_trainee):
+    day = world.market.days[0]
+    assignment = services.assign_booth(world.staff, day, world.booths[0], create_trainee())
+    db.session.commit()
+
+    for too_early_or_late in (day.opens_at - timedelta(days=5),
+                              day.opens_at - timedelta(hours=4),
+                              day.opens_at + timedelta(days=1)):
+        with pytest.raises(RuleViolation) as error:
+            services.check_in(world.staff, assignment, now=too_early_or_late)
+        assert error.value.code == "not_market_day"
+        assert assignment.status == AssignmentStatus.ACTIVE
+
+    services.check_in(world.staff, assignment, now=day.opens_at + timedelta(minutes=5))
+    assert assignment.status == AssignmentStatus.CHECKED_IN
