@@ -229,7 +229,8 @@ class WhoIsWhere(MethodView):
         entries = [{"day": a.market_day.day, "booth_code": a.booth.code, "booth_id": a.booth_id,
                     "store_name": a.trainee.store_name, "store_slug": a.trainee.store_slug,
                     "store_url": url_for("storefront.store", store_slug=a.trainee.store_slug)}
-                   for a in queries.live_assignments(market)]
+                   for a in queries.live_assignments(market)
+                   if queries.store_is_public(a.trainee)]
         return {"market_id": market.id, "name": market.name(locale),
                 "venue": market.venue.name(locale), "entries": entries}
 

@@ -138,6 +138,12 @@ def day_assignments(day: MarketDay) -> list[Assignment]:
         .order_by(Assignment.status, Assignment.booth_id)))
 
 
+def store_is_public(trainee: Trainee) -> bool:
+    """Does the trainee's store page answer? Only verified trainees of enabled accounts; a
+    suspended or rejected trainee's booth still shows as taken, but without name or link."""
+    return trainee.status == TraineeStatus.VERIFIED and not trainee.user.is_disabled
+
+
 def who_is_where(market: Market) -> dict[int, list[Assignment]]:
     """Live assignments by market day id, for the public page."""
     by_day: dict[int, list[Assignment]] = defaultdict(list)
