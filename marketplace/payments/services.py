@@ -622,6 +622,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
     db.session.add(batch)
     db.session.flush()
     failures: list[str] = []
+    conflicts = 0
     for trainee_id, entries in by_trainee.items():
         amount = sum(e.amount for e in entries)
         account = accounts.get(trainee_id)
@@ -637,13 +638,17 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
         except (ProviderUnavailable, ProviderRejected) as error:
             failures.append(f"{account.account_holder or trainee_id}: {error}")
         except IntegrityError:
-            failures.append(f"{account.account_holder or trainee_id}: paid by another batch")
+            # A concurrent batch paid these rows first (PayoutItem.ledger_entry_id is unique).
+            conflicts += 1
     db.session.flush()
     db.session.refresh(batch)
     if not batch.payouts:
         if failures:
             raise PaymentUnavailable(_("No payout could be made: %(problems)s",
                                        problems="; ".join(failures)))
+        if conflicts:
+            raise Conflict(_("Another payout batch paid these balances a moment ago."),
+                           code="paid_by_another_batch")
         raise RuleViolation(_("Nobody has an available balance above the minimum to pay."),
                             code="nothing_to_pay")
     batch.total_amount = sum(p.amount for p in batch.payouts)

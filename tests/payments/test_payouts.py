@@ -261,3 +261,52 @@ def test_trainee_payout_account_page(db, shop, client, login):
     account = queries.payout_account(shop.trainee_a.id)
     assert account.iban == "IR062960000000100324200001"
     assert db.session.scalar(select(func.count(LedgerEntry.id))) == 0
+
+
+def test_two_admins_creating_batches_at_once_pay_each_row_once(db, app, shop, sell, accounts,
+                                                               create_admin):
+    import threading
+
+    from marketplace.core.errors import DomainError
+
+    sell(shop.product_a)
+    sell(shop.product_b)
+    accounts(shop.trainee_a)
+    accounts(shop.trainee_b)
+    admin_ids = [create_admin().id, create_admin().id]
+    db.session.commit()
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def run(admin_id):
+        from marketplace.accounts.models import User
+        from marketplace.extensions import db as thread_db
+
+        with app.app_context():
+            admin = thread_db.session.get(User, admin_id)
+            thread_db.session.commit()   # SQLite: do not hold the write lock while waiting
+            barrier.wait(30)
+            try:
+                batch = services.create_payout_batch(admin, "bank_transfer", now=later())
+                thread_db.session.commit()
+                outcomes.append(batch.total_amount)
+            except DomainError as error:
+                thread_db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                thread_db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(admin_id,)) for admin_id in admin_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    paid = db.session.scalar(select(func.coalesce(func.sum(Payout.amount), 0)))
+    assert paid == 2250 + 3600
+    # SQLite serialises the two (the second finds nothing left); on PostgreSQL the second
+    # one's inserts hit the unique PayoutItem.ledger_entry_id and it pays nothing.
+    assert sorted(map(str, outcomes)) in (["5850", "nothing_to_pay"],
+                                          ["5850", "paid_by_another_batch"])
+    items = db.session.scalar(select(func.count(PayoutItem.id)))
+    distinct = db.session.scalar(select(func.count(func.distinct(PayoutItem.ledger_entry_id))))
+    assert items == distinct
