@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from marketplace import config as config_module
 from marketplace.core.errors import handle_http_exception
@@ -21,6 +22,7 @@ DOMAINS = ("accounts", "catalogue", "storefront", "booths", "orders", "payments"
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config_module.INSTANCE),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(config_module.config_class())
     if config:
         app.config.from_mapping(config)
@@ -38,6 +40,18 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` URL parts no larger than a database id can be: a larger one is a 404, not an
+    overflow inside the database driver."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(url_map, fixed_digits, min, MAX_DATABASE_ID if max is None else max,
+                         signed)
+
+
+MAX_DATABASE_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 
 def translation_directories() -> list[str]:

@@ -7,6 +7,7 @@ import logging
 from flask import flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,16 @@ def handle_http_exception(error: HTTPException):
     return html_error(status, message, headers)
 
 
+def handle_value_out_of_range(_error: Exception):
+    """An id or number too large for the database column (OverflowError from SQLite, DataError
+    from PostgreSQL) is bad input, not a server fault."""
+    _rollback()
+    message = _("A number in the request is out of range.")
+    if wants_json():
+        return json_error(400, "value_out_of_range", message)
+    return html_error(400, message)
+
+
 def handle_unexpected_error(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     _rollback()
@@ -163,5 +174,7 @@ def handle_unexpected_error(error: Exception):
 def register_error_handlers(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OverflowError, handle_value_out_of_range)
+    app.register_error_handler(DataError, handle_value_out_of_range)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected_error)

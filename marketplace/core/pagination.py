@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from math import ceil
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.core.digits import parse_int
@@ -10,6 +11,8 @@ from marketplace.core.errors import BadRequest
 
 DEFAULT_PER_PAGE = 24
 MAX_PER_PAGE = 100
+# Far beyond any real list; keeps OFFSET within what every database accepts.
+MAX_PAGE = 10_000
 
 
 def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
@@ -17,9 +20,10 @@ def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]
         page = parse_int(args.get("page", 1))
         per_page = parse_int(args.get("per_page", default_per_page))
     except ValueError:
-        raise BadRequest("page and per_page must be whole numbers", code="bad_page") from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise BadRequest(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}",
+        raise BadRequest(_("page and per_page must be whole numbers."), code="bad_page") from None
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(_("page must be between 1 and %(pages)d and per_page between 1 and "
+                           "%(per_page)d.", pages=MAX_PAGE, per_page=MAX_PER_PAGE),
                          code="bad_page")
     return page, per_page
 
