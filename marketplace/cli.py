@@ -41,7 +41,8 @@ def seed_demo():
 
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
-MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows")
+MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows",
+                        "charge-booth-fees")
 
 
 def run_maintenance(app) -> None:
@@ -61,7 +62,8 @@ def run_maintenance(app) -> None:
 @click.command("maintenance")
 @with_appcontext
 def maintenance():
-    """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows."""
+    """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows,
+    charge booth fees."""
     run_maintenance(current_app._get_current_object())
 
 
