@@ -143,7 +143,8 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                 errors.setdefault(f"pickup_{trainee.id}", []).append(
                     _("Choose one of the pickup places offered."))
                 continue
-            plan.update(place=option.place, day=option.day, market_day_id=option.market_day_id)
+            plan.update(place=option.place, day=option.day, market_day_id=option.market_day_id,
+                        booth_code=option.booth_code)
         plans.append(plan)
     if errors:
         raise BadRequest(_("Please check the highlighted fields."), code="invalid_checkout",
@@ -177,7 +178,8 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         vendor_order = VendorOrder(
             trainee_id=group.trainee.id, fulfilment=plan["fulfilment"],
             pickup_place=plan["place"], pickup_day=plan["day"],
-            pickup_market_day_id=plan["market_day_id"], shipping_address=plan["address"],
+            pickup_market_day_id=plan["market_day_id"], pickup_booth_code=plan.get("booth_code"),
+            shipping_address=plan["address"],
             subtotal_amount=subtotal, shipping_amount=plan["shipping"],
             total_amount=subtotal + plan["shipping"], refunded_amount=0, currency=currency)
         for line in group.lines:

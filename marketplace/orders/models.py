@@ -224,6 +224,9 @@ class VendorOrder(TimestampMixin, db.Model):
     # The market day of the trainee's booth assignment chosen for pickup (booths.market_days).
     pickup_market_day_id: Mapped[int | None] = mapped_column(ForeignKey("market_days.id"))
     pickup_day: Mapped[date | None] = mapped_column()
+    # The booth's code on that day; with pickup_market_day the place is worded at display time
+    # in the reader's language (pickup_place keeps the text as shown at checkout).
+    pickup_booth_code: Mapped[str | None] = mapped_column(String(20))
     shipping_address: Mapped[str | None] = mapped_column(Text)
     subtotal_amount: Mapped[int] = mapped_column(BigInteger)
     shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,6 +21,7 @@ from marketplace.booths.models import (
     MarketDayStatus,
 )
 from marketplace.catalogue.models import Product
+from marketplace.core.i18n import locale_code, localize_digits
 from marketplace.extensions import db
 from marketplace.orders.models import (
     Cart,
@@ -79,6 +82,22 @@ class PickupOption:
     place: str
     day: date | None = None
     market_day_id: int | None = None
+    booth_code: str | None = None
+
+
+def booth_place(market_name: str, booth_code: str, locale: str | None = None) -> str:
+    """«Market — Booth 20», the booth labelled and its code in the locale's digits."""
+    with force_locale(locale or locale_code()):
+        return f"{market_name} — {_('Booth %(code)s', code=localize_digits(booth_code))}"
+
+
+def pickup_place_text(vendor_order: VendorOrder) -> str:
+    """Where the buyer collects this part, worded now in the reader's language; orders
+    placed before the booth code was kept fall back to the text stored at checkout."""
+    market_day = vendor_order.pickup_market_day if vendor_order.pickup_market_day_id else None
+    if market_day is None or not vendor_order.pickup_booth_code:
+        return vendor_order.pickup_place or ""
+    return booth_place(market_day.market.name(locale_code()), vendor_order.pickup_booth_code)
 
 
 def pickup_options(trainees, locale: str, today: date | None = None
@@ -104,8 +123,8 @@ def pickup_options(trainees, locale: str, today: date | None = None
         for trainee_id, day_id, day, name_fa, name_en, booth_code in rows:
             market = name_en if locale == "en" and name_en else name_fa
             options[trainee_id].append(PickupOption(
-                key=f"day-{day_id}", place=f"{market} — {booth_code}", day=day,
-                market_day_id=day_id))
+                key=f"day-{day_id}", place=booth_place(market, booth_code, locale), day=day,
+                market_day_id=day_id, booth_code=booth_code))
     for trainee in trainees:
         if not options[trainee.id]:
             centre = trainee.centre
@@ -123,9 +142,14 @@ def _today() -> date:
 
 # --- orders ----------------------------------------------------------------------------------
 
+def _pickup_option():
+    return selectinload(VendorOrder.pickup_market_day).joinedload(MarketDay.market)
+
+
 def _order_options():
     return (selectinload(Order.vendor_orders).selectinload(VendorOrder.lines),
-            selectinload(Order.vendor_orders).joinedload(VendorOrder.trainee))
+            selectinload(Order.vendor_orders).joinedload(VendorOrder.trainee),
+            selectinload(Order.vendor_orders).options(_pickup_option()))
 
 
 def order_by_number(number: str) -> Order | None:
@@ -142,7 +166,7 @@ def vendor_orders_of(trainee_id: int, status: str | None = None):
     statement = (select(VendorOrder).where(VendorOrder.trainee_id == trainee_id)
                  .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
                           selectinload(VendorOrder.lines),
-                          joinedload(VendorOrder.trainee))
+                          joinedload(VendorOrder.trainee), _pickup_option())
                  .order_by(VendorOrder.id.desc()))
     if status:
         statement = statement.where(VendorOrder.status == status)
@@ -154,7 +178,7 @@ def vendor_orders_of_centres(centre_ids: set[int] | None, status: str | None = N
     statement = (select(VendorOrder).join(Trainee, VendorOrder.trainee_id == Trainee.id)
                  .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
                           selectinload(VendorOrder.lines),
-                          joinedload(VendorOrder.trainee))
+                          joinedload(VendorOrder.trainee), _pickup_option())
                  .order_by(VendorOrder.id.desc()))
     if centre_ids is not None:
         statement = statement.where(Trainee.centre_id.in_(centre_ids))
@@ -167,7 +191,7 @@ def vendor_order(vendor_order_id: int) -> VendorOrder | None:
     return db.session.scalar(
         select(VendorOrder).where(VendorOrder.id == vendor_order_id)
         .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
-                 selectinload(VendorOrder.lines),
+                 selectinload(VendorOrder.lines), _pickup_option(),
                  joinedload(VendorOrder.trainee).joinedload(Trainee.centre)))
 
 

@@ -91,6 +91,12 @@ class OrderLineSchema(Schema):
     restocked_quantity = fields.Integer()
 
 
+def _pickup_place_text(vendor_order):
+    from marketplace.orders.queries import pickup_place_text
+
+    return pickup_place_text(vendor_order)
+
+
 class VendorOrderSchema(Schema):
     id = fields.Integer()
     order_number = fields.Function(lambda vo: vo.order.number)
@@ -98,7 +104,8 @@ class VendorOrderSchema(Schema):
     store_name = fields.Function(lambda vo: vo.trainee.store_name)
     status = fields.Function(lambda vo: vo.status.value)
     fulfilment = fields.Function(lambda vo: vo.fulfilment.value)
-    pickup_place = fields.String(allow_none=True)
+    pickup_place = fields.Function(lambda vo: _pickup_place_text(vo) or None, allow_none=True)
+    pickup_booth_code = fields.String(allow_none=True)
     pickup_day = fields.Date(allow_none=True)
     pickup_market_day_id = fields.Integer(allow_none=True)
     shipping_address = fields.String(allow_none=True)

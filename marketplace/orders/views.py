@@ -115,6 +115,12 @@ def _back(default: str) -> str:
 
 # --- cart pages ------------------------------------------------------------------------------
 
+@bp.app_template_global("pickup_place")
+def pickup_place(vendor_order) -> str:
+    """Where a part of an order is picked up, in the reader's language (checkout macros)."""
+    return queries.pickup_place_text(vendor_order)
+
+
 @bp.get("/cart")
 def cart():
     cart = current_cart()
