@@ -1,8 +1,8 @@
 """initial
 
-Revision ID: 33809e5bf553
+Revision ID: e45647a3e190
 Revises: 
-Create Date: 2026-11-22 07:14:08.597292
+Create Date: 2026-11-22 08:04:19.670770
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '33809e5bf553'
+revision = 'e45647a3e190'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -718,6 +718,7 @@ def upgrade():
     sa.Column('pickup_place', sa.Text(), nullable=True),
     sa.Column('pickup_market_day_id', sa.Integer(), nullable=True),
     sa.Column('pickup_day', sa.Date(), nullable=True),
+    sa.Column('pickup_booth_code', sa.String(length=20), nullable=True),
     sa.Column('shipping_address', sa.Text(), nullable=True),
     sa.Column('subtotal_amount', sa.BigInteger(), nullable=False),
     sa.Column('shipping_amount', sa.BigInteger(), nullable=False),
