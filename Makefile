@@ -44,7 +44,9 @@ translations: $(VENV)/.installed
 		$(VENV)/bin/pybabel --quiet compile -f -d $$dir || exit 1; done
 
 run: install
-	$(RUN_ENV) $(FLASK) db upgrade
+	@$(RUN_ENV) $(FLASK) db upgrade || { echo "flask db upgrade failed. If migrations/ was \
+	regenerated since this database was made, remove the development database \
+	(instance/marketplace.sqlite3) and run make run again."; exit 1; }
 	$(RUN_ENV) $(FLASK) seed-demo
 ifdef WITH_STANDIN
 	@standin=""; \
