@@ -25,6 +25,7 @@ from marketplace.accounts.models import ApiToken, TraineeStatus, TrainingCentre
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
+from marketplace.core.i18n import locale_code
 from marketplace.core.nav import user_nav
 from marketplace.extensions import db, limiter
 
@@ -55,9 +56,8 @@ def safe_next(default: str) -> str:
 
 def centre_choices() -> list[tuple[int, str]]:
     centres = db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.name_fa))
-    locale = request.args.get("lang") or (current_user.locale if current_user.is_authenticated
-                                          else None)
-    return [(c.id, f"{c.name(locale or 'fa')} — {c.city}") for c in centres]
+    locale = locale_code()
+    return [(c.id, f"{c.name(locale)} — {c.city}") for c in centres]
 
 
 # --- sign-in ---------------------------------------------------------------------------------

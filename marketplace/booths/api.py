@@ -7,6 +7,7 @@ someone else's object is a 404.
 
 from flask import url_for
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import Trainee
@@ -89,8 +90,8 @@ class Venues(MethodView):
     def post(self, data):
         """Create a venue of one of your municipalities."""
         if data.get("municipality_id") is None:
-            raise RuleViolation("Give the municipality_id.", code="municipality_required",
-                                fields={"municipality_id": ["Required."]})
+            raise RuleViolation(_("Give the municipality_id."), code="municipality_required",
+                                fields={"municipality_id": [_("Required.")]})
         venue = services.create_venue(current_user, data["municipality_id"], _venue_data(data))
         db.session.commit()
         return venue
@@ -370,13 +371,13 @@ class MarketAssignments(MethodView):
         market = services.get_market_for_staff(current_user, market_id)
         day = next((d for d in market.days if d.id == data["day_id"]), None)
         if day is None:
-            raise NotFound("That day is not a day of this market.", code="unknown_day")
+            raise NotFound(_("That day is not a day of this market."), code="unknown_day")
         booth = db.session.get(Booth, data["booth_id"])
         trainee = db.session.get(Trainee, data["trainee_id"])
         if booth is None:
-            raise NotFound("That booth does not exist.", code="unknown_booth")
+            raise NotFound(_("That booth does not exist."), code="unknown_booth")
         if trainee is None:
-            raise NotFound("That trainee does not exist.", code="unknown_trainee")
+            raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
         assignment = services.assign_booth(current_user, day, booth, trainee)
         db.session.commit()
         return assignment

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.catalogue import queries, services
@@ -83,7 +84,7 @@ class Products(MethodView):
 def _visible(product_id: int):
     product = queries.load_product(product_id)
     if product is None:
-        raise NotFound("We could not find that product.", code="product_not_found")
+        raise NotFound(_("We could not find that product."), code="product_not_found")
     return services.get_visible_product(current_user, product.id)
 
 
@@ -221,7 +222,7 @@ class MyProducts(MethodView):
         """Your listings in every status, most recently changed first."""
         user = require_login()
         if user.trainee is None:
-            raise Forbidden("Only trainees have listings.", code="not_a_trainee")
+            raise Forbidden(_("Only trainees have listings."), code="not_a_trainee")
         page, per_page = page_args(request.args)
         result = queries.trainee_products(user.trainee.id, page, per_page)
         for product in result.items:
@@ -239,7 +240,7 @@ class ReviewQueue(MethodView):
         """Listings waiting for your centre's review (all centres for admins)."""
         user = require_login()
         if not (user.is_centre_staff or user.is_admin):
-            raise Forbidden("Only training-centre staff review listings.")
+            raise Forbidden(_("Only training-centre staff review listings."))
         page, per_page = page_args(request.args)
         return queries.review_queue(None if user.is_admin else user.staff_centre_ids, page,
                                     per_page)

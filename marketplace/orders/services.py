@@ -23,6 +23,7 @@ from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services import return_stock, take_stock
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.extensions import db
@@ -114,8 +115,9 @@ def _check_quantity_for(product: Product, quantity: int) -> None:
         if limit <= 0:
             raise RuleViolation(_("This item is sold out."), code="out_of_stock")
         raise RuleViolation(
-            _("Only %(n)s of this item can be ordered.", n=limit), code="not_enough_stock",
-            fields={"quantity": [_("At most %(n)s.", n=limit)]})
+            _("Only %(n)s of this item can be ordered.", n=format_number(limit)),
+            code="not_enough_stock",
+            fields={"quantity": [_("At most %(n)s.", n=format_number(limit))]})
 
 
 def _purchasable_product(product_id, actor) -> Product:
