@@ -628,7 +628,9 @@ def market_page(market_id):
                            by_day=by_day, chosen=chosen,
                            map=queries.booth_map(venue, chosen, assignments),
                            can_manage=policies.can_manage_market(current_user, market),
-                           can_apply=market.window_is_open(utcnow()))
+                           can_apply=market.window_is_open(utcnow()) and (
+                               not current_user.is_authenticated
+                               or policies.can_apply(current_user)))
 
 
 @bp.get("/markets/<int:market_id>/booths/<int:booth_id>")
