@@ -35,6 +35,16 @@ def set_language():
     return redirect(target)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon."""
+    from flask import url_for
+
+    response = redirect(url_for("static", filename="img/favicon.svg"), code=301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     try:
