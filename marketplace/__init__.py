@@ -133,7 +133,9 @@ def _register_request_hooks(app: Flask) -> None:
             return None
         if request.mimetype == "application/json" or request.mimetype.startswith("multipart/"):
             return None
-        raise DomainError("Send the body as JSON (Content-Type: application/json).",
+        from flask_babel import gettext as _
+
+        raise DomainError(_("Send the body as JSON (Content-Type: application/json)."),
                           code="unsupported_media_type", status=415)
 
 
