@@ -22,3 +22,15 @@ def test_product_description_is_marked_dir_auto(db, client, create_product):
     db.session.commit()
     html = client.get(f"/p/{product.id}?lang=en").get_data(as_text=True)
     assert '<p dir="auto">تابلو فرش دست‌باف.</p>' in html
+
+
+def test_editor_choice_labels_use_the_locales_digits(db, client, login, create_trainee,
+                                                     carpet_category):
+    trainee = create_trainee()
+    trainee.user.locale = "fa"
+    db.session.commit()
+    login(trainee.user)
+    html = client.get(f"/my/products/new?category={carpet_category.id}").get_data(as_text=True)
+    assert ">۷۰</option>" in html  # knot density 70, its value stays "70"
+    assert 'value="70"' in html
+    assert ">70</option>" not in html
