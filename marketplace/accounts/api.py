@@ -30,7 +30,7 @@ from marketplace.accounts.schemas import (
     TraineeSchema,
     UserSchema,
 )
-from marketplace.core.api import api_blueprint
+from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import admin_required, login_required_api, require_login
 from marketplace.core.errors import Forbidden
 from marketplace.core.i18n import locale_code
@@ -40,7 +40,6 @@ blp = api_blueprint("accounts_api", __name__, "",
                     "Accounts: registration, personal API tokens, training centres, "
                     "municipalities and trainee verification.")
 
-BEARER = [{"bearerAuth": []}]
 
 
 def login_limit() -> str:

@@ -36,7 +36,7 @@ from marketplace.booths.schemas import (
     WhoIsWhereSchema,
     WithdrawDayInSchema,
 )
-from marketplace.core.api import api_blueprint
+from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound, RuleViolation
 from marketplace.core.i18n import locale_code
@@ -46,7 +46,6 @@ blp = api_blueprint("booths_api", __name__, "/booths",
                     "Booths: venues and booth maps, markets, applications, fair allocation, "
                     "assignments and check-in.")
 
-BEARER = [{"bearerAuth": []}]
 
 
 def _venue_data(data: dict, venue=None) -> services.VenueData:

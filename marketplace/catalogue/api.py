@@ -24,7 +24,7 @@ from marketplace.catalogue.schemas import (
     RejectionSchema,
 )
 from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
-from marketplace.core.api import api_blueprint
+from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import Forbidden, NotFound
 from marketplace.core.pagination import page_args
@@ -34,7 +34,6 @@ blp = api_blueprint("catalogue_api", __name__, "",
                     "Catalogue: categories with typed attributes, Persian-aware product search, "
                     "listings with photos and their review by training centres.")
 
-BEARER = [{"bearerAuth": []}]
 
 
 def _tree_out(tree: queries.CategoryTree) -> list[dict]:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from marketplace.checkout import services
 from marketplace.checkout.services import CheckoutChoices
-from marketplace.core.api import api_blueprint
+from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
@@ -27,7 +27,6 @@ blp = api_blueprint("checkout_api", __name__, "",
                     "Checkout: place an order from your cart and pay it; trainees move their "
                     "vendor orders (ready, shipped, handed over, paid at pickup, cancelled).")
 
-BEARER = [{"bearerAuth": []}]
 
 
 @blp.route("/checkout")

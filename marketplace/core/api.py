@@ -39,3 +39,5 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
 
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "A personal API token."}
+# `@blp.doc(security=BEARER)` marks an operation as needing a personal API token.
+BEARER = [{"bearerAuth": []}]

@@ -7,7 +7,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from marketplace.core.api import api_blueprint
+from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import page_args, paginate
@@ -28,7 +28,6 @@ from marketplace.orders.schemas import (
 blp = api_blueprint("orders_api", __name__, "",
                     "Cart and orders: your cart, your orders, and your sales as a trainee.")
 
-BEARER = [{"bearerAuth": []}]
 
 
 def commit_keeping_state() -> None:
