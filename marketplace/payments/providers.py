@@ -9,6 +9,7 @@ app when one of them cannot take `MARKETPLACE_CURRENCY`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from flask import current_app
@@ -64,7 +65,9 @@ class InvalidWebhook(Exception):
     """Bad signature, stale timestamp (a replay) or an unreadable body."""
 
 
-class PaymentProvider:
+class PaymentProvider(ABC):
+    """What every payment provider answers; `stripe` and `pay_at_pickup` implement it."""
+
     name: str = ""
     # Currencies taken (ISO 4217), or None for any currency not in `excluded_currencies`.
     currencies: frozenset[str] | None = None
@@ -78,11 +81,13 @@ class PaymentProvider:
             return False
         return self.currencies is None or currency in self.currencies
 
+    @abstractmethod
     def start_payment(self, payment) -> ProviderPayment:
-        raise NotImplementedError
+        """Open a payment for `payment` with the provider."""
 
+    @abstractmethod
     def fetch_payment(self, payment) -> ProviderPayment:
-        raise NotImplementedError
+        """Read the payment's current state from the provider."""
 
     def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
         raise ProviderRejected("this provider has no test cards", code="not_supported")
@@ -92,8 +97,9 @@ class PaymentProvider:
         return ProviderPayment(status=PaymentStatus.CANCELLED,
                                reference=payment.provider_reference)
 
+    @abstractmethod
     def refund(self, payment, refund) -> ProviderRefund:
-        raise NotImplementedError
+        """Give back `refund.amount` of `payment`."""
 
     def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
         raise InvalidWebhook("this provider sends no webhooks")
