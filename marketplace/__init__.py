@@ -63,6 +63,7 @@ def translation_directories() -> list[str]:
 
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.login import register_loaders
+    from marketplace.core import page_cache
     from marketplace.core.errors import register_error_handlers
     from marketplace.core.i18n import register_template_helpers, select_locale
     from marketplace.core.nav import register_nav
@@ -83,6 +84,8 @@ def _init_extensions(app: Flask) -> None:
     register_template_helpers(app)
     register_nav(app)
     register_security_headers(app)
+    # After csrf.init_app: it replaces the csrf_token() template global that CSRF set.
+    page_cache.init_app(app)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -42,6 +42,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _env_bool("DATABASE_PRE_PING"),
                                  "pool_recycle": 1800}
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Public pages rendered for anonymous visitors are kept this long at most (core.page_cache;
+    # any change they show forgets them sooner); 0 turns the page cache off.
+    PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
+    # Searches are logged in batches: at most this many seconds or rows wait (catalogue.search_log).
+    SEARCH_LOG_FLUSH_SECONDS = _env_int("SEARCH_LOG_FLUSH_SECONDS", 2)
+    SEARCH_LOG_BATCH = _env_int("SEARCH_LOG_BATCH", 200)
 
     MARKETPLACE_NAME = os.environ.get("MARKETPLACE_NAME", "Bazaarche")
     MARKETPLACE_CURRENCY = os.environ.get("MARKETPLACE_CURRENCY", "USD").upper()
@@ -120,6 +126,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""
     REDIS_URL = ""
+    SEARCH_LOG_FLUSH_SECONDS = 0  # each search written at once, so tests can read it
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and attached in `create_app`."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,3 +19,5 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 api = Api()
+# Rendered public pages (core.page_cache), not a general-purpose cache.
+cache = Cache()

@@ -32,6 +32,7 @@ class Client(FlaskClient):
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)  # the locale Flask-Babel picked for the last request
+        g.pop("csrf_token", None)  # Flask-WTF's token of the last request's session
         try:
             return super().open(*args, **kwargs)
         finally:

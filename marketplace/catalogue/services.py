@@ -34,7 +34,6 @@ from marketplace.catalogue.models import (
     ProductKind,
     ProductStatus,
     ProductStatusChange,
-    SearchLog,
 )
 from marketplace.catalogue.search_index import refresh_search_key
 from marketplace.catalogue.storage import get_storage
@@ -839,13 +838,3 @@ class SearchTimer:
 
     def elapsed_ms(self) -> int:
         return round((time.perf_counter() - self.started) * 1000)
-
-
-def record_search(query: str, filters: dict, result_count: int, duration_ms: int,
-                  source: str = "html") -> SearchLog:
-    """Log a search without personal data (no user, IP or session). Flushes."""
-    row = SearchLog(query=query[:500], filters=filters, result_count=result_count,
-                    duration_ms=duration_ms, source=source)
-    db.session.add(row)
-    db.session.flush()
-    return row

@@ -6,10 +6,8 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    after_this_request,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -21,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from marketplace.catalogue import policies, queries, services
+from marketplace.catalogue import policies, queries, search_log, services
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -35,6 +33,7 @@ from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.nav import main_nav, user_nav
+from marketplace.core.page_cache import cached_page, remember_for_hits
 from marketplace.core.pagination import page_args
 from marketplace.core.views import HOME_SECTIONS
 from marketplace.extensions import db
@@ -68,22 +67,21 @@ TYPE_LABELS = {"integer": _l("Whole number"), "decimal": _l("Number"), "text": _
 
 
 def log_search_after_response(search, total: int, timer, source: str) -> None:
-    """Record the search once the response is built, in a transaction of its own.
+    search_log.record_search(" ".join(search.terms), search.filters_for_log(), total,
+                             timer.elapsed_ms(), source)
 
-    The page was read in a deferred transaction; on SQLite, turning that into a write fails at
-    once if another writer committed meanwhile, so the reads end first and the log row is
-    written under BEGIN IMMEDIATE (which waits its turn)."""
-    query, filters, elapsed = " ".join(search.terms), search.filters_for_log(), timer.elapsed_ms()
 
-    @after_this_request
-    def write_log(response):
-        if response.status_code != 200:
-            return response
-        db.session.rollback()
-        g.sqlite_write_lock = True
-        services.record_search(query, filters, total, elapsed, source=source)
-        db.session.commit()
-        return response
+def log_cached_search(meta: dict) -> None:
+    """A search page served from the page cache is a search all the same: log it."""
+    logged = meta.get("search_log")
+    if logged:
+        search_log.record_search(logged["query"], logged["filters"], logged["total"],
+                                 meta["elapsed_ms"], "html")
+
+
+@bp.record_once
+def _start_search_log(state):
+    search_log.init_app(state.app)
 
 
 def _currency() -> str:
@@ -108,6 +106,7 @@ def media(key: str):
 # --- browse and search -------------------------------------------------------------------------
 
 @bp.get("/products")
+@cached_page(on_hit=log_cached_search)
 def search():
     timer = services.SearchTimer.start()
     tree = queries.category_tree()
@@ -116,6 +115,8 @@ def search():
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
     log_search_after_response(parsed, page.total, timer, "html")
+    remember_for_hits(search_log={"query": " ".join(parsed.terms),
+                                  "filters": parsed.filters_for_log(), "total": page.total})
     return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
                            facets=facets, category=category, definitions=definitions,
                            cities=queries.cities(), centres=queries.centres(),
@@ -123,6 +124,7 @@ def search():
 
 
 @bp.get("/p/<int:product_id>")
+@cached_page
 def product(product_id: int):
     item = queries.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from marketplace.core.errors import NotFound
 from marketplace.core.nav import main_nav, user_nav
+from marketplace.core.page_cache import cached_page
 from marketplace.core.pagination import page_args
 from marketplace.storefront import STORE_PANELS, qr, queries
 from marketplace.storefront.links import avatar_url, product_cover, product_path
@@ -62,6 +63,7 @@ def render_panels(trainee) -> list[Markup]:
 
 
 @bp.get("/s/<store_slug>")
+@cached_page
 def store(store_slug):
     trainee = queries.get_store(store_slug)
     page, per_page = page_args(request.args)
@@ -87,6 +89,7 @@ def my_store():
 
 
 @bp.get("/c/<centre_slug>")
+@cached_page
 def centre(centre_slug):
     centre = queries.get_centre(centre_slug)
     page, per_page = page_args(request.args)
@@ -97,6 +100,7 @@ def centre(centre_slug):
 
 
 @bp.get("/centres")
+@cached_page
 def centres():
     return render_template("storefront/centres.html",
                            centres=queries.centres_with_store_counts())

@@ -1,0 +1,99 @@
+"""The search log, written in batches (issue 3: every search is recorded, without personal data).
+
+Each `/products` request and API search adds one row. Writing it as a transaction of its own
+on every request made the write the most expensive part of a search answered from the page
+cache (and on SQLite every such request queued for the one write lock), so rows wait in a
+small per-process buffer and go in as one multi-row INSERT once `SEARCH_LOG_FLUSH_SECONDS`
+have passed or `SEARCH_LOG_BATCH` rows wait — after the response is built, in a transaction
+of its own. A worker that exits normally writes what is left; a killed one loses at most that
+many seconds of searches, which the demand report can afford. 0 seconds writes each search
+at once (tests).
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from datetime import UTC, datetime
+
+from flask import after_this_request, current_app, g
+from sqlalchemy import insert
+
+from marketplace.catalogue.models import SearchLog
+from marketplace.extensions import db
+
+
+class SearchLogBuffer:
+    """The rows one app's process has not written yet."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.rows: list[dict] = []
+        self.last_write = time.monotonic()
+        atexit.register(self.write_at_exit)
+
+    def add(self, row: dict) -> list[dict]:
+        """Queue a row; the rows to write now when the batch is due, else []."""
+        config = self.app.config
+        with self.lock:
+            self.rows.append(row)
+            due = (len(self.rows) >= config["SEARCH_LOG_BATCH"] or
+                   time.monotonic() - self.last_write >= config["SEARCH_LOG_FLUSH_SECONDS"])
+            return self.take() if due else []
+
+    def take(self) -> list[dict]:
+        rows, self.rows = self.rows, []
+        self.last_write = time.monotonic()
+        return rows
+
+    def write_at_exit(self) -> None:
+        with self.lock:
+            rows = self.take()
+        if not rows:
+            return
+        try:
+            with self.app.app_context():
+                _insert(rows)
+        except Exception:  # exiting anyway: say what was lost, no traceback
+            self.app.logger.warning("search log: %d rows not written at exit", len(rows))
+
+
+def init_app(app) -> None:
+    app.extensions["search_log"] = SearchLogBuffer(app)
+
+
+def record_search(query: str, filters: dict, result_count: int, duration_ms: int,
+                  source: str) -> None:
+    """Queue one search for the log; the batch, when due, is written after this response."""
+    row = {"query": query[:500], "filters": filters, "result_count": result_count,
+           "duration_ms": duration_ms, "source": source, "created_at": datetime.now(UTC)}
+    rows = current_app.extensions["search_log"].add(row)
+    if not rows:
+        return
+
+    @after_this_request
+    def write_rows(response):
+        # The page was read in a deferred transaction; on SQLite turning that into a write
+        # fails at once if another writer committed meanwhile, so the reads end first and the
+        # rows go in under BEGIN IMMEDIATE, which waits its turn.
+        db.session.rollback()
+        g.sqlite_write_lock = True
+        _insert(rows)
+        return response
+
+
+def flush() -> None:
+    """Write whatever waits now (in an app context)."""
+    buffer = current_app.extensions["search_log"]
+    with buffer.lock:
+        rows = buffer.take()
+    if rows:
+        db.session.rollback()
+        _insert(rows)
+
+
+def _insert(rows: list[dict]) -> None:
+    db.session.execute(insert(SearchLog), rows)
+    db.session.commit()

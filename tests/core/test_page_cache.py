@@ -1,0 +1,184 @@
+"""The page cache: public pages kept for anonymous visitors, never stale, never personal."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+
+from marketplace.catalogue import services
+from marketplace.catalogue.models import SearchLog
+from marketplace.core import page_cache
+
+
+@contextmanager
+def statements(engine):
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def csrf_tokens(page: str) -> list[str]:
+    return re.findall(r'name="csrf_token" value="([^"]+)"', page)
+
+
+@pytest.fixture
+def product(create_product):
+    return create_product(title_fa="تابلو فرش گل و مرغ", stock=3)
+
+
+def get_twice(client, db, path, **kwargs):
+    first = client.get(path, **kwargs)
+    with statements(db.engine) as seen:
+        second = client.get(path, **kwargs)
+    assert first.status_code == second.status_code == 200
+    return first, second, seen
+
+
+def test_a_public_page_is_served_again_without_running_the_view(client, db, product):
+    first, second, seen = get_twice(client, db, f"/p/{product.id}")
+    assert seen == []  # not one query: the page came from the cache
+    assert second.get_data(as_text=True).replace(
+        csrf_tokens(second.get_data(as_text=True))[0], "") == first.get_data(
+        as_text=True).replace(csrf_tokens(first.get_data(as_text=True))[0], "")
+    assert "تابلو فرش گل و مرغ" in second.get_data(as_text=True)
+    assert page_cache.CSRF_HOLE not in second.get_data(as_text=True)
+
+
+def test_every_visitor_gets_a_working_csrf_token_of_their_own(app, db, product):
+    app.config["WTF_CSRF_ENABLED"] = True
+    alice, bob = app.test_client(), app.test_client()
+    page_alice = alice.get(f"/p/{product.id}").get_data(as_text=True)
+    page_bob = bob.get(f"/p/{product.id}").get_data(as_text=True)  # from the cache
+    token_alice, token_bob = csrf_tokens(page_alice)[0], csrf_tokens(page_bob)[0]
+    assert token_alice != token_bob
+    # Bob's token from the cached page is good for Bob's add-to-cart, not for Alice's.
+    assert alice.post("/cart/add", data={"product_id": product.id, "quantity": "1",
+                                           "csrf_token": token_bob}).status_code == 400
+    response = bob.post("/cart/add", data={"product_id": product.id, "quantity": "1",
+                                             "csrf_token": token_bob})
+    assert response.status_code == 302
+
+
+def test_a_change_that_pages_show_is_seen_at_once(client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    services.update_product(product.trainee.user, product, {
+        "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
+        "price": "12.00", "kind": product.kind.value, "stock": "3"})
+    db.session.commit()
+    page = client.get(f"/p/{product.id}").get_data(as_text=True)
+    assert "تابلو فرش حافظ" in page
+    assert "گل و مرغ" not in page
+
+
+def test_a_sale_is_seen_at_once(client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    assert services.take_stock(product.id, 3)
+    db.session.commit()
+    with statements(db.engine) as seen:
+        client.get(f"/p/{product.id}")
+    assert seen  # rendered again: the product sold out
+
+
+def test_writing_only_private_tables_keeps_the_pages(client, db, product):
+    get_twice(client, db, "/products")
+    db.session.add(SearchLog(query="x", filters={}, result_count=0, duration_ms=1))
+    db.session.commit()
+    with statements(db.engine) as seen:
+        client.get("/products")
+    written = [s for s in seen if s not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
+    assert written and all("search_log" in s for s in written)  # this request's own log
+
+
+def test_signed_in_users_never_get_a_kept_page(client, db, login, product, create_user):
+    get_twice(client, db, f"/p/{product.id}")
+    buyer = create_user(display_name="Parisa Buyer")
+    login(buyer)
+    with statements(db.engine) as seen:
+        page = client.get(f"/p/{product.id}").get_data(as_text=True)
+    assert seen
+    assert "Log out" in page or "خروج" in page
+
+
+def test_a_bearer_token_or_a_remember_cookie_skips_the_cache(client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    for kwargs in ({"headers": {"Authorization": "Bearer nonsense"}},):
+        with statements(db.engine) as seen:
+            client.get(f"/p/{product.id}", **kwargs)
+        assert seen
+    client.set_cookie("remember_token", "whatever")
+    with statements(db.engine) as seen:
+        client.get(f"/p/{product.id}")
+    assert seen
+
+
+def test_each_language_has_its_own_page(client, db, product):
+    fa = client.get(f"/p/{product.id}", headers={"Accept-Language": "fa"})
+    en = client.get(f"/p/{product.id}", headers={"Accept-Language": "en"})
+    assert 'lang="fa"' in fa.get_data(as_text=True)
+    assert 'lang="en"' in en.get_data(as_text=True)
+    again = client.get(f"/p/{product.id}?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in again
+
+
+def test_a_waiting_flash_message_is_shown_not_hidden_by_a_kept_page(client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Added to your cart.")]
+    page = client.get(f"/p/{product.id}").get_data(as_text=True)
+    assert "Added to your cart." in page
+
+
+def test_uncommitted_changes_of_the_same_session_skip_the_cache(client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    product.title_fa = "تابلو فرش سعدی"
+    db.session.flush()
+    assert "تابلو فرش سعدی" in client.get(f"/p/{product.id}").get_data(as_text=True)
+    db.session.rollback()
+
+
+def test_a_search_served_from_the_cache_is_still_logged(client, db, product):
+    get_twice(client, db, "/products?q=گل")
+    db.session.expire_all()
+    logs = db.session.scalars(select(SearchLog)).all()
+    assert [(log.query, log.result_count) for log in logs] == [("گل", 1), ("گل", 1)]
+
+
+def test_store_and_centre_pages_are_kept_too(client, db, product):
+    trainee = product.trainee
+    for path in (f"/s/{trainee.store_slug}", f"/c/{trainee.centre.slug}", "/centres"):
+        _first, _second, seen = get_twice(client, db, path)
+        assert seen == [], path
+
+
+def test_error_pages_are_not_kept(client, db):
+    client.get("/p/999999")
+    with statements(db.engine) as seen:
+        assert client.get("/p/999999").status_code == 404
+    assert seen
+
+
+class TestTurnedOff:
+    @pytest.fixture
+    def app_config(self):
+        return {"PAGE_CACHE_SECONDS": 0}
+
+    def test_every_request_renders_the_page(self, client, db, product):
+        _first, _second, seen = get_twice(client, db, f"/p/{product.id}")
+        assert seen
+
+
+def test_a_lost_generation_forgets_every_page(app, client, db, product):
+    get_twice(client, db, f"/p/{product.id}")
+    page_cache.cache.delete(page_cache.GENERATION_KEY)  # evicted from Redis, say
+    with statements(db.engine) as seen:
+        client.get(f"/p/{product.id}")
+    assert seen
+    assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0
