@@ -8,10 +8,15 @@ from babel.numbers import format_currency, get_currency_precision
 
 from marketplace.core.digits import to_persian_digits
 
+# Where CLDR's digits (what Babel reports) differ from ISO 4217's minor unit: CLDR 47
+# (Babel 2.17+) gives the forint 0 digits because its fillér coins are gone; ISO 4217, Stripe
+# charges and bank files keep 2.
+ISO_4217_MINOR_UNITS = {"HUF": 2}
+
 
 def minor_units(currency: str) -> int:
-    """How many decimal places the currency's minor unit has (ISO 4217, as Babel knows it)."""
-    return get_currency_precision(currency)
+    """How many decimal places the currency's minor unit has (ISO 4217)."""
+    return ISO_4217_MINOR_UNITS.get(currency.upper(), get_currency_precision(currency))
 
 
 @dataclass(frozen=True, slots=True, order=False)
