@@ -160,6 +160,12 @@ class Product(TimestampMixin, db.Model):
         CheckConstraint("price_amount >= 0", name="price_not_negative"),
         Index("ix_products_status_created", "status", "created_at"),
         Index("ix_products_status_price", "status", "price_amount"),
+        # Browsing a category walks one of these in the order of the page and stops after it
+        # (queries.page_ids); status and maker come from the index, never the wide row.
+        Index("ix_products_category_price", "category_id", "price_amount", "id", "status",
+              "trainee_id"),
+        Index("ix_products_category_created", "category_id", "created_at", "id", "status",
+              "trainee_id"),
         # Substring search on PostgreSQL (ARCHITECTURE §4); SQLite uses product_trigrams.
         Index("ix_products_search_key_trgm", "search_key", postgresql_using="gin",
               postgresql_ops={"search_key": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
@@ -167,7 +173,7 @@ class Product(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     title_fa: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str | None] = mapped_column(String(200))
     description_fa: Mapped[str] = mapped_column(Text, default="")

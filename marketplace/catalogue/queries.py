@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, intersect, select
+from sqlalchemy import exists, func, intersect, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
@@ -21,6 +21,7 @@ from marketplace.catalogue.models import (
     ProductTrigram,
 )
 from marketplace.catalogue.search_index import TRIGRAM_LENGTH, trigrams, uses_trigram_table
+from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
 from marketplace.core.money import Money
@@ -166,6 +167,13 @@ class ProductSearch:
             terms.append(word)
             index += 1
         return list(dict.fromkeys(terms))
+
+    def facet_key(self) -> str:
+        """Everything the category counts depend on: the filters but category, sort, page."""
+        attributes = sorted((f.key, sorted(f.values), f.minimum, f.maximum)
+                            for f in self.attributes)
+        return repr((sorted(self.terms), self.price_min, self.price_max, self.city,
+                     self.centre_id, self.trainee_id, self.in_stock, attributes))
 
     def filters_for_log(self) -> dict:
         """The filters in force, without anything personal (ids of public objects only)."""
@@ -349,7 +357,9 @@ def _joined(statement):
 
 
 def search_conditions(search: ProductSearch, tree: CategoryTree,
-                      with_category: bool = True) -> list:
+                      with_category: bool = True, per_row: bool = False) -> list:
+    """The WHERE of a search. `per_row`: attribute filters as probes of each product row (for
+    an ordered walk) instead of sets of matching ids (for visiting every match)."""
     conditions = public_product_conditions()
     conditions += _text_conditions(search.terms)
     if with_category and search.category_id is not None:
@@ -373,15 +383,33 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
         for definition in category.attributes:
             definition_ids.setdefault(definition.key, []).append(definition.id)
     for attribute in search.attributes:
-        conditions.append(Product.id.in_(_attribute_matches(attribute,
-                                                            definition_ids[attribute.key])))
+        ids = definition_ids[attribute.key]
+        conditions.append(_attribute_probe(attribute, ids) if per_row
+                          else Product.id.in_(_attribute_matches(attribute, ids)))
     return conditions
+
+
+def _attribute_probe(attribute: AttributeFilter, definition_ids: list[int]):
+    """The filter checked on one product row: a probe of the (product, definition) key. Cheap
+    when the rows come from an ordered walk that stops after a page (page_ids)."""
+    value = ProductAttributeValue
+    bounds = [value.product_id == Product.id, value.definition_id.in_(definition_ids)]
+    if attribute.values:
+        bounds.append(value.value_text.in_(attribute.values))
+    if attribute.minimum is not None:
+        bounds.append(value.value_number >= attribute.minimum)
+    if attribute.maximum is not None:
+        bounds.append(value.value_number <= attribute.maximum)
+    # OFFSET 0 keeps PostgreSQL from turning the probe into a join that starts from every
+    # matching value (its estimate for several such joins is far too low); as a filter on each
+    # row it lets the ordered walk stop after a page, as on SQLite.
+    return exists(select(value.product_id).where(*bounds).offset(0))
 
 
 def _attribute_matches(attribute: AttributeFilter, definition_ids: list[int]):
     """Products whose value passes one filter: each bound is an index range on
     (definition_id, value_number) or (definition_id, value_text), intersected — much cheaper
-    than a correlated EXISTS per product row."""
+    than a correlated EXISTS per product row when every match must be visited (counts)."""
     value = ProductAttributeValue
     parts = []
     if attribute.values:
@@ -422,10 +450,16 @@ def search_products(search: ProductSearch, tree: CategoryTree) -> Page:
 
 
 def _direct_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
-    statement = (_joined(select(Product.category_id, func.count()))
-                 .where(*search_conditions(search, tree, with_category=False))
-                 .group_by(Product.category_id))
-    return dict(db.session.execute(statement).all())
+    """Matches per category (not rolled up), kept for every visitor with the same filters:
+    counting visits every match, the one part of a search that grows with the catalogue."""
+
+    def count() -> dict[int, int]:
+        statement = (_joined(select(Product.category_id, func.count()))
+                     .where(*search_conditions(search, tree, with_category=False))
+                     .group_by(Product.category_id))
+        return dict(db.session.execute(statement).all())
+
+    return page_cache.remember(f"facets:{search.facet_key()}", count)
 
 
 def _roll_up(direct: dict[int, int], tree: CategoryTree) -> dict[int, int]:
@@ -452,10 +486,49 @@ def search_with_facets(search: ProductSearch, tree: CategoryTree) -> tuple[Page,
     else:
         total = sum(direct.get(cid, 0)
                     for cid in tree.descendant_ids(tree.by_id[search.category_id]))
-    statement = _page_statement(search, tree).limit(search.per_page).offset(
-        (search.page - 1) * search.per_page)
-    items = list(db.session.scalars(statement).all()) if total else []
+    items = _page_items(search, tree) if total else []
     return Page(items, search.page, search.per_page, total), _roll_up(direct, tree)
+
+
+def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
+    """The ids of one page, in order.
+
+    Browsing a category (no words to search) walks each of its categories' ordered index
+    (ix_products_category_price / _created) and stops once it has enough rows for the page,
+    checking the filters on each row; the walks are merged in one UNION ALL. A word search
+    starts from the products that contain the words instead, and sorts those."""
+    offset = (search.page - 1) * search.per_page
+    if search.terms or search.category_id is None:
+        return list(db.session.scalars(
+            _joined(select(Product.id)).where(*search_conditions(search, tree))
+            .order_by(*_order(search)).limit(search.per_page).offset(offset)))
+    conditions = search_conditions(search, tree, with_category=False, per_row=True)
+    sort_column = Product.price_amount if search.sort.startswith("price") else \
+        Product.created_at
+    walks = [_joined(select(Product.id, sort_column.label("sort_key")))
+             .where(*conditions, Product.category_id == category_id)
+             .order_by(*_order(search)).limit(offset + search.per_page)
+             for category_id in tree.descendant_ids(tree.by_id[search.category_id])]
+    if len(walks) == 1:
+        merged = walks[0].subquery()
+    else:
+        merged = union_all(*(select(walk.subquery()) for walk in walks)).subquery()
+    descending = search.sort != "price_asc"
+    order = [merged.c.sort_key.desc(), merged.c.id.desc()] if descending else \
+        [merged.c.sort_key.asc(), merged.c.id.asc()]
+    return list(db.session.scalars(select(merged.c.id).order_by(*order)
+                                   .limit(search.per_page).offset(offset)))
+
+
+def _page_items(search: ProductSearch, tree: CategoryTree) -> list[Product]:
+    """The page in two steps: the ids in order (the database sorts narrow rows, not whole
+    products with their search keys), then those products with what their cards show."""
+    ids = page_ids(search, tree)
+    if not ids:
+        return []
+    by_id = {p.id: p for p in db.session.scalars(
+        _joined(select(Product)).where(Product.id.in_(ids)).options(*card_options()))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def newest_products(limit: int = 8) -> list[Product]:

@@ -237,6 +237,25 @@ def _worth_keeping(response: Response) -> bool:
             and "Set-Cookie" not in response.headers and not _session_has_unwritten_changes())
 
 
+# --- derived data -----------------------------------------------------------------------------
+
+def remember(name: str, compute: Callable[[], object]):
+    """Data every visitor shares and that is costly to compute (the counts beside a search),
+    kept like the pages: the same generation, the same age limit. `name` must say everything
+    the value depends on."""
+    if not enabled() or _session_has_unwritten_changes():
+        return compute()
+    # The generation is read first: a change committed while computing starts a new one, so
+    # what is stored under the old one is never served.
+    generation = cache.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
+    key = f"derived:{generation}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
 # --- generations ------------------------------------------------------------------------------
 
 def _new_generation(only_if_missing: bool = False) -> str:
