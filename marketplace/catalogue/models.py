@@ -227,8 +227,11 @@ class ProductAttributeValue(db.Model):
     __tablename__ = "product_attribute_values"
     __table_args__ = (
         UniqueConstraint("product_id", "definition_id"),
-        Index("ix_product_attribute_values_def_number", "definition_id", "value_number"),
-        Index("ix_product_attribute_values_def_text", "definition_id", "value_text"),
+        # With product_id, a filter's matching products come from the index alone.
+        Index("ix_product_attribute_values_def_number", "definition_id", "value_number",
+              "product_id"),
+        Index("ix_product_attribute_values_def_text", "definition_id", "value_text",
+              "product_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, intersect, select, union_all
+from sqlalchemy import exists, func, intersect, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
@@ -350,10 +350,13 @@ def public_product_conditions() -> list:
             User.is_disabled.is_(False)]
 
 
-def _joined(statement):
-    return (statement.join(Trainee, Product.trainee_id == Trainee.id)
-            .join(User, Trainee.user_id == User.id)
-            .join(TrainingCentre, Trainee.centre_id == TrainingCentre.id))
+def _joined(statement, centre: bool = True):
+    """Products with their maker (and the maker's centre: for the city filter and the cards)."""
+    statement = (statement.join(Trainee, Product.trainee_id == Trainee.id)
+                 .join(User, Trainee.user_id == User.id))
+    if centre:
+        statement = statement.join(TrainingCentre, Trainee.centre_id == TrainingCentre.id)
+    return statement
 
 
 def search_conditions(search: ProductSearch, tree: CategoryTree,
@@ -454,7 +457,7 @@ def _direct_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
     counting visits every match, the one part of a search that grows with the catalogue."""
 
     def count() -> dict[int, int]:
-        statement = (_joined(select(Product.category_id, func.count()))
+        statement = (_joined(select(Product.category_id, func.count()), centre=bool(search.city))
                      .where(*search_conditions(search, tree, with_category=False))
                      .group_by(Product.category_id))
         return dict(db.session.execute(statement).all())
@@ -480,14 +483,46 @@ def category_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]
 def search_with_facets(search: ProductSearch, tree: CategoryTree) -> tuple[Page, dict]:
     """The page and the category facets, counting the matches once: the total is the sum of
     the facets over the chosen category's subtree (or all), exactly what count(*) would say."""
-    direct = _direct_facets(search, tree)
-    if search.category_id is None:
-        total = sum(direct.values())
+    if search.terms:
+        direct, ids = _counted_matches_and_page_ids(search, tree)
     else:
-        total = sum(direct.get(cid, 0)
-                    for cid in tree.descendant_ids(tree.by_id[search.category_id]))
-    items = _page_items(search, tree) if total else []
+        direct = _direct_facets(search, tree)
+        ids = None
+    subtree = None if search.category_id is None else \
+        tree.descendant_ids(tree.by_id[search.category_id])
+    total = sum(count for cid, count in direct.items() if subtree is None or cid in subtree)
+    items = _page_items(search, tree, ids) if total else []
     return Page(items, search.page, search.per_page, total), _roll_up(direct, tree)
+
+
+def _counted_matches_and_page_ids(search: ProductSearch,
+                                  tree: CategoryTree) -> tuple[dict[int, int], list[int]]:
+    """A word search in one statement: the matches are found once (a MATERIALIZED common
+    table expression, which SQLite and PostgreSQL both keep), then counted per category and
+    cut to the page — finding them is most of a word search's cost."""
+    sort_column = Product.price_amount if search.sort.startswith("price") else \
+        Product.created_at
+    matches = (_joined(select(Product.id, Product.category_id, sort_column.label("sort_key")),
+                       centre=bool(search.city))
+               .where(*search_conditions(search, tree, with_category=False))
+               .cte("matches").prefix_with("MATERIALIZED"))
+    counts = select(literal(0).label("part"), matches.c.category_id.label("value"),
+                    func.count().label("number")).group_by(matches.c.category_id)
+    descending = search.sort != "price_asc"
+    order = [matches.c.sort_key.desc(), matches.c.id.desc()] if descending else \
+        [matches.c.sort_key.asc(), matches.c.id.asc()]
+    page = select(literal(1).label("part"), matches.c.id.label("value"),
+                  func.row_number().over(order_by=order).label("number"))
+    if search.category_id is not None:
+        page = page.where(matches.c.category_id.in_(
+            tree.descendant_ids(tree.by_id[search.category_id])))
+    page = page.order_by(*order).limit(search.per_page).offset(
+        (search.page - 1) * search.per_page).subquery()
+    rows = db.session.execute(union_all(counts, select(page))).all()
+    direct = {row.value: row.number for row in rows if row.part == 0}
+    ids = [row.value for row in sorted((r for r in rows if r.part == 1),
+                                       key=lambda r: r.number)]
+    return direct, ids
 
 
 def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
@@ -500,12 +535,13 @@ def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
     offset = (search.page - 1) * search.per_page
     if search.terms or search.category_id is None:
         return list(db.session.scalars(
-            _joined(select(Product.id)).where(*search_conditions(search, tree))
+            _joined(select(Product.id), centre=bool(search.city))
+            .where(*search_conditions(search, tree))
             .order_by(*_order(search)).limit(search.per_page).offset(offset)))
     conditions = search_conditions(search, tree, with_category=False, per_row=True)
     sort_column = Product.price_amount if search.sort.startswith("price") else \
         Product.created_at
-    walks = [_joined(select(Product.id, sort_column.label("sort_key")))
+    walks = [_joined(select(Product.id, sort_column.label("sort_key")), centre=bool(search.city))
              .where(*conditions, Product.category_id == category_id)
              .order_by(*_order(search)).limit(offset + search.per_page)
              for category_id in tree.descendant_ids(tree.by_id[search.category_id])]
@@ -520,10 +556,12 @@ def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
                                    .limit(search.per_page).offset(offset)))
 
 
-def _page_items(search: ProductSearch, tree: CategoryTree) -> list[Product]:
+def _page_items(search: ProductSearch, tree: CategoryTree,
+                ids: list[int] | None = None) -> list[Product]:
     """The page in two steps: the ids in order (the database sorts narrow rows, not whole
     products with their search keys), then those products with what their cards show."""
-    ids = page_ids(search, tree)
+    if ids is None:
+        ids = page_ids(search, tree)
     if not ids:
         return []
     by_id = {p.id: p for p in db.session.scalars(
