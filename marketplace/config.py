@@ -45,6 +45,8 @@ class Config:
     # Public pages rendered for anonymous visitors are kept this long at most (core.page_cache;
     # any change they show forgets them sooner); 0 turns the page cache off.
     PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
+    # redis | folder | memory; empty: Redis when REDIS_URL is set, else instance/page-cache.
+    PAGE_CACHE_STORE = os.environ.get("PAGE_CACHE_STORE", "")
     # Searches are logged in batches: at most this many seconds or rows wait (catalogue.search_log).
     SEARCH_LOG_FLUSH_SECONDS = _env_int("SEARCH_LOG_FLUSH_SECONDS", 2)
     SEARCH_LOG_BATCH = _env_int("SEARCH_LOG_BATCH", 200)
@@ -127,6 +129,7 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     REDIS_URL = ""
     SEARCH_LOG_FLUSH_SECONDS = 0  # each search written at once, so tests can read it
+    PAGE_CACHE_STORE = "memory"  # one app per test; tests/core/test_page_cache.py tries the others
 
 
 class ProductionConfig(Config):

@@ -72,18 +72,8 @@ class Entry:
 def init_app(app) -> None:
     """Choose the store, hook the hit and store steps around every request, and render CSRF
     tokens as holes while a page is being rendered for the cache."""
-    config = app.config
-    if config.get("REDIS_URL") and not config.get("TESTING"):
-        settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"],
-                    "CACHE_KEY_PREFIX": "bz-page:"}
-    elif config.get("TESTING"):
-        settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 10_000}
-    else:
-        folder = Path(app.instance_path) / "page-cache"
-        settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(folder),
-                    "CACHE_THRESHOLD": config.get("PAGE_CACHE_MAX_ENTRIES", 20_000)}
-    cache.init_app(app, config={**settings,
-                                "CACHE_DEFAULT_TIMEOUT": config.get("PAGE_CACHE_SECONDS", 60)})
+    cache.init_app(app, config={**_store_settings(app),
+                                "CACHE_DEFAULT_TIMEOUT": app.config.get("PAGE_CACHE_SECONDS", 60)})
     # First of all before_request hooks: a hit skips the rest of the request's work.
     app.before_request_funcs.setdefault(None, []).insert(0, serve_cached_page)
     app.after_request(store_page)
@@ -91,6 +81,22 @@ def init_app(app) -> None:
     # processor wins.
     app.jinja_env.globals["csrf_token"] = csrf_token_or_hole
     app.context_processor(lambda: {"csrf_token": csrf_token_or_hole})
+
+
+def _store_settings(app) -> dict:
+    """PAGE_CACHE_STORE: `redis` (shared by every machine), `folder` (instance/page-cache,
+    shared by one machine's workers) or `memory` (one process: tests); by default Redis when
+    REDIS_URL is set, else the folder."""
+    config = app.config
+    store = config.get("PAGE_CACHE_STORE") or ("redis" if config.get("REDIS_URL") else "folder")
+    if store == "redis":
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"],
+                "CACHE_KEY_PREFIX": config.get("PAGE_CACHE_KEY_PREFIX", "bz-page:")}
+    if store == "memory":
+        return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 10_000}
+    folder = config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page-cache")
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": folder,
+            "CACHE_THRESHOLD": config.get("PAGE_CACHE_MAX_ENTRIES", 20_000)}
 
 
 def enabled() -> bool:

@@ -182,3 +182,35 @@ def test_a_lost_generation_forgets_every_page(app, client, db, product):
         client.get(f"/p/{product.id}")
     assert seen
     assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0
+
+
+def redis_reachable(url: str) -> bool:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        return bool(Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except RedisError:
+        return False
+
+
+class TestSharedStores:
+    """What production uses: a folder shared by one machine's workers, or Redis."""
+
+    @pytest.fixture(params=["folder", "redis"])
+    def app_config(self, request, tmp_path):
+        if request.param == "redis":
+            url = "redis://127.0.0.1:6379/15"
+            if not redis_reachable(url):
+                pytest.skip("no Redis at 127.0.0.1:6379")
+            return {"PAGE_CACHE_STORE": "redis", "REDIS_URL": url,
+                    "PAGE_CACHE_KEY_PREFIX": f"bz-test-{tmp_path.name}:"}
+        return {"PAGE_CACHE_STORE": "folder", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
+
+    def test_a_kept_page_is_served_and_a_change_forgets_it(self, app, client, db, product):
+        _first, _second, seen = get_twice(client, db, f"/p/{product.id}")
+        assert seen == []
+        product.title_fa = "تابلو فرش سعدی"
+        db.session.commit()
+        assert "تابلو فرش سعدی" in client.get(f"/p/{product.id}").get_data(as_text=True)
+        page_cache.cache.clear()
