@@ -393,7 +393,11 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 
 
 def user_for_api_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(token)))
-    if row is None or row.revoked_at is not None or row.user.is_disabled:
-        return None
-    return row.user
+    """The enabled user behind a live (not revoked) token, or None.
+
+    Runs on every API call, so it is one statement: the token joined to its user, with the
+    revocation and the disabled account checked in SQL."""
+    return db.session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_api_token(token), ApiToken.revoked_at.is_(None),
+               User.is_disabled.is_(False)))

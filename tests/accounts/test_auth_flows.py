@@ -265,6 +265,34 @@ def test_a_disabled_users_token_stops_working(client, db, create_user, api_token
     assert client.get("/api/v1/accounts/me", headers=headers).status_code == 401
 
 
+
+def test_a_bearer_token_is_checked_in_one_statement(app, db, create_user, api_token):
+    """Every API call authenticates, so the token, its revocation and the user's account are
+    read together: one statement, the token joined to its user."""
+    from sqlalchemy import event
+
+    from marketplace.accounts.services import user_for_api_token
+
+    user = create_user()
+    token = api_token(user)["Authorization"].removeprefix("Bearer ")
+    user_id = user.id
+    db.session.expunge_all()  # a server starts each request with an empty session
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        found = user_for_api_token(token)
+        missing = user_for_api_token(token + "x")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert found is not None and found.id == user_id
+    assert missing is None
+    assert len(statements) == 2  # one per lookup
+
+
 # --- who may sell ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("status", "may_sell"), [
