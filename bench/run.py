@@ -247,19 +247,24 @@ def app_environment(database_url: str, instance: Path) -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
+def in_process_config(database_url: str) -> dict:
+    """The in-process pass counts the queries of *rendering* each page: no page cache."""
+    return {"SQLALCHEMY_DATABASE_URI": database_url, "PAGE_CACHE_SECONDS": 0}
+
+
 def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> list[Row]:
     from marketplace import create_app
 
     if make_url(database_url).get_backend_name() == "postgresql":
         ensure_postgres_database(database_url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(in_process_config(database_url))
     dialect = make_url(database_url).get_backend_name()
     have = product_count(app)
     if args.generate or (args.generate_if_missing and have == 0):
         echo(f"generating {args.products} products into {database_url} …")
         generate(database_url, products=args.products, trainees=args.trainees,
                  centres=args.centres, seed=args.seed, echo=echo)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+        app = create_app(in_process_config(database_url))
         have = product_count(app)
     if have == 0:
         raise SystemExit(f"{database_url} has no products: run bench.generate first "

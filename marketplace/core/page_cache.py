@@ -48,6 +48,7 @@ GENERATION_KEY = "page-generation"
 # Rendered where a form's CSRF token goes; no page can contain it otherwise (it is not
 # something a template or a user can produce: the NUL bytes would be escaped or refused).
 CSRF_HOLE = "\x00bz-csrf\x00"
+_CSRF_HOLE_BYTES = CSRF_HOLE.encode()
 # Tables no public page shows: writing them leaves every cached page true.
 PRIVATE_TABLES = frozenset({
     "search_log", "api_tokens", "carts", "cart_lines", "orders", "vendor_orders",
@@ -56,12 +57,14 @@ PRIVATE_TABLES = frozenset({
     "booth_subsidies",
 })
 _CHANGED = "page_cache_changed_tables"
+# Part of every key: a release that changes what an Entry holds never reads older entries.
+ENTRY_FORMAT = 2
 
 
 @dataclass
 class Entry:
     generation: str
-    body: str
+    body: bytes  # encoded once, when stored: a hit only swaps the CSRF holes
     mimetype: str
     stored_at: float
     meta: dict = field(default_factory=dict)
@@ -180,7 +183,7 @@ def _session_has_unwritten_changes() -> bool:
 def _key() -> str:
     from marketplace.core.i18n import locale_code
 
-    return f"page:{request.host}:{locale_code()}:{request.full_path}"
+    return f"page:{ENTRY_FORMAT}:{request.host}:{locale_code()}:{request.full_path}"
 
 
 # --- hit --------------------------------------------------------------------------------------
@@ -208,10 +211,10 @@ def serve_cached_page():
     return Response(_fill_holes(entry.body), mimetype=entry.mimetype)
 
 
-def _fill_holes(body: str) -> str:
-    if CSRF_HOLE not in body:
+def _fill_holes(body: bytes) -> bytes:
+    if _CSRF_HOLE_BYTES not in body:
         return body
-    return body.replace(CSRF_HOLE, generate_csrf())
+    return body.replace(_CSRF_HOLE_BYTES, generate_csrf().encode())
 
 
 def csrf_token_or_hole() -> str:
@@ -229,11 +232,11 @@ def store_page(response: Response) -> Response:
     state = g.pop("page_cache", None)
     if state is None or state.hit or response.direct_passthrough:
         return response
-    body = response.get_data(as_text=True)
+    body = response.get_data()
     if state.keep and _worth_keeping(response):
         cache.set(state.key, Entry(state.generation, body, response.mimetype, time.time(),
                                    state.meta))
-    if CSRF_HOLE in body:
+    if _CSRF_HOLE_BYTES in body:
         response.set_data(_fill_holes(body))
     return response
 
