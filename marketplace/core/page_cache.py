@@ -29,6 +29,7 @@ set, a folder under instance/ shared by every worker otherwise, and memory in te
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -57,6 +58,7 @@ PRIVATE_TABLES = frozenset({
     "booth_subsidies",
 })
 _CHANGED = "page_cache_changed_tables"
+log = logging.getLogger(__name__)
 # Part of every key: a release that changes what an Entry holds never reads older entries.
 ENTRY_FORMAT = 2
 
@@ -198,9 +200,13 @@ def serve_cached_page():
         return None
     started = time.perf_counter()
     key = _key()
-    generation, entry = cache.get_many(GENERATION_KEY, key)
-    if generation is None:
-        generation = _new_generation(only_if_missing=True)
+    try:
+        generation, entry = cache.get_many(GENERATION_KEY, key)
+        if generation is None:
+            generation = _new_generation(only_if_missing=True)
+    except Exception:  # any store failure (Redis down…): render the page
+        log.warning("page cache unavailable; rendering", exc_info=True)
+        return None
     g.page_cache = state = RequestState(key, generation)
     if not isinstance(entry, Entry) or entry.generation != generation:
         return None
@@ -234,8 +240,8 @@ def store_page(response: Response) -> Response:
         return response
     body = response.get_data()
     if state.keep and _worth_keeping(response):
-        cache.set(state.key, Entry(state.generation, body, response.mimetype, time.time(),
-                                   state.meta))
+        _set_quietly(state.key, Entry(state.generation, body, response.mimetype, time.time(),
+                                      state.meta))
     if _CSRF_HOLE_BYTES in body:
         response.set_data(_fill_holes(body))
     return response
@@ -254,15 +260,27 @@ def remember(name: str, compute: Callable[[], object]):
     the value depends on."""
     if not enabled() or _session_has_unwritten_changes():
         return compute()
-    # The generation is read first: a change committed while computing starts a new one, so
-    # what is stored under the old one is never served.
-    generation = cache.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
-    key = f"derived:{generation}:{name}"
-    value = cache.get(key)
+    try:
+        # The generation is read first: a change committed while computing starts a new one,
+        # so what is stored under the old one is never served.
+        generation = cache.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
+        key = f"derived:{generation}:{name}"
+        value = cache.get(key)
+    except Exception:  # any store failure: compute as if nothing were kept
+        log.warning("page cache unavailable; computing %s", name, exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value)
+        _set_quietly(key, value)
     return value
+
+
+def _set_quietly(key: str, value) -> None:
+    """Keep a value if the store takes it; a store that fails costs a later rendering only."""
+    try:
+        cache.set(key, value)
+    except Exception:  # Redis down, disk full: nothing is kept
+        log.warning("page cache unavailable; %s not kept", key, exc_info=True)
 
 
 # --- generations ------------------------------------------------------------------------------
@@ -280,8 +298,13 @@ def _new_generation(only_if_missing: bool = False) -> str:
 
 def start_new_generation() -> None:
     """Forget every kept page (the next request for each renders it again)."""
-    if has_app_context() and current_app.extensions.get("cache"):
+    if not (has_app_context() and current_app.extensions.get("cache")):
+        return
+    try:
         _new_generation()
+    except Exception:  # the commit stands; kept pages age out instead
+        log.error("page cache unavailable: pages kept before this change may be served for up "
+                  "to PAGE_CACHE_SECONDS", exc_info=True)
 
 
 @event.listens_for(Session, "after_flush")

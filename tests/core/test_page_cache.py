@@ -214,3 +214,24 @@ class TestSharedStores:
         db.session.commit()
         assert "تابلو فرش سعدی" in client.get(f"/p/{product.id}").get_data(as_text=True)
         page_cache.cache.clear()
+
+
+def test_a_store_that_fails_means_rendering_not_an_error(app, client, db, product,
+                                                          monkeypatch):
+    backend = page_cache.cache.cache
+
+    def broken(*_args, **_kwargs):
+        raise ConnectionError("the cache store is down")
+
+    for method in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(backend, method, broken)
+    for path in (f"/p/{product.id}", "/products?q=گل", "/products?category=" +
+                 product.category.slug):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert page_cache.CSRF_HOLE not in response.get_data(as_text=True)
+    services.update_product(product.trainee.user, product, {
+        "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
+        "price": "12.00", "kind": product.kind.value, "stock": "3"})
+    db.session.commit()  # the generation cannot be renewed: logged, the commit stands
+    assert "تابلو فرش حافظ" in client.get(f"/p/{product.id}").get_data(as_text=True)
