@@ -1,26 +1,11 @@
 """Every list page and API call runs the same number of SQL queries whatever the page size."""
 
 import io
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories.catalogue import png_bytes
-
-
-@contextmanager
-def count_queries(engine):
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.sql import statements as count_queries
 
 
 @pytest.fixture

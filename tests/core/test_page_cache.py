@@ -1,28 +1,14 @@
 """The page cache: public pages kept for anonymous visitors, never stale, never personal."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from marketplace.catalogue import services
 from marketplace.catalogue.models import SearchLog
 from marketplace.core import page_cache
-
-
-@contextmanager
-def statements(engine):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.sql import statements
 
 
 def csrf_tokens(page: str) -> list[str]:
