@@ -304,7 +304,8 @@ class ProductStatusChange(db.Model):
 
 
 class ProductTrigram(db.Model):
-    """SQLite's substring index: the distinct three-letter pieces of each word of search_key.
+    """SQLite's substring index: the distinct three-letter pieces of each word of search_key,
+    and "NN " for each word that ends in two digits (search_index.trigrams).
 
     A query term of 3+ letters can only be inside search_key if every trigram of the term is
     there, so the candidate set is exact-superset and a LIKE re-check keeps results identical

@@ -20,7 +20,11 @@ from marketplace.catalogue.models import (
     ProductStatus,
     ProductTrigram,
 )
-from marketplace.catalogue.search_index import TRIGRAM_LENGTH, trigrams, uses_trigram_table
+from marketplace.catalogue.search_index import (
+    TRIGRAM_LENGTH,
+    phrase_trigrams,
+    uses_trigram_table,
+)
 from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
@@ -328,7 +332,7 @@ def _text_conditions(terms: list[str]) -> list:
     three-letter word is its own trigram, so it needs no LIKE re-check there."""
     if not uses_trigram_table():
         return [Product.search_key.like(f"%{term}%") for term in terms]
-    grams = set().union(*(trigrams(t) for t in terms if len(t) >= MIN_TRIGRAM_TERM))
+    grams = set().union(*(phrase_trigrams(t) for t in terms if len(t) >= MIN_TRIGRAM_TERM))
     if not grams:
         return [Product.search_key.like(f"%{term}%") for term in terms]
     frequency = _trigram_frequencies(grams)

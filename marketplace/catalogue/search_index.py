@@ -61,10 +61,29 @@ def build_search_key(product: Product) -> str:
 
 
 def trigrams(text: str) -> set[str]:
-    """The distinct trigrams inside the words of a normalised text (terms have no spaces)."""
+    """The distinct trigrams inside the words of a normalised text, plus a word-end trigram for
+    every word ending in two digits ("160" → "60 "): it lets a number-and-unit phrase («۶۰ رج»
+    → "60 رج") narrow the search although its words are too short for a trigram of their own."""
     grams: set[str] = set()
     for word in text.split():
-        grams.update(word[i:i + TRIGRAM_LENGTH] for i in range(len(word) - TRIGRAM_LENGTH + 1))
+        grams.update(trigrams_inside(word))
+        if word[-2:].isdigit() and len(word) >= 2:
+            grams.add(f"{word[-2:]} ")
+    return grams
+
+
+def trigrams_inside(word: str) -> set[str]:
+    return {word[i:i + TRIGRAM_LENGTH] for i in range(len(word) - TRIGRAM_LENGTH + 1)}
+
+
+def phrase_trigrams(phrase: str) -> set[str]:
+    """Trigrams every search key containing `phrase` (words joined by one space) must have: the
+    ones inside its words, and the word-end trigram of each word but the last that ends in two
+    digits (a space follows it inside the phrase, so in the key too; the last word may go on)."""
+    words = phrase.split(" ")
+    grams = set().union(*(trigrams_inside(word) for word in words))
+    grams.update(f"{word[-2:]} " for word in words[:-1]
+                 if len(word) >= 2 and word[-2:].isdigit())
     return grams
 
 

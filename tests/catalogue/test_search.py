@@ -108,6 +108,25 @@ def test_persian_digits_and_unit_find_knot_density(world):
     assert run(q="٨٠ رج") == ["Silk carpet tableau of Tabriz bazaar"]  # Arabic-Indic digits
 
 
+def test_a_number_and_unit_is_still_a_substring_search(world, create_product, carpet_category):
+    """«۶۰ رج» narrows by the word-end trigram "60 " on SQLite; a key with "160 رج" or
+    "x60 رجی" contains "60 رج" and must be found, as by a scan and on PostgreSQL."""
+    create_product(trainee=world["maryam"], category=carpet_category,
+                   title_fa="تابلو آزمایشی ۱۶۰ رجی", price_amount=10_00)
+    assert run(q="۶۰ رج", sort="price_asc") == ["تابلو آزمایشی ۱۶۰ رجی",
+                                                "تابلو فرش ابریشم گل و مرغ"]
+    assert run(q="۱۶۰ رج") == ["تابلو آزمایشی ۱۶۰ رجی"]
+
+
+def test_word_end_trigrams_of_numbers():
+    from marketplace.catalogue.search_index import phrase_trigrams, trigrams
+
+    assert trigrams("تابلو 160 رج x5") >= {"تاب", "ابل", "بلو", "160", "60 "}
+    assert "5 " not in "".join(trigrams("x5"))  # one digit: no word-end trigram
+    assert phrase_trigrams("60 رج") == {"60 "}  # the unit may go on ("رجی"): no edge for it
+    assert phrase_trigrams("2024 تابلو") == {"202", "024", "24 ", "تاب", "ابل", "بلو"}
+
+
 def test_english_is_case_insensitive(world):
     assert run(q="TABRIZ silk") == ["Silk carpet tableau of Tabriz bazaar"]
 
