@@ -63,6 +63,13 @@ def new_order_number() -> str:
     return "BZ-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+def _chosen(choices: CheckoutChoices, trainee_id: int) -> Fulfilment | None:
+    try:
+        return Fulfilment(choices.fulfilment.get(trainee_id))
+    except ValueError:
+        return None
+
+
 def _clean(text: str | None, limit: int, name: str, errors: dict, required: bool) -> str:
     value = " ".join((text or "").split())
     if required and not value:
@@ -108,8 +115,12 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
     note = _clean(choices.note, NOTE_MAX, "note", errors, False)
     address = (choices.shipping_address or "").strip()
     groups = queries.group_lines(cart)
-    rates = queries.shipping_rates(g.trainee.id for g in groups)
-    options = queries.pickup_options([g.trainee for g in groups], locale)
+    # Shipping fees and pickup places are read only for the trainees whose part needs them.
+    rates = queries.shipping_rates(
+        g.trainee.id for g in groups if _chosen(choices, g.trainee.id) == Fulfilment.SHIPPING)
+    options = queries.pickup_options(
+        [g.trainee for g in groups if _chosen(choices, g.trainee.id) == Fulfilment.PICKUP],
+        locale)
 
     plans = []
     for group in groups:
@@ -158,10 +169,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
 
     now = utcnow()
     try:
-        with db.session.begin_nested():
-            for line in sorted(cart.lines, key=lambda ln: ln.product_id):
-                if not take_stock(line.product_id, line.quantity):
-                    raise _OutOfStock(line.product.title(locale))
+        _take_stock_of(cart, locale)
     except _OutOfStock as gone:
         raise Conflict(_("Sorry, “%(title)s” was just sold out. Remove it from your cart and "
                          "try again.", title=gone.title), code="out_of_stock") from None
@@ -193,6 +201,23 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
     empty_cart(cart)
     db.session.flush()
     return order
+
+
+def _take_stock_of(cart: Cart, locale: str) -> None:
+    """Take every line's stock, or none of it (raises _OutOfStock).
+
+    Lines are taken in product order, so two checkouts never wait on each other in a cycle.
+    With several lines a savepoint undoes the takes that succeeded before one failed; a
+    single take that fails has changed nothing, so it needs no savepoint (two round trips)."""
+    lines = sorted(cart.lines, key=lambda ln: ln.product_id)
+    if len(lines) == 1:
+        if not take_stock(lines[0].product_id, lines[0].quantity):
+            raise _OutOfStock(lines[0].product.title(locale))
+        return
+    with db.session.begin_nested():
+        for line in lines:
+            if not take_stock(line.product_id, line.quantity):
+                raise _OutOfStock(line.product.title(locale))
 
 
 def pending_order_of(buyer, number: str) -> Order:

@@ -70,8 +70,7 @@ class CartLines(MethodView):
     def post(self, data):
         """Put a product in your cart (or add to its quantity), within the stock there is."""
         user = require_login()
-        cart = services.get_or_create_cart(user, None)
-        services.add_to_cart(user, cart, data["product_id"], data["quantity"])
+        cart = services.add_to_users_cart(user, data["product_id"], data["quantity"])
         commit_keeping_state()
         return cart_out(cart)
 

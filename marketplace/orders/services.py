@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee
@@ -71,19 +71,21 @@ def find_cart(user, token: str | None) -> Cart | None:
         where = (Cart.token == token) & Cart.user_id.is_(None)
     else:
         return None
-    return db.session.scalar(select(Cart).where(where).options(
-        selectinload(Cart.lines).joinedload(CartLine.product).joinedload(Product.trainee)
-        .joinedload(Trainee.centre)))
+    # One statement: the cart joined to its lines, their products, trainees and centres.
+    return db.session.scalars(select(Cart).where(where).options(
+        joinedload(Cart.lines).joinedload(CartLine.product).joinedload(Product.trainee)
+        .joinedload(Trainee.centre))).unique().first()
 
 
 def get_or_create_cart(user, token: str | None) -> Cart:
     cart = find_cart(user, token)
     if cart is not None:
         return cart
+    # A new cart has no lines: saying so spares the SELECT that would load them.
     if user is not None and user.is_authenticated:
-        cart = Cart(user_id=user.id)
+        cart = Cart(user_id=user.id, lines=[])
     else:
-        cart = Cart(token=new_cart_token())
+        cart = Cart(token=new_cart_token(), lines=[])
     db.session.add(cart)
     db.session.flush()
     return cart
@@ -156,6 +158,20 @@ def add_to_cart(actor, cart: Cart, product_id, quantity) -> CartLine:
     """Put a product in the cart (or add to its line), within the stock there is."""
     quantity = parse_quantity(quantity)
     product = _purchasable_product(product_id, actor)
+    return _add_line(cart, product, quantity)
+
+
+def add_to_users_cart(user, product_id, quantity) -> Cart:
+    """Put a product in a signed-in user's cart, made on first use. The product is checked
+    first, so an add that is refused (sold out, say) writes nothing at all."""
+    quantity = parse_quantity(quantity)
+    product = _purchasable_product(product_id, user)
+    cart = get_or_create_cart(user, None)
+    _add_line(cart, product, quantity)
+    return cart
+
+
+def _add_line(cart: Cart, product: Product, quantity: int) -> CartLine:
     line = next((ln for ln in cart.lines if ln.product_id == product.id), None)
     total = quantity + (line.quantity if line else 0)
     _check_quantity_for(product, total)
@@ -585,12 +601,26 @@ def _lines_for_mail(vendor_order: VendorOrder, locale: str) -> list[dict]:
 
 
 def _vendor_orders_for_mail(order: Order) -> list[VendorOrder]:
-    """Every part of the order with its lines and trainee's user: three statements in all."""
+    """Every part of the order with its lines and trainee's user: none when the caller loaded
+    them already (starting a payment does), else three statements in all."""
+    if _parts_loaded(order):
+        return list(order.vendor_orders)
     return list(db.session.scalars(
         select(VendorOrder).where(VendorOrder.order_id == order.id)
         .options(selectinload(VendorOrder.lines),
                  joinedload(VendorOrder.trainee).joinedload(Trainee.user))
         .order_by(VendorOrder.id)))
+
+
+def _parts_loaded(order: Order) -> bool:
+    """Are the order's vendor orders, their lines, trainees and trainees' users in memory?"""
+    if "vendor_orders" in inspect(order).unloaded:
+        return False
+    for vendor_order in order.vendor_orders:
+        if inspect(vendor_order).unloaded & {"lines", "trainee"} or \
+                "user" in inspect(vendor_order.trainee).unloaded:
+            return False
+    return True
 
 
 def _mail_order_placed(order: Order) -> None:

@@ -24,7 +24,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
+from marketplace.accounts.models import Trainee
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
     BadRequest,
@@ -110,6 +112,18 @@ def _lock(model, row_id: int):
                               .execution_options(populate_existing=True)).one()
 
 
+def _lock_order_with_parts(order_id: int) -> Order:
+    """The order re-read FOR UPDATE together with its vendor orders, their lines and their
+    trainees' users: starting a payment holds every part and mails every trainee, so one
+    statement reads all of it (FOR UPDATE OF orders: only the order row is locked)."""
+    parts = joinedload(Order.vendor_orders)
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).with_for_update(of=Order)
+        .options(parts.joinedload(VendorOrder.lines),
+                 parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
+        .execution_options(populate_existing=True)).unique().one()
+
+
 def _locale_of(user) -> str:
     return getattr(user, "locale", None) or current_app.config.get("DEFAULT_LOCALE", "fa")
 
@@ -160,7 +174,7 @@ def start_payment(actor, order: Order, provider_name: str) -> Payment:
     if not provider.accepts(order.currency):
         raise RuleViolation(_("That payment method cannot take this currency."),
                             code="currency_not_supported")
-    order = _lock(Order, order.id)
+    order = _lock_order_with_parts(order.id)
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is not waiting for payment."), code="not_pending")
 

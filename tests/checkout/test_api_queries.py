@@ -48,3 +48,62 @@ def test_checkout_api_query_counts(client, db, create_user, create_product, crea
     assert two["orders"] == four["orders"]
     # Per extra line: take its stock, insert its vendor order and line, delete its cart line.
     assert four["place"] - two["place"] <= 2 * 4
+
+
+def test_a_one_line_pickup_checkout_runs_few_statements(client, db, create_user, create_product,
+                                                        api_token, count_queries):
+    """The checkout burst's path, pinned: authenticate in one statement; a first add makes the
+    cart without reading its (no) lines; placing reads the cart in one statement, reads no
+    shipping fees when nobody ships and takes the single line's stock without a savepoint;
+    paying locks the order with its parts in one statement and mails from what it read."""
+    item = create_product(stock=1)
+    headers = api_token(create_user())
+
+    def run(method, path, **kwargs):
+        db.session.expunge_all()  # a server starts each request with an empty session
+        with count_queries() as counted:
+            response = client.open(path, method=method, headers=headers, **kwargs)
+        return response, counted
+
+    added, add = run("POST", "/api/v1/cart/lines", json={"product_id": item.id})
+    assert added.status_code == 201, added.get_json()
+    placed, place = run("POST", "/api/v1/checkout", json={
+        "contact_name": "S", "parts": [{"trainee_id": item.trainee_id,
+                                        "fulfilment": "pickup"}]})
+    assert placed.status_code == 201, placed.get_json()
+    number = placed.get_json()["number"]
+    paid, pay = run("POST", f"/api/v1/orders/{number}/payments",
+                    json={"provider": "pay_at_pickup"})
+    assert paid.status_code == 201, paid.get_json()
+
+    # user; product; cart; INSERT cart; INSERT line
+    assert add.n == 5, add.statements
+    # user; cart with lines; pickup places; take stock; INSERT order, vendor order, line;
+    # DELETE cart line
+    assert place.n == 8, place.statements
+    assert not any("shipping_rates" in s for s in place.statements)
+    assert not any(s.lstrip().upper().startswith("SAVEPOINT") for s in place.statements)
+    # user; order by number; order FOR UPDATE with parts; payments; INSERT payment; UPDATE
+    # order — the order mails are written from what was read
+    assert pay.n == 6, pay.statements
+
+
+def test_a_refused_add_writes_nothing(client, db, create_user, create_product, api_token,
+                                      count_queries):
+    """A sold-out item is refused before any cart is made: no INSERT, no cart left behind."""
+    from marketplace.accounts.models import User
+    from marketplace.catalogue.models import ProductStatus
+    from marketplace.orders.models import Cart
+
+    item_id = create_product(stock=0, status=ProductStatus.SOLD_OUT).id
+    buyer_id = create_user().id
+    headers = api_token(db.session.get(User, buyer_id))
+    db.session.expunge_all()
+    with count_queries() as counted:
+        response = client.post("/api/v1/cart/lines", headers=headers,
+                               json={"product_id": item_id})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "product_unavailable"
+    assert not any(s.lstrip().upper().startswith("INSERT") for s in counted.statements)
+    assert counted.n == 2  # the user, the product
+    assert db.session.query(Cart).filter_by(user_id=buyer_id).count() == 0
