@@ -11,7 +11,7 @@ placeholder and replaced by the visitor's own token on every answer.
     def product(product_id): ...
 
     @bp.get("/products")
-    @cached_page(on_hit=record_search_again)   # work that must happen on every request
+    @cached_page(on_hit=log_cached_search)   # work that must happen on every request
     def search(): ...
 
 Kept under (host, locale, path and query string). A page is served from the cache only when:
@@ -46,8 +46,8 @@ from sqlalchemy.sql.elements import TextClause
 from marketplace.extensions import cache
 
 GENERATION_KEY = "page-generation"
-# Rendered where a form's CSRF token goes; no page can contain it otherwise (it is not
-# something a template or a user can produce: the NUL bytes would be escaped or refused).
+# Rendered where a form's CSRF token goes. Page text has no NUL bytes (PostgreSQL cannot even
+# store them), and a hole filled by mistake would only show visitors their own token.
 CSRF_HOLE = "\x00bz-csrf\x00"
 _CSRF_HOLE_BYTES = CSRF_HOLE.encode()
 # Tables no public page shows: writing them leaves every cached page true.
