@@ -152,3 +152,18 @@ def test_releasing_a_savepoint_does_not_run_the_queue_early(db):
     assert calls == []
     db.session.commit()
     assert calls == ["queued"]
+
+
+def test_a_persian_mail_reads_back_as_written(app, db, outbox):
+    """Subject, sender name and body in Persian survive composing and parsing unchanged."""
+    app.config["MAIL_DEFAULT_SENDER"] = "بازارچه <noreply@example.org>"
+    send_mail_after_commit("c@example.org", "Your Bazaarche order", "password_reset",
+                           locale="fa", name="زهرا", link="http://localhost/x", minutes=60)
+    db.session.commit()
+    (mail,) = outbox()
+    assert mail["To"] == "c@example.org"
+    assert mail["From"].addresses[0].display_name == "بازارچه"
+    assert mail["From"].addresses[0].addr_spec == "noreply@example.org"
+    assert mail["Subject"] == "سفارش شما در بازارچه"  # decoded back from RFC 2047
+    assert "زهرا" in mail.get_content()
+    assert mail.get_content_type() == "text/plain"
