@@ -62,8 +62,7 @@ class PayOrder(MethodView):
         """Start paying your order with a provider (`stripe` gives a client secret for Stripe's
         Payment Element; `pay_at_pickup` holds the items until you collect and pay)."""
         user = require_login()
-        order = services.pending_order_of(user, number)
-        payment = payments.start_payment(user, order, data["provider"])
+        payment = payments.start_payment_of(user, number, data["provider"])
         payment.message = payments.payment_message(payment)
         commit_keeping_state()
         return payment
