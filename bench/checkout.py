@@ -57,14 +57,18 @@ LIVE_ORDER_STATUSES = ("pending_payment", "paid")
 @dataclass
 class World:
     item_ids: list[int]
-    stock: dict[int, int]
+    stock: dict[int, int]  # every item, warm-up ones included, as it started
     tokens: list[str]
+    warmup_item_ids: list[int]
+    warmup_tokens: list[str]
 
 
 # --- data ------------------------------------------------------------------------------------
 
-def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int) -> World:
-    """A fresh schema with `items` one-of-a-kind items and `buyers` buyers with API tokens."""
+def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int,
+            warmup: int = 0) -> World:
+    """A fresh schema with `items` one-of-a-kind items and `buyers` buyers with API tokens,
+    plus `warmup` more of each for the warm-up, which never touches the contested items."""
     from marketplace import create_app
     from marketplace.accounts.models import (
         ApiToken,
@@ -101,7 +105,7 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
              "password_hash": "-", "locale": "fa"} for i in range(trainees)])
         db.session.execute(insert(User), [
             {"email": f"buyer{i}@bench.example", "display_name": f"Buyer {i}",
-             "password_hash": "-", "locale": "fa"} for i in range(buyers)])
+             "password_hash": "-", "locale": "fa"} for i in range(buyers + warmup)])
         users = dict(db.session.execute(select(User.email, User.id)).all())
         db.session.execute(insert(Trainee), [
             {"user_id": users[f"weaver{i}@bench.example"], "centre_id": centre.id,
@@ -115,8 +119,8 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
              "price_amount": rng.randrange(50_000, 500_000, 500), "currency": currency,
              "stock": 1, "kind": ProductKind.ONE_OF_A_KIND.value,
              "status": ProductStatus.ACTIVE.value, "search_key": f"tableau {i}"}
-            for i in range(items)])
-        tokens = [new_api_token() for _ in range(buyers)]
+            for i in range(items + warmup)])
+        tokens = [new_api_token() for _ in range(buyers + warmup)]
         db.session.execute(insert(ApiToken), [
             {"user_id": users[f"buyer{i}@bench.example"], "name": "bench",
              "token_hash": hash_api_token(token), "token_prefix": token[:12]}
@@ -124,7 +128,8 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
         db.session.commit()
         stock = dict(db.session.execute(select(Product.id, Product.stock)).all())
         db.engine.dispose()
-    return World(sorted(stock), stock, tokens)
+    ids = sorted(stock)
+    return World(ids[:items], stock, tokens[:buyers], ids[items:], tokens[buyers:])
 
 
 def audit(database_url: str, world: World) -> dict:
@@ -220,13 +225,26 @@ def _drive(worker, jobs, clients: int) -> tuple[list[dict], float]:
     return results, elapsed
 
 
-def burst(port: int, world: World, tokens: list[str], clients: int,
+def burst(port: int, item_ids: list[int], tokens: list[str], clients: int,
           seed: int) -> tuple[dict, float]:
     shares = [tokens[i::clients] for i in range(clients)]
-    jobs = [(port, share, world.item_ids, seed * 1000 + i) for i, share in enumerate(shares)]
+    jobs = [(port, share, item_ids, seed * 1000 + i) for i, share in enumerate(shares)]
     results, elapsed = _drive(_checkout_worker, jobs, clients)
     totals = {key: sum(r[key] for r in results) for key in results[0]}
     return totals, elapsed
+
+
+def warm_up(app_port: int, bare_port: int, world: World, clients: int, seed: int,
+            echo) -> None:
+    """Untimed: the warm-up buyers check out their own items, and bare Flask answers as many
+    requests. Every gunicorn worker has then finished booting (Server is ready as soon as
+    one answers) and paid its first-request costs (statement compilation, locale data,
+    templates), as bench.run's warm-up does for the catalogue scenarios."""
+    totals, seconds = burst(app_port, world.warmup_item_ids, world.warmup_tokens, clients,
+                            -seed)
+    bare_totals, bare_seconds = bare(bare_port, totals["requests"], clients)
+    echo(f"warm-up (not counted): app {totals} in {seconds:.1f} s; "
+         f"bare {bare_totals['requests']} in {bare_seconds:.1f} s")
 
 
 def bare(port: int, requests: int, clients: int) -> tuple[dict, float]:
@@ -277,6 +295,9 @@ def main(argv=None) -> int:
                         help="gunicorn sync workers per app (both apps alike)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="alternate app and bare this many times")
+    parser.add_argument("--warmup", type=int, default=120,
+                        help="buyers (and items of their own) that check out before timing "
+                             "starts, as bench.run warms each server up; 0: none")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
@@ -285,7 +306,8 @@ def main(argv=None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     echo(f"preparing {args.items} items and {args.buyers} buyers in {args.database_url} …")
-    world = prepare(args.database_url, args.buyers, args.items, args.trainees, args.seed)
+    world = prepare(args.database_url, args.buyers, args.items, args.trainees, args.seed,
+                    args.warmup)
     info = {**machine(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit()}
     with tempfile.TemporaryDirectory(prefix="bz-checkout-") as scratch:
@@ -301,10 +323,12 @@ def main(argv=None) -> int:
         bare_totals: dict = {}
         app_seconds = bare_seconds = 0.0
         try:
+            if world.warmup_tokens:
+                warm_up(served.port, bare_server.port, world, args.clients, args.seed, echo)
             # Rounds alternate app and bare, so a busy machine weighs on both alike.
             for round_number in range(args.rounds):
                 tokens = world.tokens[round_number::args.rounds]
-                totals, seconds = burst(served.port, world, tokens, args.clients,
+                totals, seconds = burst(served.port, world.item_ids, tokens, args.clients,
                                         args.seed + round_number)
                 app_seconds += seconds
                 app_totals = {k: app_totals.get(k, 0) + v for k, v in totals.items()}
