@@ -38,8 +38,8 @@ def compose(to: str, sender: str, subject: str, body: str) -> Message:
     """A UTF-8 plain-text message (headers RFC 2047-encoded where they are not ASCII).
 
     Built with the classic MIMEText API: what `EmailMessage.set_content` gives, at a quarter
-    of its cost (its header registry parses every header again) — which shows when every
-    paid order sends three mails from the request that pays it."""
+    of its cost (its header registry parses every header again) — which shows when the
+    request that pays an order mails the buyer and every trainee in it."""
     message = MIMEText(body, "plain", "utf-8")
     message["To"] = to
     message["From"] = formataddr(parseaddr(sender), charset="utf-8")
