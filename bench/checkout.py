@@ -10,7 +10,9 @@ POST /api/v1/orders/<number>/payments (pay_at_pickup, which holds the order unti
 is paid). An item that is gone by then is answered with a clear 409/422, which the driver
 counts as a refused checkout. The app and the bare Flask app (bench/bare_app.py) are served by
 gunicorn the same way (bench.run.Server) and driven by the same client processes with
-keep-alive connections; the ratio is HTTP requests per second, app ÷ bare.
+keep-alive connections; the ratio is HTTP requests per second, app ÷ bare. Before timing,
+`--warmup` buyers check out items of their own and bare Flask answers as many requests, so
+every gunicorn worker has booted and paid its first-request costs (untimed).
 
 The audit reads the database afterwards: for every item, stock left + units in live orders
 must equal the stock it started with, stock is never negative, and no one-of-a-kind item is in
