@@ -170,3 +170,18 @@ def test_stale_guest_carts_are_deleted(db, create_product):
     assert services.delete_stale_guest_carts() == 1
     db.session.commit()
     assert [c.id for c in db.session.scalars(select(Cart))] == [fresh.id]
+
+
+def test_a_cart_read_in_one_statement_has_every_line_in_order(db, buyer, create_product):
+    """find_cart joins the lines in: every line comes back (not just the first row's), in
+    line order, with its product and trainee."""
+    products = [create_product(stock=3) for _ in range(3)]
+    cart = services.get_or_create_cart(buyer, None)
+    for product in products:
+        services.add_to_cart(buyer, cart, product.id, 1)
+    db.session.commit()
+    buyer_id, product_ids = buyer.id, [p.id for p in products]
+    db.session.expunge_all()
+    found = services.find_cart(db.session.get(type(buyer), buyer_id), None)
+    assert [line.product_id for line in found.lines] == product_ids
+    assert all(line.product.trainee is not None for line in found.lines)
