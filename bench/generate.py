@@ -5,9 +5,10 @@
     .venv/bin/python -m bench.generate --database-url \
         postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench
 
-Rows go in with SQLAlchemy core `executemany` in batches; search keys (and, on SQLite, the
-trigram rows) come from the catalogue's own `search_index`, so search sees exactly what the app
-would have written. The same --seed gives the same data on both databases.
+Rows go in with SQLAlchemy core `executemany` in batches; search keys come from the
+catalogue's own `search_index`, so search sees exactly what the app would have written (SQLite's
+word index is filled by the triggers on products, as for the app). The same --seed gives the
+same data on both databases.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from marketplace.catalogue.models import (
     ProductAttributeValue,
     ProductKind,
     ProductStatus,
-    ProductTrigram,
 )
 from marketplace.core.db import utcnow
 from marketplace.extensions import db
@@ -64,7 +64,6 @@ class Counts:
     categories: int = 0
     products: int = 0
     attribute_values: int = 0
-    trigrams: int = 0
     seconds: dict = field(default_factory=dict)
 
 
@@ -318,7 +317,7 @@ def generate(database_url: str, products: int = 100_000, trainees: int = 2_000,
         started = time.perf_counter()
         counts_out = _write_products(products, rng, categories, centre_rows, users, trainee_list,
                                      crafts, app.config["MARKETPLACE_CURRENCY"], echo)
-        counts.products, counts.attribute_values, counts.trigrams = counts_out
+        counts.products, counts.attribute_values = counts_out
         _fix_sequences()
         db.session.commit()
         counts.seconds["products"] = round(time.perf_counter() - started, 1)
@@ -336,8 +335,8 @@ def generate(database_url: str, products: int = 100_000, trainees: int = 2_000,
             finally:
                 raw.close()
         counts.seconds["analyze"] = round(time.perf_counter() - started, 1)
-    echo(f"{counts.products} products, {counts.attribute_values} attribute values, "
-         f"{counts.trigrams} trigram rows in {counts.seconds}")
+    echo(f"{counts.products} products, {counts.attribute_values} attribute values in "
+         f"{counts.seconds}")
     return counts
 
 
@@ -351,25 +350,15 @@ def _write_products(total, rng, categories, centres, users, trainee_list, crafts
                         centre=centre_by_id[t["centre_id"]])
         for u, t in zip(users, trainee_list, strict=True)
     ]
-    use_trigrams = search_index.uses_trigram_table()
     now = utcnow()
-    value_id = 0
-    n_values = n_grams = 0
-    product_rows, value_rows, gram_rows = [], [], []
-
-    if use_trigrams:
-        # Trigram rows go to an unindexed scratch table first, then into the real one in
-        # index order in one statement: ten times faster than random B-tree inserts.
-        db.session.execute(text("CREATE TEMP TABLE bench_trigrams (trigram TEXT, product_id INT)"))
-    connection = db.session.connection()
+    value_id = n_values = 0
+    product_rows, value_rows = [], []
 
     def flush():
-        nonlocal product_rows, value_rows, gram_rows
+        nonlocal product_rows, value_rows
         _insert(Product.__table__, product_rows)
         _insert(ProductAttributeValue.__table__, value_rows)
-        if gram_rows:
-            connection.exec_driver_sql("INSERT INTO bench_trigrams VALUES (?, ?)", gram_rows)
-        product_rows, value_rows, gram_rows = [], [], []
+        product_rows, value_rows = [], []
 
     for product_id in range(1, total + 1):
         index = rng.randrange(len(owners))
@@ -405,31 +394,12 @@ def _write_products(total, rng, categories, centres, users, trainee_list, crafts
                                "value_number": value.value_number,
                                "value_bool": value.value_bool})
         n_values += len(values)
-        if use_trigrams:
-            grams = search_index.trigrams(key)
-            gram_rows.extend((g, product_id) for g in grams)
-            n_grams += len(grams)
         if product_id % BATCH == 0:
             flush()
             if product_id % (BATCH * 4) == 0:
                 echo(f"  {product_id} products")
     flush()
-    if use_trigrams:
-        _move_trigrams(connection)
-    return total, n_values, n_grams
-
-
-def _move_trigrams(connection) -> None:
-    table = ProductTrigram.__table__
-    for index in table.indexes:
-        index.drop(connection)
-    columns = ", ".join(c.name for c in table.primary_key.columns)
-    connection.exec_driver_sql(  # names from the model, never from input
-        f"INSERT INTO {table.name} (trigram, product_id) "  # noqa: S608
-        f"SELECT trigram, product_id FROM bench_trigrams ORDER BY {columns}")
-    for index in table.indexes:
-        index.create(connection)
-    connection.exec_driver_sql("DROP TABLE bench_trigrams")
+    return total, n_values
 
 
 def main(argv=None) -> int:

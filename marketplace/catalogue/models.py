@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     CheckConstraint,
@@ -15,6 +16,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
+    event,
+    table,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -166,7 +170,12 @@ class Product(TimestampMixin, db.Model):
               "trainee_id"),
         Index("ix_products_category_created", "category_id", "created_at", "id", "status",
               "trainee_id"),
-        # Substring search on PostgreSQL (ARCHITECTURE §4); SQLite uses product_trigrams.
+        # Counting every match of a search or filter looks each one up by id: this narrow copy
+        # of what a count and a sort need spares reading the wide row (whose later columns
+        # sit on overflow pages in SQLite).
+        Index("ix_products_listing", "id", "status", "trainee_id", "category_id", "created_at",
+              "price_amount"),
+        # Substring search on PostgreSQL (ARCHITECTURE §4); SQLite uses product_search below.
         Index("ix_products_search_key_trgm", "search_key", postgresql_using="gin",
               postgresql_ops={"search_key": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
@@ -303,22 +312,33 @@ class ProductStatusChange(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ProductTrigram(db.Model):
-    """SQLite's substring index: the distinct three-letter pieces of each word of search_key,
-    and "NN " for each word that ends in two digits (search_index.trigrams).
-
-    A query term of 3+ letters can only be inside search_key if every trigram of the term is
-    there, so the candidate set is exact-superset and a LIKE re-check keeps results identical
-    to a scan (and to PostgreSQL's pg_trgm). Maintained only on SQLite.
-    """
-
-    __tablename__ = "product_trigrams"
-    __table_args__ = (Index("ix_product_trigrams_product", "product_id"),
-                      {"sqlite_with_rowid": False})
-
-    trigram: Mapped[str] = mapped_column(String(3), primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
-                                            primary_key=True)
+# SQLite's substring index (ARCHITECTURE §4): an FTS5 table with SQLite's own trigram
+# tokenizer over products.search_key, kept in step by triggers. A quoted phrase of 3+
+# characters matches exactly the keys that contain it (LIKE '%phrase%' without the scan), so
+# results equal PostgreSQL's LIKE over its pg_trgm index. The table holds no copy of the
+# text (content='products'); the triggers give it each old key to remove.
+SQLITE_SEARCH_TABLE = "product_search"
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE product_search USING fts5(search_key, content='products', "
+    "content_rowid='id', tokenize='trigram case_sensitive 1')",
+    """CREATE TRIGGER products_search_insert AFTER INSERT ON products BEGIN
+        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
+    END""",
+    """CREATE TRIGGER products_search_delete AFTER DELETE ON products BEGIN
+        INSERT INTO product_search (product_search, rowid, search_key)
+            VALUES ('delete', old.id, old.search_key);
+    END""",
+    """CREATE TRIGGER products_search_update AFTER UPDATE OF search_key ON products BEGIN
+        INSERT INTO product_search (product_search, rowid, search_key)
+            VALUES ('delete', old.id, old.search_key);
+        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
+    END""",
+)
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(Product.__table__, "before_drop",
+             DDL("DROP TABLE IF EXISTS product_search").execute_if(dialect="sqlite"))
+product_search = table(SQLITE_SEARCH_TABLE, column("rowid"), column("search_key"))
 
 
 class SearchLog(db.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -18,13 +17,9 @@ from marketplace.catalogue.models import (
     Product,
     ProductAttributeValue,
     ProductStatus,
-    ProductTrigram,
+    product_search,
 )
-from marketplace.catalogue.search_index import (
-    TRIGRAM_LENGTH,
-    phrase_trigrams,
-    uses_trigram_table,
-)
+from marketplace.catalogue.search_index import uses_search_table
 from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
@@ -111,11 +106,8 @@ SORTS = ("newest", "price_asc", "price_desc")
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 10**15
 MAX_PAGE = 100_000
-MIN_TRIGRAM_TERM = 3
-# How many of a query's rarest trigrams narrow the candidates on SQLite (the rest is LIKE's job).
-TRIGRAMS_TO_INTERSECT = 3
-_TRIGRAM_FREQUENCY_TTL = 300.0
-_trigram_frequency: dict[tuple[str, str], tuple[float, int]] = {}
+# Shorter terms have no trigram: SQLite's word index cannot find them, LIKE does.
+MIN_INDEXED_TERM = 3
 
 
 @dataclass
@@ -305,69 +297,54 @@ def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
     return search
 
 
-def _trigram_frequencies(grams: set[str]) -> dict[str, int]:
-    """How many products contain each trigram — cached for a few minutes per process, since it
-    only steers which trigrams narrow the candidates (any choice gives identical results)."""
-    now = time.monotonic()
-    url = str(db.engine.url)
-    missing = [g for g in grams
-               if (url, g) not in _trigram_frequency
-               or now - _trigram_frequency[(url, g)][0] > _TRIGRAM_FREQUENCY_TTL]
-    if missing:
-        counts = dict(db.session.execute(
-            select(ProductTrigram.trigram, func.count()).where(
-                ProductTrigram.trigram.in_(missing)).group_by(ProductTrigram.trigram)).all())
-        for gram in missing:
-            _trigram_frequency[(url, gram)] = (now, counts.get(gram, 0))
-    return {g: _trigram_frequency[(url, g)][1] for g in grams}
-
-
-def clear_trigram_cache() -> None:
-    _trigram_frequency.clear()
-
-
 def _text_conditions(terms: list[str]) -> list:
-    """Every term must occur in search_key (LIKE on both databases). On SQLite the rarest
-    trigrams of the longer terms first narrow the candidates through product_trigrams; a
-    three-letter word is its own trigram, so it needs no LIKE re-check there."""
-    if not uses_trigram_table():
-        return [Product.search_key.like(f"%{term}%") for term in terms]
-    grams = set().union(*(phrase_trigrams(t) for t in terms if len(t) >= MIN_TRIGRAM_TERM))
-    if not grams:
-        return [Product.search_key.like(f"%{term}%") for term in terms]
-    frequency = _trigram_frequencies(grams)
-    rarest = sorted(grams, key=lambda g: (frequency[g], g))[:TRIGRAMS_TO_INTERSECT]
-    selects = [select(ProductTrigram.product_id).where(ProductTrigram.trigram == g)
-               for g in rarest]
-    candidates = selects[0] if len(selects) == 1 else intersect(*selects)
-    conditions = [Product.id.in_(candidates)]
-    for term in terms:
-        exact_by_trigram = len(term) == TRIGRAM_LENGTH and " " not in term and term in rarest
-        if not exact_by_trigram:
-            conditions.append(Product.search_key.like(f"%{term}%"))
+    """Every term must occur in search_key: LIKE on PostgreSQL (its pg_trgm index serves it);
+    on SQLite one MATCH of the FTS5 table for the terms of 3+ letters (each a quoted phrase,
+    which matches exactly the keys containing it) and LIKE for the shorter ones."""
+    indexed = [t for t in terms if len(t) >= MIN_INDEXED_TERM] if uses_search_table() else []
+    conditions = [Product.search_key.like(f"%{t}%") for t in terms if t not in indexed]
+    if indexed:
+        phrases = " ".join('"' + term.replace('"', '""') + '"' for term in indexed)
+        conditions.append(Product.id.in_(select(product_search.c.rowid).where(
+            product_search.c.search_key.match(phrases))))
     return conditions
 
 
-def public_product_conditions() -> list:
+def listed_makers(centre_id: int | None = None, city: str | None = None):
+    """Trainees whose products are listed: verified and enabled (and of one centre or city).
+
+    Products are filtered by `trainee_id IN (this)`: a short list the database builds once
+    per statement, checked on each product from its index entry, where joining every product
+    to its trainee and user costs two lookups per product."""
+    makers = (select(Trainee.id).join(User, Trainee.user_id == User.id)
+              .where(Trainee.status == TraineeStatus.VERIFIED, User.is_disabled.is_(False)))
+    if centre_id:
+        makers = makers.where(Trainee.centre_id == centre_id)
+    if city:
+        makers = makers.join(TrainingCentre, Trainee.centre_id == TrainingCentre.id).where(
+            TrainingCentre.city == city)
+    # Never correlated: a page query joins trainees too, for the cards.
+    return makers.correlate(None)
+
+
+def public_product_conditions(centre_id: int | None = None, city: str | None = None) -> list:
     """Listed for everyone: approved (for sale or sold out), by a verified, enabled trainee."""
-    return [Product.status.in_(PUBLISHED_STATUSES), Trainee.status == TraineeStatus.VERIFIED,
-            User.is_disabled.is_(False)]
+    return [Product.status.in_(PUBLISHED_STATUSES),
+            Product.trainee_id.in_(listed_makers(centre_id, city))]
 
 
-def _joined(statement, centre: bool = True):
-    """Products with their maker (and the maker's centre: for the city filter and the cards)."""
-    statement = (statement.join(Trainee, Product.trainee_id == Trainee.id)
-                 .join(User, Trainee.user_id == User.id))
-    if centre:
-        statement = statement.join(TrainingCentre, Trainee.centre_id == TrainingCentre.id)
-    return statement
+def _joined(statement):
+    """Products with their maker, the maker's account and centre: what a card shows."""
+    return (statement.join(Trainee, Product.trainee_id == Trainee.id)
+            .join(User, Trainee.user_id == User.id)
+            .join(TrainingCentre, Trainee.centre_id == TrainingCentre.id))
 
 
 def search_conditions(search: ProductSearch, tree: CategoryTree,
                       with_category: bool = True, per_row: bool = False) -> list:
     """The WHERE of a search. `per_row`: attribute filters as probes of each product row (for
     an ordered walk) instead of sets of matching ids (for visiting every match)."""
-    conditions = public_product_conditions()
+    conditions = public_product_conditions(search.centre_id, search.city)
     conditions += _text_conditions(search.terms)
     if with_category and search.category_id is not None:
         ids = tree.descendant_ids(tree.by_id[search.category_id])
@@ -377,10 +354,6 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
         conditions.append(Product.price_amount >= search.price_min)
     if search.price_max is not None:
         conditions.append(Product.price_amount <= search.price_max)
-    if search.city:
-        conditions.append(TrainingCentre.city == search.city)
-    if search.centre_id:
-        conditions.append(Trainee.centre_id == search.centre_id)
     if search.trainee_id:
         conditions.append(Product.trainee_id == search.trainee_id)
     if search.in_stock:
@@ -461,7 +434,7 @@ def _direct_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]:
     counting visits every match, the one part of a search that grows with the catalogue."""
 
     def count() -> dict[int, int]:
-        statement = (_joined(select(Product.category_id, func.count()), centre=bool(search.city))
+        statement = (select(Product.category_id, func.count())
                      .where(*search_conditions(search, tree, with_category=False))
                      .group_by(Product.category_id))
         return dict(db.session.execute(statement).all())
@@ -506,23 +479,28 @@ def _counted_matches_and_page_ids(search: ProductSearch,
     cut to the page — finding them is most of a word search's cost."""
     sort_column = Product.price_amount if search.sort.startswith("price") else \
         Product.created_at
-    matches = (_joined(select(Product.id, Product.category_id, sort_column.label("sort_key")),
-                       centre=bool(search.city))
+    matches = (select(Product.id, Product.category_id, sort_column.label("sort_key"))
                .where(*search_conditions(search, tree, with_category=False))
                .cte("matches").prefix_with("MATERIALIZED"))
     counts = select(literal(0).label("part"), matches.c.category_id.label("value"),
                     func.count().label("number")).group_by(matches.c.category_id)
     descending = search.sort != "price_asc"
-    order = [matches.c.sort_key.desc(), matches.c.id.desc()] if descending else \
-        [matches.c.sort_key.asc(), matches.c.id.asc()]
-    page = select(literal(1).label("part"), matches.c.id.label("value"),
-                  func.row_number().over(order_by=order).label("number"))
+
+    def order(rows):
+        return [rows.c.sort_key.desc(), rows.c.id.desc()] if descending else \
+            [rows.c.sort_key.asc(), rows.c.id.asc()]
+
+    # Cut to the page first (a top-N sort), then number those rows: their order must survive
+    # the UNION ALL, and numbering every match would sort them all.
+    cut = select(matches.c.id, matches.c.sort_key)
     if search.category_id is not None:
-        page = page.where(matches.c.category_id.in_(
+        cut = cut.where(matches.c.category_id.in_(
             tree.descendant_ids(tree.by_id[search.category_id])))
-    page = page.order_by(*order).limit(search.per_page).offset(
-        (search.page - 1) * search.per_page).subquery()
-    rows = db.session.execute(union_all(counts, select(page))).all()
+    cut = cut.order_by(*order(matches)).limit(search.per_page).offset(
+        (search.page - 1) * search.per_page).subquery("cut")
+    page = select(literal(1).label("part"), cut.c.id.label("value"),
+                  func.row_number().over(order_by=order(cut)).label("number"))
+    rows = db.session.execute(union_all(counts, page)).all()
     direct = {row.value: row.number for row in rows if row.part == 0}
     ids = [row.value for row in sorted((r for r in rows if r.part == 1),
                                        key=lambda r: r.number)]
@@ -539,13 +517,12 @@ def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
     offset = (search.page - 1) * search.per_page
     if search.terms or search.category_id is None:
         return list(db.session.scalars(
-            _joined(select(Product.id), centre=bool(search.city))
-            .where(*search_conditions(search, tree))
+            select(Product.id).where(*search_conditions(search, tree))
             .order_by(*_order(search)).limit(search.per_page).offset(offset)))
     conditions = search_conditions(search, tree, with_category=False, per_row=True)
     sort_column = Product.price_amount if search.sort.startswith("price") else \
         Product.created_at
-    walks = [_joined(select(Product.id, sort_column.label("sort_key")), centre=bool(search.city))
+    walks = [select(Product.id, sort_column.label("sort_key"))
              .where(*conditions, Product.category_id == category_id)
              .order_by(*_order(search)).limit(offset + search.per_page)
              for category_id in tree.descendant_ids(tree.by_id[search.category_id])]

@@ -33,7 +33,7 @@ def catalogue(db, client, login, create_product, create_trainee, create_centre, 
 
 
 def _queries(db, client, url, **params):
-    client.get(url, query_string=params)  # warm caches (trigram frequencies, templates)
+    client.get(url, query_string=params)  # warm caches (templates)
     with count_queries(db.engine) as statements:
         response = client.get(url, query_string=params)
     assert response.status_code == 200, response.text[:500]

@@ -1,7 +1,7 @@
 """The search suite (ARCHITECTURE §4): Persian-aware matching, filters, sorts, pages.
 
-Run on SQLite (trigram table + LIKE) and on PostgreSQL (pg_trgm + LIKE) — the same requests
-must give the same rows in the same order.
+Run on SQLite (FTS5 trigram table + LIKE) and on PostgreSQL (pg_trgm + LIKE) — the same
+requests must give the same rows in the same order.
 """
 
 from datetime import timedelta
@@ -14,19 +14,11 @@ from marketplace.catalogue.models import ProductStatus, SearchLog
 from marketplace.catalogue.queries import (
     category_facets,
     category_tree,
-    clear_trigram_cache,
     parse_search,
     search_products,
 )
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_trigram_cache():
-    clear_trigram_cache()
-    yield
-    clear_trigram_cache()
 
 
 def run(**args) -> list[str]:
@@ -109,22 +101,13 @@ def test_persian_digits_and_unit_find_knot_density(world):
 
 
 def test_a_number_and_unit_is_still_a_substring_search(world, create_product, carpet_category):
-    """«۶۰ رج» narrows by the word-end trigram "60 " on SQLite; a key with "160 رج" or
-    "x60 رجی" contains "60 رج" and must be found, as by a scan and on PostgreSQL."""
+    """«۶۰ رج» is one phrase ("60 رج"); a key with "160 رج" or "x60 رجی" contains it and
+    must be found, as by a scan and on PostgreSQL."""
     create_product(trainee=world["maryam"], category=carpet_category,
                    title_fa="تابلو آزمایشی ۱۶۰ رجی", price_amount=10_00)
     assert run(q="۶۰ رج", sort="price_asc") == ["تابلو آزمایشی ۱۶۰ رجی",
                                                 "تابلو فرش ابریشم گل و مرغ"]
     assert run(q="۱۶۰ رج") == ["تابلو آزمایشی ۱۶۰ رجی"]
-
-
-def test_word_end_trigrams_of_numbers():
-    from marketplace.catalogue.search_index import phrase_trigrams, trigrams
-
-    assert trigrams("تابلو 160 رج x5") >= {"تاب", "ابل", "بلو", "160", "60 "}
-    assert "5 " not in "".join(trigrams("x5"))  # one digit: no word-end trigram
-    assert phrase_trigrams("60 رج") == {"60 "}  # the unit may go on ("رجی"): no edge for it
-    assert phrase_trigrams("2024 تابلو") == {"202", "024", "24 ", "تاب", "ابل", "بلو"}
 
 
 def test_english_is_case_insensitive(world):
@@ -292,17 +275,38 @@ def test_search_key_follows_edits(db, app, world):
     assert run(q="خاتم") == []
 
 
+def test_sqlite_word_index_follows_every_write(db, world):
+    """SQLite's FTS5 table is kept by triggers on products: after an edit and a delete it still
+    holds exactly the stored keys (FTS5's integrity check compares it with products)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL indexes search_key itself (pg_trgm)")
+    from sqlalchemy import delete, text
+
+    from marketplace.catalogue.models import Product, ProductAttributeValue
+
+    edited, deleted = world["products"][0], world["products"][4]
+    edited.search_key = "تابلو فرش ویرایش شده"
+    db.session.execute(delete(ProductAttributeValue).where(
+        ProductAttributeValue.product_id == deleted.id))
+    db.session.execute(delete(Product).where(Product.id == deleted.id))
+    db.session.commit()
+    db.session.execute(text("INSERT INTO product_search (product_search, rank) "
+                            "VALUES ('integrity-check', 1)"))
+    assert run(q="ویرایش") == [edited.title_fa]
+    assert run(q="سفال") == []
+
+
 def test_reindex_command_rebuilds_keys(db, runner, world):
     from sqlalchemy import text
 
     db.session.execute(text("UPDATE products SET search_key = ''"))
     if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("DELETE FROM product_trigrams"))
+        db.session.execute(text("INSERT INTO product_search (product_search) "
+                                "VALUES ('delete-all')"))
     db.session.commit()
     assert run(q="ابریشم") == []
     result = runner.invoke(args=["reindex-search"])
     assert result.exit_code == 0, result.output
-    clear_trigram_cache()
     assert run(q="ابریشم", sort="price_asc") == ["تابلو فرش قاب‌دار حافظ",
                                                  "تابلو فرش ابریشم گل و مرغ",
                                                  "Silk carpet tableau of Tabriz bazaar"]
