@@ -112,16 +112,22 @@ def _lock(model, row_id: int):
                               .execution_options(populate_existing=True)).one()
 
 
-def _lock_order_with_parts(*where) -> Order | None:
-    """The order (re-)read FOR UPDATE together with its vendor orders, their lines and their
-    trainees' users: starting a payment holds every part and mails every trainee, so one
-    statement reads all of it (FOR UPDATE OF orders: only the order row is locked)."""
+def _lock_order_with_parts(*where) -> tuple[Order | None, list[Payment]]:
+    """The order (re-)read FOR UPDATE together with its vendor orders, their lines, their
+    trainees' users and its payments so far (oldest first): starting a payment holds every
+    part, mails every trainee and looks for an open payment to re-use, so one statement reads
+    all of it (FOR UPDATE OF orders: only the order row is locked)."""
     parts = joinedload(Order.vendor_orders)
-    return db.session.scalars(
-        select(Order).where(*where).with_for_update(of=Order)
+    rows = db.session.execute(
+        select(Order, Payment).outerjoin(Payment, Payment.order_id == Order.id)
+        .where(*where).with_for_update(of=Order)
         .options(parts.joinedload(VendorOrder.lines),
                  parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
-        .execution_options(populate_existing=True)).unique().one_or_none()
+        .order_by(Payment.id)
+        .execution_options(populate_existing=True)).unique().all()
+    if not rows:
+        return None, []
+    return rows[0][0], [payment for _order, payment in rows if payment is not None]
 
 
 def _locale_of(user) -> str:
@@ -171,7 +177,7 @@ def start_payment(actor, order: Order, provider_name: str) -> Payment:
             actor.id != order.buyer_id:
         raise NotFound(_("We could not find that order."))
     provider = _payment_provider_for(order, provider_name)
-    return _start_locked_payment(_lock_order_with_parts(Order.id == order.id), provider)
+    return _start_locked_payment(*_lock_order_with_parts(Order.id == order.id), provider)
 
 
 def start_payment_of(actor, number: str, provider_name: str) -> Payment:
@@ -180,10 +186,10 @@ def start_payment_of(actor, number: str, provider_name: str) -> Payment:
     is missing (404)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotFound(_("We could not find that order."))
-    order = _lock_order_with_parts(Order.number == number, Order.buyer_id == actor.id)
+    order, payments = _lock_order_with_parts(Order.number == number, Order.buyer_id == actor.id)
     if order is None:
         raise NotFound(_("We could not find that order."))
-    return _start_locked_payment(order, _payment_provider_for(order, provider_name))
+    return _start_locked_payment(order, payments, _payment_provider_for(order, provider_name))
 
 
 def _payment_provider_for(order: Order, provider_name: str) -> PaymentProvider:
@@ -194,12 +200,13 @@ def _payment_provider_for(order: Order, provider_name: str) -> PaymentProvider:
     return provider
 
 
-def _start_locked_payment(order: Order, provider: PaymentProvider) -> Payment:
-    """Start paying `order`, which this transaction has locked (see start_payment)."""
+def _start_locked_payment(order: Order, payments: list[Payment], provider: PaymentProvider
+                          ) -> Payment:
+    """Start paying `order`, which this transaction has locked together with its `payments`
+    (see start_payment)."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is not waiting for payment."), code="not_pending")
 
-    payments = queries.payments_of_order(order.id)
     if any(p.status == PaymentStatus.SUCCEEDED for p in payments):
         raise Conflict(_("This order is already paid."), code="already_paid")
     payment = next((p for p in reversed(payments)
