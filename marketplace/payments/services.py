@@ -217,13 +217,14 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
                           currency=order.currency, status=PaymentStatus.PENDING,
                           idempotency_key=f"order-{order.number}-payment-{len(payments) + 1}")
         db.session.add(payment)
-        db.session.flush()
 
     if provider.name == PAY_AT_PICKUP:
         order_services.hold_order_for_pickup(order)
+        db.session.flush()  # the new payment goes with the held order's flush when it has one
         payment.client_secret = None
         return payment
 
+    db.session.flush()
     order.payment_provider = provider.name
     try:
         result = provider.start_payment(payment)
