@@ -89,10 +89,7 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     rng = random.Random(seed)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            db.session.commit()
-        db.drop_all()
+        _empty_database()
         db.create_all()
         currency = app.config["MARKETPLACE_CURRENCY"]
         centre = TrainingCentre(kind=CentreKind.PUBLIC, name_fa="مرکز آموزش فنی و حرفه‌ای اسکو",
@@ -132,6 +129,21 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
         db.engine.dispose()
     ids = sorted(stock)
     return World(ids[:items], stock, tokens[:buyers], ids[items:], tokens[buyers:])
+
+
+def _empty_database() -> None:
+    """Nothing left of earlier runs: on PostgreSQL the whole schema goes, so tables that the
+    current models no longer know (another branch's, an earlier version's) cannot block the
+    rebuild, as `drop_all` alone would when one still references products."""
+    from marketplace.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        db.drop_all()
+        return
+    db.session.execute(text("DROP SCHEMA public CASCADE"))
+    db.session.execute(text("CREATE SCHEMA public"))
+    db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    db.session.commit()
 
 
 def audit(database_url: str, world: World) -> dict:
