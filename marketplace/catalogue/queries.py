@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, intersect, literal, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
 from marketplace.catalogue.models import (
@@ -413,10 +413,13 @@ def _order(search: ProductSearch) -> list:
 
 
 def card_options() -> list:
-    """What a product card shows: maker, store, centre (joined) and photos (one more query)."""
+    """What a product card shows: maker, store, centre (joined) and photos (one more query);
+    not the long texts (descriptions, search key), the widest part of a product row."""
     return [contains_eager(Product.trainee).contains_eager(Trainee.user),
             contains_eager(Product.trainee).contains_eager(Trainee.centre),
-            selectinload(Product.images)]
+            selectinload(Product.images),
+            defer(Product.description_fa), defer(Product.description_en),
+            defer(Product.search_key)]
 
 
 def _page_statement(search: ProductSearch, tree: CategoryTree):
