@@ -51,7 +51,7 @@ class Categories(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self):
         """The category tree, each with the attributes it defines (children inherit them)."""
-        return _tree_out(queries.category_tree())
+        return _tree_out(queries.shared_category_tree())
 
 
 @blp.route("/products")
@@ -62,7 +62,7 @@ class Products(MethodView):
         """Search public products: words, filters (category, price, city, centre, trainee,
         attributes, in stock), sorts (newest, price_asc, price_desc), pages of 24 (≤ 100)."""
         timer = services.SearchTimer.start()
-        tree = queries.category_tree()
+        tree = queries.shared_category_tree()
         search = queries.parse_search(request.args, tree,
                                       current_app.config["MARKETPLACE_CURRENCY"])
         page = queries.search_products(search, tree)

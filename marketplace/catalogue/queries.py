@@ -84,9 +84,30 @@ class CategoryTree:
 
 
 def category_tree() -> CategoryTree:
-    categories = db.session.scalars(
-        select(Category).options(selectinload(Category.attributes))).all()
-    return CategoryTree(list(categories))
+    """The tree loaded now, in this request's session: for editors and what writes."""
+    return CategoryTree(_load_categories())
+
+
+def shared_category_tree() -> CategoryTree:
+    """The tree for pages and API answers that only read it (browse and search): kept in this
+    process until the next public change, so a search page rendered afresh skips its two
+    queries. Its categories belong to no session: read them, never attach them."""
+    return page_cache.remember_in_process(
+        "category-tree", lambda: CategoryTree(_detached(_load_categories())))
+
+
+def _load_categories() -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).options(selectinload(Category.attributes))))
+
+
+def _detached(categories: list[Category]) -> list[Category]:
+    """The categories and their attribute definitions taken out of the session: a later
+    commit would expire them, and an expired object without a session cannot be read."""
+    for instance in [*categories, *(d for c in categories for d in c.attributes)]:
+        if instance in db.session:  # a category's own expunge takes its definitions along
+            db.session.expunge(instance)
+    return categories
 
 
 def category_definitions(category: Category) -> list[AttributeDefinition]:
@@ -601,9 +622,17 @@ def review_queue(centre_ids: set[int] | None, page: int = 1, per_page: int = 24)
 
 
 def cities() -> list[str]:
-    return list(db.session.scalars(select(TrainingCentre.city).distinct()
-                                   .order_by(TrainingCentre.city)))
+    """The cities with a centre, for the search filters (kept like the shared category tree)."""
+    return page_cache.remember_in_process("cities", lambda: list(db.session.scalars(
+        select(TrainingCentre.city).distinct().order_by(TrainingCentre.city))))
 
 
 def centres() -> list[TrainingCentre]:
-    return list(db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)))
+    """Every centre, for the search filters (kept like the shared category tree: read only)."""
+    def load() -> list[TrainingCentre]:
+        rows = list(db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)))
+        for centre in rows:
+            db.session.expunge(centre)
+        return rows
+
+    return page_cache.remember_in_process("centres", load)

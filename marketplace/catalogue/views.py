@@ -109,7 +109,7 @@ def media(key: str):
 @cached_page(on_hit=log_cached_search)
 def search():
     timer = services.SearchTimer.start()
-    tree = queries.category_tree()
+    tree = queries.shared_category_tree()
     parsed = queries.parse_search(request.args, tree, _currency())
     page, facets = queries.search_with_facets(parsed, tree)
     category = tree.get(parsed.category_id)

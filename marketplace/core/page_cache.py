@@ -275,6 +275,37 @@ def remember(name: str, compute: Callable[[], object]):
     return value
 
 
+def remember_in_process(name: str, load: Callable[[], object]):
+    """Data every public page shows and that changes rarely (the category tree, the centres),
+    kept in this process's memory under the same generation and age limit as the pages, so a
+    page rendered afresh need not load it again. Every later request of this process shares
+    the value: `load` must return objects no session holds (ORM objects expunged, so no
+    commit can expire them), and callers only read them."""
+    if not enabled() or _session_has_unwritten_changes():
+        return load()
+    try:
+        generation = _current_generation()
+    except Exception:  # any store failure: load as if nothing were kept
+        log.warning("page cache unavailable; loading %s", name, exc_info=True)
+        return load()
+    kept = current_app.extensions.setdefault("page_cache_in_process", {})
+    entry = kept.get(name)
+    if entry is not None and entry[0] == generation and \
+            time.monotonic() - entry[1] < current_app.config["PAGE_CACHE_SECONDS"]:
+        return entry[2]
+    value = load()
+    kept[name] = (generation, time.monotonic(), value)
+    return value
+
+
+def _current_generation() -> str:
+    """This request's generation: the one read with its page (a page being rendered) or now."""
+    state = _state()
+    if state is not None:
+        return state.generation
+    return cache.get(GENERATION_KEY) or _new_generation(only_if_missing=True)
+
+
 def _set_quietly(key: str, value) -> None:
     """Keep a value if the store takes it; a store that fails costs a later rendering only."""
     try:

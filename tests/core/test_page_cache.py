@@ -151,6 +151,31 @@ def test_error_pages_are_not_kept(client, db):
     assert seen
 
 
+def test_a_fresh_search_page_reuses_the_kept_categories_and_centres(client, db, product):
+    assert client.get("/products?q=" + "گل").status_code == 200
+    with statements(db.engine) as seen:
+        page = client.get("/products?q=" + "مرغ")  # another page: rendered, not kept
+    assert page.status_code == 200 and "تابلو فرش گل و مرغ" in page.get_data(as_text=True)
+    loaded = " ".join(seen)
+    assert seen and "FROM categories" not in loaded and "FROM training_centres" not in loaded
+
+
+def test_kept_categories_follow_a_change_and_outlive_commits(client, db, product):
+    client.get("/products?q=" + "گل")
+    db.session.add(SearchLog(query="x", filters={}, result_count=0, duration_ms=1))
+    db.session.commit()  # a private table: the kept tree stays, and must still be readable
+    assert client.get("/api/v1/categories").status_code == 200
+    product.category.name_fa = "تابلوهای بافته"
+    db.session.commit()
+    assert "تابلوهای بافته" in client.get("/products?q=" + "مرغ").get_data(as_text=True)
+    assert "تابلوهای بافته" in category_names(client.get("/api/v1/categories").get_json())
+
+
+def category_names(nodes: list[dict]) -> list[str]:
+    return [name for node in nodes
+            for name in (node["name_fa"], *category_names(node["children"]))]
+
+
 class TestTurnedOff:
     @pytest.fixture
     def app_config(self):
