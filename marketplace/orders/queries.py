@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee
@@ -100,6 +100,22 @@ def pickup_place_text(vendor_order: VendorOrder) -> str:
     return booth_place(market_day.market.name(locale_code()), vendor_order.pickup_booth_code)
 
 
+# Live booth assignments of some trainees on open market days in a date range. Built once:
+# every checkout reads it, and a reused statement keeps its SQL-cache key instead of building
+# the joins and their key on every call.
+_BOOTH_DAYS_OF_TRAINEES = (
+    select(Assignment.trainee_id, MarketDay.id, MarketDay.day, Market.name_fa, Market.name_en,
+           Booth.code)
+    .join(MarketDay, Assignment.market_day_id == MarketDay.id)
+    .join(Market, MarketDay.market_id == Market.id)
+    .join(Booth, Assignment.booth_id == Booth.id)
+    .where(Assignment.trainee_id.in_(bindparam("trainee_ids", expanding=True)),
+           Assignment.status.in_([s.value for s in LIVE_ASSIGNMENT_STATUSES]),
+           MarketDay.status == MarketDayStatus.OPEN.value,
+           MarketDay.day >= bindparam("first_day"), MarketDay.day <= bindparam("last_day"))
+    .order_by(Assignment.trainee_id, MarketDay.day))
+
+
 def pickup_options(trainees, locale: str, today: date | None = None
                    ) -> dict[int, list[PickupOption]]:
     """Per trainee: their live booth assignments on open market days from today on; where
@@ -108,18 +124,9 @@ def pickup_options(trainees, locale: str, today: date | None = None
     today = today or _today()
     options: dict[int, list[PickupOption]] = {t.id: [] for t in trainees}
     if trainees:
-        rows = db.session.execute(
-            select(Assignment.trainee_id, MarketDay.id, MarketDay.day, Market.name_fa,
-                   Market.name_en, Booth.code)
-            .join(MarketDay, Assignment.market_day_id == MarketDay.id)
-            .join(Market, MarketDay.market_id == Market.id)
-            .join(Booth, Assignment.booth_id == Booth.id)
-            .where(Assignment.trainee_id.in_([t.id for t in trainees]),
-                   Assignment.status.in_([s.value for s in LIVE_ASSIGNMENT_STATUSES]),
-                   MarketDay.status == MarketDayStatus.OPEN.value,
-                   MarketDay.day >= today,
-                   MarketDay.day <= today + timedelta(days=PICKUP_HORIZON_DAYS))
-            .order_by(Assignment.trainee_id, MarketDay.day))
+        rows = db.session.execute(_BOOTH_DAYS_OF_TRAINEES, {
+            "trainee_ids": [t.id for t in trainees], "first_day": today,
+            "last_day": today + timedelta(days=PICKUP_HORIZON_DAYS)})
         for trainee_id, day_id, day, name_fa, name_en, booth_code in rows:
             market = name_en if locale == "en" and name_en else name_fa
             options[trainee_id].append(PickupOption(

@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import bindparam, delete, inspect, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee
@@ -63,18 +63,28 @@ def new_cart_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _cart_with_lines(*where):
+    """One statement: the cart joined to its lines, their products, trainees and centres."""
+    return select(Cart).where(*where).options(
+        joinedload(Cart.lines).joinedload(CartLine.product).joinedload(Product.trainee)
+        .joinedload(Trainee.centre))
+
+
+# Built once (every add, every checkout reads the cart): a reused statement keeps its SQL-cache
+# key instead of building the joins, loader options and their key on every call.
+_USERS_CART = _cart_with_lines(Cart.user_id == bindparam("user_id"))
+_GUEST_CART = _cart_with_lines(Cart.token == bindparam("token"), Cart.user_id.is_(None))
+
+
 def find_cart(user, token: str | None) -> Cart | None:
     """The signed-in user's cart, or the guest cart behind `token`; None if there is none."""
     if user is not None and user.is_authenticated:
-        where = Cart.user_id == user.id
+        found = db.session.scalars(_USERS_CART, {"user_id": user.id})
     elif token:
-        where = (Cart.token == token) & Cart.user_id.is_(None)
+        found = db.session.scalars(_GUEST_CART, {"token": token})
     else:
         return None
-    # One statement: the cart joined to its lines, their products, trainees and centres.
-    return db.session.scalars(select(Cart).where(where).options(
-        joinedload(Cart.lines).joinedload(CartLine.product).joinedload(Product.trainee)
-        .joinedload(Trainee.centre))).unique().first()
+    return found.unique().first()
 
 
 def get_or_create_cart(user, token: str | None) -> Cart:
@@ -122,14 +132,26 @@ def _check_quantity_for(product: Product, quantity: int) -> None:
             fields={"quantity": [_("At most %(n)s.", n=format_number(limit))]})
 
 
+# The product with its trainee, by id. Built once: every add to a cart reads it (refused adds
+# too, 4 in 10 of a sale's requests), and a reused statement keeps its SQL-cache key instead
+# of building the expression, its loader options and their key on every call (~0.1 ms).
+_PRODUCT_WITH_TRAINEE = (select(Product).where(Product.id == bindparam("product_id"))
+                         .options(joinedload(Product.trainee)))
+
+
 def _purchasable_product(product_id, actor) -> Product:
     try:
         product_id = int(product_id)
     except (TypeError, ValueError):
         raise BadRequest(_("Choose a product."), code="bad_product") from None
-    product = db.session.get(Product, product_id, options=[joinedload(Product.trainee)])
+    product = db.session.scalar(_PRODUCT_WITH_TRAINEE, {"product_id": product_id})
     if product is None:
         raise NotFound(_("We could not find that product."))
+    _check_purchasable(product, actor)
+    return product
+
+
+def _check_purchasable(product: Product, actor) -> None:
     if product.status != ProductStatus.ACTIVE or not product.trainee.is_verified:
         raise RuleViolation(_("This item is not for sale right now."),
                             code="product_unavailable")
@@ -139,7 +161,6 @@ def _purchasable_product(product_id, actor) -> Product:
     if actor is not None and actor.is_authenticated and \
             product.trainee.user_id == actor.id:
         raise RuleViolation(_("You cannot buy your own item."), code="own_product")
-    return product
 
 
 def _line_of(cart: Cart, line_id) -> CartLine:
@@ -200,7 +221,8 @@ def update_cart_line(actor, cart: Cart, line_id, quantity) -> CartLine:
     """Set a line's quantity; the price seen is refreshed, since the buyer looked again."""
     line = _line_of(cart, line_id)
     quantity = parse_quantity(quantity)
-    product = _purchasable_product(line.product_id, actor)
+    product = line.product  # loaded with the cart (find_cart)
+    _check_purchasable(product, actor)
     _check_quantity_for(product, quantity)
     line.quantity = quantity
     line.unit_price_amount = product.price_amount
