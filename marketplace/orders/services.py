@@ -88,6 +88,14 @@ def find_cart(user, token: str | None) -> Cart | None:
 
 
 def get_or_create_cart(user, token: str | None) -> Cart:
+    cart = _found_or_new_cart(user, token)
+    db.session.flush()
+    return cart
+
+
+def _found_or_new_cart(user, token: str | None) -> Cart:
+    """The cart, or a new one added to the session but not flushed: a caller that writes a
+    line next flushes both at once (one unit of work instead of two)."""
     cart = find_cart(user, token)
     if cart is not None:
         return cart
@@ -97,7 +105,6 @@ def get_or_create_cart(user, token: str | None) -> Cart:
     else:
         cart = Cart(token=new_cart_token(), lines=[])
     db.session.add(cart)
-    db.session.flush()
     return cart
 
 
@@ -187,8 +194,8 @@ def add_to_users_cart(user, product_id, quantity) -> Cart:
     first, so an add that is refused (sold out, say) writes nothing at all."""
     quantity = parse_quantity(quantity)
     product = _purchasable_product(product_id, user)
-    cart = get_or_create_cart(user, None)
-    _add_line(cart, product, quantity)
+    cart = _found_or_new_cart(user, None)
+    _add_line(cart, product, quantity)  # flushes the new cart with its line
     return cart
 
 
