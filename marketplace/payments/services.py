@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -112,19 +112,30 @@ def _lock(model, row_id: int):
                               .execution_options(populate_existing=True)).one()
 
 
-def _lock_order_with_parts(*where) -> tuple[Order | None, list[Payment]]:
+def _order_with_parts_for_update(*where):
     """The order (re-)read FOR UPDATE together with its vendor orders, their lines, their
     trainees' users and its payments so far (oldest first): starting a payment holds every
     part, mails every trainee and looks for an open payment to re-use, so one statement reads
     all of it (FOR UPDATE OF orders: only the order row is locked)."""
     parts = joinedload(Order.vendor_orders)
-    rows = db.session.execute(
-        select(Order, Payment).outerjoin(Payment, Payment.order_id == Order.id)
-        .where(*where).with_for_update(of=Order)
-        .options(parts.joinedload(VendorOrder.lines),
-                 parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
-        .order_by(Payment.id)
-        .execution_options(populate_existing=True)).unique().all()
+    return (select(Order, Payment).outerjoin(Payment, Payment.order_id == Order.id)
+            .where(*where).with_for_update(of=Order)
+            .options(parts.joinedload(VendorOrder.lines),
+                     parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
+            .order_by(Payment.id)
+            .execution_options(populate_existing=True))
+
+
+# Built once for each way in: every payment runs one, and a reused statement keeps its
+# SQL-cache key instead of building the joins, loader options and their key on every call.
+_ORDER_WITH_PARTS = _order_with_parts_for_update(Order.id == bindparam("order_id"))
+_BUYERS_ORDER_WITH_PARTS = _order_with_parts_for_update(
+    Order.number == bindparam("number"), Order.buyer_id == bindparam("buyer_id"))
+
+
+def _lock_order_with_parts(statement, **params) -> tuple[Order | None, list[Payment]]:
+    """Run one of the statements above: the order and its payments, or (None, [])."""
+    rows = db.session.execute(statement, params).unique().all()
     if not rows:
         return None, []
     return rows[0][0], [payment for _order, payment in rows if payment is not None]
@@ -177,7 +188,8 @@ def start_payment(actor, order: Order, provider_name: str) -> Payment:
             actor.id != order.buyer_id:
         raise NotFound(_("We could not find that order."))
     provider = _payment_provider_for(order, provider_name)
-    return _start_locked_payment(*_lock_order_with_parts(Order.id == order.id), provider)
+    return _start_locked_payment(*_lock_order_with_parts(_ORDER_WITH_PARTS, order_id=order.id),
+                                 provider)
 
 
 def start_payment_of(actor, number: str, provider_name: str) -> Payment:
@@ -186,7 +198,8 @@ def start_payment_of(actor, number: str, provider_name: str) -> Payment:
     is missing (404)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotFound(_("We could not find that order."))
-    order, payments = _lock_order_with_parts(Order.number == number, Order.buyer_id == actor.id)
+    order, payments = _lock_order_with_parts(_BUYERS_ORDER_WITH_PARTS, number=number,
+                                             buyer_id=actor.id)
     if order is None:
         raise NotFound(_("We could not find that order."))
     return _start_locked_payment(order, payments, _payment_provider_for(order, provider_name))
