@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -114,11 +115,18 @@ class Money:
         return f"{sign}{whole}.{frac:0{places}d}"
 
     def format(self, locale: str = "en") -> str:
-        from decimal import Decimal
-
-        value = Decimal(self.to_decimal_string())
-        text = format_currency(value, self.currency, locale=locale)
-        return to_persian_digits(text) if locale.startswith("fa") else text
+        return _formatted(self, locale)
 
     def __str__(self) -> str:
         return f"{self.to_decimal_string()} {self.currency}"
+
+
+# Babel's formatting costs tens of microseconds, and a page of cards shows each price twice or
+# more; a catalogue has far fewer distinct prices than a worker renders in its life.
+@lru_cache(maxsize=4096)
+def _formatted(money: Money, locale: str) -> str:
+    from decimal import Decimal
+
+    value = Decimal(money.to_decimal_string())
+    text = format_currency(value, money.currency, locale=locale)
+    return to_persian_digits(text) if locale.startswith("fa") else text
