@@ -19,7 +19,7 @@ from marketplace.catalogue.models import (
     ProductStatus,
     product_search,
 )
-from marketplace.catalogue.search_index import uses_search_table
+from marketplace.catalogue.search_index import WORD_START, uses_search_table
 from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
@@ -127,7 +127,7 @@ SORTS = ("newest", "price_asc", "price_desc")
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 10**15
 MAX_PAGE = 100_000
-# Shorter terms have no trigram: SQLite's word index cannot find them, LIKE does.
+# The shortest pattern the trigram indexes (pg_trgm, SQLite's FTS5 trigram) can find.
 MIN_INDEXED_TERM = 3
 
 
@@ -319,16 +319,22 @@ def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
 
 
 def _text_conditions(terms: list[str]) -> list:
-    """Every term must occur in search_key: LIKE on PostgreSQL (its pg_trgm index serves it);
-    on SQLite one MATCH of the FTS5 table for the terms of 3+ letters (each a quoted phrase,
-    which matches exactly the keys containing it) and LIKE for the shorter ones."""
-    indexed = [t for t in terms if len(t) >= MIN_INDEXED_TERM] if uses_search_table() else []
-    conditions = [Product.search_key.like(f"%{t}%") for t in terms if t not in indexed]
-    if indexed:
-        phrases = " ".join('"' + term.replace('"', '""') + '"' for term in indexed)
-        conditions.append(Product.id.in_(select(product_search.c.rowid).where(
-            product_search.c.search_key.match(phrases))))
-    return conditions
+    """Every term must occur in search_key: a term of 3+ letters anywhere («فرش» finds
+    «تابلوفرش»), a shorter one at the start of a word («گل» finds «گلیم», not «سنگلاخ»):
+    inside words two letters match nearly every key, and no trigram index can find them,
+    while a space and two letters is a trigram. A one-letter word beside longer terms
+    narrows nothing («و», and) and is left out. PostgreSQL: LIKE, served by its pg_trgm
+    index; SQLite: one MATCH of its FTS5 table, each pattern a quoted phrase, which matches
+    exactly the keys that contain it."""
+    patterns = [term if len(term) >= MIN_INDEXED_TERM else WORD_START + term for term in terms]
+    indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
+    if not indexed:
+        return [Product.search_key.like(f"%{p}%") for p in patterns]
+    if not uses_search_table():
+        return [Product.search_key.like(f"%{p}%") for p in indexed]
+    phrases = " ".join('"' + p.replace('"', '""') + '"' for p in indexed)
+    return [Product.id.in_(select(product_search.c.rowid).where(
+        product_search.c.search_key.match(phrases)))]
 
 
 def listed_makers(centre_id: int | None = None, city: str | None = None):

@@ -1,8 +1,9 @@
 """The search key of a product (ARCHITECTURE §4).
 
 `search_key` holds the normalised title, description, attribute values with their units
-("60 رج"), category, maker, store, centre and city. Services call `refresh_search_key` on every
-change; `flask reindex-search` calls `reindex_all` after bulk changes (a renamed centre …).
+("60 رج"), category, maker, store, centre and city, with a space before every word. Services
+call `refresh_search_key` on every change; `flask reindex-search` calls `reindex_all` after bulk
+changes (a renamed centre …).
 The database indexes the key itself: pg_trgm on PostgreSQL, the FTS5 table `product_search`
 (kept by triggers) on SQLite — see catalogue.models.
 """
@@ -20,6 +21,10 @@ from marketplace.catalogue.models import (
 )
 from marketplace.core.text import normalize
 from marketplace.extensions import db
+
+# Before every word of a key, the first included, so that a short term can be looked for at
+# the start of a word (" گل") with the same substring match as a long one.
+WORD_START = " "
 
 
 def attribute_search_text(value: ProductAttributeValue) -> str:
@@ -54,7 +59,7 @@ def build_search_key(product: Product) -> str:
         pieces += [trainee.user.display_name, trainee.store_name]
     if centre is not None:
         pieces += [centre.name_fa, centre.name_en, centre.city]
-    return " ".join(filter(None, (normalize(p) for p in pieces)))
+    return WORD_START + " ".join(filter(None, (normalize(p) for p in pieces)))
 
 
 def refresh_search_key(product: Product) -> None:

@@ -137,6 +137,21 @@ def test_short_terms_work_without_the_trigram_index(world):
     assert run(q="و گل فرش") == ["تابلو فرش ابریشم گل و مرغ"]
 
 
+def test_a_short_term_matches_at_the_start_of_a_word(world, create_product):
+    """One or two letters match where a word starts («گل» finds «گلیم»), not inside a word
+    («سنگلاخ»): that is a trigram (" گل"), so the indexes find it on both databases."""
+    crafts, ali = world["crafts"], world["ali"]
+    create_product(trainee=ali, category=crafts, title_fa="گلیم کوچک", title_en=None)
+    create_product(trainee=ali, category=crafts, title_fa="سنگلاخ", title_en=None)
+    assert run(q="گل", category="handicrafts") == ["گلیم کوچک"]
+    assert run(q="لاخ") == ["سنگلاخ"]  # three letters and more: anywhere in a word
+
+
+def test_a_single_letter_beside_longer_terms_narrows_nothing(world):
+    assert run(q="ابریشم و") == run(q="ابریشم")
+    assert "تابلو فرش ابریشم گل و مرغ" in run(q="و")  # alone, it is still looked for
+
+
 def test_punctuation_and_wildcards_in_the_query_are_not_patterns(world):
     assert run(q="%") == run()
     assert run(q="فرش_") == run(q="فرش")
