@@ -355,7 +355,7 @@ def _note_executed_tables(state):
         table = getattr(statement, "table", None)
         state.session.info.setdefault(_CHANGED, set()).add(getattr(table, "name", "?"))
     elif isinstance(statement, TextClause) and not statement.text.lstrip().upper().startswith(
-            ("SELECT", "WITH", "PRAGMA", "EXPLAIN")):
+            ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "SET LOCAL")):
         # Hand-written SQL we cannot see into: assume it changed something.
         state.session.info.setdefault(_CHANGED, set()).add("?")
 
