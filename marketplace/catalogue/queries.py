@@ -440,10 +440,16 @@ def _order(search: ProductSearch) -> list:
 
 
 def card_options() -> list:
-    """What a product card shows: maker, store, centre (joined) and photos (one more query);
-    not the long texts (descriptions, search key), the widest part of a product row."""
-    return [contains_eager(Product.trainee).contains_eager(Trainee.user),
-            contains_eager(Product.trainee).contains_eager(Trainee.centre),
+    """What a product card shows: its maker's store, name and centre (joined) and photos (one
+    more query). Only those columns of the maker's rows, and not the product's long texts
+    (descriptions, search key): the widest parts of each row, which no card shows."""
+    maker = contains_eager(Product.trainee)
+    return [maker.load_only(Trainee.store_name, Trainee.store_slug, Trainee.status,
+                            Trainee.user_id, Trainee.centre_id),
+            maker.contains_eager(Trainee.user).load_only(User.display_name),
+            maker.contains_eager(Trainee.centre).load_only(
+                TrainingCentre.name_fa, TrainingCentre.name_en, TrainingCentre.slug,
+                TrainingCentre.city),
             selectinload(Product.images),
             defer(Product.description_fa), defer(Product.description_en),
             defer(Product.search_key)]
