@@ -305,8 +305,9 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--trainees", type=int, default=40)
     parser.add_argument("--clients", type=int, default=8, help="concurrent client processes")
-    parser.add_argument("--workers", type=int, default=4,
-                        help="gunicorn sync workers per app (both apps alike)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn sync workers per app (both apps alike; bench.run's "
+                             "default, one per CPU of the 2-CPU machines measured)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="alternate app and bare this many times")
     parser.add_argument("--warmup", type=int, default=120,

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm.util import identity_key
 
 from marketplace.accounts.models import TraineeStatus, User
@@ -80,19 +80,24 @@ def take_stock(product_id: int, quantity: int) -> bool:
     PostgreSQL. A product whose stock reaches zero becomes sold out in the same statement.
     """
     _check_quantity(quantity)
-    statement = (
-        update(Product)
-        .where(Product.id == product_id, Product.stock >= quantity,
-               Product.status == ProductStatus.ACTIVE)
-        .values(stock=Product.stock - quantity,
-                status=case((Product.stock == quantity, ProductStatus.SOLD_OUT.value),
-                            else_=Product.status),
-                updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    changed = db.session.execute(statement).rowcount == 1
+    changed = db.session.execute(_TAKE_STOCK, {
+        "product_id": product_id, "quantity": quantity, "now": utcnow()}).rowcount == 1
     _forget_cached(product_id)
     return changed
+
+
+# Built once: every order placed runs it per line, and a statement object that is reused keeps
+# its SQL-cache key (as accounts.services' token lookup does).
+_TAKE_STOCK = (
+    update(Product)
+    .where(Product.id == bindparam("product_id"), Product.stock >= bindparam("quantity"),
+           Product.status == ProductStatus.ACTIVE)
+    .values(stock=Product.stock - bindparam("quantity"),
+            status=case((Product.stock == bindparam("quantity"), ProductStatus.SOLD_OUT.value),
+                        else_=Product.status),
+            updated_at=bindparam("now", type_=Product.__table__.c.updated_at.type))
+    .execution_options(synchronize_session=False)
+)
 
 
 def return_stock(product_id: int, quantity: int) -> None:
