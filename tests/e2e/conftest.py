@@ -140,7 +140,7 @@ def browser():
                   "CHROMIUM_PATH)")
     else:
         try:
-            from playwright.sync_api import sync_playwright
+            from playwright.sync_api import expect, sync_playwright
         except ImportError:
             reason = "Playwright is not installed (pip install -e '.[dev]')"
     if reason:
@@ -148,6 +148,9 @@ def browser():
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(reason)
 
+    # Assertions wait as long as actions do (15 s, below): CI runs these beside a second test
+    # worker and the database on two CPUs, where a script's form reload took over expect's 5 s.
+    expect.set_options(timeout=15_000)
     playwright = sync_playwright().start()
     try:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,

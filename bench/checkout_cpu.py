@@ -1,0 +1,88 @@
+"""CPU per request of the checkout burst's requests, in-process: a steadier measure than the
+burst itself when comparing two versions of the code on a busy machine.
+
+    .venv/bin/python -m bench.checkout_cpu                     # PostgreSQL bz_bench_checkout_cpu
+    .venv/bin/python -m bench.checkout_cpu --items 300
+
+Prepares its own database as bench.checkout does (`--items` one-of-a-kind items, twice as many
+buyers), then drives the production app through Flask's test client: the first half of the
+buyers add an item, place the order and pay at pickup; the second half try the same items and
+are refused. Prints the median `time.process_time()` of each request kind (the first 10 of each
+left out) and a mix weighted as the burst's requests are (41 % refused adds, the rest split
+evenly between add, place and pay). The database's own CPU is not in these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.checkout import prepare  # noqa: E402 - after the sys.path line above
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench_checkout_cpu"
+MIX = {"refused": 0.41, "add": 0.197, "place": 0.197, "pay": 0.197}
+
+
+def measure(database_url: str, items: int) -> dict[str, float]:
+    world = prepare(database_url, buyers=2 * items, items=items, trainees=20, seed=1)
+    with tempfile.TemporaryDirectory(prefix="bz-checkout-cpu-") as scratch:
+        os.environ.update({"MARKETPLACE_ENV": "production", "DATABASE_URL": database_url,
+                           "SECRET_KEY": "bench-" + "x" * 58,
+                           "PAYMENT_PROVIDERS": "pay_at_pickup",
+                           "MAIL_OUTBOX_DIR": str(Path(scratch) / "outbox"),
+                           "MARKETPLACE_INSTANCE": scratch})
+        from marketplace import create_app
+
+        client = create_app().test_client()
+        times: dict[str, list[float]] = {kind: [] for kind in MIX}
+        for number, token in enumerate(world.tokens):
+            item = world.item_ids[number % items]  # the second half finds its item gone
+            _checkout(client, token, item, times, refused=number >= items)
+    return {kind: statistics.median(values[10:]) * 1000 for kind, values in times.items()}
+
+
+def _checkout(client, token: str, item: int, times: dict, refused: bool) -> None:
+    def call(kind, path, body):
+        started = time.process_time()
+        response = client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+        times[kind].append(time.process_time() - started)
+        return response
+
+    added = call("refused" if refused else "add", "/api/v1/cart/lines",
+                 {"product_id": item, "quantity": 1})
+    if refused:
+        assert added.status_code in (409, 422), added.get_data(as_text=True)
+        return
+    trainee_id = added.get_json()["lines"][0]["trainee_id"]
+    placed = call("place", "/api/v1/checkout", {
+        "contact_name": "Bench buyer",
+        "parts": [{"trainee_id": trainee_id, "fulfilment": "pickup"}]})
+    assert placed.status_code == 201, placed.get_data(as_text=True)
+    paid = call("pay", f"/api/v1/orders/{placed.get_json()['number']}/payments",
+                {"provider": "pay_at_pickup"})
+    assert paid.status_code == 201, paid.get_data(as_text=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL,
+                        help="a database of its own: it is dropped and rebuilt")
+    parser.add_argument("--items", type=int, default=150)
+    args = parser.parse_args(argv)
+    medians = measure(args.database_url, args.items)
+    mix = sum(MIX[kind] * medians[kind] for kind in MIX)
+    print(" · ".join(f"{kind} {ms:.2f} ms" for kind, ms in medians.items())
+          + f" · mix {mix:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
