@@ -25,22 +25,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.checkout import prepare  # noqa: E402 - after the sys.path line above
-
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bz_bench_checkout_cpu"
 MIX = {"refused": 0.41, "add": 0.197, "place": 0.197, "pay": 0.197}
 
 
 def measure(database_url: str, items: int) -> dict[str, float]:
-    world = prepare(database_url, buyers=2 * items, items=items, trainees=20, seed=1)
     with tempfile.TemporaryDirectory(prefix="bz-checkout-cpu-") as scratch:
+        # The production settings, as bench.checkout serves them; read when the app's
+        # config is first imported, so set before anything imports it.
         os.environ.update({"MARKETPLACE_ENV": "production", "DATABASE_URL": database_url,
                            "SECRET_KEY": "bench-" + "x" * 58,
                            "PAYMENT_PROVIDERS": "pay_at_pickup",
                            "MAIL_OUTBOX_DIR": str(Path(scratch) / "outbox"),
                            "MARKETPLACE_INSTANCE": scratch})
+        from bench.checkout import prepare
         from marketplace import create_app
 
+        world = prepare(database_url, buyers=2 * items, items=items, trainees=20, seed=1)
         client = create_app().test_client()
         times: dict[str, list[float]] = {kind: [] for kind in MIX}
         for number, token in enumerate(world.tokens):
