@@ -92,8 +92,12 @@ def shared_category_tree() -> CategoryTree:
     """The tree for pages and API answers that only read it (browse and search): kept in this
     process until the next public change, so a search page rendered afresh skips its two
     queries. Its categories belong to no session: read them, never attach them."""
-    return page_cache.remember_in_process(
-        "category-tree", lambda: CategoryTree(_detached(_load_categories())))
+    def load() -> CategoryTree:
+        categories = _load_categories()
+        _detach([*categories, *(d for c in categories for d in c.attributes)])
+        return CategoryTree(categories)
+
+    return page_cache.remember_in_process("category-tree", load)
 
 
 def _load_categories() -> list[Category]:
@@ -101,13 +105,13 @@ def _load_categories() -> list[Category]:
         select(Category).options(selectinload(Category.attributes))))
 
 
-def _detached(categories: list[Category]) -> list[Category]:
-    """The categories and their attribute definitions taken out of the session: a later
-    commit would expire them, and an expired object without a session cannot be read."""
-    for instance in [*categories, *(d for c in categories for d in c.attributes)]:
+def _detach(objects: list) -> None:
+    """Take loaded objects out of the session, to be shared by later requests
+    (page_cache.remember_in_process): a later commit would expire them, and an expired object
+    without a session cannot be read."""
+    for instance in objects:
         if instance in db.session:  # a category's own expunge takes its definitions along
             db.session.expunge(instance)
-    return categories
 
 
 def category_definitions(category: Category) -> list[AttributeDefinition]:
@@ -654,8 +658,7 @@ def centres() -> list[TrainingCentre]:
     """Every centre, for the search filters (kept like the shared category tree: read only)."""
     def load() -> list[TrainingCentre]:
         rows = list(db.session.scalars(select(TrainingCentre).order_by(TrainingCentre.id)))
-        for centre in rows:
-            db.session.expunge(centre)
+        _detach(rows)
         return rows
 
     return page_cache.remember_in_process("centres", load)
