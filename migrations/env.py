@@ -80,16 +80,21 @@ def only_on_dialects(index) -> tuple[str, ...]:
     return (dialect,) if isinstance(dialect, str) else tuple(dialect)
 
 
-def is_sqlite_search_table(name: str) -> bool:
-    """SQLite's FTS5 table `product_search` and the shadow tables FTS5 keeps for it: made by
-    DDL the models attach to `products` (catalogue.models), not by table definitions."""
-    from marketplace.catalogue.models import SQLITE_SEARCH_TABLE
+def is_search_table(name: str) -> bool:
+    """SQLite's FTS5 table `product_search` with the shadow tables FTS5 keeps for it, and
+    PostgreSQL's `search_words`: made by DDL the models attach to `products`
+    (catalogue.models), not by table definitions."""
+    from marketplace.catalogue.models import POSTGRES_SEARCH_WORDS_TABLE, SQLITE_SEARCH_TABLE
 
-    return name == SQLITE_SEARCH_TABLE or name.startswith(f"{SQLITE_SEARCH_TABLE}_")
+    return name in (SQLITE_SEARCH_TABLE, POSTGRES_SEARCH_WORDS_TABLE) or \
+        name.startswith(f"{SQLITE_SEARCH_TABLE}_")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and reflected and compare_to is None and is_sqlite_search_table(name):
+    if type_ == "table" and reflected and compare_to is None and is_search_table(name):
+        return False
+    # Likewise the GIN index of each key's words on PostgreSQL (an expression index).
+    if type_ == "index" and reflected and compare_to is None and name == "ix_products_search_words":
         return False
     # An index for another database (the pg_trgm GIN index, say) is not missing here; but a
     # new revision must still contain it, guarded by dialect (see guarded_index_op below).

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, intersect, literal, select, text, union_all
+from sqlalchemy import (
+    bindparam,
+    exists,
+    false,
+    func,
+    intersect,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
@@ -17,7 +29,9 @@ from marketplace.catalogue.models import (
     Product,
     ProductAttributeValue,
     ProductStatus,
+    product_key_words,
     product_search,
+    search_words,
 )
 from marketplace.catalogue.search_index import WORD_START, uses_search_table
 from marketplace.core import page_cache
@@ -133,6 +147,8 @@ MAX_AMOUNT = 10**15
 MAX_PAGE = 100_000
 # The shortest pattern the trigram indexes (pg_trgm, SQLite's FTS5 trigram) can find.
 MIN_INDEXED_TERM = 3
+# Search terms whose words each process keeps (PostgreSQL, _words_like).
+KEPT_WORD_PATTERNS = 10_000
 
 
 @dataclass
@@ -327,18 +343,75 @@ def _text_conditions(terms: list[str]) -> list:
     «تابلوفرش»), a shorter one at the start of a word («گل» finds «گلیم», not «سنگلاخ»):
     inside words two letters match nearly every key, and no trigram index can find them,
     while a space and two letters is a trigram. A one-letter word beside longer terms
-    narrows nothing («و», and) and is left out. PostgreSQL: LIKE, served by its pg_trgm
-    index; SQLite: one MATCH of its FTS5 table, each pattern a quoted phrase, which matches
-    exactly the keys that contain it."""
+    narrows nothing («و», and) and is left out. SQLite: one MATCH of its FTS5 table, each
+    pattern a quoted phrase, which matches exactly the keys that contain it; PostgreSQL: the
+    words that match each pattern, then the keys that hold one of them (_word_conditions)."""
     patterns = [term if len(term) >= MIN_INDEXED_TERM else WORD_START + term for term in terms]
     indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
     if not indexed:
         return [Product.search_key.like(f"%{p}%") for p in patterns]
     if not uses_search_table():
-        return [Product.search_key.like(f"%{p}%") for p in indexed]
+        return _word_conditions(indexed)
     phrases = " ".join('"' + p.replace('"', '""') + '"' for p in indexed)
     return [Product.id.in_(select(product_search.c.rowid).where(
         product_search.c.search_key.match(phrases)))]
+
+
+def _word_conditions(patterns: list[str]) -> list:
+    """PostgreSQL: for each pattern, the keys holding a word it matches (_word_likes). One
+    query finds the words of every pattern in `search_words` (catalogue.models); a pattern
+    with none matches nothing. A phrase ("60 رج") needs its words side by side as well, which
+    LIKE then checks on the keys that hold them all."""
+    likes_of = {pattern: _word_likes(pattern) for pattern in patterns}
+    words_of = _words_like(like for group in likes_of.values() for like in group)
+    conditions = []
+    for pattern, group in likes_of.items():
+        for like in group:
+            words = words_of[like]
+            conditions.append(product_key_words.overlap(words) if words else false())
+        if len(group) > 1:
+            conditions.append(Product.search_key.like(f"%{pattern}%"))
+    return conditions
+
+
+def _words_like(likes) -> dict[str, list[str]]:
+    """The words of `search_words` each LIKE pattern matches, in one query for those this
+    process has not kept since the last public change (a new word comes with a change)."""
+    kept = page_cache.memo_in_process("search-words", KEPT_WORD_PATTERNS)
+    words_of = {like: kept.get(like) for like in likes}
+    missing = [like for like, words in words_of.items() if words is None]
+    if missing:
+        word = search_words.c.word
+        found = db.session.scalars(
+            select(word).where(or_(*(word.like(like) for like in missing)))).all()
+        for like in missing:
+            words_of[like] = kept[like] = [w for w in found if _like_matches(like, w)]
+    return words_of
+
+
+def _word_likes(pattern: str) -> list[str]:
+    """What the words of a key must match for the key to contain `pattern`, as LIKE patterns:
+    a short term at the start of a word; a term anywhere in one; a phrase's first word at the
+    end of one, its last at the start of one and any between whole."""
+    if pattern.startswith(WORD_START):
+        return [pattern[len(WORD_START):] + "%"]
+    words = pattern.split(" ")
+    if len(words) == 1:
+        return [f"%{pattern}%"]
+    return [f"%{words[0]}", *words[1:-1], f"{words[-1]}%"]
+
+
+def _like_matches(like: str, word: str) -> bool:
+    """The LIKE of _word_likes in Python (its patterns have % only at their ends): sorts the
+    words found back to the patterns that found them."""
+    core = like.strip("%")
+    if like.startswith("%") and like.endswith("%"):
+        return core in word
+    if like.startswith("%"):
+        return word.endswith(core)
+    if like.endswith("%"):
+        return word.startswith(core)
+    return word == core
 
 
 def listed_makers(centre_id: int | None = None, city: str | None = None):
@@ -497,9 +570,12 @@ def category_facets(search: ProductSearch, tree: CategoryTree) -> dict[int, int]
     return _roll_up(_direct_facets(search, tree), tree)
 
 
-def search_with_facets(search: ProductSearch, tree: CategoryTree) -> tuple[Page, dict]:
+def search_with_facets(search: ProductSearch, tree: CategoryTree,
+                       load_items: Callable[[list[int]], list] | None = None
+                       ) -> tuple[Page, dict]:
     """The page and the category facets, counting the matches once: the total is the sum of
-    the facets over the chosen category's subtree (or all), exactly what count(*) would say."""
+    the facets over the chosen category's subtree (or all), exactly what count(*) would say.
+    `load_items` turns the page's ids into its items: by default products_in_order."""
     if search.terms:
         direct, ids = _counted_matches_and_page_ids(search, tree)
     else:
@@ -508,7 +584,10 @@ def search_with_facets(search: ProductSearch, tree: CategoryTree) -> tuple[Page,
     subtree = None if search.category_id is None else \
         tree.descendant_ids(tree.by_id[search.category_id])
     total = sum(count for cid, count in direct.items() if subtree is None or cid in subtree)
-    items = _page_items(search, tree, ids) if total else []
+    items = []
+    if total:
+        # The database sorts narrow rows, not whole products with their search keys.
+        items = (load_items or products_in_order)(page_ids(search, tree) if ids is None else ids)
     return Page(items, search.page, search.per_page, total), _roll_up(direct, tree)
 
 
@@ -540,7 +619,7 @@ def _counted_matches_and_page_ids(search: ProductSearch,
         (search.page - 1) * search.per_page).subquery("cut")
     page = select(literal(1).label("part"), cut.c.id.label("value"),
                   func.row_number().over(order_by=order(cut)).label("number"))
-    _prefer_trigram_index()
+    _plan_for_these_words()
     rows = db.session.execute(union_all(counts, page)).all()
     direct = {row.value: row.number for row in rows if row.part == 0}
     ids = [row.value for row in sorted((r for r in rows if r.part == 1),
@@ -548,14 +627,18 @@ def _counted_matches_and_page_ids(search: ProductSearch,
     return direct, ids
 
 
-def _prefer_trigram_index() -> None:
-    """PostgreSQL: read a word search's matches through the pg_trgm index whenever it narrows
-    them. The planner prices LIKE as one cheap operator per row, but on long Persian keys it
-    costs about a microsecond, so for common words it picked a full scan that measured 1.5×
-    slower than the index (bench/README). Pricing a random page as on an SSD (1.1, for this
-    transaction only; browsing plans are better with the default) tips it to the index."""
+def _plan_for_these_words() -> None:
+    """PostgreSQL, for this transaction only (one round trip):
+    - plan the word search for its own words. psycopg prepares a statement run five times on
+      one connection, and PostgreSQL may then keep one generic plan for every later search of
+      that shape, made without knowing the words: for common words it ran twice as slow
+      («رج هدیه»: 105 ms instead of 46);
+    - price a random page as on an SSD (1.1): the cards' query by id that follows then reads
+      through indexes (0.9 ms instead of 1.4 on average). Browsing keeps the default, which
+      its plans measured better with."""
     if not uses_search_table():
-        db.session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        db.session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                                "set_config('random_page_cost', '1.1', true)"))
 
 
 def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
@@ -588,16 +671,17 @@ def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:
                                    .limit(search.per_page).offset(offset)))
 
 
-def _page_items(search: ProductSearch, tree: CategoryTree,
-                ids: list[int] | None = None) -> list[Product]:
-    """The page in two steps: the ids in order (the database sorts narrow rows, not whole
-    products with their search keys), then those products with what their cards show."""
-    if ids is None:
-        ids = page_ids(search, tree)
+# Products by id with what their cards show. Built once: building the loader options and
+# their SQL-cache key cost ~0.7 ms on each call, a quarter of loading a page of cards.
+_CARDS_BY_ID = (_joined(select(Product)).where(Product.id.in_(bindparam("ids", expanding=True)))
+                .options(*card_options()))
+
+
+def products_in_order(ids: list[int]) -> list[Product]:
+    """These products, in this order, with what their cards show (card_options)."""
     if not ids:
         return []
-    by_id = {p.id: p for p in db.session.scalars(
-        _joined(select(Product)).where(Product.id.in_(ids)).options(*card_options()))}
+    by_id = {p.id: p for p in db.session.scalars(_CARDS_BY_ID, {"ids": ids})}
     return [by_id[i] for i in ids if i in by_id]
 
 

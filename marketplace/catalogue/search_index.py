@@ -4,8 +4,9 @@
 ("60 رج"), category, maker, store, centre and city, with a space before every word. Services
 call `refresh_search_key` on every change; `flask reindex-search` calls `reindex_all` after bulk
 changes (a renamed centre …).
-The database indexes the key itself: pg_trgm on PostgreSQL, the FTS5 table `product_search`
-(kept by triggers) on SQLite — see catalogue.models.
+The database indexes the key itself: on SQLite the FTS5 table `product_search`, on PostgreSQL
+the table of words `search_words` and a GIN index of each key's words, all kept by triggers
+(catalogue.models).
 """
 
 from __future__ import annotations
@@ -92,8 +93,8 @@ def reindex_all(batch_size: int = 1000, echo=None) -> int:
 
 
 def uses_search_table() -> bool:
-    """SQLite finds words through the FTS5 table `product_search`; PostgreSQL through LIKE on
-    its pg_trgm index."""
+    """SQLite finds words through the FTS5 table `product_search`; PostgreSQL through
+    `search_words` and the GIN index of each key's words."""
     return db.session.get_bind().dialect.name == "sqlite"
 
 

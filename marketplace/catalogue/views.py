@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from marketplace.catalogue import policies, queries, search_log, services
+from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -111,7 +112,7 @@ def search():
     timer = services.SearchTimer.start()
     tree = queries.shared_category_tree()
     parsed = queries.parse_search(request.args, tree, _currency())
-    page, facets = queries.search_with_facets(parsed, tree)
+    page, facets = queries.search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
     log_search_after_response(parsed, page.total, timer, "html")

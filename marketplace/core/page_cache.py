@@ -298,6 +298,25 @@ def remember_in_process(name: str, load: Callable[[], object]):
     return value
 
 
+def memo_in_process(name: str, limit: int) -> dict:
+    """A dict this process fills piece by piece (the words of a search term, one product's
+    card) and keeps like `remember_in_process`: emptied by the next public change or when
+    older than PAGE_CACHE_SECONDS. At most `limit` entries, the oldest dropped first; when
+    nothing may be kept (cache off, unwritten changes), a new empty dict every call."""
+    return remember_in_process(name, lambda: _Bounded(limit))
+
+
+class _Bounded(dict):
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, value):
+        if key not in self and len(self) >= self.limit:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
 def _current_generation() -> str:
     """This request's generation: the one read with its page (a page being rendered) or now."""
     state = _state()
