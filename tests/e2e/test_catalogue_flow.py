@@ -54,6 +54,7 @@ def test_a_tableau_is_listed_approved_found_and_opened(app, db, page, new_page, 
     log_in(page, fa, weaver_email)
     page.get_by_role("link", name=fa("My products"), exact=True).click()
     page.get_by_role("link", name=fa("List a new product"), exact=True).click()
+    page.wait_for_load_state()  # the deferred script that reloads the form is listening
     page.get_by_label(fa("Category"), exact=True).select_option(str(category_id))
     # The script reloads the form with the category's own fields.
     expect(page.locator('[name="attr.knot_density"]')).to_be_visible()
