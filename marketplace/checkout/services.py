@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from marketplace.catalogue.models import ProductKind, ProductStatus
 from marketplace.catalogue.services import take_stock
-from marketplace.core.db import utcnow
+from marketplace.core.db import insert_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.extensions import db
 from marketplace.orders import queries
@@ -184,7 +184,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         group = plan["group"]
         subtotal = group.subtotal_amount
         vendor_order = VendorOrder(
-            trainee_id=group.trainee.id, fulfilment=plan["fulfilment"],
+            trainee=group.trainee, fulfilment=plan["fulfilment"],
             pickup_place=plan["place"], pickup_day=plan["day"],
             pickup_market_day_id=plan["market_day_id"], pickup_booth_code=plan.get("booth_code"),
             shipping_address=plan["address"],
@@ -197,10 +197,20 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                 quantity=line.quantity, unit_price_amount=product.price_amount,
                 currency=currency))
         order.vendor_orders.append(vendor_order)
-    db.session.add(order)
+    _insert_order(order)
     empty_cart(cart)
-    db.session.flush()
     return order
+
+
+def _insert_order(order: Order) -> None:
+    """Write the order, its vendor orders and their lines, one INSERT each, without the unit of
+    work's flush (half the CPU for the same statements; see core.db.insert_now)."""
+    insert_now(db.session, order)
+    for vendor_order in order.vendor_orders:
+        insert_now(db.session, vendor_order)
+        for line in vendor_order.lines:
+            insert_now(db.session, line)
+    db.session.add(order)
 
 
 def _take_stock_of(cart: Cart, locale: str) -> None:
