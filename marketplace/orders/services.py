@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services import return_stock, take_stock
-from marketplace.core.db import utcnow
+from marketplace.core.db import update_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
@@ -433,9 +433,7 @@ def hold_order_for_pickup(order: Order) -> Order:
                             code="pickup_only")
     if order.payment_provider == PAY_AT_PICKUP:
         return order
-    order.payment_provider = PAY_AT_PICKUP
-    order.expires_at = None
-    db.session.flush()
+    update_now(db.session, order, payment_provider=PAY_AT_PICKUP, expires_at=None)
     _mail_order_placed(order)
     return order
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Trainee
-from marketplace.core.db import utcnow
+from marketplace.core.db import insert_now, utcnow
 from marketplace.core.errors import (
     BadRequest,
     Conflict,
@@ -225,18 +225,18 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
     payment = next((p for p in reversed(payments)
                     if p.provider == provider.name and p.is_open
                     and p.amount == order.total_amount), None)
-    if payment is None:
-        payment = Payment(order=order, provider=provider.name, amount=order.total_amount,
-                          currency=order.currency, status=PaymentStatus.PENDING,
-                          idempotency_key=f"order-{order.number}-payment-{len(payments) + 1}")
-        db.session.add(payment)
-
     if provider.name == PAY_AT_PICKUP:
         order_services.hold_order_for_pickup(order)
-        db.session.flush()  # the new payment goes with the held order's flush when it has one
+        if payment is None:
+            payment = _new_payment(order, provider, len(payments))
+            insert_now(db.session, payment)  # no flush: the order is held the same way
+            db.session.add(payment)
         payment.client_secret = None
         return payment
 
+    if payment is None:
+        payment = _new_payment(order, provider, len(payments))
+        db.session.add(payment)
     db.session.flush()
     order.payment_provider = provider.name
     try:
@@ -254,6 +254,12 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
     if payment.status == PaymentStatus.SUCCEEDED:
         settle_payment(payment, result)
     return payment
+
+
+def _new_payment(order: Order, provider: PaymentProvider, earlier_attempts: int) -> Payment:
+    return Payment(order=order, provider=provider.name, amount=order.total_amount,
+                   currency=order.currency, status=PaymentStatus.PENDING,
+                   idempotency_key=f"order-{order.number}-payment-{earlier_attempts + 1}")
 
 
 def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
