@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services import return_stock, take_stock
-from marketplace.core.db import update_now, utcnow
+from marketplace.core.db import insert_now, update_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
@@ -90,23 +90,22 @@ def find_cart(user, token: str | None) -> Cart | None:
 
 def get_or_create_cart(user, token: str | None) -> Cart:
     cart = _found_or_new_cart(user, token)
-    db.session.flush()
+    if inspect(cart).transient:
+        db.session.add(cart)
+        db.session.flush()
     return cart
 
 
 def _found_or_new_cart(user, token: str | None) -> Cart:
-    """The cart, or a new one added to the session but not flushed: a caller that writes a
-    line next flushes both at once (one unit of work instead of two)."""
+    """The cart, or a new one not written yet (and not in the session): adding its first line
+    writes both (see _insert_line)."""
     cart = find_cart(user, token)
     if cart is not None:
         return cart
     # A new cart has no lines: saying so spares the SELECT that would load them.
     if user is not None and user.is_authenticated:
-        cart = Cart(user_id=user.id, lines=[])
-    else:
-        cart = Cart(token=new_cart_token(), lines=[])
-    db.session.add(cart)
-    return cart
+        return Cart(user_id=user.id, lines=[])
+    return Cart(token=new_cart_token(), lines=[])
 
 
 def parse_quantity(value) -> int:
@@ -196,7 +195,7 @@ def add_to_users_cart(user, product_id, quantity) -> Cart:
     quantity = parse_quantity(quantity)
     product = _purchasable_product(product_id, user)
     cart = _found_or_new_cart(user, None)
-    _add_line(cart, product, quantity)  # flushes the new cart with its line
+    _add_line(cart, product, quantity)  # writes the cart too when it is new
     return cart
 
 
@@ -204,18 +203,29 @@ def _add_line(cart: Cart, product: Product, quantity: int) -> CartLine:
     line = next((ln for ln in cart.lines if ln.product_id == product.id), None)
     total = quantity + (line.quantity if line else 0)
     _check_quantity_for(product, total)
+    _touch(cart)
     if line is None:
         if len(cart.lines) >= MAX_CART_LINES:
             raise RuleViolation(_("Your cart is full."), code="cart_full")
-        line = CartLine(product=product, quantity=total,
-                        unit_price_amount=product.price_amount, currency=product.currency)
-        cart.lines.append(line)
-    else:
-        line.quantity = total
-        line.unit_price_amount = product.price_amount
-        line.currency = product.currency
-    _touch(cart)
+        return _insert_line(cart, product, total)
+    line.quantity = total
+    line.unit_price_amount = product.price_amount
+    line.currency = product.currency
     db.session.flush()
+    return line
+
+
+def _insert_line(cart: Cart, product: Product, quantity: int) -> CartLine:
+    """Write a new line, and the cart first when it is new: one INSERT each, no unit-of-work
+    flush (every add to a cart comes here; see core.db.insert_now)."""
+    if inspect(cart).transient:
+        insert_now(db.session, cart)
+    line = CartLine(cart_id=cart.id, product=product, quantity=quantity,
+                    unit_price_amount=product.price_amount, currency=product.currency)
+    insert_now(db.session, line)
+    set_committed_value(line, "cart", cart)
+    set_committed_value(cart, "lines", [*cart.lines, line])
+    db.session.add(cart)  # a new cart joins the session with its line, an old one gets it
     return line
 
 
