@@ -64,6 +64,7 @@ def translation_directories() -> list[str]:
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.login import register_loaders
     from marketplace.core import page_cache
+    from marketplace.core.db import read_outside_transactions
     from marketplace.core.errors import register_error_handlers
     from marketplace.core.i18n import register_template_helpers, select_locale
     from marketplace.core.nav import register_nav
@@ -71,6 +72,9 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            read_outside_transactions(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     register_loaders(login_manager)
