@@ -32,11 +32,12 @@ def _new_order(buyer, trainee) -> Order:
 
 
 def _insert_order(db, order: Order) -> None:
+    """Parents first; then the order joins the session with everything hanging from it."""
+    (vendor_order,) = order.vendor_orders
     insert_now(db.session, order)
-    for vendor_order in order.vendor_orders:
-        insert_now(db.session, vendor_order)
-        for line in vendor_order.lines:
-            insert_now(db.session, line)
+    insert_now(db.session, vendor_order)
+    if vendor_order.lines:
+        insert_now(db.session, vendor_order.lines[0])
     db.session.add(order)
 
 
