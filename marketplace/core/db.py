@@ -1,4 +1,5 @@
-"""Declarative base, column types and SQLite connection settings shared by every domain."""
+"""Declarative base, column types, hot-path writes without the unit of work, and the PostgreSQL
+and SQLite connection settings shared by every domain."""
 
 import functools
 import re
@@ -70,18 +71,18 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-
 # --- writing a new row without the unit of work ----------------------------------------------
 
 def insert_now(session, obj) -> None:
     """INSERT a new object's row with one Core statement (RETURNING its primary key), without
     a unit-of-work flush, and mark the object as if a query had loaded it (detached).
 
-    For the hottest write path only (placing an order), where the unit of work issues the same
-    INSERTs at about twice the CPU (bench/README.md, checkout burst). Insert parents first:
-    foreign keys are copied from the many-to-one relationships set in memory, as a flush does.
-    Then `session.add()` the root object, and everything related to it in memory joins the
-    session as loaded. A column left unset takes its Python default, else NULL."""
+    For the checkout's hot paths only (add to cart, place, pay at pickup), where the unit of
+    work issues the same INSERTs at about twice the CPU (bench/README.md, checkout burst).
+    Insert parents first: foreign keys are copied from the many-to-one relationships set in
+    memory, as a flush does. Then `session.add()` the root object, and everything related to it
+    in memory joins the session as loaded. A column left unset takes its Python default, else
+    NULL."""
     mapper = inspect(obj).mapper
     table = mapper.local_table
     _copy_foreign_keys(mapper, obj)
@@ -101,7 +102,7 @@ def insert_now(session, obj) -> None:
 def update_now(session, obj, **values) -> None:
     """UPDATE a persistent object's row with one Core statement, without a unit-of-work flush,
     and give the object the new values as loaded. Columns with an `onupdate` default (such as
-    `updated_at`) get it, as a flush would give them. For hot write paths only (insert_now)."""
+    `updated_at`) get it, as a flush would give them. For the same hot paths as insert_now."""
     mapper = inspect(obj).mapper
     for prop in mapper.column_attrs:
         column = prop.columns[0]
@@ -152,7 +153,6 @@ def _python_default(column):
     if default is None:
         return None
     return default.arg(None) if default.is_callable else default.arg
-
 
 
 # --- PostgreSQL: reads run on their own; the transaction starts at the first write -----------
