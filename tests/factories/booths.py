@@ -8,6 +8,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from flask import current_app
 
 from marketplace.booths.models import (
     Application,
@@ -86,8 +87,8 @@ def create_market(db, create_venue):
                   "applications_close_at": now + timedelta(days=5), "published_seed": 1000 + n,
                   **overrides}
         market = Market(venue=venue, **values)
-        market.days = [MarketDay(day=d, opens_at=opening_instant(d, venue.opens_at,
-                                                                 "Asia/Tehran"))
+        zone = current_app.config["MARKETPLACE_TIMEZONE"]
+        market.days = [MarketDay(day=d, opens_at=opening_instant(d, venue.opens_at, zone))
                        for d in one_off_dates(market.starts_on, market.ends_on)]
         market.categories = [MarketCategory(category_id=c.id, cap=cap) for c, cap in categories]
         db.session.add(market)
