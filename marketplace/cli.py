@@ -78,11 +78,11 @@ def _maintenance_loop(app, interval: int, stop: threading.Event) -> None:
 @with_appcontext
 def worker(maintenance_interval):
     """Run the RQ worker for after-commit jobs (needs REDIS_URL), plus the periodic upkeep."""
-    from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker
 
-    url = current_app.config.get("REDIS_URL")
-    if not url:
+    from marketplace.core.jobs import job_queue
+
+    if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run inline.")
     stop = threading.Event()
     if maintenance_interval > 0:
@@ -90,7 +90,10 @@ def worker(maintenance_interval):
         threading.Thread(target=_maintenance_loop, args=(app, maintenance_interval, stop),
                          daemon=True, name="maintenance").start()
     try:
-        Worker(["marketplace"], connection=Redis.from_url(url)).work(with_scheduler=True)
+        # Jobs run here, in this app (core.jobs.run_in_app_context): no fork and no new app
+        # per job. A job that hangs is still stopped by RQ's timeout (a signal in this thread).
+        queue = job_queue()
+        SimpleWorker([queue], connection=queue.connection).work(with_scheduler=True)
     finally:
         stop.set()
 

@@ -62,6 +62,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
 
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "marketplace")  # the RQ queue `flask worker` serves
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True

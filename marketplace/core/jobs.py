@@ -3,11 +3,16 @@
 `after_commit(fn, *args)` queues `fn` on the current session; when the session commits it runs
 inline, or is enqueued on RQ when `REDIS_URL` is set. A rollback drops the queue, so nothing is
 sent for work that did not happen. `fn` must be an importable module-level function.
+
+On RQ, jobs go to the `JOBS_QUEUE` queue; `flask worker` runs them in its own process and app
+(`rq.SimpleWorker`), each in an app context of its own, so a job costs neither a fork nor a new
+app (~130 ms) nor a new database connection.
 """
 
+import functools
 import logging
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -42,19 +47,43 @@ def _run_or_enqueue(fn, args, kwargs) -> None:
 
 
 def enqueue(fn, *args, **kwargs):
+    return job_queue().enqueue(run_in_app_context, fn, *args, **kwargs)
+
+
+def job_queue():
+    """The app's RQ queue (`REDIS_URL`, `JOBS_QUEUE`)."""
+    config = current_app.config
+    return _queue(config["REDIS_URL"], config.get("JOBS_QUEUE", "marketplace"))
+
+
+@functools.cache
+def _queue(redis_url: str, name: str):
+    # One client (and its connection pool) per process, not a new connection per job.
     from redis import Redis
     from rq import Queue
 
-    queue = Queue("marketplace", connection=Redis.from_url(current_app.config["REDIS_URL"]))
-    return queue.enqueue(run_in_app_context, fn, *args, **kwargs)
+    return Queue(name, connection=Redis.from_url(redis_url))
 
 
 def run_in_app_context(fn, *args, **kwargs):
-    """Entry point for RQ workers: jobs need the app's config and database."""
+    """Entry point for RQ jobs: each runs in a fresh app context, so with a database session
+    of its own that is removed when the job ends."""
+    with _job_app().app_context():
+        return fn(*args, **kwargs)
+
+
+def _job_app():
+    """The worker's own app under `flask worker`; one app per process under a bare `rq worker`."""
+    if has_app_context():
+        return current_app._get_current_object()
+    return _standalone_app()
+
+
+@functools.cache
+def _standalone_app():
     from marketplace import create_app
 
-    with create_app().app_context():
-        return fn(*args, **kwargs)
+    return create_app()
 
 
 @event.listens_for(Session, "after_commit")

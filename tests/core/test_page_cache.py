@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from marketplace.catalogue import services
 from marketplace.catalogue.models import SearchLog
 from marketplace.core import page_cache
+from tests.redis_server import TEST_REDIS_URL, redis_reachable
 from tests.sql import statements
 
 
@@ -209,26 +210,15 @@ def test_a_lost_generation_forgets_every_page(app, client, db, product):
     assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0
 
 
-def redis_reachable(url: str) -> bool:
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    try:
-        return bool(Redis.from_url(url, socket_connect_timeout=0.5).ping())
-    except RedisError:
-        return False
-
-
 class TestSharedStores:
     """What production uses: a folder shared by one machine's workers, or Redis."""
 
     @pytest.fixture(params=["folder", "redis"])
     def app_config(self, request, tmp_path):
         if request.param == "redis":
-            url = "redis://127.0.0.1:6379/15"
-            if not redis_reachable(url):
+            if not redis_reachable():
                 pytest.skip("no Redis at 127.0.0.1:6379")
-            return {"PAGE_CACHE_STORE": "redis", "REDIS_URL": url,
+            return {"PAGE_CACHE_STORE": "redis", "REDIS_URL": TEST_REDIS_URL,
                     "PAGE_CACHE_KEY_PREFIX": f"bz-test-{tmp_path.name}:"}
         return {"PAGE_CACHE_STORE": "folder", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
 
