@@ -11,10 +11,13 @@ from marketplace.extensions import db
 @with_appcontext
 def reindex_search(batch_size: int):
     """Rebuild every product's search key (and SQLite's word index) after bulk changes."""
-    from marketplace.catalogue.search_index import rebuild_search_table, reindex_all
+    from marketplace.catalogue.search_index import rebuild_search_table, reindex_in_batches
 
     rebuild_search_table()  # first: the keys' updates below go through its triggers
-    done = reindex_all(batch_size=batch_size, echo=click.echo)
+    done = 0
+    for done in reindex_in_batches(batch_size=batch_size):
+        db.session.commit()
+        click.echo(f"reindexed {done} products")
     db.session.commit()
     click.echo(f"Search keys rebuilt for {done} products.")
 

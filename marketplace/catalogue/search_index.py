@@ -2,14 +2,16 @@
 
 `search_key` holds the normalised title, description, attribute values with their units
 ("60 رج"), category, maker, store, centre and city, with a space before every word. Services
-call `refresh_search_key` on every change; `flask reindex-search` calls `reindex_all` after bulk
-changes (a renamed centre …).
+call `refresh_search_key` on every change; `flask reindex-search` runs `reindex_in_batches` after
+bulk changes (a renamed centre …).
 The database indexes the key itself: on SQLite the FTS5 table `product_search`, on PostgreSQL
 the table of words `search_words` and a GIN index of each key's words, all kept by triggers
 (catalogue.models).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
@@ -69,27 +71,46 @@ def refresh_search_key(product: Product) -> None:
     db.session.flush()
 
 
-def reindex_all(batch_size: int = 1000, echo=None) -> int:
-    """Rebuild every product's search key, in batches; returns the count."""
+def reindex_in_batches(batch_size: int = 1000) -> Iterator[int]:
+    """Rebuild every product's search key, a batch at a time; yields how many are done after
+    each batch, for the caller to commit it. Short transactions keep an edit from waiting for
+    the whole catalogue.
+
+    Each batch locks its rows first and then adds its new words in one sorted statement, the
+    order every edit takes them in too (a row, then its words, sorted): words added row by
+    row could cross an edit's and deadlock."""
     last_id, done = 0, 0
     while True:
         products = db.session.scalars(
             select(Product).where(Product.id > last_id).order_by(Product.id).limit(batch_size)
+            .with_for_update()
             .options(selectinload(Product.attribute_values)
                      .joinedload(ProductAttributeValue.definition),
                      selectinload(Product.trainee).joinedload(Trainee.user),
                      selectinload(Product.trainee).joinedload(Trainee.centre),
                      selectinload(Product.category))).all()
         if not products:
-            return done
+            return
         for product in products:
             product.search_key = build_search_key(product)
+        add_search_words(product.search_key for product in products)
         db.session.flush()
         done += len(products)
         last_id = products[-1].id
-        if echo:
-            echo(f"reindexed {done} products")
+        yield done
         db.session.expunge_all()
+
+
+def add_search_words(keys: Iterable[str]) -> None:
+    """PostgreSQL: add the words of these keys to `search_words` in one statement, in the
+    database's order like the triggers (which then find them there)."""
+    if uses_search_table():
+        return
+    words = sorted({word for key in keys for word in key.split(" ") if word})
+    if words:
+        db.session.execute(text(
+            "INSERT INTO search_words (word) SELECT word FROM unnest(CAST(:words AS text[])) "
+            "AS word ORDER BY word ON CONFLICT DO NOTHING"), {"words": words})
 
 
 def uses_search_table() -> bool:
