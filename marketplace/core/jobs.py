@@ -1,8 +1,9 @@
 """Work that must happen only after the request's transaction commits (mail, provider calls).
 
 `after_commit(fn, *args)` queues `fn` on the current session; when the session commits it runs
-inline, or is enqueued on RQ when `REDIS_URL` is set. A rollback drops the queue, so nothing is
-sent for work that did not happen. `fn` must be an importable module-level function.
+inline, or is enqueued on RQ when `REDIS_URL` is set (inline after all when Redis cannot be
+reached). A rollback drops the queue, so nothing is sent for work that did not happen. `fn`
+must be an importable module-level function.
 
 On RQ, jobs go to the `JOBS_QUEUE` queue; `flask worker` runs them in its own process and app
 (`rq.SimpleWorker`), each in an app context of its own, so a job costs neither a fork nor a new
@@ -34,9 +35,7 @@ def after_commit(fn, *args, **kwargs) -> None:
 
 
 def _run_or_enqueue(fn, args, kwargs) -> None:
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        enqueue(fn, *args, **kwargs)
+    if current_app.config.get("REDIS_URL") and _enqueued(fn, args, kwargs):
         return
     try:
         fn(*args, **kwargs)
@@ -44,6 +43,19 @@ def _run_or_enqueue(fn, args, kwargs) -> None:
         log.exception("after-commit job %s failed", getattr(fn, "__name__", fn))
         if current_app.config.get("TESTING"):
             raise
+
+
+def _enqueued(fn, args, kwargs) -> bool:
+    """Enqueue on RQ; False when Redis cannot be reached. The commit has happened, so the
+    work then runs here rather than being lost or turning a done request into an error."""
+    from redis.exceptions import RedisError
+
+    try:
+        enqueue(fn, *args, **kwargs)
+    except RedisError:
+        log.exception("Redis is unreachable; running %s inline", getattr(fn, "__name__", fn))
+        return False
+    return True
 
 
 def enqueue(fn, *args, **kwargs):
@@ -62,7 +74,8 @@ def _queue(redis_url: str, name: str):
     from redis import Redis
     from rq import Queue
 
-    return Queue(name, connection=Redis.from_url(redis_url))
+    # A bounded connect: a request must not hang on an unreachable Redis (see _enqueued).
+    return Queue(name, connection=Redis.from_url(redis_url, socket_connect_timeout=5))
 
 
 def run_in_app_context(fn, *args, **kwargs):

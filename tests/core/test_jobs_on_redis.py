@@ -64,6 +64,14 @@ def test_each_job_gets_the_running_app_and_a_session_of_its_own(app, db, monkeyp
     assert job_app is app and job_session is not outer
 
 
+def test_with_redis_down_the_work_runs_inline_after_the_commit(app, db, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", "bz-test-down")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    queue_mail("c@example.org")
+    db.session.commit()
+    assert [m["To"] for m in outbox()] == ["c@example.org"]
+
+
 def test_the_worker_command_needs_redis(app, runner, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", "")
     result = runner.invoke(args=["worker"])
