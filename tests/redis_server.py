@@ -1,5 +1,9 @@
 """The Redis the tests may use: 127.0.0.1:6379 (CI's machine runs one), database 15."""
 
+import uuid
+
+import pytest
+
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -13,14 +17,20 @@ def redis_reachable(url: str = TEST_REDIS_URL) -> bool:
         return False
 
 
-def jobs_on_redis(queue_name: str) -> dict:
-    """App settings that send after-commit jobs to RQ on a queue of the test's own (tests run
-    in parallel on one Redis); skips the test where no Redis answers."""
-    import pytest
-
+@pytest.fixture(name="app_config")
+def jobs_on_redis_config() -> dict:
+    """Import into a test module to send its after-commit jobs to RQ, on a queue of each
+    test's own (tests run in parallel on one Redis); skips where no Redis answers."""
     if not redis_reachable():
         pytest.skip("no Redis at 127.0.0.1:6379")
-    return {"REDIS_URL": TEST_REDIS_URL, "JOBS_QUEUE": queue_name}
+    return {"REDIS_URL": TEST_REDIS_URL, "JOBS_QUEUE": f"bz-test-{uuid.uuid4().hex}"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_job_queue(app):
+    """Import beside it: the test's queue goes from Redis after the test."""
+    yield
+    delete_queue()
 
 
 def burst_worker_class():

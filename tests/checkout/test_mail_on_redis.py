@@ -1,24 +1,12 @@
 """A real order's mail through RQ (REDIS_URL set): what the services queue survives the trip
 through Redis, and the worker sends it; the request sends nothing itself."""
 
-import uuid
-
-import pytest
 from sqlalchemy import select
 
 from marketplace.orders.models import Order
-from tests.redis_server import delete_queue, jobs_on_redis, run_queued_jobs
 
-
-@pytest.fixture
-def app_config():
-    return jobs_on_redis(f"bz-test-{uuid.uuid4().hex}")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_queue(app):
-    yield
-    delete_queue()
+# The fixtures that send this module's jobs to a Redis queue of each test's own.
+from tests.redis_server import fresh_job_queue, jobs_on_redis_config, run_queued_jobs  # noqa: F401
 
 
 def test_order_mail_goes_through_the_queue(client, db, login, shop, fill_cart, outbox):

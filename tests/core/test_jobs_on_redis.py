@@ -1,26 +1,17 @@
 """After-commit jobs on RQ (REDIS_URL set): the request only enqueues; `flask worker` runs them
 in its own app, each in an app context of its own."""
 
-import uuid
-
-import pytest
 from flask import current_app
 
 from marketplace.core import jobs
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db as _db
-from tests.redis_server import burst_worker_class, delete_queue, jobs_on_redis, run_queued_jobs
-
-
-@pytest.fixture
-def app_config():
-    return jobs_on_redis(f"bz-test-{uuid.uuid4().hex}")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_queue(app):
-    yield
-    delete_queue()
+from tests.redis_server import (  # noqa: F401 (the fixtures that put jobs on Redis)
+    burst_worker_class,
+    fresh_job_queue,
+    jobs_on_redis_config,
+    run_queued_jobs,
+)
 
 
 def queue_mail(to="a@example.org"):
