@@ -64,12 +64,13 @@ def run_queued_jobs() -> int:
 
 
 def delete_queue() -> None:
-    """Remove the test's queue, its failed jobs and its registries from Redis."""
+    """Remove the test's queue, its failed and scheduled jobs and its registries from Redis."""
     from marketplace.core.jobs import job_queue
 
     queue = job_queue()
-    for job_id in queue.failed_job_registry.get_job_ids():
-        queue.failed_job_registry.remove(job_id, delete_job=True)
+    for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
     queue.delete(delete_jobs=True)
     for key in queue.connection.scan_iter(f"*{queue.name}*"):
         queue.connection.delete(key)

@@ -58,8 +58,18 @@ def _enqueued(fn, args, kwargs) -> bool:
     return True
 
 
+# A job that fails on RQ (the mail server down, say) is tried again after these many seconds;
+# after the last try it stays in RQ's failed job registry.
+RETRY_INTERVALS = (10, 60, 300)
+
+
 def enqueue(fn, *args, **kwargs):
-    return job_queue().enqueue(run_in_app_context, fn, *args, **kwargs)
+    from rq import Retry
+
+    # enqueue_call, so that fn's own keyword arguments never pass for RQ's options.
+    return job_queue().enqueue_call(
+        run_in_app_context, args=(fn, *args), kwargs=kwargs,
+        retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)))
 
 
 def job_queue():

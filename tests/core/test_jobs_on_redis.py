@@ -4,6 +4,7 @@ in its own app, each in an app context of its own."""
 from flask import current_app
 
 from marketplace.core import jobs
+from marketplace.core.jobs import after_commit
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db as _db
 from tests.redis_server import (  # noqa: F401 (the fixtures that put jobs on Redis)
@@ -27,6 +28,17 @@ def test_a_commit_enqueues_and_the_worker_sends(db, outbox):
     assert run_queued_jobs() == 0
     assert [m["To"] for m in outbox()] == ["a@example.org"]
     assert jobs.job_queue().count == 0
+
+
+def test_a_failed_job_is_tried_again_later(db):
+    after_commit(fail_with, "the mail server is down", description="a keyword of the job's")
+    db.session.commit()
+    assert run_queued_jobs() == 0  # not failed for good: scheduled again
+    queue = jobs.job_queue()
+    (job_id,) = queue.scheduled_job_registry.get_job_ids()
+    job = queue.fetch_job(job_id)
+    assert job.retries_left == len(jobs.RETRY_INTERVALS) - 1
+    assert job.kwargs == {"description": "a keyword of the job's"}
 
 
 def test_a_rollback_enqueues_nothing(db):
@@ -71,6 +83,10 @@ def test_the_worker_command_needs_redis(app, runner, monkeypatch):
 
 def app_and_session():
     return current_app._get_current_object(), _db.session()
+
+
+def fail_with(message, description=""):
+    raise RuntimeError(message)
 
 
 def no_new_app(*_args, **_kwargs):
