@@ -1,10 +1,20 @@
 """The Redis the tests may use: 127.0.0.1:6379 (CI's machine runs one), database 15."""
 
+import os
 import uuid
 
 import pytest
 
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def skip_without_redis() -> None:
+    """Skip the test where no Redis answers; with REQUIRE_REDIS=1 (CI), fail it instead."""
+    if redis_reachable():
+        return
+    if os.environ.get("REQUIRE_REDIS", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail("REQUIRE_REDIS=1 but no Redis answers at 127.0.0.1:6379", pytrace=False)
+    pytest.skip("no Redis at 127.0.0.1:6379")
 
 
 def redis_reachable(url: str = TEST_REDIS_URL) -> bool:
@@ -21,8 +31,7 @@ def redis_reachable(url: str = TEST_REDIS_URL) -> bool:
 def jobs_on_redis_config() -> dict:
     """Import into a test module to send its after-commit jobs to RQ, on a queue of each
     test's own (tests run in parallel on one Redis); skips where no Redis answers."""
-    if not redis_reachable():
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    skip_without_redis()
     return {"REDIS_URL": TEST_REDIS_URL, "JOBS_QUEUE": f"bz-test-{uuid.uuid4().hex}"}
 
 

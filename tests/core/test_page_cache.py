@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from marketplace.catalogue import services
 from marketplace.catalogue.models import SearchLog
 from marketplace.core import page_cache
-from tests.redis_server import TEST_REDIS_URL, redis_reachable
+from tests.redis_server import TEST_REDIS_URL, skip_without_redis
 from tests.sql import statements
 
 
@@ -216,8 +216,7 @@ class TestSharedStores:
     @pytest.fixture(params=["folder", "redis"])
     def app_config(self, request, tmp_path):
         if request.param == "redis":
-            if not redis_reachable():
-                pytest.skip("no Redis at 127.0.0.1:6379")
+            skip_without_redis()
             return {"PAGE_CACHE_STORE": "redis", "REDIS_URL": TEST_REDIS_URL,
                     "PAGE_CACHE_KEY_PREFIX": f"bz-test-{tmp_path.name}:"}
         return {"PAGE_CACHE_STORE": "folder", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
