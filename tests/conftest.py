@@ -88,6 +88,15 @@ def database_url(tmp_path_factory):
     return url
 
 
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """`@pytest.mark.postgres_only("why")`: the test is skipped on SQLite, with that reason;
+    CI's PostgreSQL step runs it."""
+    marker = request.node.get_closest_marker("postgres_only")
+    if marker and not is_postgres(request.getfixturevalue("database_url")):
+        pytest.skip(f"PostgreSQL only: {marker.args[0] if marker.args else 'needs PostgreSQL'}")
+
+
 _serial_sequences: dict[str, list[str]] = {}
 
 

@@ -75,7 +75,7 @@ def enqueue(fn, *args, **kwargs):
 def job_queue():
     """The app's RQ queue (`REDIS_URL`, `JOBS_QUEUE`)."""
     config = current_app.config
-    return _queue(config["REDIS_URL"], config.get("JOBS_QUEUE", "marketplace"))
+    return _queue(config["REDIS_URL"], config["JOBS_QUEUE"])
 
 
 @functools.cache

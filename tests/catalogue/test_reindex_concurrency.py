@@ -15,16 +15,8 @@ from sqlalchemy import text
 from marketplace.catalogue.search_index import reindex_in_batches
 
 
-@pytest.fixture
-def postgres(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite runs one writer at a time")
-    return db
-
-
-def test_reindex_and_an_edit_adding_the_same_new_words_do_not_deadlock(
-        app, postgres, create_product):
-    db = postgres
+@pytest.mark.postgres_only("SQLite runs one writer at a time")
+def test_reindex_and_an_edit_adding_the_same_new_words_do_not_deadlock(app, db, create_product):
     a, b, x, y = (create_product() for _ in range(4))
     # Titles changed behind the keys' back (a bulk import, say), so the reindex meets new words:
     # the first row it rewrites adds "wordtwoq", the second "wordoneq".

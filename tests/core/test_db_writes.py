@@ -116,19 +116,15 @@ def test_which_statements_need_a_transaction(statement, needed):
 
 # --- PostgreSQL: reads outside transactions ---------------------------------------------------
 
-@pytest.fixture
-def postgres(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite's transactions are set up in core.db")
-    return db
+postgres_only = pytest.mark.postgres_only("SQLite's transactions are set up in core.db")
 
 
 def _transaction_status(db) -> TransactionStatus:
     return db.session.connection().connection.dbapi_connection.info.transaction_status
 
 
-def test_a_read_runs_outside_a_transaction_and_a_write_opens_one(postgres, create_user):
-    db = postgres
+@postgres_only
+def test_a_read_runs_outside_a_transaction_and_a_write_opens_one(db, create_user):
     user_id = create_user(display_name="Before").id
     db.session.commit()
 
@@ -143,10 +139,10 @@ def test_a_read_runs_outside_a_transaction_and_a_write_opens_one(postgres, creat
                              {"id": user_id}) == "Before"
 
 
-def test_a_row_lock_is_held_until_the_commit(postgres, create_user, app):
+@postgres_only
+def test_a_row_lock_is_held_until_the_commit(db, create_user, app):
     from marketplace.accounts.models import User
 
-    db = postgres
     user_id = create_user().id
     db.session.commit()
     db.session.scalar(select(User).where(User.id == user_id).with_for_update())
@@ -160,16 +156,16 @@ def test_a_row_lock_is_held_until_the_commit(postgres, create_user, app):
                       {"id": user_id})
 
 
-def test_a_transaction_local_setting_lasts_for_the_next_statements(postgres):
-    db = postgres
+@postgres_only
+def test_a_transaction_local_setting_lasts_for_the_next_statements(db):
     db.session.execute(text("SELECT set_config('random_page_cost', '1.7', true)"))
     assert db.session.scalar(text("SHOW random_page_cost")) == "1.7"
     db.session.rollback()
     assert db.session.scalar(text("SHOW random_page_cost")) != "1.7"
 
 
-def test_a_chosen_isolation_level_is_kept(postgres):
-    db = postgres
+@postgres_only
+def test_a_chosen_isolation_level_is_kept(db):
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("CREATE TEMPORARY TABLE scratch (n int)"))
         assert connection.connection.dbapi_connection.autocommit
@@ -179,11 +175,11 @@ def test_a_chosen_isolation_level_is_kept(postgres):
         assert status == TransactionStatus.INTRANS
 
 
-def test_a_refused_add_to_a_cart_opens_no_transaction(postgres, client, create_user,
+@postgres_only
+def test_a_refused_add_to_a_cart_opens_no_transaction(db, client, create_user,
                                                      create_product, api_token):
     from marketplace.catalogue.models import ProductStatus
 
-    db = postgres
     item_id = create_product(stock=0, status=ProductStatus.SOLD_OUT).id
     headers = api_token(create_user())
     db.session.commit()
