@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.catalogue.models import Product, ProductImage, ProductStatus
+from tests.e2e.images import natural_width_once_loaded
 from tests.factories.accounts import PASSWORD
 from tests.factories.catalogue import png_bytes
 
@@ -120,5 +121,5 @@ def test_a_tableau_is_listed_approved_found_and_opened(app, db, page, new_page, 
     expect(buyer.locator(".cat-attributes")).to_contain_text("۷۰")
     photo = buyer.locator(".cat-main-photo img")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.naturalWidth") > 0  # the media route served it
+    assert natural_width_once_loaded(photo) > 0  # the media route served it
     screenshot(buyer, "catalogue-product-page")

@@ -11,6 +11,8 @@ from flask_babel import gettext
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.e2e.images import natural_width_once_loaded
+
 PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
 
 
@@ -64,7 +66,7 @@ def test_from_centres_to_a_store_to_its_tableau_and_back_by_qr(
     expect(page.locator(".sf-verified")).to_contain_text("آموزشگاه آزاد تابلو فرش سردرود")
     expect(page.locator(".sf-bio")).to_contain_text("بافنده‌ی تابلو فرش ابریشم در سردرود.")
     expect(page.locator(".sf-share-qr")).to_be_visible()
-    assert page.locator(".sf-share-qr").evaluate("img => img.naturalWidth") > 0
+    assert natural_width_once_loaded(page.locator(".sf-share-qr")) > 0
     screenshot(page, "storefront-store-page")
     page.get_by_role("link", name="تابلو فرش ابریشم گل و مرغ").click()
     expect(page).to_have_url(re.compile(rf"/p/{product_id}$"))
