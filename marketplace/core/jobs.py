@@ -96,17 +96,11 @@ def run_in_app_context(fn, *args, **kwargs):
 
 
 def _job_app():
-    """The worker's own app under `flask worker`; one app per process under a bare `rq worker`."""
-    if has_app_context():
-        return current_app._get_current_object()
-    return _standalone_app()
-
-
-@functools.cache
-def _standalone_app():
-    from marketplace import create_app
-
-    return create_app()
+    """The worker's own app: `flask worker` runs each job inside it. The kernel never builds
+    an app itself (the factory sits above every domain), so a bare `rq worker` is refused."""
+    if not has_app_context():
+        raise RuntimeError("Run jobs with `flask --app wsgi worker`, which gives them the app.")
+    return current_app._get_current_object()
 
 
 @event.listens_for(Session, "after_commit")
