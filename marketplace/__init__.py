@@ -1,6 +1,5 @@
 """Bazaarche: a marketplace for vocational trainees' online stores and municipal booths."""
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -13,10 +12,8 @@ from marketplace.core.errors import handle_http_exception
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Domain packages in dependency order. Each may have `views.bp` (HTML), `api.blp` (JSON),
-# `translations/` (its own Persian catalogue) and `cli.commands` (flask commands).
-DOMAINS = ("accounts", "catalogue", "storefront", "booths", "orders", "payments", "checkout",
-           "reports")
+# Packages with a Persian catalogue of their own (`<package>/translations`), besides the root's.
+TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,7 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config_module.development_secret_key()
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
-    importlib.import_module("marketplace.payments.providers").check_providers(app.config)
+    from marketplace.payments.providers import check_providers
+
+    check_providers(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -55,10 +54,10 @@ MAX_DATABASE_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 
 def translation_directories() -> list[str]:
-    """Every package's own translations/ folder, so each domain owns its Persian strings."""
+    """The root catalogue and each package's own, so each domain owns its Persian strings."""
     here = Path(__file__).resolve().parent
-    dirs = [here / "translations"] + [here / name / "translations" for name in DOMAINS]
-    return [str(d) for d in dirs if d.is_dir()]
+    dirs = [here / "translations"] + [here / name / "translations" for name in TRANSLATED_PACKAGES]
+    return [str(d) for d in dirs]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -70,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.core.nav import register_nav
     from marketplace.core.security import register_security_headers
     from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.navigation import MAIN_MENU, USER_MENU
 
     db.init_app(app)
     with app.app_context():
@@ -86,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
     register_error_handlers(app)
     register_template_helpers(app)
-    register_nav(app)
+    register_nav(app, main=MAIN_MENU, user=USER_MENU)
     register_security_headers(app)
     # After csrf.init_app: it replaces the csrf_token() template global that CSRF set.
     page_cache.init_app(app)
@@ -97,29 +97,33 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace.core.views import bp as core_bp
+    """Every page and API blueprint, in dependency order."""
+    from marketplace.accounts import api as accounts_api
+    from marketplace.accounts import views as accounts_views
+    from marketplace.booths import api as booths_api
+    from marketplace.booths import views as booths_views
+    from marketplace.catalogue import api as catalogue_api
+    from marketplace.catalogue import views as catalogue_views
+    from marketplace.checkout import api as checkout_api
+    from marketplace.checkout import views as checkout_views
+    from marketplace.core import views as core_views
     from marketplace.extensions import api, csrf
+    from marketplace.orders import api as orders_api
+    from marketplace.orders import views as orders_views
+    from marketplace.payments import views as payments_views
+    from marketplace.storefront import api as storefront_api
+    from marketplace.storefront import views as storefront_views
 
-    app.register_blueprint(core_bp)
-    for name in DOMAINS:
-        for module_name, attribute in (("views", "bp"), ("api", "blp")):
-            try:
-                module = importlib.import_module(f"marketplace.{name}.{module_name}")
-            except ModuleNotFoundError as error:
-                if error.name != f"marketplace.{name}.{module_name}" and \
-                        error.name != f"marketplace.{name}":
-                    raise
-                continue
-            blueprint = getattr(module, attribute, None)
-            if blueprint is None:
-                continue
-            if attribute == "blp":
-                # API calls authenticate with a bearer token and never with the session
-                # cookie (see accounts.auth), so CSRF protection has nothing to protect.
-                csrf.exempt(blueprint)
-                api.register_blueprint(blueprint)
-            else:
-                app.register_blueprint(blueprint)
+    for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
+                           storefront_views.bp, booths_views.bp, orders_views.bp,
+                           payments_views.bp, checkout_views.bp):
+        app.register_blueprint(page_blueprint)
+    for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
+                          booths_api.blp, orders_api.blp, checkout_api.blp):
+        # API calls authenticate with a bearer token and never with the session cookie (see
+        # accounts.auth), so CSRF protection has nothing to protect.
+        csrf.exempt(api_blueprint)
+        api.register_blueprint(api_blueprint)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -1,43 +1,42 @@
-"""flask commands. Each domain package may add its own in `<package>/cli.py` as `commands`.
+"""flask commands, all registered here: the app's own and each domain's (`<package>/cli.py`).
 
-`flask seed-demo` runs every package's `demo.seed(echo)` in dependency order; each step is
+`flask seed-demo` runs each package's `demo.seed(echo)` in dependency order; each step is
 idempotent (it looks up what it would create first), so the command can run on every start.
 """
 
-import importlib
 import threading
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from marketplace.accounts import demo as accounts_demo
+from marketplace.booths import demo as booths_demo
+from marketplace.booths.cli import mark_no_shows
+from marketplace.catalogue import demo as catalogue_demo
+from marketplace.catalogue.cli import reindex_search
+from marketplace.checkout import demo as checkout_demo
 from marketplace.extensions import db
+from marketplace.orders import demo as orders_demo
+from marketplace.orders.cli import expire_orders
+from marketplace.payments import demo as payments_demo
+from marketplace.payments.cli import charge_booth_fees, reconcile_payments
 
-
-def _domain_modules(module_name: str):
-    from marketplace import DOMAINS
-
-    for name in DOMAINS:
-        try:
-            yield importlib.import_module(f"marketplace.{name}.{module_name}")
-        except ModuleNotFoundError as error:
-            if error.name not in (f"marketplace.{name}.{module_name}", f"marketplace.{name}"):
-                raise
+# The demo world, step by step in dependency order; each step is idempotent.
+DEMO_SEEDS = (accounts_demo.seed, catalogue_demo.seed, booths_demo.seed, orders_demo.seed,
+              payments_demo.seed, checkout_demo.seed)
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
     """Create the demo world (idempotent) and print the demo logins."""
-    for module in _domain_modules("demo"):
-        module.seed(click.echo)
+    for seed in DEMO_SEEDS:
+        seed(click.echo)
         db.session.commit()
-    for module in _domain_modules("demo"):
-        logins = getattr(module, "DEMO_LOGINS", None)
-        if logins:
-            click.echo(f"\nDemo logins (password for all: {module.DEMO_PASSWORD}):")
-            for role, email in logins:
-                click.echo(f"  {role:<28} {email}")
+    click.echo(f"\nDemo logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
+    for role, email in accounts_demo.DEMO_LOGINS:
+        click.echo(f"  {role:<28} {email}")
 
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
@@ -113,9 +112,10 @@ def create_admin(email, name, password):
     click.echo(f"{user.email} is an administrator.")
 
 
+COMMANDS = (seed_demo, maintenance, worker, create_admin, reindex_search, mark_no_shows,
+            expire_orders, reconcile_payments, charge_booth_fees)
+
+
 def register_commands(app) -> None:
-    for command in (seed_demo, maintenance, worker, create_admin):
+    for command in COMMANDS:
         app.cli.add_command(command)
-    for module in _domain_modules("cli"):
-        for command in getattr(module, "commands", ()):
-            app.cli.add_command(command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, select
@@ -34,6 +34,7 @@ from marketplace.core.errors import (
 )
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.text import slugify
+from marketplace.core.urls import external_url
 from marketplace.extensions import db
 
 RESET_SALT = "password-reset"
@@ -148,15 +149,8 @@ def register_trainee(data: TraineeSignUp) -> User:
             membership.user.email, N_("A trainee is waiting for verification"),
             "trainee_pending", locale=membership.user.locale,
             trainee_name=user.display_name, centre_name=centre.name(membership.user.locale),
-            review_url=_external("accounts.centre_trainees"))
+            review_url=external_url("accounts.centre_trainees"))
     return user
-
-
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config.get("MARKETPLACE_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 # --- verification ----------------------------------------------------------------------------
@@ -314,7 +308,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or user.is_disabled:
         return
-    link = _external("accounts.reset_password", token=make_reset_token(user))
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     send_mail_after_commit(user.email, N_("Reset your password"), "password_reset",
                            locale=user.locale, name=user.display_name, link=link,
                            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -26,15 +25,10 @@ from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import locale_code
-from marketplace.core.nav import user_nav
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
-user_nav(_l("My account"), "accounts.profile", order=90)
-user_nav(_l("Trainees to verify"), "accounts.centre_trainees",
-         visible=lambda u: u.is_centre_staff or u.is_admin, order=60)
-user_nav(_l("Organisations"), "accounts.organisations", visible=lambda u: u.is_admin, order=80)
 
 
 def login_limit() -> str:
@@ -73,7 +67,7 @@ def login():
             form.form_errors.append(str(error.message))
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("core.home")))
+            return redirect(safe_next(url_for("storefront.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -81,7 +75,7 @@ def login():
 def logout():
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("storefront.home"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -98,7 +92,7 @@ def signup():
             db.session.commit()
             login_user(user)
             flash(_("Welcome to Bazaarche!"), "success")
-            return redirect(safe_next(url_for("core.home")))
+            return redirect(safe_next(url_for("storefront.home")))
     return render_template("accounts/signup.html", form=form)
 
 

@@ -18,6 +18,3 @@ def mark_no_shows():
     db.session.commit()
     click.echo(f"{summary['no_shows']} no-shows marked, {summary['strikes']} strikes, "
                f"{summary['ineligible']} trainees made ineligible.")
-
-
-commands = [mark_no_shows]

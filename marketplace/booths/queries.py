@@ -324,12 +324,6 @@ def upcoming_appearances(trainee: Trainee, today: date | None = None,
         .order_by(MarketDay.day, Assignment.id).limit(limit)))
 
 
-def appearances_context(trainee: Trainee) -> dict | None:
-    """STORE_PANELS context: hidden when the trainee has no booth coming up."""
-    appearances = upcoming_appearances(trainee)
-    return {"appearances": appearances} if appearances else None
-
-
 def verified_trainees(limit: int = 500) -> list[Trainee]:
     """Trainees staff can give a booth to by hand."""
     return list(db.session.scalars(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -37,36 +36,16 @@ from marketplace.booths.labels import (
 )
 from marketplace.booths.models import Booth, BoothBlock, Market
 from marketplace.catalogue.models import Category, Product
+from marketplace.core import qr
 from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import format_number, localize_digits
 from marketplace.core.money import Money
-from marketplace.core.nav import main_nav, user_nav
-from marketplace.core.views import HOME_SECTIONS
+from marketplace.core.urls import absolute_url
 from marketplace.extensions import db
-from marketplace.storefront import STORE_PANELS
 
 bp = Blueprint("booths", __name__)
-
-main_nav(_l("Markets"), "booths.markets_open", order=40)
-user_nav(_l("Venues and markets"), "booths.staff_markets",
-         visible=policies.can_staff_any_municipality, order=55)
-user_nav(_l("My booths"), "booths.mine", visible=lambda u: u.trainee is not None, order=45)
-user_nav(_l("Booth nominations"), "booths.centre_applications",
-         visible=lambda u: u.is_centre_staff, order=65)
-
-STORE_PANELS.append(("booths/_store_appearances.html", queries.appearances_context))
-
-
-def _home_markets() -> dict:
-    from marketplace.core.i18n import marketplace_zone
-
-    return {"markets": queries.upcoming_markets(utcnow().astimezone(marketplace_zone()).date(),
-                                                limit=5)}
-
-
-HOME_SECTIONS.append(("booths/_home_markets.html", _home_markets))
 
 
 @bp.app_template_filter("booth_unserved_reason")
@@ -649,13 +628,11 @@ def booth_page(market_id, booth_id):
 
 @bp.get("/markets/<int:market_id>/booths/<int:booth_id>/qr.png")
 def booth_qr(market_id, booth_id):
-    from marketplace.storefront import qr
-
     market = services.get_market(market_id)
     booth = db.session.get(Booth, booth_id)
     if booth is None or booth.venue_id != market.venue_id:
         abort(404)
-    url = qr.absolute_url(url_for("booths.booth_page", market_id=market.id,
+    url = absolute_url(url_for("booths.booth_page", market_id=market.id,
                                   booth_id=booth.id))
     response = Response(qr.png_bytes(url), mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=86400"

@@ -20,6 +20,3 @@ def reindex_search(batch_size: int):
         click.echo(f"reindexed {done} products")
     db.session.commit()
     click.echo(f"Search keys rebuilt for {done} products.")
-
-
-commands = [reindex_search]

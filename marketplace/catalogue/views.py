@@ -33,28 +33,14 @@ from marketplace.catalogue.models import (
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
-from marketplace.core.nav import main_nav, user_nav
 from marketplace.core.page_cache import cached_page, remember_for_hits
 from marketplace.core.pagination import page_args
-from marketplace.core.views import HOME_SECTIONS
 from marketplace.extensions import db
 
 bp = Blueprint("catalogue", __name__)
 
-main_nav(_l("Products"), "catalogue.search", order=10)
-user_nav(_l("My products"), "catalogue.my_products", visible=lambda u: u.is_trainee, order=20)
-user_nav(_l("Listings to review"), "catalogue.review_queue",
-         visible=lambda u: u.is_centre_staff or u.is_admin, order=61)
-user_nav(_l("Categories"), "catalogue.admin_categories", visible=lambda u: u.is_admin, order=81)
 
 MEDIA_MAX_AGE = 365 * 24 * 3600
-
-
-def _home_newest() -> dict:
-    return {"products": queries.newest_products(8)}
-
-
-HOME_SECTIONS.append(("catalogue/_home_newest.html", _home_newest))
 
 
 @bp.app_context_processor

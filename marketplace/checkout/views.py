@@ -24,7 +24,6 @@ from marketplace.checkout.forms import choices_from_form
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
-from marketplace.core.nav import user_nav
 from marketplace.core.pagination import page_args, paginate
 from marketplace.core.security import CSP
 from marketplace.extensions import db
@@ -42,10 +41,6 @@ from marketplace.payments.providers import StripeProvider, enabled_providers
 
 bp = Blueprint("checkout", __name__)
 
-user_nav(_l("My orders"), "checkout.my_orders", order=40)
-user_nav(_l("My sales"), "checkout.my_sales", visible=lambda u: u.trainee is not None, order=45)
-user_nav(_l("Trainees' sales"), "checkout.centre_sales",
-         visible=lambda u: u.is_centre_staff or u.is_admin, order=62)
 
 TEST_CARDS = (
     ("pm_card_visa", _l("Test card: payment succeeds")),

@@ -1,10 +1,8 @@
-"""Navigation entries that blueprints register, shown in base.html by who may use them.
-
-`main_nav(label, endpoint)` adds a public link; `user_nav(label, endpoint, visible=fn)` adds a
-link for signed-in users for whom `visible(user)` is true (a trainee, centre staff …).
+"""The header's menus: entries shown by who may use them (the table is
+marketplace.navigation, given to `register_nav` by the app factory).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import url_for
@@ -19,32 +17,18 @@ class NavItem:
     order: int = 50
 
 
-_MAIN: list[NavItem] = []
-_USER: list[NavItem] = []
+def _links(items: tuple[NavItem, ...], user) -> list[dict]:
+    return [{"label": str(item.label), "url": url_for(item.endpoint)}
+            for item in items if item.visible is None or item.visible(user)]
 
 
-def main_nav(label, endpoint: str, order: int = 50) -> None:
-    _MAIN.append(NavItem(label, endpoint, None, order))
+def register_nav(app, main: Iterable[NavItem], user: Iterable[NavItem]) -> None:
+    main_items = tuple(sorted(main, key=lambda item: item.order))
+    user_items = tuple(sorted(user, key=lambda item: item.order))
 
-
-def user_nav(label, endpoint: str, visible: Callable | None = None, order: int = 50) -> None:
-    _USER.append(NavItem(label, endpoint, visible, order))
-
-
-def _links(items: list[NavItem], user) -> list[dict]:
-    seen, links = set(), []
-    for item in sorted(items, key=lambda i: i.order):
-        if item.endpoint in seen or (item.visible and not item.visible(user)):
-            continue
-        seen.add(item.endpoint)
-        links.append({"label": str(item.label), "url": url_for(item.endpoint)})
-    return links
-
-
-def register_nav(app) -> None:
     @app.context_processor
     def nav_context():
         return {
-            "main_nav_items": lambda: _links(_MAIN, current_user),
-            "user_nav_items": lambda: _links(_USER, current_user),
+            "main_nav_items": lambda: _links(main_items, current_user),
+            "user_nav_items": lambda: _links(user_items, current_user),
         }

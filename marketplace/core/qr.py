@@ -5,22 +5,12 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app, request
 
 # Medium error correction survives a crease or a smudge on a printed sign; scale 10 gives a
 # sharp ~4 cm code at 300 dpi for a typical URL.
 ERROR_LEVEL = "m"
 PNG_SCALE = 10
 BORDER = 4
-
-
-def absolute_url(path: str) -> str:
-    """`path` under MARKETPLACE_BASE_URL when set (what printed codes should carry),
-    else under the host of the current request."""
-    base = (current_app.config.get("MARKETPLACE_BASE_URL") or "").rstrip("/")
-    if not base:
-        base = request.host_url.rstrip("/")
-    return base + path
 
 
 def make(url: str) -> segno.QRCode:

@@ -1,6 +1,7 @@
-"""Pages that belong to no domain: home, language switch, health check."""
+"""Pages that belong to no domain: the language switch, the favicon, the health check.
+(The home page reads the catalogue and the markets, so it lives in storefront.)"""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, redirect, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -8,16 +9,6 @@ from marketplace.core.errors import json_error
 from marketplace.extensions import db
 
 bp = Blueprint("core", __name__)
-
-# Blueprints add sections to the home page by appending (template, context function) pairs.
-HOME_SECTIONS: list[tuple[str, object]] = []
-
-
-@bp.get("/")
-def home():
-    sections = [(template, build()) for template, build in HOME_SECTIONS]
-    return render_template("core/home.html", sections=sections)
-
 
 @bp.post("/language")
 def set_language():

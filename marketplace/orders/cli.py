@@ -22,6 +22,3 @@ def expire_orders():
     carts = delete_stale_guest_carts()
     db.session.commit()
     click.echo(f"Expired {expired} unpaid order(s); deleted {carts} stale guest cart(s).")
-
-
-commands = [expire_orders]

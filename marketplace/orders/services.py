@@ -12,7 +12,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, inspect, select, update
@@ -27,6 +27,7 @@ from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolatio
 from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
+from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.orders import policies
 from marketplace.orders.models import (
@@ -622,20 +623,6 @@ def _locale() -> str:
         return current_app.config["DEFAULT_LOCALE"]
 
 
-def _link(endpoint: str, **values) -> str:
-    base = current_app.config.get("MARKETPLACE_BASE_URL")
-    try:
-        path = url_for(endpoint, **values)
-    except RuntimeError:  # outside a request (expire-orders, the worker) and no SERVER_NAME
-        path = None
-    if base and path:
-        return base.rstrip("/") + path
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        return path or ""
-
-
 def _lines_for_mail(vendor_order: VendorOrder, locale: str) -> list[dict]:
     return [{"title": line.title, "quantity": line.quantity,
              "total": line.line_total.format(locale)} for line in vendor_order.lines]
@@ -680,7 +667,7 @@ def _mail_order_placed(order: Order) -> None:
         locale=locale, name=buyer.display_name,
         number=order.number, total=order.total.format(locale), parts=parts,
         pay_at_pickup=order.payment_provider == PAY_AT_PICKUP,
-        link=_link("checkout.order_detail", number=order.number))
+        link=external_url("checkout.order_detail", number=order.number))
     for vo in vendor_orders:
         seller = vo.trainee.user
         send_mail_after_commit(
@@ -691,7 +678,7 @@ def _mail_order_placed(order: Order) -> None:
             pickup_place=vo.pickup_place or "", shipping_address=vo.shipping_address or "",
             total=vo.total.format(seller.locale),
             pay_at_pickup=order.payment_provider == PAY_AT_PICKUP,
-            link=_link("checkout.sale_detail", vendor_order_id=vo.id))
+            link=external_url("checkout.sale_detail", vendor_order_id=vo.id))
 
 
 def _mail_status(vendor_order: VendorOrder, status: VendorOrderStatus) -> None:
@@ -703,4 +690,4 @@ def _mail_status(vendor_order: VendorOrder, status: VendorOrderStatus) -> None:
         name=buyer.display_name, number=order.number, status=status.value,
         store=vendor_order.trainee.store_name, pickup_place=vendor_order.pickup_place or "",
         refunded=vendor_order.refunded.format(buyer.locale),
-        link=_link("checkout.order_detail", number=order.number))
+        link=external_url("checkout.order_detail", number=order.number))

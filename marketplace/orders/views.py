@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, user_logged_in
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -27,7 +26,6 @@ from sqlalchemy import select
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
-from marketplace.core.nav import main_nav, user_nav
 from marketplace.extensions import db
 from marketplace.orders import queries, services
 from marketplace.orders.models import ShippingRate
@@ -38,9 +36,6 @@ bp = Blueprint("orders", __name__)
 CART_COOKIE = "bz_cart"
 CART_COOKIE_MAX_AGE = 30 * 24 * 3600
 
-main_nav(_l("Cart"), "orders.cart", order=90)
-user_nav(_l("Shipping fee"), "orders.shipping",
-         visible=lambda u: u.trainee is not None, order=46)
 
 
 # --- the guest cart cookie -------------------------------------------------------------------

@@ -38,6 +38,3 @@ def charge_booth_fees():
     count = services.charge_booth_fees()
     db.session.commit()
     click.echo(f"Charged {count} booth fee(s).")
-
-
-commands = [reconcile_payments, charge_booth_fees]

@@ -28,7 +28,6 @@ from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.money import Money
-from marketplace.core.nav import user_nav
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries, services
@@ -36,9 +35,6 @@ from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
 
 bp = Blueprint("payments", __name__)
 
-user_nav(_l("My ledger"), "payments.ledger", visible=lambda user: user.trainee is not None,
-         order=60)
-user_nav(_l("Payouts"), "payments.admin_payouts", visible=lambda user: user.is_admin, order=90)
 
 KIND_LABELS = {
     LedgerKind.SALE: _l("Sale"),
@@ -108,7 +104,7 @@ def refund(vendor_order_id: int):
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(_locale())),
           "success")
-    return _back(url_for("core.home"))
+    return _back(url_for("storefront.home"))
 
 
 @bp.route("/payments/vendor-orders/<int:vendor_order_id>/paid-at-pickup", methods=["POST"])
@@ -118,7 +114,7 @@ def paid_at_pickup(vendor_order_id: int):
     services.confirm_paid_at_pickup(actor, vendor_order)
     db.session.commit()
     flash(_("Marked as paid at pickup."), "success")
-    return _back(url_for("core.home"))
+    return _back(url_for("storefront.home"))
 
 
 # --- the trainee's ledger -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from marketplace.accounts.schemas import CentreSchema
 from marketplace.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from marketplace.storefront import qr
+from marketplace.core.urls import absolute_url
 from marketplace.storefront.links import product_cover, product_path
 
 
@@ -27,7 +27,7 @@ class CentreRefSchema(CentreSchema):
     url = fields.Method("_url", metadata={"description": "The centre's public page."})
 
     def _url(self, centre) -> str:
-        return qr.absolute_url(url_for("storefront.centre", centre_slug=centre.slug))
+        return absolute_url(url_for("storefront.centre", centre_slug=centre.slug))
 
 
 class StoreSchema(Schema):
@@ -46,14 +46,14 @@ class StoreSchema(Schema):
     qr_svg = fields.Method("_qr_svg")
 
     def _url(self, trainee) -> str:
-        return qr.absolute_url(url_for("storefront.store", store_slug=trainee.store_slug))
+        return absolute_url(url_for("storefront.store", store_slug=trainee.store_slug))
 
     def _qr_png(self, trainee) -> str:
-        return qr.absolute_url(url_for("storefront.store_qr", store_slug=trainee.store_slug,
+        return absolute_url(url_for("storefront.store_qr", store_slug=trainee.store_slug,
                                        kind="png"))
 
     def _qr_svg(self, trainee) -> str:
-        return qr.absolute_url(url_for("storefront.store_qr", store_slug=trainee.store_slug,
+        return absolute_url(url_for("storefront.store_qr", store_slug=trainee.store_slug,
                                        kind="svg"))
 
 
@@ -81,11 +81,11 @@ class ProductSummarySchema(Schema):
     cover = fields.Method("_cover", allow_none=True)
 
     def _url(self, product) -> str:
-        return qr.absolute_url(product_path(product.id))
+        return absolute_url(product_path(product.id))
 
     def _cover(self, product) -> str | None:
         cover = product_cover(product)
-        return qr.absolute_url(cover["url"]) if cover else None
+        return absolute_url(cover["url"]) if cover else None
 
 
 class ProductPageSchema(Schema):

@@ -8,7 +8,6 @@ import hashlib
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -16,20 +15,21 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from jinja2 import TemplateNotFound
-from markupsafe import Markup
 
+from marketplace.booths import queries as booth_queries
+from marketplace.catalogue import queries as catalogue_queries
+from marketplace.core import qr
+from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
-from marketplace.core.nav import main_nav, user_nav
+from marketplace.core.i18n import marketplace_zone
 from marketplace.core.page_cache import cached_page
 from marketplace.core.pagination import page_args
-from marketplace.storefront import STORE_PANELS, qr, queries
+from marketplace.core.urls import absolute_url
+from marketplace.storefront import queries
 from marketplace.storefront.links import avatar_url, product_cover, product_path
 
 bp = Blueprint("storefront", __name__)
 
-main_nav(_l("Training centres"), "storefront.centres", order=40)
-user_nav(_l("My store"), "storefront.my_store", visible=lambda u: u.is_trainee, order=15)
 
 BANNER_VARIANTS = 6
 QR_MAX_AGE = 86400
@@ -45,21 +45,13 @@ def storefront_helpers():
     return {"product_cover": product_cover}
 
 
-def render_panels(trainee) -> list[Markup]:
-    """The panels other packages registered in STORE_PANELS, rendered for this trainee."""
-    panels = []
-    for template, build in STORE_PANELS:
-        try:
-            current_app.jinja_env.get_template(template)
-        except TemplateNotFound:
-            continue
-        context = build(trainee)
-        if context is None:
-            continue
-        html = render_template(template, trainee=trainee, **context)
-        # Output of an autoescaped Jinja template: already safe HTML.
-        panels.append(Markup(html))  # noqa: S704 - autoescaped template output
-    return panels
+@bp.get("/")
+def home():
+    """The home page: what storefront reads from the catalogue and the markets."""
+    today = utcnow().astimezone(marketplace_zone()).date()
+    return render_template("storefront/home.html",
+                           newest_products=catalogue_queries.newest_products(8),
+                           upcoming_markets=booth_queries.upcoming_markets(today, limit=5))
 
 
 @bp.get("/s/<store_slug>")
@@ -69,10 +61,11 @@ def store(store_slug):
     page, per_page = page_args(request.args)
     products = queries.store_products(trainee, page, per_page)
     return render_template("storefront/store.html", trainee=trainee, centre=trainee.centre,
-                           products=products, panels=render_panels(trainee),
+                           products=products,
+                           appearances=booth_queries.upcoming_appearances(trainee),
                            banner=banner_variant(trainee.store_slug),
                            avatar_url=avatar_url(trainee),
-                           store_url=qr.absolute_url(url_for(".store", store_slug=store_slug)),
+                           store_url=absolute_url(url_for(".store", store_slug=store_slug)),
                            product_path=product_path)
 
 
@@ -122,24 +115,24 @@ def _qr_response(url: str, kind: str) -> Response:
 @bp.get("/s/<store_slug>/qr.<any(png, svg):kind>")
 def store_qr(store_slug, kind):
     trainee = queries.get_store(store_slug)
-    return _qr_response(qr.absolute_url(url_for(".store", store_slug=trainee.store_slug)), kind)
+    return _qr_response(absolute_url(url_for(".store", store_slug=trainee.store_slug)), kind)
 
 
 @bp.get("/p/<int:product_id>/qr.<any(png, svg):kind>")
 def product_qr(product_id, kind):
     product = queries.get_public_product(product_id)
-    return _qr_response(qr.absolute_url(product_path(product.id)), kind)
+    return _qr_response(absolute_url(product_path(product.id)), kind)
 
 
 @bp.get("/s/<store_slug>/sign")
 def store_sign(store_slug):
     trainee = queries.get_store(store_slug)
     return render_template("storefront/sign.html", trainee=trainee, centre=trainee.centre,
-                           url=qr.absolute_url(url_for(".store", store_slug=store_slug)))
+                           url=absolute_url(url_for(".store", store_slug=store_slug)))
 
 
 @bp.get("/p/<int:product_id>/tag")
 def product_tag(product_id):
     product = queries.get_public_product(product_id)
     return render_template("storefront/tag.html", product=product, trainee=product.trainee,
-                           url=qr.absolute_url(product_path(product.id)))
+                           url=absolute_url(product_path(product.id)))

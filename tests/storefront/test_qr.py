@@ -8,7 +8,7 @@ import zxingcpp
 from PIL import Image
 
 from marketplace.catalogue.models import ProductStatus
-from marketplace.storefront import qr
+from marketplace.core import qr
 
 
 def decode_png(body: bytes) -> str:

@@ -1,0 +1,55 @@
+"""The site's menus, in one place: what each person sees in the header (core.nav renders it).
+
+The main menu is public; the user menu shows an entry when its `visible(user)` is true.
+`order` sorts each menu.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.booths.policies import can_staff_any_municipality
+from marketplace.core.nav import NavItem
+
+
+def _is_trainee(user) -> bool:
+    return user.trainee is not None
+
+
+def _is_centre_staff_or_admin(user) -> bool:
+    return user.is_centre_staff or user.is_admin
+
+
+def _is_admin(user) -> bool:
+    return user.is_admin
+
+
+MAIN_MENU = (
+    NavItem(_l("Products"), "catalogue.search", order=10),
+    NavItem(_l("Training centres"), "storefront.centres", order=40),
+    NavItem(_l("Markets"), "booths.markets_open", order=40),
+    NavItem(_l("Cart"), "orders.cart", order=90),
+)
+
+USER_MENU = (
+    NavItem(_l("My store"), "storefront.my_store", visible=lambda u: u.is_trainee, order=15),
+    NavItem(_l("My products"), "catalogue.my_products", visible=lambda u: u.is_trainee,
+            order=20),
+    NavItem(_l("My orders"), "checkout.my_orders", order=40),
+    NavItem(_l("My booths"), "booths.mine", visible=_is_trainee, order=45),
+    NavItem(_l("My sales"), "checkout.my_sales", visible=_is_trainee, order=45),
+    NavItem(_l("Shipping fee"), "orders.shipping", visible=_is_trainee, order=46),
+    NavItem(_l("Venues and markets"), "booths.staff_markets",
+            visible=can_staff_any_municipality, order=55),
+    NavItem(_l("Trainees to verify"), "accounts.centre_trainees",
+            visible=_is_centre_staff_or_admin, order=60),
+    NavItem(_l("My ledger"), "payments.ledger", visible=_is_trainee, order=60),
+    NavItem(_l("Listings to review"), "catalogue.review_queue",
+            visible=_is_centre_staff_or_admin, order=61),
+    NavItem(_l("Trainees' sales"), "checkout.centre_sales",
+            visible=_is_centre_staff_or_admin, order=62),
+    NavItem(_l("Booth nominations"), "booths.centre_applications",
+            visible=lambda u: u.is_centre_staff, order=65),
+    NavItem(_l("Organisations"), "accounts.organisations", visible=_is_admin, order=80),
+    NavItem(_l("Categories"), "catalogue.admin_categories", visible=_is_admin, order=81),
+    NavItem(_l("My account"), "accounts.profile", order=90),
+    NavItem(_l("Payouts"), "payments.admin_payouts", visible=_is_admin, order=90),
+)
