@@ -71,6 +71,7 @@ test: install
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Fresh SQLite and PostgreSQL databases: upgrade, `db check`, downgrade, upgrade.
 migrations-check: $(VENV)/.installed
