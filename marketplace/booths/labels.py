@@ -38,6 +38,7 @@ UNSERVED_REASON_LABELS = {
     "ineligible": _l("Not eligible for a booth now."),
     "day_not_open": _l("The day is closed or not part of this run."),
     "already_assigned": _l("Already has a booth on this day."),
+    "busy_elsewhere": _l("Already has a booth at another market on this date."),
     "category_cap_reached": _l("The cap for this craft on this day is full."),
     "no_booth_left": _l("Every booth was taken before this applicant's turn in the lottery."),
     "no_booth_meets_needs": _l("No free booth has what this applicant needs "
@@ -77,6 +78,7 @@ CANCEL_REASON_LABELS = {
     "cancelled_by_staff": _l("Cancelled by the market staff."),
     "booth_blocked": _l("The booth is out of use (repairs or an official event)."),
     "application_rejected": _l("The application was rejected."),
+    "double_booked": _l("The trainee already had another booth on the same date."),
 }
 
 

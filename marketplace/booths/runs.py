@@ -63,7 +63,8 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
 
     Booths blocked on a day are unavailable that day; live assignments on those days are fixed
-    (they take the booth and count for caps and neighbours). An application takes part with its
+    (they take the booth and count for caps and neighbours). A trainee holding a booth at another
+    market on the date of one of the days is busy that day. An application takes part with its
     days still requested or waitlisted (only waitlisted ones when `waitlist_only`).
     """
     venue = market.venue
@@ -117,6 +118,17 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     for trainee_id, score in rows:
         history[trainee_id].append(score)
 
+    # One person cannot stand in two places: booths held at other markets on these dates.
+    day_id_by_date = {d.day: d.id for d in days}
+    busy: dict[int, set[int]] = defaultdict(set)
+    for trainee_id, on in db.session.execute(
+            select(Assignment.trainee_id, Assignment.day).where(
+                Assignment.trainee_id.in_({a.trainee_id for a in applications} or {-1}),
+                Assignment.day.in_(list(day_id_by_date)),
+                Assignment.market_day_id.not_in(day_ids),
+                Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))):
+        busy[trainee_id].add(day_id_by_date[on])
+
     wanted = (ApplicationDayStatus.WAITLISTED,) if waitlist_only else OPEN_ENTRY_STATUSES
     applicants = []
     for application in applications:
@@ -137,7 +149,8 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
             preferred_booth_ids=tuple(p.booth_id for p in application.preferred_booths),
             eligible=reason is None, ineligible_reason=reason,
             misses=application.lottery_misses, location_history=tuple(history[trainee.id]),
-            nominated=application.is_nominated))
+            nominated=application.is_nominated,
+            busy_day_ids=frozenset(busy[trainee.id] & entry_days)))
     rules = allocation.Rules(
         category_caps={c.category_id: c.cap for c in market.categories if c.cap is not None},
         allow_clusters=market.allow_clusters)

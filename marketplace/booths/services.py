@@ -754,8 +754,15 @@ def _conflict_for(booth_id: int, market_day_id: int) -> Conflict:
     if taken:
         return Conflict(_("That booth is already given to someone on that day."),
                         code="booth_taken")
-    return Conflict(_("That trainee already has a booth on that day."),
-                    code="trainee_already_placed")
+    return Conflict(_("That trainee already has a booth on that date, at this market or "
+                      "another."), code="trainee_already_placed")
+
+
+def trainee_placed_on(trainee_id: int, on: date) -> Assignment | None:
+    """The trainee's live assignment on a calendar date, at any market."""
+    return db.session.scalar(select(Assignment).where(
+        Assignment.trainee_id == trainee_id, Assignment.day == on,
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)))
 
 
 def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
@@ -768,7 +775,8 @@ def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
     savepoint and becomes a 409.
     """
     codes = taken_codes if taken_codes is not None else codes_taken(day.id)
-    assignment = Assignment(booth_id=booth.id, market_day_id=day.id, trainee_id=trainee.id,
+    assignment = Assignment(booth_id=booth.id, market_day_id=day.id, day=day.day,
+                            trainee_id=trainee.id,
                             application_id=application.id if application else None,
                             run_id=run_id, source=source, status=AssignmentStatus.ACTIVE,
                             check_in_code=new_check_in_code(codes),
@@ -817,8 +825,9 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
                   needs=", ".join(str(FEATURE_LABELS[n]) for n in lacking)),
                 code="booth_lacks_feature")
     existing = db.session.scalar(select(Assignment.id).where(
-        Assignment.market_day_id == day.id, Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
-        (Assignment.booth_id == booth.id) | (Assignment.trainee_id == trainee.id)))
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
+        ((Assignment.market_day_id == day.id) & (Assignment.booth_id == booth.id))
+        | ((Assignment.day == day.day) & (Assignment.trainee_id == trainee.id))))
     if existing:
         raise _conflict_for(booth.id, day.id)
     assignment = create_assignment(booth, day, trainee, source=AssignmentSource.MANUAL,
