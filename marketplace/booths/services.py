@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Municipality, Trainee, TraineeStatus, User
@@ -730,6 +730,24 @@ def _live_assignments_of(application: Application) -> list[Assignment]:
 
 # --- assignments -----------------------------------------------------------------------------
 
+# Any key of our own for PostgreSQL's advisory locks ("booths" in ASCII).
+BOOTH_WRITES_LOCK = 0x626F6F746873
+
+
+def lock_booth_writes() -> None:
+    """Queue the transactions that give or take back booth-days, until this one ends.
+
+    On PostgreSQL two transactions that each write several assignments (two allocation runs
+    confirmed at once, a confirm and a suspension) can wait on each other's entries in the
+    unique indexes — a deadlock, which PostgreSQL ends by failing one of them. Taking this lock
+    before the first such write makes them run one after the other instead, and whoever comes
+    second sees what the first did. SQLite writers already queue (BEGIN IMMEDIATE).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": BOOTH_WRITES_LOCK})
+
+
 def new_check_in_code(taken: set[str]) -> str:
     while True:
         code = f"{secrets.randbelow(10**6):06d}"
@@ -774,6 +792,7 @@ def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
     The partial unique indexes decide under any interleaving; a violation rolls back only the
     savepoint and becomes a 409.
     """
+    lock_booth_writes()
     codes = taken_codes if taken_codes is not None else codes_taken(day.id)
     assignment = Assignment(booth_id=booth.id, market_day_id=day.id, day=day.day,
                             trainee_id=trainee.id,
@@ -848,6 +867,7 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
 
 
 def _cancel(assignment: Assignment, reason: str) -> None:
+    lock_booth_writes()
     assignment.status = AssignmentStatus.CANCELLED
     assignment.cancelled_at = utcnow()
     assignment.cancel_reason = reason

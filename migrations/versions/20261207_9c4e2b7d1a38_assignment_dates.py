@@ -8,6 +8,9 @@ reason `double_booked` (their due fees waived, their subsidy entries reversed, a
 cancellation does), so the index can be built. Downgrade drops the column; it does not restore
 those cancellations.
 
+Allocation runs gain `dropped_json`: the placements of a preview that no longer held when it was
+confirmed, left out and listed.
+
 Revision ID: 9c4e2b7d1a38
 Revises: b3d9e1f27a64
 Create Date: 2026-12-07 03:20:00.000000
@@ -29,6 +32,7 @@ LIVE = "status IN ('active', 'checked_in')"
 
 
 def upgrade():
+    op.add_column('allocation_runs', sa.Column('dropped_json', sa.Text(), nullable=True))
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         # SQLite cannot make a column NOT NULL in place, and rebuilding the table (batch mode)
@@ -69,7 +73,14 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('booth_assignments', schema=None) as batch_op:
         batch_op.drop_index('uq_booth_assignments_trainee_date_live', sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
+    _drop_column('booth_assignments', 'day')
+    _drop_column('allocation_runs', 'dropped_json')
+
+
+def _drop_column(table, column):
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE booth_assignments DROP COLUMN day")  # SQLite 3.35+, no rebuild
+        # SQLite 3.35+ drops a column in place; batch mode would rebuild the table, which
+        # breaks the foreign keys pointing at it on a filled database.
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     else:
-        op.drop_column('booth_assignments', 'day')
+        op.drop_column(table, column)

@@ -53,6 +53,10 @@ class AllocationRun(db.Model):
     seed: Mapped[int] = mapped_column(BigInteger)
     snapshot_json: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str] = mapped_column(Text)
+    # Placements of a preview that no longer held when it was confirmed (a trainee suspended, a
+    # booth blocked or taken, a day closed…), left out and listed: [{application_id, trainee_id,
+    # booth_id, day_id, reason}]. Kept apart from result_json, which replay compares.
+    dropped_json: Mapped[str | None] = mapped_column(Text)
     placements_count: Mapped[int] = mapped_column(default=0)
     unserved_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
