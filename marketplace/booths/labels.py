@@ -107,6 +107,7 @@ CANCEL_REASON_LABELS = {
     "booth_blocked": _l("The booth is out of use (repairs or an official event)."),
     "application_rejected": _l("The application was rejected."),
     "double_booked": _l("The trainee already had another booth on the same date."),
+    "trainee_suspended": _l("The trainee's account was suspended by their training centre."),
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Municipality, Trainee, TraineeStatus, User
+from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import policies
 from marketplace.booths.labels import FEATURE_LABELS
 from marketplace.booths.models import (
@@ -919,6 +920,61 @@ def _mail_cancelled(assignment: Assignment, reason: str) -> None:
         market_id=day.market_id, market_name_fa=day.market.name_fa,
         market_name_en=day.market.name("en"), day=day.day, booth_code=assignment.booth.code,
         reason=reason)
+
+
+# --- a trainee who may no longer take booths ------------------------------------------------
+
+def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_suspended",
+                                    now: datetime | None = None) -> list[Assignment]:
+    """Cancel the trainee's booth-days that have not begun, offer them to the waitlist as after
+    any cancellation, and tell the trainee in one mail.
+
+    Days already open are left to the staff on the spot. The application days go back to the
+    waitlist (ineligible while the trainee is not active), so a reinstated trainee can be
+    placed again.
+    """
+    now = now or utcnow()
+    freed = db.session.scalars(
+        select(Assignment).join(MarketDay, Assignment.market_day_id == MarketDay.id)
+        .where(Assignment.trainee_id == trainee.id,
+               Assignment.status == AssignmentStatus.ACTIVE, MarketDay.opens_at > now)
+        .order_by(MarketDay.day, Assignment.id)).all()
+    if not freed:
+        return []
+    for assignment in freed:
+        _cancel(assignment, reason)
+        application = assignment.application
+        if application is None:
+            continue
+        for entry in application.days:
+            if entry.market_day_id == assignment.market_day_id and \
+                    entry.status == ApplicationDayStatus.ACCEPTED:
+                entry.status = ApplicationDayStatus.WAITLISTED
+                entry.reason_code = "ineligible"
+        if application.status == ApplicationStatus.ACCEPTED and not any(
+                e.status == ApplicationDayStatus.ACCEPTED for e in application.days):
+            application.status = ApplicationStatus.WAITLISTED
+    user = trainee.user
+    send_mail_after_commit(
+        user.email, "Your booths are cancelled", "booths_freed", locale=user.locale,
+        lang=user.locale, trainee_name=user.display_name, reason=reason,
+        booths=[(a.market_day.day, a.booth.code, a.market_day.market.name_fa,
+                 a.market_day.market.name("en")) for a in freed])
+    db.session.flush()
+    from marketplace.booths.runs import fill_from_waitlist
+
+    for day in {a.market_day.id: a.market_day for a in freed}.values():
+        if day.is_open:
+            fill_from_waitlist(day, actor=None, now=now)
+    return freed
+
+
+@trainee_status_changed.connect
+def _on_trainee_status_changed(trainee: Trainee, *, old: TraineeStatus, new: TraineeStatus,
+                               **_details) -> None:
+    """A verified trainee suspended (accounts) loses their booth-days to come."""
+    if old == TraineeStatus.VERIFIED and new != TraineeStatus.VERIFIED:
+        free_booths_of_inactive_trainee(trainee)
 
 
 # --- on the day ------------------------------------------------------------------------------
