@@ -777,13 +777,6 @@ def _conflict_for(booth_id: int, market_day_id: int) -> Conflict:
                       "another."), code="trainee_already_placed")
 
 
-def trainee_placed_on(trainee_id: int, on: date) -> Assignment | None:
-    """The trainee's live assignment on a calendar date, at any market."""
-    return db.session.scalar(select(Assignment).where(
-        Assignment.trainee_id == trainee_id, Assignment.day == on,
-        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)))
-
-
 def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
                       source: AssignmentSource, application: Application | None,
                       actor: User | None, run_id: int | None = None,
