@@ -708,6 +708,8 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
     if now >= cutoff:
         raise RuleViolation(_("It is too late to withdraw from that day."),
                             code="withdraw_cutoff_passed")
+    # Before the first write: a confirm holding the lock may be writing this same entry.
+    lock_booth_writes()
     entry.status = ApplicationDayStatus.WITHDRAWN
     entry.withdrawn_at = now
     freed = [a for a in _live_assignments_of(application) if a.market_day_id == market_day_id]
