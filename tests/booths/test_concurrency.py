@@ -131,3 +131,59 @@ def test_concurrent_confirms_of_two_runs_one_wins_the_others_get_409(
     live = db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.status == AssignmentStatus.ACTIVE))
     assert live == placements[winner]
+
+
+@pytest.mark.postgres_only("SQLite runs one writer at a time; the deadlock was PostgreSQL's")
+def test_concurrent_confirms_at_two_markets_never_put_a_trainee_in_two_places(
+        app, db, world, create_venue, create_booth, create_market, create_trainee,
+        create_application, api_token):
+    """Two markets on the same dates, the same trainees applying to both, both previews
+    confirmed at once: both succeed, and whoever a run would have placed on a date the other
+    run already gave them is left out (trainee_already_placed) — no 500, nobody twice."""
+    from marketplace.booths import runs
+    from marketplace.booths.models import AllocationRun
+
+    venue = create_venue(municipality=world.municipality)
+    for _ in range(4):
+        create_booth(venue=venue)
+    other = create_market(venue=venue, categories=[(world.category, None)])
+    for market in (world.market, other):
+        market.allow_clusters = True
+    trainees = [create_trainee() for _ in range(6)]
+    for trainee in trainees:
+        for market in (world.market, other):
+            create_application(market, trainee=trainee, category=world.category)
+    headers = api_token(world.staff)
+    run_ids = [runs.preview_allocation(world.staff, m).id for m in (world.market, other)]
+    db.session.commit()
+    db.session.rollback()
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def worker(run_id):
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            response = client.post(f"/api/v1/booths/allocation-runs/{run_id}/confirm",
+                                   headers=headers)
+            db.session.remove()
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=worker, args=(run_id,)) for run_id in run_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200, 200]
+    db.session.expire_all()
+    doubled = db.session.execute(
+        select(Assignment.trainee_id, Assignment.day, func.count())
+        .where(Assignment.status == AssignmentStatus.ACTIVE)
+        .group_by(Assignment.trainee_id, Assignment.day).having(func.count() > 1)).all()
+    assert doubled == []
+    dropped = [d for run_id in run_ids
+               for d in runs.dropped_of(db.session.get(AllocationRun, run_id))]
+    assert dropped and {d["reason"] for d in dropped} == {"trainee_already_placed"}
