@@ -22,6 +22,7 @@ from marketplace.accounts.models import (
     TrainingCentre,
     User,
 )
+from marketplace.accounts.signals import trainee_status_changed
 from marketplace.core.auth import hash_api_token, hash_password, new_api_token, verify_password
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
@@ -169,11 +170,14 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     if action in ("reject", "suspend") and not (reason or "").strip():
         raise RuleViolation(_("Give a reason, so the trainee knows what to fix."),
                             code="reason_required", fields={"reason": [_("Required.")]})
+    previous = trainee.status
     trainee.status = target
     trainee.status_reason = (reason or "").strip() or None
     trainee.status_changed_at = utcnow()
     trainee.status_changed_by_id = actor.id
     db.session.flush()
+    # Higher layers react in this transaction (booths free a suspended trainee's booth-days).
+    trainee_status_changed.send(trainee, actor=actor, old=previous, new=target)
     send_mail_after_commit(
         trainee.user.email, N_("Your trainee account has changed"), "trainee_status",
         locale=trainee.user.locale, trainee_name=trainee.user.display_name,

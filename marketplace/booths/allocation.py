@@ -25,6 +25,7 @@ UNSERVED_REASONS: Mapping[str, str] = MappingProxyType({
                   "active vendor, or struck out after no-shows).",
     "day_not_open": "The day is not one of the market days of this run (closed or unknown).",
     "already_assigned": "The trainee already holds a booth on this day.",
+    "busy_elsewhere": "The trainee holds a booth at another market on this calendar date.",
     "category_cap_reached": "The market's cap for this craft category on this day is full.",
     "no_booth_left": "Every booth that day was taken before the applicant's turn in the lottery.",
     "no_booth_meets_needs": "No free booth has the features the applicant needs "
@@ -86,7 +87,9 @@ class ApplicantSpec:
     ``misses`` counts the applicant-days this trainee was not served since they were last served;
     the lottery weight grows with it (see :class:`Rules`). ``location_history`` holds the location
     scores of the booths they had earlier this season (rotation). ``nominated`` is a nomination by
-    their training centre (a small weight bonus).
+    their training centre (a small weight bonus). ``busy_day_ids`` are the days of the run on
+    whose calendar date the trainee already holds a booth at another market: one person cannot
+    stand in two places.
     """
 
     application_id: int
@@ -100,9 +103,10 @@ class ApplicantSpec:
     misses: int = 0
     location_history: tuple[int, ...] = ()
     nominated: bool = False
+    busy_day_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
-        for name in ("day_ids", "needs"):
+        for name in ("day_ids", "needs", "busy_day_ids"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         for name in ("preferred_booth_ids", "location_history"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
@@ -285,6 +289,7 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
                 "misses": a.misses,
                 "location_history": list(a.location_history),
                 "nominated": a.nominated,
+                "busy_day_ids": sorted(a.busy_day_ids),
             }
             for a in sorted(snapshot.applicants, key=lambda a: a.application_id)
         ],
@@ -340,6 +345,8 @@ def snapshot_from_json(data: Mapping[str, Any]) -> Snapshot:
                 misses=int(a["misses"]),
                 location_history=tuple(int(s) for s in a["location_history"]),
                 nominated=bool(a["nominated"]),
+                # Runs stored before this field existed knew of no other market.
+                busy_day_ids=frozenset(int(d) for d in a.get("busy_day_ids", ())),
             )
             for a in data["applicants"]
         )
@@ -415,8 +422,8 @@ def allocate(snapshot: Snapshot) -> Result:
     The days are allocated one after the other in date order; each day goes like this:
 
     1. **Who is in the running.** Applications that are not eligible, that hold a booth that day
-       already (a fixed assignment), or whose day is not a market day of the run are reported
-       unserved with their reason.
+       already (a fixed assignment) or at another market on that date, or whose day is not a
+       market day of the run are reported unserved with their reason.
     2. **Lottery.** Everyone else is drawn without replacement, weighted: weight
        ``1 + weight_per_miss * misses`` (``+ nomination_bonus`` if nominated), where ``misses``
        counts the days they were not served since they last were — it grows by one for each day
@@ -574,6 +581,9 @@ class _Run:
                 code = booth.code if booth else str(self.busy[a.trainee_id])
                 self._unserve(a, day, "already_assigned",
                               f"holds booth {code} by a confirmed assignment")
+            elif day.id in a.busy_day_ids:
+                self._unserve(a, day, "busy_elsewhere",
+                              f"holds a booth at another market on {day.day.isoformat()}")
             else:
                 candidates.append(a)
 

@@ -330,7 +330,14 @@ class ConfirmRun(MethodView):
     @blp.response(200, AllocationRunSchema)
     @login_required_api
     def post(self, run_id):
-        """Confirm a preview: create the assignments and tell the trainees."""
+        """Confirm a preview: create the assignments and tell the trainees.
+
+        The preview is checked again: placements that no longer hold (trainee suspended, day
+        closed, booth blocked or taken, trainee placed elsewhere that date) are left out and
+        listed in `dropped`, and their booth-days go to the waitlist. 409 `run_stale` when
+        another run of the market was confirmed after this preview (run a new preview); 409
+        `run_already_confirmed` when this one was.
+        """
         run = runs.get_run_for_staff(current_user, run_id)
         runs.confirm_run(current_user, run)
         db.session.commit()

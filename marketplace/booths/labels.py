@@ -38,6 +38,11 @@ UNSERVED_REASON_LABELS = {
     "ineligible": _l("Not eligible for a booth now."),
     "day_not_open": _l("The day is closed or not part of this run."),
     "already_assigned": _l("Already has a booth on this day."),
+    "booth_taken": _l("The booth was given to someone else meanwhile; on the waitlist."),
+    "booth_blocked": _l("The booth is out of use that day; on the waitlist."),
+    "booth_unavailable": _l("The booth is no longer in use; on the waitlist."),
+    "trainee_already_placed": _l("Already has a booth on this date."),
+    "busy_elsewhere": _l("Already has a booth at another market on this date."),
     "category_cap_reached": _l("The cap for this craft on this day is full."),
     "no_booth_left": _l("Every booth was taken before this applicant's turn in the lottery."),
     "no_booth_meets_needs": _l("No free booth has what this applicant needs "
@@ -71,12 +76,38 @@ REJECTION_LABELS = {
     "day_not_open": _l("The day is closed."),
 }
 
+# Why a previewed placement was left out when the run was confirmed (runs.DROP_REASONS).
+DROP_REASON_LABELS = {
+    "no_longer_requested": _l("The trainee withdrew that day, or it was decided otherwise."),
+    "not_active_vendor": _l("The trainee is no longer an active vendor (suspended or "
+                            "disabled)."),
+    "struck_out": _l("Too many no-shows: not eligible for a while."),
+    "day_closed": _l("The market day was closed."),
+    "booth_unavailable": _l("The booth is no longer in use."),
+    "booth_blocked": _l("The booth is out of use that day (repairs or an official event)."),
+    "booth_taken": _l("The booth was given to someone else meanwhile."),
+    "trainee_already_placed": _l("The trainee got a booth that date meanwhile, at this market "
+                                 "or another."),
+}
+
+# What confirming a preview does with a world that changed since: shown on the run's page and
+# returned by the API with every run.
+CONFIRM_POLICY = _l(
+    "Confirming checks the preview again. A placement that no longer holds — the trainee "
+    "suspended or disabled, the day closed, the booth blocked or given to someone else, the "
+    "trainee given a booth elsewhere that date — is left out and listed under “Left out at "
+    "confirmation”, and its booth-day goes to the waitlist; everything else is given as "
+    "previewed. If another allocation of this market was confirmed after this preview, "
+    "confirming is refused: run a new preview.")
+
 CANCEL_REASON_LABELS = {
     "day_closed": _l("The market day was closed."),
     "withdrawn": _l("Withdrawn by the trainee."),
     "cancelled_by_staff": _l("Cancelled by the market staff."),
     "booth_blocked": _l("The booth is out of use (repairs or an official event)."),
     "application_rejected": _l("The application was rejected."),
+    "double_booked": _l("The trainee already had another booth on the same date."),
+    "trainee_suspended": _l("The trainee's account was suspended by their training centre."),
 }
 
 

@@ -12,7 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre
 from marketplace.booths import allocation
-from marketplace.booths.labels import PLACEMENT_REASON_LABELS, UNSERVED_REASON_LABELS, label
+from marketplace.booths.labels import (
+    CONFIRM_POLICY,
+    DROP_REASON_LABELS,
+    PLACEMENT_REASON_LABELS,
+    UNSERVED_REASON_LABELS,
+    label,
+)
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     AllocationRun,
@@ -225,8 +231,10 @@ def market_runs(market: Market) -> list[AllocationRun]:
 
 def run_view(run: AllocationRun) -> dict:
     """A run's placements and unserved applicant-days with booth codes, names and translated
-    reasons, for the preview page and the API."""
+    reasons, for the preview page and the API; for a confirmed run also the placements left out
+    at confirmation because they no longer held."""
     result = allocation.result_from_json(json.loads(run.result_json))
+    dropped = json.loads(run.dropped_json)["dropped"] if run.dropped_json else []
     application_ids = {p.application_id for p in result.placements} | \
         {u.application_id for u in result.unserved}
     applications = {a.id: a for a in db.session.scalars(
@@ -241,10 +249,13 @@ def run_view(run: AllocationRun) -> dict:
         application = applications.get(application_id)
         return application.trainee if application else None
 
+    def booth_code(booth_id):
+        return booths[booth_id].code if booth_id in booths else str(booth_id)
+
     placements = [{
         "application_id": p.application_id, "trainee_id": p.trainee_id,
         "trainee": who(p.application_id), "booth_id": p.booth_id,
-        "booth_code": booths[p.booth_id].code if p.booth_id in booths else str(p.booth_id),
+        "booth_code": booth_code(p.booth_id),
         "day_id": p.day_id, "day": days[p.day_id].day if p.day_id in days else None,
         "reason": p.reason, "reason_text": label(PLACEMENT_REASON_LABELS, p.reason)}
         for p in sorted(result.placements, key=lambda p: (p.day_id, p.booth_id))]
@@ -254,9 +265,15 @@ def run_view(run: AllocationRun) -> dict:
         "day": days[u.day_id].day if u.day_id in days else None, "reason": u.reason,
         "reason_text": label(UNSERVED_REASON_LABELS, u.reason), "detail": u.detail}
         for u in sorted(result.unserved, key=lambda u: (u.day_id, u.application_id))]
+    left_out = [{
+        **d, "trainee": who(d["application_id"]), "booth_code": booth_code(d["booth_id"]),
+        "day": days[d["day_id"]].day if d["day_id"] in days else None,
+        "reason_text": label(DROP_REASON_LABELS, d["reason"])}
+        for d in sorted(dropped, key=lambda d: (d["day_id"], d["booth_id"]))]
     return {"id": run.id, "market_id": run.market_id, "scope": run.scope.value,
             "status": run.status.value, "seed": run.seed, "created_at": run.created_at,
             "confirmed_at": run.confirmed_at, "placements": placements, "unserved": unserved,
+            "dropped": left_out, "confirm_policy": str(CONFIRM_POLICY),
             "lottery": result.lottery}
 
 

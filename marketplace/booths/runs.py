@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -35,7 +36,7 @@ from marketplace.booths.models import (
     RunStatus,
 )
 from marketplace.booths.schedule import neighbours
-from marketplace.booths.services import codes_taken, create_assignment
+from marketplace.booths.services import codes_taken, create_assignment, lock_booth_writes
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.mail import send_mail_after_commit
@@ -63,7 +64,8 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
 
     Booths blocked on a day are unavailable that day; live assignments on those days are fixed
-    (they take the booth and count for caps and neighbours). An application takes part with its
+    (they take the booth and count for caps and neighbours). A trainee holding a booth at another
+    market on the date of one of the days is busy that day. An application takes part with its
     days still requested or waitlisted (only waitlisted ones when `waitlist_only`).
     """
     venue = market.venue
@@ -117,6 +119,17 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     for trainee_id, score in rows:
         history[trainee_id].append(score)
 
+    # One person cannot stand in two places: booths held at other markets on these dates.
+    day_id_by_date = {d.day: d.id for d in days}
+    busy: dict[int, set[int]] = defaultdict(set)
+    for trainee_id, on in db.session.execute(
+            select(Assignment.trainee_id, Assignment.day).where(
+                Assignment.trainee_id.in_({a.trainee_id for a in applications} or {-1}),
+                Assignment.day.in_(list(day_id_by_date)),
+                Assignment.market_day_id.not_in(day_ids),
+                Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))):
+        busy[trainee_id].add(day_id_by_date[on])
+
     wanted = (ApplicationDayStatus.WAITLISTED,) if waitlist_only else OPEN_ENTRY_STATUSES
     applicants = []
     for application in applications:
@@ -137,7 +150,8 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
             preferred_booth_ids=tuple(p.booth_id for p in application.preferred_booths),
             eligible=reason is None, ineligible_reason=reason,
             misses=application.lottery_misses, location_history=tuple(history[trainee.id]),
-            nominated=application.is_nominated))
+            nominated=application.is_nominated,
+            busy_day_ids=frozenset(busy[trainee.id] & entry_days)))
     rules = allocation.Rules(
         category_caps={c.category_id: c.cap for c in market.categories if c.cap is not None},
         allow_clusters=market.allow_clusters)
@@ -196,12 +210,74 @@ def get_run_for_staff(actor: User, run_id: int) -> AllocationRun:
     return run
 
 
+# Why a previewed placement was left out at confirmation (stored in AllocationRun.dropped_json).
+DROP_REASONS = ("no_longer_requested", "not_active_vendor", "struck_out", "day_closed",
+                "booth_unavailable", "booth_blocked", "booth_taken", "trainee_already_placed")
+# How a dropped placement leaves its application day, as the allocator's reason would.
+DROP_AS_UNSERVED = {"not_active_vendor": "ineligible", "struck_out": "ineligible",
+                    "day_closed": "day_not_open"}
+
+
+@dataclass(frozen=True)
+class Dropped:
+    placement: allocation.Placement
+    reason: str
+
+    def to_json(self) -> dict:
+        p = self.placement
+        return {"application_id": p.application_id, "trainee_id": p.trainee_id,
+                "booth_id": p.booth_id, "day_id": p.day_id, "reason": self.reason}
+
+
+def recheck_placements(result, current: allocation.Snapshot, lookups: dict
+                       ) -> tuple[list[allocation.Placement], list[Dropped]]:
+    """Split a stored run's placements into those that still hold in `current` (a snapshot of
+    the tables now) and those that no longer do, each with the first reason that fails."""
+    booths = {b.id: b for b in current.booths}
+    applicants = {a.application_id: a for a in current.applicants}
+    taken = {(f.booth_id, f.day_id) for f in current.fixed}
+    holders = {(f.trainee_id, f.day_id) for f in current.fixed}
+    days = lookups["days"]
+    kept: list[allocation.Placement] = []
+    dropped: list[Dropped] = []
+    for p in result.placements:
+        applicant = applicants.get(p.application_id)
+        day, booth = days.get(p.day_id), booths.get(p.booth_id)
+        if applicant is None or p.day_id not in applicant.day_ids:
+            reason = "no_longer_requested"
+        elif not applicant.eligible:
+            reason = applicant.ineligible_reason or "not_active_vendor"
+        elif day is None or not day.is_open:
+            reason = "day_closed"
+        elif booth is None:
+            reason = "booth_unavailable"
+        elif p.day_id in booth.unavailable_day_ids:
+            reason = "booth_blocked"
+        elif (p.booth_id, p.day_id) in taken:
+            reason = "booth_taken"
+        elif (p.trainee_id, p.day_id) in holders or p.day_id in applicant.busy_day_ids:
+            reason = "trainee_already_placed"
+        else:
+            kept.append(p)
+            continue
+        dropped.append(Dropped(p, reason))
+    return kept, dropped
+
+
 def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
-                  actor: User | None, source: AssignmentSource) -> list[Assignment]:
+                  actor: User | None, source: AssignmentSource
+                  ) -> tuple[list[Assignment], list[Dropped]]:
+    """Create the result's assignments and set the application days' statuses.
+
+    A placement that cannot be made (its application day no longer open, its booth taken or its
+    trainee placed meanwhile — the unique indexes decide) is left out and returned as dropped;
+    its day stays on the waitlist. Nothing here raises for a world that changed.
+    """
     applications = lookups["applications"]
     booths, days = lookups["booths"], lookups["days"]
     taken_codes: dict[int, set[str]] = {}
     created: list[Assignment] = []
+    dropped: list[Dropped] = []
     entries = {(e.application_id, e.market_day_id): e
                for a in applications.values() for e in a.days}
     for placement in result.placements:
@@ -209,19 +285,22 @@ def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
         entry = entries.get((placement.application_id, placement.day_id))
         day = days.get(placement.day_id)
         booth = booths.get(placement.booth_id)
-        if application is None or entry is None or entry.status not in OPEN_ENTRY_STATUSES \
-                or day is None or not day.is_open or booth is None:
-            raise Conflict(_("Applications or days changed since this preview; run a new "
-                             "preview."), code="run_stale")
+        if application is None or entry is None or entry.status not in OPEN_ENTRY_STATUSES:
+            dropped.append(Dropped(placement, "no_longer_requested"))
+            continue
+        if day is None or not day.is_open or booth is None:
+            dropped.append(Dropped(placement, "day_closed" if booth else "booth_unavailable"))
+            continue
         if placement.day_id not in taken_codes:
             taken_codes[placement.day_id] = codes_taken(placement.day_id)
         try:
             assignment = create_assignment(
                 booth, day, application.trainee, source=source, application=application,
                 actor=actor, run_id=run.id, taken_codes=taken_codes[placement.day_id])
-        except Conflict:
-            raise Conflict(_("A booth in this preview was given to someone else since; run a "
-                             "new preview."), code="run_stale") from None
+        except Conflict as error:
+            dropped.append(Dropped(placement, error.code))
+            entry.status, entry.reason_code = ApplicationDayStatus.WAITLISTED, error.code
+            continue
         entry.status = ApplicationDayStatus.ACCEPTED
         entry.reason_code = None
         created.append(assignment)
@@ -240,14 +319,16 @@ def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
     touched = {p.application_id for p in result.placements} | \
         {u.application_id for u in result.unserved}
     for application_id in touched:
-        application = applications[application_id]
+        application = applications.get(application_id)
+        if application is None:
+            continue
         statuses = {e.status for e in application.days}
         if ApplicationDayStatus.ACCEPTED in statuses:
             application.status, application.reason_code = ApplicationStatus.ACCEPTED, None
         elif ApplicationDayStatus.WAITLISTED in statuses or \
                 ApplicationDayStatus.REQUESTED in statuses:
             application.status = ApplicationStatus.WAITLISTED
-        else:
+        elif application.status not in CLOSED_APPLICATION_STATUSES:
             application.status = ApplicationStatus.REJECTED
             application.reason_code = next((e.reason_code for e in application.days
                                             if e.reason_code), "ineligible")
@@ -255,7 +336,7 @@ def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
         if application_id in result.misses_after:
             application.lottery_misses = result.misses_after[application_id]
     _mail_outcomes(market, result, lookups, created)
-    return created
+    return created, dropped
 
 
 def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignment]) -> None:
@@ -267,7 +348,9 @@ def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignme
     for unserved in result.unserved:
         waitlisted[unserved.application_id].append(unserved)
     for application_id in sorted(set(by_application) | set(waitlisted)):
-        application = applications[application_id]
+        application = applications.get(application_id)
+        if application is None:
+            continue
         user = application.trainee.user
         given = sorted(by_application.get(application_id, []),
                        key=lambda a: days[a.market_day_id].day)
@@ -282,29 +365,76 @@ def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignme
                        for u in waitlisted.get(application_id, []) if u.day_id in days])
 
 
-def confirm_run(actor: User, run: AllocationRun) -> list[Assignment]:
-    """Turn a previewed run into assignments, set application statuses, mail the trainees."""
+def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None
+                ) -> list[Assignment]:
+    """Turn a previewed run into assignments, set application statuses, mail the trainees.
+
+    The preview is checked against the world as it is now: a placement that no longer holds
+    (the trainee no longer an active vendor, the day closed, the booth blocked or given
+    meanwhile, the trainee placed elsewhere that date) is left out and stored in
+    `run.dropped_json`, and the booth-days it leaves free go to the waitlist as after a
+    cancellation. A preview made before another run of the market was confirmed is refused
+    (409 `run_stale`): its lottery assumed a world that is gone.
+    """
+    now = now or utcnow()
     market = run.market
     if not policies.can_manage_market(actor, market):
         raise NotFound(_("That allocation run does not exist."), code="unknown_run")
+    # One confirm at a time, and it reads what the one before it wrote.
+    lock_booth_writes()
+    db.session.expire_all()
     if run.status != RunStatus.PREVIEW or run.scope != RunScope.MARKET:
         raise Conflict(_("This run is already confirmed."), code="run_already_confirmed")
-    newer = db.session.scalar(select(AllocationRun.id).where(
-        AllocationRun.market_id == market.id, AllocationRun.id > run.id,
-        AllocationRun.status == RunStatus.CONFIRMED))
-    if newer:
-        raise Conflict(_("Another run was confirmed after this preview; run a new preview."),
-                       code="run_stale")
+    superseded = db.session.scalar(select(AllocationRun.id).where(
+        AllocationRun.market_id == market.id, AllocationRun.id != run.id,
+        AllocationRun.scope == RunScope.MARKET, AllocationRun.status == RunStatus.CONFIRMED,
+        (AllocationRun.id > run.id) | (AllocationRun.confirmed_at >= run.created_at))
+        .limit(1))
+    if superseded:
+        raise Conflict(_("Another allocation of this market was confirmed after this preview; "
+                         "run a new preview."), code="run_stale")
     snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
     result = allocation.result_from_json(json.loads(run.result_json))
-    days = [d for d in market.days if d.id in {s.id for s in snapshot.days}]
-    _current, lookups = build_snapshot(market, days, snapshot.seed)
-    created = _apply_result(market, run, result, lookups, actor, AssignmentSource.ALLOCATOR)
+    day_ids = {s.id for s in snapshot.days}
+    days = [d for d in market.days if d.id in day_ids]
+    current, lookups = build_snapshot(market, days, snapshot.seed)
+    kept, dropped = recheck_placements(result, current, lookups)
+    unserved = list(result.unserved)
+    for d in dropped:
+        p = d.placement
+        if d.reason == "no_longer_requested":
+            continue  # withdrawn or decided meanwhile: the application day stays as it is
+        reason = DROP_AS_UNSERVED.get(d.reason, d.reason)
+        if d.reason == "trainee_already_placed" and p.day_id in next(
+                (a.busy_day_ids for a in current.applicants
+                 if a.application_id == p.application_id), frozenset()):
+            reason = "busy_elsewhere"
+        unserved.append(allocation.Unserved(p.application_id, p.trainee_id, p.day_id, reason,
+                                            f"dropped at confirmation: {d.reason}"))
+    to_apply = allocation.Result(placements=tuple(kept), unserved=tuple(unserved),
+                                 lottery=result.lottery, seed=result.seed,
+                                 misses_after=result.misses_after)
+    created, late = _apply_result(market, run, to_apply, lookups, actor,
+                                  AssignmentSource.ALLOCATOR)
+    dropped += late
     run.status = RunStatus.CONFIRMED
     run.confirmed_by_id = actor.id
     run.confirmed_at = utcnow()
+    run.dropped_json = _dump({"dropped": [d.to_json() for d in dropped]}) if dropped else None
     db.session.flush()
+    # Booth-days left free by what was dropped go to the waitlist, as after a cancellation.
+    for day_id in sorted({d.placement.day_id for d in dropped}):
+        day = lookups["days"].get(day_id)
+        if day is not None and day.is_open:
+            fill_from_waitlist(day, actor=actor, now=now)
     return created
+
+
+def dropped_of(run: AllocationRun) -> list[dict]:
+    """The placements left out when `run` was confirmed (see confirm_run)."""
+    if not run.dropped_json:
+        return []
+    return json.loads(run.dropped_json)["dropped"]
 
 
 def replay_run(run: AllocationRun) -> tuple[bool, dict]:
@@ -331,6 +461,7 @@ def fill_from_waitlist(day: MarketDay, actor: User | None = None,
         Application.status.not_in(CLOSED_APPLICATION_STATUSES)).limit(1))
     if waiting is None:
         return None
+    lock_booth_writes()
     count = db.session.scalar(select(db.func.count()).select_from(AllocationRun).where(
         AllocationRun.market_day_id == day.id, AllocationRun.scope == RunScope.WAITLIST))
     seed = derived_seed(market.published_seed, "waitlist", day.id, count)

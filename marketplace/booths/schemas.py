@@ -271,6 +271,19 @@ class UnservedOutSchema(Schema):
     detail = fields.String()
 
 
+class DroppedOutSchema(Schema):
+    application_id = fields.Integer()
+    trainee_id = fields.Integer()
+    booth_id = fields.Integer()
+    booth_code = fields.String()
+    day_id = fields.Integer()
+    day = fields.Date()
+    reason = fields.String(metadata={"description": "no_longer_requested, not_active_vendor, "
+                                     "struck_out, day_closed, booth_unavailable, booth_blocked, "
+                                     "booth_taken or trainee_already_placed"})
+    reason_text = fields.String()
+
+
 class AllocationRunSchema(Schema):
     id = fields.Integer()
     market_id = fields.Integer()
@@ -281,6 +294,11 @@ class AllocationRunSchema(Schema):
     confirmed_at = fields.AwareDateTime(allow_none=True)
     placements = fields.List(fields.Nested(PlacementOutSchema))
     unserved = fields.List(fields.Nested(UnservedOutSchema))
+    dropped = fields.List(fields.Nested(DroppedOutSchema), metadata={
+        "description": "Placements of the preview left out at confirmation because they no "
+                       "longer held; see confirm_policy."})
+    confirm_policy = fields.String(metadata={
+        "description": "What confirming does with a world that changed since the preview."})
 
 
 class AllocationReplaySchema(Schema):

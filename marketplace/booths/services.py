@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Municipality, Trainee, TraineeStatus, User
+from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import policies
 from marketplace.booths.labels import FEATURE_LABELS
 from marketplace.booths.models import (
@@ -707,6 +708,8 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
     if now >= cutoff:
         raise RuleViolation(_("It is too late to withdraw from that day."),
                             code="withdraw_cutoff_passed")
+    # Before the first write: a confirm holding the lock may be writing this same entry.
+    lock_booth_writes()
     entry.status = ApplicationDayStatus.WITHDRAWN
     entry.withdrawn_at = now
     freed = [a for a in _live_assignments_of(application) if a.market_day_id == market_day_id]
@@ -729,6 +732,24 @@ def _live_assignments_of(application: Application) -> list[Assignment]:
 
 
 # --- assignments -----------------------------------------------------------------------------
+
+# Any key of our own for PostgreSQL's advisory locks ("booths" in ASCII).
+BOOTH_WRITES_LOCK = 0x626F6F746873
+
+
+def lock_booth_writes() -> None:
+    """Queue the transactions that give or take back booth-days, until this one ends.
+
+    On PostgreSQL two transactions that each write several assignments (two allocation runs
+    confirmed at once, a confirm and a suspension) can wait on each other's entries in the
+    unique indexes — a deadlock, which PostgreSQL ends by failing one of them. Taking this lock
+    before the first such write makes them run one after the other instead, and whoever comes
+    second sees what the first did. SQLite writers already queue (BEGIN IMMEDIATE).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": BOOTH_WRITES_LOCK})
+
 
 def new_check_in_code(taken: set[str]) -> str:
     while True:
@@ -754,8 +775,8 @@ def _conflict_for(booth_id: int, market_day_id: int) -> Conflict:
     if taken:
         return Conflict(_("That booth is already given to someone on that day."),
                         code="booth_taken")
-    return Conflict(_("That trainee already has a booth on that day."),
-                    code="trainee_already_placed")
+    return Conflict(_("That trainee already has a booth on that date, at this market or "
+                      "another."), code="trainee_already_placed")
 
 
 def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
@@ -767,8 +788,10 @@ def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,
     The partial unique indexes decide under any interleaving; a violation rolls back only the
     savepoint and becomes a 409.
     """
+    lock_booth_writes()
     codes = taken_codes if taken_codes is not None else codes_taken(day.id)
-    assignment = Assignment(booth_id=booth.id, market_day_id=day.id, trainee_id=trainee.id,
+    assignment = Assignment(booth_id=booth.id, market_day_id=day.id, day=day.day,
+                            trainee_id=trainee.id,
                             application_id=application.id if application else None,
                             run_id=run_id, source=source, status=AssignmentStatus.ACTIVE,
                             check_in_code=new_check_in_code(codes),
@@ -817,8 +840,9 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
                   needs=", ".join(str(FEATURE_LABELS[n]) for n in lacking)),
                 code="booth_lacks_feature")
     existing = db.session.scalar(select(Assignment.id).where(
-        Assignment.market_day_id == day.id, Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
-        (Assignment.booth_id == booth.id) | (Assignment.trainee_id == trainee.id)))
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
+        ((Assignment.market_day_id == day.id) & (Assignment.booth_id == booth.id))
+        | ((Assignment.day == day.day) & (Assignment.trainee_id == trainee.id))))
     if existing:
         raise _conflict_for(booth.id, day.id)
     assignment = create_assignment(booth, day, trainee, source=AssignmentSource.MANUAL,
@@ -839,6 +863,7 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
 
 
 def _cancel(assignment: Assignment, reason: str) -> None:
+    lock_booth_writes()
     assignment.status = AssignmentStatus.CANCELLED
     assignment.cancelled_at = utcnow()
     assignment.cancel_reason = reason
@@ -890,6 +915,61 @@ def _mail_cancelled(assignment: Assignment, reason: str) -> None:
         market_id=day.market_id, market_name_fa=day.market.name_fa,
         market_name_en=day.market.name("en"), day=day.day, booth_code=assignment.booth.code,
         reason=reason)
+
+
+# --- a trainee who may no longer take booths ------------------------------------------------
+
+def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_suspended",
+                                    now: datetime | None = None) -> list[Assignment]:
+    """Cancel the trainee's booth-days that have not begun, offer them to the waitlist as after
+    any cancellation, and tell the trainee in one mail.
+
+    Days already open are left to the staff on the spot. The application days go back to the
+    waitlist (ineligible while the trainee is not active), so a reinstated trainee can be
+    placed again.
+    """
+    now = now or utcnow()
+    freed = db.session.scalars(
+        select(Assignment).join(MarketDay, Assignment.market_day_id == MarketDay.id)
+        .where(Assignment.trainee_id == trainee.id,
+               Assignment.status == AssignmentStatus.ACTIVE, MarketDay.opens_at > now)
+        .order_by(MarketDay.day, Assignment.id)).all()
+    if not freed:
+        return []
+    for assignment in freed:
+        _cancel(assignment, reason)
+        application = assignment.application
+        if application is None:
+            continue
+        for entry in application.days:
+            if entry.market_day_id == assignment.market_day_id and \
+                    entry.status == ApplicationDayStatus.ACCEPTED:
+                entry.status = ApplicationDayStatus.WAITLISTED
+                entry.reason_code = "ineligible"
+        if application.status == ApplicationStatus.ACCEPTED and not any(
+                e.status == ApplicationDayStatus.ACCEPTED for e in application.days):
+            application.status = ApplicationStatus.WAITLISTED
+    user = trainee.user
+    send_mail_after_commit(
+        user.email, "Your booths are cancelled", "booths_freed", locale=user.locale,
+        lang=user.locale, trainee_name=user.display_name, reason=reason,
+        booths=[(a.market_day.day, a.booth.code, a.market_day.market.name_fa,
+                 a.market_day.market.name("en")) for a in freed])
+    db.session.flush()
+    from marketplace.booths.runs import fill_from_waitlist
+
+    for day in {a.market_day.id: a.market_day for a in freed}.values():
+        if day.is_open:
+            fill_from_waitlist(day, actor=None, now=now)
+    return freed
+
+
+@trainee_status_changed.connect
+def _on_trainee_status_changed(trainee: Trainee, *, old: TraineeStatus, new: TraineeStatus,
+                               **_details) -> None:
+    """A verified trainee suspended (accounts) loses their booth-days to come."""
+    if old == TraineeStatus.VERIFIED and new != TraineeStatus.VERIFIED:
+        free_booths_of_inactive_trainee(trainee)
 
 
 # --- on the day ------------------------------------------------------------------------------

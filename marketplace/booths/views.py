@@ -404,6 +404,10 @@ def confirm_run(run_id):
     db.session.commit()
     flash(_("Allocation confirmed: %(n)s booth-days given; the trainees are told.",
             n=format_number(len(created))), "success")
+    left_out = runs.dropped_of(run)
+    if left_out:
+        flash(_("%(n)s placements of the preview no longer held and were left out; see the "
+                "list below.", n=format_number(len(left_out))), "warning")
     return redirect(url_for("booths.show_run", run_id=run.id))
 
 

@@ -190,6 +190,30 @@ def test_a_trainee_with_a_confirmed_booth_that_day_is_not_placed_again():
     assert result.misses_after[10] == 0
 
 
+def test_a_trainee_with_a_booth_at_another_market_that_date_is_not_placed():
+    """One person cannot stand in two places: busy elsewhere on a date, not in the running."""
+    result = run([booth(1), booth(2)], [applicant(10, 1, trainee=5, busy_day_ids={1}),
+                                        applicant(11, 2, trainee=6)])
+    assert where(result) == {11: 1}
+    reason, detail = why(result)[10]
+    assert reason == "busy_elsewhere" and "2026-03-06" in detail
+    assert result.misses_after[10] == 0
+    assert [e.application_id for e in result.lottery] == [11]
+    # The busy date only: the same applicant is placed on another day of the run.
+    result = run([booth(1)], [applicant(10, days=(1, 2), busy_day_ids={1})],
+                 days=(FRIDAY, NEXT_FRIDAY))
+    assert where(result, 2) == {10: 1} and why(result)[10][0] == "busy_elsewhere"
+
+
+def test_busy_days_survive_the_json_round_trip_and_old_documents_still_load():
+    snapshot = Snapshot(booths=(booth(1),), days=(FRIDAY,),
+                        applicants=(applicant(10, busy_day_ids={1}),))
+    document = snapshot_to_json(snapshot)
+    assert snapshot_from_json(document) == snapshot
+    del document["applicants"][0]["busy_day_ids"]
+    assert snapshot_from_json(document).applicants[0].busy_day_ids == frozenset()
+
+
 def test_a_booth_taken_or_blocked_is_never_given():
     fixed = [FixedAssignment(booth_id=1, day_id=1, trainee_id=99, category_id=9)]
     booths = [booth(1, score=100), booth(2, score=90, unavailable=[1]), booth(3, score=0)]
@@ -361,7 +385,8 @@ def test_bad_specs_are_refused():
 
 def test_reason_codes_have_descriptions():
     assert set(UNSERVED_REASONS) == {
-        "ineligible", "day_not_open", "already_assigned", "category_cap_reached",
+        "ineligible", "day_not_open", "already_assigned", "busy_elsewhere",
+        "category_cap_reached",
         "no_booth_left", "no_booth_meets_needs", "reserved_for_other_category",
         "neighbour_rule"}
     assert all(UNSERVED_REASONS.values()) and all(PLACEMENT_REASONS.values())

@@ -33,7 +33,7 @@ from marketplace.booths.allocation import (
 )
 
 CATEGORIES = (1, 2, 3, 4)
-NOT_IN_THE_RUNNING = {"ineligible", "already_assigned", "day_not_open"}
+NOT_IN_THE_RUNNING = {"ineligible", "already_assigned", "busy_elsewhere", "day_not_open"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +99,13 @@ def check_trainee_once_per_day(snapshot: Snapshot, result: Result) -> list[str]:
     placed = {(p.trainee_id, p.day_id) for p in result.placements}
     return [f"trainee {t} holds {n} booths on day {d}" for (t, d), n in count.items()
             if n > 1 and (t, d) in placed]
+
+
+def check_trainee_not_busy_elsewhere(snapshot: Snapshot, result: Result) -> list[str]:
+    """No one is placed on a date they already hold a booth at another market."""
+    by_app = {a.application_id: a for a in snapshot.applicants}
+    return [f"{p}: the trainee holds a booth at another market that date"
+            for p in result.placements if p.day_id in by_app[p.application_id].busy_day_ids]
 
 
 def check_booth_available(snapshot: Snapshot, result: Result) -> list[str]:
@@ -186,7 +193,8 @@ def check_maximality(snapshot: Snapshot, result: Result) -> list[str]:
     problems = []
     for u in result.unserved:
         a = by_app[u.application_id]
-        if u.day_id not in days or not a.eligible or (a.trainee_id, u.day_id) in holders:
+        if u.day_id not in days or not a.eligible or (a.trainee_id, u.day_id) in holders \
+                or u.day_id in a.busy_day_ids:
             continue
         if a.category_id in caps and used[(a.category_id, u.day_id)] >= caps[a.category_id]:
             continue
@@ -227,6 +235,7 @@ def check_reasons_hold(snapshot: Snapshot, result: Result) -> list[str]:
             "ineligible": not a.eligible,
             "day_not_open": u.day_id not in days,
             "already_assigned": (a.trainee_id, u.day_id) in holders,
+            "busy_elsewhere": u.day_id in a.busy_day_ids,
             "category_cap_reached": cap is not None and used[(a.category_id, u.day_id)] >= cap,
             "no_booth_left": not empty,
             "no_booth_meets_needs": bool(empty) and not fitting,
@@ -244,6 +253,7 @@ CHECKERS: tuple[Callable[[Snapshot, Result], list[str]], ...] = (
     check_eligibility,
     check_booth_once_per_day,
     check_trainee_once_per_day,
+    check_trainee_not_busy_elsewhere,
     check_booth_available,
     check_needs,
     check_reserved_booths,
@@ -311,6 +321,8 @@ def markets(draw: st.DrawFn, max_booths: int = 14, max_applicants: int = 24) -> 
             misses=draw(st.integers(0, 4)),
             location_history=tuple(draw(st.lists(st.integers(0, 100), max_size=3))),
             nominated=draw(st.booleans()),
+            busy_day_ids=draw(st.frozensets(st.sampled_from(day_ids), max_size=1))
+            if draw(st.integers(0, 4)) == 0 else frozenset(),
         ))
     caps = draw(st.dictionaries(st.sampled_from(CATEGORIES), st.integers(0, 4), max_size=3))
     rules = Rules(category_caps=caps, allow_clusters=draw(st.integers(0, 3)) == 0,
@@ -401,7 +413,8 @@ def test_lottery_is_recomputable_from_the_published_seed(snapshot):
         holders = {f.trainee_id for f in snapshot.fixed if f.day_id == day.id}
         drawn = []
         for a in sorted(snapshot.applicants, key=lambda a: a.application_id):
-            if day.id not in a.day_ids or not a.eligible or a.trainee_id in holders:
+            if day.id not in a.day_ids or not a.eligible or a.trainee_id in holders \
+                    or day.id in a.busy_day_ids:
                 continue
             weight = 1 + rules.weight_per_miss * misses[a.application_id] + (
                 rules.nomination_bonus if a.nominated else 0)

@@ -1,5 +1,5 @@
-"""Allocation runs, assignments (never two live ones per booth-day or trainee-day), booth
-fees, the subsidy ledger, no-show strikes and ineligibility."""
+"""Allocation runs, assignments (never two live ones per booth-day, nor per trainee and calendar
+date across markets), booth fees, the subsidy ledger, no-show strikes and ineligibility."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    event,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +53,10 @@ class AllocationRun(db.Model):
     seed: Mapped[int] = mapped_column(BigInteger)
     snapshot_json: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str] = mapped_column(Text)
+    # Placements of a preview that no longer held when it was confirmed (a trainee suspended, a
+    # booth blocked or taken, a day closed…), left out and listed: [{application_id, trainee_id,
+    # booth_id, day_id, reason}]. Kept apart from result_json, which replay compares.
+    dropped_json: Mapped[str | None] = mapped_column(Text)
     placements_count: Mapped[int] = mapped_column(default=0)
     unserved_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -72,11 +78,18 @@ class Assignment(TimestampMixin, db.Model):
               sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
         Index("uq_booth_assignments_trainee_day_live", "trainee_id", "market_day_id",
               unique=True, sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
+        # One person cannot stand in two places: one live booth per trainee per calendar date,
+        # whichever markets the days belong to.
+        Index("uq_booth_assignments_trainee_date_live", "trainee_id", "day", unique=True,
+              sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"), index=True)
     market_day_id: Mapped[int] = mapped_column(ForeignKey("market_days.id"), index=True)
+    # The market day's date, copied here so one index can hold a trainee to one booth per date
+    # across markets; set on insert (see _copy_market_day_date) and never changed after.
+    day: Mapped[date] = mapped_column()
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("booth_applications.id"),
                                                        index=True)
@@ -102,6 +115,18 @@ class Assignment(TimestampMixin, db.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_ASSIGNMENT_STATUSES
+
+
+@event.listens_for(Assignment, "before_insert")
+def _copy_market_day_date(_mapper, connection, target: Assignment) -> None:
+    """Fill `day` from the market day when the writer did not (the services set it)."""
+    if target.day is None:
+        loaded = target.__dict__.get("market_day")  # no lazy load in the middle of a flush
+        if loaded is not None:
+            target.day = loaded.day
+        else:
+            target.day = connection.scalar(
+                select(MarketDay.day).where(MarketDay.id == target.market_day_id))
 
 
 class BoothFee(db.Model):

@@ -1,0 +1,14 @@
+"""Signals sent by accounts for higher layers to react to, without accounts importing them.
+
+`trainee_status_changed` is sent inside the request's transaction, after the change is flushed:
+sender = the Trainee; keyword arguments `actor` (User), `old` and `new` (TraineeStatus).
+Receivers may change rows (they join the same transaction, so everything commits or rolls back
+together) and queue after-commit work such as mail; they never commit. The booths domain frees
+a suspended trainee's booth-days this way.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+trainee_status_changed = _signals.signal("trainee-status-changed")
