@@ -146,3 +146,43 @@ def test_ten_pickup_starts_on_the_pay_page_place_the_order_once(app, db, shop,
     # One mail to the buyer and one to each of the two trainees — not ten of each.
     assert len(outbox()) == 3
     assert db.session.scalar(select(func.count(Payment.id))) == 1
+
+
+@pytest.mark.timeout(300)
+def test_card_and_pickup_starts_at_once_leave_one_open_payment(app, db, shop, place_test_order,
+                                                               api_token, outbox):
+    """Five card and five pay-at-pickup starts at once, in whatever order the lock gives them:
+    every pickup start answers the one pickup payment; a card start before the first of them
+    answers the one card payment (cancelled by that pickup start), one after it is a 409."""
+    order = place_test_order(shop.buyer, shop.product_a)
+    headers = api_token(shop.buyer)
+    order_id, number = order.id, order.number
+    db.session.rollback()
+    providers = ["stripe", "pay_at_pickup"] * (STARTERS // 2)
+    clients = [app.test_client() for _ in providers]
+    for client, provider in zip(clients, providers, strict=True):
+        client.provider = provider
+
+    answers = _start_together(app, lambda client: client.post(
+        f"/api/v1/orders/{number}/payments", headers=headers,
+        json={"provider": client.provider}), clients)
+
+    assert set(Counter(a[0] for a in answers)) <= {201, 409}, _odd(answers, 201)
+    refused = {a[2]["error"]["code"] for a in answers if a[0] == 409}
+    assert refused <= {"pay_at_pickup_chosen"}
+    db.session.expire_all()
+    payments = list(db.session.scalars(select(Payment).where(Payment.order_id == order_id)))
+    cash = [p for p in payments if p.provider == "pay_at_pickup"]
+    cards = [p for p in payments if p.provider == "stripe"]
+    assert len(cash) == 1 and cash[0].status == PaymentStatus.PENDING
+    assert len(cards) <= 1 and all(p.status == PaymentStatus.CANCELLED for p in cards)
+    assert {a[2]["id"] for a in answers if a[0] == 201} == {p.id for p in payments}
+    assert Counter(a[2]["provider"] for a in answers if a[0] == 201)["pay_at_pickup"] == \
+        STARTERS // 2
+    gateway = StripeGateway.from_config()
+    assert all(gateway.retrieve_payment_intent(p.provider_reference).status == "canceled"
+               for p in cards)
+    order = db.session.get(Order, order_id)
+    assert order.payment_provider == "pay_at_pickup" and order.status == \
+        OrderStatus.PENDING_PAYMENT
+    assert len(outbox()) == 2  # placed once: the buyer and the trainee
