@@ -445,6 +445,11 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
     try:
         event = provider.parse_webhook(raw_body, headers)
     except InvalidWebhook as error:
+        if error.code == "timestamp_in_future":
+            log.warning("webhook %s refused: %s", provider_name, error)
+            raise BadRequest(_("The webhook is signed with a time too far in the future. "
+                               "Check that the clock of this server is right."),
+                             code=error.code) from error
         raise BadRequest(str(error), code="invalid_signature") from error
     row = WebhookEvent(provider=provider_name, event_id=event.id, type=event.type,
                        object_id=event.object_id)
