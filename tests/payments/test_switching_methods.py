@@ -64,7 +64,7 @@ def test_pay_at_pickup_cancels_the_open_card_payment_with_stripe(db, pay, outbox
     # The card form still open in another tab can no longer take the money.
     with pytest.raises(GatewayRejected):
         gateway.confirm_payment_intent(card_payment.provider_reference, "pm_card_visa",
-                                       "another-tab")
+                                       f"another-tab-{card_payment.provider_reference}")
     order = db.session.get(Order, pay.order.id)
     assert order.payment_provider == "pay_at_pickup" and order.expires_at is None
     assert order.status == OrderStatus.PENDING_PAYMENT
@@ -80,7 +80,8 @@ def test_pay_at_pickup_after_the_card_went_through_is_409_and_the_card_pays(db, 
     card = pay("stripe")
     reference = payments_of(db, pay.order)[0].provider_reference
     # The buyer pays in the browser; Stripe's webhook has not arrived yet.
-    StripeGateway.from_config().confirm_payment_intent(reference, "pm_card_visa", "browser")
+    StripeGateway.from_config().confirm_payment_intent(reference, "pm_card_visa",
+                                                     f"browser-{reference}")
 
     cash = pay("pay_at_pickup")
     assert cash.status_code == 409
