@@ -186,3 +186,23 @@ def test_card_and_pickup_starts_at_once_leave_one_open_payment(app, db, shop, pl
     assert order.payment_provider == "pay_at_pickup" and order.status == \
         OrderStatus.PENDING_PAYMENT
     assert len(outbox()) == 2  # placed once: the buyer and the trainee
+
+
+@pytest.mark.timeout(300)
+def test_ten_test_card_clicks_charge_once(app, db, shop, place_test_order, login, ledger_rows):
+    """The development pay page's test card, clicked ten times at once: the first click pays,
+    the others find the order paid (409 already_paid) — one charge, booked once."""
+    order = place_test_order(shop.buyer, shop.product_a)
+    order_id, number = order.id, order.number
+    clients = [login(shop.buyer, app.test_client()) for _ in range(STARTERS)]
+    db.session.rollback()
+    answers = _start_together(app, lambda client: client.post(
+        f"/checkout/{number}/pay/test-card?lang=en", data={"card": "pm_card_visa"}), clients)
+
+    assert Counter(a[0] for a in answers) == {302: 1, 409: STARTERS - 1}, _odd(answers, 302)
+    assert all("This order is already paid." in a[3] for a in answers if a[0] == 409)
+    db.session.expire_all()
+    (payment,) = db.session.scalars(select(Payment).where(Payment.order_id == order_id))
+    assert payment.status == PaymentStatus.SUCCEEDED and payment.refunded_amount == 0
+    assert db.session.get(Order, order_id).status == OrderStatus.PAID
+    assert len(ledger_rows()) == 2  # one sale and one commission
