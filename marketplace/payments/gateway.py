@@ -25,6 +25,7 @@ transfer.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import stripe
@@ -319,7 +320,9 @@ class StripeGateway:
         """Check `Stripe-Signature` against the raw body; return the event as a dict.
 
         A wrong secret, a changed body and a signature older than `tolerance` seconds (a
-        replayed delivery) all raise `InvalidSignature`.
+        replayed delivery) all raise `InvalidSignature`; so does one dated more than
+        `tolerance` seconds ahead (code `timestamp_in_future`), which the SDK lets through: a
+        signature made for a future time could be replayed until that time has passed.
         """
         import json
 
@@ -330,6 +333,11 @@ class StripeGateway:
                                                   self.webhook_secret, tolerance)
         except stripe.SignatureVerificationError as error:
             raise InvalidSignature(str(error), code="invalid_signature") from error
+        signed_at = _signed_at(signature_header)
+        if signed_at > time.time() + tolerance:
+            raise InvalidSignature(
+                f"the signature is dated {int(signed_at - time.time())} s in the future "
+                f"(more than {tolerance} s)", code="timestamp_in_future")
         try:
             event = json.loads(raw_body)
         except ValueError as error:
@@ -337,3 +345,12 @@ class StripeGateway:
         if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
             raise InvalidSignature("not a Stripe event", code="invalid_payload")
         return event
+
+
+def _signed_at(signature_header: str) -> int:
+    """The `t=` of a `Stripe-Signature` header the SDK has just accepted (so it has one)."""
+    for item in signature_header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise InvalidSignature("the signature has no timestamp", code="invalid_signature")

@@ -62,7 +62,11 @@ class ProviderRejected(Exception):
 
 
 class InvalidWebhook(Exception):
-    """Bad signature, stale timestamp (a replay) or an unreadable body."""
+    """Bad signature, stale or future timestamp (a replay) or an unreadable body."""
+
+    def __init__(self, message: str, code: str = "invalid_signature"):
+        super().__init__(message)
+        self.code = code
 
 
 class PaymentProvider(ABC):
@@ -199,7 +203,9 @@ class StripeProvider(PaymentProvider):
         try:
             event = self._gateway().verify_webhook(raw_body, headers.get("Stripe-Signature"))
         except gateway.GatewayError as error:
-            raise InvalidWebhook(error.message) from error
+            code = "timestamp_in_future" if error.code == "timestamp_in_future" \
+                else "invalid_signature"
+            raise InvalidWebhook(error.message, code=code) from error
         obj = (event.get("data") or {}).get("object") or {}
         object_id = obj.get("id") if isinstance(obj, dict) else None
         if isinstance(obj, dict) and obj.get("object") == "charge":

@@ -112,32 +112,36 @@ def _lock(model, row_id: int):
                               .execution_options(populate_existing=True)).one()
 
 
-def _order_with_parts_for_update(*where):
-    """The order (re-)read FOR UPDATE together with its vendor orders, their lines, their
-    trainees' users and its payments so far (oldest first): starting a payment holds every
-    part, mails every trainee and looks for an open payment to re-use, so one statement reads
-    all of it (FOR UPDATE OF orders: only the order row is locked)."""
-    parts = joinedload(Order.vendor_orders)
-    return (select(Order, Payment).outerjoin(Payment, Payment.order_id == Order.id)
-            .where(*where).with_for_update(of=Order)
-            .options(parts.joinedload(VendorOrder.lines),
-                     parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
-            .order_by(Payment.id)
-            .execution_options(populate_existing=True))
+# Starting a payment locks the order row first and only then reads the order's parts and its
+# payments so far, in a statement of its own. Under READ COMMITTED a statement sees the rows
+# committed when it began: a single SELECT … JOIN payments … FOR UPDATE that waited for another
+# starter's lock got the order row as that starter left it (PostgreSQL re-reads the locked row)
+# but the payments as they were before it, missed the payment just made, and tried to insert
+# the same idempotency key again (a 500 on a double-click). Each statement is built once: a
+# reused statement keeps its SQL-cache key instead of building joins and loader options again.
+_LOCK_ORDER = select(Order.id).where(Order.id == bindparam("order_id")).with_for_update()
+_LOCK_BUYERS_ORDER = select(Order.id).where(
+    Order.number == bindparam("number"), Order.buyer_id == bindparam("buyer_id")
+).with_for_update()
+_parts = joinedload(Order.vendor_orders)
+# The locked order with its vendor orders, their lines, their trainees' users (starting a
+# payment holds every part and mails every trainee) and its payments oldest first.
+_ORDER_WITH_PARTS = (
+    select(Order, Payment).outerjoin(Payment, Payment.order_id == Order.id)
+    .where(Order.id == bindparam("order_id"))
+    .options(_parts.joinedload(VendorOrder.lines),
+             _parts.joinedload(VendorOrder.trainee).joinedload(Trainee.user))
+    .order_by(Payment.id)
+    .execution_options(populate_existing=True))
 
 
-# Built once for each way in: every payment runs one, and a reused statement keeps its
-# SQL-cache key instead of building the joins, loader options and their key on every call.
-_ORDER_WITH_PARTS = _order_with_parts_for_update(Order.id == bindparam("order_id"))
-_BUYERS_ORDER_WITH_PARTS = _order_with_parts_for_update(
-    Order.number == bindparam("number"), Order.buyer_id == bindparam("buyer_id"))
-
-
-def _lock_order_with_parts(statement, **params) -> tuple[Order | None, list[Payment]]:
-    """Run one of the statements above: the order and its payments, or (None, [])."""
-    rows = db.session.execute(statement, params).unique().all()
-    if not rows:
+def _lock_order_with_parts(lock_statement, **params) -> tuple[Order | None, list[Payment]]:
+    """Lock the order `lock_statement` finds, then read it afresh with its parts and payments:
+    (order, payments) or (None, []) when there is no such order."""
+    order_id = db.session.scalar(lock_statement, params)
+    if order_id is None:
         return None, []
+    rows = db.session.execute(_ORDER_WITH_PARTS, {"order_id": order_id}).unique().all()
     return rows[0][0], [payment for _order, payment in rows if payment is not None]
 
 
@@ -188,7 +192,7 @@ def start_payment(actor, order: Order, provider_name: str) -> Payment:
             actor.id != order.buyer_id:
         raise NotFound(_("We could not find that order."))
     provider = _payment_provider_for(order, provider_name)
-    return _start_locked_payment(*_lock_order_with_parts(_ORDER_WITH_PARTS, order_id=order.id),
+    return _start_locked_payment(*_lock_order_with_parts(_LOCK_ORDER, order_id=order.id),
                                  provider)
 
 
@@ -198,7 +202,7 @@ def start_payment_of(actor, number: str, provider_name: str) -> Payment:
     is missing (404)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotFound(_("We could not find that order."))
-    order, payments = _lock_order_with_parts(_BUYERS_ORDER_WITH_PARTS, number=number,
+    order, payments = _lock_order_with_parts(_LOCK_BUYERS_ORDER, number=number,
                                              buyer_id=actor.id)
     if order is None:
         raise NotFound(_("We could not find that order."))
@@ -213,13 +217,27 @@ def _payment_provider_for(order: Order, provider_name: str) -> PaymentProvider:
     return provider
 
 
-def _start_locked_payment(order: Order, payments: list[Payment], provider: PaymentProvider
-                          ) -> Payment:
-    """Start paying `order`, which this transaction has locked together with its `payments`
-    (see start_payment)."""
+def _start_locked_payment(order: Order | None, payments: list[Payment],
+                          provider: PaymentProvider) -> Payment:
+    """Start paying `order`, which this transaction has locked before reading its `payments`
+    (see start_payment), so everything decided here holds until the commit.
+
+    - The same way again (a double-click, a retried request, a second tab): the open payment
+      is answered again, with its PaymentIntent's secret, and nothing new is made.
+    - Pay at pickup while a card payment is open: the buyer gave up on the card form. The card
+      payment is cancelled with Stripe first, so it cannot be paid later in a forgotten tab,
+      and the order is held for pickup. If the card went through meanwhile the answer is 409
+      `already_paid`; if Stripe is still processing it, 409 `payment_in_progress`.
+    - A card after choosing to pay at pickup: 409 `pay_at_pickup_chosen`. The trainees have
+      been told to set the goods aside for cash at the booth and may already have taken cash
+      for their part; a card payment of the whole order could take that part twice.
+    """
+    if order is None:
+        raise NotFound(_("We could not find that order."))
+    if order.status == OrderStatus.PAID:
+        raise Conflict(_("This order is already paid."), code="already_paid")
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is not waiting for payment."), code="not_pending")
-
     if any(p.status == PaymentStatus.SUCCEEDED for p in payments):
         raise Conflict(_("This order is already paid."), code="already_paid")
     payment = next((p for p in reversed(payments)
@@ -227,6 +245,9 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
                     and p.amount == order.total_amount), None)
     if provider.name == PAY_AT_PICKUP:
         order_services.hold_order_for_pickup(order)
+        for other in payments:
+            if other.is_open and other.provider != PAY_AT_PICKUP:
+                _cancel_superseded(other)
         if payment is None:
             payment = _new_payment(order, provider, len(payments))
             insert_now(db.session, payment)  # no flush: the order is held the same way
@@ -234,6 +255,10 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
         payment.client_secret = None
         return payment
 
+    if order.payment_provider == PAY_AT_PICKUP:
+        raise Conflict(_("You chose to pay for this order at pickup: pay each trainee when you "
+                         "collect your items. To pay by card instead, cancel the order and "
+                         "order again."), code="pay_at_pickup_chosen")
     if payment is None:
         payment = _new_payment(order, provider, len(payments))
         db.session.add(payment)
@@ -254,6 +279,41 @@ def _start_locked_payment(order: Order, payments: list[Payment], provider: Payme
     if payment.status == PaymentStatus.SUCCEEDED:
         settle_payment(payment, result)
     return payment
+
+
+def _cancel_superseded(payment: Payment) -> None:
+    """Close an open card payment that the buyer replaced by paying at pickup — with the
+    provider first (Stripe's cancel carries its own idempotency key), then here."""
+    if payment.provider_reference:
+        try:
+            result = get_provider(payment.provider).cancel_payment(payment)
+        except ProviderUnavailable as error:
+            log.warning("order %s: could not cancel payment %s (%s)", payment.order.number,
+                        payment.id, error)
+            raise PaymentUnavailable(_("The card service did not answer, so your earlier card "
+                                       "payment could not be closed. Nothing was changed; "
+                                       "please try again in a moment.")) from error
+        except ProviderRejected as error:
+            log.error("order %s: cancelling payment %s refused: %s", payment.order.number,
+                      payment.id, error)
+            raise PaymentRejected(_("The card service refused to close your earlier card "
+                                    "payment. Nothing was changed; please try again later."))\
+                from error
+    else:  # the provider never heard of it
+        result = ProviderPayment(status=PaymentStatus.CANCELLED)
+    if result.status == PaymentStatus.SUCCEEDED:
+        # Settled by the provider's webhook (or `flask reconcile-payments`): this transaction
+        # is rolled back by the 409.
+        raise Conflict(_("Your card payment has just gone through, so this order is paid and "
+                         "there is nothing to pay at pickup."), code="already_paid")
+    if result.status != PaymentStatus.CANCELLED:
+        # Processing, or still payable (Stripe refused the cancel): not closed, so not replaced.
+        raise Conflict(_("Your card payment is still being processed. Please wait a moment, "
+                         "then reload your order before choosing another way to pay."),
+                       code="payment_in_progress")
+    _apply_state(payment, result)
+    log.info("order %s: payment %s cancelled, the buyer pays at pickup instead",
+             payment.order.number, payment.id)
 
 
 def _new_payment(order: Order, provider: PaymentProvider, earlier_attempts: int) -> Payment:
@@ -385,6 +445,11 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
     try:
         event = provider.parse_webhook(raw_body, headers)
     except InvalidWebhook as error:
+        if error.code == "timestamp_in_future":
+            log.warning("webhook %s refused: %s", provider_name, error)
+            raise BadRequest(_("The webhook is signed with a time too far in the future. "
+                               "Check that the clock of this server is right."),
+                             code=error.code) from error
         raise BadRequest(str(error), code="invalid_signature") from error
     row = WebhookEvent(provider=provider_name, event_id=event.id, type=event.type,
                        object_id=event.object_id)

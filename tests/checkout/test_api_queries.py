@@ -55,8 +55,8 @@ def test_a_one_line_pickup_checkout_runs_few_statements(client, db, create_user,
     """The checkout burst's path, pinned: authenticate in one statement; a first add makes the
     cart without reading its (no) lines; placing reads the cart in one statement, reads no
     shipping fees when nobody ships and takes the single line's stock without a savepoint;
-    paying finds and locks the order with its parts and payments in one statement and mails
-    from what it read."""
+    paying locks the order, then reads it with its parts and payments in one statement and
+    mails from what it read."""
     item = create_product(stock=1)
     headers = api_token(create_user())
 
@@ -84,9 +84,17 @@ def test_a_one_line_pickup_checkout_runs_few_statements(client, db, create_user,
     assert place.n == 8, "\n".join(s[:150] for s in place.statements)
     assert not any("shipping_rates" in s for s in place.statements)
     assert not any(s.lstrip().upper().startswith("SAVEPOINT") for s in place.statements)
-    # user; the order by number FOR UPDATE with its parts and its payments so far; INSERT
-    # payment; UPDATE order — the order mails are written from what was read
-    assert pay.n == 4, "\n".join(s[:150] for s in pay.statements)
+    # user; lock the order by number (FOR UPDATE); then read it with its parts and its payments
+    # so far; UPDATE order; INSERT payment — the order mails are written from what was read.
+    # The payments are read only once the lock is held: read in the locking statement they
+    # came from before a concurrent starter's commit, and a double-click failed with a 500
+    # (tests/payments/test_concurrent_starts.py).
+    assert pay.n == 5, "\n".join(s[:150] for s in pay.statements)
+    lock, read = pay.statements[1], pay.statements[2]
+    assert " ".join(lock.split()).startswith("SELECT orders.id FROM orders WHERE"), lock
+    if db.engine.dialect.name == "postgresql":  # SQLite's writers hold the lock from BEGIN
+        assert lock.rstrip().endswith("FOR UPDATE"), lock
+    assert "FROM orders LEFT OUTER JOIN payments" in " ".join(read.split()), read[:300]
 
 
 def test_a_refused_add_writes_nothing(client, db, create_user, create_product, api_token,

@@ -187,6 +187,21 @@ def test_webhook_signature_is_checked_on_the_raw_body(gw):
         gw.verify_webhook(body.encode(), None)
 
 
+def test_webhook_signed_for_a_future_time_is_refused(gw):
+    body = json.dumps({"id": "evt_1", "type": "payment_intent.succeeded",
+                       "data": {"object": {"id": "pi_1"}}})
+    future = stripe.WebhookSignature.generate_signature_header(
+        body, "whsec_unit", timestamp=int(time.time()) + 3600)
+    with pytest.raises(InvalidSignature) as error:
+        gw.verify_webhook(body.encode(), future)
+    assert error.value.code == "timestamp_in_future"
+    # A clock a minute ahead is within the tolerance, as a minute behind is.
+    soon = stripe.WebhookSignature.generate_signature_header(
+        body, "whsec_unit", timestamp=int(time.time()) + 60)
+    assert gw.verify_webhook(body.encode(), soon)["id"] == "evt_1"
+    assert gw.verify_webhook(body.encode(), future, tolerance=7200)["id"] == "evt_1"
+
+
 @responses.activate
 def test_a_402_outside_confirm_raises_a_decline(gw):
     responses.post(f"{API}/v1/payment_intents", status=402, json={"error": {

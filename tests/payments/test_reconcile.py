@@ -81,15 +81,39 @@ def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_or
 
 
 def test_switching_to_pay_at_pickup_closes_the_card_payment(db, shop, place_test_order, runner):
+    """The card payment is cancelled with Stripe when the buyer switches (not only later by
+    reconcile), so a forgotten tab's card form can no longer pay it."""
+    from marketplace.payments.gateway import StripeGateway
+
     order = place_test_order(shop.buyer, shop.product_a)
     card = services.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     cash = services.start_payment(shop.buyer, order, "pay_at_pickup")
     db.session.commit()
     assert cash.id != card.id
+    db.session.expire_all()
+    assert card.status == PaymentStatus.CANCELLED
+    assert StripeGateway.from_config().retrieve_payment_intent(
+        card.provider_reference).status == "canceled"
+    assert cash.status == PaymentStatus.PENDING
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    result = runner.invoke(args=["reconcile-payments"])
+    assert "nothing open" in result.output, result.output
+
+
+def test_reconcile_closes_a_card_payment_whose_order_went_to_pickup(db, shop, place_test_order,
+                                                                    runner):
+    """A card payment left open while its order is held for pickup (switches made before the
+    card payment was cancelled at once) is closed by reconcile."""
+    from marketplace.core.db import update_now
+
+    order = place_test_order(shop.buyer, shop.product_a)
+    card = services.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    update_now(db.session, order, payment_provider="pay_at_pickup", expires_at=None)
+    db.session.commit()
     result = runner.invoke(args=["reconcile-payments"])
     assert "1 cancelled" in result.output, result.output
     db.session.expire_all()
     assert card.status == PaymentStatus.CANCELLED
-    assert cash.status == PaymentStatus.PENDING
     assert order.status == OrderStatus.PENDING_PAYMENT

@@ -1,6 +1,7 @@
 """POST /payments/stripe/webhook: signatures on the raw body, replays, out-of-order and repeated
 deliveries, concurrent deliveries, and a payment that lands after its stock was sold."""
 
+import re
 import threading
 import time
 
@@ -89,6 +90,37 @@ def test_bad_signatures_are_refused_and_nothing_is_written(db, client, started, 
     db.session.expire_all()
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert payment.status == PaymentStatus.PENDING
+
+
+@pytest.mark.parametrize("ahead", [3600, 10 * 365 * 86400])
+def test_a_signature_dated_in_the_future_is_refused(db, client, started, ahead):
+    """The SDK only refuses old signatures; one made for a future time could be replayed
+    until then, so it is refused too — a clear 400, nothing written."""
+    order, payment = started()
+    event = intent_event("evt_future", "payment_intent.succeeded", payment.provider_reference)
+    body, headers = signed(event, timestamp=int(time.time()) + ahead)
+    response = client.post(f"{URL}?lang=en", data=body, headers=headers)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "timestamp_in_future"
+    assert "too far in the future" in error["message"]
+    persian = client.post(f"{URL}?lang=fa", data=body, headers=headers).get_json()["error"]
+    assert "آینده" in persian["message"] and not re.search(r"[A-Za-z0-9]", persian["message"])
+    assert count(db, WebhookEvent) == 0
+    db.session.expire_all()
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_a_signature_a_little_ahead_of_our_clock_is_accepted(db, client, started):
+    """Clocks differ by a few seconds; within the tolerance (5 minutes) the event counts."""
+    order, payment = started()
+    event = intent_event("evt_skew", "payment_intent.succeeded", payment.provider_reference)
+    body, headers = signed(event, timestamp=int(time.time()) + 60)
+    response = client.post(URL, data=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    assert order.status == OrderStatus.PAID
 
 
 def test_a_replayed_event_does_nothing(db, client, started, ledger_rows):
