@@ -340,11 +340,14 @@ def set_shipping_rate(actor, amount: int | None) -> ShippingRate | None:
 
 # --- status changes --------------------------------------------------------------------------
 
-def _claim_order(order: Order, from_statuses, to_status: OrderStatus, **values) -> bool:
-    """Move the order's status only if it still is one of `from_statuses` in the database."""
+def _claim_order(order: Order, from_statuses, to_status: OrderStatus, *conditions,
+                 **values) -> bool:
+    """Move the order's status only if it still is one of `from_statuses` in the database
+    (and meets `conditions`)."""
     result = db.session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status.in_([s.value for s in from_statuses]))
+        .where(Order.id == order.id, Order.status.in_([s.value for s in from_statuses]),
+               *conditions)
         .values(status=to_status.value, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False))
     db.session.expire(order, ["status", "updated_at", *values])
@@ -452,7 +455,10 @@ def hold_order_for_pickup(order: Order) -> Order:
 def expire_order(order: Order) -> bool:
     """An unpaid order past its hold: expired, every vendor order cancelled, stock returned."""
     now = utcnow()
+    # Checked in the same statement: a buyer who chose pay at pickup meanwhile has no hold
+    # time any more, and that order must not expire.
     if not _claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.EXPIRED,
+                        Order.expires_at.is_not(None), Order.expires_at < now,
                         cancelled_at=now):
         return False
     for vendor_order in order.vendor_orders:

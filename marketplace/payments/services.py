@@ -238,6 +238,10 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
         raise Conflict(_("This order is already paid."), code="already_paid")
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is not waiting for payment."), code="not_pending")
+    if order.expires_at is not None and order.expires_at <= utcnow():
+        # Its stock goes back at the next expiry pass; a payment now could sell it twice.
+        raise Conflict(_("The time to pay for this order has run out. Please order again."),
+                       code="order_expired")
     if any(p.status == PaymentStatus.SUCCEEDED for p in payments):
         raise Conflict(_("This order is already paid."), code="already_paid")
     payment = next((p for p in reversed(payments)

@@ -335,3 +335,19 @@ def test_refund_of_unpaid_order_is_refused(db, place_test_order, unique_item):
     order = place_test_order(None, unique_item)
     with pytest.raises(Conflict):
         services.apply_vendor_refund(order.vendor_orders[0], 100, restock=True)
+
+
+def test_an_order_held_for_pickup_meanwhile_does_not_expire(db, place_test_order, unique_item):
+    """The expiry pass read the order as pending and due; before it acted, the buyer chose to
+    pay at pickup (no hold time any more). The expiry must not go through."""
+    order = place_test_order(None, unique_item)
+    make_due(db, order)
+    stale = db.session.get(Order, order.id)
+    db.session.execute(update(Order).where(Order.id == order.id).values(expires_at=None))
+    db.session.commit()
+
+    assert services.expire_order(stale) is False
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == OrderStatus.PENDING_PAYMENT
+    assert stock_of(db, unique_item) == 0

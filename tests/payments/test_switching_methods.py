@@ -11,10 +11,12 @@
 """
 
 import re
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from marketplace.core.db import utcnow
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.gateway import GatewayRejected, StripeGateway
 from marketplace.payments.models import Payment, PaymentStatus, Refund
@@ -171,3 +173,19 @@ def test_paying_a_paid_order_again_is_409_already_paid(db, client, shop, place_t
         assert response.status_code == 409
         assert response.get_json()["error"]["code"] == "already_paid"
     assert payments_of(db, order) == []
+
+
+@pytest.mark.parametrize("provider", ["stripe", "pay_at_pickup"])
+def test_paying_after_the_hold_ran_out_is_refused(db, pay, provider):
+    """Past its hold the order's stock is about to go back: a payment now could sell it twice."""
+    db.session.execute(update(Order).where(Order.id == pay.order.id)
+                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+    response = pay(provider)
+
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "order_expired"
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 0
+    fa = pay(provider, lang="fa").json["error"]["message"]
+    assert not re.search(r"[A-Za-z0-9]", fa)
