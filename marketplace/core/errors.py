@@ -133,8 +133,12 @@ def handle_domain_error(error: DomainError):
 
         return login_manager.unauthorized()
     if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
-        flash(str(error.message), "error")
-        return redirect(request.referrer)
+        from marketplace.core.redirects import referrer_target
+
+        back = referrer_target("")
+        if back:
+            flash(str(error.message), "error")
+            return redirect(back)
     return html_error(error.status, error.message)
 
 
