@@ -68,12 +68,14 @@ def referrer_target(default: str) -> str:
     """The page the request came from, if it is a page of this site; else `default`.
 
     The Referer is an absolute URL; only the same scheme and host count as this site, and only
-    its path and query are kept, judged like any other target.
+    its path and query are kept, judged like any other target (as is a bare path).
     """
     referrer = request.referrer
     if not referrer:
         return default
     parts = urlsplit(referrer)
+    if not parts.scheme and not parts.netloc:  # a bare path: not what browsers send, but fine
+        return safe_redirect_target(referrer, default)
     here = urlsplit(request.host_url)
     if (parts.scheme, parts.netloc) != (here.scheme, here.netloc):
         return default

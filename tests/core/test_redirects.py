@@ -69,6 +69,10 @@ def as_browser_resolves(location: str, base: str = f"http://{HOST}/somewhere") -
 
 
 def assert_stays_here(response, default_path: str, target: str):
+    if response.status_code == 422:  # a control character in any input (core.input)
+        assert any(c in target for c in "\x00\x0b"), target
+        assert "Location" not in response.headers
+        return
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
     location = response.headers["Location"]
     assert "\r" not in location and "\n" not in location
