@@ -11,6 +11,9 @@ class ErrorDetailSchema(Schema):
     code = fields.String(metadata={"description": "Stable machine-readable error code"})
     message = fields.String(metadata={"description": "For people, in the request's language"})
     fields_ = fields.Dict(data_key="fields", metadata={"description": "Errors per input field"})
+    fields_total = fields.Integer(metadata={
+        "description": "Present when `fields` shows only the first few errors: how many fields "
+                       "have errors in all"})
 
 
 class ErrorEnvelopeSchema(Schema):
