@@ -1,5 +1,7 @@
 """flask-smorest glue: the Api object, the error envelope and bearer-token security."""
 
+from functools import wraps
+
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields
@@ -36,7 +38,8 @@ class Api(SmorestApi):
 
 
 class Blueprint(SmorestBlueprint):
-    """flask-smorest's Blueprint, parsing arguments with one schema instance per endpoint."""
+    """flask-smorest's Blueprint, parsing arguments with one schema instance per endpoint,
+    and only once the caller may call the endpoint."""
 
     def arguments(self, schema, *args, **kwargs):
         # Given a schema class, webargs builds a new instance on every request (its fields
@@ -44,7 +47,25 @@ class Blueprint(SmorestBlueprint):
         # in the instance, so one made here serves every request. The OpenAPI document is
         # the same either way.
         instance = schema() if isinstance(schema, type) else schema
-        return super().arguments(instance, *args, **kwargs)
+        parse = super().arguments(instance, *args, **kwargs)
+
+        def decorator(func):
+            parsed = parse(func)
+            guard = getattr(func, "access_guard", None)
+            if guard is None:
+                return parsed
+
+            # `@login_required_api` / `@admin_required` sit below `@blp.arguments`, so they
+            # would run after the body is parsed: a caller without a token would learn what
+            # the body should look like (422) before hearing 401. Check access first.
+            @wraps(parsed)
+            def guarded(*f_args, **f_kwargs):
+                guard()
+                return parsed(*f_args, **f_kwargs)
+
+            return guarded
+
+        return decorator
 
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str):
