@@ -136,6 +136,13 @@ def _register_request_hooks(app: Flask) -> None:
         db.session.rollback()
 
     @app.before_request
+    def text_is_text():
+        # Control characters and broken Unicode in a query string or form (core.input).
+        from marketplace.core.input import check_request_text
+
+        check_request_text(request)
+
+    @app.before_request
     def api_bodies_are_json():
         if not request.path.startswith("/api/") or request.method not in (
                 "POST", "PUT", "PATCH"):

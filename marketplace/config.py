@@ -41,7 +41,10 @@ class Config:
     # covers most dropped ones. Turn the ping on where a proxy drops idle connections.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _env_bool("DATABASE_PRE_PING"),
                                  "pool_recycle": 1800}
+    # Any request body (photo uploads are the largest); a JSON body gets far less: no call
+    # needs more, and decoding and validating megabytes of JSON costs seconds (core.input).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_JSON_BODY = _env_int("MAX_JSON_BODY", 256 * 1024)
     # Public pages rendered for anonymous visitors are kept this long at most (core.page_cache;
     # any change they show forgets them sooner); 0 turns the page cache off.
     PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)

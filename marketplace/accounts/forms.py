@@ -1,22 +1,21 @@
 """HTML forms for accounts pages. Rules beyond field shape live in services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from marketplace.core.forms import ascii_digits
+from marketplace.core.forms import Form, ascii_digits
 
 LANGUAGE_CHOICES = [("fa", "فارسی"), ("en", "English")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(_l("Phone (optional)"), filters=[ascii_digits],
@@ -34,24 +33,24 @@ class TraineeSignupForm(SignupForm):
     bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone (optional)"), filters=[ascii_digits],
                         validators=[Optional(), Length(max=32)])
@@ -62,7 +61,7 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
 
 
-class CentreForm(FlaskForm):
+class CentreForm(Form):
     kind = SelectField(_l("Kind"), choices=lambda: [
         ("public", _l("Public technical and vocational centre")),
         ("private", _l("Private institute")),
@@ -74,16 +73,16 @@ class CentreForm(FlaskForm):
     auto_approve_listings = BooleanField(_l("Publish this centre's listings without review"))
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     name_fa = StringField(_l("Name in Persian"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=100)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     email = EmailField(_l("Email of the staff member"), validators=[DataRequired(), Email()])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])

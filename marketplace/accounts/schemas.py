@@ -4,6 +4,7 @@ from marshmallow import RAISE, Schema, fields, pre_load, validate
 
 from marketplace.accounts.models import CentreKind, TraineeStatus
 from marketplace.core.digits import to_ascii_digits
+from marketplace.core.input import SingleLine
 
 LANGUAGES = ("fa", "en")
 
@@ -36,8 +37,8 @@ class RegisterSchema(_DigitFields, StrictSchema):
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    phone = fields.String(load_default=None, validate=validate.Length(max=32))
+    display_name = SingleLine(required=True, validate=validate.Length(min=1, max=120))
+    phone = SingleLine(load_default=None, validate=validate.Length(max=32))
     locale = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
 
 
@@ -45,20 +46,20 @@ class RegisterTraineeSchema(RegisterSchema):
     digit_fields = ("phone", "certificate_number")
 
     centre_id = fields.Integer(required=True, strict=True)
-    trade = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    certificate_number = fields.String(load_default=None, validate=validate.Length(max=64))
-    store_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    trade = SingleLine(required=True, validate=validate.Length(min=1, max=120))
+    certificate_number = SingleLine(load_default=None, validate=validate.Length(max=64))
+    store_name = SingleLine(required=True, validate=validate.Length(min=1, max=120))
     bio = fields.String(load_default="", validate=validate.Length(max=4000))
 
 
 class TokenRequestSchema(StrictSchema):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=100))
 
 
 class TokenCreateSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=100))
 
 
 class ReasonSchema(StrictSchema):
@@ -71,18 +72,18 @@ class TraineeListArgsSchema(StrictSchema):
 
 class CentreCreateSchema(StrictSchema):
     kind = fields.Enum(CentreKind, by_value=True, required=True)
-    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    name_en = fields.String(load_default=None, validate=validate.Length(max=200))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    province = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_fa = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    name_en = SingleLine(load_default=None, validate=validate.Length(max=200))
+    city = SingleLine(required=True, validate=validate.Length(min=1, max=100))
+    province = SingleLine(required=True, validate=validate.Length(min=1, max=100))
     auto_approve_listings = fields.Boolean(load_default=False)
 
 
 class MunicipalityCreateSchema(StrictSchema):
-    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    name_en = fields.String(load_default=None, validate=validate.Length(max=200))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    province = fields.String(load_default="", validate=validate.Length(max=100))
+    name_fa = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    name_en = SingleLine(load_default=None, validate=validate.Length(max=200))
+    city = SingleLine(required=True, validate=validate.Length(min=1, max=100))
+    province = SingleLine(load_default="", validate=validate.Length(max=100))
 
 
 class StaffCreateSchema(StrictSchema):

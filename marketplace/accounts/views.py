@@ -25,6 +25,7 @@ from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import locale_code
+from marketplace.core.redirects import next_target
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -41,11 +42,6 @@ def reset_limit() -> str:
 
 def only_posts() -> bool:
     return request.method != "POST"
-
-
-def safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 def centre_choices() -> list[tuple[int, str]]:
@@ -67,7 +63,7 @@ def login():
             form.form_errors.append(str(error.message))
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("storefront.home")))
+            return redirect(next_target(url_for("storefront.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -92,7 +88,7 @@ def signup():
             db.session.commit()
             login_user(user)
             flash(_("Welcome to Bazaarche!"), "success")
-            return redirect(safe_next(url_for("storefront.home")))
+            return redirect(next_target(url_for("storefront.home")))
     return render_template("accounts/signup.html", form=form)
 
 

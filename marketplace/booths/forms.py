@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.booths.labels import BLOCK_REASON_LABELS, MARKET_KIND_LABELS
-from marketplace.core.forms import LocalizedIntegerField, ascii_digits
+from marketplace.core.forms import Form, LocalizedIntegerField, ascii_digits
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
@@ -37,7 +36,7 @@ def utc_to_local(value: datetime | None) -> datetime | None:
     return value.astimezone(zone).replace(tzinfo=None)
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[DataRequired()])
     name_fa = StringField(_l("Name (Persian)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
@@ -65,7 +64,7 @@ class VenueForm(FlaskForm):
         return breaks
 
 
-class BoothForm(FlaskForm):
+class BoothForm(Form):
     code = StringField(_l("Code"), filters=[ascii_digits],
                        validators=[DataRequired(), Length(max=20)])
     grid_x = LocalizedIntegerField(_l("Column (x, from 0)"), default=0,
@@ -88,7 +87,7 @@ class BoothForm(FlaskForm):
     is_active = BooleanField(_l("In use"), default=True)
 
 
-class BlockForm(FlaskForm):
+class BlockForm(Form):
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("To"), validators=[DataRequired()])
     reason = SelectField(_l("Reason"),
@@ -96,7 +95,7 @@ class BlockForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Length(max=1000)])
 
 
-class MarketForm(FlaskForm):
+class MarketForm(Form):
     kind = SelectField(_l("Kind"),
                        choices=lambda: [(k, str(v)) for k, v in MARKET_KIND_LABELS.items()])
     name_fa = StringField(_l("Name (Persian)"), validators=[DataRequired(), Length(max=200)])
@@ -131,7 +130,7 @@ class MarketForm(FlaskForm):
         validators=[NumberRange(0, 1440)])
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     day_ids = SelectMultipleField(_l("Days"), coerce=int)
     category_ids = SelectMultipleField(_l("What you will sell"), coerce=int)
     product_ids = SelectMultipleField(_l("Products you will bring"), coerce=int)
@@ -142,6 +141,6 @@ class ApplyForm(FlaskForm):
     note = TextAreaField(_l("Note to the organisers"), validators=[Length(max=2000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     booth_id = SelectField(_l("Booth"), coerce=int, validators=[DataRequired()])
     trainee_id = SelectField(_l("Trainee"), coerce=int, validators=[DataRequired()])

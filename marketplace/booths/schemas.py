@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.booths.models import BlockReason, MarketKind
+from marketplace.core.input import SingleLine
 
 
 class StrictSchema(Schema):
@@ -21,11 +22,11 @@ def _cell_list(value):
 
 class VenueInSchema(StrictSchema):
     municipality_id = fields.Integer(load_default=None)
-    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    name_en = fields.String(load_default=None, allow_none=True,
+    name_fa = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    name_en = SingleLine(load_default=None, allow_none=True,
                             validate=validate.Length(max=200))
     address = fields.String(load_default="", validate=validate.Length(max=2000))
-    opening_hours = fields.String(load_default="", validate=validate.Length(max=200))
+    opening_hours = SingleLine(load_default="", validate=validate.Length(max=200))
     opens_at = fields.Time(load_default=None)
     closes_at = fields.Time(load_default=None)
     grid_width = fields.Integer(load_default=10, validate=validate.Range(1, 200))
@@ -35,7 +36,7 @@ class VenueInSchema(StrictSchema):
 
 
 class BoothInSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    code = SingleLine(required=True, validate=validate.Length(min=1, max=20))
     grid_x = fields.Integer(required=True, validate=validate.Range(min=0))
     grid_y = fields.Integer(required=True, validate=validate.Range(min=0))
     width = fields.Integer(load_default=1, validate=validate.Range(1, 50))
@@ -69,8 +70,8 @@ class ReservedBoothSchema(StrictSchema):
 
 class BoothMarketInSchema(StrictSchema):
     kind = fields.Enum(MarketKind, by_value=True, required=True)
-    name_fa = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    name_en = fields.String(load_default=None, allow_none=True,
+    name_fa = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    name_en = SingleLine(load_default=None, allow_none=True,
                             validate=validate.Length(max=200))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     starts_on = fields.Date(required=True)
@@ -127,7 +128,7 @@ class AssignInSchema(StrictSchema):
 
 
 class CheckInCodeSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=12))
+    code = SingleLine(required=True, validate=validate.Length(min=1, max=12))
 
 
 # --- output ----------------------------------------------------------------------------------

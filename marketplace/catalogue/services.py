@@ -40,6 +40,7 @@ from marketplace.catalogue.storage import get_storage
 from marketplace.core.db import utcnow
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from marketplace.core.input import text_problem
 from marketplace.core.jobs import after_commit
 from marketplace.core.money import Money
 from marketplace.core.text import slugify
@@ -174,13 +175,17 @@ class FieldErrors:
 
 
 def _clean_text(value, name: str, errors: FieldErrors, *, maximum: int,
-                required: bool = False) -> str | None:
+                required: bool = False, single_line: bool = False) -> str | None:
     if value is None:
         text = ""
     elif isinstance(value, str):
         text = value.strip()
     else:
         errors.add(name, _("Must be text."))
+        return None
+    problem = text_problem(text, single_line=single_line)
+    if problem:
+        errors.add(name, str(problem))
         return None
     if required and not text:
         errors.add(name, _("This field is required."))
@@ -308,11 +313,12 @@ def _clean_product(data: dict, product: Product | None) -> tuple[dict, dict | No
     clean: dict = {}
     if product is None or "title_fa" in data:
         clean["title_fa"] = _clean_text(data.get("title_fa"), "title_fa", errors,
-                                        maximum=TITLE_MAX, required=True)
+                                        maximum=TITLE_MAX, required=True, single_line=True)
     for name, maximum in (("title_en", TITLE_MAX), ("description_fa", DESCRIPTION_MAX),
                           ("description_en", DESCRIPTION_MAX)):
         if name in data:
-            clean[name] = _clean_text(data[name], name, errors, maximum=maximum)
+            clean[name] = _clean_text(data[name], name, errors, maximum=maximum,
+                                      single_line=name.startswith("title"))
     if "description_fa" in clean:
         clean["description_fa"] = clean["description_fa"] or ""
 
@@ -674,7 +680,8 @@ def _clean_category(data: dict, category: Category | None) -> dict:
     errors = FieldErrors()
     clean = {}
     for name in ("name_fa", "name_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True)
+        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True,
+                                  single_line=True)
     slug = slugify(data.get("slug") or data.get("name_en") or data.get("name_fa") or "")
     if not slug:
         errors.add("slug", _("This field is required."))
@@ -760,9 +767,10 @@ def _clean_definition(category: Category, data: dict,
             errors.add("key", _("This category or a related one already has that attribute."))
     clean["key"] = key
     for name in ("name_fa", "name_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True)
+        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True,
+                                  single_line=True)
     for name in ("unit_fa", "unit_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=40)
+        clean[name] = _clean_text(data.get(name), name, errors, maximum=40, single_line=True)
     try:
         clean["type"] = AttributeType(data.get("type"))
     except ValueError:

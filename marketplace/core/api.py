@@ -1,16 +1,26 @@
-"""flask-smorest glue: the Api object, the error envelope and bearer-token security."""
+"""flask-smorest glue: the Api object, the error envelope, the argument parser and
+bearer-token security."""
 
+from functools import wraps
+
+from flask import current_app
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from marketplace.core.errors import handle_http_exception
+from marketplace.core.input import check_json_size, check_multidict, decode_json
 
 
 class ErrorDetailSchema(Schema):
     code = fields.String(metadata={"description": "Stable machine-readable error code"})
     message = fields.String(metadata={"description": "For people, in the request's language"})
     fields_ = fields.Dict(data_key="fields", metadata={"description": "Errors per input field"})
+    fields_total = fields.Integer(metadata={
+        "description": "Present when `fields` shows only the first few errors: how many fields "
+                       "have errors in all"})
 
 
 class ErrorEnvelopeSchema(Schema):
@@ -32,8 +42,30 @@ class Api(SmorestApi):
         pass
 
 
+class Parser(FlaskParser):
+    """webargs' parser with core.input's rules: JSON bodies decoded with limits, and every
+    string of a body or form checked before any schema sees it (query strings are checked for
+    every request, in the app's before_request)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return webargs_core.missing
+        limit = current_app.config["MAX_JSON_BODY"]
+        check_json_size(req.content_length, limit)  # before reading it
+        data = req.get_data(cache=True)
+        check_json_size(len(data), limit)  # sent in chunks, without a Content-Length
+        return decode_json(data)
+
+    def load_form(self, req, schema):
+        check_multidict(req.form)
+        return super().load_form(req, schema)
+
+
 class Blueprint(SmorestBlueprint):
-    """flask-smorest's Blueprint, parsing arguments with one schema instance per endpoint."""
+    """flask-smorest's Blueprint, parsing arguments with one schema instance per endpoint,
+    with core.input's rules, and only once the caller may call the endpoint."""
+
+    ARGUMENTS_PARSER = Parser()
 
     def arguments(self, schema, *args, **kwargs):
         # Given a schema class, webargs builds a new instance on every request (its fields
@@ -41,7 +73,25 @@ class Blueprint(SmorestBlueprint):
         # in the instance, so one made here serves every request. The OpenAPI document is
         # the same either way.
         instance = schema() if isinstance(schema, type) else schema
-        return super().arguments(instance, *args, **kwargs)
+        parse = super().arguments(instance, *args, **kwargs)
+
+        def decorator(func):
+            parsed = parse(func)
+            guard = getattr(func, "access_guard", None)
+            if guard is None:
+                return parsed
+
+            # `@login_required_api` / `@admin_required` sit below `@blp.arguments`, so they
+            # would run after the body is parsed: a caller without a token would learn what
+            # the body should look like (422) before hearing 401. Check access first.
+            @wraps(parsed)
+            def guarded(*f_args, **f_kwargs):
+                guard()
+                return parsed(*f_args, **f_kwargs)
+
+            return guarded
+
+        return decorator
 
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str):

@@ -72,17 +72,26 @@ def login_required_api(view):
         require_login()
         return view(*args, **kwargs)
 
+    # core.api.Blueprint.arguments runs this before parsing the body.
+    wrapper.access_guard = require_login
     return wrapper
+
+
+def require_admin():
+    from flask_babel import gettext as _
+
+    user = require_login()
+    if not user.is_admin:
+        raise Forbidden(_("Only platform administrators can do that."))
+    return user
 
 
 def admin_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        from flask_babel import gettext as _
-
-        user = require_login()
-        if not user.is_admin:
-            raise Forbidden(_("Only platform administrators can do that."))
+        require_admin()
         return view(*args, **kwargs)
 
+    # core.api.Blueprint.arguments runs this before parsing the body.
+    wrapper.access_guard = require_admin
     return wrapper

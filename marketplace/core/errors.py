@@ -76,8 +76,59 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/payments/stripe/")
 
 
+# An error reply names at most this many fields: a body with 200,000 unknown keys must not get a
+# 30 MB answer that takes seconds to build. `fields_total` then says how many there were.
+MAX_FIELD_ERRORS = 20
+MAX_SHOWN_KEY = 100  # field names are the client's own input; a 1 MB key is not echoed
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+    shown, total = bounded_fields(fields or {})
+    error = {"code": code, "message": str(message), "fields": shown}
+    if total > MAX_FIELD_ERRORS:
+        error["fields_total"] = total
+    return {"error": error}
+
+
+def bounded_fields(fields: dict, limit: int = MAX_FIELD_ERRORS) -> tuple[dict, int]:
+    """The first `limit` field errors of a nested errors dict ({"attributes": {"colour":
+    [...]}}), and how many fields have errors in all. A field is a leaf: a list of messages
+    or a message."""
+    shown: dict = {}
+    total = 0
+    stack = [(fields, shown)]
+    while stack:
+        source, target = stack.pop()
+        for key, value in source.items():
+            name = _shown_key(key)
+            if isinstance(value, dict):
+                if total < limit:
+                    target[name] = {}
+                    stack.append((value, target[name]))
+                else:
+                    stack.append((value, {}))
+                continue
+            total += 1
+            if total <= limit:
+                target[name] = [str(m) for m in value][:5] if isinstance(value, list | tuple) \
+                    else str(value)
+    return _drop_empty(shown), total
+
+
+def _shown_key(key):
+    if isinstance(key, str) and len(key) > MAX_SHOWN_KEY:
+        return key[:MAX_SHOWN_KEY] + "…"
+    return key
+
+
+def _drop_empty(node: dict) -> dict:
+    """Containers opened for fields beyond the limit may stay empty; leave them out."""
+    for key in list(node):
+        if isinstance(node[key], dict):
+            _drop_empty(node[key])
+            if not node[key]:
+                del node[key]
+    return node
 
 
 def json_error(status: int, code: str, message, fields: dict | None = None, headers=None):
@@ -133,8 +184,12 @@ def handle_domain_error(error: DomainError):
 
         return login_manager.unauthorized()
     if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
-        flash(str(error.message), "error")
-        return redirect(request.referrer)
+        from marketplace.core.redirects import referrer_target
+
+        back = referrer_target("")
+        if back:
+            flash(str(error.message), "error")
+            return redirect(back)
     return html_error(error.status, error.message)
 
 

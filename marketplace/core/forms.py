@@ -1,10 +1,34 @@
 """WTForms pieces shared by every blueprint's forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.core.digits import parse_int, to_ascii_digits
+from marketplace.core.input import text_problem
+
+
+def text_rules(form, field) -> None:
+    """core.input's rules for a text field: no control characters or broken Unicode, and no
+    tabs or line breaks in a one-line field (every StringField but text areas and passwords)."""
+    if not isinstance(field.data, str):
+        return
+    single_line = isinstance(field, StringField) and not isinstance(
+        field, TextAreaField | PasswordField)
+    problem = text_problem(field.data, single_line=single_line)
+    if problem:
+        raise ValidationError(str(problem))
+
+
+class Form(FlaskForm):
+    """The base of every HTML form: each text field also follows `text_rules`."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):
+                field.validators = [*field.validators, text_rules]
+            return field
 
 
 class LocalizedIntegerField(IntegerField):
@@ -38,4 +62,5 @@ def apply_domain_error(form: FlaskForm, error) -> None:
         form.form_errors.append(str(error.message))
 
 
-__all__ = ["LocalizedIntegerField", "ValidationError", "apply_domain_error", "ascii_digits"]
+__all__ = ["Form", "LocalizedIntegerField", "ValidationError", "apply_domain_error",
+           "ascii_digits", "text_rules"]

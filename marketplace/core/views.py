@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from marketplace.core.errors import json_error
+from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -20,10 +21,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
-    target = request.form.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_redirect_target(request.form.get("next"), "/"))
 
 
 @bp.get("/favicon.ico")

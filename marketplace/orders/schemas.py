@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from marketplace.core.input import SingleLine
 from marketplace.orders.models import VENDOR_ACTIONS, Fulfilment, VendorOrderStatus
 
 
@@ -40,12 +41,12 @@ class FulfilmentChoiceSchema(StrictSchema):
     trainee_id = fields.Integer(required=True, strict=True)
     fulfilment = fields.String(required=True,
                                validate=validate.OneOf([f.value for f in Fulfilment]))
-    pickup = fields.String(load_default=None, validate=validate.Length(max=40))
+    pickup = SingleLine(load_default=None, validate=validate.Length(max=40))
 
 
 class PlaceOrderSchema(StrictSchema):
-    contact_name = fields.String(load_default="", validate=validate.Length(max=120))
-    contact_phone = fields.String(load_default="", validate=validate.Length(max=32))
+    contact_name = SingleLine(load_default="", validate=validate.Length(max=120))
+    contact_phone = SingleLine(load_default="", validate=validate.Length(max=32))
     shipping_address = fields.String(load_default="", validate=validate.Length(max=1000))
     note = fields.String(load_default="", validate=validate.Length(max=1000))
     expected_subtotal = fields.Integer(load_default=None, strict=True)

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
+from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 from marketplace.orders import queries, services
 from marketplace.orders.models import ShippingRate
@@ -104,8 +105,7 @@ def current_cart(create: bool = False):
 
 
 def _back(default: str) -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_redirect_target(request.form.get("next"), default)
 
 
 # --- cart pages ------------------------------------------------------------------------------

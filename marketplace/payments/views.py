@@ -28,6 +28,7 @@ from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.money import Money
+from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries, services
@@ -80,7 +81,7 @@ def _vendor_order(vendor_order_id: int) -> VendorOrder:
 
 
 def _back(default: str):
-    return redirect(request.referrer or default)
+    return redirect(referrer_target(default))
 
 
 def parse_amount(text: str | None, currency: str) -> int:
