@@ -5,9 +5,14 @@ checkout.services.place_order) so stock is taken as in production; pass `paid=Tr
 paid as the payments side would. Each factory commits and returns the object.
 """
 
-import pytest
+from datetime import timedelta
 
-from marketplace.orders.models import ShippingRate
+import pytest
+from sqlalchemy import update
+
+from marketplace.core.db import utcnow
+from marketplace.extensions import db as _db
+from marketplace.orders.models import Order, ShippingRate
 
 
 @pytest.fixture
@@ -59,3 +64,10 @@ def place_test_order(db, create_user, fill_cart):
         return order
 
     return make
+
+
+def make_due(order) -> None:
+    """Move `order`'s hold into the past, as if its time to pay had run out."""
+    _db.session.execute(update(Order).where(Order.id == order.id)
+                        .values(expires_at=utcnow() - timedelta(minutes=1)))
+    _db.session.commit()

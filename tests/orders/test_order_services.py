@@ -19,6 +19,7 @@ from marketplace.orders.models import (
     VendorOrder,
     VendorOrderStatus,
 )
+from tests.factories.orders import make_due
 
 
 @pytest.fixture
@@ -29,12 +30,6 @@ def unique_item(create_product):
 def stock_of(db, product) -> int:
     db.session.expire_all()
     return db.session.get(Product, product.id).stock
-
-
-def make_due(db, order):
-    db.session.execute(update(Order).where(Order.id == order.id)
-                       .values(expires_at=utcnow() - timedelta(minutes=1)))
-    db.session.commit()
 
 
 def test_mark_paid_moves_order_and_vendor_orders_and_mails(db, outbox, place_test_order,
@@ -67,7 +62,7 @@ def test_expire_orders_returns_stock(db, runner, outbox, place_test_order, creat
     order = place_test_order(None, (regular, 2))
     fresh = place_test_order(None, (regular, 1))
     assert stock_of(db, regular) == 2
-    make_due(db, order)
+    make_due(order)
     result = runner.invoke(args=["expire-orders"])
     assert result.exit_code == 0, result.output
     assert "Expired 1 unpaid order(s)" in result.output
@@ -86,7 +81,7 @@ def test_expire_orders_returns_stock(db, runner, outbox, place_test_order, creat
 def test_sold_out_item_is_for_sale_again_after_expiry(db, place_test_order, unique_item):
     order = place_test_order(None, unique_item)
     assert db.session.get(Product, unique_item.id).status == ProductStatus.SOLD_OUT
-    make_due(db, order)
+    make_due(order)
     assert services.expire_order(db.session.get(Order, order.id))
     db.session.commit()
     db.session.expire_all()
@@ -97,7 +92,7 @@ def test_sold_out_item_is_for_sale_again_after_expiry(db, place_test_order, uniq
 def test_late_payment_revives_an_expired_order_when_stock_is_there(db, place_test_order,
                                                                    unique_item):
     order = place_test_order(None, unique_item)
-    make_due(db, order)
+    make_due(order)
     services.expire_order(order)
     db.session.commit()
     assert services.mark_order_paid(order)
@@ -114,7 +109,7 @@ def test_late_payment_after_the_item_sold_elsewhere_is_refused(db, place_test_or
                                                                unique_item, create_product):
     regular = create_product(stock=3)
     order = place_test_order(None, unique_item, regular)
-    make_due(db, order)
+    make_due(order)
     services.expire_order(order)
     db.session.commit()
     place_test_order(None, unique_item, paid=True)  # someone else buys it meanwhile
@@ -341,7 +336,7 @@ def test_an_order_held_for_pickup_meanwhile_does_not_expire(db, place_test_order
     """The expiry pass read the order as pending and due; before it acted, the buyer chose to
     pay at pickup (no hold time any more). The expiry must not go through."""
     order = place_test_order(None, unique_item)
-    make_due(db, order)
+    make_due(order)
     stale = db.session.get(Order, order.id)
     db.session.execute(update(Order).where(Order.id == order.id).values(expires_at=None))
     db.session.commit()

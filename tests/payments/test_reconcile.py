@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from marketplace.orders.models import OrderStatus
 from marketplace.payments import services
 from marketplace.payments.models import LedgerEntry, LedgerKind, PaymentStatus
+from tests.factories.orders import make_due
 from tests.payments.conftest import standin_config
 
 
@@ -69,6 +70,7 @@ def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_or
     order = place_test_order(shop.buyer, shop.product_a)
     payment = services.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
+    make_due(order)
     assert order_services.expire_order(order)
     db.session.commit()
     result = runner.invoke(args=["reconcile-payments"])

@@ -20,6 +20,7 @@ from marketplace.payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from tests.factories.orders import make_due
 from tests.payments.conftest import WEBHOOK_SECRET, intent_event, signed, standin_config
 
 URL = "/payments/stripe/webhook"
@@ -212,6 +213,7 @@ def test_payment_after_expiry_with_stock_sold_is_refunded_and_the_buyer_told(
         ledger_rows):
     tableau = create_product(trainee=shop.trainee_a, kind=ProductKind.ONE_OF_A_KIND)
     order, payment = started(tableau, card=None)
+    make_due(order)
     assert order_services.expire_order(order)
     db.session.commit()
     other = place_test_order(create_user(), tableau)      # the stock goes to someone else
@@ -246,6 +248,7 @@ def test_payment_after_expiry_with_stock_sold_is_refunded_and_the_buyer_told(
 def test_payment_after_expiry_with_stock_still_there_revives_the_order(db, client, started,
                                                                        ledger_rows):
     order, payment = started(card=None)
+    make_due(order)
     assert order_services.expire_order(order)
     db.session.commit()
     StripeGateway.from_config().confirm_payment_intent(payment.provider_reference,
