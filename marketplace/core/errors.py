@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+from marketplace.core.redirects import referrer_target
 
 log = logging.getLogger(__name__)
 
@@ -168,10 +170,9 @@ def flatten_locations(messages: dict) -> dict:
 
 
 def _rollback() -> None:
-    """Nothing of a failed request may be written, even if it flushed before failing."""
-    from marketplace.extensions import db
-
-    db.session.rollback()
+    """Nothing of a failed request may be written, even if it flushed before failing.
+    (The app's Flask-SQLAlchemy, not marketplace.extensions: the kernel sits below it.)"""
+    current_app.extensions["sqlalchemy"].session.rollback()
 
 
 def handle_domain_error(error: DomainError):
@@ -180,12 +181,8 @@ def handle_domain_error(error: DomainError):
         return json_error(error.status, error.code, error.message, error.fields)
     if error.status == 401:
         # A page that needs a signed-in user sends anonymous visitors to the login page.
-        from marketplace.extensions import login_manager
-
-        return login_manager.unauthorized()
+        return current_app.login_manager.unauthorized()
     if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
-        from marketplace.core.redirects import referrer_target
-
         back = referrer_target("")
         if back:
             flash(str(error.message), "error")
