@@ -111,7 +111,8 @@ def media(key: str):
 def search():
     timer = services.SearchTimer.start()
     tree = queries.shared_category_tree()
-    parsed = queries.parse_search(request.args, tree, _currency())
+    dropped: list[queries.DroppedFilter] = []
+    parsed = queries.parse_search(request.args, tree, _currency(), dropped)
     page, facets = queries.search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
@@ -120,7 +121,7 @@ def search():
                                   "filters": parsed.filters_for_log(), "total": page.total})
     return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
                            facets=facets, category=category, definitions=definitions,
-                           cities=queries.cities(), centres=queries.centres(),
+                           dropped=dropped, cities=queries.cities(), centres=queries.centres(),
                            AttributeType=AttributeType)
 
 
