@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import (
+    and_,
     bindparam,
     exists,
     false,
@@ -33,14 +34,14 @@ from marketplace.catalogue.models import (
     product_search,
     search_words,
 )
-from marketplace.catalogue.search_index import WORD_START, uses_search_table
+from marketplace.catalogue.search_index import WORD_END, WORD_START, uses_search_table
 from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
 from marketplace.core.i18n import format_number, locale_code
 from marketplace.core.money import Money
 from marketplace.core.pagination import DEFAULT_PER_PAGE, Page, page_args, paginate
-from marketplace.core.text import normalize, search_terms
+from marketplace.core.text import normalize
 from marketplace.extensions import db
 
 
@@ -193,7 +194,11 @@ class ProductSearch:
     def terms(self) -> list[str]:
         """The normalised words of `q`; a number followed by a unit of some attribute
         ("۶۰ رج", "50 cm") stays one phrase, so it finds that value and not any 60 and any رج."""
-        words = search_terms(self.q)
+        return list(dict.fromkeys(self._words()))
+
+    def _words(self) -> list[str]:
+        """The words of `q` in order, repeats kept, number-and-unit phrases as one."""
+        words = normalize(self.q).split()
         terms: list[str] = []
         index = 0
         while index < len(words):
@@ -205,14 +210,46 @@ class ProductSearch:
                 continue
             terms.append(word)
             index += 1
-        return list(dict.fromkeys(terms))
+        return terms
+
+    @property
+    def term_alternatives(self) -> list[list[str]]:
+        """The ways the query's words may be meant; a product matching any of them is found.
+        A buyer may write apart what a product writes joined, or the other way round:
+        - every word on its own (`terms`): «دست باف» finds «دستباف», each being in it;
+        - a word of one or two letters joined to the word before it: «خانه ها» is «خانهها»
+          (on its own, «ها» would have to start a word);
+        - the runs of adjacent words joined («تابلو فرش ابریشم» → «تابلوفرشابریشم»), which a
+          key holds for its titles (search_index.build_search_key).
+        A number is never joined: it stays a whole number."""
+        words = self._words()
+        alternatives = [self.terms]
+        glued: list[str] = []
+        for word in words:
+            if glued and len(word) < MIN_INDEXED_TERM and _is_letters(word) and \
+                    _is_letters(glued[-1]):
+                glued[-1] += word
+            else:
+                glued.append(word)
+        joined: list[str] = []
+        for word in words:
+            if joined and _is_letters(word) and _is_letters(joined[-1]):
+                joined[-1] += word
+            else:
+                joined.append(word)
+        for alternative in (glued, joined):
+            alternative = list(dict.fromkeys(alternative))
+            if alternative not in alternatives:
+                alternatives.append(alternative)
+        return alternatives
 
     def facet_key(self) -> str:
         """Everything the category counts depend on: the filters but category, sort, page."""
         attributes = sorted((f.key, f.definition_ids, sorted(f.values), f.minimum,
                              f.maximum) for f in self.attributes)
-        return repr((sorted(self.terms), self.price_min, self.price_max, self.city,
-                     self.centre_id, self.trainee_id, self.in_stock, attributes))
+        return repr(([sorted(a) for a in self.term_alternatives], self.price_min,
+                     self.price_max, self.city, self.centre_id, self.trainee_id, self.in_stock,
+                     attributes))
 
     def filters_for_log(self) -> dict:
         """The filters in force, without anything personal (ids of public objects only)."""
@@ -224,6 +261,24 @@ class ProductSearch:
             "sort": self.sort if self.sort != "newest" else None,
         }
         return {k: v for k, v in entries.items() if v is not None}
+
+
+def _is_letters(term: str) -> bool:
+    """A word without digits (normalised text keeps numbers as words of their own)."""
+    return not any(c.isdigit() for c in term)
+
+
+def term_pattern(term: str) -> str:
+    """What a key must contain for a term to match it:
+    - a number, whole: " 50 " (not in " 150 ");
+    - a number and unit, the number whole and the unit at the start of a word: " 60 رج";
+    - a word of three letters or more, anywhere («فرش» finds «تابلوفرش»);
+    - a shorter word at the start of a word («گل» finds «گلیم», not «سنگلاخ»)."""
+    if term.isdigit():
+        return WORD_START + term + WORD_END
+    if term.split(" ", 1)[0].isdigit():
+        return WORD_START + term
+    return term if len(term) >= MIN_INDEXED_TERM else WORD_START + term
 
 
 def _bad(message: str, name: str) -> BadRequest:
@@ -462,40 +517,54 @@ def parse_search(args, tree: CategoryTree, currency: str,
     return search
 
 
-def _text_conditions(terms: list[str]) -> list:
-    """Every term must occur in search_key: a term of 3+ letters anywhere («فرش» finds
-    «تابلوفرش»), a shorter one at the start of a word («گل» finds «گلیم», not «سنگلاخ»):
-    inside words two letters match nearly every key, and no trigram index can find them,
-    while a space and two letters is a trigram. A one-letter word beside longer terms
-    narrows nothing («و», and) and is left out. SQLite: one MATCH of its FTS5 table, each
-    pattern a quoted phrase, which matches exactly the keys that contain it; PostgreSQL: the
-    words that match each pattern, then the keys that hold one of them (_word_conditions)."""
-    patterns = [term if len(term) >= MIN_INDEXED_TERM else WORD_START + term for term in terms]
-    indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
-    if not indexed:
-        return [Product.search_key.like(f"%{p}%") for p in patterns]
+def _text_conditions(alternatives: list[list[str]]) -> list:
+    """A product matches when its key holds every term of one of the alternatives
+    (ProductSearch.term_alternatives), each as term_pattern says. Inside words two letters
+    match nearly every key, and no trigram index can find them, while a space and two letters
+    is a trigram. A one-letter word beside longer terms narrows nothing («و», and) and is left
+    out. SQLite: one MATCH of its FTS5 table, each pattern a quoted phrase, which matches
+    exactly the keys that contain it; PostgreSQL: the words that match each pattern, then the
+    keys that hold one of them (_word_conditions)."""
+    groups = []
+    for terms in alternatives:
+        patterns = [term_pattern(term) for term in terms]
+        indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
+        groups.append((indexed, patterns))
     if not uses_search_table():
-        return _word_conditions(indexed)
-    phrases = " ".join('"' + p.replace('"', '""') + '"' for p in indexed)
-    return [Product.id.in_(select(product_search.c.rowid).where(
-        product_search.c.search_key.match(phrases)))]
+        per_group = _word_conditions([indexed for indexed, _all in groups if indexed])
+        conditions = [next(per_group) if indexed else
+                      [Product.search_key.like(f"%{p}%") for p in patterns]
+                      for indexed, patterns in groups]
+        return conditions[0] if len(conditions) == 1 else [or_(*(and_(*c) for c in conditions))]
+    matches = [" AND ".join('"' + p.replace('"', '""') + '"' for p in indexed)
+               for indexed, _all in groups if indexed]
+    likes = [[Product.search_key.like(f"%{p}%") for p in patterns]
+             for indexed, patterns in groups if not indexed]
+    conditions = [[Product.id.in_(select(product_search.c.rowid).where(
+        product_search.c.search_key.match(" OR ".join(f"({m})" for m in matches))))]] \
+        if matches else []
+    conditions += likes
+    return conditions[0] if len(conditions) == 1 else [or_(*(and_(*c) for c in conditions))]
 
 
-def _word_conditions(patterns: list[str]) -> list:
-    """PostgreSQL: for each pattern, the keys holding a word it matches (_word_likes). One
-    query finds the words of every pattern in `search_words` (catalogue.models); a pattern
-    with none matches nothing. A phrase ("60 رج") needs its words side by side as well, which
-    LIKE then checks on the keys that hold them all."""
-    likes_of = {pattern: _word_likes(pattern) for pattern in patterns}
+def _word_conditions(groups: list[list[str]]):
+    """PostgreSQL: for each group of patterns, the conditions that its keys hold a word each
+    pattern matches (_word_likes); one query finds the words of every pattern in
+    `search_words` (catalogue.models); a pattern with none matches nothing. A phrase
+    ("60 رج") needs its words side by side as well, which LIKE then checks on the keys that
+    hold them all. Yields one list of conditions per group."""
+    likes_of = {pattern: _word_likes(pattern) for group in groups for pattern in group}
     words_of = _words_like(like for group in likes_of.values() for like in group)
-    conditions = []
-    for pattern, group in likes_of.items():
-        for like in group:
-            words = words_of[like]
-            conditions.append(product_key_words.overlap(words) if words else false())
-        if len(group) > 1:
-            conditions.append(Product.search_key.like(f"%{pattern}%"))
-    return conditions
+    for patterns in groups:
+        conditions = []
+        for pattern in patterns:
+            group = likes_of[pattern]
+            for like in group:
+                words = words_of[like]
+                conditions.append(product_key_words.overlap(words) if words else false())
+            if len(group) > 1:
+                conditions.append(Product.search_key.like(f"%{pattern}%"))
+        yield conditions
 
 
 def _words_like(likes) -> dict[str, list[str]]:
@@ -515,14 +584,16 @@ def _words_like(likes) -> dict[str, list[str]]:
 
 def _word_likes(pattern: str) -> list[str]:
     """What the words of a key must match for the key to contain `pattern`, as LIKE patterns:
-    a short term at the start of a word; a term anywhere in one; a phrase's first word at the
-    end of one, its last at the start of one and any between whole."""
-    if pattern.startswith(WORD_START):
-        return [pattern[len(WORD_START):] + "%"]
-    words = pattern.split(" ")
+    a term anywhere in one; after WORD_START at the start of one, before WORD_END at its end
+    (both: the whole word); a phrase's first word at the end of one (or whole), its last at
+    the start of one and any between whole."""
+    starts, ends = pattern.startswith(WORD_START), pattern.endswith(WORD_END)
+    words = pattern.strip(" ").split(" ")
+    head = "" if starts else "%"
+    tail = "" if ends else "%"
     if len(words) == 1:
-        return [f"%{pattern}%"]
-    return [f"%{words[0]}", *words[1:-1], f"{words[-1]}%"]
+        return [head + words[0] + tail]
+    return [head + words[0], *words[1:-1], words[-1] + tail]
 
 
 def _like_matches(like: str, word: str) -> bool:
@@ -573,7 +644,7 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
     """The WHERE of a search. `per_row`: attribute filters as probes of each product row (for
     an ordered walk) instead of sets of matching ids (for visiting every match)."""
     conditions = public_product_conditions(search.centre_id, search.city)
-    conditions += _text_conditions(search.terms)
+    conditions += _text_conditions(search.term_alternatives)
     if with_category and search.category_id is not None:
         ids = tree.descendant_ids(tree.by_id[search.category_id])
         conditions.append(Product.category_id.in_(ids) if len(ids) > 1

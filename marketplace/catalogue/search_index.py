@@ -12,6 +12,7 @@ the table of words `search_words` and a GIN index of each key's words, all kept 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
@@ -26,8 +27,48 @@ from marketplace.core.text import normalize
 from marketplace.extensions import db
 
 # Before every word of a key, the first included, so that a short term can be looked for at
-# the start of a word (" گل") with the same substring match as a long one.
+# the start of a word (" گل") with the same substring match as a long one; and after every
+# word, the last included, so that a number is looked for whole (" 50 " is not in " 150 ").
 WORD_START = " "
+WORD_END = " "
+# The longest word a key holds. PostgreSQL indexes each word of a key (ix_products_search_words,
+# search_words) and refuses an index row over 2712 bytes: a longer word is kept as pieces of
+# this many letters, each overlapping the next by half, so any part of it up to
+# MAX_WORD // 2 + 1 letters is still found — on both databases, which read the same key.
+MAX_WORD = 256
+_CHUNK_STEP = MAX_WORD // 2
+
+
+def capped_words(words: Iterable[str]) -> Iterator[str]:
+    for word in words:
+        if len(word) <= MAX_WORD:
+            yield word
+            continue
+        for start in range(0, len(word) - _CHUNK_STEP, _CHUNK_STEP):
+            yield word[start:start + MAX_WORD]
+
+
+def joined_runs(normalised: str) -> list[str]:
+    """A text's runs of adjacent words written as one («تابلو فرش ابریشم» → «تابلوفرشابریشم»):
+    a run stops at a number, which stays a word of its own (core.text.normalize)."""
+    runs, current = [], []
+    for word in normalised.split():
+        if word.isdigit():
+            if len(current) > 1:
+                runs.append("".join(current))
+            current = []
+        else:
+            current.append(word)
+    if len(current) > 1:
+        runs.append("".join(current))
+    return runs
+
+
+def joined_pairs(normalised: str) -> list[str]:
+    """Each two adjacent words of a text written as one («دست باف» → «دستباف»)."""
+    words = normalised.split()
+    return [a + b for a, b in pairwise(words)
+            if not (a.isdigit() or b.isdigit())]
 
 
 def attribute_search_text(value: ProductAttributeValue) -> str:
@@ -47,11 +88,16 @@ def attribute_search_text(value: ProductAttributeValue) -> str:
 
 
 def build_search_key(product: Product) -> str:
+    """The words of every piece, then the ways a buyer may write them joined: each two
+    adjacent words of a piece as one («دست باف» is found by «دستباف»), and each title's runs
+    of words as one (a title typed without its spaces finds it). Words start and end with a
+    space (WORD_START, WORD_END); long ones are cut in pieces (MAX_WORD)."""
     trainee = product.trainee
     centre = trainee.centre if trainee else None
     category = product.category
+    titles: list[str | None] = [product.title_fa, product.title_en]
     pieces: list[str | None] = [
-        product.title_fa, product.title_en, product.description_fa, product.description_en,
+        product.description_fa, product.description_en,
         *(attribute_search_text(v) for v in sorted(product.attribute_values,
                                                    key=lambda v: v.definition_id)),
     ]
@@ -62,7 +108,17 @@ def build_search_key(product: Product) -> str:
         pieces += [trainee.user.display_name, trainee.store_name]
     if centre is not None:
         pieces += [centre.name_fa, centre.name_en, centre.city]
-    return WORD_START + " ".join(filter(None, (normalize(p) for p in pieces)))
+    normalised_titles = [normalize(p) for p in titles if p]
+    normalised = [*normalised_titles, *(normalize(p) for p in pieces if p)]
+    words = [word for piece in normalised for word in piece.split()]
+    seen = set(words)
+    joined = []
+    for word in [*(run for title in normalised_titles for run in joined_runs(title)),
+                 *(pair for piece in normalised for pair in joined_pairs(piece))]:
+        if word not in seen:
+            seen.add(word)
+            joined.append(word)
+    return WORD_START + " ".join(capped_words([*words, *joined])) + WORD_END
 
 
 def refresh_search_key(product: Product) -> None:
