@@ -408,10 +408,17 @@ def _category_input() -> dict:
                                                   "parent_id")}
 
 
+def _bound_value(bound: float | None) -> str:
+    if bound is None:
+        return ""
+    return str(int(bound)) if bound == int(bound) else str(bound)
+
+
 def _definition_input() -> dict:
     form = request.form
     data = {name: form.get(name, "") for name in ("key", "name_fa", "name_en", "unit_fa",
-                                                  "unit_en", "type", "choices", "position")}
+                                                  "unit_en", "type", "choices", "position",
+                                                  "minimum", "maximum")}
     data["is_required"] = bool(form.get("is_required"))
     data["is_filterable"] = bool(form.get("is_filterable"))
     return data
@@ -507,6 +514,8 @@ def admin_attribute(definition_id: int):
     if values is None:
         values = {name: getattr(definition, name) or "" for name in (
             "key", "name_fa", "name_en", "unit_fa", "unit_en", "position")}
+        values.update({name: _bound_value(getattr(definition, name))
+                       for name in ("minimum", "maximum")})
         values.update(type=definition.type.value, is_required=definition.is_required,
                       is_filterable=definition.is_filterable,
                       choices="\n".join(f"{c['value']}|{c.get('fa', '')}|{c.get('en', '')}"
