@@ -1,9 +1,11 @@
 """The search key of a product (ARCHITECTURE §4).
 
 `search_key` holds the normalised title, description, attribute values with their units
-("60 رج"), category, maker, store, centre and city, with a space before every word. Services
-call `refresh_search_key` on every change; `flask reindex-search` runs `reindex_in_batches` after
-bulk changes (a renamed centre …).
+("60 رج"), category, maker, store, centre and city, with a space before and after every word;
+then the same words written joined (each two adjacent ones, and each title's runs), so a
+compound typed joined finds one written apart. Services call `refresh_search_key` on every
+change; `flask reindex-search` runs `reindex_in_batches` after bulk changes (a renamed
+centre …) and after an upgrade that changes how keys are built.
 The database indexes the key itself: on SQLite the FTS5 table `product_search`, on PostgreSQL
 the table of words `search_words` and a GIN index of each key's words, all kept by triggers
 (catalogue.models).
