@@ -2,7 +2,7 @@
 
 `search_key` holds the normalised title, description, attribute values with their units
 ("60 رج"), category, maker, store, centre and city, with a space before and after every word;
-then the same words written joined (each two adjacent ones, and each title's runs), so a
+then the same words written joined (runs of a short piece, pairs of a description), so a
 compound typed joined finds one written apart. Services call `refresh_search_key` on every
 change; `flask reindex-search` runs `reindex_in_batches` after bulk changes (a renamed
 centre …) and after an upgrade that changes how keys are built.
@@ -90,33 +90,34 @@ def attribute_search_text(value: ProductAttributeValue) -> str:
 
 
 def build_search_key(product: Product) -> str:
-    """The words of every piece, then the ways a buyer may write them joined: each two
-    adjacent words of a piece as one («دست باف» is found by «دستباف»), and each title's runs
-    of words as one (a title typed without its spaces finds it). Words start and end with a
-    space (WORD_START, WORD_END); long ones are cut in pieces (MAX_WORD)."""
+    """The words of every piece, then the ways a buyer may write them joined: each run of
+    adjacent words of a short piece (titles, attribute values, category, maker, store, centre,
+    city) as one, so «تابلوفرش» and «پشموابریشم» find them, and each two adjacent words of a
+    description («دست باف» is found by «دستباف»). Words start and end with a space
+    (WORD_START, WORD_END); long ones are cut in pieces (MAX_WORD)."""
     trainee = product.trainee
     centre = trainee.centre if trainee else None
     category = product.category
-    titles: list[str | None] = [product.title_fa, product.title_en]
-    pieces: list[str | None] = [
-        product.description_fa, product.description_en,
+    short: list[str | None] = [
+        product.title_fa, product.title_en,
         *(attribute_search_text(v) for v in sorted(product.attribute_values,
                                                    key=lambda v: v.definition_id)),
     ]
     while category is not None:
-        pieces += [category.name_fa, category.name_en]
+        short += [category.name_fa, category.name_en]
         category = category.parent
     if trainee is not None:
-        pieces += [trainee.user.display_name, trainee.store_name]
+        short += [trainee.user.display_name, trainee.store_name]
     if centre is not None:
-        pieces += [centre.name_fa, centre.name_en, centre.city]
-    normalised_titles = [normalize(p) for p in titles if p]
-    normalised = [*normalised_titles, *(normalize(p) for p in pieces if p)]
-    words = [word for piece in normalised for word in piece.split()]
+        short += [centre.name_fa, centre.name_en, centre.city]
+    titles, rest = [normalize(p) for p in short[:2] if p], [normalize(p) for p in short[2:] if p]
+    descriptions = [normalize(p) for p in (product.description_fa, product.description_en) if p]
+    # The words in the order of the pieces as they always were: titles, descriptions, the rest.
+    words = [word for piece in (*titles, *descriptions, *rest) for word in piece.split()]
     seen = set(words)
     joined = []
-    for word in [*(run for title in normalised_titles for run in joined_runs(title)),
-                 *(pair for piece in normalised for pair in joined_pairs(piece))]:
+    for word in [*(run for piece in (*titles, *rest) for run in joined_runs(piece)),
+                 *(pair for piece in descriptions for pair in joined_pairs(piece))]:
         if word not in seen:
             seen.add(word)
             joined.append(word)

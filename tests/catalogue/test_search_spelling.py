@@ -38,7 +38,7 @@ def shop(create_product, create_trainee, carpet_category, create_category, creat
     create_attribute(rugs, "length_cm", name_fa="طول", name_en="Length", unit_fa="سانتی‌متر",
                      unit_en="cm")
     rows = [
-        ("تابلوفرش منظره", carpet_category, "", {"width_cm": 50}),
+        ("تابلوفرش منظره", carpet_category, "", {"width_cm": 50, "material": "wool_silk"}),
         ("تابلو فرش گل و مرغ", carpet_category, "", {"width_cm": 60, "knot_density": "80"}),
         (f"تابلو{ZWNJ}فرش حافظیه", carpet_category, "", {"width_cm": 70}),
         ("گلیم سنتی", rugs, "کاملا دست باف در سردرود", {"length_cm": 150}),
@@ -58,6 +58,12 @@ def test_a_compound_written_joined_spaced_or_with_zwnj_finds_the_same(shop):
     assert run(q="تابلوفرش") == run(q="تابلو فرش") == run(q=f"تابلو{ZWNJ}فرش") == tableaux
     hand_woven = ["گلیم سنتی", "قالیچه کوچک", "قالیچه ابریشمی"]
     assert run(q="دستباف") == run(q="دست باف") == run(q=f"دست{ZWNJ}باف") == hand_woven
+
+
+def test_a_phrase_of_an_attribute_or_name_written_joined(shop):
+    """Short pieces (attribute values, names) are held joined whole: «پشم و ابریشم»."""
+    assert run(q="پشموابریشم") == run(q="پشم و ابریشم") == ["تابلوفرش منظره"]
+    assert run(q="WoolAndSilk") == ["تابلوفرش منظره"]
 
 
 def test_a_joined_query_keeps_its_other_words(shop):
