@@ -79,6 +79,16 @@ CATEGORIES = [
     ]),
 ]
 
+# Sensible bounds of the number attributes, (category slug, key) -> (minimum, maximum): what a
+# trainee's workshop makes, so a typing slip (a negative width, 4000 cm) is refused.
+BOUNDS = {
+    ("carpet-tableaux", "width_cm"): (10, 400), ("carpet-tableaux", "height_cm"): (10, 400),
+    ("carpet-tableaux", "colour_count"): (1, 200),
+    ("rugs-kilims", "length_cm"): (20, 1500), ("rugs-kilims", "width_cm"): (20, 1000),
+    ("pottery", "height_cm"): (1, 300),
+    ("food", "weight_g"): (1, 50_000), ("food", "shelf_life_days"): (1, 3650),
+}
+
 SUBJECTS = [
     ("گل و مرغ", "Flowers and birds"), ("منظره‌ی پاییزی", "Autumn landscape"),
     ("مینیاتور ساقی", "Miniature: the cup-bearer"), ("چهره‌ی مادربزرگ", "Grandmother's portrait"),
@@ -237,15 +247,17 @@ def _category(slug, parent, name_fa, name_en, position) -> Category:
 
 
 def _definitions(category: Category, specs) -> None:
-    existing = {d.key for d in category.attributes}
+    existing = {d.key: d for d in category.attributes}
     for position, (key, fa, en, kind, unit_fa, unit_en, choices, required,
                    filterable) in enumerate(specs):
-        if key in existing:
+        minimum, maximum = BOUNDS.get((category.slug, key), (None, None))
+        if key in existing:  # a world seeded before the bounds existed gets them
+            existing[key].minimum, existing[key].maximum = minimum, maximum
             continue
         category.attributes.append(AttributeDefinition(
             key=key, name_fa=fa, name_en=en, type=kind, unit_fa=unit_fa, unit_en=unit_en,
             choices=choices, is_required=required, is_filterable=filterable,
-            position=position))
+            position=position, minimum=minimum, maximum=maximum))
     db.session.flush()
 
 

@@ -81,6 +81,11 @@ class AttributeDefinition(TimestampMixin, db.Model):
     unit_en: Mapped[str | None] = mapped_column(String(40))
     # For choice attributes: [{"value": "silk", "fa": "ابریشم", "en": "Silk"}, …].
     choices: Mapped[list | None] = mapped_column(JSON)
+    # Numbers (integer, decimal) may be bounded: a product's value must lie within them
+    # (services._within_bounds; minimum <= maximum is checked there too — a CHECK would make
+    # SQLite rebuild the table, whose values cascade).
+    minimum: Mapped[float | None] = mapped_column(Float)
+    maximum: Mapped[float | None] = mapped_column(Float)
     is_required: Mapped[bool] = mapped_column(default=False)
     is_filterable: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)

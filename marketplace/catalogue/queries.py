@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import (
+    and_,
     bindparam,
     exists,
     false,
@@ -33,13 +34,14 @@ from marketplace.catalogue.models import (
     product_search,
     search_words,
 )
-from marketplace.catalogue.search_index import WORD_START, uses_search_table
+from marketplace.catalogue.search_index import WORD_END, WORD_START, uses_search_table
 from marketplace.core import page_cache
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest
+from marketplace.core.i18n import format_number, locale_code
 from marketplace.core.money import Money
 from marketplace.core.pagination import DEFAULT_PER_PAGE, Page, page_args, paginate
-from marketplace.core.text import normalize, search_terms
+from marketplace.core.text import normalize
 from marketplace.extensions import db
 
 
@@ -154,6 +156,7 @@ KEPT_WORD_PATTERNS = 10_000
 @dataclass
 class AttributeFilter:
     key: str
+    definition_ids: list[int]  # the attribute(s) this filter reads (filterable_definitions)
     values: list[str] = field(default_factory=list)  # any of these (choice, text, boolean)
     minimum: float | None = None
     maximum: float | None = None
@@ -191,7 +194,11 @@ class ProductSearch:
     def terms(self) -> list[str]:
         """The normalised words of `q`; a number followed by a unit of some attribute
         ("۶۰ رج", "50 cm") stays one phrase, so it finds that value and not any 60 and any رج."""
-        words = search_terms(self.q)
+        return list(dict.fromkeys(self._words()))
+
+    def _words(self) -> list[str]:
+        """The words of `q` in order, repeats kept, number-and-unit phrases as one."""
+        words = normalize(self.q).split()
         terms: list[str] = []
         index = 0
         while index < len(words):
@@ -203,14 +210,46 @@ class ProductSearch:
                 continue
             terms.append(word)
             index += 1
-        return list(dict.fromkeys(terms))
+        return terms
+
+    @property
+    def term_alternatives(self) -> list[list[str]]:
+        """The ways the query's words may be meant; a product matching any of them is found.
+        A buyer may write apart what a product writes joined, or the other way round:
+        - every word on its own (`terms`): «دست باف» finds «دستباف», each being in it;
+        - a word of one or two letters joined to the word before it: «خانه ها» is «خانهها»
+          (on its own, «ها» would have to start a word);
+        - the runs of adjacent words joined («تابلو فرش ابریشم» → «تابلوفرشابریشم»), which a
+          key holds for its titles (search_index.build_search_key).
+        A number is never joined: it stays a whole number."""
+        words = self._words()
+        alternatives = [self.terms]
+        glued: list[str] = []
+        for word in words:
+            if glued and len(word) < MIN_INDEXED_TERM and _is_letters(word) and \
+                    _is_letters(glued[-1]):
+                glued[-1] += word
+            else:
+                glued.append(word)
+        joined: list[str] = []
+        for word in words:
+            if joined and _is_letters(word) and _is_letters(joined[-1]):
+                joined[-1] += word
+            else:
+                joined.append(word)
+        for alternative in (glued, joined):
+            alternative = list(dict.fromkeys(alternative))
+            if alternative not in alternatives:
+                alternatives.append(alternative)
+        return alternatives
 
     def facet_key(self) -> str:
         """Everything the category counts depend on: the filters but category, sort, page."""
-        attributes = sorted((f.key, sorted(f.values), f.minimum, f.maximum)
-                            for f in self.attributes)
-        return repr((sorted(self.terms), self.price_min, self.price_max, self.city,
-                     self.centre_id, self.trainee_id, self.in_stock, attributes))
+        attributes = sorted((f.key, f.definition_ids, sorted(f.values), f.minimum,
+                             f.maximum) for f in self.attributes)
+        return repr(([sorted(a) for a in self.term_alternatives], self.price_min,
+                     self.price_max, self.city, self.centre_id, self.trainee_id, self.in_stock,
+                     attributes))
 
     def filters_for_log(self) -> dict:
         """The filters in force, without anything personal (ids of public objects only)."""
@@ -222,6 +261,24 @@ class ProductSearch:
             "sort": self.sort if self.sort != "newest" else None,
         }
         return {k: v for k, v in entries.items() if v is not None}
+
+
+def _is_letters(term: str) -> bool:
+    """A word without digits (normalised text keeps numbers as words of their own)."""
+    return not any(c.isdigit() for c in term)
+
+
+def term_pattern(term: str) -> str:
+    """What a key must contain for a term to match it:
+    - a number, whole: " 50 " (not in " 150 ");
+    - a number and unit, the number whole and the unit at the start of a word: " 60 رج";
+    - a word of three letters or more, anywhere («فرش» finds «تابلوفرش»);
+    - a shorter word at the start of a word («گل» finds «گلیم», not «سنگلاخ»)."""
+    if term.isdigit():
+        return WORD_START + term + WORD_END
+    if term.split(" ", 1)[0].isdigit():
+        return WORD_START + term
+    return term if len(term) >= MIN_INDEXED_TERM else WORD_START + term
 
 
 def _bad(message: str, name: str) -> BadRequest:
@@ -270,21 +327,171 @@ def _optional_price(args, name: str, currency: str) -> int | None:
 
 
 _TRUE_ARGS = {"1", "true", "yes", "on"}
+# A yes/no filter, read after normalising (Persian digits, case): anything else is refused.
+_YES = {"1", "true", "بله"}
+_NO = {"0", "false", "خیر"}
+# The longest query, normalised: longer ones are refused, never cut (a cut drops words and
+# widens the search).
+MAX_QUERY_LENGTH = 200
+# What a query string may hold before it is even normalised.
+MAX_RAW_QUERY_LENGTH = 4000
 
 
-def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
+@dataclass
+class DroppedFilter:
+    """A filter the search page left out, with why (ProductSearch.dropped)."""
+
+    name: str  # the argument, attr.<key>[.min|.max]
+    label: str  # what the page calls it: the attribute's name, or the key nobody defines
+    message: str
+
+
+def _filter_kind(definition: AttributeDefinition) -> str:
+    """How a filter value of this attribute is read: definitions of one key compare only when
+    they agree (without a category, one key may belong to several categories)."""
+    if definition.type == AttributeType.BOOLEAN:
+        return "boolean"
+    if definition.is_numeric:
+        return "number"
+    return definition.type.value
+
+
+def filterable_definitions(tree: CategoryTree, category: Category | None
+                           ) -> dict[str, list[AttributeDefinition]]:
+    """The filterable attributes by key: of the category (with inherited ones) — at most one
+    per key, since a key is defined once along a branch — or, with no category, of every
+    category that defines the key with the same kind of value."""
+    if category is not None:
+        return {d.key: [d] for d in tree.definitions(category) if d.is_filterable}
+    found: dict[str, list[AttributeDefinition]] = {}
+    for each in tree.by_id.values():
+        for definition in each.attributes:
+            if definition.is_filterable:
+                found.setdefault(definition.key, []).append(definition)
+    return {key: sorted(group, key=lambda d: d.id) for key, group in found.items()
+            if len({_filter_kind(d) for d in group}) == 1}
+
+
+def _attribute_filter_values(definitions: list[AttributeDefinition], raw_values: list[str],
+                             name: str) -> list[str]:
+    """The stored values (value_text) that the given values of a filter stand for."""
+    first = definitions[0]
+    if first.type == AttributeType.BOOLEAN:
+        values = []
+        for raw in raw_values:
+            word = normalize(raw)
+            if word not in _YES | _NO:
+                raise _bad(_("Must be yes or no."), name)
+            values.append("true" if word in _YES else "false")
+        return values
+    if first.type == AttributeType.CHOICE:
+        by_word = {}
+        for definition in definitions:
+            for choice in definition.choices or []:
+                value = str(choice["value"])
+                for word in (value, choice.get("fa"), choice.get("en")):
+                    if word:
+                        by_word.setdefault(normalize(str(word)), value)
+        values = []
+        for raw in raw_values:
+            value = by_word.get(normalize(raw))
+            if value is None:
+                choices = sorted({v for d in definitions for v in d.choice_values})
+                raise _bad(_("Choose one of: %(values)s.", values=", ".join(choices)), name)
+            values.append(value)
+        return values
+    return [to_ascii_digits(v).strip()[:200] for v in raw_values]
+
+
+def _attribute_filters(args, tree: CategoryTree, category: Category | None,
+                       dropped: list[DroppedFilter] | None) -> list[AttributeFilter]:
+    """The `attr.…` arguments read against the category's own filterable attributes. Empty
+    ones are ignored. One that does not apply (no such attribute here, not filterable, a range
+    of a non-number) or has a bad value: 400, or, given a `dropped` list, left out and noted
+    there, so the rest of the search still runs."""
+    definitions = filterable_definitions(tree, category)
+    filters: dict[str, AttributeFilter] = {}
+    for name in args:
+        if not name.startswith("attr."):
+            continue
+        raw_values = [v for v in args.getlist(name) if v.strip()]
+        if not raw_values:
+            continue
+        key, _dot, bound = name[5:].partition(".")
+        try:
+            group = definitions.get(key)
+            if group is None or bound not in ("", "min", "max"):
+                raise _bad(_("There is no such filter."), name)
+            if bound and not all(d.is_numeric for d in group):
+                raise _bad(_("Only numbers have a minimum and a maximum."), name)
+            if bound:
+                value = _optional_number(raw_values[0], name)
+                values = []
+            else:
+                value = None
+                values = _attribute_filter_values(group, raw_values, name)
+        except BadRequest as error:
+            if dropped is None:
+                raise
+            dropped.append(DroppedFilter(name, _filter_label(tree, key, bound), error.message))
+            continue
+        entry = filters.setdefault(key, AttributeFilter(key, [d.id for d in group]))
+        if bound == "min":
+            entry.minimum = value
+        elif bound == "max":
+            entry.maximum = value
+        else:
+            entry.values += values
+    return [f for f in filters.values() if f.values or f.minimum is not None
+            or f.maximum is not None]
+
+
+def _filter_label(tree: CategoryTree, key: str, bound: str) -> str:
+    named = next((d for c in tree.by_id.values() for d in c.attributes if d.key == key), None)
+    label = named.name(locale_code()) if named is not None else key
+    if bound == "min":
+        return _("%(name)s (from)", name=label)
+    if bound == "max":
+        return _("%(name)s (to)", name=label)
+    return label
+
+
+def _query_text(args) -> str:
+    """The words asked for: normalised first, then held to MAX_QUERY_LENGTH (400 beyond it)."""
+    raw = args.get("q") or ""
+    if len(raw) > MAX_RAW_QUERY_LENGTH or len(normalize(raw)) > MAX_QUERY_LENGTH:
+        message = _("Search for at most %(n)s characters.", n=format_number(MAX_QUERY_LENGTH))
+        raise BadRequest(message, code="query_too_long", fields={"q": [message]})
+    return raw
+
+
+def _city(args) -> str | None:
+    """The city asked for, spelt as stored: compared normalised (اسكو with an Arabic kaf is
+    اسکو). A city no centre is in stays as given, and finds nothing."""
+    asked = (args.get("city") or "").strip()
+    if not asked:
+        return None
+    wanted = normalize(asked)
+    return next((city for city in cities() if normalize(city) == wanted), asked)
+
+
+def parse_search(args, tree: CategoryTree, currency: str,
+                 dropped: list[DroppedFilter] | None = None) -> ProductSearch:
     """Read a search from query-string arguments (a MultiDict); 400 on nonsense.
 
     Attribute filters: `attr.<key>=<value>` (repeatable: any of them), `attr.<key>.min=<n>`,
-    `attr.<key>.max=<n>`; keys are those of filterable attributes.
+    `attr.<key>.max=<n>`; keys are those of the chosen category's filterable attributes (with
+    inherited ones), or of any category without one. Given a `dropped` list (the search
+    page), an attribute filter that does not apply is left out and noted there instead of a
+    400.
     """
     page, per_page = page_args(args)
     if page > MAX_PAGE:
         raise BadRequest(_("That page is too far."), code="bad_page", fields={"page": [
             _("That page is too far.")]})
-    search = ProductSearch(q=(args.get("q") or "")[:200], page=page, per_page=per_page,
-                           units=tree.units)
+    search = ProductSearch(q=_query_text(args), page=page, per_page=per_page, units=tree.units)
     category = args.get("category") or ""
+    found = None
     if category:
         by_slug = {c.slug: c for c in tree.by_id.values()}
         found = by_slug.get(category)
@@ -298,7 +505,7 @@ def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
         search.category_id = found.id
     search.price_min = _optional_price(args, "min_price", currency)
     search.price_max = _optional_price(args, "max_price", currency)
-    search.city = (args.get("city") or "").strip() or None
+    search.city = _city(args)
     search.centre_id = _optional_int(args, "centre")
     search.trainee_id = _optional_int(args, "trainee")
     search.in_stock = (args.get("in_stock") or "").strip().lower() in _TRUE_ARGS
@@ -306,72 +513,58 @@ def parse_search(args, tree: CategoryTree, currency: str) -> ProductSearch:
     if sort not in SORTS:
         raise _bad(_("Sort by one of: %(values)s.", values=", ".join(SORTS)), "sort")
     search.sort = sort
-
-    definitions = {d.key: d for c in tree.by_id.values() for d in c.attributes}
-    filters: dict[str, AttributeFilter] = {}
-    for name in args:
-        if not name.startswith("attr."):
-            continue
-        key, _dot, bound = name[5:].partition(".")
-        definition = definitions.get(key)
-        if definition is None or not definition.is_filterable or bound not in ("", "min",
-                                                                               "max"):
-            raise _bad(_("There is no such filter."), name)
-        entry = filters.setdefault(key, AttributeFilter(key))
-        if bound:
-            if not definition.is_numeric:
-                raise _bad(_("Only numbers have a minimum and a maximum."), name)
-            value = _optional_number(args.get(name), name)
-            if bound == "min":
-                entry.minimum = value
-            else:
-                entry.maximum = value
-        else:
-            values = [to_ascii_digits(v).strip() for v in args.getlist(name) if v.strip()]
-            if definition.type == AttributeType.BOOLEAN:
-                values = ["true" if v.lower() in _TRUE_ARGS else "false" for v in values]
-            elif definition.type == AttributeType.TEXT:
-                values = [v[:200] for v in values]
-            entry.values += values
-    search.attributes = [f for f in filters.values() if f.values or f.minimum is not None
-                         or f.maximum is not None]
+    search.attributes = _attribute_filters(args, tree, found, dropped)
     return search
 
 
-def _text_conditions(terms: list[str]) -> list:
-    """Every term must occur in search_key: a term of 3+ letters anywhere («فرش» finds
-    «تابلوفرش»), a shorter one at the start of a word («گل» finds «گلیم», not «سنگلاخ»):
-    inside words two letters match nearly every key, and no trigram index can find them,
-    while a space and two letters is a trigram. A one-letter word beside longer terms
-    narrows nothing («و», and) and is left out. SQLite: one MATCH of its FTS5 table, each
-    pattern a quoted phrase, which matches exactly the keys that contain it; PostgreSQL: the
-    words that match each pattern, then the keys that hold one of them (_word_conditions)."""
-    patterns = [term if len(term) >= MIN_INDEXED_TERM else WORD_START + term for term in terms]
-    indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
-    if not indexed:
-        return [Product.search_key.like(f"%{p}%") for p in patterns]
+def _text_conditions(alternatives: list[list[str]]) -> list:
+    """A product matches when its key holds every term of one of the alternatives
+    (ProductSearch.term_alternatives), each as term_pattern says. Inside words two letters
+    match nearly every key, and no trigram index can find them, while a space and two letters
+    is a trigram. A one-letter word beside longer terms narrows nothing («و», and) and is left
+    out. SQLite: one MATCH of its FTS5 table, each pattern a quoted phrase, which matches
+    exactly the keys that contain it; PostgreSQL: the words that match each pattern, then the
+    keys that hold one of them (_word_conditions)."""
+    groups = []
+    for terms in alternatives:
+        patterns = [term_pattern(term) for term in terms]
+        indexed = [p for p in patterns if len(p) >= MIN_INDEXED_TERM]
+        groups.append((indexed, patterns))
     if not uses_search_table():
-        return _word_conditions(indexed)
-    phrases = " ".join('"' + p.replace('"', '""') + '"' for p in indexed)
-    return [Product.id.in_(select(product_search.c.rowid).where(
-        product_search.c.search_key.match(phrases)))]
+        per_group = _word_conditions([indexed for indexed, _all in groups if indexed])
+        conditions = [next(per_group) if indexed else
+                      [Product.search_key.like(f"%{p}%") for p in patterns]
+                      for indexed, patterns in groups]
+        return conditions[0] if len(conditions) == 1 else [or_(*(and_(*c) for c in conditions))]
+    matches = [" AND ".join('"' + p.replace('"', '""') + '"' for p in indexed)
+               for indexed, _all in groups if indexed]
+    likes = [[Product.search_key.like(f"%{p}%") for p in patterns]
+             for indexed, patterns in groups if not indexed]
+    conditions = [[Product.id.in_(select(product_search.c.rowid).where(
+        product_search.c.search_key.match(" OR ".join(f"({m})" for m in matches))))]] \
+        if matches else []
+    conditions += likes
+    return conditions[0] if len(conditions) == 1 else [or_(*(and_(*c) for c in conditions))]
 
 
-def _word_conditions(patterns: list[str]) -> list:
-    """PostgreSQL: for each pattern, the keys holding a word it matches (_word_likes). One
-    query finds the words of every pattern in `search_words` (catalogue.models); a pattern
-    with none matches nothing. A phrase ("60 رج") needs its words side by side as well, which
-    LIKE then checks on the keys that hold them all."""
-    likes_of = {pattern: _word_likes(pattern) for pattern in patterns}
+def _word_conditions(groups: list[list[str]]):
+    """PostgreSQL: for each group of patterns, the conditions that its keys hold a word each
+    pattern matches (_word_likes); one query finds the words of every pattern in
+    `search_words` (catalogue.models); a pattern with none matches nothing. A phrase
+    ("60 رج") needs its words side by side as well, which LIKE then checks on the keys that
+    hold them all. Yields one list of conditions per group."""
+    likes_of = {pattern: _word_likes(pattern) for group in groups for pattern in group}
     words_of = _words_like(like for group in likes_of.values() for like in group)
-    conditions = []
-    for pattern, group in likes_of.items():
-        for like in group:
-            words = words_of[like]
-            conditions.append(product_key_words.overlap(words) if words else false())
-        if len(group) > 1:
-            conditions.append(Product.search_key.like(f"%{pattern}%"))
-    return conditions
+    for patterns in groups:
+        conditions = []
+        for pattern in patterns:
+            group = likes_of[pattern]
+            for like in group:
+                words = words_of[like]
+                conditions.append(product_key_words.overlap(words) if words else false())
+            if len(group) > 1:
+                conditions.append(Product.search_key.like(f"%{pattern}%"))
+        yield conditions
 
 
 def _words_like(likes) -> dict[str, list[str]]:
@@ -391,14 +584,16 @@ def _words_like(likes) -> dict[str, list[str]]:
 
 def _word_likes(pattern: str) -> list[str]:
     """What the words of a key must match for the key to contain `pattern`, as LIKE patterns:
-    a short term at the start of a word; a term anywhere in one; a phrase's first word at the
-    end of one, its last at the start of one and any between whole."""
-    if pattern.startswith(WORD_START):
-        return [pattern[len(WORD_START):] + "%"]
-    words = pattern.split(" ")
+    a term anywhere in one; after WORD_START at the start of one, before WORD_END at its end
+    (both: the whole word); a phrase's first word at the end of one (or whole), its last at
+    the start of one and any between whole."""
+    starts, ends = pattern.startswith(WORD_START), pattern.endswith(WORD_END)
+    words = pattern.strip(" ").split(" ")
+    head = "" if starts else "%"
+    tail = "" if ends else "%"
     if len(words) == 1:
-        return [f"%{pattern}%"]
-    return [f"%{words[0]}", *words[1:-1], f"{words[-1]}%"]
+        return [head + words[0] + tail]
+    return [head + words[0], *words[1:-1], words[-1] + tail]
 
 
 def _like_matches(like: str, word: str) -> bool:
@@ -449,7 +644,7 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
     """The WHERE of a search. `per_row`: attribute filters as probes of each product row (for
     an ordered walk) instead of sets of matching ids (for visiting every match)."""
     conditions = public_product_conditions(search.centre_id, search.city)
-    conditions += _text_conditions(search.terms)
+    conditions += _text_conditions(search.term_alternatives)
     if with_category and search.category_id is not None:
         ids = tree.descendant_ids(tree.by_id[search.category_id])
         conditions.append(Product.category_id.in_(ids) if len(ids) > 1
@@ -462,12 +657,8 @@ def search_conditions(search: ProductSearch, tree: CategoryTree,
         conditions.append(Product.trainee_id == search.trainee_id)
     if search.in_stock:
         conditions += [Product.status == ProductStatus.ACTIVE, Product.stock > 0]
-    definition_ids: dict[str, list[int]] = {}
-    for category in tree.by_id.values():
-        for definition in category.attributes:
-            definition_ids.setdefault(definition.key, []).append(definition.id)
     for attribute in search.attributes:
-        ids = definition_ids[attribute.key]
+        ids = attribute.definition_ids
         conditions.append(_attribute_probe(attribute, ids) if per_row
                           else Product.id.in_(_attribute_matches(attribute, ids)))
     return conditions

@@ -37,7 +37,9 @@ class ProductInputSchema(StrictSchema):
     shipping_weight_g = fields.Integer(strict=True, allow_none=True)
     attributes = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
                              metadata={"description": "Attribute values by key, checked against "
-                                                      "the category's definitions."})
+                                                      "the category's definitions (type, "
+                                                      "choices, and a number's minimum and "
+                                                      "maximum: see GET /categories)."})
 
 
 class ProductPatchSchema(ProductInputSchema):
@@ -107,6 +109,10 @@ class AttributeDefinitionSchema(Schema):
     unit_fa = fields.String(allow_none=True)
     unit_en = fields.String(allow_none=True)
     choices = fields.List(fields.Dict(), allow_none=True)
+    minimum = fields.Float(allow_none=True, metadata={
+        "description": "Numbers only: the smallest value a product may give (inclusive)."})
+    maximum = fields.Float(allow_none=True, metadata={
+        "description": "Numbers only: the largest value a product may give (inclusive)."})
     is_required = fields.Boolean()
     is_filterable = fields.Boolean()
     position = fields.Integer()

@@ -1,9 +1,11 @@
 """The search key of a product (ARCHITECTURE §4).
 
 `search_key` holds the normalised title, description, attribute values with their units
-("60 رج"), category, maker, store, centre and city, with a space before every word. Services
-call `refresh_search_key` on every change; `flask reindex-search` runs `reindex_in_batches` after
-bulk changes (a renamed centre …).
+("60 رج"), category, maker, store, centre and city, with a space before and after every word;
+then the same words written joined (runs of a short piece, pairs of a description), so a
+compound typed joined finds one written apart. Services call `refresh_search_key` on every
+change; `flask reindex-search` runs `reindex_in_batches` after bulk changes (a renamed
+centre …) and after an upgrade that changes how keys are built.
 The database indexes the key itself: on SQLite the FTS5 table `product_search`, on PostgreSQL
 the table of words `search_words` and a GIN index of each key's words, all kept by triggers
 (catalogue.models).
@@ -12,6 +14,7 @@ the table of words `search_words` and a GIN index of each key's words, all kept 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
@@ -26,8 +29,48 @@ from marketplace.core.text import normalize
 from marketplace.extensions import db
 
 # Before every word of a key, the first included, so that a short term can be looked for at
-# the start of a word (" گل") with the same substring match as a long one.
+# the start of a word (" گل") with the same substring match as a long one; and after every
+# word, the last included, so that a number is looked for whole (" 50 " is not in " 150 ").
 WORD_START = " "
+WORD_END = " "
+# The longest word a key holds. PostgreSQL indexes each word of a key (ix_products_search_words,
+# search_words) and refuses an index row over 2712 bytes: a longer word is kept as pieces of
+# this many letters, each overlapping the next by half, so any part of it up to
+# MAX_WORD // 2 + 1 letters is still found — on both databases, which read the same key.
+MAX_WORD = 256
+_CHUNK_STEP = MAX_WORD // 2
+
+
+def capped_words(words: Iterable[str]) -> Iterator[str]:
+    for word in words:
+        if len(word) <= MAX_WORD:
+            yield word
+            continue
+        for start in range(0, len(word) - _CHUNK_STEP, _CHUNK_STEP):
+            yield word[start:start + MAX_WORD]
+
+
+def joined_runs(normalised: str) -> list[str]:
+    """A text's runs of adjacent words written as one («تابلو فرش ابریشم» → «تابلوفرشابریشم»):
+    a run stops at a number, which stays a word of its own (core.text.normalize)."""
+    runs, current = [], []
+    for word in normalised.split():
+        if word.isdigit():
+            if len(current) > 1:
+                runs.append("".join(current))
+            current = []
+        else:
+            current.append(word)
+    if len(current) > 1:
+        runs.append("".join(current))
+    return runs
+
+
+def joined_pairs(normalised: str) -> list[str]:
+    """Each two adjacent words of a text written as one («دست باف» → «دستباف»)."""
+    words = normalised.split()
+    return [a + b for a, b in pairwise(words)
+            if not (a.isdigit() or b.isdigit())]
 
 
 def attribute_search_text(value: ProductAttributeValue) -> str:
@@ -47,22 +90,38 @@ def attribute_search_text(value: ProductAttributeValue) -> str:
 
 
 def build_search_key(product: Product) -> str:
+    """The words of every piece, then the ways a buyer may write them joined: each run of
+    adjacent words of a short piece (titles, attribute values, category, maker, store, centre,
+    city) as one, so «تابلوفرش» and «پشموابریشم» find them, and each two adjacent words of a
+    description («دست باف» is found by «دستباف»). Words start and end with a space
+    (WORD_START, WORD_END); long ones are cut in pieces (MAX_WORD)."""
     trainee = product.trainee
     centre = trainee.centre if trainee else None
     category = product.category
-    pieces: list[str | None] = [
-        product.title_fa, product.title_en, product.description_fa, product.description_en,
+    short: list[str | None] = [
+        product.title_fa, product.title_en,
         *(attribute_search_text(v) for v in sorted(product.attribute_values,
                                                    key=lambda v: v.definition_id)),
     ]
     while category is not None:
-        pieces += [category.name_fa, category.name_en]
+        short += [category.name_fa, category.name_en]
         category = category.parent
     if trainee is not None:
-        pieces += [trainee.user.display_name, trainee.store_name]
+        short += [trainee.user.display_name, trainee.store_name]
     if centre is not None:
-        pieces += [centre.name_fa, centre.name_en, centre.city]
-    return WORD_START + " ".join(filter(None, (normalize(p) for p in pieces)))
+        short += [centre.name_fa, centre.name_en, centre.city]
+    titles, rest = [normalize(p) for p in short[:2] if p], [normalize(p) for p in short[2:] if p]
+    descriptions = [normalize(p) for p in (product.description_fa, product.description_en) if p]
+    # The words in the order of the pieces as they always were: titles, descriptions, the rest.
+    words = [word for piece in (*titles, *descriptions, *rest) for word in piece.split()]
+    seen = set(words)
+    joined = []
+    for word in [*(run for piece in (*titles, *rest) for run in joined_runs(piece)),
+                 *(pair for piece in descriptions for pair in joined_pairs(piece))]:
+        if word not in seen:
+            seen.add(word)
+            joined.append(word)
+    return WORD_START + " ".join(capped_words([*words, *joined])) + WORD_END
 
 
 def refresh_search_key(product: Product) -> None:

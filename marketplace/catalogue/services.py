@@ -24,6 +24,7 @@ from marketplace.catalogue.images import process_image
 from marketplace.catalogue.models import (
     EDITABLE_STATUSES,
     MAX_IMAGES_PER_PRODUCT,
+    NUMERIC_TYPES,
     PRODUCT_TRANSITIONS,
     AttributeDefinition,
     AttributeType,
@@ -40,6 +41,7 @@ from marketplace.catalogue.storage import get_storage
 from marketplace.core.db import utcnow
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from marketplace.core.i18n import format_number
 from marketplace.core.input import text_problem
 from marketplace.core.jobs import after_commit
 from marketplace.core.money import Money
@@ -240,6 +242,8 @@ def _attribute_value(definition: AttributeDefinition, raw, errors: FieldErrors):
         if abs(number) > MAX_ATTRIBUTE_NUMBER:
             errors.add_attribute(key, _("That number is too large."))
             return None
+        if not _within_bounds(definition, number, errors):
+            return None
         return (str(number), float(number), None)
     if kind == AttributeType.DECIMAL:
         if isinstance(raw, bool):
@@ -252,6 +256,8 @@ def _attribute_value(definition: AttributeDefinition, raw, errors: FieldErrors):
             return None
         if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
             errors.add_attribute(key, _("That number is too large."))
+            return None
+        if not _within_bounds(definition, number, errors):
             return None
         text = format(number.normalize(), "f")
         return (text, float(number), None)
@@ -274,6 +280,40 @@ def _attribute_value(definition: AttributeDefinition, raw, errors: FieldErrors):
         errors.add_attribute(key, _("At most %(n)d characters.", n=TEXT_ATTRIBUTE_MAX))
         return None
     return (text, None, None)
+
+
+def _bound_text(bound: float) -> str:
+    return format_number(int(bound) if bound == int(bound) else bound)
+
+
+def _within_bounds(definition: AttributeDefinition, number, errors: FieldErrors) -> bool:
+    """The definition's minimum and maximum (numbers only), with a message naming the bound."""
+    if definition.minimum is not None and number < Decimal(repr(definition.minimum)):
+        errors.add_attribute(definition.key, _("Must be at least %(n)s.",
+                                               n=_bound_text(definition.minimum)))
+        return False
+    if definition.maximum is not None and number > Decimal(repr(definition.maximum)):
+        errors.add_attribute(definition.key, _("Must be at most %(n)s.",
+                                               n=_bound_text(definition.maximum)))
+        return False
+    return True
+
+
+def _clean_bound(value, name: str, errors: FieldErrors) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        errors.add(name, _("Must be a number."))
+        return None
+    try:
+        number = Decimal(to_ascii_digits(str(value)).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors.add(name, _("Must be a number."))
+        return None
+    if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
+        errors.add(name, _("That number is too large."))
+        return None
+    return float(number)
 
 
 def _clean_attributes(category: Category, raw: dict | None, errors: FieldErrors) -> dict:
@@ -797,6 +837,16 @@ def _clean_definition(category: Category, data: dict,
                             if isinstance(c, dict) and "value" in c]
     else:
         clean["choices"] = None
+    for name in ("minimum", "maximum"):
+        clean[name] = _clean_bound(data.get(name), name, errors)
+        if clean[name] is not None and clean.get("type") not in NUMERIC_TYPES:
+            errors.add(name, _("Only numbers have a minimum and a maximum."))
+        elif (clean[name] is not None and clean.get("type") == AttributeType.INTEGER
+              and clean[name] != int(clean[name])):
+            errors.add(name, _("Must be a whole number."))
+    if clean["minimum"] is not None and clean["maximum"] is not None and \
+            clean["minimum"] > clean["maximum"]:
+        errors.add("maximum", _("Must be at least %(n)s.", n=_bound_text(clean["minimum"])))
     clean["is_required"] = bool(data.get("is_required"))
     clean["is_filterable"] = bool(data.get("is_filterable"))
     clean["position"] = _clean_int(data.get("position") or 0, "position", errors, minimum=0,

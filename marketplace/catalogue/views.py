@@ -97,7 +97,8 @@ def media(key: str):
 def search():
     timer = services.SearchTimer.start()
     tree = queries.shared_category_tree()
-    parsed = queries.parse_search(request.args, tree, _currency())
+    dropped: list[queries.DroppedFilter] = []
+    parsed = queries.parse_search(request.args, tree, _currency(), dropped)
     page, facets = queries.search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
@@ -106,7 +107,7 @@ def search():
                                   "filters": parsed.filters_for_log(), "total": page.total})
     return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
                            facets=facets, category=category, definitions=definitions,
-                           cities=queries.cities(), centres=queries.centres(),
+                           dropped=dropped, cities=queries.cities(), centres=queries.centres(),
                            AttributeType=AttributeType)
 
 
@@ -393,10 +394,17 @@ def _category_input() -> dict:
                                                   "parent_id")}
 
 
+def _bound_value(bound: float | None) -> str:
+    if bound is None:
+        return ""
+    return str(int(bound)) if bound == int(bound) else str(bound)
+
+
 def _definition_input() -> dict:
     form = request.form
     data = {name: form.get(name, "") for name in ("key", "name_fa", "name_en", "unit_fa",
-                                                  "unit_en", "type", "choices", "position")}
+                                                  "unit_en", "type", "choices", "position",
+                                                  "minimum", "maximum")}
     data["is_required"] = bool(form.get("is_required"))
     data["is_filterable"] = bool(form.get("is_filterable"))
     return data
@@ -492,6 +500,8 @@ def admin_attribute(definition_id: int):
     if values is None:
         values = {name: getattr(definition, name) or "" for name in (
             "key", "name_fa", "name_en", "unit_fa", "unit_en", "position")}
+        values.update({name: _bound_value(getattr(definition, name))
+                       for name in ("minimum", "maximum")})
         values.update(type=definition.type.value, is_required=definition.is_required,
                       is_filterable=definition.is_filterable,
                       choices="\n".join(f"{c['value']}|{c.get('fa', '')}|{c.get('en', '')}"

@@ -5,6 +5,7 @@ a second. NFKC runs first so presentation forms (ﻙ, ﻱ …) fold to their bas
 """
 
 import re
+import sys
 import unicodedata
 
 from marketplace.core.digits import ARABIC_INDIC_DIGITS, LATIN_DIGITS, PERSIAN_DIGITS
@@ -13,13 +14,16 @@ _LETTERS = {
     "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "ؤ": "و",
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
 }
+# Every invisible format character (category Cf: ZWNJ, ZWJ, ZWSP, BOM, bidi marks, soft
+# hyphen, word joiner, U+061C …), found in this Python's Unicode database rather than listed,
+# so none is missed. Typed inside a word they would split it or hide it from a search.
+_FORMAT_CHARACTERS = [chr(c) for c in range(sys.maxunicode + 1)
+                      if unicodedata.category(chr(c)) == "Cf"]
 # Diacritics (harakat, tanwin, shadda, sukun, superscript alef …) and kashida (tatweel).
 _REMOVED = (
     [chr(c) for c in range(0x064B, 0x0660)]
     + ["\u0670", "\u0640"]
-    + ["\u200c", "\u200d", "\u200b", "\ufeff", "\u200e", "\u200f"]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
+    + _FORMAT_CHARACTERS
 )
 _TABLE = str.maketrans(
     {
@@ -30,15 +34,28 @@ _TABLE = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"(\d+)")
 
 
 def normalize(text: str | None) -> str:
-    """Fold a text to its search form: letters unified, marks gone, digits ASCII, lower case,
-    punctuation to spaces, whitespace collapsed."""
+    """Fold a text to its search form: letters unified, marks and format characters gone,
+    digits ASCII and apart from letters, lower case, punctuation to spaces, whitespace
+    collapsed. Idempotent: case folding can leave text that NFKC changes again (ǰ), so that
+    text is folded again until it is stable."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text).translate(_TABLE).casefold()
-    return _NON_WORD.sub(" ", text).strip()
+    for _pass in range(4):
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = unicodedata.normalize("NFKC", text).translate(_TABLE).casefold()
+    words = []
+    for word in _NON_WORD.sub(" ", text).split():
+        if word.isalpha() or word.isdigit():
+            words.append(word)
+        else:  # digits glued to letters (۶۰رج, A4): the number is a word of its own
+            words.extend(part for part in _DIGITS.split(word) if part)
+    return " ".join(words)
 
 
 def search_terms(query: str | None) -> list[str]:

@@ -1,5 +1,8 @@
 """core.text.normalize: examples and properties (ARCHITECTURE §4)."""
 
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,13 +28,31 @@ from marketplace.core.text import normalize, search_terms, slugify
     ("ﻙﺘﺎﺏ", "کتاب"),                          # presentation forms (NFKC)
     ("رج ۵۰ و ٤٠", "رج 50 و 40"),              # Persian and Arabic-Indic digits
     ("Carpet, Tableau!  (Silk)", "carpet tableau silk"),
-    ("ＦＵＬＬ１２", "full12"),                  # full-width
+    ("ＦＵＬＬ１２", "full 12"),                 # full-width; a number is a word of its own
     ("  many   spaces\there ", "many spaces here"),
     ("تابلو‌فرش_سردرود", "تابلوفرش سردرود"),
     ("", ""),
     (None, ""),
 ])
 def test_normalize_examples(text, expected):
+    assert normalize(text) == expected
+
+
+FORMAT_CHARACTERS = [chr(c) for c in range(sys.maxunicode + 1)
+                     if unicodedata.category(chr(c)) == "Cf"]
+
+
+@pytest.mark.parametrize("mark", ["\u061c", "\u00ad", "\u2060", "\u200e", "\u200f", "\ufeff",
+                                  "\u180e", "\U000e0041"])
+def test_a_format_character_inside_a_word_is_removed(mark):
+    assert normalize(f"ابر{mark}یشم") == "ابریشم"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("۶۰رج", "60 رج"), ("60رج", "60 رج"), ("رج۶۰", "رج 60"), ("A4", "a 4"),
+    ("۱۲۰x۸۰cm", "120 x 80 cm"), ("۶۰ رج", "60 رج"),
+])
+def test_a_number_glued_to_letters_is_a_word_of_its_own(text, expected):
     assert normalize(text) == expected
 
 
@@ -58,6 +79,23 @@ def test_normalize_output_has_no_persian_digits_or_invisible_marks(text):
     assert not set(result) & set(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS)
     assert not set(result) & {"\u200c", "\u200d", "\u200b", "\ufeff", "\u200e", "\u200f", "\u0640"}
     assert result == result.strip() and "  " not in result
+
+
+# Text full of what normalising must fold: Persian and Arabic letters, digits of three
+# scripts, every format character, marks, Latin with accents and case.
+folded_text = st.text(alphabet=st.one_of(
+    st.characters(), st.sampled_from(FORMAT_CHARACTERS),
+    st.sampled_from("ابپتکگیيكةۀأآ۰۱۲٣٤0123456789ǰßİΣς\u064e\u0640\u200c "),
+))
+
+
+@given(folded_text)
+def test_normalize_is_idempotent_and_leaves_no_format_character(text):
+    once = normalize(text)
+    assert normalize(once) == once
+    assert not [c for c in once if unicodedata.category(c) == "Cf"]
+    for word in once.split():  # a number is always a word of its own
+        assert word.isdigit() or not any(c.isdigit() for c in word)
 
 
 # Persian words, and the ways the same word is typed with an Arabic keyboard or decorated.
