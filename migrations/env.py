@@ -2,12 +2,10 @@
 
 The URL and the metadata come from the running app (`create_app`), so migrations always target
 the database the app would use (DATABASE_URL). Every domain package's models are imported first,
-so autogenerate sees every table, including those of packages no view has imported yet.
+named one by one, so autogenerate sees every table.
 """
 
-import importlib
 import logging
-import pkgutil
 from logging.config import fileConfig
 
 from alembic import context
@@ -16,29 +14,16 @@ from alembic.operations import ops
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
-from marketplace import DOMAINS
+# Every package's tables, named one by one, so autogenerate sees them all.
+import marketplace.accounts.models
+import marketplace.booths.models
+import marketplace.catalogue.models
+import marketplace.orders.models
+import marketplace.payments.models  # noqa: F401 - imported for its tables
 
 config = context.config
 fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
-
-
-def import_domain_models() -> None:
-    """Import `marketplace.<pkg>.models` (a module or a package) for every domain that has one."""
-    for name in DOMAINS:
-        module_name = f"marketplace.{name}.models"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name in (module_name, f"marketplace.{name}"):
-                continue
-            raise
-        # A models/ package: import each of its modules too, in case __init__ does not.
-        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
-            importlib.import_module(f"{module_name}.{info.name}")
-
-
-import_domain_models()
 
 
 def get_engine():
