@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import schemathesis
+
 from marketplace.catalogue.models import ProductStatus
 from marketplace.extensions import db
 from tests.factories.catalogue import png_bytes
@@ -23,6 +25,21 @@ def _spec() -> dict:
 
 # The API document, read once per process (building it needs no database).
 SPEC = _spec()
+
+# NUL characters in text are refused as bad input (wt-input's part of issue 13); the document
+# does not spell that out per field, so the generator leaves them out here; the any-body
+# property test (test_api_any_body.py) sends them.
+CONFIG = schemathesis.Config.from_dict({"generation": {"allow-x00": False}})
+_schemas: list = []
+
+
+def api_schema(app):
+    """SPEC loaded in schemathesis once per process (loading costs more than a test's
+    requests), calling `app` in-process."""
+    if not _schemas:
+        _schemas.append(schemathesis.openapi.from_dict(SPEC, config=CONFIG))
+    _schemas[0].app = app
+    return _schemas[0]
 
 
 @dataclass
@@ -86,7 +103,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "store_slug": trainee.store_slug, "venue_id": venue.id, "booth_id": booth.id,
         "market_id": market.id, "day_id": day.id, "application_id": application.id,
         "assignment_id": assignment.id, "line_id": cart.lines[0].id, "number": order.number,
-        "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id,
+        "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id, "action": "suspend",
     })
 
 

@@ -13,7 +13,6 @@ import os
 import re
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -24,14 +23,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api_world import ROLES, SPEC, ServerErrors, known_input_bug
+from tests.api_world import ROLES, SPEC, ServerErrors, api_schema, known_input_bug
 
 EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "12"))
-# NUL characters in text are refused as bad input (wt-input's part of issue 13); the document
-# does not spell that out per field, so the generator leaves them out here. The any-body property
-# test (test_api_any_body.py) sends them.
-CONFIG = schemathesis.Config.from_dict({"generation": {"allow-x00": False}})
-
 
 # Rejections of schema-valid requests that depend on what is stored (an id that names nothing, a
 # category's attribute definitions, the photos a product has), on the content of an upload, or
@@ -102,21 +96,10 @@ OPERATIONS = [(method.upper(), path) for path, item in SPEC["paths"].items()
               for method in item if method in ("get", "post", "put", "patch", "delete")]
 
 
-_schemas: list = []
-
-
-def _schema(app):
-    """The document loaded once per process (loading costs more than a test's requests)."""
-    if not _schemas:
-        _schemas.append(schemathesis.openapi.from_dict(SPEC, config=CONFIG))
-    _schemas[0].app = app
-    return _schemas[0]
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS,
                          ids=[f"{m} {p.removeprefix('/api/v1')}" for m, p in OPERATIONS])
 def test_operation_keeps_its_documented_contract(app, api_world, method, path):
-    operation = _schema(app)[path][method]
+    operation = api_schema(app)[path][method]
     names = re.findall(r"{(\w+)}", path)
     strategy = operation.as_strategy()
     if names:
