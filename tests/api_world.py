@@ -33,6 +33,16 @@ CONFIG = schemathesis.Config.from_dict({"generation": {"allow-x00": False}})
 _schemas: list = []
 
 
+def forget_request_globals() -> None:
+    """The tests keep an app context open, which Flask reuses for every request: forget the
+    signed-in user and the locale of the last request, as tests/conftest.py's Client does for
+    the test client (schemathesis calls the app with a client of its own)."""
+    from flask import g
+
+    for name in ("_login_user", "_flask_babel", "csrf_token"):
+        g.pop(name, None)
+
+
 def api_schema(app):
     """SPEC loaded in schemathesis once per process (loading costs more than a test's
     requests), calling `app` in-process."""

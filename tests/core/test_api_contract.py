@@ -23,7 +23,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api_world import ROLES, SPEC, ServerErrors, api_schema, known_input_bug
+from tests.api_world import (
+    ROLES,
+    SPEC,
+    ServerErrors,
+    api_schema,
+    forget_request_globals,
+    known_input_bug,
+)
 
 EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "12"))
 
@@ -116,9 +123,11 @@ def test_operation_keeps_its_documented_contract(app, api_world, method, path):
                   suppress_health_check=list(HealthCheck))
         @given(case=strategy)
         def run(case):
+            forget_request_globals()
             with ServerErrors() as errors:
                 response = case.call(headers=headers)
                 error = errors.take()
+            forget_request_globals()
             if response.status_code >= 500 and (kind := known_input_bug(error)):
                 known.add(kind)
                 return
