@@ -32,6 +32,9 @@ from tests.api_world import (
     known_input_bug,
 )
 
+# 12 requests per operation and role: the whole module costs about a CPU minute (74
+# operations), within what CI can spend on it twice (SQLite and PostgreSQL). Generation is
+# derandomised (the same requests every run) and not shrunk: a failure shows its first example.
 EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "12"))
 
 # Rejections of schema-valid requests that depend on what is stored (an id that names nothing, a
