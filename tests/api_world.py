@@ -5,6 +5,7 @@ operations act on, so that generated requests reach the real code and not only a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import schemathesis
@@ -13,7 +14,9 @@ from marketplace.catalogue.models import ProductStatus
 from marketplace.extensions import db
 from tests.factories.catalogue import png_bytes
 
-ROLES = ("anonymous", "buyer", "trainee")
+# The roles the contract test calls as (staff: of the seeded venue's municipality and of the
+# trainee's centre). API_ROLES=trainee,staff narrows a hunt.
+ROLES = tuple(os.environ.get("API_ROLES", "anonymous,buyer,trainee,staff,admin").split(","))
 
 
 def _spec() -> dict:
@@ -101,7 +104,13 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     run = runs.preview_allocation(staff, market)
     db.session.commit()
 
-    headers = {"anonymous": {}, "buyer": api_token(buyer), "trainee": api_token(trainee.user)}
+    from marketplace.accounts.models import CentreStaff
+
+    db.session.add(CentreStaff(user=staff, centre=trainee.centre))
+    db.session.commit()
+    admin = create_user(is_admin=True)
+    headers = {"anonymous": {}, "buyer": api_token(buyer), "trainee": api_token(trainee.user),
+               "staff": api_token(staff), "admin": api_token(admin)}
     from marketplace.accounts.models import ApiToken
 
     token_id = db.session.scalars(db.select(ApiToken.id).where(
