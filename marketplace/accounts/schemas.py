@@ -3,6 +3,8 @@
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 
 from marketplace.accounts.models import CentreKind, TraineeStatus
+from marketplace.config import Config
+from marketplace.core.api import id_field, text_limits
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.input import SingleLine
 
@@ -36,7 +38,9 @@ class RegisterSchema(_DigitFields, StrictSchema):
     digit_fields = ("phone",)
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+    # The minimum is checked by services.check_password_strength (422 `weak_password`).
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200),
+                             metadata={"minLength": Config.PASSWORD_MIN_LENGTH})
     display_name = SingleLine(required=True, validate=validate.Length(min=1, max=120))
     phone = SingleLine(load_default=None, validate=validate.Length(max=32))
     locale = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
@@ -45,7 +49,7 @@ class RegisterSchema(_DigitFields, StrictSchema):
 class RegisterTraineeSchema(RegisterSchema):
     digit_fields = ("phone", "certificate_number")
 
-    centre_id = fields.Integer(required=True, strict=True)
+    centre_id = id_field(required=True)
     trade = SingleLine(required=True, validate=validate.Length(min=1, max=120))
     certificate_number = SingleLine(load_default=None, validate=validate.Length(max=64))
     store_name = SingleLine(required=True, validate=validate.Length(min=1, max=120))
@@ -55,11 +59,13 @@ class RegisterTraineeSchema(RegisterSchema):
 class TokenRequestSchema(StrictSchema):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True)
-    name = SingleLine(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=100),
+                         metadata=text_limits(100, required=True))
 
 
 class TokenCreateSchema(StrictSchema):
-    name = SingleLine(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=100),
+                         metadata=text_limits(100, required=True))
 
 
 class ReasonSchema(StrictSchema):

@@ -3,7 +3,12 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.booths.models import BlockReason, MarketKind
+from marketplace.core.api import MAX_AMOUNT, NOT_BLANK, id_field, ids_field
 from marketplace.core.input import SingleLine
+
+GRID_MAX = 200
+# "09:30" or "09:30:15": what fields.Time reads, without the offsets it does not take.
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 
 
 class StrictSchema(Schema):
@@ -21,24 +26,30 @@ def _cell_list(value):
 # --- input -----------------------------------------------------------------------------------
 
 class VenueInSchema(StrictSchema):
-    municipality_id = fields.Integer(load_default=None)
+    municipality_id = id_field(strict=False, load_default=None, allow_none=True,
+                               metadata={"description": "Required to create a venue."})
     name_fa = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     name_en = SingleLine(load_default=None, allow_none=True,
                             validate=validate.Length(max=200))
     address = fields.String(load_default="", validate=validate.Length(max=2000))
     opening_hours = SingleLine(load_default="", validate=validate.Length(max=200))
-    opens_at = fields.Time(load_default=None)
-    closes_at = fields.Time(load_default=None)
-    grid_width = fields.Integer(load_default=10, validate=validate.Range(1, 200))
-    grid_height = fields.Integer(load_default=6, validate=validate.Range(1, 200))
-    grid_breaks = fields.List(fields.Raw(validate=_cell_list), load_default=list)
-    standard_fee_amount = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    opens_at = fields.Time(load_default=None, metadata={"pattern": TIME_PATTERN})
+    closes_at = fields.Time(load_default=None, metadata={"pattern": TIME_PATTERN})
+    grid_width = fields.Integer(load_default=10, validate=validate.Range(1, GRID_MAX))
+    grid_height = fields.Integer(load_default=6, validate=validate.Range(1, GRID_MAX))
+    grid_breaks = fields.List(
+        fields.Raw(validate=_cell_list, metadata={
+            "type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4}),
+        load_default=list, metadata={"description": "Walkways: cells [x1, y1, x2, y2] inside "
+                                                    "the grid."})
+    standard_fee_amount = fields.Integer(load_default=0, validate=validate.Range(0, MAX_AMOUNT))
 
 
 class BoothInSchema(StrictSchema):
     code = SingleLine(required=True, validate=validate.Length(min=1, max=20))
-    grid_x = fields.Integer(required=True, validate=validate.Range(min=0))
-    grid_y = fields.Integer(required=True, validate=validate.Range(min=0))
+    # Inside the venue's grid (at most GRID_MAX cells a side).
+    grid_x = fields.Integer(required=True, validate=validate.Range(0, GRID_MAX - 1))
+    grid_y = fields.Integer(required=True, validate=validate.Range(0, GRID_MAX - 1))
     width = fields.Integer(load_default=1, validate=validate.Range(1, 50))
     height = fields.Integer(load_default=1, validate=validate.Range(1, 50))
     has_power = fields.Boolean(load_default=False)
@@ -46,8 +57,8 @@ class BoothInSchema(StrictSchema):
     is_covered = fields.Boolean(load_default=False)
     is_accessible = fields.Boolean(load_default=False)
     location_score = fields.Integer(load_default=50, validate=validate.Range(0, 100))
-    fee_amount = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    reserved_category_id = fields.Integer(load_default=None, allow_none=True)
+    fee_amount = fields.Integer(load_default=0, validate=validate.Range(0, MAX_AMOUNT))
+    reserved_category_id = id_field(strict=False, load_default=None, allow_none=True)
     is_active = fields.Boolean(load_default=True)
 
 
@@ -59,13 +70,13 @@ class BlockInSchema(StrictSchema):
 
 
 class CategoryCapSchema(StrictSchema):
-    category_id = fields.Integer(required=True)
+    category_id = id_field(strict=False, required=True)
     cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
 
 
 class ReservedBoothSchema(StrictSchema):
-    booth_id = fields.Integer(required=True)
-    category_id = fields.Integer(required=True)
+    booth_id = id_field(strict=False, required=True)
+    category_id = id_field(strict=False, required=True)
 
 
 class BoothMarketInSchema(StrictSchema):
@@ -99,14 +110,20 @@ class BoothMarketInSchema(StrictSchema):
 
 
 class CloseDayInSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    # Blank after stripping: services.close_market_day answers 422 `reason_required`.
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"pattern": NOT_BLANK})
 
 
 class BoothApplicationInSchema(StrictSchema):
-    day_ids = fields.List(fields.Integer(), required=True)
-    category_ids = fields.List(fields.Integer(), required=True)
-    product_ids = fields.List(fields.Integer(), load_default=list)
-    preferred_booth_ids = fields.List(fields.Integer(), load_default=list)
+    # At least one, each once: checked by services.apply_for_market (`no_days`, `duplicate_day`,
+    # `no_category`, `duplicate_category`).
+    day_ids = ids_field(strict=False, required=True,
+                        metadata={"minItems": 1, "uniqueItems": True})
+    category_ids = ids_field(strict=False, required=True, metadata={
+        "minItems": 1, "uniqueItems": True, "description": "Most wanted first."})
+    product_ids = ids_field(strict=False, load_default=list)
+    preferred_booth_ids = ids_field(strict=False, load_default=list)
     needs_power = fields.Boolean(load_default=False)
     needs_accessible = fields.Boolean(load_default=False)
     needs_covered = fields.Boolean(load_default=False)
@@ -114,7 +131,7 @@ class BoothApplicationInSchema(StrictSchema):
 
 
 class WithdrawDayInSchema(StrictSchema):
-    day_id = fields.Integer(required=True)
+    day_id = id_field(strict=False, required=True)
 
 
 class NominateInSchema(StrictSchema):
@@ -122,9 +139,9 @@ class NominateInSchema(StrictSchema):
 
 
 class AssignInSchema(StrictSchema):
-    day_id = fields.Integer(required=True)
-    booth_id = fields.Integer(required=True)
-    trainee_id = fields.Integer(required=True)
+    day_id = id_field(strict=False, required=True)
+    booth_id = id_field(strict=False, required=True)
+    trainee_id = id_field(strict=False, required=True)
 
 
 class CheckInCodeSchema(StrictSchema):

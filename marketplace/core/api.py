@@ -6,18 +6,59 @@ from functools import wraps
 from flask import current_app
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from marketplace.core.errors import handle_http_exception
 from marketplace.core.input import check_json_size, check_multidict, decode_json
 
+# Row ids are INTEGER columns (32-bit on PostgreSQL); a larger id names nothing.
+MAX_ID = 2**31 - 1
+# Amounts in minor units: far beyond any price or fee, well within BIGINT.
+MAX_AMOUNT = 10**12
+
+
+# Text that the services strip and require must keep a character that is not a space.
+NOT_BLANK = r"^\s*\S"
+
+
+def text_limits(maximum: int, required: bool = False, **metadata) -> dict:
+    """Metadata documenting text a service checks itself, with its own error code and
+    translated message: at most `maximum` characters and, if `required`, not only spaces."""
+    limits = {"maxLength": maximum, **({"pattern": NOT_BLANK} if required else {})}
+    return {**limits, **metadata}
+
+
+def number_limits(minimum: int, maximum: int, **metadata) -> dict:
+    """Metadata documenting the range of a number a service checks itself."""
+    return {"minimum": minimum, "maximum": maximum, **metadata}
+
+
+def id_field(strict: bool = True, **kwargs) -> fields.Integer:
+    """An integer naming a row: 1 … MAX_ID, documented as such (`strict`: JSON numbers only,
+    not numeric strings)."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def ids_field(strict: bool = True, **kwargs) -> fields.List:
+    return fields.List(id_field(strict=strict), **kwargs)
+
+
+def integer_text(minimum: int, maximum: int, **metadata) -> dict:
+    """Metadata documenting a query argument as an integer in [minimum, maximum] where the view
+    reads it as text itself (Persian digits welcome) and answers 400 with its own error code."""
+    return {"type": "integer", "minimum": minimum, "maximum": maximum, **metadata}
+
 
 class ErrorDetailSchema(Schema):
-    code = fields.String(metadata={"description": "Stable machine-readable error code"})
-    message = fields.String(metadata={"description": "For people, in the request's language"})
-    fields_ = fields.Dict(data_key="fields", metadata={"description": "Errors per input field"})
+    code = fields.String(required=True,
+                         metadata={"description": "Stable machine-readable error code"})
+    message = fields.String(required=True,
+                            metadata={"description": "For people, in the request's language"})
+    fields_ = fields.Dict(data_key="fields", required=True, metadata={
+        "description": "Errors per input field: a list of messages, or an object of them for "
+                       "nested input (by key or list position)"})
     fields_total = fields.Integer(metadata={
         "description": "Present when `fields` shows only the first few errors: how many fields "
                        "have errors in all"})

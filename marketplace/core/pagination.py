@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from marketplace.core.digits import parse_int
@@ -26,6 +27,16 @@ def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]
                            "%(per_page)d.", pages=MAX_PAGE, per_page=MAX_PER_PAGE),
                          code="bad_page")
     return page, per_page
+
+
+class PageArgsSchema(Schema):
+    """`page` and `per_page` as the API documents them. page_args() reads them (Persian digits
+    welcome) and answers 400 `bad_page` outside these ranges, so the fields only describe."""
+
+    page = fields.String(metadata={"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                   "default": 1})
+    per_page = fields.String(metadata={"type": "integer", "minimum": 1,
+                                       "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE})
 
 
 @dataclass

@@ -2,8 +2,13 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from marketplace.core.api import MAX_AMOUNT, id_field, number_limits
 from marketplace.core.input import SingleLine
+from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from marketplace.orders.models import VENDOR_ACTIONS, Fulfilment, VendorOrderStatus
+from marketplace.orders.services import MAX_LINE_QUANTITY
+
+ORDER_PAGE_SIZE = 20
 
 
 class StrictSchema(Schema):
@@ -14,18 +19,26 @@ class StrictSchema(Schema):
 
 # --- input -----------------------------------------------------------------------------------
 
+def _quantity(**kwargs) -> fields.Integer:
+    # Checked by the services (400 `bad_quantity`, 422 `not_enough_stock`).
+    return fields.Integer(strict=True, metadata=number_limits(
+        1, MAX_LINE_QUANTITY, description="Within the stock there is (one_of_a_kind: 1)."),
+        **kwargs)
+
+
 class CartLineCreateSchema(StrictSchema):
-    product_id = fields.Integer(required=True, strict=True)
-    quantity = fields.Integer(load_default=1, strict=True)
+    product_id = id_field(required=True)
+    quantity = _quantity(load_default=1)
 
 
 class CartLineUpdateSchema(StrictSchema):
-    quantity = fields.Integer(required=True, strict=True)
+    quantity = _quantity(required=True)
 
 
 class PageArgsSchema(StrictSchema):
-    page = fields.Integer(load_default=1)
-    per_page = fields.Integer(load_default=20)
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
+    per_page = fields.Integer(load_default=ORDER_PAGE_SIZE,
+                              validate=validate.Range(1, MAX_PER_PAGE))
 
 
 class VendorOrderArgsSchema(PageArgsSchema):
@@ -38,7 +51,7 @@ class TransitionSchema(StrictSchema):
 
 
 class FulfilmentChoiceSchema(StrictSchema):
-    trainee_id = fields.Integer(required=True, strict=True)
+    trainee_id = id_field(required=True)
     fulfilment = fields.String(required=True,
                                validate=validate.OneOf([f.value for f in Fulfilment]))
     pickup = SingleLine(load_default=None, validate=validate.Length(max=40))
@@ -49,7 +62,8 @@ class PlaceOrderSchema(StrictSchema):
     contact_phone = SingleLine(load_default="", validate=validate.Length(max=32))
     shipping_address = fields.String(load_default="", validate=validate.Length(max=1000))
     note = fields.String(load_default="", validate=validate.Length(max=1000))
-    expected_subtotal = fields.Integer(load_default=None, strict=True)
+    expected_subtotal = fields.Integer(load_default=None, strict=True,
+                                       validate=validate.Range(0, MAX_AMOUNT))
     parts = fields.List(fields.Nested(FulfilmentChoiceSchema), required=True)
 
 

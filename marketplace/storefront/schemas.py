@@ -4,7 +4,7 @@ from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from marketplace.accounts.schemas import CentreSchema
-from marketplace.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from marketplace.core.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from marketplace.core.urls import absolute_url
 from marketplace.storefront.links import product_cover, product_path
 
@@ -13,7 +13,7 @@ class PageArgsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE,
                               validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
