@@ -126,35 +126,6 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     })
 
 
-# --- failures that wt-input's part of issue 13 fixes -------------------------------------------
-# A server error whose exception is one of these is a known bad-input class being fixed at the
-# shared mechanism (core/request parsing) on branch wt-input; the tests report it as an expected
-# failure naming the class, and fail on any other server error. Delete an entry once its fix is
-# merged: its cases then have to pass.
-KNOWN_INPUT_BUGS: dict[str, object] = {
-    "deep JSON nesting (RecursionError)":
-        lambda e: isinstance(e, RecursionError),
-    "integer of more than 4300 digits":
-        lambda e: isinstance(e, ValueError) and "4300" in str(e),
-    "lone surrogate in text":
-        lambda e: isinstance(e, UnicodeError) and "surrogate" in str(e),
-    "NUL character in text (PostgreSQL)":
-        lambda e: isinstance(e, ValueError) and "NUL" in str(e),
-}
-
-
-def known_input_bug(error: BaseException | None) -> str | None:
-    """The KNOWN_INPUT_BUGS class of an exception (or one it was raised from), or None."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        for name, matches in KNOWN_INPUT_BUGS.items():
-            if matches(error):
-                return name
-        error = error.__cause__ or error.__context__
-    return None
-
-
 class ServerErrors:
     """Collects the exceptions behind 500 answers (core.errors logs each one)."""
 

@@ -11,7 +11,14 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from marketplace.core.errors import handle_http_exception
-from marketplace.core.input import check_json_size, check_multidict, decode_json
+from marketplace.core.input import (
+    CONTROL_CLASS,
+    LINE_BREAK_CLASS,
+    SingleLine,
+    check_json_size,
+    check_multidict,
+    decode_json,
+)
 
 # Row ids are INTEGER columns (32-bit on PostgreSQL); a larger id names nothing.
 MAX_ID = 2**31 - 1
@@ -70,10 +77,29 @@ class ErrorEnvelopeSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
+def text_rules(converter, field, ret: dict, **_kwargs) -> dict:
+    """apispec attribute function: every free-text string in the document says what core.input
+    refuses in every string (control characters) and, for a `SingleLine` field, line breaks
+    and tabs too — so what the document calls valid is accepted."""
+    if ret.get("type") != "string" or "enum" in ret or "format" in ret:
+        return {}
+    if ret.get("pattern") not in (None, NOT_BLANK):
+        return {}  # a stricter pattern of its own (a time, digits) already leaves them out
+    refused = CONTROL_CLASS + (LINE_BREAK_CLASS if isinstance(field, SingleLine) else "")
+    if ret.get("pattern") == NOT_BLANK:
+        return {"pattern": rf"^[^{refused}]*[^\s{refused}][^{refused}]*$"}
+    return {"pattern": rf"^[^{refused}]*$"}
+
+
 class Api(SmorestApi):
-    """flask-smorest's Api with our `{"error": {...}}` envelope for every HTTP error."""
+    """flask-smorest's Api with our `{"error": {...}}` envelope for every HTTP error, and the
+    text rules of core.input stated in the document."""
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(text_rules)
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)

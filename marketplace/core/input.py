@@ -39,6 +39,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # What ends or indents a line; a single-line field holds none of it.
 _LINE_BREAK_OR_TAB = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 
+# The same rules as JSON Schema patterns (ECMA-262 syntax), for the API document: a character
+# class of what no text may hold, and of what a single-line field may not hold besides.
+CONTROL_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+LINE_BREAK_CLASS = r"\t\n\r\u2028\u2029"
+
 CONTROL_CHARACTER = _l("This text contains a control character, which is not allowed.")
 BROKEN_TEXT = _l("This text contains a broken character (a lone surrogate).")
 LINE_BREAK = _l("Line breaks and tabs are not allowed here.")

@@ -4,8 +4,7 @@ beyond any column, nesting deeper than Python's recursion limit.
 
 Operations come from /api/openapi.json; the buyer's token authenticates every call, and path
 parameters name the seeded objects (tests/api_world.py) so the bodies reach the code behind the
-authentication. Server errors of the classes wt-input is fixing (KNOWN_INPUT_BUGS) are reported
-as expected failures naming the class; any other server error fails the test.
+authentication. Any server error fails the test, with the exception behind it.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.api_world import SPEC, ServerErrors, api_schema, known_input_bug
+from tests.api_world import SPEC, ServerErrors, api_schema
 
 WRITES = [(method.upper(), path) for path, item in SPEC["paths"].items()
           for method in item if method in ("post", "put", "patch", "delete")]
@@ -98,8 +97,6 @@ def test_any_json_body_is_never_a_server_error(app, client, api_world, method, p
     operation = SPEC["paths"][path][method.lower()]
     valid = api_schema(app)[path][method].as_strategy().map(lambda case: case.body)
     headers = api_world.headers["buyer"]
-    known: set[str] = set()
-
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(body=bodies(operation, valid))
@@ -108,14 +105,7 @@ def test_any_json_body_is_never_a_server_error(app, client, api_world, method, p
             response = client.open(url, method=method, data=body.encode("utf-8", "surrogatepass"),
                                    content_type="application/json", headers=headers)
             error = errors.take()
-        if response.status_code < 500:
-            assert response.status_code >= 200
-            return
-        kind = known_input_bug(error)
-        assert kind is not None, (f"{method} {url} answered {response.status_code} to "
-                                  f"{body[:300]!r}: {error!r}")
-        known.add(kind)
+        assert 200 <= response.status_code < 500, (
+            f"{method} {url} answered {response.status_code} to {body[:300]!r}: {error!r}")
 
     run()
-    if known:
-        pytest.xfail("awaiting wt-input's fixes (issue 13): " + "; ".join(sorted(known)))
