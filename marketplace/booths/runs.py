@@ -36,7 +36,11 @@ from marketplace.booths.models import (
     RunStatus,
 )
 from marketplace.booths.schedule import neighbours
-from marketplace.booths.services import codes_taken, create_assignment, lock_booth_writes
+from marketplace.booths.services.booth_writes import (
+    codes_taken,
+    create_assignment,
+    lock_booth_writes,
+)
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.mail import send_mail_after_commit

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import TraineeStatus
-from marketplace.booths import runs, services
+from marketplace.booths import runs
 from marketplace.booths.models import (
     AllocationRun,
     ApplicationDay,
@@ -18,6 +18,7 @@ from marketplace.booths.models import (
     RunScope,
     RunStatus,
 )
+from marketplace.booths.services import assignments, markets, venues
 from marketplace.core.errors import Conflict
 
 
@@ -56,8 +57,8 @@ def test_suspended_trainees_and_a_blocked_booth_day_are_left_out_and_the_waitlis
     a.status = b.status = TraineeStatus.SUSPENDED
     db.session.commit()
     blocked_booth = db.session.get(Booth, placements_by_trainee(run)[c.id]["booth_id"])
-    services.block_booth(world.staff, blocked_booth,
-                         services.BlockData(starts_on=day.day, ends_on=day.day,
+    venues.block_booth(world.staff, blocked_booth,
+                         venues.BlockData(starts_on=day.day, ends_on=day.day,
                                             reason="repairs"))
     db.session.commit()
 
@@ -99,14 +100,14 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
     # Meanwhile: staff give one previewed booth of the first day to an outsider by hand…
     outsider = create_trainee()
     booth_taken = next(b for b in world.booths if b.id == placed[(trainees[0].id, first.id)])
-    services.assign_booth(world.staff, first, booth_taken, outsider)
+    assignments.assign_booth(world.staff, first, booth_taken, outsider)
     # …another market gives trainee 1 a booth on the first day's date…
     other_venue = create_venue(municipality=world.municipality)
     other_market = create_market(venue=other_venue)
-    services.assign_booth(world.staff, other_market.days[0], create_booth(venue=other_venue),
+    assignments.assign_booth(world.staff, other_market.days[0], create_booth(venue=other_venue),
                           trainees[1])
     # …and the second day is closed.
-    services.close_market_day(world.staff, second, "باران شدید")
+    markets.close_market_day(world.staff, second, "باران شدید")
     db.session.commit()
 
     created = runs.confirm_run(world.staff, run)

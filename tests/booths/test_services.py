@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths import queries, runs, services
+from marketplace.booths import queries, runs
 from marketplace.booths.models import (
     AllocationRun,
     Application,
@@ -21,6 +21,7 @@ from marketplace.booths.models import (
     RunStatus,
     SubsidyEntry,
 )
+from marketplace.booths.services import applications, assignments, attendance, markets
 from marketplace.core.errors import Conflict, RuleViolation
 
 
@@ -29,9 +30,9 @@ def count(db, model):
 
 
 def apply(trainee, market, category, days=None, **extra):
-    data = services.ApplicationData(day_ids=[d.id for d in (days or market.days)],
+    data = applications.ApplicationData(day_ids=[d.id for d in (days or market.days)],
                                     category_ids=[category.id], **extra)
-    return services.apply_for_market(trainee.user, market, data)
+    return applications.apply_for_market(trainee.user, market, data)
 
 
 def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, create_trainee,
@@ -111,7 +112,7 @@ def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
     assert len(waiting) == 1
     holder = db.session.scalars(select(Assignment)).first()
     application = holder.application
-    services.withdraw_application_day(application.trainee.user, application, day.id)
+    applications.withdraw_application_day(application.trainee.user, application, day.id)
     db.session.commit()
     assert holder.status == AssignmentStatus.CANCELLED
     replacement = db.session.scalar(select(Assignment).where(
@@ -127,10 +128,10 @@ def test_closing_a_day_cancels_its_booths_and_mails_the_trainees(db, world, crea
                                                                  outbox):
     day = world.market.days[1]
     trainee = create_trainee()
-    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[1], trainee)
     db.session.commit()
     outbox_before = len(outbox())
-    services.close_market_day(world.staff, day, "Heavy snow")
+    markets.close_market_day(world.staff, day, "Heavy snow")
     db.session.commit()
     assert assignment.status == AssignmentStatus.CANCELLED
     fee = db.session.scalar(select(BoothFee))
@@ -139,9 +140,9 @@ def test_closing_a_day_cancels_its_booths_and_mails_the_trainees(db, world, crea
     mails = [m for m in outbox() if "Heavy snow" in m.get_content()]
     assert len(mails) == 1 and mails[0]["To"] == trainee.user.email
     with pytest.raises(Conflict):
-        services.close_market_day(world.staff, day, "again")
+        markets.close_market_day(world.staff, day, "again")
     with pytest.raises(RuleViolation) as error:
-        services.assign_booth(world.staff, day, world.booths[2], create_trainee())
+        assignments.assign_booth(world.staff, day, world.booths[2], create_trainee())
     assert error.value.code == "day_closed"
 
 
@@ -150,16 +151,16 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     db.session.commit()
     trainee = create_trainee()
     first, second = world.market.days[0], world.market.days[1]
-    a1 = services.assign_booth(world.staff, first, world.booths[0], trainee)
-    a2 = services.assign_booth(world.staff, second, world.booths[0], trainee)
-    other = services.assign_booth(world.staff, first, world.booths[1], create_trainee())
-    services.check_in(world.staff, other, now=first.opens_at)
+    a1 = assignments.assign_booth(world.staff, first, world.booths[0], trainee)
+    a2 = assignments.assign_booth(world.staff, second, world.booths[0], trainee)
+    other = assignments.assign_booth(world.staff, first, world.booths[1], create_trainee())
+    attendance.check_in(world.staff, other, now=first.opens_at)
     db.session.commit()
 
     before_deadline = first.opens_at + timedelta(minutes=30)
-    assert services.mark_no_shows(before_deadline)["no_shows"] == 0
+    assert attendance.mark_no_shows(before_deadline)["no_shows"] == 0
     after_second = second.opens_at + timedelta(minutes=61)
-    summary = services.mark_no_shows(after_second)
+    summary = attendance.mark_no_shows(after_second)
     db.session.commit()
     assert summary == {"no_shows": 2, "strikes": 2, "ineligible": 1}
     assert a1.status == a2.status == AssignmentStatus.NO_SHOW
@@ -251,9 +252,9 @@ def test_applying_again_after_withdrawing_every_day_reopens_the_application(
     trainee = create_trainee()
     day, other = world.market.days[0], world.market.days[1]
     application = apply(trainee, world.market, world.category, days=[day])
-    assignment = services.assign_booth(world.staff, day, world.booths[0], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[0], trainee)
     db.session.commit()
-    services.withdraw_application_day(trainee.user, application, day.id)
+    applications.withdraw_application_day(trainee.user, application, day.id)
     db.session.commit()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert assignment.status == AssignmentStatus.CANCELLED
@@ -275,7 +276,7 @@ def test_withdrawing_after_the_cut_off_is_refused(db, world, create_trainee):
     db.session.commit()
     late = day.opens_at - timedelta(hours=world.market.withdraw_cutoff_hours - 1)
     with pytest.raises(RuleViolation) as error:
-        services.withdraw_application_day(trainee.user, application, day.id, now=late)
+        applications.withdraw_application_day(trainee.user, application, day.id, now=late)
     assert error.value.code == "withdraw_cutoff_passed"
 
 
@@ -285,9 +286,9 @@ def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
     trainee = create_trainee()
     trainee.user.locale = "fa"
     day = world.market.days[0]
-    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[1], trainee)
     db.session.commit()
-    services.cancel_assignment(world.staff, assignment)
+    assignments.cancel_assignment(world.staff, assignment)
     db.session.commit()
     bodies = [m.get_content() for m in outbox()]
     assert any("غرفه گرفتید" in str(m["Subject"]) for m in outbox())
@@ -299,16 +300,16 @@ def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
 
 def test_check_in_is_only_possible_on_the_market_day(db, world, create_trainee):
     day = world.market.days[0]
-    assignment = services.assign_booth(world.staff, day, world.booths[0], create_trainee())
+    assignment = assignments.assign_booth(world.staff, day, world.booths[0], create_trainee())
     db.session.commit()
 
     for too_early_or_late in (day.opens_at - timedelta(days=5),
                               day.opens_at - timedelta(hours=4),
                               day.opens_at + timedelta(days=1)):
         with pytest.raises(RuleViolation) as error:
-            services.check_in(world.staff, assignment, now=too_early_or_late)
+            attendance.check_in(world.staff, assignment, now=too_early_or_late)
         assert error.value.code == "not_market_day"
         assert assignment.status == AssignmentStatus.ACTIVE
 
-    services.check_in(world.staff, assignment, now=day.opens_at + timedelta(minutes=5))
+    attendance.check_in(world.staff, assignment, now=day.opens_at + timedelta(minutes=5))
     assert assignment.status == AssignmentStatus.CHECKED_IN
