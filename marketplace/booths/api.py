@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import Trainee
-from marketplace.booths import queries, runs
+from marketplace.booths import queries
 from marketplace.booths.models import Booth
 from marketplace.booths.schemas import (
     AllocationReplaySchema,
@@ -36,7 +36,14 @@ from marketplace.booths.schemas import (
     WhoIsWhereSchema,
     WithdrawDayInSchema,
 )
-from marketplace.booths.services import applications, assignments, attendance, markets, venues
+from marketplace.booths.services import (
+    allocation_runs,
+    applications,
+    assignments,
+    attendance,
+    markets,
+    venues,
+)
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound, RuleViolation
@@ -310,7 +317,7 @@ class MarketRuns(MethodView):
     def post(self, market_id):
         """Run the allocator as a preview: only the run (input and output) is saved."""
         market = markets.get_market_for_staff(current_user, market_id)
-        run = runs.preview_allocation(current_user, market)
+        run = allocation_runs.preview_allocation(current_user, market)
         db.session.commit()
         return queries.run_view(run)
 
@@ -322,7 +329,7 @@ class RunResource(MethodView):
     @login_required_api
     def get(self, run_id):
         """A run with its placements and a reason for every applicant-day not served."""
-        return queries.run_view(runs.get_run_for_staff(current_user, run_id))
+        return queries.run_view(allocation_runs.get_run_for_staff(current_user, run_id))
 
 
 @blp.route("/allocation-runs/<int:run_id>/confirm")
@@ -339,8 +346,8 @@ class ConfirmRun(MethodView):
         another run of the market was confirmed after this preview (run a new preview); 409
         `run_already_confirmed` when this one was.
         """
-        run = runs.get_run_for_staff(current_user, run_id)
-        runs.confirm_run(current_user, run)
+        run = allocation_runs.get_run_for_staff(current_user, run_id)
+        allocation_runs.confirm_run(current_user, run)
         db.session.commit()
         return queries.run_view(run)
 
@@ -352,8 +359,8 @@ class ReplayRun(MethodView):
     @login_required_api
     def get(self, run_id):
         """Re-run the stored snapshot and say whether it gives the stored result."""
-        run = runs.get_run_for_staff(current_user, run_id)
-        matches, _result = runs.replay_run(run)
+        run = allocation_runs.get_run_for_staff(current_user, run_id)
+        matches, _result = allocation_runs.replay_run(run)
         return {"run_id": run.id, "matches": matches}
 
 

@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality
 from marketplace.accounts.services import find_user_by_email
-from marketplace.booths import runs
 from marketplace.booths.models import Application, Market, Venue
-from marketplace.booths.services import applications, markets, venues
+from marketplace.booths.services import allocation_runs, applications, markets, venues
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.errors import Conflict
 from marketplace.core.money import minor_units
@@ -204,15 +203,15 @@ def seed(echo) -> None:
     if not _has_applications(sardrud_market):
         count = _apply_all(sardrud_market, SARDRUD_APPLICANTS, categories,
                            sardrud_market.days, echo)
-        run = runs.preview_allocation(sardrud_staff, sardrud_market)
-        runs.confirm_run(sardrud_staff, run)
+        run = allocation_runs.preview_allocation(sardrud_staff, sardrud_market)
+        allocation_runs.confirm_run(sardrud_staff, run)
         echo(f"booths: festival — {count} applications, {run.placements_count} booth-days "
              f"given, {run.unserved_count} waitlisted")
     if not _has_applications(sahand_market):
         first_fridays = sahand_market.days[:4]
         count = _apply_all(sahand_market, SAHAND_APPLICANTS, categories, first_fridays, echo)
-        run = runs.preview_allocation(sahand_staff, sahand_market)
-        runs.confirm_run(sahand_staff, run)
+        run = allocation_runs.preview_allocation(sahand_staff, sahand_market)
+        allocation_runs.confirm_run(sahand_staff, run)
         echo(f"booths: Friday bazaar — {count} applications, {run.placements_count} "
              f"booth-days given")
     db.session.flush()

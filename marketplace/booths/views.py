@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality, Trainee
-from marketplace.booths import policies, queries, runs
+from marketplace.booths import policies, queries
 from marketplace.booths.forms import (
     ApplyForm,
     AssignForm,
@@ -35,7 +35,14 @@ from marketplace.booths.labels import (
     label,
 )
 from marketplace.booths.models import Booth, BoothBlock, Market
-from marketplace.booths.services import applications, assignments, attendance, markets, venues
+from marketplace.booths.services import (
+    allocation_runs,
+    applications,
+    assignments,
+    attendance,
+    markets,
+    venues,
+)
 from marketplace.catalogue.models import Category, Product
 from marketplace.core import qr
 from marketplace.core.db import utcnow
@@ -381,7 +388,7 @@ def reject_application(application_id):
 def preview_run(market_id):
     _staff_only()
     market = markets.get_market_for_staff(current_user, market_id)
-    run = runs.preview_allocation(current_user, market)
+    run = allocation_runs.preview_allocation(current_user, market)
     db.session.commit()
     return redirect(url_for("booths.show_run", run_id=run.id))
 
@@ -389,10 +396,10 @@ def preview_run(market_id):
 @bp.get("/booths/runs/<int:run_id>")
 def show_run(run_id):
     _staff_only()
-    run = runs.get_run_for_staff(current_user, run_id)
+    run = allocation_runs.get_run_for_staff(current_user, run_id)
     replay = None
     if request.args.get("replay"):
-        replay = runs.replay_run(run)[0]
+        replay = allocation_runs.replay_run(run)[0]
     return render_template("booths/run.html", run=run, market=run.market,
                            view=queries.run_view(run), replay=replay)
 
@@ -400,12 +407,12 @@ def show_run(run_id):
 @bp.post("/booths/runs/<int:run_id>/confirm")
 def confirm_run(run_id):
     _staff_only()
-    run = runs.get_run_for_staff(current_user, run_id)
-    created = runs.confirm_run(current_user, run)
+    run = allocation_runs.get_run_for_staff(current_user, run_id)
+    created = allocation_runs.confirm_run(current_user, run)
     db.session.commit()
     flash(_("Allocation confirmed: %(n)s booth-days given; the trainees are told.",
             n=format_number(len(created))), "success")
-    left_out = runs.dropped_of(run)
+    left_out = allocation_runs.dropped_of(run)
     if left_out:
         flash(_("%(n)s placements of the preview no longer held and were left out; see the "
                 "list below.", n=format_number(len(left_out))), "warning")

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import TraineeStatus
-from marketplace.booths import runs
 from marketplace.booths.models import (
     AllocationRun,
     ApplicationDay,
@@ -18,7 +17,7 @@ from marketplace.booths.models import (
     RunScope,
     RunStatus,
 )
-from marketplace.booths.services import assignments, markets, venues
+from marketplace.booths.services import allocation_runs, assignments, markets, venues
 from marketplace.core.errors import Conflict
 
 
@@ -43,7 +42,7 @@ def previewed(db, world, create_trainee, create_application):
     for trainee in trainees:
         create_application(world.market, trainee=trainee, category=world.category, days=[day])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     placed = placements_by_trainee(run)
     assert len(placed) == 4
@@ -62,12 +61,12 @@ def test_suspended_trainees_and_a_blocked_booth_day_are_left_out_and_the_waitlis
                                             reason="repairs"))
     db.session.commit()
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
 
     assert [x.trainee_id for x in created] == [d.id]
     assert run.status == RunStatus.CONFIRMED
-    assert {(x["trainee_id"], x["reason"]) for x in runs.dropped_of(run)} == {
+    assert {(x["trainee_id"], x["reason"]) for x in allocation_runs.dropped_of(run)} == {
         (a.id, "not_active_vendor"), (b.id, "not_active_vendor"), (c.id, "booth_blocked")}
     # Nobody suspended holds a booth, the blocked booth stays empty, and the two booths the
     # suspended trainees would have had went to the waitlist: the one never placed and the one
@@ -91,7 +90,7 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
         create_application(world.market, trainee=trainee, category=world.category,
                            days=[first, second])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     placed = {(p["trainee_id"], p["day_id"]): p["booth_id"]
               for p in json.loads(run.result_json)["placements"]}
@@ -110,9 +109,9 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
     markets.close_market_day(world.staff, second, "باران شدید")
     db.session.commit()
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
-    reasons = {(x["trainee_id"], x["day_id"]): x["reason"] for x in runs.dropped_of(run)}
+    reasons = {(x["trainee_id"], x["day_id"]): x["reason"] for x in allocation_runs.dropped_of(run)}
     assert reasons == {(trainees[0].id, first.id): "booth_taken",
                        (trainees[1].id, first.id): "trainee_already_placed",
                        **{(t.id, second.id): "day_closed" for t in trainees}}
@@ -137,13 +136,13 @@ def test_a_preview_overtaken_by_another_confirmed_run_is_a_409(db, world, create
     for _ in range(3):
         create_application(world.market, category=world.category)
     db.session.commit()
-    older = runs.preview_allocation(world.staff, world.market)
-    newer = runs.preview_allocation(world.staff, world.market)
+    older = allocation_runs.preview_allocation(world.staff, world.market)
+    newer = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
-    runs.confirm_run(world.staff, older)
+    allocation_runs.confirm_run(world.staff, older)
     db.session.commit()
     with pytest.raises(Conflict) as error:
-        runs.confirm_run(world.staff, newer)
+        allocation_runs.confirm_run(world.staff, newer)
     assert error.value.code == "run_stale"
     db.session.rollback()
     assert db.session.get(AllocationRun, newer.id).status == RunStatus.PREVIEW

@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.booths import runs
 from marketplace.booths.models import ApplicationDayStatus, Assignment, AssignmentStatus
-from marketplace.booths.services import assignments
+from marketplace.booths.services import allocation_runs, assignments
 from marketplace.core.errors import Conflict
 
 
@@ -75,8 +74,8 @@ def test_the_allocator_skips_a_trainee_busy_at_another_market_that_date(
     application = create_application(world.market, trainee=trainee, category=world.category)
     db.session.commit()
 
-    run = runs.preview_allocation(world.staff, world.market)
-    runs.confirm_run(world.staff, run)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
 
     held = db.session.scalars(select(Assignment).where(

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths import runs
 from marketplace.booths.models import (
     Application,
     ApplicationStatus,
@@ -18,7 +17,7 @@ from marketplace.booths.models import (
     NoShowStrike,
     Venue,
 )
-from marketplace.booths.services import applications, assignments, booth_writes
+from marketplace.booths.services import allocation_runs, applications, assignments, booth_writes
 from tests.booths.conftest import make_day_today
 
 
@@ -138,7 +137,8 @@ def test_staff_cancellation_offers_the_booth_day_to_the_waitlist(client, login, 
         applications.apply_for_market(trainee.user, world.market, applications.ApplicationData(
             day_ids=[day.id], category_ids=[world.category.id]))
     db.session.commit()
-    runs.confirm_run(world.staff, runs.preview_allocation(world.staff, world.market))
+    allocation_runs.confirm_run(world.staff,
+                                allocation_runs.preview_allocation(world.staff, world.market))
     db.session.commit()
     waiting = db.session.scalar(select(Application).where(
         Application.status == ApplicationStatus.WAITLISTED))

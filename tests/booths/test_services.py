@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths import queries, runs
+from marketplace.booths import queries
 from marketplace.booths.models import (
     AllocationRun,
     Application,
@@ -21,7 +21,14 @@ from marketplace.booths.models import (
     RunStatus,
     SubsidyEntry,
 )
-from marketplace.booths.services import applications, assignments, attendance, markets
+from marketplace.booths.services import (
+    allocation_runs,
+    allocation_snapshots,
+    applications,
+    assignments,
+    attendance,
+    markets,
+)
 from marketplace.core.errors import Conflict, RuleViolation
 
 
@@ -42,7 +49,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
         apply(trainee, world.market, world.category if i % 2 else world.other_category)
     db.session.commit()
 
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     assert run.status == RunStatus.PREVIEW
     assert count(db, Assignment) == 0
@@ -51,7 +58,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
     assert run.placements_count == 12  # 4 booths x 3 days
     assert run.unserved_count == 6
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
     assert len(created) == 12
     assert count(db, Assignment) == 12
@@ -66,7 +73,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
     assert {s.value_amount for s in db.session.scalars(select(SubsidyEntry))} == {5000}
     assert len(outbox()) == 6
     with pytest.raises(Conflict) as error:
-        runs.confirm_run(world.staff, run)
+        allocation_runs.confirm_run(world.staff, run)
     assert error.value.code == "run_already_confirmed"
 
 
@@ -75,26 +82,26 @@ def test_neighbour_rule_keeps_the_same_craft_apart_unless_clusters_are_allowed(
     for _ in range(4):
         apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     assert run.placements_count == 2  # four booths in a row: every other one
     view = queries.run_view(run)
     assert {u["reason"] for u in view["unserved"]} == {"neighbour_rule"}
     assert all(u["reason_text"] for u in view["unserved"])
     world.market.allow_clusters = True
     db.session.commit()
-    assert runs.preview_allocation(world.staff, world.market).placements_count == 4
+    assert allocation_runs.preview_allocation(world.staff, world.market).placements_count == 4
 
 
 def test_replay_gives_the_stored_result(db, world, create_trainee):
     for _ in range(7):
         apply(create_trainee(), world.market, world.category)
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
-    same, _result = runs.replay_run(run)
+    same, _result = allocation_runs.replay_run(run)
     assert same
     run.result_json = run.result_json.replace('"booth_id": ', '"booth_id": 1', 1)
-    assert runs.replay_run(run)[0] is False
+    assert allocation_runs.replay_run(run)[0] is False
 
 
 def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
@@ -104,8 +111,8 @@ def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
     for trainee in trainees:
         apply(trainee, world.market, world.category, days=[day])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
-    runs.confirm_run(world.staff, run)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
     waiting = db.session.scalars(select(Application).where(
         Application.status == ApplicationStatus.WAITLISTED)).all()
@@ -172,8 +179,8 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     # The next run reports the trainee as ineligible.
     application = apply(trainee, world.market, world.category, days=[world.market.days[2]])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market, now=first.opens_at)
-    unserved = [u for u in runs.allocation.result_from_json(
+    run = allocation_runs.preview_allocation(world.staff, world.market, now=first.opens_at)
+    unserved = [u for u in allocation_runs.allocation.result_from_json(
         __import__("json").loads(run.result_json)).unserved
         if u.application_id == application.id]
     assert [u.reason for u in unserved] == ["ineligible"]
@@ -215,7 +222,8 @@ def test_snapshot_carries_blocks_reservations_neighbours_caps_and_fixed_booths(
     apply(applicant, world.market, world.category, needs_power=True)
     db.session.commit()
 
-    snapshot, _lookups = runs.build_snapshot(world.market, world.market.days, seed=7)
+    snapshot, _lookups = allocation_snapshots.build_snapshot(world.market, world.market.days,
+                                                             seed=7)
     booths = {b.id: b for b in snapshot.booths}
     b1, b2, b3, b4 = (booths[b.id] for b in world.booths)
     assert b1.neighbours == {b2.id} and b2.neighbours == {b1.id}  # the walkway splits 2|3
@@ -242,7 +250,7 @@ def test_category_cap_limits_booths_per_day(db, world, create_trainee):
     for _ in range(3):
         apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
     db.session.commit()
-    view = queries.run_view(runs.preview_allocation(world.staff, world.market))
+    view = queries.run_view(allocation_runs.preview_allocation(world.staff, world.market))
     assert len(view["placements"]) == 1
     assert {u["reason"] for u in view["unserved"]} == {"category_cap_reached"}
 

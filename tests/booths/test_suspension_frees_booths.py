@@ -6,14 +6,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.accounts.models import TraineeStatus
-from marketplace.booths import runs
 from marketplace.booths.models import (
     ApplicationDay,
     ApplicationDayStatus,
     Assignment,
     AssignmentStatus,
 )
-from marketplace.booths.services import assignments, booth_writes
+from marketplace.booths.services import allocation_runs, assignments, booth_writes
 from marketplace.core.db import utcnow
 
 
@@ -39,7 +38,8 @@ def test_suspension_frees_future_booth_days_to_the_waitlist_and_mails_the_traine
         create_application(world.market, trainee=trainee, category=world.category,
                            days=[first, second])
     db.session.commit()
-    runs.confirm_run(world.staff, runs.preview_allocation(world.staff, world.market))
+    allocation_runs.confirm_run(world.staff,
+                                allocation_runs.preview_allocation(world.staff, world.market))
     db.session.commit()
     held = live_of(db, suspended)
     assert sorted(a.market_day_id for a in held) == [first.id, second.id]

@@ -26,6 +26,7 @@ from marketplace.booths.models import (
     Assignment,
     Market,
 )
+from marketplace.booths.services.allocation_runs import fill_from_waitlist
 from marketplace.booths.services.booth_writes import _cancel, _mail_cancelled, lock_booth_writes
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import utcnow
@@ -206,8 +207,6 @@ def reject_application(actor: User, application: Application, reason_code: str) 
             day.status = ApplicationDayStatus.REJECTED
             day.reason_code = reason_code
     db.session.flush()
-    from marketplace.booths.runs import fill_from_waitlist
-
     for assignment in live:
         if assignment.market_day.is_open:
             fill_from_waitlist(assignment.market_day, actor=actor)
@@ -245,8 +244,6 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
         application.status = ApplicationStatus.WITHDRAWN
     db.session.flush()
     if freed and day.is_open:
-        from marketplace.booths.runs import fill_from_waitlist
-
         fill_from_waitlist(day, actor=None, now=now)
     return entry
 

@@ -24,6 +24,7 @@ from marketplace.booths.models import (
     Booth,
     MarketDay,
 )
+from marketplace.booths.services.allocation_runs import fill_from_waitlist
 from marketplace.booths.services.booth_writes import (
     _cancel,
     _conflict_for,
@@ -103,8 +104,6 @@ def cancel_assignment(actor: User, assignment: Assignment, now: datetime | None 
     _mail_cancelled(assignment, "cancelled_by_staff")
     db.session.flush()
     if day.is_open:
-        from marketplace.booths.runs import fill_from_waitlist
-
         fill_from_waitlist(day, actor=actor, now=now)
     return assignment
 
@@ -159,8 +158,6 @@ def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_sus
         booths=[(a.market_day.day, a.booth.code, a.market_day.market.name_fa,
                  a.market_day.market.name("en")) for a in freed])
     db.session.flush()
-    from marketplace.booths.runs import fill_from_waitlist
-
     for day in {a.market_day.id: a.market_day for a in freed}.values():
         if day.is_open:
             fill_from_waitlist(day, actor=None, now=now)
