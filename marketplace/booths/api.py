@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import Trainee
-from marketplace.booths import queries, runs, services
+from marketplace.booths import queries
 from marketplace.booths.models import Booth
 from marketplace.booths.schemas import (
     AllocationReplaySchema,
@@ -36,6 +36,14 @@ from marketplace.booths.schemas import (
     WhoIsWhereSchema,
     WithdrawDayInSchema,
 )
+from marketplace.booths.services import (
+    allocation_runs,
+    applications,
+    assignments,
+    attendance,
+    markets,
+    venues,
+)
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound, RuleViolation
@@ -48,12 +56,12 @@ blp = api_blueprint("booths_api", __name__, "/booths",
 
 
 
-def _venue_data(data: dict, venue=None) -> services.VenueData:
+def _venue_data(data: dict, venue=None) -> venues.VenueData:
     values = {k: v for k, v in data.items() if k != "municipality_id" and v is not None}
     if venue is not None:
         for name in ("opens_at", "closes_at"):
             values.setdefault(name, getattr(venue, name))
-    return services.VenueData(**values)
+    return venues.VenueData(**values)
 
 
 def _booth_out(booth: Booth, adjacency: dict) -> dict:
@@ -62,13 +70,13 @@ def _booth_out(booth: Booth, adjacency: dict) -> dict:
     return data
 
 
-def _market_data(data: dict) -> services.MarketData:
+def _market_data(data: dict) -> markets.MarketData:
     values = dict(data)
     values["kind"] = data["kind"].value
     values["categories"] = [(c["category_id"], c["cap"]) for c in data["categories"]]
     values["reserved_booths"] = [(r["booth_id"], r["category_id"])
                                  for r in data["reserved_booths"]]
-    return services.MarketData(**values)
+    return markets.MarketData(**values)
 
 
 # --- venues and booths -----------------------------------------------------------------------
@@ -91,7 +99,7 @@ class Venues(MethodView):
         if data.get("municipality_id") is None:
             raise RuleViolation(_("Give the municipality_id."), code="municipality_required",
                                 fields={"municipality_id": [_("Required.")]})
-        venue = services.create_venue(current_user, data["municipality_id"], _venue_data(data))
+        venue = venues.create_venue(current_user, data["municipality_id"], _venue_data(data))
         db.session.commit()
         return venue
 
@@ -103,7 +111,7 @@ class VenueResource(MethodView):
     @login_required_api
     def get(self, venue_id):
         """A venue."""
-        return services.get_venue_for_staff(current_user, venue_id)
+        return venues.get_venue_for_staff(current_user, venue_id)
 
     @blp.doc(security=BEARER)
     @blp.arguments(VenueInSchema)
@@ -111,8 +119,8 @@ class VenueResource(MethodView):
     @login_required_api
     def put(self, data, venue_id):
         """Replace a venue's details, grid and walkways."""
-        venue = services.get_venue_for_staff(current_user, venue_id)
-        services.update_venue(current_user, venue, _venue_data(data, venue))
+        venue = venues.get_venue_for_staff(current_user, venue_id)
+        venues.update_venue(current_user, venue, _venue_data(data, venue))
         db.session.commit()
         return venue
 
@@ -124,7 +132,7 @@ class VenueBooths(MethodView):
     @login_required_api
     def get(self, venue_id):
         """The venue's booths with their neighbours on the grid."""
-        venue = services.get_venue_for_staff(current_user, venue_id)
+        venue = venues.get_venue_for_staff(current_user, venue_id)
         venue = queries.venue_with_booths(venue.id)
         adjacency = queries.booth_neighbours(venue)
         return [_booth_out(b, adjacency) for b in venue.booths]
@@ -135,8 +143,8 @@ class VenueBooths(MethodView):
     @login_required_api
     def post(self, data, venue_id):
         """Add a booth to the map."""
-        venue = services.get_venue_for_staff(current_user, venue_id)
-        booth = services.create_booth(current_user, venue, services.BoothData(**data))
+        venue = venues.get_venue_for_staff(current_user, venue_id)
+        booth = venues.create_booth(current_user, venue, venues.BoothData(**data))
         db.session.commit()
         return booth
 
@@ -149,8 +157,8 @@ class BoothResource(MethodView):
     @login_required_api
     def put(self, data, booth_id):
         """Change a booth."""
-        booth = services.get_booth_for_staff(current_user, booth_id)
-        services.update_booth(current_user, booth, services.BoothData(**data))
+        booth = venues.get_booth_for_staff(current_user, booth_id)
+        venues.update_booth(current_user, booth, venues.BoothData(**data))
         db.session.commit()
         return booth
 
@@ -163,8 +171,8 @@ class BoothBlocks(MethodView):
     @login_required_api
     def post(self, data, booth_id):
         """Block a booth for a period (repairs, an official event)."""
-        booth = services.get_booth_for_staff(current_user, booth_id)
-        block = services.block_booth(current_user, booth, services.BlockData(
+        booth = venues.get_booth_for_staff(current_user, booth_id)
+        block = venues.block_booth(current_user, booth, venues.BlockData(
             data["starts_on"], data["ends_on"], data["reason"].value, data["note"]))
         db.session.commit()
         return block
@@ -180,8 +188,8 @@ class VenueMarkets(MethodView):
     @login_required_api
     def post(self, data, venue_id):
         """Create a market (its days come from the dates and the recurrence rule)."""
-        venue = services.get_venue_for_staff(current_user, venue_id)
-        market = services.create_market(current_user, venue, _market_data(data))
+        venue = venues.get_venue_for_staff(current_user, venue_id)
+        market = markets.create_market(current_user, venue, _market_data(data))
         db.session.commit()
         return market
 
@@ -191,7 +199,7 @@ class MarketResource(MethodView):
     @blp.response(200, BoothMarketSchema)
     def get(self, market_id):
         """A market with its days (public)."""
-        return services.get_market(market_id)
+        return markets.get_market(market_id)
 
     @blp.doc(security=BEARER)
     @blp.arguments(BoothMarketInSchema)
@@ -199,8 +207,8 @@ class MarketResource(MethodView):
     @login_required_api
     def put(self, data, market_id):
         """Replace a market's settings and schedule."""
-        market = services.get_market_for_staff(current_user, market_id)
-        services.update_market(current_user, market, _market_data(data))
+        market = markets.get_market_for_staff(current_user, market_id)
+        markets.update_market(current_user, market, _market_data(data))
         db.session.commit()
         return market
 
@@ -213,8 +221,8 @@ class CloseDay(MethodView):
     @login_required_api
     def post(self, data, day_id):
         """Close a day: its booths are cancelled and the trainees told by mail."""
-        day = services.get_day_for_staff(current_user, day_id)
-        services.close_market_day(current_user, day, data["reason"])
+        day = markets.get_day_for_staff(current_user, day_id)
+        markets.close_market_day(current_user, day, data["reason"])
         db.session.commit()
         return day
 
@@ -224,7 +232,7 @@ class WhoIsWhere(MethodView):
     @blp.response(200, WhoIsWhereSchema)
     def get(self, market_id):
         """Who is at which booth on each open day (public)."""
-        market = services.get_market(market_id)
+        market = markets.get_market(market_id)
         locale = locale_code()
         entries = [{"day": a.market_day.day, "booth_code": a.booth.code, "booth_id": a.booth_id,
                     "store_name": a.trainee.store_name, "store_slug": a.trainee.store_slug,
@@ -244,7 +252,7 @@ class MarketApplications(MethodView):
     @login_required_api
     def get(self, market_id):
         """The market's applications (staff)."""
-        market = services.get_market_for_staff(current_user, market_id)
+        market = markets.get_market_for_staff(current_user, market_id)
         return queries.market_applications(market)
 
     @blp.doc(security=BEARER)
@@ -253,9 +261,9 @@ class MarketApplications(MethodView):
     @login_required_api
     def post(self, data, market_id):
         """Apply for a booth (verified trainees, while the window is open)."""
-        market = services.get_market(market_id)
-        application = services.apply_for_market(current_user, market,
-                                                services.ApplicationData(**data))
+        market = markets.get_market(market_id)
+        application = applications.apply_for_market(current_user, market,
+                                                applications.ApplicationData(**data))
         db.session.commit()
         return application
 
@@ -279,8 +287,8 @@ class WithdrawDay(MethodView):
     @login_required_api
     def post(self, data, application_id):
         """Withdraw one day of your application, before the market's cut-off."""
-        application = services.get_application_for(current_user, application_id)
-        services.withdraw_application_day(current_user, application, data["day_id"])
+        application = applications.get_application_for(current_user, application_id)
+        applications.withdraw_application_day(current_user, application, data["day_id"])
         db.session.commit()
         return application
 
@@ -293,8 +301,8 @@ class Nominate(MethodView):
     @login_required_api
     def post(self, data, application_id):
         """Back a trainee's application (staff of the trainee's own centre)."""
-        application = services.get_application_for(current_user, application_id)
-        services.nominate_application(current_user, application, data["note"])
+        application = applications.get_application_for(current_user, application_id)
+        applications.nominate_application(current_user, application, data["note"])
         db.session.commit()
         return application
 
@@ -308,8 +316,8 @@ class MarketRuns(MethodView):
     @login_required_api
     def post(self, market_id):
         """Run the allocator as a preview: only the run (input and output) is saved."""
-        market = services.get_market_for_staff(current_user, market_id)
-        run = runs.preview_allocation(current_user, market)
+        market = markets.get_market_for_staff(current_user, market_id)
+        run = allocation_runs.preview_allocation(current_user, market)
         db.session.commit()
         return queries.run_view(run)
 
@@ -321,7 +329,7 @@ class RunResource(MethodView):
     @login_required_api
     def get(self, run_id):
         """A run with its placements and a reason for every applicant-day not served."""
-        return queries.run_view(runs.get_run_for_staff(current_user, run_id))
+        return queries.run_view(allocation_runs.get_run_for_staff(current_user, run_id))
 
 
 @blp.route("/allocation-runs/<int:run_id>/confirm")
@@ -338,8 +346,8 @@ class ConfirmRun(MethodView):
         another run of the market was confirmed after this preview (run a new preview); 409
         `run_already_confirmed` when this one was.
         """
-        run = runs.get_run_for_staff(current_user, run_id)
-        runs.confirm_run(current_user, run)
+        run = allocation_runs.get_run_for_staff(current_user, run_id)
+        allocation_runs.confirm_run(current_user, run)
         db.session.commit()
         return queries.run_view(run)
 
@@ -351,8 +359,8 @@ class ReplayRun(MethodView):
     @login_required_api
     def get(self, run_id):
         """Re-run the stored snapshot and say whether it gives the stored result."""
-        run = runs.get_run_for_staff(current_user, run_id)
-        matches, _result = runs.replay_run(run)
+        run = allocation_runs.get_run_for_staff(current_user, run_id)
+        matches, _result = allocation_runs.replay_run(run)
         return {"run_id": run.id, "matches": matches}
 
 
@@ -365,7 +373,7 @@ class MarketAssignments(MethodView):
     @login_required_api
     def get(self, market_id):
         """Live assignments of the market (staff)."""
-        market = services.get_market_for_staff(current_user, market_id)
+        market = markets.get_market_for_staff(current_user, market_id)
         return queries.live_assignments(market)
 
     @blp.doc(security=BEARER)
@@ -374,7 +382,7 @@ class MarketAssignments(MethodView):
     @login_required_api
     def post(self, data, market_id):
         """Give a booth by hand; 409 when the booth or the trainee is taken that day."""
-        market = services.get_market_for_staff(current_user, market_id)
+        market = markets.get_market_for_staff(current_user, market_id)
         day = next((d for d in market.days if d.id == data["day_id"]), None)
         if day is None:
             raise NotFound(_("That day is not a day of this market."), code="unknown_day")
@@ -384,7 +392,7 @@ class MarketAssignments(MethodView):
             raise NotFound(_("That booth does not exist."), code="unknown_booth")
         if trainee is None:
             raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
-        assignment = services.assign_booth(current_user, day, booth, trainee)
+        assignment = assignments.assign_booth(current_user, day, booth, trainee)
         db.session.commit()
         return assignment
 
@@ -407,8 +415,8 @@ class CheckIn(MethodView):
     @login_required_api
     def post(self, assignment_id):
         """Check a trainee in (staff)."""
-        assignment = services.get_assignment_for_staff(current_user, assignment_id)
-        services.check_in(current_user, assignment)
+        assignment = assignments.get_assignment_for_staff(current_user, assignment_id)
+        attendance.check_in(current_user, assignment)
         db.session.commit()
         return assignment
 
@@ -420,8 +428,8 @@ class CancelAssignment(MethodView):
     @login_required_api
     def post(self, assignment_id):
         """Take a booth back (staff); the waitlist is offered the booth-day."""
-        assignment = services.get_assignment_for_staff(current_user, assignment_id)
-        services.cancel_assignment(current_user, assignment)
+        assignment = assignments.get_assignment_for_staff(current_user, assignment_id)
+        assignments.cancel_assignment(current_user, assignment)
         db.session.commit()
         return assignment
 
@@ -434,8 +442,8 @@ class CheckInByCode(MethodView):
     @login_required_api
     def post(self, data, day_id):
         """Check in with the code the trainee shows at the booth (staff)."""
-        day = services.get_day_for_staff(current_user, day_id)
-        assignment = services.check_in_by_code(current_user, day, data["code"])
+        day = markets.get_day_for_staff(current_user, day_id)
+        assignment = attendance.check_in_by_code(current_user, day, data["code"])
         db.session.commit()
         return assignment
 

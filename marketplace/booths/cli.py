@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from marketplace.booths import services
+from marketplace.booths.services import attendance
 from marketplace.extensions import db
 
 
@@ -14,7 +14,7 @@ def mark_no_shows():
 
     Run it every few minutes on market days (cron); it only touches days past their deadline.
     """
-    summary = services.mark_no_shows()
+    summary = attendance.mark_no_shows()
     db.session.commit()
     click.echo(f"{summary['no_shows']} no-shows marked, {summary['strikes']} strikes, "
                f"{summary['ineligible']} trainees made ineligible.")

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality
 from marketplace.accounts.services import find_user_by_email
-from marketplace.booths import runs, services
 from marketplace.booths.models import Application, Market, Venue
+from marketplace.booths.services import allocation_runs, applications, markets, venues
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.errors import Conflict
 from marketplace.core.money import minor_units
@@ -51,27 +51,27 @@ def _staff(slug: str):
     return find_user_by_email(f"municipal.{slug}@{DOMAIN}")
 
 
-def _venue(municipality: Municipality, staff, name_fa: str, data: services.VenueData,
-           booths: list[services.BoothData]) -> tuple[Venue, bool]:
+def _venue(municipality: Municipality, staff, name_fa: str, data: venues.VenueData,
+           booths: list[venues.BoothData]) -> tuple[Venue, bool]:
     venue = db.session.scalar(select(Venue).where(Venue.municipality_id == municipality.id,
                                                   Venue.name_fa == name_fa))
     if venue is not None:
         return venue, False
-    venue = services.create_venue(staff, municipality.id, data)
+    venue = venues.create_venue(staff, municipality.id, data)
     for booth in booths:
-        services.create_booth(staff, venue, booth)
+        venues.create_booth(staff, venue, booth)
     db.session.refresh(venue)
     return venue, True
 
 
-def _sahand_booths(currency: str) -> list[services.BoothData]:
+def _sahand_booths(currency: str) -> list[venues.BoothData]:
     """4 rows of 10 around a central walkway (row 2 is the aisle); the entrance is at x = 0."""
     booths = []
     for row, y in enumerate((0, 1, 3, 4)):
         for x in range(10):
             number = row * 10 + x + 1
             supportive = number % 4 == 0  # every fourth booth is a free "supportive" booth
-            booths.append(services.BoothData(
+            booths.append(venues.BoothData(
                 code=str(number), grid_x=x, grid_y=y, has_power=y in (0, 4),
                 is_corner=x in (0, 9), is_covered=y in (1, 3),
                 is_accessible=x <= 1, location_score=max(10, 95 - 8 * x - (5 if y in (0, 4)
@@ -80,13 +80,13 @@ def _sahand_booths(currency: str) -> list[services.BoothData]:
     return booths
 
 
-def _sardrud_booths(currency: str) -> list[services.BoothData]:
+def _sardrud_booths(currency: str) -> list[venues.BoothData]:
     """5 rows of 12 in the cultural hall; pillars split the rows in the middle."""
     booths = []
     for y in range(5):
         for x in range(12):
             number = y * 12 + x + 1
-            booths.append(services.BoothData(
+            booths.append(venues.BoothData(
                 code=str(number), grid_x=x, grid_y=y, has_power=True,
                 is_corner=x in (0, 11) or y in (0, 4), is_covered=True,
                 is_accessible=y == 0, location_score=max(5, 100 - 6 * y - 3 * abs(x - 6)),
@@ -107,12 +107,12 @@ def _categories(hints: dict[str, str]) -> dict[str, int]:
     return chosen
 
 
-def _market(venue: Venue, staff, data: services.MarketData) -> tuple[Market, bool]:
+def _market(venue: Venue, staff, data: markets.MarketData) -> tuple[Market, bool]:
     market = db.session.scalar(select(Market).where(Market.venue_id == venue.id,
                                                     Market.name_fa == data.name_fa))
     if market is not None:
         return market, False
-    return services.create_market(staff, venue, data), True
+    return markets.create_market(staff, venue, data), True
 
 
 def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], days,
@@ -124,13 +124,13 @@ def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], d
             continue
         products = list(db.session.scalars(select(Product.id).where(
             Product.trainee_id == user.trainee.id).order_by(Product.id).limit(3)))
-        data = services.ApplicationData(
+        data = applications.ApplicationData(
             day_ids=[d.id for d in days], category_ids=[categories[local]],
             product_ids=products,
             needs_power=i % 3 == 0, needs_accessible=i == 2,
             note="با کارهای تازه می‌آیم." if i % 2 else "")
         try:
-            services.apply_for_market(user, market, data)
+            applications.apply_for_market(user, market, data)
         except Conflict:
             continue
         count += 1
@@ -156,7 +156,7 @@ def seed(echo) -> None:
 
     sahand_venue, made = _venue(
         municipalities["sahand"], sahand_staff, SAHAND_VENUE,
-        services.VenueData(name_fa=SAHAND_VENUE, name_en="Sahand new-town bazaar square",
+        venues.VenueData(name_fa=SAHAND_VENUE, name_en="Sahand new-town bazaar square",
                            address="سهند، فاز ۲، بلوار اصلی، روبه‌روی پارک",
                            opening_hours="جمعه‌ها ۹ تا ۱۴", opens_at=time(9, 0),
                            closes_at=time(14, 0), grid_width=10, grid_height=5,
@@ -166,7 +166,7 @@ def seed(echo) -> None:
     echo(f"booths: venue {SAHAND_VENUE} ({'created' if made else 'already there'})")
     sardrud_venue, made = _venue(
         municipalities["sardrud"], sardrud_staff, SARDRUD_VENUE,
-        services.VenueData(name_fa=SARDRUD_VENUE, name_en="Sardrud municipal cultural hall",
+        venues.VenueData(name_fa=SARDRUD_VENUE, name_en="Sardrud municipal cultural hall",
                            address="سردرود، خیابان امام، فرهنگسرای شهرداری",
                            opening_hours="۱۰ تا ۲۰", opens_at=time(10, 0),
                            closes_at=time(20, 0), grid_width=12, grid_height=5,
@@ -176,7 +176,7 @@ def seed(echo) -> None:
     echo(f"booths: venue {SARDRUD_VENUE} ({'created' if made else 'already there'})")
 
     welcomed = sorted(set(categories.values()))
-    sahand_market, made_sahand = _market(sahand_venue, sahand_staff, services.MarketData(
+    sahand_market, made_sahand = _market(sahand_venue, sahand_staff, markets.MarketData(
         kind="recurring", name_fa=SAHAND_MARKET, name_en="Sahand new-town Friday bazaar",
         description="بازارچه‌ی هفتگی محصولات کارآموزان فنی و حرفه‌ای در شهر جدید سهند.",
         starts_on=today + timedelta(days=1), ends_on=today + timedelta(days=90),
@@ -185,7 +185,7 @@ def seed(echo) -> None:
         applications_close_at=now + timedelta(days=60),
         categories=[(c, 6) for c in welcomed], no_show_strike_limit=2,
         ineligibility_days=28, check_in_deadline_minutes=60, withdraw_cutoff_hours=24))
-    sardrud_market, made_sardrud = _market(sardrud_venue, sardrud_staff, services.MarketData(
+    sardrud_market, made_sardrud = _market(sardrud_venue, sardrud_staff, markets.MarketData(
         kind="one_off", name_fa=SARDRUD_MARKET, name_en="Sardrud carpet-tableau festival",
         description="جشنواره‌ی سه‌روزه‌ی تابلو فرش، طراحی نقشه و رنگرزی سنتی سردرود.",
         starts_on=today + timedelta(days=14), ends_on=today + timedelta(days=16),
@@ -203,15 +203,15 @@ def seed(echo) -> None:
     if not _has_applications(sardrud_market):
         count = _apply_all(sardrud_market, SARDRUD_APPLICANTS, categories,
                            sardrud_market.days, echo)
-        run = runs.preview_allocation(sardrud_staff, sardrud_market)
-        runs.confirm_run(sardrud_staff, run)
+        run = allocation_runs.preview_allocation(sardrud_staff, sardrud_market)
+        allocation_runs.confirm_run(sardrud_staff, run)
         echo(f"booths: festival — {count} applications, {run.placements_count} booth-days "
              f"given, {run.unserved_count} waitlisted")
     if not _has_applications(sahand_market):
         first_fridays = sahand_market.days[:4]
         count = _apply_all(sahand_market, SAHAND_APPLICANTS, categories, first_fridays, echo)
-        run = runs.preview_allocation(sahand_staff, sahand_market)
-        runs.confirm_run(sahand_staff, run)
+        run = allocation_runs.preview_allocation(sahand_staff, sahand_market)
+        allocation_runs.confirm_run(sahand_staff, run)
         echo(f"booths: Friday bazaar — {count} applications, {run.placements_count} "
              f"booth-days given")
     db.session.flush()

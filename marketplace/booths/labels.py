@@ -76,7 +76,8 @@ REJECTION_LABELS = {
     "day_not_open": _l("The day is closed."),
 }
 
-# Why a previewed placement was left out when the run was confirmed (runs.DROP_REASONS).
+# Why a previewed placement was left out when the run was confirmed
+# (services.allocation_runs.DROP_REASONS).
 DROP_REASON_LABELS = {
     "no_longer_requested": _l("The trainee withdrew that day, or it was decided otherwise."),
     "not_active_vendor": _l("The trainee is no longer an active vendor (suspended or "

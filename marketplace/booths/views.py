@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality, Trainee
-from marketplace.booths import policies, queries, runs, services
+from marketplace.booths import policies, queries
 from marketplace.booths.forms import (
     ApplyForm,
     AssignForm,
@@ -35,6 +35,14 @@ from marketplace.booths.labels import (
     label,
 )
 from marketplace.booths.models import Booth, BoothBlock, Market
+from marketplace.booths.services import (
+    allocation_runs,
+    applications,
+    assignments,
+    attendance,
+    markets,
+    venues,
+)
 from marketplace.catalogue.models import Category, Product
 from marketplace.core import qr
 from marketplace.core.db import utcnow
@@ -98,8 +106,8 @@ def staff_venues():
                            venues=queries.staff_venues(current_user))
 
 
-def _venue_data(form: VenueForm) -> services.VenueData:
-    return services.VenueData(
+def _venue_data(form: VenueForm) -> venues.VenueData:
+    return venues.VenueData(
         name_fa=form.name_fa.data, name_en=form.name_en.data, address=form.address.data or "",
         opening_hours=form.opening_hours.data or "", opens_at=form.opens_at.data,
         closes_at=form.closes_at.data, grid_width=form.grid_width.data,
@@ -114,7 +122,7 @@ def new_venue():
     form.municipality_id.choices = _municipality_choices()
     if form.validate_on_submit():
         try:
-            venue = services.create_venue(current_user, form.municipality_id.data,
+            venue = venues.create_venue(current_user, form.municipality_id.data,
                                           _venue_data(form))
         except DomainError as error:
             db.session.rollback()
@@ -129,7 +137,7 @@ def new_venue():
 @bp.route("/booths/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id):
     _staff_only()
-    venue = services.get_venue_for_staff(current_user, venue_id)
+    venue = venues.get_venue_for_staff(current_user, venue_id)
     form = VenueForm(obj=venue)
     form.municipality_id.choices = [(venue.municipality_id, venue.municipality.name(
         current_user.locale))]
@@ -138,7 +146,7 @@ def edit_venue(venue_id):
                                          for item in venue.grid_breaks or [])
     if form.validate_on_submit():
         try:
-            services.update_venue(current_user, venue, _venue_data(form))
+            venues.update_venue(current_user, venue, _venue_data(form))
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -155,8 +163,8 @@ def _booth_form(form: BoothForm) -> BoothForm:
     return form
 
 
-def _booth_data(form: BoothForm) -> services.BoothData:
-    return services.BoothData(
+def _booth_data(form: BoothForm) -> venues.BoothData:
+    return venues.BoothData(
         code=form.code.data, grid_x=form.grid_x.data or 0, grid_y=form.grid_y.data or 0,
         width=form.width.data, height=form.height.data, has_power=form.has_power.data,
         is_corner=form.is_corner.data, is_covered=form.is_covered.data,
@@ -171,7 +179,7 @@ def _booth_data(form: BoothForm) -> services.BoothData:
 def venue_map(venue_id):
     """The booth map editor: the SVG map, a booth form (new, or ?booth=<id> to edit)."""
     _staff_only()
-    venue = services.get_venue_for_staff(current_user, venue_id)
+    venue = venues.get_venue_for_staff(current_user, venue_id)
     venue = queries.venue_with_booths(venue.id)
     editing = None
     if request.args.get("booth", "").isdigit():
@@ -185,9 +193,9 @@ def venue_map(venue_id):
     if form.validate_on_submit():
         try:
             if editing is None:
-                booth = services.create_booth(current_user, venue, _booth_data(form))
+                booth = venues.create_booth(current_user, venue, _booth_data(form))
             else:
-                booth = services.update_booth(current_user, editing, _booth_data(form))
+                booth = venues.update_booth(current_user, editing, _booth_data(form))
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -204,12 +212,12 @@ def venue_map(venue_id):
 @bp.post("/booths/booths/<int:booth_id>/block")
 def block_booth(booth_id):
     _staff_only()
-    booth = services.get_booth_for_staff(current_user, booth_id)
+    booth = venues.get_booth_for_staff(current_user, booth_id)
     form = BlockForm()
     if not form.validate_on_submit():
         flash(_("Give the first and last day of the block."), "error")
         return redirect(url_for("booths.venue_map", venue_id=booth.venue_id, booth=booth.id))
-    services.block_booth(current_user, booth, services.BlockData(
+    venues.block_booth(current_user, booth, venues.BlockData(
         form.starts_on.data, form.ends_on.data, form.reason.data, form.note.data or ""))
     db.session.commit()
     flash(_("Booth %(code)s is blocked for that period.", code=localize_digits(booth.code)),
@@ -224,7 +232,7 @@ def delete_block(block_id):
     if block is None:
         abort(404)
     venue_id, booth_id = block.booth.venue_id, block.booth_id
-    services.remove_block(current_user, block)
+    venues.remove_block(current_user, block)
     db.session.commit()
     flash(_("Block removed."), "success")
     return redirect(url_for("booths.venue_map", venue_id=venue_id, booth=booth_id))
@@ -249,7 +257,7 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _market_data(form: MarketForm, venue) -> services.MarketData:
+def _market_data(form: MarketForm, venue) -> markets.MarketData:
     from marketplace.core.errors import RuleViolation
 
     caps = {}
@@ -269,7 +277,7 @@ def _market_data(form: MarketForm, venue) -> services.MarketData:
                             code="invalid_pairs", fields={"caps": [_("Not valid.")]}) from None
     categories = [(c, caps.get(c)) for c in form.category_ids.data or []]
     categories += [(c, cap) for c, cap in caps.items() if c not in (form.category_ids.data or [])]
-    return services.MarketData(
+    return markets.MarketData(
         kind=form.kind.data, name_fa=form.name_fa.data, name_en=form.name_en.data,
         description=form.description.data or "", starts_on=form.starts_on.data,
         ends_on=form.ends_on.data, recurrence_rule=form.recurrence_rule.data,
@@ -301,11 +309,11 @@ def _market_form(market: Market | None) -> MarketForm:
 @bp.route("/booths/venues/<int:venue_id>/markets/new", methods=["GET", "POST"])
 def new_market(venue_id):
     _staff_only()
-    venue = services.get_venue_for_staff(current_user, venue_id)
+    venue = venues.get_venue_for_staff(current_user, venue_id)
     form = _market_form(None)
     if form.validate_on_submit():
         try:
-            market = services.create_market(current_user, venue, _market_data(form, venue))
+            market = markets.create_market(current_user, venue, _market_data(form, venue))
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -320,11 +328,11 @@ def new_market(venue_id):
 @bp.route("/booths/markets/<int:market_id>/edit", methods=["GET", "POST"])
 def edit_market(market_id):
     _staff_only()
-    market = services.get_market_for_staff(current_user, market_id)
+    market = markets.get_market_for_staff(current_user, market_id)
     form = _market_form(market)
     if form.validate_on_submit():
         try:
-            services.update_market(current_user, market, _market_data(form, market.venue))
+            markets.update_market(current_user, market, _market_data(form, market.venue))
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -339,7 +347,7 @@ def edit_market(market_id):
 @bp.get("/booths/markets/<int:market_id>/manage")
 def manage_market(market_id):
     _staff_only()
-    market = services.get_market_for_staff(current_user, market_id)
+    market = markets.get_market_for_staff(current_user, market_id)
     return render_template("booths/manage_market.html", market=market,
                            runs=queries.market_runs(market), fees=queries.fees_of_market(market))
 
@@ -347,8 +355,8 @@ def manage_market(market_id):
 @bp.post("/booths/days/<int:day_id>/close")
 def close_day(day_id):
     _staff_only()
-    day = services.get_day_for_staff(current_user, day_id)
-    cancelled = services.close_market_day(current_user, day, request.form.get("reason", ""))
+    day = markets.get_day_for_staff(current_user, day_id)
+    cancelled = markets.close_market_day(current_user, day, request.form.get("reason", ""))
     db.session.commit()
     flash(_("The day is closed; %(n)s booths were cancelled and the trainees told.",
             n=format_number(len(cancelled))), "success")
@@ -358,7 +366,7 @@ def close_day(day_id):
 @bp.get("/booths/markets/<int:market_id>/applications")
 def market_applications(market_id):
     _staff_only()
-    market = services.get_market_for_staff(current_user, market_id)
+    market = markets.get_market_for_staff(current_user, market_id)
     return render_template("booths/market_applications.html", market=market,
                            applications=queries.market_applications(market),
                            days={d.id: d for d in market.days})
@@ -367,8 +375,8 @@ def market_applications(market_id):
 @bp.post("/booths/applications/<int:application_id>/reject")
 def reject_application(application_id):
     _staff_only()
-    application = services.get_application_for(current_user, application_id)
-    services.reject_application(current_user, application, request.form.get("reason_code", ""))
+    application = applications.get_application_for(current_user, application_id)
+    applications.reject_application(current_user, application, request.form.get("reason_code", ""))
     db.session.commit()
     flash(_("Application rejected."), "success")
     return redirect(url_for("booths.market_applications", market_id=application.market_id))
@@ -379,8 +387,8 @@ def reject_application(application_id):
 @bp.post("/booths/markets/<int:market_id>/runs")
 def preview_run(market_id):
     _staff_only()
-    market = services.get_market_for_staff(current_user, market_id)
-    run = runs.preview_allocation(current_user, market)
+    market = markets.get_market_for_staff(current_user, market_id)
+    run = allocation_runs.preview_allocation(current_user, market)
     db.session.commit()
     return redirect(url_for("booths.show_run", run_id=run.id))
 
@@ -388,10 +396,10 @@ def preview_run(market_id):
 @bp.get("/booths/runs/<int:run_id>")
 def show_run(run_id):
     _staff_only()
-    run = runs.get_run_for_staff(current_user, run_id)
+    run = allocation_runs.get_run_for_staff(current_user, run_id)
     replay = None
     if request.args.get("replay"):
-        replay = runs.replay_run(run)[0]
+        replay = allocation_runs.replay_run(run)[0]
     return render_template("booths/run.html", run=run, market=run.market,
                            view=queries.run_view(run), replay=replay)
 
@@ -399,12 +407,12 @@ def show_run(run_id):
 @bp.post("/booths/runs/<int:run_id>/confirm")
 def confirm_run(run_id):
     _staff_only()
-    run = runs.get_run_for_staff(current_user, run_id)
-    created = runs.confirm_run(current_user, run)
+    run = allocation_runs.get_run_for_staff(current_user, run_id)
+    created = allocation_runs.confirm_run(current_user, run)
     db.session.commit()
     flash(_("Allocation confirmed: %(n)s booth-days given; the trainees are told.",
             n=format_number(len(created))), "success")
-    left_out = runs.dropped_of(run)
+    left_out = allocation_runs.dropped_of(run)
     if left_out:
         flash(_("%(n)s placements of the preview no longer held and were left out; see the "
                 "list below.", n=format_number(len(left_out))), "warning")
@@ -416,10 +424,10 @@ def confirm_run(run_id):
 @bp.route("/booths/days/<int:day_id>/assign", methods=["GET", "POST"])
 def assign(day_id):
     _staff_only()
-    day = services.get_day_for_staff(current_user, day_id)
+    day = markets.get_day_for_staff(current_user, day_id)
     market = day.market
     venue = queries.venue_with_booths(market.venue_id)
-    assignments = queries.live_assignments(market, day)
+    live = queries.live_assignments(market, day)
     form = AssignForm()
     form.booth_id.choices = [(b.id, localize_digits(b.code)) for b in venue.booths
                              if b.is_active]
@@ -433,7 +441,7 @@ def assign(day_id):
         if booth is None or trainee is None:
             abort(404)
         try:
-            assignment = services.assign_booth(current_user, day, booth, trainee)
+            assignment = assignments.assign_booth(current_user, day, booth, trainee)
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -444,14 +452,14 @@ def assign(day_id):
             return redirect(url_for("booths.assign", day_id=day.id,
                                     assigned=assignment.id))
     return render_template("booths/assign.html", day=day, market=market, venue=venue,
-                           form=form, assignments=assignments,
-                           map=queries.booth_map(venue, day, assignments))
+                           form=form, assignments=live,
+                           map=queries.booth_map(venue, day, live))
 
 
 @bp.get("/booths/days/<int:day_id>/check-in")
 def check_in_page(day_id):
     _staff_only()
-    day = services.get_day_for_staff(current_user, day_id)
+    day = markets.get_day_for_staff(current_user, day_id)
     return render_template("booths/check_in.html", day=day, market=day.market,
                            assignments=queries.day_assignments(day))
 
@@ -459,8 +467,8 @@ def check_in_page(day_id):
 @bp.post("/booths/assignments/<int:assignment_id>/check-in")
 def check_in(assignment_id):
     _staff_only()
-    assignment = services.get_assignment_for_staff(current_user, assignment_id)
-    services.check_in(current_user, assignment)
+    assignment = assignments.get_assignment_for_staff(current_user, assignment_id)
+    attendance.check_in(current_user, assignment)
     db.session.commit()
     flash(_("Checked in at booth %(code)s.", code=localize_digits(assignment.booth.code)),
           "success")
@@ -470,8 +478,8 @@ def check_in(assignment_id):
 @bp.post("/booths/days/<int:day_id>/check-in-code")
 def check_in_code(day_id):
     _staff_only()
-    day = services.get_day_for_staff(current_user, day_id)
-    assignment = services.check_in_by_code(current_user, day, request.form.get("code", ""))
+    day = markets.get_day_for_staff(current_user, day_id)
+    assignment = attendance.check_in_by_code(current_user, day, request.form.get("code", ""))
     db.session.commit()
     flash(_("Checked in at booth %(code)s.", code=localize_digits(assignment.booth.code)),
           "success")
@@ -481,8 +489,8 @@ def check_in_code(day_id):
 @bp.post("/booths/assignments/<int:assignment_id>/cancel")
 def cancel_assignment(assignment_id):
     _staff_only()
-    assignment = services.get_assignment_for_staff(current_user, assignment_id)
-    services.cancel_assignment(current_user, assignment)
+    assignment = assignments.get_assignment_for_staff(current_user, assignment_id)
+    assignments.cancel_assignment(current_user, assignment)
     db.session.commit()
     flash(_("Booth taken back; the waitlist was offered it."), "success")
     return redirect(url_for("booths.check_in_page", day_id=assignment.market_day_id))
@@ -491,7 +499,7 @@ def cancel_assignment(assignment_id):
 @bp.get("/booths/days/<int:day_id>/print")
 def print_day(day_id):
     _staff_only()
-    day = services.get_day_for_staff(current_user, day_id)
+    day = markets.get_day_for_staff(current_user, day_id)
     return render_template("booths/print_day.html", day=day, market=day.market,
                            assignments=queries.day_assignments(day))
 
@@ -513,7 +521,7 @@ def markets_open():
 @bp.route("/booths/markets/<int:market_id>/apply", methods=["GET", "POST"])
 @login_required
 def apply(market_id):
-    market = services.get_market(market_id)
+    market = markets.get_market(market_id)
     if not policies.can_apply(current_user):
         flash(_("Only verified trainees can apply for booths."), "error")
         return redirect(url_for("booths.market_page", market_id=market.id))
@@ -528,14 +536,14 @@ def apply(market_id):
     form.preferred_booth_ids.choices = [(b.id, localize_digits(b.code))
                                         for b in market.venue.booths if b.is_active]
     if form.validate_on_submit():
-        data = services.ApplicationData(
+        data = applications.ApplicationData(
             day_ids=form.day_ids.data or [], category_ids=form.category_ids.data or [],
             product_ids=form.product_ids.data or [],
             preferred_booth_ids=form.preferred_booth_ids.data or [],
             needs_power=form.needs_power.data, needs_accessible=form.needs_accessible.data,
             needs_covered=form.needs_covered.data, note=form.note.data or "")
         try:
-            services.apply_for_market(current_user, market, data)
+            applications.apply_for_market(current_user, market, data)
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -562,11 +570,11 @@ def mine():
 @bp.post("/booths/applications/<int:application_id>/withdraw-day")
 @login_required
 def withdraw_day(application_id):
-    application = services.get_application_for(current_user, application_id)
+    application = applications.get_application_for(current_user, application_id)
     day_id = request.form.get("day_id", "")
     if not day_id.isdigit():
         abort(400)
-    services.withdraw_application_day(current_user, application, int(day_id))
+    applications.withdraw_application_day(current_user, application, int(day_id))
     db.session.commit()
     flash(_("You withdrew from that day."), "success")
     return redirect(url_for("booths.mine"))
@@ -585,8 +593,8 @@ def centre_applications():
 @bp.post("/booths/applications/<int:application_id>/nominate")
 @login_required
 def nominate(application_id):
-    application = services.get_application_for(current_user, application_id)
-    services.nominate_application(current_user, application, request.form.get("note", ""))
+    application = applications.get_application_for(current_user, application_id)
+    applications.nominate_application(current_user, application, request.form.get("note", ""))
     db.session.commit()
     flash(_("Nomination added."), "success")
     return redirect(url_for("booths.centre_applications"))
@@ -596,7 +604,7 @@ def nominate(application_id):
 
 @bp.get("/markets/<int:market_id>")
 def market_page(market_id):
-    market = services.get_market(market_id)
+    market = markets.get_market(market_id)
     venue = queries.venue_with_booths(market.venue_id)
     by_day = queries.who_is_where(market)
     open_days = [d for d in market.days if d.is_open]
@@ -606,10 +614,10 @@ def market_page(market_id):
     if chosen is None:
         chosen = next((d for d in open_days if by_day.get(d.id)), None) or \
             (open_days[0] if open_days else None)
-    assignments = by_day.get(chosen.id, []) if chosen else []
+    placed = by_day.get(chosen.id, []) if chosen else []
     return render_template("booths/market_page.html", market=market, venue=venue,
                            by_day=by_day, chosen=chosen,
-                           map=queries.booth_map(venue, chosen, assignments),
+                           map=queries.booth_map(venue, chosen, placed),
                            can_manage=policies.can_manage_market(current_user, market),
                            can_apply=market.window_is_open(utcnow()) and (
                                not current_user.is_authenticated
@@ -619,7 +627,7 @@ def market_page(market_id):
 @bp.get("/markets/<int:market_id>/booths/<int:booth_id>")
 def booth_page(market_id, booth_id):
     """Where a booth sign's QR code leads: who is in this booth on each day."""
-    market = services.get_market(market_id)
+    market = markets.get_market(market_id)
     booth = db.session.get(Booth, booth_id)
     if booth is None or booth.venue_id != market.venue_id:
         raise NotFound(_("That booth does not exist."), code="unknown_booth")
@@ -632,7 +640,7 @@ def booth_page(market_id, booth_id):
 
 @bp.get("/markets/<int:market_id>/booths/<int:booth_id>/qr.png")
 def booth_qr(market_id, booth_id):
-    market = services.get_market(market_id)
+    market = markets.get_market(market_id)
     booth = db.session.get(Booth, booth_id)
     if booth is None or booth.venue_id != market.venue_id:
         abort(404)

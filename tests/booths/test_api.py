@@ -325,14 +325,14 @@ def test_public_market_page_in_persian_shows_jalali_days(client, world, roles,
                                   "centre_staff", "admin", "buyer", "anonymous"])
 def test_permission_matrix_of_runs_assignments_and_edits(db, client, api_token, world, roles,
                                                          role, create_application):
-    from marketplace.booths import runs, services
+    from marketplace.booths.services import allocation_runs, assignments
 
     trainee = roles["trainee"].trainee
     create_application(world.market, trainee=trainee, category=world.category)
-    run = runs.preview_allocation(world.staff, world.market)
-    manual = services.assign_booth(world.staff, world.market.days[1], world.booths[3],
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    manual = assignments.assign_booth(world.staff, world.market.days[1], world.booths[3],
                                    roles["other_trainee"].trainee)
-    on_the_day = services.assign_booth(world.staff, world.market.days[2], world.booths[3],
+    on_the_day = assignments.assign_booth(world.staff, world.market.days[2], world.booths[3],
                                        roles["other_trainee"].trainee)
     db.session.commit()
     market, venue, booth = world.market, world.venue, world.booths[2]

@@ -82,8 +82,8 @@ def test_concurrent_confirms_of_two_runs_one_wins_the_others_get_409(
         app, db, world, create_booth, create_application, api_token):
     """Six staff confirm two previews of one market at once: one wins, five get a 409 (never a
     500 from a deadlock between the two runs' inserts), and only the winner's booths exist."""
-    from marketplace.booths import runs
     from marketplace.booths.models import AllocationRun, RunStatus
+    from marketplace.booths.services import allocation_runs
 
     world.market.allow_clusters = True
     for _ in range(8):
@@ -92,7 +92,7 @@ def test_concurrent_confirms_of_two_runs_one_wins_the_others_get_409(
         create_application(world.market, category=world.category if i % 2 else
                            world.other_category)
     headers = api_token(world.staff)
-    previews = [runs.preview_allocation(world.staff, world.market) for _ in range(2)]
+    previews = [allocation_runs.preview_allocation(world.staff, world.market) for _ in range(2)]
     db.session.commit()
     run_ids = [r.id for r in previews]
     placements = {r.id: r.placements_count for r in previews}
@@ -140,8 +140,8 @@ def test_concurrent_confirms_at_two_markets_never_put_a_trainee_in_two_places(
     """Two markets on the same dates, the same trainees applying to both, both previews
     confirmed at once: both succeed, and whoever a run would have placed on a date the other
     run already gave them is left out (trainee_already_placed) — no 500, nobody twice."""
-    from marketplace.booths import runs
     from marketplace.booths.models import AllocationRun
+    from marketplace.booths.services import allocation_runs
 
     venue = create_venue(municipality=world.municipality)
     for _ in range(4):
@@ -154,7 +154,7 @@ def test_concurrent_confirms_at_two_markets_never_put_a_trainee_in_two_places(
         for market in (world.market, other):
             create_application(market, trainee=trainee, category=world.category)
     headers = api_token(world.staff)
-    run_ids = [runs.preview_allocation(world.staff, m).id for m in (world.market, other)]
+    run_ids = [allocation_runs.preview_allocation(world.staff, m).id for m in (world.market, other)]
     db.session.commit()
     db.session.rollback()
     barrier = threading.Barrier(2)
@@ -185,5 +185,5 @@ def test_concurrent_confirms_at_two_markets_never_put_a_trainee_in_two_places(
         .group_by(Assignment.trainee_id, Assignment.day).having(func.count() > 1)).all()
     assert doubled == []
     dropped = [d for run_id in run_ids
-               for d in runs.dropped_of(db.session.get(AllocationRun, run_id))]
+               for d in allocation_runs.dropped_of(db.session.get(AllocationRun, run_id))]
     assert dropped and {d["reason"] for d in dropped} == {"trainee_already_placed"}

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import TraineeStatus
-from marketplace.booths import runs, services
 from marketplace.booths.models import (
     AllocationRun,
     ApplicationDay,
@@ -18,6 +17,7 @@ from marketplace.booths.models import (
     RunScope,
     RunStatus,
 )
+from marketplace.booths.services import allocation_runs, assignments, markets, venues
 from marketplace.core.errors import Conflict
 
 
@@ -42,7 +42,7 @@ def previewed(db, world, create_trainee, create_application):
     for trainee in trainees:
         create_application(world.market, trainee=trainee, category=world.category, days=[day])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     placed = placements_by_trainee(run)
     assert len(placed) == 4
@@ -56,17 +56,17 @@ def test_suspended_trainees_and_a_blocked_booth_day_are_left_out_and_the_waitlis
     a.status = b.status = TraineeStatus.SUSPENDED
     db.session.commit()
     blocked_booth = db.session.get(Booth, placements_by_trainee(run)[c.id]["booth_id"])
-    services.block_booth(world.staff, blocked_booth,
-                         services.BlockData(starts_on=day.day, ends_on=day.day,
+    venues.block_booth(world.staff, blocked_booth,
+                         venues.BlockData(starts_on=day.day, ends_on=day.day,
                                             reason="repairs"))
     db.session.commit()
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
 
     assert [x.trainee_id for x in created] == [d.id]
     assert run.status == RunStatus.CONFIRMED
-    assert {(x["trainee_id"], x["reason"]) for x in runs.dropped_of(run)} == {
+    assert {(x["trainee_id"], x["reason"]) for x in allocation_runs.dropped_of(run)} == {
         (a.id, "not_active_vendor"), (b.id, "not_active_vendor"), (c.id, "booth_blocked")}
     # Nobody suspended holds a booth, the blocked booth stays empty, and the two booths the
     # suspended trainees would have had went to the waitlist: the one never placed and the one
@@ -90,7 +90,7 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
         create_application(world.market, trainee=trainee, category=world.category,
                            days=[first, second])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     placed = {(p["trainee_id"], p["day_id"]): p["booth_id"]
               for p in json.loads(run.result_json)["placements"]}
@@ -99,19 +99,19 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
     # Meanwhile: staff give one previewed booth of the first day to an outsider by hand…
     outsider = create_trainee()
     booth_taken = next(b for b in world.booths if b.id == placed[(trainees[0].id, first.id)])
-    services.assign_booth(world.staff, first, booth_taken, outsider)
+    assignments.assign_booth(world.staff, first, booth_taken, outsider)
     # …another market gives trainee 1 a booth on the first day's date…
     other_venue = create_venue(municipality=world.municipality)
     other_market = create_market(venue=other_venue)
-    services.assign_booth(world.staff, other_market.days[0], create_booth(venue=other_venue),
+    assignments.assign_booth(world.staff, other_market.days[0], create_booth(venue=other_venue),
                           trainees[1])
     # …and the second day is closed.
-    services.close_market_day(world.staff, second, "باران شدید")
+    markets.close_market_day(world.staff, second, "باران شدید")
     db.session.commit()
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
-    reasons = {(x["trainee_id"], x["day_id"]): x["reason"] for x in runs.dropped_of(run)}
+    reasons = {(x["trainee_id"], x["day_id"]): x["reason"] for x in allocation_runs.dropped_of(run)}
     assert reasons == {(trainees[0].id, first.id): "booth_taken",
                        (trainees[1].id, first.id): "trainee_already_placed",
                        **{(t.id, second.id): "day_closed" for t in trainees}}
@@ -136,13 +136,13 @@ def test_a_preview_overtaken_by_another_confirmed_run_is_a_409(db, world, create
     for _ in range(3):
         create_application(world.market, category=world.category)
     db.session.commit()
-    older = runs.preview_allocation(world.staff, world.market)
-    newer = runs.preview_allocation(world.staff, world.market)
+    older = allocation_runs.preview_allocation(world.staff, world.market)
+    newer = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
-    runs.confirm_run(world.staff, older)
+    allocation_runs.confirm_run(world.staff, older)
     db.session.commit()
     with pytest.raises(Conflict) as error:
-        runs.confirm_run(world.staff, newer)
+        allocation_runs.confirm_run(world.staff, newer)
     assert error.value.code == "run_stale"
     db.session.rollback()
     assert db.session.get(AllocationRun, newer.id).status == RunStatus.PREVIEW

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.booths import runs, services
 from marketplace.booths.models import ApplicationDayStatus, Assignment, AssignmentStatus
+from marketplace.booths.services import allocation_runs, assignments
 from marketplace.core.errors import Conflict
 
 
@@ -24,14 +24,14 @@ def test_manual_assignment_refuses_a_trainee_placed_at_another_market_that_date(
         db, world, other_market, create_trainee):
     market, booths = other_market
     trainee = create_trainee()
-    services.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
+    assignments.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
     db.session.commit()
     with pytest.raises(Conflict) as error:
-        services.assign_booth(world.staff, market.days[0], booths[0], trainee)
+        assignments.assign_booth(world.staff, market.days[0], booths[0], trainee)
     assert error.value.code == "trainee_already_placed"
     db.session.rollback()
     # Another date is fine.
-    services.assign_booth(world.staff, market.days[1], booths[0], trainee)
+    assignments.assign_booth(world.staff, market.days[1], booths[0], trainee)
     db.session.commit()
     days = sorted(a.day for a in db.session.scalars(
         select(Assignment).where(Assignment.trainee_id == trainee.id)))
@@ -42,7 +42,7 @@ def test_manual_assignment_over_the_api_is_a_409(db, client, api_token, world, o
                                                 create_trainee):
     market, booths = other_market
     trainee = create_trainee()
-    services.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
+    assignments.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
     db.session.commit()
     response = client.post(f"/api/v1/booths/markets/{market.id}/assignments",
                            json={"day_id": market.days[0].id, "booth_id": booths[0].id,
@@ -70,12 +70,12 @@ def test_the_allocator_skips_a_trainee_busy_at_another_market_that_date(
         db, world, other_market, create_trainee, create_application):
     market, booths = other_market
     trainee = create_trainee()
-    services.assign_booth(world.staff, market.days[0], booths[0], trainee)
+    assignments.assign_booth(world.staff, market.days[0], booths[0], trainee)
     application = create_application(world.market, trainee=trainee, category=world.category)
     db.session.commit()
 
-    run = runs.preview_allocation(world.staff, world.market)
-    runs.confirm_run(world.staff, run)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
 
     held = db.session.scalars(select(Assignment).where(

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths import runs, services
 from marketplace.booths.models import (
     Application,
     ApplicationStatus,
@@ -18,6 +17,7 @@ from marketplace.booths.models import (
     NoShowStrike,
     Venue,
 )
+from marketplace.booths.services import allocation_runs, applications, assignments, booth_writes
 from tests.booths.conftest import make_day_today
 
 
@@ -30,7 +30,7 @@ def fill(world, create_trainee, create_application, n):
     for i in range(n):
         trainee = create_trainee()
         application = create_application(world.market, trainee=trainee, category=world.category)
-        services.create_assignment(world.booths[i], world.market.days[0], trainee,
+        booth_writes.create_assignment(world.booths[i], world.market.days[0], trainee,
                                    source="manual", application=application, actor=None)
     from marketplace.extensions import db
 
@@ -54,7 +54,7 @@ def test_pages_run_a_constant_number_of_queries(client, login, world, create_tra
         trainee = create_trainee()
         application = create_application(world.market, trainee=trainee,
                                          category=world.other_category)
-        services.create_assignment(world.booths[i], world.market.days[0], trainee,
+        booth_writes.create_assignment(world.booths[i], world.market.days[0], trainee,
                                    source="manual", application=application, actor=None)
     from marketplace.extensions import db
 
@@ -134,10 +134,11 @@ def test_staff_cancellation_offers_the_booth_day_to_the_waitlist(client, login, 
     day = world.market.days[0]
     applicants = [create_trainee() for _ in range(5)]
     for trainee in applicants:
-        services.apply_for_market(trainee.user, world.market, services.ApplicationData(
+        applications.apply_for_market(trainee.user, world.market, applications.ApplicationData(
             day_ids=[day.id], category_ids=[world.category.id]))
     db.session.commit()
-    runs.confirm_run(world.staff, runs.preview_allocation(world.staff, world.market))
+    allocation_runs.confirm_run(world.staff,
+                                allocation_runs.preview_allocation(world.staff, world.market))
     db.session.commit()
     waiting = db.session.scalar(select(Application).where(
         Application.status == ApplicationStatus.WAITLISTED))
@@ -154,12 +155,12 @@ def test_staff_cancellation_offers_the_booth_day_to_the_waitlist(client, login, 
 
 def test_subsidy_report_counts_free_booth_days(client, login, db, world, create_trainee):
     trainee = create_trainee(store_name="Sara sweets")
-    services.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
-    services.assign_booth(world.staff, world.market.days[1], world.booths[2], trainee)
-    cancelled = services.assign_booth(world.staff, world.market.days[2], world.booths[0],
+    assignments.assign_booth(world.staff, world.market.days[0], world.booths[0], trainee)
+    assignments.assign_booth(world.staff, world.market.days[1], world.booths[2], trainee)
+    cancelled = assignments.assign_booth(world.staff, world.market.days[2], world.booths[0],
                                       trainee)
-    services.cancel_assignment(world.staff, cancelled)
-    services.assign_booth(world.staff, world.market.days[0], world.booths[1], create_trainee())
+    assignments.cancel_assignment(world.staff, cancelled)
+    assignments.assign_booth(world.staff, world.market.days[0], world.booths[1], create_trainee())
     db.session.commit()
     login(world.staff)
     html = client.get("/booths/subsidies?lang=en").get_data(as_text=True)
@@ -170,7 +171,7 @@ def test_subsidy_report_counts_free_booth_days(client, login, db, world, create_
 def test_mark_no_shows_command(runner, db, world, create_trainee):
     world.market.days[0].opens_at = datetime.now(UTC) - timedelta(hours=3)
     db.session.commit()
-    assignment = services.assign_booth(world.staff, world.market.days[0], world.booths[0],
+    assignment = assignments.assign_booth(world.staff, world.market.days[0], world.booths[0],
                                        create_trainee())
     db.session.commit()
     result = runner.invoke(args=["mark-no-shows"])
@@ -207,7 +208,7 @@ def test_centre_staff_nominate_from_their_page(client, login, db, world, create_
 
 def test_staff_check_in_by_code_on_the_page(client, login, db, world, create_trainee):
     trainee = create_trainee()
-    assignment = services.assign_booth(world.staff, world.market.days[0], world.booths[0],
+    assignment = assignments.assign_booth(world.staff, world.market.days[0], world.booths[0],
                                        trainee)
     db.session.commit()
     make_day_today(db, world.market.days[0])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths import queries, runs, services
+from marketplace.booths import queries
 from marketplace.booths.models import (
     AllocationRun,
     Application,
@@ -21,6 +21,14 @@ from marketplace.booths.models import (
     RunStatus,
     SubsidyEntry,
 )
+from marketplace.booths.services import (
+    allocation_runs,
+    allocation_snapshots,
+    applications,
+    assignments,
+    attendance,
+    markets,
+)
 from marketplace.core.errors import Conflict, RuleViolation
 
 
@@ -29,9 +37,9 @@ def count(db, model):
 
 
 def apply(trainee, market, category, days=None, **extra):
-    data = services.ApplicationData(day_ids=[d.id for d in (days or market.days)],
+    data = applications.ApplicationData(day_ids=[d.id for d in (days or market.days)],
                                     category_ids=[category.id], **extra)
-    return services.apply_for_market(trainee.user, market, data)
+    return applications.apply_for_market(trainee.user, market, data)
 
 
 def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, create_trainee,
@@ -41,7 +49,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
         apply(trainee, world.market, world.category if i % 2 else world.other_category)
     db.session.commit()
 
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
     assert run.status == RunStatus.PREVIEW
     assert count(db, Assignment) == 0
@@ -50,7 +58,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
     assert run.placements_count == 12  # 4 booths x 3 days
     assert run.unserved_count == 6
 
-    created = runs.confirm_run(world.staff, run)
+    created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
     assert len(created) == 12
     assert count(db, Assignment) == 12
@@ -65,7 +73,7 @@ def test_preview_saves_only_the_run_and_confirm_creates_assignments(db, world, c
     assert {s.value_amount for s in db.session.scalars(select(SubsidyEntry))} == {5000}
     assert len(outbox()) == 6
     with pytest.raises(Conflict) as error:
-        runs.confirm_run(world.staff, run)
+        allocation_runs.confirm_run(world.staff, run)
     assert error.value.code == "run_already_confirmed"
 
 
@@ -74,26 +82,26 @@ def test_neighbour_rule_keeps_the_same_craft_apart_unless_clusters_are_allowed(
     for _ in range(4):
         apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     assert run.placements_count == 2  # four booths in a row: every other one
     view = queries.run_view(run)
     assert {u["reason"] for u in view["unserved"]} == {"neighbour_rule"}
     assert all(u["reason_text"] for u in view["unserved"])
     world.market.allow_clusters = True
     db.session.commit()
-    assert runs.preview_allocation(world.staff, world.market).placements_count == 4
+    assert allocation_runs.preview_allocation(world.staff, world.market).placements_count == 4
 
 
 def test_replay_gives_the_stored_result(db, world, create_trainee):
     for _ in range(7):
         apply(create_trainee(), world.market, world.category)
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
     db.session.commit()
-    same, _result = runs.replay_run(run)
+    same, _result = allocation_runs.replay_run(run)
     assert same
     run.result_json = run.result_json.replace('"booth_id": ', '"booth_id": 1', 1)
-    assert runs.replay_run(run)[0] is False
+    assert allocation_runs.replay_run(run)[0] is False
 
 
 def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
@@ -103,15 +111,15 @@ def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
     for trainee in trainees:
         apply(trainee, world.market, world.category, days=[day])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market)
-    runs.confirm_run(world.staff, run)
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
     waiting = db.session.scalars(select(Application).where(
         Application.status == ApplicationStatus.WAITLISTED)).all()
     assert len(waiting) == 1
     holder = db.session.scalars(select(Assignment)).first()
     application = holder.application
-    services.withdraw_application_day(application.trainee.user, application, day.id)
+    applications.withdraw_application_day(application.trainee.user, application, day.id)
     db.session.commit()
     assert holder.status == AssignmentStatus.CANCELLED
     replacement = db.session.scalar(select(Assignment).where(
@@ -127,10 +135,10 @@ def test_closing_a_day_cancels_its_booths_and_mails_the_trainees(db, world, crea
                                                                  outbox):
     day = world.market.days[1]
     trainee = create_trainee()
-    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[1], trainee)
     db.session.commit()
     outbox_before = len(outbox())
-    services.close_market_day(world.staff, day, "Heavy snow")
+    markets.close_market_day(world.staff, day, "Heavy snow")
     db.session.commit()
     assert assignment.status == AssignmentStatus.CANCELLED
     fee = db.session.scalar(select(BoothFee))
@@ -139,9 +147,9 @@ def test_closing_a_day_cancels_its_booths_and_mails_the_trainees(db, world, crea
     mails = [m for m in outbox() if "Heavy snow" in m.get_content()]
     assert len(mails) == 1 and mails[0]["To"] == trainee.user.email
     with pytest.raises(Conflict):
-        services.close_market_day(world.staff, day, "again")
+        markets.close_market_day(world.staff, day, "again")
     with pytest.raises(RuleViolation) as error:
-        services.assign_booth(world.staff, day, world.booths[2], create_trainee())
+        assignments.assign_booth(world.staff, day, world.booths[2], create_trainee())
     assert error.value.code == "day_closed"
 
 
@@ -150,16 +158,16 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     db.session.commit()
     trainee = create_trainee()
     first, second = world.market.days[0], world.market.days[1]
-    a1 = services.assign_booth(world.staff, first, world.booths[0], trainee)
-    a2 = services.assign_booth(world.staff, second, world.booths[0], trainee)
-    other = services.assign_booth(world.staff, first, world.booths[1], create_trainee())
-    services.check_in(world.staff, other, now=first.opens_at)
+    a1 = assignments.assign_booth(world.staff, first, world.booths[0], trainee)
+    a2 = assignments.assign_booth(world.staff, second, world.booths[0], trainee)
+    other = assignments.assign_booth(world.staff, first, world.booths[1], create_trainee())
+    attendance.check_in(world.staff, other, now=first.opens_at)
     db.session.commit()
 
     before_deadline = first.opens_at + timedelta(minutes=30)
-    assert services.mark_no_shows(before_deadline)["no_shows"] == 0
+    assert attendance.mark_no_shows(before_deadline)["no_shows"] == 0
     after_second = second.opens_at + timedelta(minutes=61)
-    summary = services.mark_no_shows(after_second)
+    summary = attendance.mark_no_shows(after_second)
     db.session.commit()
     assert summary == {"no_shows": 2, "strikes": 2, "ineligible": 1}
     assert a1.status == a2.status == AssignmentStatus.NO_SHOW
@@ -171,8 +179,8 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     # The next run reports the trainee as ineligible.
     application = apply(trainee, world.market, world.category, days=[world.market.days[2]])
     db.session.commit()
-    run = runs.preview_allocation(world.staff, world.market, now=first.opens_at)
-    unserved = [u for u in runs.allocation.result_from_json(
+    run = allocation_runs.preview_allocation(world.staff, world.market, now=first.opens_at)
+    unserved = [u for u in allocation_runs.allocation.result_from_json(
         __import__("json").loads(run.result_json)).unserved
         if u.application_id == application.id]
     assert [u.reason for u in unserved] == ["ineligible"]
@@ -214,7 +222,8 @@ def test_snapshot_carries_blocks_reservations_neighbours_caps_and_fixed_booths(
     apply(applicant, world.market, world.category, needs_power=True)
     db.session.commit()
 
-    snapshot, _lookups = runs.build_snapshot(world.market, world.market.days, seed=7)
+    snapshot, _lookups = allocation_snapshots.build_snapshot(world.market, world.market.days,
+                                                             seed=7)
     booths = {b.id: b for b in snapshot.booths}
     b1, b2, b3, b4 = (booths[b.id] for b in world.booths)
     assert b1.neighbours == {b2.id} and b2.neighbours == {b1.id}  # the walkway splits 2|3
@@ -241,7 +250,7 @@ def test_category_cap_limits_booths_per_day(db, world, create_trainee):
     for _ in range(3):
         apply(create_trainee(), world.market, world.category, days=[world.market.days[0]])
     db.session.commit()
-    view = queries.run_view(runs.preview_allocation(world.staff, world.market))
+    view = queries.run_view(allocation_runs.preview_allocation(world.staff, world.market))
     assert len(view["placements"]) == 1
     assert {u["reason"] for u in view["unserved"]} == {"category_cap_reached"}
 
@@ -251,9 +260,9 @@ def test_applying_again_after_withdrawing_every_day_reopens_the_application(
     trainee = create_trainee()
     day, other = world.market.days[0], world.market.days[1]
     application = apply(trainee, world.market, world.category, days=[day])
-    assignment = services.assign_booth(world.staff, day, world.booths[0], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[0], trainee)
     db.session.commit()
-    services.withdraw_application_day(trainee.user, application, day.id)
+    applications.withdraw_application_day(trainee.user, application, day.id)
     db.session.commit()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert assignment.status == AssignmentStatus.CANCELLED
@@ -275,7 +284,7 @@ def test_withdrawing_after_the_cut_off_is_refused(db, world, create_trainee):
     db.session.commit()
     late = day.opens_at - timedelta(hours=world.market.withdraw_cutoff_hours - 1)
     with pytest.raises(RuleViolation) as error:
-        services.withdraw_application_day(trainee.user, application, day.id, now=late)
+        applications.withdraw_application_day(trainee.user, application, day.id, now=late)
     assert error.value.code == "withdraw_cutoff_passed"
 
 
@@ -285,9 +294,9 @@ def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
     trainee = create_trainee()
     trainee.user.locale = "fa"
     day = world.market.days[0]
-    assignment = services.assign_booth(world.staff, day, world.booths[1], trainee)
+    assignment = assignments.assign_booth(world.staff, day, world.booths[1], trainee)
     db.session.commit()
-    services.cancel_assignment(world.staff, assignment)
+    assignments.cancel_assignment(world.staff, assignment)
     db.session.commit()
     bodies = [m.get_content() for m in outbox()]
     assert any("غرفه گرفتید" in str(m["Subject"]) for m in outbox())
@@ -299,16 +308,16 @@ def test_mails_speak_the_trainees_language(db, world, create_trainee, outbox):
 
 def test_check_in_is_only_possible_on_the_market_day(db, world, create_trainee):
     day = world.market.days[0]
-    assignment = services.assign_booth(world.staff, day, world.booths[0], create_trainee())
+    assignment = assignments.assign_booth(world.staff, day, world.booths[0], create_trainee())
     db.session.commit()
 
     for too_early_or_late in (day.opens_at - timedelta(days=5),
                               day.opens_at - timedelta(hours=4),
                               day.opens_at + timedelta(days=1)):
         with pytest.raises(RuleViolation) as error:
-            services.check_in(world.staff, assignment, now=too_early_or_late)
+            attendance.check_in(world.staff, assignment, now=too_early_or_late)
         assert error.value.code == "not_market_day"
         assert assignment.status == AssignmentStatus.ACTIVE
 
-    services.check_in(world.staff, assignment, now=day.opens_at + timedelta(minutes=5))
+    attendance.check_in(world.staff, assignment, now=day.opens_at + timedelta(minutes=5))
     assert assignment.status == AssignmentStatus.CHECKED_IN

@@ -6,13 +6,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.accounts.models import TraineeStatus
-from marketplace.booths import runs, services
 from marketplace.booths.models import (
     ApplicationDay,
     ApplicationDayStatus,
     Assignment,
     AssignmentStatus,
 )
+from marketplace.booths.services import allocation_runs, assignments, booth_writes
 from marketplace.core.db import utcnow
 
 
@@ -32,13 +32,14 @@ def test_suspension_frees_future_booth_days_to_the_waitlist_and_mails_the_traine
     suspended = create_trainee(centre=centre)
     suspended.user.locale = "en"
     for day in (first, second):
-        services.assign_booth(world.staff, day, world.booths[0], suspended)
+        assignments.assign_booth(world.staff, day, world.booths[0], suspended)
     # Four others want the three booths left on each day: one of them waits each day.
     for trainee in [create_trainee() for _ in range(4)]:
         create_application(world.market, trainee=trainee, category=world.category,
                            days=[first, second])
     db.session.commit()
-    runs.confirm_run(world.staff, runs.preview_allocation(world.staff, world.market))
+    allocation_runs.confirm_run(world.staff,
+                                allocation_runs.preview_allocation(world.staff, world.market))
     db.session.commit()
     held = live_of(db, suspended)
     assert sorted(a.market_day_id for a in held) == [first.id, second.id]
@@ -85,9 +86,9 @@ def test_the_mail_speaks_persian_and_days_already_open_are_left_alone(
     today, later = world.market.days[0], world.market.days[2]
     today.opens_at = utcnow() - timedelta(minutes=5)
     db.session.commit()
-    opened = services.create_assignment(world.booths[0], today, trainee, source="manual",
+    opened = booth_writes.create_assignment(world.booths[0], today, trainee, source="manual",
                                         application=None, actor=None)
-    coming = services.create_assignment(world.booths[1], later, trainee, source="manual",
+    coming = booth_writes.create_assignment(world.booths[1], later, trainee, source="manual",
                                         application=None, actor=None)
     db.session.commit()
 
@@ -113,7 +114,7 @@ def test_a_suspension_that_fails_frees_nothing(db, world, create_trainee, create
     centre = create_centre()
     staff = create_centre_staff(centre=centre)
     trainee = create_trainee(centre=centre)
-    held = services.create_assignment(world.booths[0], world.market.days[0], trainee,
+    held = booth_writes.create_assignment(world.booths[0], world.market.days[0], trainee,
                                       source="manual", application=None, actor=None)
     db.session.commit()
     with pytest.raises(RuleViolation):

@@ -1,11 +1,10 @@
-"""Allocation runs: build a snapshot from the tables, run the pure allocator, store input and
-output, confirm a preview into assignments, replay a stored run, and fill freed booth-days from
-the waitlist by the same rules.
+"""Allocation runs: run the pure allocator over a snapshot, store input and output, confirm a
+preview into assignments, replay a stored run, and fill freed booth-days from the waitlist by
+the same rules.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,12 +12,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.models import Trainee, TraineeStatus, User
+from marketplace.accounts.models import User
 from marketplace.booths import allocation, policies
 from marketplace.booths.models import (
-    LIVE_ASSIGNMENT_STATUSES,
     AllocationRun,
     Application,
     ApplicationDay,
@@ -26,140 +23,30 @@ from marketplace.booths.models import (
     ApplicationStatus,
     Assignment,
     AssignmentSource,
-    AssignmentStatus,
-    Booth,
-    Ineligibility,
     Market,
     MarketDay,
     MarketDayStatus,
     RunScope,
     RunStatus,
 )
-from marketplace.booths.schedule import neighbours
-from marketplace.booths.services import codes_taken, create_assignment, lock_booth_writes
+from marketplace.booths.services.allocation_snapshots import (
+    CLOSED_APPLICATION_STATUSES,
+    OPEN_ENTRY_STATUSES,
+    build_snapshot,
+    derived_seed,
+)
+from marketplace.booths.services.booth_writes import (
+    codes_taken,
+    create_assignment,
+    lock_booth_writes,
+)
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
 
-OPEN_ENTRY_STATUSES = (ApplicationDayStatus.REQUESTED, ApplicationDayStatus.WAITLISTED)
-CLOSED_APPLICATION_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
 # The allocator's reasons that end an applicant-day rather than put it on the waitlist.
 FINAL_UNSERVED_REASONS = {"ineligible", "day_not_open"}
-NO_CATEGORY = -1  # a hand-made assignment with no application counts for no craft
-
-
-def derived_seed(base: int, *parts) -> int:
-    """A seed anyone can recompute from the market's published seed and the run's scope."""
-    text = ":".join(str(p) for p in (base, *parts))
-    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
-
-
-def _features(booth: Booth) -> frozenset[str]:
-    return frozenset(booth.features())
-
-
-def build_snapshot(market: Market, days: list[MarketDay], seed: int,
-                   waitlist_only: bool = False) -> tuple[allocation.Snapshot, dict]:
-    """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
-
-    Booths blocked on a day are unavailable that day; live assignments on those days are fixed
-    (they take the booth and count for caps and neighbours). A trainee holding a booth at another
-    market on the date of one of the days is busy that day. An application takes part with its
-    days still requested or waitlisted (only waitlisted ones when `waitlist_only`).
-    """
-    venue = market.venue
-    day_ids = [d.id for d in days]
-    day_by_id = {d.id: d for d in days}
-    booths = db.session.scalars(
-        select(Booth).where(Booth.venue_id == venue.id, Booth.is_active.is_(True))
-        .options(selectinload(Booth.blocks)).order_by(Booth.id)).all()
-    reserved = {r.booth_id: r.category_id for r in market.reserved_booths}
-    adjacency = neighbours(booths, venue.break_pairs())
-    booth_specs = tuple(
-        allocation.BoothSpec(
-            id=b.id, code=b.code, features=_features(b), location_score=b.location_score,
-            neighbours=frozenset(adjacency[b.id]),
-            reserved_category_id=reserved.get(b.id, b.reserved_category_id),
-            unavailable_day_ids=frozenset(
-                d.id for d in days if any(block.covers(d.day) for block in b.blocks)))
-        for b in booths)
-
-    applications = db.session.scalars(
-        select(Application).where(Application.market_id == market.id,
-                                  Application.status.not_in(CLOSED_APPLICATION_STATUSES))
-        .options(selectinload(Application.days), selectinload(Application.categories),
-                 selectinload(Application.preferred_booths),
-                 selectinload(Application.trainee).selectinload(Trainee.user))
-        .order_by(Application.id)).all()
-    main_category = {a.id: (a.categories[0].category_id if a.categories else NO_CATEGORY)
-                     for a in applications}
-    live = db.session.scalars(select(Assignment).where(
-        Assignment.market_day_id.in_(day_ids),
-        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
-    category_of_trainee = {a.trainee_id: main_category[a.id] for a in applications}
-    fixed = tuple(allocation.FixedAssignment(
-        booth_id=a.booth_id, day_id=a.market_day_id, trainee_id=a.trainee_id,
-        category_id=category_of_trainee.get(a.trainee_id, NO_CATEGORY)) for a in live)
-
-    first_day = min(d.day for d in days)
-    banned = set(db.session.scalars(select(Ineligibility.trainee_id).where(
-        Ineligibility.municipality_id == venue.municipality_id,
-        Ineligibility.until >= first_day)))
-    # Rotation: the location scores of the booths each trainee had earlier this season.
-    history: dict[int, list[int]] = defaultdict(list)
-    rows = db.session.execute(
-        select(Assignment.trainee_id, Booth.location_score)
-        .join(Booth, Assignment.booth_id == Booth.id)
-        .join(MarketDay, Assignment.market_day_id == MarketDay.id)
-        .where(MarketDay.market_id == market.id, MarketDay.id.not_in(day_ids),
-               Assignment.status.in_((AssignmentStatus.ACTIVE, AssignmentStatus.CHECKED_IN,
-                                      AssignmentStatus.NO_SHOW)))
-        .order_by(MarketDay.day, Assignment.id)).all()
-    for trainee_id, score in rows:
-        history[trainee_id].append(score)
-
-    # One person cannot stand in two places: booths held at other markets on these dates.
-    day_id_by_date = {d.day: d.id for d in days}
-    busy: dict[int, set[int]] = defaultdict(set)
-    for trainee_id, on in db.session.execute(
-            select(Assignment.trainee_id, Assignment.day).where(
-                Assignment.trainee_id.in_({a.trainee_id for a in applications} or {-1}),
-                Assignment.day.in_(list(day_id_by_date)),
-                Assignment.market_day_id.not_in(day_ids),
-                Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))):
-        busy[trainee_id].add(day_id_by_date[on])
-
-    wanted = (ApplicationDayStatus.WAITLISTED,) if waitlist_only else OPEN_ENTRY_STATUSES
-    applicants = []
-    for application in applications:
-        entry_days = frozenset(e.market_day_id for e in application.days
-                               if e.market_day_id in day_by_id and e.status in wanted)
-        if not entry_days:
-            continue
-        trainee = application.trainee
-        reason = None
-        if trainee.status != TraineeStatus.VERIFIED or trainee.user.is_disabled:
-            reason = "not_active_vendor"
-        elif trainee.id in banned:
-            reason = "struck_out"
-        applicants.append(allocation.ApplicantSpec(
-            application_id=application.id, trainee_id=trainee.id,
-            category_id=main_category[application.id], day_ids=entry_days,
-            needs=frozenset(application.needs()),
-            preferred_booth_ids=tuple(p.booth_id for p in application.preferred_booths),
-            eligible=reason is None, ineligible_reason=reason,
-            misses=application.lottery_misses, location_history=tuple(history[trainee.id]),
-            nominated=application.is_nominated,
-            busy_day_ids=frozenset(busy[trainee.id] & entry_days)))
-    rules = allocation.Rules(
-        category_caps={c.category_id: c.cap for c in market.categories if c.cap is not None},
-        allow_clusters=market.allow_clusters)
-    snapshot = allocation.Snapshot(
-        booths=booth_specs, days=tuple(allocation.DaySpec(id=d.id, day=d.day) for d in days),
-        applicants=tuple(applicants), rules=rules, fixed=fixed, seed=seed)
-    return snapshot, {"applications": {a.id: a for a in applications},
-                      "booths": {b.id: b for b in booths}, "days": day_by_id}
 
 
 def _dump(document: dict) -> str:
