@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_request_hooks(app)
     _register_cli(app)
     logging.basicConfig(level=logging.INFO)
@@ -124,6 +125,15 @@ def _register_blueprints(app: Flask) -> None:
         # accounts.auth), so CSRF protection has nothing to protect.
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
+
+
+def _connect_signals() -> None:
+    """Reactions across packages: a lower package sends a signal, a higher one acts on it
+    (blinker keeps one connection however many apps are made)."""
+    from marketplace.accounts.signals import trainee_status_changed
+    from marketplace.booths.services.assignments import on_trainee_status_changed
+
+    trainee_status_changed.connect(on_trainee_status_changed)
 
 
 def _register_request_hooks(app: Flask) -> None:

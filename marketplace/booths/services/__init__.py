@@ -11,7 +11,7 @@ package. Each module imports only those listed above it:
   (`booths.allocation`); fill freed booth-days from the waitlist.
 - `applications` — apply, nominate, reject, withdraw a day.
 - `assignments` — a booth given by hand, taken back, or freed when a trainee is suspended
-  (the listener of accounts' `trainee_status_changed` signal).
+  (the receiver of accounts' `trainee_status_changed` signal, connected by the app factory).
 
 Each function checks its policy, validates everything before the first write, changes rows and
 flushes; the caller commits once. Someone else's object is a 404.

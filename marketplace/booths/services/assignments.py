@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Trainee, TraineeStatus, User
-from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import policies
 from marketplace.booths.labels import FEATURE_LABELS
 from marketplace.booths.models import (
@@ -164,9 +163,9 @@ def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_sus
     return freed
 
 
-@trainee_status_changed.connect
-def _on_trainee_status_changed(trainee: Trainee, *, old: TraineeStatus, new: TraineeStatus,
+def on_trainee_status_changed(trainee: Trainee, *, old: TraineeStatus, new: TraineeStatus,
                                **_details) -> None:
-    """A verified trainee suspended (accounts) loses their booth-days to come."""
+    """A verified trainee suspended (accounts) loses their booth-days to come. Connected to
+    accounts' `trainee_status_changed` by the app factory."""
     if old == TraineeStatus.VERIFIED and new != TraineeStatus.VERIFIED:
         free_booths_of_inactive_trainee(trainee)
