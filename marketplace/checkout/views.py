@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.checkout import services
@@ -37,16 +36,18 @@ from marketplace.orders.models import (
 from marketplace.orders.views import current_cart
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentStatus
-from marketplace.payments.providers import StripeProvider, enabled_providers
+from marketplace.payments.providers import (
+    PAY_AT_PICKUP,
+    TEST_CARDS,
+    StripeProvider,
+    enabled_providers,
+)
 
 bp = Blueprint("checkout", __name__)
 
 
-TEST_CARDS = (
-    ("pm_card_visa", _l("Test card: payment succeeds")),
-    ("pm_card_chargeDeclined", _l("Test card: declined")),
-    ("pm_card_authenticationRequired", _l("Test card: needs authentication")),
-)
+# The stand-in's test cards the development pay page offers.
+OFFERED_TEST_CARDS = tuple((card, label) for card, label in TEST_CARDS.items() if label)
 # Stripe's Payment Element must load Stripe.js from Stripe; only the card page allows it.
 STRIPE_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com") \
     .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com") + \
@@ -112,7 +113,7 @@ def _pay_page(order, payment=None, status: int = 200):
     standin = "stripe" in providers and StripeProvider.is_standin()
     response = make_response(render_template(
         "checkout/pay.html", order=order, providers=providers, all_pickup=all_pickup,
-        standin=standin, test_cards=TEST_CARDS, payment=payment,
+        standin=standin, test_cards=OFFERED_TEST_CARDS, payment=payment,
         client_secret=getattr(payment, "client_secret", None) if payment else None,
         publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
         locale=locale_code()), status)
@@ -125,7 +126,7 @@ def _pay_page(order, payment=None, status: int = 200):
 @login_required
 def pay(number):
     order = _own_order(number)
-    if order.status != OrderStatus.PENDING_PAYMENT or order.payment_provider == "pay_at_pickup":
+    if order.status != OrderStatus.PENDING_PAYMENT or order.payment_provider == PAY_AT_PICKUP:
         return redirect(url_for("checkout.order_detail", number=order.number))
     return _pay_page(order)
 
@@ -137,7 +138,7 @@ def start_payment(number):
     provider = request.form.get("provider", "")
     payment = payments.start_payment(current_user, order, provider)
     db.session.commit()
-    if provider == "pay_at_pickup":
+    if provider == PAY_AT_PICKUP:
         flash(_("Your order is placed. Pay each trainee when you pick up."), "success")
         return redirect(url_for("checkout.order_detail", number=order.number))
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -152,7 +153,7 @@ def pay_with_test_card(number):
     """Development with the Stripe stand-in: confirm server-side with a test card."""
     order = _own_order(number)
     card = request.form.get("card", "")
-    if card not in {value for value, _label in TEST_CARDS}:
+    if card not in dict(OFFERED_TEST_CARDS):
         raise BadRequest(_("Choose one of the test cards."), code="bad_card")
     payment = payments.start_payment(current_user, order, "stripe")
     if payment.status != PaymentStatus.SUCCEEDED:

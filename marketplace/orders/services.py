@@ -24,7 +24,7 @@ from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services import return_stock, take_stock
 from marketplace.core.db import insert_now, update_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
-from marketplace.core.i18n import format_number
+from marketplace.core.i18n import format_number, locale_for
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.core.urls import external_url
@@ -571,7 +571,7 @@ def apply_vendor_refund(vendor_order: VendorOrder, amount_minor: int,
     if amount_minor > refundable:
         raise RuleViolation(
             _("You can refund at most %(amount)s.",
-              amount=Money(refundable, vendor_order.currency).format(_locale())),
+              amount=Money(refundable, vendor_order.currency).format(locale_for())),
             code="refund_exceeds_paid", fields={"amount": [_("Too much.")]})
     action = "refund_full" if amount_minor == refundable else "refund_part"
     refunded = vendor_order.refunded_amount + amount_minor
@@ -618,15 +618,6 @@ ORDER_STATUS_LABELS = {
 def status_label(status) -> str:
     labels = {**STATUS_LABELS, **ORDER_STATUS_LABELS}
     return str(labels.get(status, status))
-
-
-def _locale() -> str:
-    from marketplace.core.i18n import locale_code
-
-    try:
-        return locale_code()
-    except RuntimeError:
-        return current_app.config["DEFAULT_LOCALE"]
 
 
 def _lines_for_mail(vendor_order: VendorOrder, locale: str) -> list[dict]:

@@ -36,6 +36,7 @@ from marketplace.core.errors import (
     NotFound,
     RuleViolation,
 )
+from marketplace.core.i18n import locale_for
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.extensions import db
@@ -59,6 +60,7 @@ from marketplace.payments.models import (
     WebhookEvent,
 )
 from marketplace.payments.providers import (
+    PAY_AT_PICKUP,
     InvalidWebhook,
     PaymentProvider,
     ProviderPayment,
@@ -71,7 +73,6 @@ from marketplace.payments.providers import (
 
 log = logging.getLogger(__name__)
 
-PAY_AT_PICKUP = "pay_at_pickup"
 SUBJECT_AUTO_REFUND = "Your payment was refunded"
 SUBJECT_REFUND = "You have been refunded"
 # Vendor-order statuses whose sale is booked in the ledger.
@@ -143,10 +144,6 @@ def _lock_order_with_parts(lock_statement, **params) -> tuple[Order | None, list
         return None, []
     rows = db.session.execute(_ORDER_WITH_PARTS, {"order_id": order_id}).unique().all()
     return rows[0][0], [payment for _order, payment in rows if payment is not None]
-
-
-def _locale_of(user) -> str:
-    return getattr(user, "locale", None) or current_app.config.get("DEFAULT_LOCALE", "fa")
 
 
 def _apply_state(payment: Payment, result: ProviderPayment) -> None:
@@ -428,7 +425,7 @@ def _refund_whole_payment(payment: Payment, reason: str) -> Refund:
     db.session.flush()
     order = payment.order
     buyer = order.buyer
-    locale = _locale_of(buyer)
+    locale = locale_for(buyer)
     send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_AUTO_REFUND,
                            "payment_refunded_automatically", locale=locale,
                            name=buyer.display_name, number=order.number,
@@ -604,7 +601,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
         raise RuleViolation(
             _("You can refund at most %(amount)s.",
               amount=Money(max(refundable, 0), vendor_order.currency).format(
-                  _locale_of(actor))),
+                  locale_for(actor))),
             code="refund_exceeds_paid", fields={"amount": [_("More than was paid.")]})
     order = vendor_order.order
     payment = db.session.scalar(select(Payment).where(
@@ -640,7 +637,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
         payment.refunded_amount += amount
     _book_refund(vendor_order, refund, refunded_before, in_cash=provider.name == PAY_AT_PICKUP)
     buyer = order.buyer
-    locale = _locale_of(buyer)
+    locale = locale_for(buyer)
     send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_REFUND,
                            "payment_refunded", locale=locale, name=buyer.display_name,
                            number=order.number, amount=refund.money.format(locale),

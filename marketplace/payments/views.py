@@ -27,6 +27,7 @@ from marketplace.core.auth import admin_required, require_login
 from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, NotFound
+from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
 from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
@@ -103,7 +104,7 @@ def refund(vendor_order_id: int):
     refund = services.refund_vendor_order(actor, vendor_order, amount, restock,
                                           reason=request.form.get("reason", ""))
     db.session.commit()
-    flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(_locale())),
+    flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")
     return _back(url_for("storefront.home"))
 
@@ -119,12 +120,6 @@ def paid_at_pickup(vendor_order_id: int):
 
 
 # --- the trainee's ledger -------------------------------------------------------------------
-
-def _locale() -> str:
-    from marketplace.core.i18n import locale_code
-
-    return locale_code()
-
 
 def _trainee():
     user = require_login()
@@ -216,7 +211,7 @@ def admin_payouts():
         batch = services.create_payout_batch(current_user, request.form.get("method", ""))
         db.session.commit()
         flash(_("Payout batch %(id)s created for %(amount)s.", id=batch.id,
-                amount=batch.total.format(_locale())), "success")
+                amount=batch.total.format(locale_for())), "success")
         for problem in batch.failures:
             flash(problem, "warning")
         return redirect(url_for("payments.admin_payout_batch", batch_id=batch.id))
