@@ -11,7 +11,6 @@ from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.extensions import db
 from marketplace.orders import queries
-from marketplace.orders import services as order_services
 from marketplace.orders.api import commit_keeping_state
 from marketplace.orders.schemas import (
     OrderSchema,
@@ -21,6 +20,9 @@ from marketplace.orders.schemas import (
     SaleSchema,
     TransitionSchema,
 )
+from marketplace.orders.services import cart as carts
+from marketplace.orders.services import fulfilment
+from marketplace.orders.services.orders import cancel_order
 from marketplace.payments import services as payments
 
 blp = api_blueprint("checkout_api", __name__, "",
@@ -38,7 +40,7 @@ class PlaceOrder(MethodView):
     def post(self, data):
         """Turn your cart into an order (one part per trainee); the stock is held while you pay."""
         user = require_login()
-        cart = order_services.find_cart(user, None)
+        cart = carts.find_cart(user, None)
         if cart is None:
             raise NotFound(_("We could not find your cart."))
         choices = CheckoutChoices(
@@ -77,7 +79,7 @@ class CancelOrder(MethodView):
         """Cancel your unpaid order; its items go back on sale."""
         user = require_login()
         order = services.pending_order_of(user, number)
-        order_services.cancel_order(user, order)
+        cancel_order(user, order)
         db.session.commit()
         return queries.order_by_number(number)
 
@@ -97,6 +99,6 @@ class VendorOrderTransition(MethodView):
         if data["action"] == "confirm_paid_at_pickup":
             payments.confirm_paid_at_pickup(user, vendor_order)
         else:
-            order_services.mark_vendor_order(user, vendor_order, data["action"])
+            fulfilment.mark_vendor_order(user, vendor_order, data["action"])
         db.session.commit()
         return queries.vendor_order(vendor_order_id)

@@ -28,7 +28,7 @@ from marketplace.orders.models import (
     OrderStatus,
     VendorOrder,
 )
-from marketplace.orders.services import MAX_LINE_QUANTITY, empty_cart
+from marketplace.orders.services.cart import MAX_LINE_QUANTITY, empty_cart
 
 NAME_MAX = 120
 PHONE_MAX = 32

@@ -27,12 +27,14 @@ from marketplace.core.pagination import page_args, paginate
 from marketplace.core.security import CSP
 from marketplace.extensions import db
 from marketplace.orders import policies, queries
-from marketplace.orders import services as order_services
+from marketplace.orders.labels import status_label
 from marketplace.orders.models import (
     VENDOR_ACTIONS,
     OrderStatus,
     VendorOrderStatus,
 )
+from marketplace.orders.services import fulfilment
+from marketplace.orders.services.orders import cancel_order
 from marketplace.orders.views import current_cart
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentStatus
@@ -187,7 +189,7 @@ def payment_return(number):
 @login_required
 def cancel(number):
     order = _own_order(number)
-    order_services.cancel_order(current_user, order)
+    cancel_order(current_user, order)
     db.session.commit()
     flash(_("Your order is cancelled."), "success")
     return redirect(url_for("checkout.my_orders"))
@@ -270,8 +272,8 @@ def sale_action(vendor_order_id, action):
     if action == "confirm_paid_at_pickup":
         payments.confirm_paid_at_pickup(current_user, vendor_order)
     else:
-        order_services.mark_vendor_order(current_user, vendor_order, action)
+        fulfilment.mark_vendor_order(current_user, vendor_order, action)
     db.session.commit()
     flash(_("The order is now “%(status)s”.",
-            status=order_services.status_label(vendor_order.status)), "success")
+            status=status_label(vendor_order.status)), "success")
     return redirect(url_for("checkout.sale_detail", vendor_order_id=vendor_order.id))

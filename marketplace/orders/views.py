@@ -28,8 +28,10 @@ from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
 from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
-from marketplace.orders import queries, services
+from marketplace.orders import queries
 from marketplace.orders.models import ShippingRate
+from marketplace.orders.services import cart as carts
+from marketplace.orders.services.shipping_rates import set_shipping_rate
 
 log = logging.getLogger(__name__)
 bp = Blueprint("orders", __name__)
@@ -80,7 +82,7 @@ def merge_cart_on_login(app, user, **_extra):
     if not token:
         return
     try:
-        services.merge_guest_cart(user, token)
+        carts.merge_guest_cart(user, token)
         db.session.commit()
     except Exception:  # signing in must never fail because of a cart
         db.session.rollback()
@@ -94,11 +96,11 @@ def current_cart(create: bool = False):
     token = guest_token()
     if user is not None and token:
         # Signed in some other way than the login form (remember-me): merge now.
-        services.merge_guest_cart(user, token)
+        carts.merge_guest_cart(user, token)
         g.clear_cart_cookie = True
     if not create:
-        return services.find_cart(user, token)
-    cart = services.get_or_create_cart(user, token)
+        return carts.find_cart(user, token)
+    cart = carts.get_or_create_cart(user, token)
     if user is None and cart.token != token:
         _remember_guest_cart(cart.token)
     return cart
@@ -135,7 +137,7 @@ def cart():
 @bp.post("/cart/add")
 def add_to_cart():
     cart = current_cart(create=True)
-    services.add_to_cart(current_user, cart, request.form.get("product_id"),
+    carts.add_to_cart(current_user, cart, request.form.get("product_id"),
                          request.form.get("quantity", "1"))
     db.session.commit()
     flash(_("Added to your cart."), "success")
@@ -147,7 +149,7 @@ def update_line(line_id):
     cart = current_cart()
     if cart is None:
         raise NotFound(_("That item is not in your cart."))
-    services.update_cart_line(current_user, cart, line_id, request.form.get("quantity"))
+    carts.update_cart_line(current_user, cart, line_id, request.form.get("quantity"))
     db.session.commit()
     flash(_("Your cart is updated."), "success")
     return redirect(url_for("orders.cart"))
@@ -158,7 +160,7 @@ def remove_line(line_id):
     cart = current_cart()
     if cart is None:
         raise NotFound(_("That item is not in your cart."))
-    services.remove_cart_line(current_user, cart, line_id)
+    carts.remove_cart_line(current_user, cart, line_id)
     db.session.commit()
     flash(_("Removed from your cart."), "success")
     return redirect(url_for("orders.cart"))
@@ -168,7 +170,7 @@ def remove_line(line_id):
 def accept_changes():
     cart = current_cart()
     if cart is not None:
-        services.accept_cart_changes(queries.cart_with_lines(cart.id))
+        carts.accept_cart_changes(queries.cart_with_lines(cart.id))
         db.session.commit()
     return redirect(url_for("orders.cart"))
 
@@ -197,7 +199,7 @@ def shipping():
                 error = _("Enter the fee as a number, e.g. 4.50.")
         if error is None:
             try:
-                services.set_shipping_rate(current_user, amount)
+                set_shipping_rate(current_user, amount)
             except DomainError as failure:
                 error = str(failure.message)
             else:

@@ -41,8 +41,9 @@ from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders import policies as order_policies
-from marketplace.orders import services as order_services
 from marketplace.orders.models import Order, OrderStatus, VendorOrder, VendorOrderStatus
+from marketplace.orders.services import orders as order_outcomes
+from marketplace.orders.services.refunds import apply_vendor_refund
 from marketplace.payments import queries
 from marketplace.payments.models import (
     LedgerEntry,
@@ -245,7 +246,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                     if p.provider == provider.name and p.is_open
                     and p.amount == order.total_amount), None)
     if provider.name == PAY_AT_PICKUP:
-        order_services.hold_order_for_pickup(order)
+        order_outcomes.hold_order_for_pickup(order, PAY_AT_PICKUP)
         for other in payments:
             if other.is_open and other.provider != PAY_AT_PICKUP:
                 _cancel_superseded(other)
@@ -396,13 +397,13 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
                                                  Payment.status == PaymentStatus.SUCCEEDED))
         if duplicate:
             _refund_whole_payment(payment, reason="duplicate")
-        elif order_services.mark_order_paid(order):
+        elif order_outcomes.mark_order_paid(order):
             db.session.refresh(order)
             book_order_sales(order)
         else:
             _refund_whole_payment(payment, reason="stock_gone")
     elif result.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        order_services.fail_order_payment(order)
+        order_outcomes.fail_order_payment(order)
     db.session.flush()
     return payment
 
@@ -615,7 +616,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     refunded_before = vendor_order.refunded_amount
     count = db.session.scalar(select(func.count(Refund.id)).where(
         Refund.vendor_order_id == vendor_order.id))
-    order_services.apply_vendor_refund(vendor_order, amount, restock)
+    apply_vendor_refund(vendor_order, amount, restock)
     refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
                     currency=vendor_order.currency, reason=(reason or "")[:500],
                     restock=restock, created_by_id=actor.id,
@@ -649,7 +650,7 @@ def confirm_paid_at_pickup(actor, vendor_order: VendorOrder) -> VendorOrder:
     """The trainee got the money at the booth or centre: the vendor order is completed and
     booked — the sale, shipping and commission, and the cash as already paid out to them."""
     _check_vendor_access(actor, vendor_order)
-    order_services.mark_vendor_order(actor, vendor_order, "confirm_paid_at_pickup")
+    order_outcomes.mark_paid_at_pickup(vendor_order)
     _book_vendor_orders([vendor_order], collected_in_cash=True)
     order = vendor_order.order
     db.session.refresh(order)

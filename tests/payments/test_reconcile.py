@@ -64,14 +64,14 @@ def test_the_retried_confirmation_after_a_crash_does_not_charge_twice(db, shop,
 
 
 def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_order, runner):
-    from marketplace.orders import services as order_services
+    from marketplace.orders.services import orders as order_life
     from marketplace.payments.gateway import StripeGateway
 
     order = place_test_order(shop.buyer, shop.product_a)
     payment = services.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     result = runner.invoke(args=["reconcile-payments"])
     assert "1 cancelled" in result.output, result.output

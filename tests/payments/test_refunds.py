@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from marketplace.catalogue.models import Product
 from marketplace.core.errors import Forbidden, NotFound
-from marketplace.orders import services as order_services
 from marketplace.orders.models import VendorOrderStatus
+from marketplace.orders.services import fulfilment
 from marketplace.payments import services
 from marketplace.payments.models import LedgerKind, Refund, RefundStatus
 from tests.payments.conftest import standin_config
@@ -131,7 +131,7 @@ def test_shipped_goods_do_not_return_to_stock(db, shop, paid_order, set_shipping
     set_shipping_fee(shop.trainee_a, 500)
     order = paid_order(shop.product_a, fulfilment="shipping")
     vo = vendor_order_of(order, shop.trainee_a)
-    order_services.mark_vendor_order(shop.trainee_a.user, vo, "mark_shipped")
+    fulfilment.mark_vendor_order(shop.trainee_a.user, vo, "mark_shipped")
     db.session.commit()
     stock_before = stock_of(db, shop.product_a)
     services.refund_vendor_order(shop.trainee_a.user, vo, vo.total_amount, restock=True)

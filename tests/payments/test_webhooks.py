@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import ProductKind
-from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus
+from marketplace.orders.services import orders as order_life
 from marketplace.payments import services
 from marketplace.payments.gateway import StripeGateway
 from marketplace.payments.models import (
@@ -214,7 +214,7 @@ def test_payment_after_expiry_with_stock_sold_is_refunded_and_the_buyer_told(
     tableau = create_product(trainee=shop.trainee_a, kind=ProductKind.ONE_OF_A_KIND)
     order, payment = started(tableau, card=None)
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     other = place_test_order(create_user(), tableau)      # the stock goes to someone else
     assert other.status == OrderStatus.PENDING_PAYMENT
@@ -249,7 +249,7 @@ def test_payment_after_expiry_with_stock_still_there_revives_the_order(db, clien
                                                                        ledger_rows):
     order, payment = started(card=None)
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     StripeGateway.from_config().confirm_payment_intent(payment.provider_reference,
                                                        "pm_card_visa", "late-ok")
