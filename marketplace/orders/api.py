@@ -1,6 +1,8 @@
-"""Cart and orders API: the signed-in buyer's cart, their orders, and a trainee's sales.
+"""Cart and orders API: the signed-in buyer's cart, their orders (and cancelling an unpaid
+one), and a trainee's sales.
 
-Placing, paying and moving orders (which need payments) are in checkout.api.
+Placing and paying are in checkout.api; moving a vendor order (one of whose moves, paid at
+pickup, is a payment) is in payments.api.
 """
 
 from flask import current_app, request
@@ -25,6 +27,7 @@ from marketplace.orders.schemas import (
     VendorOrderArgsSchema,
 )
 from marketplace.orders.services import cart as carts
+from marketplace.orders.services import orders as order_life
 
 blp = api_blueprint("orders_api", __name__, "",
                     "Cart and orders: your cart, your orders, and your sales as a trainee.")
@@ -130,6 +133,22 @@ class OrderResource(MethodView):
         if order is None or not policies.can_view_order(user, order):
             raise NotFound(_("We could not find that order."))
         return order
+
+
+@blp.route("/orders/<number>/cancel")
+class CancelOrder(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, OrderSchema)
+    @login_required_api
+    def post(self, number):
+        """Cancel your unpaid order; its items go back on sale."""
+        user = require_login()
+        order = queries.order_by_number(number)
+        if order is None or order.buyer_id != user.id:
+            raise NotFound(_("We could not find that order."))
+        order_life.cancel_order(user, order)
+        db.session.commit()
+        return queries.order_by_number(number)
 
 
 @blp.route("/vendor-orders")

@@ -106,7 +106,7 @@ def refund(vendor_order_id: int):
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")
-    return _back(url_for("storefront.home"))
+    return _back(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))
 
 
 @bp.route("/payments/vendor-orders/<int:vendor_order_id>/paid-at-pickup", methods=["POST"])
@@ -116,7 +116,7 @@ def paid_at_pickup(vendor_order_id: int):
     services.confirm_paid_at_pickup(actor, vendor_order)
     db.session.commit()
     flash(_("Marked as paid at pickup."), "success")
-    return _back(url_for("storefront.home"))
+    return _back(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))
 
 
 # --- the trainee's ledger -------------------------------------------------------------------

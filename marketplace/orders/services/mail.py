@@ -63,7 +63,7 @@ def mail_order_placed(order: Order) -> None:
         locale=locale, name=buyer.display_name,
         number=order.number, total=order.total.format(locale), parts=parts,
         pay_at_pickup=order.pays_at_pickup,
-        link=external_url("checkout.order_detail", number=order.number))
+        link=external_url("orders.order_detail", number=order.number))
     for vo in vendor_orders:
         seller = vo.trainee.user
         send_mail_after_commit(
@@ -74,7 +74,7 @@ def mail_order_placed(order: Order) -> None:
             pickup_place=vo.pickup_place or "", shipping_address=vo.shipping_address or "",
             total=vo.total.format(seller.locale),
             pay_at_pickup=order.pays_at_pickup,
-            link=external_url("checkout.sale_detail", vendor_order_id=vo.id))
+            link=external_url("orders.sale_detail", vendor_order_id=vo.id))
 
 
 def mail_status_changed(vendor_order: VendorOrder, status: VendorOrderStatus) -> None:
@@ -86,7 +86,7 @@ def mail_status_changed(vendor_order: VendorOrder, status: VendorOrderStatus) ->
         name=buyer.display_name, number=order.number, status=status.value,
         store=vendor_order.trainee.store_name, pickup_place=vendor_order.pickup_place or "",
         refunded=vendor_order.refunded.format(buyer.locale),
-        link=external_url("checkout.order_detail", number=order.number))
+        link=external_url("orders.order_detail", number=order.number))
 
 
 def mail_order_expired(order: Order) -> None:
