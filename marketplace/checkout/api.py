@@ -17,7 +17,7 @@ from marketplace.orders.schemas import (
     PlaceOrderSchema,
 )
 from marketplace.orders.services import cart as carts
-from marketplace.payments import services as payments
+from marketplace.payments.services import payments
 
 blp = api_blueprint("checkout_api", __name__, "",
                     "Checkout: place an order from your cart and pay it.")

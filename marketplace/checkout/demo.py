@@ -13,7 +13,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.services import cart as carts
 from marketplace.orders.services.orders import hold_order_for_pickup, mark_order_paid
 from marketplace.payments.providers import PAY_AT_PICKUP
-from marketplace.payments.services import book_order_sales
+from marketplace.payments.services.ledger import book_order_sales
 
 BUYER_EMAIL = "buyer@demo.bazaarche.ir"
 

@@ -32,7 +32,6 @@ from marketplace.orders.cart_cookie import browsing_cart
 from marketplace.orders.models import (
     OrderStatus,
 )
-from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentStatus
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
@@ -40,6 +39,7 @@ from marketplace.payments.providers import (
     StripeProvider,
     enabled_providers,
 )
+from marketplace.payments.services import payments
 
 bp = Blueprint("checkout", __name__)
 

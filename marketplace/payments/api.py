@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders.schemas import SaleSchema, TransitionSchema
 from marketplace.orders.services import fulfilment
-from marketplace.payments import services as payments
+from marketplace.payments.services import pay_at_pickup
 
 blp = api_blueprint("payments_api", __name__, "",
                     "Trainees move their vendor orders: ready, shipped, handed over, paid at "
@@ -36,7 +36,7 @@ class VendorOrderTransition(MethodView):
         if vendor_order is None:
             raise NotFound(_("We could not find that order."))
         if data["action"] == "confirm_paid_at_pickup":
-            payments.confirm_paid_at_pickup(user, vendor_order)
+            pay_at_pickup.confirm_paid_at_pickup(user, vendor_order)
         else:
             fulfilment.mark_vendor_order(user, vendor_order, data["action"])
         db.session.commit()

@@ -32,8 +32,9 @@ from marketplace.core.money import Money
 from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
-from marketplace.payments import queries, services
+from marketplace.payments import queries
 from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
+from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
 
 bp = Blueprint("payments", __name__)
 
@@ -67,7 +68,7 @@ def payment_labels():
 def stripe_webhook():
     """Stripe's events: signature checked on the raw body, recorded once, acted on at once."""
     raw_body = request.get_data(cache=False)
-    outcome = services.handle_webhook("stripe", raw_body, request.headers)
+    outcome = webhooks.handle_webhook("stripe", raw_body, request.headers)
     db.session.commit()
     return jsonify({"received": True, "outcome": outcome})
 
@@ -101,7 +102,7 @@ def refund(vendor_order_id: int):
     vendor_order = _vendor_order(vendor_order_id)
     amount = parse_amount(request.form.get("amount"), vendor_order.currency)
     restock = request.form.get("restock") in ("1", "on", "true", "yes")
-    refund = services.refund_vendor_order(actor, vendor_order, amount, restock,
+    refund = refunds.refund_vendor_order(actor, vendor_order, amount, restock,
                                           reason=request.form.get("reason", ""))
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
@@ -113,7 +114,7 @@ def refund(vendor_order_id: int):
 def paid_at_pickup(vendor_order_id: int):
     actor = require_login()
     vendor_order = _vendor_order(vendor_order_id)
-    services.confirm_paid_at_pickup(actor, vendor_order)
+    pay_at_pickup.confirm_paid_at_pickup(actor, vendor_order)
     db.session.commit()
     flash(_("Marked as paid at pickup."), "success")
     return _back(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))
@@ -190,7 +191,7 @@ def ledger_csv():
 def payout_account():
     trainee = _trainee()
     if request.method == "POST":
-        services.save_payout_account(
+        payouts.save_payout_account(
             current_user, trainee, holder=request.form.get("account_holder", ""),
             iban=to_ascii_digits(request.form.get("iban", "")),
             bank_name=request.form.get("bank_name", ""),
@@ -208,7 +209,7 @@ def payout_account():
 @admin_required
 def admin_payouts():
     if request.method == "POST":
-        batch = services.create_payout_batch(current_user, request.form.get("method", ""))
+        batch = payouts.create_payout_batch(current_user, request.form.get("method", ""))
         db.session.commit()
         flash(_("Payout batch %(id)s created for %(amount)s.", id=batch.id,
                 amount=batch.total.format(locale_for())), "success")
@@ -257,7 +258,7 @@ def admin_payout_batch_csv(batch_id: int):
 @bp.route("/admin/payouts/<int:batch_id>/mark-paid", methods=["POST"])
 @admin_required
 def admin_payout_batch_paid(batch_id: int):
-    services.mark_batch_paid(current_user, _batch(batch_id))
+    payouts.mark_batch_paid(current_user, _batch(batch_id))
     db.session.commit()
     flash(_("The batch is marked as paid."), "success")
     return redirect(url_for("payments.admin_payout_batch", batch_id=batch_id))

@@ -20,9 +20,9 @@ from marketplace.extensions import db as _db
 from marketplace.orders.models import Cart, CartLine, Order, OrderLine, OrderStatus
 from marketplace.orders.services.cart import find_cart
 from marketplace.payments import providers
-from marketplace.payments import services as payments
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.providers import PaymentProvider, ProviderPayment, ProviderRefund
+from marketplace.payments.services import payments
 
 BUYERS = 200
 ITEMS = 50

@@ -206,7 +206,7 @@ def test_trainee_marks_ready_then_handed_over(client, db, login, shop, place_tes
 
 def test_paid_at_pickup_has_one_route_and_the_sale_page_posts_to_it(client, db, login, shop,
                                                                     place_test_order):
-    from marketplace.payments import services as payments
+    from marketplace.payments.services import payments
 
     order = place_test_order(shop.buyer, shop.tableau_a)
     payments.start_payment(shop.buyer, order, "pay_at_pickup")

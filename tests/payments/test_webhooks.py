@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from marketplace.catalogue.models import ProductKind
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services import orders as order_life
-from marketplace.payments import services
 from marketplace.payments.gateway import StripeGateway
 from marketplace.payments.models import (
     Payment,
@@ -20,6 +19,7 @@ from marketplace.payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from marketplace.payments.services import payments
 from tests.factories.orders import make_due
 from tests.payments.conftest import WEBHOOK_SECRET, intent_event, signed, standin_config
 
@@ -38,7 +38,7 @@ def started(db, shop, place_test_order, app):
     def make(*products, buyer=None, card="pm_card_visa"):
         buyer = buyer or shop.buyer
         order = place_test_order(buyer, *(products or (shop.product_a,)))
-        payment = services.start_payment(buyer, order, "stripe")
+        payment = payments.start_payment(buyer, order, "stripe")
         db.session.commit()
         if card:
             StripeGateway.from_config().confirm_payment_intent(
