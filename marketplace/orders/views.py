@@ -93,7 +93,7 @@ def cart():
 def add_to_cart():
     cart = cart_cookie.browsing_cart(create=True)
     carts.add_to_cart(current_user, cart, request.form.get("product_id"),
-                         request.form.get("quantity", "1"))
+                      request.form.get("quantity", "1"))
     db.session.commit()
     flash(_("Added to your cart."), "success")
     return redirect(_back(url_for("orders.cart")))

@@ -103,7 +103,7 @@ def refund(vendor_order_id: int):
     amount = parse_amount(request.form.get("amount"), vendor_order.currency)
     restock = request.form.get("restock") in ("1", "on", "true", "yes")
     refund = refunds.refund_vendor_order(actor, vendor_order, amount, restock,
-                                          reason=request.form.get("reason", ""))
+                                         reason=request.form.get("reason", ""))
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")

@@ -55,8 +55,8 @@ def sell(db, shop, place_test_order):
 def accounts(db, shop):
     def make(trainee, iban="IR062960000000100324200001", stripe_account_id=None):
         account = payouts.save_payout_account(trainee.user, trainee, holder=trainee.store_name,
-                                               iban=iban, bank_name="Bank Melli",
-                                               stripe_account_id=stripe_account_id)
+                                              iban=iban, bank_name="Bank Melli",
+                                              stripe_account_id=stripe_account_id)
         db.session.commit()
         return account
 
@@ -222,11 +222,11 @@ def test_only_admins_create_batches(db, shop):
 def test_payout_details_are_checked(db, shop):
     with pytest.raises(BadRequest) as error:
         payouts.save_payout_account(shop.trainee_a.user, shop.trainee_a, holder="x",
-                                     iban="12345", bank_name="", stripe_account_id="cus_x")
+                                    iban="12345", bank_name="", stripe_account_id="cus_x")
     assert set(error.value.fields) == {"iban", "stripe_account_id"}
     with pytest.raises(NotFound):
         payouts.save_payout_account(shop.trainee_b.user, shop.trainee_a, holder="x",
-                                     iban=None, bank_name="", stripe_account_id=None)
+                                    iban=None, bank_name="", stripe_account_id=None)
 
 
 def test_admin_pages_and_csv(db, shop, sell, accounts, create_admin, client, login, app):

@@ -48,7 +48,7 @@ def test_partial_then_full_refund_by_the_trainee(db, shop, paid_order, ledger_ro
     stock_before = stock_of(db, shop.product_a)
 
     first = refunds.refund_vendor_order(shop.trainee_a.user, vo, 1999, restock=False,
-                                         reason="scratched frame")
+                                        reason="scratched frame")
     db.session.commit()
     assert first.status == RefundStatus.SUCCEEDED
     assert first.provider_reference.startswith("re_")

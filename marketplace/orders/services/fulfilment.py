@@ -62,7 +62,7 @@ def _after_vendor_order_dropped(order: Order, vendor_order: VendorOrder, now) ->
     remaining = [vo for vo in order.vendor_orders if vo.status != VendorOrderStatus.CANCELLED]
     if not remaining:
         claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.CANCELLED,
-                     cancelled_at=now)
+                    cancelled_at=now)
         return
     db.session.execute(
         update(Order).where(Order.id == order.id)

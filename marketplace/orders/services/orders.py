@@ -71,7 +71,7 @@ def _revive_order(order: Order, now) -> bool:
     try:
         with db.session.begin_nested():
             if not claim_order(order, [OrderStatus.EXPIRED, OrderStatus.CANCELLED],
-                                OrderStatus.PAID, paid_at=now, cancelled_at=None):
+                               OrderStatus.PAID, paid_at=now, cancelled_at=None):
                 raise _StockGone
             for vendor_order in order.vendor_orders:
                 for line in vendor_order.lines:
@@ -149,8 +149,8 @@ def expire_order(order: Order) -> bool:
     # Checked in the same statement: a buyer who chose pay at pickup meanwhile has no hold
     # time any more, and that order must not expire.
     if not claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.EXPIRED,
-                        Order.expires_at.is_not(None), Order.expires_at < now,
-                        cancelled_at=now):
+                       Order.expires_at.is_not(None), Order.expires_at < now,
+                       cancelled_at=now):
         return False
     for vendor_order in order.vendor_orders:
         if vendor_order.status == VendorOrderStatus.PENDING_PAYMENT:
@@ -177,7 +177,7 @@ def cancel_order(actor, order: Order) -> Order:
         raise NotFound(_("We could not find that order."))
     now = utcnow()
     if not claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.CANCELLED,
-                        cancelled_at=now):
+                       cancelled_at=now):
         raise Conflict(_("Only an unpaid order can be cancelled."), code="invalid_transition")
     for vendor_order in order.vendor_orders:
         if vendor_order.status == VendorOrderStatus.PENDING_PAYMENT:

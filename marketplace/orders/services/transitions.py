@@ -23,7 +23,7 @@ from marketplace.orders.models import (
 
 
 def claim_order(order: Order, from_statuses, to_status: OrderStatus, *conditions,
-                 **values) -> bool:
+                **values) -> bool:
     """Move the order's status only if it still is one of `from_statuses` in the database
     (and meets `conditions`)."""
     result = db.session.execute(

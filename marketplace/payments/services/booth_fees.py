@@ -25,7 +25,7 @@ def charge_booth_fees(now=None) -> int:
         .order_by(BoothFee.id).with_for_update(of=BoothFee)))
     for fee in fees:
         post_entry(fee.trainee_id, LedgerKind.BOOTH_FEE, -fee.amount, fee.currency,
-              booth_fee_id=fee.id, memo=f"booth fee #{fee.id}")
+                   booth_fee_id=fee.id, memo=f"booth fee #{fee.id}")
         fee.status = FeeStatus.PAID
         fee.settled_at = now
     db.session.flush()

@@ -36,7 +36,7 @@ def book_order_sales(order: Order, collected_in_cash: bool = False) -> list[Ledg
 
 
 def book_vendor_orders(vendor_orders: list[VendorOrder],
-                        collected_in_cash: bool = False) -> list[LedgerEntry]:
+                       collected_in_cash: bool = False) -> list[LedgerEntry]:
     if not vendor_orders:
         return []
     booked = set(db.session.scalars(
@@ -55,25 +55,25 @@ def book_vendor_orders(vendor_orders: list[VendorOrder],
         available_at = now if collected_in_cash else paid_at + hold
         common = {"vendor_order_id": vo.id, "available_at": available_at}
         entries.append(post_entry(vo.trainee_id, LedgerKind.SALE, vo.subtotal_amount, vo.currency,
-                             memo=f"order {vo.order.number}", **common))
+                                  memo=f"order {vo.order.number}", **common))
         if vo.shipping_amount:
             entries.append(post_entry(vo.trainee_id, LedgerKind.SHIPPING, vo.shipping_amount,
-                                 vo.currency, memo=f"order {vo.order.number}", **common))
+                                      vo.currency, memo=f"order {vo.order.number}", **common))
         commission = queries.commission_on(vo.subtotal, percent)
         if commission.amount:
             entries.append(post_entry(vo.trainee_id, LedgerKind.COMMISSION, -commission.amount,
-                                 vo.currency, memo=f"{percent}% of order {vo.order.number}",
-                                 **common))
+                                      vo.currency, memo=f"{percent}% of order {vo.order.number}",
+                                      **common))
         if collected_in_cash:
             entries.append(post_entry(vo.trainee_id, LedgerKind.PAYOUT, -vo.total_amount,
-                                 vo.currency, memo=f"paid in cash at pickup, order "
-                                                   f"{vo.order.number}", **common))
+                                      vo.currency, memo=f"paid in cash at pickup, order "
+                                                        f"{vo.order.number}", **common))
     db.session.flush()
     return entries
 
 
 def book_refund(vendor_order: VendorOrder, refund: Refund, refunded_before: int,
-                 in_cash: bool = False) -> None:
+                in_cash: bool = False) -> None:
     commission = -int(db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
             LedgerEntry.vendor_order_id == vendor_order.id,
@@ -82,14 +82,14 @@ def book_refund(vendor_order: VendorOrder, refund: Refund, refunded_before: int,
                                        refunded_before + refund.amount)
     number = vendor_order.order.number
     post_entry(vendor_order.trainee_id, LedgerKind.REFUND, -refund.amount, refund.currency,
-          vendor_order_id=vendor_order.id, refund_id=refund.id, memo=f"refund, order {number}")
+               vendor_order_id=vendor_order.id, refund_id=refund.id, memo=f"refund, order {number}")
     if back:
         post_entry(vendor_order.trainee_id, LedgerKind.REFUND_COMMISSION, back, refund.currency,
-              vendor_order_id=vendor_order.id, refund_id=refund.id,
-              memo=f"commission returned, order {number}")
+                   vendor_order_id=vendor_order.id, refund_id=refund.id,
+                   memo=f"commission returned, order {number}")
     if in_cash:
         # The trainee handed the cash back from what they collected at pickup.
         post_entry(vendor_order.trainee_id, LedgerKind.PAYOUT, refund.amount, refund.currency,
-              vendor_order_id=vendor_order.id, refund_id=refund.id,
-              memo=f"returned in cash at pickup, order {number}")
+                   vendor_order_id=vendor_order.id, refund_id=refund.id,
+                   memo=f"returned in cash at pickup, order {number}")
     db.session.flush()

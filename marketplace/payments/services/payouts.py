@@ -138,7 +138,7 @@ def _pay_trainee(batch: PayoutBatch, account: PayoutAccount, entries, amount: in
     db.session.flush()
     db.session.add_all(PayoutItem(payout_id=payout.id, ledger_entry_id=e.id) for e in entries)
     row = post_entry(account.trainee_id, LedgerKind.PAYOUT, -amount, currency, payout_id=payout.id,
-                memo=f"payout batch {batch.id}", available_at=now)
+                     memo=f"payout batch {batch.id}", available_at=now)
     db.session.flush()
     db.session.add(PayoutItem(payout_id=payout.id, ledger_entry_id=row.id))
     db.session.flush()
