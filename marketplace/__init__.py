@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.extensions import api, csrf
     from marketplace.orders import api as orders_api
     from marketplace.orders import views as orders_views
+    from marketplace.payments import api as payments_api
     from marketplace.payments import views as payments_views
     from marketplace.storefront import api as storefront_api
     from marketplace.storefront import views as storefront_views
@@ -120,7 +121,8 @@ def _register_blueprints(app: Flask) -> None:
                            payments_views.bp, checkout_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
-                          booths_api.blp, orders_api.blp, checkout_api.blp):
+                          booths_api.blp, orders_api.blp, payments_api.blp,
+                          checkout_api.blp):
         # API calls authenticate with a bearer token and never with the session cookie (see
         # accounts.auth), so CSRF protection has nothing to protect.
         csrf.exempt(api_blueprint)

@@ -1,4 +1,4 @@
-"""Checkout API: place an order from your cart, pay it, cancel it; move a vendor order."""
+"""Checkout API: place an order from your cart, then pay it."""
 
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -9,23 +9,18 @@ from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
-from marketplace.extensions import db
-from marketplace.orders import queries
-from marketplace.orders import services as order_services
 from marketplace.orders.api import commit_keeping_state
 from marketplace.orders.schemas import (
     OrderSchema,
     PaymentOutSchema,
     PaySchema,
     PlaceOrderSchema,
-    SaleSchema,
-    TransitionSchema,
 )
-from marketplace.payments import services as payments
+from marketplace.orders.services import cart as carts
+from marketplace.payments.services import payments
 
 blp = api_blueprint("checkout_api", __name__, "",
-                    "Checkout: place an order from your cart and pay it; trainees move their "
-                    "vendor orders (ready, shipped, handed over, paid at pickup, cancelled).")
+                    "Checkout: place an order from your cart and pay it.")
 
 
 
@@ -38,7 +33,7 @@ class PlaceOrder(MethodView):
     def post(self, data):
         """Turn your cart into an order (one part per trainee); the stock is held while you pay."""
         user = require_login()
-        cart = order_services.find_cart(user, None)
+        cart = carts.find_cart(user, None)
         if cart is None:
             raise NotFound(_("We could not find your cart."))
         choices = CheckoutChoices(
@@ -66,37 +61,3 @@ class PayOrder(MethodView):
         payment.message = payments.payment_message(payment)
         commit_keeping_state()
         return payment
-
-
-@blp.route("/orders/<number>/cancel")
-class CancelOrder(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.response(200, OrderSchema)
-    @login_required_api
-    def post(self, number):
-        """Cancel your unpaid order; its items go back on sale."""
-        user = require_login()
-        order = services.pending_order_of(user, number)
-        order_services.cancel_order(user, order)
-        db.session.commit()
-        return queries.order_by_number(number)
-
-
-@blp.route("/vendor-orders/<int:vendor_order_id>/transitions")
-class VendorOrderTransition(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.arguments(TransitionSchema)
-    @blp.response(200, SaleSchema)
-    @login_required_api
-    def post(self, data, vendor_order_id):
-        """Move your vendor order: an impossible move is a 409 `invalid_transition`."""
-        user = require_login()
-        vendor_order = queries.vendor_order(vendor_order_id)
-        if vendor_order is None:
-            raise NotFound(_("We could not find that order."))
-        if data["action"] == "confirm_paid_at_pickup":
-            payments.confirm_paid_at_pickup(user, vendor_order)
-        else:
-            order_services.mark_vendor_order(user, vendor_order, data["action"])
-        db.session.commit()
-        return queries.vendor_order(vendor_order_id)

@@ -9,9 +9,11 @@ from marketplace.accounts.models import Trainee, TraineeStatus, User
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.checkout.services import CheckoutChoices, place_order
 from marketplace.extensions import db
-from marketplace.orders import services
 from marketplace.orders.models import Order
-from marketplace.payments.services import book_order_sales
+from marketplace.orders.services import cart as carts
+from marketplace.orders.services.orders import hold_order_for_pickup, mark_order_paid
+from marketplace.payments.providers import PAY_AT_PICKUP
+from marketplace.payments.services.ledger import book_order_sales
 
 BUYER_EMAIL = "buyer@demo.bazaarche.ir"
 
@@ -29,12 +31,12 @@ def seed(echo) -> None:
         echo("checkout: not enough listings for demo orders")
         return
     paid = _place(buyer, [unique[0], regular[0]])
-    services.mark_order_paid(paid)
+    mark_order_paid(paid)
     db.session.flush()
     db.session.refresh(paid)
     book_order_sales(paid)
     at_pickup = _place(buyer, [unique[1], unique[2]])
-    services.hold_order_for_pickup(at_pickup)
+    hold_order_for_pickup(at_pickup, PAY_AT_PICKUP)
     db.session.flush()
     echo(f"checkout: demo orders {paid.number} (paid) and {at_pickup.number} "
          f"(pay at pickup) for {buyer.email}")
@@ -50,9 +52,9 @@ def _for_sale(kind: ProductKind, limit: int) -> list[Product]:
 
 
 def _place(buyer: User, products: list[Product]) -> Order:
-    cart = services.get_or_create_cart(buyer, None)
+    cart = carts.get_or_create_cart(buyer, None)
     for product in products:
-        services.add_to_cart(buyer, cart, product.id, 1)
+        carts.add_to_cart(buyer, cart, product.id, 1)
     choices = CheckoutChoices(contact_name=buyer.display_name, contact_phone="09141234567",
                               fulfilment={p.trainee_id: "pickup" for p in products})
     return place_order(buyer, cart, choices, "fa")

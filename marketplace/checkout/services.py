@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from marketplace.catalogue.models import ProductKind, ProductStatus
 from marketplace.catalogue.services import take_stock
@@ -28,7 +27,7 @@ from marketplace.orders.models import (
     OrderStatus,
     VendorOrder,
 )
-from marketplace.orders.services import MAX_LINE_QUANTITY, empty_cart
+from marketplace.orders.services.cart import MAX_LINE_QUANTITY, empty_cart
 
 NAME_MAX = 120
 PHONE_MAX = 32
@@ -228,12 +227,3 @@ def _take_stock_of(cart: Cart, locale: str) -> None:
         for line in lines:
             if not take_stock(line.product_id, line.quantity):
                 raise _OutOfStock(line.product.title(locale))
-
-
-def pending_order_of(buyer, number: str) -> Order:
-    """The buyer's own order by number; anyone else's is missing (404)."""
-    order = db.session.scalar(select(Order).where(Order.number == number))
-    if order is None or buyer is None or not buyer.is_authenticated or \
-            order.buyer_id != buyer.id:
-        raise NotFound(_("We could not find that order."))
-    return order

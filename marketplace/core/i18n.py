@@ -69,6 +69,18 @@ def locale_code() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
 
 
+def locale_for(user=None) -> str:
+    """The language to write to `user` in (mail, flashed amounts): their saved choice, else the
+    request's, else the deployment default (CLI commands and jobs have no request)."""
+    chosen = getattr(user, "locale", None)
+    if chosen:
+        return chosen
+    try:
+        return locale_code()
+    except RuntimeError:  # no application context to ask
+        return current_app.config["DEFAULT_LOCALE"]
+
+
 def is_rtl() -> bool:
     return locale_code().split("_")[0] in RTL_LANGUAGES
 

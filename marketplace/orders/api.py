@@ -1,6 +1,8 @@
-"""Cart and orders API: the signed-in buyer's cart, their orders, and a trainee's sales.
+"""Cart and orders API: the signed-in buyer's cart, their orders (and cancelling an unpaid
+one), and a trainee's sales.
 
-Placing, paying and moving orders (which need payments) are in checkout.api.
+Placing and paying are in checkout.api; moving a vendor order (one of whose moves, paid at
+pickup, is a payment) is in payments.api.
 """
 
 from flask import current_app, request
@@ -12,7 +14,7 @@ from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import page_args, paginate
 from marketplace.extensions import db
-from marketplace.orders import policies, queries, services
+from marketplace.orders import policies, queries
 from marketplace.orders.schemas import (
     CartLineCreateSchema,
     CartLineUpdateSchema,
@@ -24,6 +26,8 @@ from marketplace.orders.schemas import (
     SaleSchema,
     VendorOrderArgsSchema,
 )
+from marketplace.orders.services import cart as carts
+from marketplace.orders.services import orders as order_life
 
 blp = api_blueprint("orders_api", __name__, "",
                     "Cart and orders: your cart, your orders, and your sales as a trainee.")
@@ -58,7 +62,7 @@ class CartResource(MethodView):
     def get(self):
         """Your cart, with the price you saw and today's price and stock of each line."""
         user = require_login()
-        return cart_out(services.find_cart(user, None))
+        return cart_out(carts.find_cart(user, None))
 
 
 @blp.route("/cart/lines")
@@ -70,7 +74,7 @@ class CartLines(MethodView):
     def post(self, data):
         """Put a product in your cart (or add to its quantity), within the stock there is."""
         user = require_login()
-        cart = services.add_to_users_cart(user, data["product_id"], data["quantity"])
+        cart = carts.add_to_users_cart(user, data["product_id"], data["quantity"])
         commit_keeping_state()
         return cart_out(cart)
 
@@ -84,10 +88,10 @@ class CartLineResource(MethodView):
     def patch(self, data, line_id):
         """Set a line's quantity."""
         user = require_login()
-        cart = services.find_cart(user, None)
+        cart = carts.find_cart(user, None)
         if cart is None:
             raise NotFound(_("That item is not in your cart."))
-        services.update_cart_line(user, cart, line_id, data["quantity"])
+        carts.update_cart_line(user, cart, line_id, data["quantity"])
         commit_keeping_state()
         return cart_out(cart)
 
@@ -97,10 +101,10 @@ class CartLineResource(MethodView):
     def delete(self, line_id):
         """Take a line out of your cart."""
         user = require_login()
-        cart = services.find_cart(user, None)
+        cart = carts.find_cart(user, None)
         if cart is None:
             raise NotFound(_("That item is not in your cart."))
-        services.remove_cart_line(user, cart, line_id)
+        carts.remove_cart_line(user, cart, line_id)
         db.session.commit()
 
 
@@ -129,6 +133,22 @@ class OrderResource(MethodView):
         if order is None or not policies.can_view_order(user, order):
             raise NotFound(_("We could not find that order."))
         return order
+
+
+@blp.route("/orders/<number>/cancel")
+class CancelOrder(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, OrderSchema)
+    @login_required_api
+    def post(self, number):
+        """Cancel your unpaid order; its items go back on sale."""
+        user = require_login()
+        order = queries.order_by_number(number)
+        if order is None or order.buyer_id != user.id:
+            raise NotFound(_("We could not find that order."))
+        order_life.cancel_order(user, order)
+        db.session.commit()
+        return queries.order_by_number(number)
 
 
 @blp.route("/vendor-orders")

@@ -5,7 +5,8 @@ from flask.cli import with_appcontext
 
 from marketplace.extensions import db
 from marketplace.orders.models import Order
-from marketplace.orders.services import delete_stale_guest_carts, due_order_ids, expire_order
+from marketplace.orders.services.cart import delete_stale_guest_carts
+from marketplace.orders.services.orders import due_order_ids, expire_order
 
 
 @click.command("expire-orders")

@@ -82,6 +82,9 @@ ACTION_FULFILMENT = {
 }
 # What a trainee may ask for on their sales page or through the API.
 VENDOR_ACTIONS = ("mark_ready", "mark_shipped", "complete", "cancel", "confirm_paid_at_pickup")
+# Those orders carries out itself; "confirm_paid_at_pickup" is a payment, which payments records
+# (it books the cash) before it calls orders.services.orders.mark_paid_at_pickup.
+FULFILMENT_ACTIONS = ("mark_ready", "mark_shipped", "complete", "cancel")
 
 
 def next_vendor_status(current: VendorOrderStatus, action: str) -> VendorOrderStatus | None:
@@ -178,7 +181,12 @@ class Order(TimestampMixin, db.Model):
     # Stock is held until then; None while the buyer pays at pickup (held until the trainee
     # confirms or cancels).
     expires_at: Mapped[datetime | None] = mapped_column()
+    # The way the buyer chose to pay, named and written by payments; orders only asks whether
+    # one was chosen (an online payment started) and whether it is at pickup.
     payment_provider: Mapped[str | None] = mapped_column(String(32))
+    # The buyer pays each trainee at pickup (set by payments through hold_order_for_pickup): the
+    # trainee confirms the money, or cancels their part.
+    pays_at_pickup: Mapped[bool] = mapped_column(default=False)
     paid_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
     contact_name: Mapped[str] = mapped_column(String(120))
@@ -275,10 +283,10 @@ class VendorOrder(TimestampMixin, db.Model):
         return [action for action in VENDOR_ACTIONS
                 if (self.status, action) in VENDOR_ORDER_TRANSITIONS
                 and ACTION_FULFILMENT.get(action, self.fulfilment) == self.fulfilment
-                and not (action == "confirm_paid_at_pickup"
-                         and self.order.payment_provider != "pay_at_pickup")
-                and not (action == "cancel" and self.order.payment_provider
-                         not in (None, "pay_at_pickup"))]
+                and not (action == "confirm_paid_at_pickup" and not self.order.pays_at_pickup)
+                # Once an online payment is under way, only a refund undoes a part.
+                and not (action == "cancel" and self.order.payment_provider is not None
+                         and not self.order.pays_at_pickup)]
 
 
 class OrderLine(db.Model):

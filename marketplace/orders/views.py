@@ -1,4 +1,6 @@
-"""Cart pages and the trainee's shipping fee. Checkout, payment and order pages are in checkout.
+"""Order pages: the cart, the buyer's orders (and cancelling an unpaid one), the trainee's sales
+and their moves, the centre's view of its trainees' sales, and the trainee's shipping fee.
+Checkout (place, pay) is in checkout.views; refunds and "paid at pickup" post to payments.views.
 
 A guest's cart lives in the database behind a signed cookie holding its random token; at login
 (Flask-Login's `user_logged_in` signal) its lines move into the user's cart.
@@ -20,88 +22,43 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.errors import BadRequest, DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
+from marketplace.core.pagination import page_args, paginate
 from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
-from marketplace.orders import queries, services
-from marketplace.orders.models import ShippingRate
+from marketplace.orders import cart_cookie, policies, queries
+from marketplace.orders.labels import status_label
+from marketplace.orders.models import FULFILMENT_ACTIONS, ShippingRate, VendorOrderStatus
+from marketplace.orders.services import cart as carts
+from marketplace.orders.services import fulfilment
+from marketplace.orders.services import orders as order_life
+from marketplace.orders.services.shipping_rates import set_shipping_rate
 
 log = logging.getLogger(__name__)
 bp = Blueprint("orders", __name__)
 
-CART_COOKIE = "bz_cart"
-CART_COOKIE_MAX_AGE = 30 * 24 * 3600
 
 
-
-# --- the guest cart cookie -------------------------------------------------------------------
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="guest-cart")
-
-
-def guest_token() -> str | None:
-    """The guest cart token from the signed cookie; a tampered cookie counts as none."""
-    raw = request.cookies.get(CART_COOKIE)
-    if not raw:
-        return None
-    try:
-        token = _serializer().loads(raw)
-    except BadSignature:
-        return None
-    return token if isinstance(token, str) else None
-
-
-def _remember_guest_cart(token: str) -> None:
-    g.set_cart_cookie = token
-
-
-@bp.after_app_request
-def _write_cart_cookie(response):
-    token = g.pop("set_cart_cookie", None)
-    if token:
-        response.set_cookie(CART_COOKIE, _serializer().dumps(token), max_age=CART_COOKIE_MAX_AGE,
-                            httponly=True, samesite="Lax",
-                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-    elif g.pop("clear_cart_cookie", False):
-        response.delete_cookie(CART_COOKIE)
-    return response
+bp.after_app_request(cart_cookie.write_cart_cookie)
 
 
 @user_logged_in.connect
 def merge_cart_on_login(app, user, **_extra):
     """Move the guest's lines into the user's cart as they sign in."""
-    token = guest_token() if request else None
+    token = cart_cookie.guest_token() if request else None
     if not token:
         return
     try:
-        services.merge_guest_cart(user, token)
+        carts.merge_guest_cart(user, token)
         db.session.commit()
     except Exception:  # signing in must never fail because of a cart
         db.session.rollback()
         log.exception("could not merge the guest cart at login")
     g.clear_cart_cookie = True
-
-
-def current_cart(create: bool = False):
-    """The cart of whoever is browsing: the user's, or the guest's behind the cookie."""
-    user = current_user if current_user.is_authenticated else None
-    token = guest_token()
-    if user is not None and token:
-        # Signed in some other way than the login form (remember-me): merge now.
-        services.merge_guest_cart(user, token)
-        g.clear_cart_cookie = True
-    if not create:
-        return services.find_cart(user, token)
-    cart = services.get_or_create_cart(user, token)
-    if user is None and cart.token != token:
-        _remember_guest_cart(cart.token)
-    return cart
 
 
 def _back(default: str) -> str:
@@ -118,7 +75,7 @@ def pickup_place(vendor_order) -> str:
 
 @bp.get("/cart")
 def cart():
-    cart = current_cart()
+    cart = cart_cookie.browsing_cart()
     if g.get("clear_cart_cookie"):
         db.session.commit()
     if cart is not None:
@@ -134,9 +91,9 @@ def cart():
 
 @bp.post("/cart/add")
 def add_to_cart():
-    cart = current_cart(create=True)
-    services.add_to_cart(current_user, cart, request.form.get("product_id"),
-                         request.form.get("quantity", "1"))
+    cart = cart_cookie.browsing_cart(create=True)
+    carts.add_to_cart(current_user, cart, request.form.get("product_id"),
+                      request.form.get("quantity", "1"))
     db.session.commit()
     flash(_("Added to your cart."), "success")
     return redirect(_back(url_for("orders.cart")))
@@ -144,10 +101,10 @@ def add_to_cart():
 
 @bp.post("/cart/lines/<int:line_id>")
 def update_line(line_id):
-    cart = current_cart()
+    cart = cart_cookie.browsing_cart()
     if cart is None:
         raise NotFound(_("That item is not in your cart."))
-    services.update_cart_line(current_user, cart, line_id, request.form.get("quantity"))
+    carts.update_cart_line(current_user, cart, line_id, request.form.get("quantity"))
     db.session.commit()
     flash(_("Your cart is updated."), "success")
     return redirect(url_for("orders.cart"))
@@ -155,10 +112,10 @@ def update_line(line_id):
 
 @bp.post("/cart/lines/<int:line_id>/remove")
 def remove_line(line_id):
-    cart = current_cart()
+    cart = cart_cookie.browsing_cart()
     if cart is None:
         raise NotFound(_("That item is not in your cart."))
-    services.remove_cart_line(current_user, cart, line_id)
+    carts.remove_cart_line(current_user, cart, line_id)
     db.session.commit()
     flash(_("Removed from your cart."), "success")
     return redirect(url_for("orders.cart"))
@@ -166,9 +123,9 @@ def remove_line(line_id):
 
 @bp.post("/cart/accept-changes")
 def accept_changes():
-    cart = current_cart()
+    cart = cart_cookie.browsing_cart()
     if cart is not None:
-        services.accept_cart_changes(queries.cart_with_lines(cart.id))
+        carts.accept_cart_changes(queries.cart_with_lines(cart.id))
         db.session.commit()
     return redirect(url_for("orders.cart"))
 
@@ -197,7 +154,7 @@ def shipping():
                 error = _("Enter the fee as a number, e.g. 4.50.")
         if error is None:
             try:
-                services.set_shipping_rate(current_user, amount)
+                set_shipping_rate(current_user, amount)
             except DomainError as failure:
                 error = str(failure.message)
             else:
@@ -212,3 +169,102 @@ def shipping():
     value = Money(rate.amount, currency).to_decimal_string() if rate else ""
     return render_template("orders/shipping.html", rate=rate, currency=currency, error=None,
                            value=value, offers=rate is not None)
+
+
+# --- the buyer's orders ----------------------------------------------------------------------
+
+@bp.get("/orders/<number>")
+@login_required
+def order_detail(number):
+    order = queries.order_by_number(number)
+    if order is None or not policies.can_view_order(current_user, order):
+        raise NotFound(_("We could not find that order."))
+    return render_template("orders/order.html", order=order, locale=locale_code())
+
+
+@bp.get("/my/orders")
+@login_required
+def my_orders():
+    page, per_page = page_args(request.args, 20)
+    orders = paginate(db.session, queries.buyer_orders(current_user.id), page, per_page)
+    return render_template("orders/my_orders.html", page=orders, locale=locale_code())
+
+
+@bp.post("/checkout/<number>/cancel")
+@login_required
+def cancel_order(number):
+    """The buyer drops their unpaid order (from the pay page); its stock is returned at once."""
+    order = queries.order_by_number(number)
+    if order is None or order.buyer_id != current_user.id:
+        raise NotFound(_("We could not find that order."))
+    order_life.cancel_order(current_user, order)
+    db.session.commit()
+    flash(_("Your order is cancelled."), "success")
+    return redirect(url_for("orders.my_orders"))
+
+
+# --- the trainee's sales ---------------------------------------------------------------------
+
+def _status_filter() -> str | None:
+    status = request.args.get("status") or None
+    if status is not None and status not in {s.value for s in VendorOrderStatus}:
+        raise BadRequest(_("Unknown status."), code="bad_status")
+    return status
+
+
+@bp.get("/my/sales")
+@login_required
+def my_sales():
+    trainee = current_user.trainee
+    if trainee is None:
+        raise NotFound(_("Only trainees have sales."))
+    status = _status_filter()
+    page, per_page = page_args(request.args, 20)
+    sales = paginate(db.session, queries.vendor_orders_of(trainee.id, status), page, per_page)
+    return render_template("orders/my_sales.html", page=sales, status=status,
+                           statuses=list(VendorOrderStatus), locale=locale_code())
+
+
+@bp.get("/centre/sales")
+@login_required
+def centre_sales():
+    """Centre staff follow their trainees' sales (read only); admins see every centre's."""
+    if not (current_user.is_admin or current_user.is_centre_staff):
+        raise NotFound(_("We could not find that page."))
+    status = _status_filter()
+    page, per_page = page_args(request.args, 20)
+    centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
+    sales = paginate(db.session, queries.vendor_orders_of_centres(centre_ids, status), page,
+                     per_page)
+    return render_template("orders/my_sales.html", page=sales, status=status,
+                           statuses=list(VendorOrderStatus), locale=locale_code(),
+                           staff_view=True)
+
+
+@bp.get("/sales/<int:vendor_order_id>")
+@login_required
+def sale_detail(vendor_order_id):
+    vendor_order = queries.vendor_order(vendor_order_id)
+    if vendor_order is None or not policies.can_view_vendor_order(current_user, vendor_order):
+        raise NotFound(_("We could not find that order."))
+    return render_template("orders/sale.html", vo=vendor_order,
+                           can_manage=policies.can_manage_vendor_order(current_user,
+                                                                       vendor_order),
+                           locale=locale_code())
+
+
+@bp.post("/sales/<int:vendor_order_id>/<action>")
+@login_required
+def sale_action(vendor_order_id, action):
+    """Ready, shipped, handed over, cancelled. Paid at pickup is a payment: its form posts to
+    payments.paid_at_pickup."""
+    if action not in FULFILMENT_ACTIONS:
+        raise NotFound(_("We could not find that page."))
+    vendor_order = queries.vendor_order(vendor_order_id)
+    if vendor_order is None:
+        raise NotFound(_("We could not find that order."))
+    fulfilment.mark_vendor_order(current_user, vendor_order, action)
+    db.session.commit()
+    flash(_("The order is now “%(status)s”.", status=status_label(vendor_order.status)),
+          "success")
+    return redirect(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))

@@ -12,13 +12,14 @@ def reconcile_payments():
     """Settle every payment still open by asking its provider (repairs lost webhooks and
     requests that died between charging and committing). One transaction per payment."""
     from marketplace.core.errors import DomainError
-    from marketplace.payments import queries, services
+    from marketplace.payments import queries
     from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
+    from marketplace.payments.services import webhooks
 
     counts: dict[str, int] = {}
     for payment_id in queries.payment_ids_to_reconcile():
         try:
-            status = str(services.reconcile_payment(payment_id))
+            status = str(webhooks.reconcile_payment(payment_id))
             db.session.commit()
         except (ProviderUnavailable, ProviderRejected, DomainError) as error:
             db.session.rollback()
@@ -33,8 +34,8 @@ def reconcile_payments():
 @with_appcontext
 def charge_booth_fees():
     """Deduct due booth fees of market days that have begun from the trainees' balances."""
-    from marketplace.payments import services
+    from marketplace.payments.services import booth_fees
 
-    count = services.charge_booth_fees()
+    count = booth_fees.charge_booth_fees()
     db.session.commit()
     click.echo(f"Charged {count} booth fee(s).")

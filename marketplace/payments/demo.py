@@ -6,8 +6,8 @@ from sqlalchemy import select
 from marketplace.accounts.models import Trainee, TraineeStatus
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments import services
 from marketplace.payments.models import PayoutAccount
+from marketplace.payments.services import ledger
 
 
 def _demo_iban(trainee_id: int) -> str:
@@ -33,5 +33,5 @@ def seed(echo) -> None:
     booked = 0
     for order in db.session.scalars(select(Order).where(Order.status == OrderStatus.PAID)
                                     .order_by(Order.id)):
-        booked += len(services.book_order_sales(order))
+        booked += len(ledger.book_order_sales(order))
     echo(f"payments: ledger rows for paid demo orders ({booked} new)")

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.payments import gateway
 from marketplace.payments.statuses import PaymentStatus
@@ -123,9 +124,14 @@ _STRIPE_STATUSES = {
     "canceled": PaymentStatus.CANCELLED,
 }
 
-# The stand-in's test payment methods offered on the development checkout page.
-TEST_CARDS = ("pm_card_visa", "pm_card_chargeCustomerFail", "pm_card_chargeDeclined",
-              "pm_card_authenticationRequired")
+# The stand-in's test payment methods, with the label the development checkout page gives them
+# (None: accepted, not offered on the page).
+TEST_CARDS = {
+    "pm_card_visa": _l("Test card: payment succeeds"),
+    "pm_card_chargeDeclined": _l("Test card: declined"),
+    "pm_card_authenticationRequired": _l("Test card: needs authentication"),
+    "pm_card_chargeCustomerFail": None,
+}
 
 
 def _unavailable(error: gateway.GatewayError) -> ProviderUnavailable:
@@ -229,10 +235,15 @@ class StripeProvider(PaymentProvider):
 
 # --- pay at pickup ----------------------------------------------------------------------------
 
+# The one name of paying at pickup: the provider's name, the value of orders.payment_provider
+# and of the API's `provider`.
+PAY_AT_PICKUP = "pay_at_pickup"
+
+
 class PayAtPickupProvider(PaymentProvider):
     """Cash (or card terminal) at the booth or centre: nothing to call, the trainee confirms."""
 
-    name = "pay_at_pickup"
+    name = PAY_AT_PICKUP
 
     def start_payment(self, payment) -> ProviderPayment:
         return ProviderPayment(status=PaymentStatus.PENDING)

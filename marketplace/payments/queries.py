@@ -22,6 +22,7 @@ from marketplace.payments.models import (
     PayoutBatch,
     PayoutItem,
 )
+from marketplace.payments.providers import PAY_AT_PICKUP
 
 # --- pure arithmetic --------------------------------------------------------------------------
 
@@ -73,7 +74,7 @@ def payment_ids_to_reconcile() -> list[int]:
     """Payments a lost webhook could have left behind: still open, or failed while their order
     still waits (the buyer may have paid the same intent again with another card)."""
     query = (select(Payment.id).join(Order, Order.id == Payment.order_id)
-             .where(Payment.provider != "pay_at_pickup",
+             .where(Payment.provider != PAY_AT_PICKUP,
                     Payment.provider_reference.is_not(None),
                     (Payment.status.in_(OPEN_PAYMENT_STATUSES))
                     | ((Payment.status == PaymentStatus.FAILED)

@@ -27,12 +27,14 @@ from marketplace.core.auth import admin_required, require_login
 from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, NotFound
+from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
 from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
-from marketplace.payments import queries, services
+from marketplace.payments import queries
 from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
+from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
 
 bp = Blueprint("payments", __name__)
 
@@ -66,7 +68,7 @@ def payment_labels():
 def stripe_webhook():
     """Stripe's events: signature checked on the raw body, recorded once, acted on at once."""
     raw_body = request.get_data(cache=False)
-    outcome = services.handle_webhook("stripe", raw_body, request.headers)
+    outcome = webhooks.handle_webhook("stripe", raw_body, request.headers)
     db.session.commit()
     return jsonify({"received": True, "outcome": outcome})
 
@@ -100,31 +102,25 @@ def refund(vendor_order_id: int):
     vendor_order = _vendor_order(vendor_order_id)
     amount = parse_amount(request.form.get("amount"), vendor_order.currency)
     restock = request.form.get("restock") in ("1", "on", "true", "yes")
-    refund = services.refund_vendor_order(actor, vendor_order, amount, restock,
-                                          reason=request.form.get("reason", ""))
+    refund = refunds.refund_vendor_order(actor, vendor_order, amount, restock,
+                                         reason=request.form.get("reason", ""))
     db.session.commit()
-    flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(_locale())),
+    flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")
-    return _back(url_for("storefront.home"))
+    return _back(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))
 
 
 @bp.route("/payments/vendor-orders/<int:vendor_order_id>/paid-at-pickup", methods=["POST"])
 def paid_at_pickup(vendor_order_id: int):
     actor = require_login()
     vendor_order = _vendor_order(vendor_order_id)
-    services.confirm_paid_at_pickup(actor, vendor_order)
+    pay_at_pickup.confirm_paid_at_pickup(actor, vendor_order)
     db.session.commit()
     flash(_("Marked as paid at pickup."), "success")
-    return _back(url_for("storefront.home"))
+    return _back(url_for("orders.sale_detail", vendor_order_id=vendor_order.id))
 
 
 # --- the trainee's ledger -------------------------------------------------------------------
-
-def _locale() -> str:
-    from marketplace.core.i18n import locale_code
-
-    return locale_code()
-
 
 def _trainee():
     user = require_login()
@@ -195,7 +191,7 @@ def ledger_csv():
 def payout_account():
     trainee = _trainee()
     if request.method == "POST":
-        services.save_payout_account(
+        payouts.save_payout_account(
             current_user, trainee, holder=request.form.get("account_holder", ""),
             iban=to_ascii_digits(request.form.get("iban", "")),
             bank_name=request.form.get("bank_name", ""),
@@ -213,10 +209,10 @@ def payout_account():
 @admin_required
 def admin_payouts():
     if request.method == "POST":
-        batch = services.create_payout_batch(current_user, request.form.get("method", ""))
+        batch = payouts.create_payout_batch(current_user, request.form.get("method", ""))
         db.session.commit()
         flash(_("Payout batch %(id)s created for %(amount)s.", id=batch.id,
-                amount=batch.total.format(_locale())), "success")
+                amount=batch.total.format(locale_for())), "success")
         for problem in batch.failures:
             flash(problem, "warning")
         return redirect(url_for("payments.admin_payout_batch", batch_id=batch.id))
@@ -262,7 +258,7 @@ def admin_payout_batch_csv(batch_id: int):
 @bp.route("/admin/payouts/<int:batch_id>/mark-paid", methods=["POST"])
 @admin_required
 def admin_payout_batch_paid(batch_id: int):
-    services.mark_batch_paid(current_user, _batch(batch_id))
+    payouts.mark_batch_paid(current_user, _batch(batch_id))
     db.session.commit()
     flash(_("The batch is marked as paid."), "success")
     return redirect(url_for("payments.admin_payout_batch", batch_id=batch_id))

@@ -18,11 +18,11 @@ from marketplace.checkout.services import CheckoutChoices, place_order
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db as _db
 from marketplace.orders.models import Cart, CartLine, Order, OrderLine, OrderStatus
-from marketplace.orders.services import find_cart
+from marketplace.orders.services.cart import find_cart
 from marketplace.payments import providers
-from marketplace.payments import services as payments
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.providers import PaymentProvider, ProviderPayment, ProviderRefund
+from marketplace.payments.services import payments
 
 BUYERS = 200
 ITEMS = 50

@@ -204,6 +204,31 @@ def test_trainee_marks_ready_then_handed_over(client, db, login, shop, place_tes
     assert client.post(f"/sales/{vendor_order.id}/teleport").status_code == 404
 
 
+def test_paid_at_pickup_has_one_route_and_the_sale_page_posts_to_it(client, db, login, shop,
+                                                                    place_test_order):
+    from marketplace.payments.services import payments
+
+    order = place_test_order(shop.buyer, shop.tableau_a)
+    payments.start_payment(shop.buyer, order, "pay_at_pickup")
+    db.session.commit()
+    vendor_order = order.vendor_orders[0]
+    login(shop.trainee_a.user)
+    route = f"/payments/vendor-orders/{vendor_order.id}/paid-at-pickup"
+    for page in (f"/sales/{vendor_order.id}", "/my/sales"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'action="{route}"' in html and 'data-action="confirm_paid_at_pickup"' in html
+    # The sales page's moves are fulfilment only: paying is payments' route.
+    assert client.post(f"/sales/{vendor_order.id}/confirm_paid_at_pickup").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).vendor_orders[0].status == \
+        VendorOrderStatus.PENDING_PAYMENT
+    response = client.post(route)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/sales/{vendor_order.id}")
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == OrderStatus.PAID
+
+
 def test_my_sales_filters_and_rejects_unknown_status(client, login, shop, place_test_order):
     place_test_order(shop.buyer, shop.tableau_a, paid=True)
     login(shop.trainee_a.user)

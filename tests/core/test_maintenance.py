@@ -7,7 +7,7 @@ from tests.orders.test_order_services import make_due
 def test_maintenance_expires_due_orders_and_runs_every_upkeep_command(
         db, runner, place_test_order, create_product):
     order = place_test_order(None, (create_product(stock=3), 1))
-    make_due(db, order)
+    make_due(order)
 
     result = runner.invoke(args=["maintenance"])
 
@@ -20,7 +20,7 @@ def test_maintenance_expires_due_orders_and_runs_every_upkeep_command(
 
 
 def test_a_failing_upkeep_command_does_not_stop_the_others(app, db, runner, monkeypatch):
-    import marketplace.orders.services as order_services
+    import marketplace.orders.services.orders as order_services
 
     def broken():
         raise RuntimeError("database went away")

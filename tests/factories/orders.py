@@ -30,13 +30,13 @@ def set_shipping_fee(db, app):
 @pytest.fixture
 def fill_cart(db):
     """fill_cart(user, *products_or_(product, qty)) -> the user's cart with those lines."""
-    from marketplace.orders import services
+    from marketplace.orders.services import cart as carts
 
     def make(user, *items):
-        cart = services.get_or_create_cart(user, None)
+        cart = carts.get_or_create_cart(user, None)
         for item in items:
             product, quantity = item if isinstance(item, tuple) else (item, 1)
-            services.add_to_cart(user, cart, product.id, quantity)
+            carts.add_to_cart(user, cart, product.id, quantity)
         db.session.commit()
         return cart
 
@@ -46,7 +46,7 @@ def fill_cart(db):
 @pytest.fixture
 def place_test_order(db, create_user, fill_cart):
     from marketplace.checkout.services import CheckoutChoices, place_order
-    from marketplace.orders.services import mark_order_paid
+    from marketplace.orders.services.orders import mark_order_paid
 
     def make(buyer=None, *products, fulfilment="pickup", address="Tabriz, Valiasr St. 12",
              paid=False):

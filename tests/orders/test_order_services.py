@@ -9,7 +9,6 @@ from sqlalchemy import update
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest, Conflict, Forbidden, NotFound, RuleViolation
-from marketplace.orders import services
 from marketplace.orders.models import (
     VENDOR_ACTIONS,
     VENDOR_ORDER_TRANSITIONS,
@@ -19,6 +18,9 @@ from marketplace.orders.models import (
     VendorOrder,
     VendorOrderStatus,
 )
+from marketplace.orders.services import fulfilment as fulfilment_services
+from marketplace.orders.services import orders as order_life
+from marketplace.orders.services import refunds as order_refunds
 from tests.factories.orders import make_due
 
 
@@ -36,7 +38,7 @@ def test_mark_paid_moves_order_and_vendor_orders_and_mails(db, outbox, place_tes
                                                            unique_item, create_product):
     other = create_product(price_amount=900)
     order = place_test_order(None, unique_item, other)
-    assert services.mark_order_paid(order)
+    assert order_life.mark_order_paid(order)
     db.session.commit()
     assert order.status == OrderStatus.PAID and order.paid_at is not None
     assert {vo.status for vo in order.vendor_orders} == {VendorOrderStatus.PAID}
@@ -44,14 +46,14 @@ def test_mark_paid_moves_order_and_vendor_orders_and_mails(db, outbox, place_tes
     sellers = sorted(vo.trainee.user.email for vo in order.vendor_orders)
     assert recipients == sorted([order.contact_email, *sellers])
     # Idempotent: a second success report changes nothing and sends nothing.
-    assert services.mark_order_paid(order)
+    assert order_life.mark_order_paid(order)
     db.session.commit()
     assert len(outbox()) == 3
 
 
 def test_failed_payment_keeps_the_order_open(db, place_test_order, unique_item):
     order = place_test_order(None, unique_item)
-    services.fail_order_payment(order)
+    order_life.fail_order_payment(order)
     db.session.commit()
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert stock_of(db, unique_item) == 0
@@ -82,7 +84,7 @@ def test_sold_out_item_is_for_sale_again_after_expiry(db, place_test_order, uniq
     order = place_test_order(None, unique_item)
     assert db.session.get(Product, unique_item.id).status == ProductStatus.SOLD_OUT
     make_due(order)
-    assert services.expire_order(db.session.get(Order, order.id))
+    assert order_life.expire_order(db.session.get(Order, order.id))
     db.session.commit()
     db.session.expire_all()
     product = db.session.get(Product, unique_item.id)
@@ -93,9 +95,9 @@ def test_late_payment_revives_an_expired_order_when_stock_is_there(db, place_tes
                                                                    unique_item):
     order = place_test_order(None, unique_item)
     make_due(order)
-    services.expire_order(order)
+    order_life.expire_order(order)
     db.session.commit()
-    assert services.mark_order_paid(order)
+    assert order_life.mark_order_paid(order)
     db.session.commit()
     db.session.expire_all()
     order = db.session.get(Order, order.id)
@@ -110,10 +112,10 @@ def test_late_payment_after_the_item_sold_elsewhere_is_refused(db, place_test_or
     regular = create_product(stock=3)
     order = place_test_order(None, unique_item, regular)
     make_due(order)
-    services.expire_order(order)
+    order_life.expire_order(order)
     db.session.commit()
     place_test_order(None, unique_item, paid=True)  # someone else buys it meanwhile
-    assert not services.mark_order_paid(db.session.get(Order, order.id))
+    assert not order_life.mark_order_paid(db.session.get(Order, order.id))
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == OrderStatus.EXPIRED
@@ -160,13 +162,13 @@ def test_trainee_actions_follow_the_table(db, place_test_order, create_product,
     fits = {"mark_ready": "pickup", "mark_shipped": "shipping"}.get(action, fulfilment)
     if expected is None or fits != fulfilment:
         with pytest.raises(Conflict) as error:
-            services.mark_vendor_order(actor, vendor_order, action)
+            fulfilment_services.mark_vendor_order(actor, vendor_order, action)
         assert error.value.code == "invalid_transition" and error.value.status == 409
         db.session.rollback()
         db.session.expire_all()
         assert db.session.get(VendorOrder, vendor_order.id).status == status
     else:
-        services.mark_vendor_order(actor, vendor_order, action)
+        fulfilment_services.mark_vendor_order(actor, vendor_order, action)
         db.session.commit()
         db.session.expire_all()
         assert db.session.get(VendorOrder, vendor_order.id).status == expected
@@ -196,16 +198,16 @@ def test_full_pickup_journey_and_mails(db, outbox, place_test_order, unique_item
     vendor_order = order.vendor_orders[0]
     seller = vendor_order.trainee.user
     before = Counter(m["To"] for m in outbox())
-    services.mark_vendor_order(seller, vendor_order, "mark_ready")
+    fulfilment_services.mark_vendor_order(seller, vendor_order, "mark_ready")
     db.session.commit()
-    services.mark_vendor_order(seller, vendor_order, "complete")
+    fulfilment_services.mark_vendor_order(seller, vendor_order, "complete")
     db.session.commit()
     assert vendor_order.status == VendorOrderStatus.COMPLETED
     assert vendor_order.ready_at and vendor_order.completed_at
     # The outbox is ordered by second only; compare who got how many.
     assert Counter(m["To"] for m in outbox()) - before == {order.contact_email: 2}
     with pytest.raises(Conflict):
-        services.mark_vendor_order(seller, vendor_order, "complete")
+        fulfilment_services.mark_vendor_order(seller, vendor_order, "complete")
 
 
 def test_unknown_action_and_permissions(db, place_test_order, unique_item, create_user,
@@ -213,17 +215,17 @@ def test_unknown_action_and_permissions(db, place_test_order, unique_item, creat
     order = place_test_order(None, unique_item, paid=True)
     vendor_order = order.vendor_orders[0]
     with pytest.raises(BadRequest):
-        services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "teleport")
+        fulfilment_services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "teleport")
     with pytest.raises(NotFound):
-        services.mark_vendor_order(create_user(), vendor_order, "mark_ready")
+        fulfilment_services.mark_vendor_order(create_user(), vendor_order, "mark_ready")
     with pytest.raises(NotFound):
-        services.mark_vendor_order(create_trainee().user, vendor_order, "mark_ready")
+        fulfilment_services.mark_vendor_order(create_trainee().user, vendor_order, "mark_ready")
     staff = create_centre_staff(centre=vendor_order.trainee.centre)
     with pytest.raises(Forbidden):
-        services.mark_vendor_order(staff, vendor_order, "mark_ready")
+        fulfilment_services.mark_vendor_order(staff, vendor_order, "mark_ready")
     with pytest.raises(Forbidden):  # the buyer sees it but does not fulfil it
-        services.mark_vendor_order(order.buyer, vendor_order, "mark_ready")
-    services.mark_vendor_order(create_admin(), vendor_order, "mark_ready")
+        fulfilment_services.mark_vendor_order(order.buyer, vendor_order, "mark_ready")
+    fulfilment_services.mark_vendor_order(create_admin(), vendor_order, "mark_ready")
     assert vendor_order.status == VendorOrderStatus.READY_FOR_PICKUP
 
 
@@ -231,18 +233,18 @@ def test_pay_at_pickup_hold_confirm_and_cancel(db, outbox, place_test_order, cre
     first = create_product(stock=2)
     second = create_product(stock=2)
     order = place_test_order(None, first, second)
-    services.hold_order_for_pickup(order)
+    order_life.hold_order_for_pickup(order, "pay_at_pickup")
     db.session.commit()
     assert order.expires_at is None and order.payment_provider == "pay_at_pickup"
     assert len(outbox()) == 3  # buyer + two trainees
     # Held until the trainee acts: never due, however late.
-    assert services.due_order_ids(now=utcnow() + timedelta(days=365)) == []
+    assert order_life.due_order_ids(now=utcnow() + timedelta(days=365)) == []
     one, two = order.vendor_orders
-    services.mark_vendor_order(one.trainee.user, one, "confirm_paid_at_pickup")
+    order_life.mark_paid_at_pickup(one)  # what payments calls once it booked the cash
     db.session.commit()
     assert one.status == VendorOrderStatus.COMPLETED and one.paid_at
     assert order.status == OrderStatus.PENDING_PAYMENT  # two still waits
-    services.mark_vendor_order(two.trainee.user, two, "cancel")
+    fulfilment_services.mark_vendor_order(two.trainee.user, two, "cancel")
     db.session.commit()
     db.session.expire_all()
     order = db.session.get(Order, order.id)
@@ -257,7 +259,7 @@ def test_hold_for_pickup_needs_pickup_everywhere(db, place_test_order, create_pr
     set_shipping_fee(product.trainee)
     order = place_test_order(None, product, fulfilment="shipping")
     with pytest.raises(RuleViolation) as error:
-        services.hold_order_for_pickup(order)
+        order_life.hold_order_for_pickup(order, "pay_at_pickup")
     assert error.value.code == "pickup_only"
     assert order.vendor_orders[0].fulfilment == Fulfilment.SHIPPING
 
@@ -268,19 +270,19 @@ def test_cancel_is_refused_while_a_card_payment_runs(db, place_test_order, uniqu
     db.session.commit()
     vendor_order = order.vendor_orders[0]
     with pytest.raises(Conflict):
-        services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "cancel")
+        fulfilment_services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "cancel")
 
 
 def test_buyer_cancels_an_unpaid_order(db, place_test_order, unique_item, create_user):
     order = place_test_order(None, unique_item)
     with pytest.raises(NotFound):
-        services.cancel_order(create_user(), order)
-    services.cancel_order(order.buyer, order)
+        order_life.cancel_order(create_user(), order)
+    order_life.cancel_order(order.buyer, order)
     db.session.commit()
     assert order.status == OrderStatus.CANCELLED
     assert stock_of(db, unique_item) == 1
     with pytest.raises(Conflict):
-        services.cancel_order(order.buyer, order)
+        order_life.cancel_order(order.buyer, order)
 
 
 # --- refunds ---------------------------------------------------------------------------------
@@ -289,29 +291,29 @@ def test_partial_then_full_refund_with_restock(db, outbox, place_test_order, cre
     product = create_product(stock=3, price_amount=1_000)
     order = place_test_order(None, (product, 2), paid=True)
     vendor_order = order.vendor_orders[0]
-    services.apply_vendor_refund(vendor_order, 500, restock=False)
+    order_refunds.apply_vendor_refund(vendor_order, 500, restock=False)
     db.session.commit()
     assert (vendor_order.status, vendor_order.refunded_amount) == (
         VendorOrderStatus.PARTLY_REFUNDED, 500)
     assert stock_of(db, product) == 1
     with pytest.raises(RuleViolation) as error:
-        services.apply_vendor_refund(vendor_order, 1_501, restock=True)
+        order_refunds.apply_vendor_refund(vendor_order, 1_501, restock=True)
     assert error.value.code == "refund_exceeds_paid"
     db.session.rollback()
-    services.apply_vendor_refund(vendor_order, 1_500, restock=True)
+    order_refunds.apply_vendor_refund(vendor_order, 1_500, restock=True)
     db.session.commit()
     assert (vendor_order.status, vendor_order.refunded_amount) == (
         VendorOrderStatus.REFUNDED, 2_000)
     assert stock_of(db, product) == 3
     with pytest.raises(Conflict):
-        services.apply_vendor_refund(vendor_order, 1, restock=False)
+        order_refunds.apply_vendor_refund(vendor_order, 1, restock=False)
 
 
 @pytest.mark.parametrize("amount", [0, -5, True, "10"])
 def test_refund_amount_must_be_positive(db, place_test_order, unique_item, amount):
     order = place_test_order(None, unique_item, paid=True)
     with pytest.raises(BadRequest):
-        services.apply_vendor_refund(order.vendor_orders[0], amount, restock=False)
+        order_refunds.apply_vendor_refund(order.vendor_orders[0], amount, restock=False)
 
 
 def test_refund_of_shipped_goods_does_not_restock(db, place_test_order, unique_item,
@@ -319,8 +321,8 @@ def test_refund_of_shipped_goods_does_not_restock(db, place_test_order, unique_i
     set_shipping_fee(unique_item.trainee, 300)
     order = place_test_order(None, unique_item, fulfilment="shipping", paid=True)
     vendor_order = order.vendor_orders[0]
-    services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "mark_shipped")
-    services.apply_vendor_refund(vendor_order, vendor_order.total_amount, restock=True)
+    fulfilment_services.mark_vendor_order(vendor_order.trainee.user, vendor_order, "mark_shipped")
+    order_refunds.apply_vendor_refund(vendor_order, vendor_order.total_amount, restock=True)
     db.session.commit()
     assert vendor_order.status == VendorOrderStatus.REFUNDED
     assert stock_of(db, unique_item) == 0
@@ -329,7 +331,7 @@ def test_refund_of_shipped_goods_does_not_restock(db, place_test_order, unique_i
 def test_refund_of_unpaid_order_is_refused(db, place_test_order, unique_item):
     order = place_test_order(None, unique_item)
     with pytest.raises(Conflict):
-        services.apply_vendor_refund(order.vendor_orders[0], 100, restock=True)
+        order_refunds.apply_vendor_refund(order.vendor_orders[0], 100, restock=True)
 
 
 def test_an_order_held_for_pickup_meanwhile_does_not_expire(db, place_test_order, unique_item):
@@ -341,7 +343,7 @@ def test_an_order_held_for_pickup_meanwhile_does_not_expire(db, place_test_order
     db.session.execute(update(Order).where(Order.id == order.id).values(expires_at=None))
     db.session.commit()
 
-    assert services.expire_order(stale) is False
+    assert order_life.expire_order(stale) is False
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == OrderStatus.PENDING_PAYMENT

@@ -8,8 +8,9 @@ import responses
 from sqlalchemy import func, select
 
 from marketplace.orders.models import OrderStatus
-from marketplace.payments import services
 from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus
+from marketplace.payments.services import errors as payment_errors
+from marketplace.payments.services import payments
 from tests.payments.conftest import STRIPE_UNIT_CONFIG
 
 API = "https://api.stripe.com/v1/payment_intents"
@@ -40,8 +41,8 @@ def test_provider_failure_keeps_the_order_pending_and_a_retry_reuses_the_key(
     with responses.RequestsMock() as mocked:
         mocked.add(responses.POST, API, **failure)
         mocked.add(responses.POST, API, json=intent_json())
-        with pytest.raises(services.PaymentUnavailable) as error:
-            services.start_payment(shop.buyer, order, "stripe")
+        with pytest.raises(payment_errors.PaymentUnavailable) as error:
+            payments.start_payment(shop.buyer, order, "stripe")
         assert error.value.status == 503
         assert "Nothing was charged" in str(error.value.message)
         db.session.rollback()   # what the request's error handler does
@@ -49,7 +50,7 @@ def test_provider_failure_keeps_the_order_pending_and_a_retry_reuses_the_key(
         assert order.status == OrderStatus.PENDING_PAYMENT
         assert db.session.scalar(select(func.count(Payment.id))) == 0
 
-        payment = services.start_payment(shop.buyer, order, "stripe")
+        payment = payments.start_payment(shop.buyer, order, "stripe")
         db.session.commit()
         keys = [call.request.headers["Idempotency-Key"] for call in mocked.calls]
     # Both attempts carried the same key: had Stripe created the intent during the failed
@@ -64,9 +65,9 @@ def test_retrying_an_open_payment_reuses_it_without_a_new_intent(db, shop, place
     with responses.RequestsMock() as mocked:
         mocked.add(responses.POST, API, json=intent_json())
         mocked.add(responses.GET, f"{API}/pi_retry", json=intent_json())
-        first = services.start_payment(shop.buyer, order, "stripe")
+        first = payments.start_payment(shop.buyer, order, "stripe")
         db.session.commit()
-        again = services.start_payment(shop.buyer, order, "stripe")
+        again = payments.start_payment(shop.buyer, order, "stripe")
         db.session.commit()
         methods = [call.request.method for call in mocked.calls]
     assert again.id == first.id
@@ -97,7 +98,7 @@ def test_a_500_while_settling_leaves_the_payment_for_reconcile(db, shop, place_t
     order = place_test_order(shop.buyer, shop.product_a)
     with responses.RequestsMock() as mocked:
         mocked.add(responses.POST, API, json=intent_json())
-        payment = services.start_payment(shop.buyer, order, "stripe")
+        payment = payments.start_payment(shop.buyer, order, "stripe")
         db.session.commit()
     with responses.RequestsMock() as mocked:
         mocked.add(responses.GET, f"{API}/pi_retry", status=500,

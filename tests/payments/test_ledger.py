@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from marketplace.core.db import utcnow
 from marketplace.core.money import Money
-from marketplace.payments import queries, services
+from marketplace.payments import queries
 from marketplace.payments.models import LedgerEntry, LedgerKind, Payment, PaymentStatus, Refund
+from marketplace.payments.services import ledger, payments, refunds
 from tests.payments.conftest import standin_config
 
 
@@ -65,9 +66,9 @@ def test_sale_rows_are_unique_per_vendor_order(db, shop, place_test_order):
     from sqlalchemy.exc import IntegrityError
 
     order = place_test_order(shop.buyer, shop.product_a, paid=True)
-    services.book_order_sales(order)
+    ledger.book_order_sales(order)
     db.session.commit()
-    assert services.book_order_sales(order) == []   # already booked: nothing again
+    assert ledger.book_order_sales(order) == []   # already booked: nothing again
     vo = order.vendor_orders[0]
     db.session.add(LedgerEntry(trainee_id=vo.trainee_id, kind=LedgerKind.SALE, amount=1,
                                currency="USD", vendor_order_id=vo.id))
@@ -90,15 +91,15 @@ def test_ledger_matches_payments_minus_refunds_to_the_unit(app, db, create_train
     product = create_product(trainee=trainee, price_amount=3333, stock=5)
     buyer = create_user()
     order = place_test_order(buyer, (product, quantity))
-    payment = services.start_payment(buyer, order, "stripe")
+    payment = payments.start_payment(buyer, order, "stripe")
     db.session.commit()
-    services.confirm_test_payment(buyer, payment, "pm_card_visa")
+    payments.confirm_test_payment(buyer, payment, "pm_card_visa")
     db.session.commit()
     vo = order.vendor_orders[0]
     if refund_shares:
         for part in Money(vo.total_amount, vo.currency).allocate(refund_shares):
             if part.amount:
-                services.refund_vendor_order(trainee.user, vo, part.amount, restock=False)
+                refunds.refund_vendor_order(trainee.user, vo, part.amount, restock=False)
                 db.session.commit()
 
     paid = db.session.scalar(select(func.sum(Payment.amount)).where(
@@ -123,7 +124,7 @@ def test_ledger_matches_payments_minus_refunds_to_the_unit(app, db, create_train
 def test_pay_at_pickup_books_the_cash_as_collected(db, shop, place_test_order, ledger_rows,
                                                    client, login):
     order = place_test_order(shop.buyer, shop.product_a, shop.product_b)
-    payment = services.start_payment(shop.buyer, order, "pay_at_pickup")
+    payment = payments.start_payment(shop.buyer, order, "pay_at_pickup")
     db.session.commit()
     assert payment.provider == "pay_at_pickup"
     vo = next(v for v in order.vendor_orders if v.trainee_id == shop.trainee_a.id)
@@ -144,9 +145,9 @@ def test_pay_at_pickup_books_the_cash_as_collected(db, shop, place_test_order, l
 
 def test_statement_page_and_csv(db, shop, place_test_order, client, login):
     order = place_test_order(shop.buyer, (shop.product_a, 2))
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
-    services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
     db.session.commit()
     login(shop.trainee_a.user)
     today = utcnow().date()
@@ -199,12 +200,12 @@ def test_statement_page_runs_a_constant_number_of_queries(db, shop, place_test_o
     login(shop.trainee_a.user)
     product = create_product(trainee=shop.trainee_a, stock=10)
     order = place_test_order(shop.buyer, product, paid=True)
-    services.book_order_sales(order)
+    ledger.book_order_sales(order)
     db.session.commit()
     few = queries_for_page()
     for _ in range(3):
         order = place_test_order(shop.buyer, product, paid=True)
-        services.book_order_sales(order)
+        ledger.book_order_sales(order)
         db.session.commit()
     assert queries_for_page() == few
 

@@ -4,10 +4,10 @@ else's order, and the ledger rows a paid order books."""
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import BadRequest, NotFound
 from marketplace.orders.models import OrderStatus, VendorOrderStatus
-from marketplace.payments import services
 from marketplace.payments.models import LedgerKind, Payment, PaymentStatus
+from marketplace.payments.services import payments
 from tests.payments.conftest import standin_config
 
 
@@ -17,9 +17,9 @@ def app_config(standin):
 
 
 def _pay(db, buyer, order, card="pm_card_visa"):
-    payment = services.start_payment(buyer, order, "stripe")
+    payment = payments.start_payment(buyer, order, "stripe")
     db.session.commit()
-    payment = services.confirm_test_payment(buyer, payment, card)
+    payment = payments.confirm_test_payment(buyer, payment, card)
     db.session.commit()
     return payment
 
@@ -27,12 +27,12 @@ def _pay(db, buyer, order, card="pm_card_visa"):
 def test_visa_pays_the_order_and_books_each_trainee(db, shop, place_test_order, ledger_rows,
                                                      outbox):
     order = place_test_order(shop.buyer, shop.product_a, shop.product_b)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     assert payment.provider_reference.startswith("pi_")
     assert payment.client_secret.startswith(payment.provider_reference)
     assert payment.idempotency_key == f"order-{order.number}-payment-1"
-    payment = services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    payment = payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
     db.session.commit()
 
     assert payment.status == PaymentStatus.SUCCEEDED
@@ -47,7 +47,7 @@ def test_visa_pays_the_order_and_books_each_trainee(db, shop, place_test_order, 
         (shop.trainee_b.id, LedgerKind.COMMISSION): -400,
     }
     # Settling again (a late webhook, the reconcile command) changes nothing.
-    services.settle_payment(payment)
+    payments.settle_payment(payment)
     db.session.commit()
     assert len(ledger_rows()) == 4
 
@@ -81,7 +81,7 @@ def test_declined_card_keeps_the_order_pending_and_a_retry_pays(db, shop, place_
     declined = _pay(db, shop.buyer, order, "pm_card_chargeCustomerFail")
     assert declined.status == PaymentStatus.FAILED
     assert declined.error_code == "card_declined"
-    assert "declined" in services.payment_message(declined)
+    assert "declined" in payments.payment_message(declined)
     db.session.refresh(order)
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert ledger_rows() == []
@@ -98,7 +98,7 @@ def test_authentication_required_waits(db, shop, place_test_order):
     order = place_test_order(shop.buyer, shop.product_a)
     payment = _pay(db, shop.buyer, order, "pm_card_authenticationRequired")
     assert payment.status == PaymentStatus.REQUIRES_ACTION
-    assert "confirm" in services.payment_message(payment)
+    assert "confirm" in payments.payment_message(payment)
     db.session.refresh(order)
     assert order.status == OrderStatus.PENDING_PAYMENT
 
@@ -109,7 +109,7 @@ def test_paying_an_order_that_is_not_yours_is_404(db, shop, place_test_order, cr
     stranger = create_user()
     for actor in (stranger, create_admin(), None):
         with pytest.raises(NotFound):
-            services.start_payment(actor, order, "stripe")
+            payments.start_payment(actor, order, "stripe")
     db.session.rollback()
     login(stranger)
     response = client.post(f"/checkout/{order.number}/pay/test-card",
@@ -122,10 +122,10 @@ def test_paying_an_order_that_is_not_yours_is_404(db, shop, place_test_order, cr
 
 def test_someone_elses_payment_cannot_be_confirmed(db, shop, place_test_order, create_user):
     order = place_test_order(shop.buyer, shop.product_a)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     with pytest.raises(NotFound):
-        services.confirm_test_payment(create_user(), payment, "pm_card_visa")
+        payments.confirm_test_payment(create_user(), payment, "pm_card_visa")
 
 
 def test_the_buyer_pays_with_the_test_card_buttons(db, shop, place_test_order, client, login):
@@ -145,5 +145,5 @@ def test_the_buyer_pays_with_the_test_card_buttons(db, shop, place_test_order, c
 def test_a_provider_that_is_not_enabled_is_refused(db, shop, place_test_order, app):
     app.config["PAYMENT_PROVIDERS"] = ("pay_at_pickup",)
     order = place_test_order(shop.buyer, shop.product_a)
-    with pytest.raises(services.BadRequest):
-        services.start_payment(shop.buyer, order, "stripe")
+    with pytest.raises(BadRequest):
+        payments.start_payment(shop.buyer, order, "stripe")

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.booths.models import BoothFee, FeeStatus
 from marketplace.core.db import utcnow
-from marketplace.core.errors import Forbidden, RuleViolation
-from marketplace.payments import queries, services
+from marketplace.core.errors import BadRequest, Forbidden, NotFound, RuleViolation
+from marketplace.payments import queries
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -26,6 +26,8 @@ from marketplace.payments.models import (
     PayoutMethod,
     PayoutStatus,
 )
+from marketplace.payments.services import booth_fees, ledger, payouts, refunds
+from marketplace.payments.services import errors as payment_errors
 from tests.payments.conftest import STRIPE_UNIT_CONFIG
 
 TRANSFERS = "https://api.stripe.com/v1/transfers"
@@ -42,7 +44,7 @@ def sell(db, shop, place_test_order):
 
     def make(product, quantity=1):
         order = place_test_order(shop.buyer, (product, quantity), paid=True)
-        services.book_order_sales(order)
+        ledger.book_order_sales(order)
         db.session.commit()
         return order
 
@@ -52,9 +54,9 @@ def sell(db, shop, place_test_order):
 @pytest.fixture
 def accounts(db, shop):
     def make(trainee, iban="IR062960000000100324200001", stripe_account_id=None):
-        account = services.save_payout_account(trainee.user, trainee, holder=trainee.store_name,
-                                               iban=iban, bank_name="Bank Melli",
-                                               stripe_account_id=stripe_account_id)
+        account = payouts.save_payout_account(trainee.user, trainee, holder=trainee.store_name,
+                                              iban=iban, bank_name="Bank Melli",
+                                              stripe_account_id=stripe_account_id)
         db.session.commit()
         return account
 
@@ -73,10 +75,10 @@ def test_bank_batch_pays_available_balances_once(db, shop, sell, accounts, creat
     accounts(shop.trainee_a)
 
     with pytest.raises(RuleViolation):  # still in the holding period
-        services.create_payout_batch(admin, "bank_transfer")
+        payouts.create_payout_batch(admin, "bank_transfer")
     db.session.rollback()
 
-    batch = services.create_payout_batch(admin, "bank_transfer", now=later())
+    batch = payouts.create_payout_batch(admin, "bank_transfer", now=later())
     db.session.commit()
     assert [(p.trainee_id, p.amount, p.status) for p in batch.payouts] == \
         [(shop.trainee_a.id, 4500, PayoutStatus.PENDING)]
@@ -85,12 +87,12 @@ def test_bank_batch_pays_available_balances_once(db, shop, sell, accounts, creat
     assert ledger_rows(kind=LedgerKind.PAYOUT)[0].amount == -4500
 
     with pytest.raises(RuleViolation) as error:
-        services.create_payout_batch(admin, "bank_transfer", now=later(30))
+        payouts.create_payout_batch(admin, "bank_transfer", now=later(30))
     assert error.value.code == "nothing_to_pay"
     db.session.rollback()
     assert db.session.scalar(select(func.count(Payout.id))) == 1
 
-    services.mark_batch_paid(admin, batch)
+    payouts.mark_batch_paid(admin, batch)
     db.session.commit()
     assert batch.payouts[0].status == PayoutStatus.PAID
 
@@ -102,10 +104,10 @@ def test_minimum_and_later_refunds_carry_over(db, shop, sell, accounts, create_a
     cheap = create_product(trainee=shop.trainee_a, price_amount=1000, stock=10)
     sell(cheap)                                             # 900 available: below 1000
     with pytest.raises(RuleViolation):
-        services.create_payout_batch(admin, "bank_transfer", now=later())
+        payouts.create_payout_batch(admin, "bank_transfer", now=later())
     db.session.rollback()
     order = sell(cheap, 2)                                  # +1800 → 2700
-    batch = services.create_payout_batch(admin, "bank_transfer", now=later())
+    batch = payouts.create_payout_batch(admin, "bank_transfer", now=later())
     db.session.commit()
     assert batch.payouts[0].amount == 2700
 
@@ -120,13 +122,13 @@ def test_minimum_and_later_refunds_carry_over(db, shop, sell, accounts, create_a
         mocked.post("https://api.stripe.com/v1/refunds", json={
             "id": "re_1", "object": "refund", "status": "succeeded", "amount": 1000,
             "currency": "usd"})
-        services.refund_vendor_order(shop.trainee_a.user, vo, 1000, restock=False)
+        refunds.refund_vendor_order(shop.trainee_a.user, vo, 1000, restock=False)
         db.session.commit()
     # −1000 refunded, +100 commission returned.
     assert queries.balance(shop.trainee_a.id, "USD").amount == -900
     assert queries.available_balance(shop.trainee_a.id, "USD", later()).amount == -900
     sell(cheap, 3)                                          # +2700 held until day 14
-    batch = services.create_payout_batch(admin, "bank_transfer", now=later(40))
+    batch = payouts.create_payout_batch(admin, "bank_transfer", now=later(40))
     db.session.commit()
     assert batch.payouts[0].amount == 2700 - 900
 
@@ -140,7 +142,7 @@ def test_stripe_connect_transfers(db, shop, sell, accounts, create_admin):
     with responses.RequestsMock() as mocked:
         mocked.post(TRANSFERS, json={"id": "tr_123", "object": "transfer", "amount": 2250,
                                      "currency": "usd", "destination": "acct_1Trainee"})
-        batch = services.create_payout_batch(admin, PayoutMethod.STRIPE_CONNECT, now=later())
+        batch = payouts.create_payout_batch(admin, PayoutMethod.STRIPE_CONNECT, now=later())
         db.session.commit()
         call = mocked.calls[0]
     body = {k: v[0] for k, v in parse_qs(call.request.body).items()}
@@ -162,8 +164,8 @@ def test_a_failed_transfer_pays_nothing_and_can_be_retried_with_the_same_key(
     with responses.RequestsMock() as mocked:
         mocked.post(TRANSFERS, status=500, json={"error": {"type": "api_error",
                                                            "message": "down"}})
-        with pytest.raises(services.PaymentUnavailable):
-            services.create_payout_batch(admin, "stripe_connect", now=later())
+        with pytest.raises(payment_errors.PaymentUnavailable):
+            payouts.create_payout_batch(admin, "stripe_connect", now=later())
         first_key = mocked.calls[0].request.headers["Idempotency-Key"]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Payout.id))) == 0
@@ -172,7 +174,7 @@ def test_a_failed_transfer_pays_nothing_and_can_be_retried_with_the_same_key(
     with responses.RequestsMock() as mocked:
         mocked.post(TRANSFERS, json={"id": "tr_ok", "object": "transfer", "amount": 2250,
                                      "currency": "usd", "destination": "acct_1Trainee"})
-        batch = services.create_payout_batch(admin, "stripe_connect", now=later())
+        batch = payouts.create_payout_batch(admin, "stripe_connect", now=later())
         db.session.commit()
         assert mocked.calls[0].request.headers["Idempotency-Key"] == first_key
     assert batch.payouts[0].stripe_transfer_id == "tr_ok"
@@ -181,7 +183,7 @@ def test_a_failed_transfer_pays_nothing_and_can_be_retried_with_the_same_key(
 def test_a_ledger_row_cannot_be_paid_twice(db, shop, sell, accounts, create_admin):
     sell(shop.product_a)
     accounts(shop.trainee_a)
-    batch = services.create_payout_batch(create_admin(), "bank_transfer", now=later())
+    batch = payouts.create_payout_batch(create_admin(), "bank_transfer", now=later())
     db.session.commit()
     paid_row = db.session.scalar(select(PayoutItem.ledger_entry_id).limit(1))
     db.session.add(PayoutItem(payout_id=batch.payouts[0].id, ledger_entry_id=paid_row))
@@ -199,32 +201,32 @@ def test_booth_fees_are_deducted_once(db, shop, sell, accounts, create_admin, cr
                    currency="USD")
     db.session.add(fee)
     db.session.commit()
-    assert services.charge_booth_fees() == 0        # the market day has not begun
+    assert booth_fees.charge_booth_fees() == 0        # the market day has not begun
     db.session.commit()
     sell(shop.product_a)
     accounts(shop.trainee_a)
-    batch = services.create_payout_batch(create_admin(), "bank_transfer", now=later())
+    batch = payouts.create_payout_batch(create_admin(), "bank_transfer", now=later())
     db.session.commit()
     assert batch.payouts[0].amount == 2250 - 500
     assert [r.amount for r in ledger_rows(kind=LedgerKind.BOOTH_FEE)] == [-500]
     db.session.refresh(fee)
     assert fee.status == FeeStatus.PAID
-    assert services.charge_booth_fees(later(30)) == 0
+    assert booth_fees.charge_booth_fees(later(30)) == 0
 
 
 def test_only_admins_create_batches(db, shop):
     with pytest.raises(Forbidden):
-        services.create_payout_batch(shop.trainee_a.user, "bank_transfer")
+        payouts.create_payout_batch(shop.trainee_a.user, "bank_transfer")
 
 
 def test_payout_details_are_checked(db, shop):
-    with pytest.raises(services.BadRequest) as error:
-        services.save_payout_account(shop.trainee_a.user, shop.trainee_a, holder="x",
-                                     iban="12345", bank_name="", stripe_account_id="cus_x")
+    with pytest.raises(BadRequest) as error:
+        payouts.save_payout_account(shop.trainee_a.user, shop.trainee_a, holder="x",
+                                    iban="12345", bank_name="", stripe_account_id="cus_x")
     assert set(error.value.fields) == {"iban", "stripe_account_id"}
-    with pytest.raises(services.NotFound):
-        services.save_payout_account(shop.trainee_b.user, shop.trainee_a, holder="x",
-                                     iban=None, bank_name="", stripe_account_id=None)
+    with pytest.raises(NotFound):
+        payouts.save_payout_account(shop.trainee_b.user, shop.trainee_a, holder="x",
+                                    iban=None, bank_name="", stripe_account_id=None)
 
 
 def test_admin_pages_and_csv(db, shop, sell, accounts, create_admin, client, login, app):
@@ -287,7 +289,7 @@ def test_two_admins_creating_batches_at_once_pay_each_row_once(db, app, shop, se
             thread_db.session.commit()   # SQLite: do not hold the write lock while waiting
             barrier.wait(30)
             try:
-                batch = services.create_payout_batch(admin, "bank_transfer", now=later())
+                batch = payouts.create_payout_batch(admin, "bank_transfer", now=later())
                 thread_db.session.commit()
                 outcomes.append(batch.total_amount)
             except DomainError as error:

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.orders.models import OrderStatus
-from marketplace.payments import services
-from marketplace.payments.models import LedgerEntry, LedgerKind, PaymentStatus
+from marketplace.payments.models import LedgerEntry, LedgerKind, Payment, PaymentStatus
+from marketplace.payments.services import payments
 from tests.factories.orders import make_due
 from tests.payments.conftest import standin_config
 
@@ -19,14 +19,14 @@ def app_config(standin):
 def test_crash_after_charging_is_repaired_by_reconcile(db, shop, place_test_order, runner,
                                                        outbox):
     order = place_test_order(shop.buyer, shop.product_a, shop.product_b)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     payment_id = payment.id
 
-    services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")  # Stripe charges …
+    payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")  # Stripe charges …
     db.session.rollback()                                               # … the commit is lost
 
-    payment = db.session.get(services.Payment, payment_id)
+    payment = db.session.get(Payment, payment_id)
     assert payment.status == PaymentStatus.PENDING
     db.session.refresh(order)
     assert order.status == OrderStatus.PENDING_PAYMENT
@@ -36,7 +36,7 @@ def test_crash_after_charging_is_repaired_by_reconcile(db, shop, place_test_orde
     assert "1 succeeded" in result.output
     db.session.expire_all()
     assert order.status == OrderStatus.PAID
-    assert db.session.get(services.Payment, payment_id).status == PaymentStatus.SUCCEEDED
+    assert db.session.get(Payment, payment_id).status == PaymentStatus.SUCCEEDED
     sales = db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.kind == LedgerKind.SALE))
     assert sales == 2
@@ -50,12 +50,12 @@ def test_crash_after_charging_is_repaired_by_reconcile(db, shop, place_test_orde
 def test_the_retried_confirmation_after_a_crash_does_not_charge_twice(db, shop,
                                                                       place_test_order):
     order = place_test_order(shop.buyer, shop.product_a)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
-    services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
     db.session.rollback()
     # The buyer presses the button again: same confirmation key, Stripe's answer is replayed.
-    payment = services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    payment = payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
     db.session.commit()
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.confirm_attempts == 1
@@ -64,14 +64,14 @@ def test_the_retried_confirmation_after_a_crash_does_not_charge_twice(db, shop,
 
 
 def test_reconcile_closes_the_intent_of_an_expired_order(db, shop, place_test_order, runner):
-    from marketplace.orders import services as order_services
+    from marketplace.orders.services import orders as order_life
     from marketplace.payments.gateway import StripeGateway
 
     order = place_test_order(shop.buyer, shop.product_a)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     result = runner.invoke(args=["reconcile-payments"])
     assert "1 cancelled" in result.output, result.output
@@ -88,9 +88,9 @@ def test_switching_to_pay_at_pickup_closes_the_card_payment(db, shop, place_test
     from marketplace.payments.gateway import StripeGateway
 
     order = place_test_order(shop.buyer, shop.product_a)
-    card = services.start_payment(shop.buyer, order, "stripe")
+    card = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
-    cash = services.start_payment(shop.buyer, order, "pay_at_pickup")
+    cash = payments.start_payment(shop.buyer, order, "pay_at_pickup")
     db.session.commit()
     assert cash.id != card.id
     db.session.expire_all()
@@ -110,7 +110,7 @@ def test_reconcile_closes_a_card_payment_whose_order_went_to_pickup(db, shop, pl
     from marketplace.core.db import update_now
 
     order = place_test_order(shop.buyer, shop.product_a)
-    card = services.start_payment(shop.buyer, order, "stripe")
+    card = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     update_now(db.session, order, payment_provider="pay_at_pickup", expires_at=None)
     db.session.commit()

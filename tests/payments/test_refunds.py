@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import Product
-from marketplace.core.errors import Forbidden, NotFound
-from marketplace.orders import services as order_services
+from marketplace.core.errors import Conflict, Forbidden, NotFound
 from marketplace.orders.models import VendorOrderStatus
-from marketplace.payments import services
+from marketplace.orders.services import fulfilment
 from marketplace.payments.models import LedgerKind, Refund, RefundStatus
+from marketplace.payments.services import payments, refunds
 from tests.payments.conftest import standin_config
 
 
@@ -23,9 +23,9 @@ def paid_order(db, shop, place_test_order):
     def make(*items, fulfilment="pickup"):
         order = place_test_order(shop.buyer, *(items or (shop.product_a, shop.product_b)),
                                  fulfilment=fulfilment)
-        payment = services.start_payment(shop.buyer, order, "stripe")
+        payment = payments.start_payment(shop.buyer, order, "stripe")
         db.session.commit()
-        services.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+        payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
         db.session.commit()
         db.session.refresh(order)
         return order
@@ -47,8 +47,8 @@ def test_partial_then_full_refund_by_the_trainee(db, shop, paid_order, ledger_ro
     assert vo.total_amount == 5000
     stock_before = stock_of(db, shop.product_a)
 
-    first = services.refund_vendor_order(shop.trainee_a.user, vo, 1999, restock=False,
-                                         reason="scratched frame")
+    first = refunds.refund_vendor_order(shop.trainee_a.user, vo, 1999, restock=False,
+                                        reason="scratched frame")
     db.session.commit()
     assert first.status == RefundStatus.SUCCEEDED
     assert first.provider_reference.startswith("re_")
@@ -56,7 +56,7 @@ def test_partial_then_full_refund_by_the_trainee(db, shop, paid_order, ledger_ro
     assert vo.status == VendorOrderStatus.PARTLY_REFUNDED
     assert vo.refunded_amount == 1999
 
-    second = services.refund_vendor_order(shop.trainee_a.user, vo, 3001, restock=True)
+    second = refunds.refund_vendor_order(shop.trainee_a.user, vo, 3001, restock=True)
     db.session.commit()
     db.session.refresh(vo)
     assert vo.status == VendorOrderStatus.REFUNDED
@@ -114,15 +114,15 @@ def test_only_the_owning_trainee_or_an_admin_may_refund(db, shop, paid_order, cr
     order = paid_order()
     vo = vendor_order_of(order, shop.trainee_a)
     with pytest.raises(NotFound):
-        services.refund_vendor_order(create_user(), vo, 100, restock=False)
+        refunds.refund_vendor_order(create_user(), vo, 100, restock=False)
     with pytest.raises(NotFound):
-        services.refund_vendor_order(create_trainee().user, vo, 100, restock=False)
+        refunds.refund_vendor_order(create_trainee().user, vo, 100, restock=False)
     with pytest.raises(NotFound):
-        services.refund_vendor_order(shop.trainee_b.user, vo, 100, restock=False)
+        refunds.refund_vendor_order(shop.trainee_b.user, vo, 100, restock=False)
     with pytest.raises(Forbidden):   # the buyer sees the order but cannot refund it
-        services.refund_vendor_order(shop.buyer, vo, 100, restock=False)
+        refunds.refund_vendor_order(shop.buyer, vo, 100, restock=False)
     db.session.rollback()
-    refund = services.refund_vendor_order(create_admin(), vo, 100, restock=False)
+    refund = refunds.refund_vendor_order(create_admin(), vo, 100, restock=False)
     db.session.commit()
     assert refund.amount == 100
 
@@ -131,10 +131,10 @@ def test_shipped_goods_do_not_return_to_stock(db, shop, paid_order, set_shipping
     set_shipping_fee(shop.trainee_a, 500)
     order = paid_order(shop.product_a, fulfilment="shipping")
     vo = vendor_order_of(order, shop.trainee_a)
-    order_services.mark_vendor_order(shop.trainee_a.user, vo, "mark_shipped")
+    fulfilment.mark_vendor_order(shop.trainee_a.user, vo, "mark_shipped")
     db.session.commit()
     stock_before = stock_of(db, shop.product_a)
-    services.refund_vendor_order(shop.trainee_a.user, vo, vo.total_amount, restock=True)
+    refunds.refund_vendor_order(shop.trainee_a.user, vo, vo.total_amount, restock=True)
     db.session.commit()
     assert stock_of(db, shop.product_a) == stock_before
 
@@ -142,5 +142,5 @@ def test_shipped_goods_do_not_return_to_stock(db, shop, paid_order, set_shipping
 def test_an_unpaid_order_cannot_be_refunded(db, shop, place_test_order):
     order = place_test_order(shop.buyer, shop.product_a)
     vo = vendor_order_of(order, shop.trainee_a)
-    with pytest.raises(services.Conflict):
-        services.refund_vendor_order(shop.trainee_a.user, vo, 100, restock=False)
+    with pytest.raises(Conflict):
+        refunds.refund_vendor_order(shop.trainee_a.user, vo, 100, restock=False)

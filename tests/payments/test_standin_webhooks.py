@@ -10,9 +10,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments import services
 from marketplace.payments.gateway import StripeGateway
 from marketplace.payments.models import WebhookEvent
+from marketplace.payments.services import payments
 from marketplace.payments.standin import register_webhook
 from tests.payments.conftest import WEBHOOK_SECRET, standin_config
 
@@ -38,7 +38,7 @@ def served_app(app, standin):
 
 def test_standin_webhook_pays_the_order(db, shop, place_test_order, served_app):
     order = place_test_order(shop.buyer, shop.product_a)
-    payment = services.start_payment(shop.buyer, order, "stripe")
+    payment = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
     order_id, intent_id = order.id, payment.provider_reference
     # The buyer pays in the browser: our app is not involved until the webhook arrives.

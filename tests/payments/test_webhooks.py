@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import ProductKind
-from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus
-from marketplace.payments import services
+from marketplace.orders.services import orders as order_life
 from marketplace.payments.gateway import StripeGateway
 from marketplace.payments.models import (
     Payment,
@@ -20,6 +19,7 @@ from marketplace.payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from marketplace.payments.services import payments
 from tests.factories.orders import make_due
 from tests.payments.conftest import WEBHOOK_SECRET, intent_event, signed, standin_config
 
@@ -38,7 +38,7 @@ def started(db, shop, place_test_order, app):
     def make(*products, buyer=None, card="pm_card_visa"):
         buyer = buyer or shop.buyer
         order = place_test_order(buyer, *(products or (shop.product_a,)))
-        payment = services.start_payment(buyer, order, "stripe")
+        payment = payments.start_payment(buyer, order, "stripe")
         db.session.commit()
         if card:
             StripeGateway.from_config().confirm_payment_intent(
@@ -214,7 +214,7 @@ def test_payment_after_expiry_with_stock_sold_is_refunded_and_the_buyer_told(
     tableau = create_product(trainee=shop.trainee_a, kind=ProductKind.ONE_OF_A_KIND)
     order, payment = started(tableau, card=None)
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     other = place_test_order(create_user(), tableau)      # the stock goes to someone else
     assert other.status == OrderStatus.PENDING_PAYMENT
@@ -249,7 +249,7 @@ def test_payment_after_expiry_with_stock_still_there_revives_the_order(db, clien
                                                                        ledger_rows):
     order, payment = started(card=None)
     make_due(order)
-    assert order_services.expire_order(order)
+    assert order_life.expire_order(order)
     db.session.commit()
     StripeGateway.from_config().confirm_payment_intent(payment.provider_reference,
                                                        "pm_card_visa", "late-ok")

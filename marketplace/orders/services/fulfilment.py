@@ -1,0 +1,72 @@
+"""Fulfilment: a trainee (or an admin) moves their part of an order along — ready for pickup,
+shipped, handed over, or cancelled while unpaid. Functions flush and never commit."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+
+from marketplace.core.db import utcnow
+from marketplace.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from marketplace.extensions import db
+from marketplace.orders import policies
+from marketplace.orders.labels import status_label
+from marketplace.orders.models import (
+    ACTION_FULFILMENT,
+    FULFILMENT_ACTIONS,
+    Order,
+    OrderStatus,
+    VendorOrder,
+    VendorOrderStatus,
+)
+from marketplace.orders.services.mail import mail_status_changed
+from marketplace.orders.services.orders import settle_order_after_pickup
+from marketplace.orders.services.transitions import (
+    claim_order,
+    move_vendor_order,
+    return_line_stock,
+)
+
+
+def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOrder:
+    """A trainee (their own) or an admin moves a vendor order: ready, shipped, completed, or
+    cancelled (unpaid pay-at-pickup orders). Paid at pickup is a payment: payments records it
+    (see orders.mark_paid_at_pickup)."""
+    if not policies.can_view_vendor_order(actor, vendor_order):
+        raise NotFound(_("We could not find that order."))
+    if not policies.can_manage_vendor_order(actor, vendor_order):
+        raise Forbidden(_("Only the trainee who sells this can change it."))
+    if action not in FULFILMENT_ACTIONS:
+        raise BadRequest(_("Unknown action."), code="unknown_action")
+    if action not in vendor_order.allowed_actions():
+        raise Conflict(_("This order cannot go from “%(status)s” that way.",
+                         status=status_label(vendor_order.status)), code="invalid_transition")
+    needed = ACTION_FULFILMENT.get(action)
+    if needed is not None and vendor_order.fulfilment != needed:
+        raise Conflict(_("That does not fit how this order is delivered."),
+                       code="invalid_transition")
+    now = utcnow()
+    stamps = {"mark_ready": {"ready_at": now}, "mark_shipped": {"shipped_at": now},
+              "complete": {"completed_at": now}, "cancel": {"cancelled_at": now}}[action]
+    target = move_vendor_order(vendor_order, action, **stamps)
+    order = vendor_order.order
+    if action == "cancel":
+        return_line_stock(vendor_order)
+        _after_vendor_order_dropped(order, vendor_order, now)
+    db.session.flush()
+    mail_status_changed(vendor_order, target)
+    return vendor_order
+
+
+def _after_vendor_order_dropped(order: Order, vendor_order: VendorOrder, now) -> None:
+    remaining = [vo for vo in order.vendor_orders if vo.status != VendorOrderStatus.CANCELLED]
+    if not remaining:
+        claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.CANCELLED,
+                    cancelled_at=now)
+        return
+    db.session.execute(
+        update(Order).where(Order.id == order.id)
+        .values(total_amount=Order.total_amount - vendor_order.total_amount)
+        .execution_options(synchronize_session=False))
+    db.session.expire(order, ["total_amount"])
+    settle_order_after_pickup(order, now)

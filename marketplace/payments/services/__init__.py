@@ -1,0 +1,27 @@
+"""Payments use cases, one module per noun. Functions flush and never commit; the caller commits
+once. Payments alone decides that an order is paid (payments.settle_payment and
+pay_at_pickup.confirm_paid_at_pickup call down into orders.services.orders).
+
+- `payments`: start a payment or pay at pickup, confirm with a test card, settle;
+- `webhooks`: provider events and `flask reconcile-payments`;
+- `refunds`: a vendor order's refund, and the automatic refund of a whole payment;
+- `pay_at_pickup`: the trainee confirms the money taken at pickup;
+- `ledger`: the rows every money movement posts;
+- `booth_fees`: due booth fees charged to balances;
+- `payouts`: payout accounts, payout batches;
+- `errors`: provider unavailable or refusing; `access`: who may move money on a vendor order;
+  `locking`: row locks.
+
+Idempotency keys come from our own ids and are stable across a rolled-back request, so a retry
+of a request that failed half-way (Stripe answered 500, timed out, or the process died after
+Stripe charged) reaches Stripe with the same key and gets the same PaymentIntent, refund or
+transfer back instead of a second one:
+- a payment: `order-<order number>-payment-<n>` (n-th payment row of the order);
+- a server-side confirmation: `<payment key>-confirm-<attempt>`;
+- a refund: `refund-<order number>-vo<vendor order id>-<n>`, or `refund-<payment key>` for the
+  automatic refund of a whole payment;
+- a Connect transfer: `payout-<trainee id>-<digest of the ledger rows it pays>`.
+Order numbers are random and unique, so keys never collide with those of an earlier database
+(Stripe remembers keys for 24 hours; a development database is reset more often than that).
+"""
+

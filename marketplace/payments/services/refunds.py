@@ -1,0 +1,121 @@
+"""Refunds: a trainee or an admin gives part of a vendor order back to the buyer, and a whole
+payment is given back when it arrived after its stock was sold or paid an order twice.
+Functions flush and never commit."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.core.errors import BadRequest, Conflict, RuleViolation
+from marketplace.core.i18n import locale_for
+from marketplace.core.mail import send_mail_after_commit
+from marketplace.core.money import Money
+from marketplace.extensions import db
+from marketplace.orders.models import VendorOrder
+from marketplace.orders.services.refunds import apply_vendor_refund
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from marketplace.payments.providers import (
+    PAY_AT_PICKUP,
+    ProviderRejected,
+    ProviderUnavailable,
+    get_provider,
+)
+from marketplace.payments.services.access import check_vendor_access
+from marketplace.payments.services.errors import PaymentRejected, PaymentUnavailable
+from marketplace.payments.services.ledger import book_refund
+from marketplace.payments.services.locking import lock
+
+log = logging.getLogger(__name__)
+
+SUBJECT_AUTO_REFUND = "Your payment was refunded"
+SUBJECT_REFUND = "You have been refunded"
+
+
+def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: bool,
+                        reason: str = "") -> Refund:
+    """Refund `amount` (minor units) of one vendor order to the buyer — by its trainee or an
+    admin, never more than was paid and not yet refunded; stock returns for goods not shipped
+    when `restock`."""
+    check_vendor_access(actor, vendor_order)
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        raise BadRequest(_("Enter an amount above zero."), code="bad_amount",
+                         fields={"amount": [_("Enter an amount above zero.")]})
+    vendor_order = lock(VendorOrder, vendor_order.id)
+    refundable = vendor_order.total_amount - vendor_order.refunded_amount
+    if amount > refundable:
+        raise RuleViolation(
+            _("You can refund at most %(amount)s.",
+              amount=Money(max(refundable, 0), vendor_order.currency).format(
+                  locale_for(actor))),
+            code="refund_exceeds_paid", fields={"amount": [_("More than was paid.")]})
+    order = vendor_order.order
+    payment = db.session.scalar(select(Payment).where(
+        Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED)
+        .order_by(Payment.id).limit(1))
+    if payment is None and order.payment_provider != PAY_AT_PICKUP:
+        raise Conflict(_("Only a paid order can be refunded."), code="invalid_transition")
+    if payment is not None and amount > payment.amount - payment.refunded_amount:
+        raise RuleViolation(_("That is more than is left of the payment."),
+                            code="refund_exceeds_paid", fields={"amount": [_("Too much.")]})
+    refunded_before = vendor_order.refunded_amount
+    count = db.session.scalar(select(func.count(Refund.id)).where(
+        Refund.vendor_order_id == vendor_order.id))
+    apply_vendor_refund(vendor_order, amount, restock)
+    refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
+                    currency=vendor_order.currency, reason=(reason or "")[:500],
+                    restock=restock, created_by_id=actor.id,
+                    idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{count + 1}")
+    db.session.add(refund)
+    db.session.flush()
+    provider = get_provider(payment.provider if payment else PAY_AT_PICKUP)
+    try:
+        result = provider.refund(payment, refund)
+    except ProviderUnavailable as error:
+        raise PaymentUnavailable(_("The card service did not answer. Nothing was refunded; "
+                                   "please try again in a moment.")) from error
+    except ProviderRejected as error:
+        raise PaymentRejected(_("The card service refused this refund: %(reason)s",
+                                reason=str(error))) from error
+    refund.status = RefundStatus(result.status)
+    refund.provider_reference = result.reference
+    if payment is not None:
+        payment.refunded_amount += amount
+    book_refund(vendor_order, refund, refunded_before, in_cash=provider.name == PAY_AT_PICKUP)
+    buyer = order.buyer
+    locale = locale_for(buyer)
+    send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_REFUND,
+                           "payment_refunded", locale=locale, name=buyer.display_name,
+                           number=order.number, amount=refund.money.format(locale),
+                           store=vendor_order.trainee.store_name)
+    return refund
+
+
+def refund_whole_payment(payment: Payment, reason: str) -> Refund:
+    """Give a payment back in full (it arrived after its stock went elsewhere, or twice)."""
+    key = f"refund-{payment.idempotency_key}"
+    refund = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
+    if refund is not None:
+        return refund
+    refund = Refund(payment=payment, amount=payment.amount - payment.refunded_amount,
+                    currency=payment.currency, reason=reason,
+                    idempotency_key=key)
+    db.session.add(refund)
+    db.session.flush()
+    result = get_provider(payment.provider).refund(payment, refund)  # unavailable → rollback
+    refund.status = RefundStatus(result.status)
+    refund.provider_reference = result.reference
+    payment.refunded_amount += refund.amount
+    db.session.flush()
+    order = payment.order
+    buyer = order.buyer
+    locale = locale_for(buyer)
+    send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_AUTO_REFUND,
+                           "payment_refunded_automatically", locale=locale,
+                           name=buyer.display_name, number=order.number,
+                           amount=refund.money.format(locale), reason=reason)
+    log.info("payment %s of order %s refunded automatically (%s)", payment.id, order.number,
+             reason)
+    return refund
