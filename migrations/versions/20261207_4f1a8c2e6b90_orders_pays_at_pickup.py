@@ -3,7 +3,7 @@ longer compare `payment_provider` with a provider's name; payments sets it when 
 to pay at pickup. Existing pay-at-pickup orders get it from their `payment_provider`.
 
 Revision ID: 4f1a8c2e6b90
-Revises: 9c4e2b7d1a38
+Revises: f3a8c2d5e716
 Create Date: 2026-12-07 04:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4f1a8c2e6b90'
-down_revision = '9c4e2b7d1a38'
+down_revision = 'f3a8c2d5e716'
 branch_labels = None
 depends_on = None
 
