@@ -72,7 +72,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
                 create_municipal_staff, create_venue, create_booth, create_market,
                 create_application, create_assignment, set_shipping_fee, fill_cart,
                 place_test_order, api_token) -> World:
-    from marketplace.booths import runs
+    from marketplace.booths.services import allocation_runs
     from marketplace.catalogue import services as catalogue_services
 
     trainee = create_trainee()
@@ -101,7 +101,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     day = market.days[0]
     application = create_application(market, trainee=trainee, category=carpet_category)
     assignment = create_assignment(booth, market.days[1], trainee)
-    run = runs.preview_allocation(staff, market)
+    run = allocation_runs.preview_allocation(staff, market)
     db.session.commit()
 
     from marketplace.accounts.models import CentreStaff
