@@ -48,7 +48,8 @@ def forget_request_globals() -> None:
 
 def api_schema(app):
     """SPEC loaded in schemathesis once per process (loading costs more than a test's
-    requests), calling `app` in-process."""
+    requests). Its operations keep the app they were first made with: calls must name the
+    test's own app (`case.call(app=app)`)."""
     if not _schemas:
         _schemas.append(schemathesis.openapi.from_dict(SPEC, config=CONFIG))
     _schemas[0].app = app
