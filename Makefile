@@ -72,6 +72,7 @@ test: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # Fresh SQLite and PostgreSQL databases: upgrade, `db check`, downgrade, upgrade.
 migrations-check: $(VENV)/.installed

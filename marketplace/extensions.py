@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached in `create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -13,6 +15,12 @@ from marketplace.core.api import Api
 from marketplace.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
+# Every model's base class. Flask-SQLAlchemy builds db.Model at run time from Base (adding its
+# query helpers), which a type checker cannot follow; to it, the base is Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

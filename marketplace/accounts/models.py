@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
 class CentreKind(enum.StrEnum):
@@ -35,7 +35,7 @@ TRAINEE_TRANSITIONS: dict[tuple[TraineeStatus, str], TraineeStatus] = {
 }
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class TrainingCentre(TimestampMixin, db.Model):
+class TrainingCentre(TimestampMixin, Model):
     __tablename__ = "training_centres"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +115,7 @@ class TrainingCentre(TimestampMixin, db.Model):
         return self.name_en if locale == "en" and self.name_en else self.name_fa
 
 
-class Municipality(TimestampMixin, db.Model):
+class Municipality(TimestampMixin, Model):
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class Municipality(TimestampMixin, db.Model):
         return self.name_en if locale == "en" and self.name_en else self.name_fa
 
 
-class CentreStaff(db.Model):
+class CentreStaff(Model):
     __tablename__ = "centre_staff"
     __table_args__ = (UniqueConstraint("user_id", "centre_id"),)
 
@@ -145,7 +145,7 @@ class CentreStaff(db.Model):
     centre: Mapped[TrainingCentre] = relationship(back_populates="staff")
 
 
-class MunicipalStaff(db.Model):
+class MunicipalStaff(Model):
     __tablename__ = "municipal_staff"
     __table_args__ = (UniqueConstraint("user_id", "municipality_id"),)
 
@@ -159,7 +159,7 @@ class MunicipalStaff(db.Model):
     municipality: Mapped[Municipality] = relationship(back_populates="staff")
 
 
-class Trainee(TimestampMixin, db.Model):
+class Trainee(TimestampMixin, Model):
     """A trainee's vendor profile: their centre, trade, store and verification state."""
 
     __tablename__ = "trainees"
@@ -188,7 +188,7 @@ class Trainee(TimestampMixin, db.Model):
         return self.status == TraineeStatus.VERIFIED
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

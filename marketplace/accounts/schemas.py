@@ -35,7 +35,7 @@ class _DigitFields:
 # --- input -----------------------------------------------------------------------------------
 
 class RegisterSchema(_DigitFields, StrictSchema):
-    digit_fields = ("phone",)
+    digit_fields: tuple[str, ...] = ("phone",)
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
     # The minimum is checked by services.check_password_strength (422 `weak_password`).

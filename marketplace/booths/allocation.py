@@ -560,8 +560,8 @@ class _Run:
                      if day.id not in b.unavailable_day_ids and b.id not in taken}
         self.occupant: dict[int, int] = {f.booth_id: f.category_id for f in fixed}
         self.cat_count: dict[int, int] = {}
-        for f in fixed:
-            self.cat_count[f.category_id] = self.cat_count.get(f.category_id, 0) + 1
+        for held in fixed:
+            self.cat_count[held.category_id] = self.cat_count.get(held.category_id, 0) + 1
         self.busy: dict[int, int] = {f.trainee_id: f.booth_id for f in fixed}
         self.supply = {feat: sum(1 for bid in self.free if feat in self.booths[bid].features)
                        for feat in self.needed_features}

@@ -1,6 +1,7 @@
 """HTML forms for booth pages. Rules beyond field shape live in services."""
 
 from datetime import UTC, datetime, time
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -21,6 +22,10 @@ from marketplace.booths.labels import BLOCK_REASON_LABELS, MARKET_KIND_LABELS
 from marketplace.core.forms import Form, LocalizedIntegerField, ascii_digits
 
 
+@overload
+def local_to_utc(value: datetime) -> datetime: ...
+@overload
+def local_to_utc(value: None) -> None: ...
 def local_to_utc(value: datetime | None) -> datetime | None:
     """A datetime-local input is in the marketplace's zone; services want aware UTC."""
     if value is None:
@@ -56,7 +61,7 @@ class VenueForm(Form):
         _l("Going rate of a booth-day (minor units; values subsidised booths)"), default=0,
         validators=[Optional(), NumberRange(min=0)])
 
-    def parsed_breaks(self) -> list[list[int]]:
+    def parsed_breaks(self) -> list[list[str]]:
         breaks = []
         for part in (self.grid_breaks.data or "").split(";"):
             if part.strip():

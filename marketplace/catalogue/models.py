@@ -28,10 +28,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Category(TimestampMixin, db.Model):
+class Category(TimestampMixin, Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class AttributeType(enum.StrEnum):
 NUMERIC_TYPES = frozenset({AttributeType.INTEGER, AttributeType.DECIMAL})
 
 
-class AttributeDefinition(TimestampMixin, db.Model):
+class AttributeDefinition(TimestampMixin, Model):
     """A typed attribute of a category; its subcategories inherit it (catalogue.queries)."""
 
     __tablename__ = "attribute_definitions"
@@ -165,7 +165,7 @@ EDITABLE_STATUSES = frozenset(S) - {S.ARCHIVED}
 PUBLISHED_STATUSES = frozenset({S.ACTIVE, S.SOLD_OUT})
 
 
-class Product(TimestampMixin, db.Model):
+class Product(TimestampMixin, Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
@@ -234,7 +234,7 @@ class Product(TimestampMixin, db.Model):
         return self.status in PUBLISHED_STATUSES
 
 
-class ProductAttributeValue(db.Model):
+class ProductAttributeValue(Model):
     """One attribute value, in typed columns so filters compare in SQL on every database:
     `value_text` (choice value, text, canonical form of every type), `value_number` (integer,
     decimal and numeric choices), `value_bool`."""
@@ -276,7 +276,7 @@ class ProductAttributeValue(db.Model):
 MAX_IMAGES_PER_PRODUCT = 8
 
 
-class ProductImage(db.Model):
+class ProductImage(Model):
     """An uploaded photo, re-encoded; `key` is the storage prefix of its renditions."""
 
     __tablename__ = "product_images"
@@ -300,7 +300,7 @@ class ProductImage(db.Model):
         return f"{self.key}/{size}.{self.extension}"
 
 
-class ProductStatusChange(db.Model):
+class ProductStatusChange(Model):
     """Who moved a listing from one status to another, and why (the review history)."""
 
     __tablename__ = "product_status_changes"
@@ -404,7 +404,7 @@ product_key_words = func.string_to_array(Product.__table__.c.search_key, literal
                                          type_=ARRAY(Text))
 
 
-class SearchLog(db.Model):
+class SearchLog(Model):
     """One search, without personal data: what was asked, with which filters, how many hits."""
 
     __tablename__ = "search_log"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -64,7 +65,7 @@ def new_order_number() -> str:
 
 def _chosen(choices: CheckoutChoices, trainee_id: int) -> Fulfilment | None:
     try:
-        return Fulfilment(choices.fulfilment.get(trainee_id))
+        return Fulfilment(choices.fulfilment.get(trainee_id) or "")
     except ValueError:
         return None
 
@@ -121,17 +122,18 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         [g.trainee for g in groups if _chosen(choices, g.trainee.id) == Fulfilment.PICKUP],
         locale)
 
-    plans = []
+    plans: list[dict[str, Any]] = []
     for group in groups:
         trainee = group.trainee
         raw = choices.fulfilment.get(trainee.id)
         try:
-            fulfilment = Fulfilment(raw)
+            fulfilment = Fulfilment(raw or "")
         except ValueError:
             errors.setdefault(f"fulfilment_{trainee.id}", []).append(
                 _("Choose shipping or pickup."))
             continue
-        plan = {"group": group, "fulfilment": fulfilment, "shipping": 0, "place": None,
+        plan: dict[str, Any] = {"group": group, "fulfilment": fulfilment, "shipping": 0,
+                                "place": None,
                 "day": None, "market_day_id": None, "address": None}
         if fulfilment == Fulfilment.SHIPPING:
             rate = rates.get(trainee.id)

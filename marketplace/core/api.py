@@ -169,4 +169,4 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "A personal API token."}
 # `@blp.doc(security=BEARER)` marks an operation as needing a personal API token.
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]

@@ -5,10 +5,11 @@ import functools
 import re
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask import g, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, bindparam, event, insert, inspect, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import (
     MANYTOONE,
     DeclarativeBase,
@@ -27,6 +28,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed. (SQLAlchemy types `Session.execute` as a
+    plain Result; for such a statement it is a CursorResult, which counts them.)"""
+    return cast(CursorResult[Any], result).rowcount
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

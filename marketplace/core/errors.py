@@ -86,7 +86,7 @@ MAX_SHOWN_KEY = 100  # field names are the client's own input; a 1 MB key is not
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     shown, total = bounded_fields(fields or {})
-    error = {"code": code, "message": str(message), "fields": shown}
+    error: dict[str, object] = {"code": code, "message": str(message), "fields": shown}
     if total > MAX_FIELD_ERRORS:
         error["fields_total"] = total
     return {"error": error}
@@ -181,7 +181,7 @@ def handle_domain_error(error: DomainError):
         return json_error(error.status, error.code, error.message, error.fields)
     if error.status == 401:
         # A page that needs a signed-in user sends anonymous visitors to the login page.
-        return current_app.login_manager.unauthorized()
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
         back = referrer_target("")
         if back:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -190,7 +191,7 @@ def check_json_value(value) -> None:
     """Refuse a decoded JSON value nested deeper than MAX_JSON_DEPTH or holding a string
     (key or value) with a bad character. Iterative, so any depth is safe to look at."""
     problems: dict = {}
-    stack = [((), value, 1)]
+    stack: list[tuple[tuple, object, int]] = [((), value, 1)]
     while stack and len(problems) < MAX_REPORTED_PROBLEMS:
         path, node, depth = stack.pop()
         if isinstance(node, str):
@@ -198,6 +199,7 @@ def check_json_value(value) -> None:
             if problem:
                 problems[path] = problem
             continue
+        items: Iterable[tuple[object, object]]
         if isinstance(node, dict):
             items = node.items()
         elif isinstance(node, list):

@@ -45,7 +45,7 @@ def compose(to: str, sender: str, subject: str, body: str) -> Message:
     message = MIMEText(body, "plain", "utf-8")
     message["To"] = to
     message["From"] = formataddr(parseaddr(sender), charset="utf-8")
-    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
     return message
 
 

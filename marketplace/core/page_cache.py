@@ -240,7 +240,7 @@ def store_page(response: Response) -> Response:
         return response
     body = response.get_data()
     if state.keep and _worth_keeping(response):
-        _set_quietly(state.key, Entry(state.generation, body, response.mimetype, time.time(),
+        _set_quietly(state.key, Entry(state.generation, body, response.mimetype or "", time.time(),
                                       state.meta))
     if _CSRF_HOLE_BYTES in body:
         response.set_data(_fill_holes(body))

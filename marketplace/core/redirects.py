@@ -55,7 +55,7 @@ def is_safe_redirect_target(target: str | None) -> bool:
 
 def safe_redirect_target(target: str | None, default: str) -> str:
     """`target` if it is a path on this site, else `default`."""
-    return target if is_safe_redirect_target(target) else default
+    return target if target is not None and is_safe_redirect_target(target) else default
 
 
 def next_target(default: str) -> str:

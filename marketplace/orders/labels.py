@@ -23,5 +23,5 @@ ORDER_STATUS_LABELS = {
 
 
 def status_label(status) -> str:
-    labels = {**STATUS_LABELS, **ORDER_STATUS_LABELS}
-    return str(labels.get(status, status))
+    label = STATUS_LABELS.get(status) or ORDER_STATUS_LABELS.get(status)
+    return str(label or status)

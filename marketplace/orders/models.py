@@ -26,7 +26,7 @@ from marketplace.booths.models import MarketDay
 from marketplace.catalogue.models import Product
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
 class OrderStatus(enum.StrEnum):
@@ -91,7 +91,7 @@ def next_vendor_status(current: VendorOrderStatus, action: str) -> VendorOrderSt
     return VENDOR_ORDER_TRANSITIONS.get((current, action))
 
 
-class Cart(TimestampMixin, db.Model):
+class Cart(TimestampMixin, Model):
     """A signed-in buyer's cart (user_id), or a guest's behind a cookie token."""
 
     __tablename__ = "carts"
@@ -109,7 +109,7 @@ class Cart(TimestampMixin, db.Model):
         back_populates="cart", cascade="all, delete-orphan", order_by="CartLine.id")
 
 
-class CartLine(TimestampMixin, db.Model):
+class CartLine(TimestampMixin, Model):
     __tablename__ = "cart_lines"
     __table_args__ = (
         UniqueConstraint("cart_id", "product_id"),
@@ -145,7 +145,7 @@ class CartLine(TimestampMixin, db.Model):
         return self.product.price * self.quantity
 
 
-class ShippingRate(TimestampMixin, db.Model):
+class ShippingRate(TimestampMixin, Model):
     """A trainee's flat shipping fee per vendor order; no row means the trainee does not ship."""
 
     __tablename__ = "shipping_rates"
@@ -164,7 +164,7 @@ class ShippingRate(TimestampMixin, db.Model):
         return Money(self.amount, self.currency)
 
 
-class Order(TimestampMixin, db.Model):
+class Order(TimestampMixin, Model):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_status_expires", "status", "expires_at"),
@@ -207,7 +207,7 @@ class Order(TimestampMixin, db.Model):
         return self.status == OrderStatus.PENDING_PAYMENT
 
 
-class VendorOrder(TimestampMixin, db.Model):
+class VendorOrder(TimestampMixin, Model):
     """The part of an order one trainee fulfils."""
 
     __tablename__ = "vendor_orders"
@@ -289,7 +289,7 @@ class VendorOrder(TimestampMixin, db.Model):
                          and not self.order.pays_at_pickup)]
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     __tablename__ = "order_lines"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),

@@ -219,10 +219,9 @@ class StripeGateway:
                  timeout: float = DEFAULT_TIMEOUT_SECONDS, max_network_retries: int = 1):
         if not secret_key:
             raise GatewayRejected("STRIPE_SECRET_KEY is not set", code="not_configured")
-        base_addresses = {"api": api_base.rstrip("/")} if api_base else None
         self.client = stripe.StripeClient(
             secret_key,
-            base_addresses=base_addresses,
+            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
             max_network_retries=max_network_retries,
             http_client=stripe.RequestsClient(timeout=timeout),
         )
@@ -333,7 +332,7 @@ class StripeGateway:
                                                   self.webhook_secret, tolerance)
         except stripe.SignatureVerificationError as error:
             raise InvalidSignature(str(error), code="invalid_signature") from error
-        signed_at = _signed_at(signature_header)
+        signed_at = _signed_at(signature_header or "")
         if signed_at > time.time() + tolerance:
             raise InvalidSignature(
                 f"the signature is dated {int(signed_at - time.time())} s in the future "

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
-from marketplace.extensions import db
+from marketplace.extensions import Model
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.payments.statuses import OPEN_PAYMENT_STATUSES, PaymentStatus
 
@@ -61,7 +61,7 @@ class PayoutStatus(enum.StrEnum):
     PAID = "paid"
 
 
-class Payment(TimestampMixin, db.Model):
+class Payment(TimestampMixin, Model):
     """One attempt to pay an order through one provider."""
 
     __tablename__ = "payments"
@@ -92,7 +92,7 @@ class Payment(TimestampMixin, db.Model):
     settled_at: Mapped[datetime | None] = mapped_column()
 
     # Not stored: Stripe's client secret, set by services.start_payment for the checkout page.
-    client_secret = None
+    client_secret: str | None = None
 
     order: Mapped[Order] = relationship()
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment",
@@ -111,7 +111,7 @@ class Payment(TimestampMixin, db.Model):
         return self.status in OPEN_PAYMENT_STATUSES
 
 
-class Refund(db.Model):
+class Refund(Model):
     """Money given back to the buyer: for one vendor order, or the whole payment (automatic
     refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL)."""
 
@@ -142,7 +142,7 @@ class Refund(db.Model):
         return Money(self.amount, self.currency)
 
 
-class WebhookEvent(db.Model):
+class WebhookEvent(Model):
     """A provider event we accepted; the unique (provider, event_id) makes a replay a no-op."""
 
     __tablename__ = "webhook_events"
@@ -157,7 +157,7 @@ class WebhookEvent(db.Model):
     processed_at: Mapped[datetime | None] = mapped_column()
 
 
-class PayoutAccount(TimestampMixin, db.Model):
+class PayoutAccount(TimestampMixin, Model):
     """Where a trainee's money goes: a Stripe connected account, or a bank account."""
 
     __tablename__ = "payout_accounts"
@@ -173,7 +173,7 @@ class PayoutAccount(TimestampMixin, db.Model):
     trainee: Mapped[Trainee] = relationship()
 
 
-class PayoutBatch(db.Model):
+class PayoutBatch(Model):
     __tablename__ = "payout_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,7 +185,7 @@ class PayoutBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Not stored: trainees a new batch could not pay (set by services.create_payout_batch).
-    failures = ()
+    failures: list[str] = []
 
     payouts: Mapped[list[Payout]] = relationship(back_populates="batch", order_by="Payout.id")
     created_by: Mapped[User | None] = relationship()
@@ -195,7 +195,7 @@ class PayoutBatch(db.Model):
         return Money(self.total_amount, self.currency)
 
 
-class Payout(db.Model):
+class Payout(Model):
     """What one trainee is paid in a batch: the sum of the ledger rows it covers."""
 
     __tablename__ = "payouts"
@@ -226,7 +226,7 @@ class Payout(db.Model):
         return Money(self.amount, self.currency)
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """One immutable money movement for one trainee; `amount` is signed minor units."""
 
     __tablename__ = "ledger_entries"
@@ -266,7 +266,7 @@ class LedgerEntry(db.Model):
         return Money(self.amount, self.currency)
 
 
-class PayoutItem(db.Model):
+class PayoutItem(Model):
     """Ledger row → the payout that settled it. Unique per ledger row: never paid twice."""
 
     __tablename__ = "payout_items"

@@ -90,7 +90,7 @@ def balance(trainee_id: int, currency: str, until: datetime | None = None) -> Mo
         LedgerEntry.trainee_id == trainee_id, LedgerEntry.currency == currency)
     if until is not None:
         query = query.where(LedgerEntry.created_at < until)
-    return Money(int(db.session.scalar(query)), currency)
+    return Money(int(db.session.scalar(query) or 0), currency)
 
 
 def available_entries_query(now: datetime, currency: str):

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -101,7 +102,7 @@ def centres():
 
 # --- QR codes, signs and tags ----------------------------------------------------------------
 
-def _qr_response(url: str, kind: str) -> Response:
+def _qr_response(url: str, kind: str) -> ResponseReturnValue:
     if kind == "png":
         body, mimetype = qr.png_bytes(url), "image/png"
     else:

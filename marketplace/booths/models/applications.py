@@ -18,10 +18,10 @@ from marketplace.booths.models.markets import Market, MarketDay
 from marketplace.booths.models.venues import Booth
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import TimestampMixin, enum_column
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Application(TimestampMixin, db.Model):
+class Application(TimestampMixin, Model):
     __tablename__ = "booth_applications"
     __table_args__ = (UniqueConstraint("market_id", "trainee_id"),)
 
@@ -71,7 +71,7 @@ class Application(TimestampMixin, db.Model):
                                       ("covered", self.needs_covered)) if on]
 
 
-class ApplicationDay(db.Model):
+class ApplicationDay(Model):
     __tablename__ = "booth_application_days"
     __table_args__ = (UniqueConstraint("application_id", "market_day_id"),)
 
@@ -90,7 +90,7 @@ class ApplicationDay(db.Model):
     market_day: Mapped[MarketDay] = relationship()
 
 
-class ApplicationCategory(db.Model):
+class ApplicationCategory(Model):
     __tablename__ = "booth_application_categories"
     __table_args__ = (UniqueConstraint("application_id", "category_id"),)
 
@@ -105,7 +105,7 @@ class ApplicationCategory(db.Model):
     category: Mapped[Category] = relationship()
 
 
-class ApplicationProduct(db.Model):
+class ApplicationProduct(Model):
     __tablename__ = "booth_application_products"
     __table_args__ = (UniqueConstraint("application_id", "product_id"),)
 
@@ -117,7 +117,7 @@ class ApplicationProduct(db.Model):
     product: Mapped[Product] = relationship()
 
 
-class ApplicationPreferredBooth(db.Model):
+class ApplicationPreferredBooth(Model):
     __tablename__ = "booth_application_preferences"
     __table_args__ = (UniqueConstraint("application_id", "booth_id"),)
 

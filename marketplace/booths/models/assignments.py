@@ -33,10 +33,10 @@ from marketplace.booths.models.markets import Market, MarketDay
 from marketplace.booths.models.venues import Booth
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class AllocationRun(db.Model):
+class AllocationRun(Model):
     """One run of the allocator: its exact input and output, so it can be replayed and shown."""
 
     __tablename__ = "allocation_runs"
@@ -69,7 +69,7 @@ class AllocationRun(db.Model):
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
 
-class Assignment(TimestampMixin, db.Model):
+class Assignment(TimestampMixin, Model):
     """A booth given to a trainee for one market day."""
 
     __tablename__ = "booth_assignments"
@@ -129,7 +129,7 @@ def _copy_market_day_date(_mapper, connection, target: Assignment) -> None:
                 select(MarketDay.day).where(MarketDay.id == target.market_day_id))
 
 
-class BoothFee(db.Model):
+class BoothFee(Model):
     """A booth-day's fee, recorded as due; the payments domain may charge and mark it paid."""
 
     __tablename__ = "booth_fees"
@@ -152,7 +152,7 @@ class BoothFee(db.Model):
         return Money(self.amount, self.currency)
 
 
-class SubsidyEntry(db.Model):
+class SubsidyEntry(Model):
     """The value of a free booth-day given to a trainee (the venue's going rate)."""
 
     __tablename__ = "booth_subsidies"
@@ -171,7 +171,7 @@ class SubsidyEntry(db.Model):
     assignment: Mapped[Assignment] = relationship()
 
 
-class NoShowStrike(db.Model):
+class NoShowStrike(Model):
     __tablename__ = "booth_no_show_strikes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,7 +181,7 @@ class NoShowStrike(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Ineligibility(db.Model):
+class Ineligibility(Model):
     """After too many no-shows a trainee may not take booths of this municipality until a day."""
 
     __tablename__ = "booth_ineligibilities"

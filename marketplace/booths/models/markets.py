@@ -18,10 +18,10 @@ from marketplace.booths.models.enums import MarketDayStatus, MarketKind
 from marketplace.booths.models.venues import Booth, Venue
 from marketplace.catalogue.models import Category
 from marketplace.core.db import TimestampMixin, enum_column
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Market(TimestampMixin, db.Model):
+class Market(TimestampMixin, Model):
     __tablename__ = "markets"
     __table_args__ = (
         CheckConstraint("applications_close_at > applications_open_at", name="window_ordered"),
@@ -72,7 +72,7 @@ class Market(TimestampMixin, db.Model):
         return self.applications_open_at <= at < self.applications_close_at
 
 
-class MarketCategory(db.Model):
+class MarketCategory(Model):
     """A category the market welcomes, with an optional cap on booths per day."""
 
     __tablename__ = "market_categories"
@@ -89,7 +89,7 @@ class MarketCategory(db.Model):
     category: Mapped[Category] = relationship()
 
 
-class MarketReservedBooth(db.Model):
+class MarketReservedBooth(Model):
     """A booth kept for one category at this market."""
 
     __tablename__ = "market_reserved_booths"
@@ -106,7 +106,7 @@ class MarketReservedBooth(db.Model):
     category: Mapped[Category] = relationship()
 
 
-class MarketDay(db.Model):
+class MarketDay(Model):
     __tablename__ = "market_days"
     __table_args__ = (UniqueConstraint("market_id", "day"),)
 

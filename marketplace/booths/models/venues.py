@@ -20,10 +20,10 @@ from marketplace.booths.models.enums import BlockReason
 from marketplace.catalogue.models import Category
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
-from marketplace.extensions import db
+from marketplace.extensions import Model
 
 
-class Venue(TimestampMixin, db.Model):
+class Venue(TimestampMixin, Model):
     __tablename__ = "venues"
     __table_args__ = (
         CheckConstraint("grid_width BETWEEN 1 AND 200", name="grid_width_range"),
@@ -63,7 +63,7 @@ class Venue(TimestampMixin, db.Model):
         return pairs
 
 
-class Booth(TimestampMixin, db.Model):
+class Booth(TimestampMixin, Model):
     __tablename__ = "booths"
     __table_args__ = (
         UniqueConstraint("venue_id", "code"),
@@ -115,7 +115,7 @@ class Booth(TimestampMixin, db.Model):
                                       ("accessible", self.is_accessible)) if on]
 
 
-class BoothBlock(db.Model):
+class BoothBlock(Model):
     """A booth out of use for a period (repairs, an official event), both ends inclusive."""
 
     __tablename__ = "booth_blocks"

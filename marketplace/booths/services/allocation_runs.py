@@ -230,7 +230,8 @@ def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignme
     applications, booths, days = lookups["applications"], lookups["booths"], lookups["days"]
     by_application: dict[int, list[Assignment]] = defaultdict(list)
     for assignment in created:
-        by_application[assignment.application_id].append(assignment)
+        if assignment.application_id is not None:  # always, for a run's placements
+            by_application[assignment.application_id].append(assignment)
     waitlisted: dict[int, list] = defaultdict(list)
     for unserved in result.unserved:
         waitlisted[unserved.application_id].append(unserved)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -59,7 +60,7 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
     if not policies.can_apply(actor):
         raise Forbidden(_("Only verified trainees can apply for booths."),
                         code="not_active_vendor")
-    trainee: Trainee = actor.trainee
+    trainee = cast(Trainee, actor.trainee)  # can_apply: a verified trainee
     if not market.window_is_open(now):
         code = "window_not_open" if now < market.applications_open_at else "window_closed"
         raise RuleViolation(_("Applications for this market are not open now."), code=code)
@@ -153,13 +154,13 @@ def _reopen_application(application: Application, data: ApplicationData, day_ids
         if day_id not in day_ids:
             application.days.remove(entry)
     for day_id in day_ids:
-        entry = kept.get(day_id)
-        if entry is None:
+        requested = kept.get(day_id)
+        if requested is None:
             application.days.append(ApplicationDay(market_day_id=day_id))
         else:
-            entry.status = ApplicationDayStatus.REQUESTED
-            entry.reason_code = None
-            entry.withdrawn_at = None
+            requested.status = ApplicationDayStatus.REQUESTED
+            requested.reason_code = None
+            requested.withdrawn_at = None
     # Clear the lists first, so their unique constraints never see old and new rows at once.
     application.categories = []
     application.products = []

@@ -130,11 +130,11 @@ def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_sus
     placed again.
     """
     now = now or utcnow()
-    freed = db.session.scalars(
+    freed = list(db.session.scalars(
         select(Assignment).join(MarketDay, Assignment.market_day_id == MarketDay.id)
         .where(Assignment.trainee_id == trainee.id,
                Assignment.status == AssignmentStatus.ACTIVE, MarketDay.opens_at > now)
-        .order_by(MarketDay.day, Assignment.id)).all()
+        .order_by(MarketDay.day, Assignment.id)))
     if not freed:
         return []
     for assignment in freed:

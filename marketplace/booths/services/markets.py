@@ -215,9 +215,9 @@ def close_market_day(actor: User, day: MarketDay, reason: str) -> list[Assignmen
     day.status = MarketDayStatus.CLOSED
     day.closed_reason = reason
     day.closed_at = utcnow()
-    cancelled = db.session.scalars(
+    cancelled = list(db.session.scalars(
         select(Assignment).where(Assignment.market_day_id == day.id,
-                                 Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
+                                 Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))))
     for assignment in cancelled:
         _cancel(assignment, "day_closed")
         trainee = assignment.trainee

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
-from marketplace.core.db import insert_now, utcnow
+from marketplace.core.db import insert_now, rows_changed, utcnow
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
@@ -278,8 +278,8 @@ def merge_guest_cart(user, token: str | None) -> Cart | None:
 def empty_cart(cart: Cart) -> None:
     """Delete the cart's lines with one DELETE, no unit-of-work flush (placing an order ends
     with it; see core.db.insert_now)."""
-    lines = CartLine.__table__
-    db.session.execute(delete(lines).where(lines.c.cart_id == cart.id))
+    db.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id)
+                       .execution_options(synchronize_session=False))
     for line in cart.lines:
         db.session.expunge(line)
     set_committed_value(cart, "lines", [])
@@ -290,4 +290,4 @@ def delete_stale_guest_carts(now=None) -> int:
     result = db.session.execute(
         delete(Cart).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
         .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_changed(result)

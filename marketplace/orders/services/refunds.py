@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from marketplace.core.db import rows_changed
 from marketplace.core.errors import BadRequest, Conflict, RuleViolation
 from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
@@ -39,7 +40,7 @@ def apply_vendor_refund(vendor_order: VendorOrder, amount_minor: int,
                VendorOrder.refunded_amount == vendor_order.refunded_amount)
         .values(refunded_amount=refunded)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         db.session.expire(vendor_order)
         raise Conflict(_("This order changed meanwhile; reload and try again."),
                        code="invalid_transition")

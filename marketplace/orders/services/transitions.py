@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.catalogue.services import return_stock
-from marketplace.core.db import utcnow
+from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.labels import status_label
@@ -33,7 +33,7 @@ def claim_order(order: Order, from_statuses, to_status: OrderStatus, *conditions
         .values(status=to_status.value, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False))
     db.session.expire(order, ["status", "updated_at", *values])
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def move_vendor_order(vendor_order: VendorOrder, action: str, **values) -> VendorOrderStatus:
@@ -50,7 +50,7 @@ def move_vendor_order(vendor_order: VendorOrder, action: str, **values) -> Vendo
         .values(status=target.value, status_changed_at=now, updated_at=now, **values)
         .execution_options(synchronize_session=False))
     db.session.expire(vendor_order, ["status", "status_changed_at", "updated_at", *values])
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(_("This order changed meanwhile; reload and try again."),
                        code="invalid_transition")
     return target

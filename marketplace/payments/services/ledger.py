@@ -77,7 +77,7 @@ def book_refund(vendor_order: VendorOrder, refund: Refund, refunded_before: int,
     commission = -int(db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
             LedgerEntry.vendor_order_id == vendor_order.id,
-            LedgerEntry.kind == LedgerKind.COMMISSION)))
+            LedgerEntry.kind == LedgerKind.COMMISSION)) or 0)
     back = queries.commission_returned(commission, vendor_order.total_amount, refunded_before,
                                        refunded_before + refund.amount)
     number = vendor_order.order.number

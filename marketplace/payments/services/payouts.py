@@ -5,6 +5,7 @@ batch paid. Functions flush and never commit."""
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -26,7 +27,12 @@ from marketplace.payments.models import (
     PayoutMethod,
     PayoutStatus,
 )
-from marketplace.payments.providers import ProviderRejected, ProviderUnavailable, get_provider
+from marketplace.payments.providers import (
+    ProviderRejected,
+    ProviderUnavailable,
+    StripeProvider,
+    get_provider,
+)
 from marketplace.payments.services.booth_fees import charge_booth_fees
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.ledger import post_entry
@@ -145,9 +151,9 @@ def _pay_trainee(batch: PayoutBatch, account: PayoutAccount, entries, amount: in
     if batch.method == PayoutMethod.STRIPE_CONNECT:
         digest = hashlib.sha256(",".join(f"{e.id}@{e.created_at.isoformat()}"
                                          for e in entries).encode()).hexdigest()[:24]
-        provider = get_provider("stripe")
+        provider = cast(StripeProvider, get_provider("stripe"))  # pays connected accounts
         payout.stripe_transfer_id = provider.transfer(
-            Money(amount, currency), account.stripe_account_id,
+            Money(amount, currency), cast(str, account.stripe_account_id),  # checked above
             f"payout-{account.trainee_id}-{digest}",
             {"payout": payout.id, "batch": batch.id})
         payout.status = PayoutStatus.PAID

@@ -67,7 +67,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
                     currency=vendor_order.currency, reason=(reason or "")[:500],
                     restock=restock, created_by_id=actor.id,
-                    idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{count + 1}")
+                    idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{(count or 0) + 1}")
     db.session.add(refund)
     db.session.flush()
     provider = get_provider(payment.provider if payment else PAY_AT_PICKUP)
