@@ -12,12 +12,12 @@ PORT ?= 5000
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-# The local Stripe stand-in (marketplace/payments/standin.py) answers the Stripe API on this
+# The local Stripe stand-in (devtools/stripe_standin.py) answers the Stripe API on this
 # port, so `make run` can take card payments without a Stripe account. STRIPE_STANDIN=0 turns
 # it off (then the app uses whatever STRIPE_* / PAYMENT_PROVIDERS the environment has).
 STRIPE_STANDIN ?= 1
 STRIPE_STANDIN_PORT ?= 8420
-ifneq ($(and $(filter 1,$(STRIPE_STANDIN)),$(wildcard marketplace/payments/standin.py)),)
+ifneq ($(and $(filter 1,$(STRIPE_STANDIN)),$(wildcard devtools/stripe_standin.py)),)
 RUN_ENV := STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
 	STRIPE_SECRET_KEY=sk_test_local_standin \
 	STRIPE_PUBLISHABLE_KEY=pk_test_local_standin \
@@ -54,7 +54,7 @@ ifdef WITH_STANDIN
 	trap stop_standin EXIT; trap 'exit 130' INT TERM; \
 	echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
 	$(RUN_ENV) STANDIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/payments/stripe/webhook \
-		$(PY) -m marketplace.payments.standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
+		$(PY) -m devtools.stripe_standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
 	for _ in $$(seq 1 100); do \
 		(exec 3<>/dev/tcp/127.0.0.1/$(STRIPE_STANDIN_PORT)) 2>/dev/null && break; \
 		kill -0 "$$standin" 2>/dev/null || { echo "The Stripe stand-in did not start"; exit 1; }; \

@@ -1,7 +1,7 @@
 """flask commands, all registered here: the app's own and each domain's (`<package>/cli.py`).
 
-`flask seed-demo` runs each package's `demo.seed(echo)` in dependency order; each step is
-idempotent (it looks up what it would create first), so the command can run on every start.
+`flask seed-demo` builds the demo world of `marketplace.demo` (idempotent, so it can run on
+every start).
 """
 
 import threading
@@ -10,33 +10,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from marketplace.accounts import demo as accounts_demo
-from marketplace.booths import demo as booths_demo
+from marketplace import demo
 from marketplace.booths.cli import mark_no_shows
-from marketplace.catalogue import demo as catalogue_demo
 from marketplace.catalogue.cli import reindex_search
-from marketplace.checkout import demo as checkout_demo
 from marketplace.extensions import db
-from marketplace.orders import demo as orders_demo
 from marketplace.orders.cli import expire_orders
-from marketplace.payments import demo as payments_demo
 from marketplace.payments.cli import charge_booth_fees, reconcile_payments
-
-# The demo world, step by step in dependency order; each step is idempotent.
-DEMO_SEEDS = (accounts_demo.seed, catalogue_demo.seed, booths_demo.seed, orders_demo.seed,
-              payments_demo.seed, checkout_demo.seed)
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
     """Create the demo world (idempotent) and print the demo logins."""
-    for seed in DEMO_SEEDS:
-        seed(click.echo)
-        db.session.commit()
-    click.echo(f"\nDemo logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
-    for role, email in accounts_demo.DEMO_LOGINS:
-        click.echo(f"  {role:<28} {email}")
+    demo.seed(click.echo)
 
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.

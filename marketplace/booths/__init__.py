@@ -6,6 +6,6 @@ assignments, fees and subsidies, and check-in on the day.
   order in which they import each other); no module imports one that imports it.
 - `allocation` — the pure allocation engine; `schedule` — market days and booth neighbours,
   pure too. The services build the engine's input and store its output.
-- `queries`, `policies`, `schemas`, `forms`, `labels`, `views`, `api`, `cli`, `demo` — as in
-  every domain package.
+- `queries`, `policies`, `schemas`, `forms`, `labels`, `views`, `api`, `cli` — as in every
+  domain package.
 """

@@ -6,7 +6,6 @@ import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from marketplace.catalogue import demo
 from marketplace.catalogue.models import (
     NUMERIC_TYPES,
     AttributeDefinition,
@@ -16,6 +15,7 @@ from marketplace.catalogue.models import (
 )
 from marketplace.catalogue.services import create_attribute_definition, update_product
 from marketplace.core.errors import RuleViolation
+from marketplace.demo import catalogue as demo
 
 
 @pytest.fixture

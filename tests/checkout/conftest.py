@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import event
 
+from devtools.stripe_standin import StandIn
 from marketplace.catalogue.models import ProductKind
-from marketplace.payments.standin import StandIn
 
 # Transaction control is not a query a page "runs".
 SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")

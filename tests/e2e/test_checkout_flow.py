@@ -8,9 +8,9 @@ from flask_babel import gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from devtools.stripe_standin import StandIn
 from marketplace.catalogue.models import ProductKind
 from marketplace.orders.models import Order, OrderStatus, VendorOrderStatus
-from marketplace.payments.standin import StandIn
 from tests.factories.accounts import PASSWORD
 
 PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")

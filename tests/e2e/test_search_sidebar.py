@@ -9,11 +9,11 @@ from flask import current_app
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
-from marketplace.accounts import demo as accounts_demo
-from marketplace.catalogue import demo as catalogue_demo
 from marketplace.catalogue.models import AttributeType, Product, ProductStatus
 from marketplace.catalogue.queries import category_tree, parse_search, search_products
 from marketplace.core.digits import to_persian_digits
+from marketplace.demo import catalogue as demo_catalogue
+from marketplace.demo import people as demo_people
 
 
 def _target(tree, category) -> Product | None:
@@ -64,8 +64,8 @@ def _plan(tree, category, product) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def demo_world(app, db):
-    accounts_demo.seed(lambda _message: None)
-    catalogue_demo.seed(lambda _message: None)
+    demo_people.seed(lambda _message: None)
+    demo_catalogue.seed(lambda _message: None)
     db.session.commit()
     tree = category_tree()
     plans = []

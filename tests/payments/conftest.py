@@ -1,6 +1,6 @@
 """Fixtures for payments tests: the Stripe stand-in, Stripe settings, signed webhooks, orders.
 
-`standin` runs localstripe (through marketplace.payments.standin) on a free 127.0.0.1 port for
+`standin` runs localstripe (through devtools.stripe_standin) on a free 127.0.0.1 port for
 the whole session; modules that talk to it set `app_config` to `standin_config(standin)`.
 Unit tests fake Stripe's HTTP with `responses` and use `STRIPE_UNIT_CONFIG` instead.
 """
@@ -11,7 +11,7 @@ import time
 import pytest
 import stripe
 
-from marketplace.payments.standin import StandIn
+from devtools.stripe_standin import StandIn
 
 WEBHOOK_SECRET = "whsec_test_secret"
 STRIPE_UNIT_CONFIG = {

@@ -8,9 +8,9 @@ import pytest
 import requests
 from localstripe import webhooks as standin_webhooks
 
+from devtools.stripe_standin import StandIn, register_webhook
 from marketplace.core.money import Money
 from marketplace.payments.gateway import GatewayRejected, StripeGateway
-from marketplace.payments.standin import StandIn, register_webhook
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from localstripe import webhooks as standin_webhooks
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from devtools.stripe_standin import register_webhook
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.gateway import StripeGateway
 from marketplace.payments.models import WebhookEvent
 from marketplace.payments.services import payments
-from marketplace.payments.standin import register_webhook
 from tests.payments.conftest import WEBHOOK_SECRET, standin_config
 
 

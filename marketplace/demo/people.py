@@ -1,9 +1,10 @@
-"""Demo world for accounts, from the seed articles: the Osku technical and vocational centre,
-private institutes in Sahand and Sardrud, carpet-tableau trainees from Sardrud, the
-municipalities of Sahand and Sardrud with their staff, a buyer and an administrator.
+"""Demo people and organisations, from the seed articles: the Osku technical and vocational
+centre, private institutes in Sahand and Sardrud, carpet-tableau trainees from Sardrud, the
+municipalities of Sahand and Sardrud with their staff, a buyer and an administrator — and the
+logins `flask seed-demo` prints for them.
 
-`seed(echo)` is idempotent: everything is looked up by email or slug before it is created, so
-`flask seed-demo` can run on every start. Rows are written directly (no mail is queued).
+`seed(echo)` is idempotent: everything is looked up by email or slug before it is created.
+Rows are written directly (no mail is queued).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from marketplace.core.db import utcnow
 from marketplace.extensions import db
 
 DEMO_PASSWORD = "bazaarche-demo"  # noqa: S105 - documented demo password, printed by seed-demo
-DOMAIN = "demo.bazaarche.ir"
+DOMAIN = "demo.bazaarche.ir"  # every demo login is <local part>@DOMAIN
 PROVINCE = "آذربایجان شرقی"
 
 CENTRES = [
@@ -119,8 +120,12 @@ DEMO_LOGINS: list[tuple[str, str]] = [
 ]
 
 
+def demo_email(local: str) -> str:
+    return f"{local}@{DOMAIN}"
+
+
 def _user(local: str, name: str, *, is_admin: bool = False) -> tuple[User, bool]:
-    email = f"{local}@{DOMAIN}"
+    email = demo_email(local)
     user = find_user_by_email(email)
     if user is not None:
         return user, False

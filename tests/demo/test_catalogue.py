@@ -2,21 +2,20 @@
 
 from sqlalchemy import func, select
 
-from marketplace.accounts import demo as accounts_demo
-from marketplace.catalogue import demo
 from marketplace.catalogue.models import Category, Product, ProductImage, ProductStatus
 from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.demo import catalogue, people
 
 
 def test_seed_twice_gives_the_same_world(db):
-    accounts_demo.seed(lambda _m: None)
-    demo.seed(lambda _m: None)
+    people.seed(lambda _m: None)
+    catalogue.seed(lambda _m: None)
     db.session.commit()
     products = db.session.scalar(select(func.count()).select_from(Product))
     images = db.session.scalar(select(func.count()).select_from(ProductImage))
     assert 55 <= products <= 65
     assert images >= products
-    demo.seed(lambda _m: None)
+    catalogue.seed(lambda _m: None)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Product)) == products
     assert db.session.scalar(select(func.count()).select_from(ProductImage)) == images

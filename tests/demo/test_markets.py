@@ -1,4 +1,4 @@
-"""The booths demo: both markets, applications from the demo trainees, a confirmed
+"""The demo markets: both markets, applications from the demo trainees, a confirmed
 allocation, and nothing new on a second run."""
 
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from marketplace.booths.models import (
     MarketKind,
     RunStatus,
 )
+from marketplace.demo import markets, people
 
 
 def count(db, model):
@@ -19,27 +20,24 @@ def count(db, model):
 
 
 def test_demo_seed_is_idempotent(app, db, create_category):
-    from marketplace.accounts import demo as accounts_demo
-    from marketplace.booths import demo
-
     for slug in ("carpet-tableau", "pottery", "sweets", "clothing"):
         create_category(slug=slug)
     lines: list[str] = []
-    accounts_demo.seed(lines.append)
+    people.seed(lines.append)
     db.session.commit()
-    demo.seed(lines.append)
+    markets.seed(lines.append)
     db.session.commit()
 
-    markets = {m.kind: m for m in db.session.scalars(select(Market))}
-    assert len(markets[MarketKind.RECURRING].days) >= 12
-    assert all(d.day.weekday() == 4 for d in markets[MarketKind.RECURRING].days)
-    assert len(markets[MarketKind.ONE_OFF].days) == 3
+    by_kind = {m.kind: m for m in db.session.scalars(select(Market))}
+    assert len(by_kind[MarketKind.RECURRING].days) >= 12
+    assert all(d.day.weekday() == 4 for d in by_kind[MarketKind.RECURRING].days)
+    assert len(by_kind[MarketKind.ONE_OFF].days) == 3
     assert count(db, Booth) == 100
     assert count(db, Application) >= 10
     assert count(db, Assignment) > 0
     assert {r.status for r in db.session.scalars(select(AllocationRun))} == {RunStatus.CONFIRMED}
 
     before = [count(db, model) for model in (Market, Booth, Application, Assignment)]
-    demo.seed(lines.append)
+    markets.seed(lines.append)
     db.session.commit()
     assert [count(db, model) for model in (Market, Booth, Application, Assignment)] == before

@@ -1,6 +1,6 @@
-"""Demo booths: Sahand's new-town weekly bazaar (every Friday, 40 booths) and the Sardrud
-carpet-tableau festival (3 days, 60 booths), with applications from the demo trainees and a
-confirmed allocation.
+"""Demo markets and booths: Sahand's new-town weekly bazaar (every Friday, 40 booths) and the
+Sardrud carpet-tableau festival (3 days, 60 booths), with applications from the demo trainees
+and a confirmed allocation.
 
 `seed(echo)` is idempotent: venues and markets are looked up by name before they are created.
 It goes through the services (as the municipal staff), so the demo holds every rule.
@@ -20,16 +20,15 @@ from marketplace.booths.services import allocation_runs, applications, markets, 
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.errors import Conflict
 from marketplace.core.money import minor_units
+from marketplace.demo.people import demo_email
 from marketplace.extensions import db
-
-DOMAIN = "demo.bazaarche.ir"
 
 SAHAND_VENUE = "میدان بازارچه شهر جدید سهند"
 SAHAND_MARKET = "بازارچه جمعه شهر جدید سهند"
 SARDRUD_VENUE = "سالن فرهنگی شهرداری سردرود"
 SARDRUD_MARKET = "جشنواره تابلو فرش سردرود"
 
-# Demo trainees (accounts.demo) by email local part; pending and rejected ones cannot apply.
+# Demo trainees (demo.people) by email local part; pending and rejected ones cannot apply.
 SARDRUD_APPLICANTS = ["trainee1", "trainee2", "trainee3", "trainee4", "trainee5", "trainee6",
                       "trainee9", "trainee11"]
 SAHAND_APPLICANTS = ["trainee9", "trainee10", "trainee11", "trainee1", "trainee6"]
@@ -48,7 +47,7 @@ def _fee(currency: str, units: int) -> int:
 
 
 def _staff(slug: str):
-    return find_user_by_email(f"municipal.{slug}@{DOMAIN}")
+    return find_user_by_email(demo_email(f"municipal.{slug}"))
 
 
 def _venue(municipality: Municipality, staff, name_fa: str, data: venues.VenueData,
@@ -119,7 +118,7 @@ def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], d
                echo) -> int:
     count = 0
     for i, local in enumerate(locals_):
-        user = find_user_by_email(f"{local}@{DOMAIN}")
+        user = find_user_by_email(demo_email(local))
         if user is None or local not in categories:
             continue
         products = list(db.session.scalars(select(Product.id).where(

@@ -1,6 +1,6 @@
 """A local Stripe stand-in for development and tests: localstripe, started safely.
 
-    python -m marketplace.payments.standin --port 8420 \
+    python -m devtools.stripe_standin --port 8420 \
         [--webhook-url http://127.0.0.1:5000/payments/stripe/webhook] [--webhook-secret whsec_…]
 
 or, from Python (the test fixture): `server = StandIn(port=0).start(); …; server.stop()`.

@@ -1,0 +1,41 @@
+"""The demo world that `flask seed-demo` builds: development data, not a domain.
+
+Like cli.py it sits above every domain package and uses their services and models; no domain
+imports it (an import-linter contract holds that). One module per thing seeded, in the order
+`seed` runs them, each step idempotent (it looks up what it would create first), so the command
+can run on every `make run`:
+
+- `people` — the administrator, training centres, municipalities, their staff, the trainees and
+  a buyer, and the logins that are printed;
+- `catalogue` — categories with their attributes, and about sixty listings with pictures drawn
+  by `pictures`;
+- `markets` — two venues with their booth maps, two markets, applications and an allocation;
+- `orders` — shipping fees, payout details and ledger rows, and the demo buyer's orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marketplace.demo import catalogue, markets, orders, people
+from marketplace.extensions import db
+
+Echo = Callable[[str], object]
+
+# In dependency order: each step needs the rows of those before it.
+STEPS: tuple[Callable[[Echo], None], ...] = (
+    people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
+    orders.seed_orders)
+
+
+def seed(echo: Echo) -> None:
+    """Build the demo world (or complete it) and print the demo logins through `echo`.
+
+    Each step is committed on its own, as a command would: a step that fails leaves the earlier
+    ones in place, and the next run carries on from there."""
+    for step in STEPS:
+        step(echo)
+        db.session.commit()
+    echo(f"\nDemo logins (password for all: {people.DEMO_PASSWORD}):")
+    for role, email in people.DEMO_LOGINS:
+        echo(f"  {role:<28} {email}")

@@ -1,0 +1,20 @@
+"""The demo payout step is idempotent and gives every verified trainee payout details."""
+
+from sqlalchemy import func, select
+
+from marketplace.demo import orders
+from marketplace.payments.models import LedgerEntry, PayoutAccount
+
+
+def test_seed_payouts_twice(db, create_trainee, create_product, create_user, place_test_order):
+    trainees = [create_trainee(), create_trainee()]
+    product = create_product(trainee=trainees[0], price_amount=2500, stock=3)
+    place_test_order(create_user(), product, paid=True)
+    lines = []
+    orders.seed_payouts(lines.append)
+    db.session.commit()
+    orders.seed_payouts(lines.append)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(PayoutAccount.id))) == 2
+    assert db.session.scalar(select(func.count(LedgerEntry.id))) == 2   # sale + commission
+    assert lines[-1].endswith("(0 new)")
