@@ -213,13 +213,14 @@ def _listing_plan():
 def seed(echo) -> None:
     by_slug: dict[str, Category] = {}
     for position, (slug, parent, name_fa, name_en, specs) in enumerate(CATEGORIES):
-        category = _category(slug, by_slug.get(parent), name_fa, name_en, position)
+        category = _category(slug, by_slug.get(parent) if parent else None, name_fa, name_en,
+                             position)
         _definitions(category, specs)
         by_slug[slug] = category
     echo(f"catalogue: {len(CATEGORIES)} categories with their attributes")
 
     currency = current_app.config["MARKETPLACE_CURRENCY"]
-    reviewers = {}
+    reviewers: dict[int, User | None] = {}
     created = existing = 0
     for index, (maker, (slug, title, title_en, usd, stock, kind, attributes,
                         lead)) in enumerate(_listing_plan()):

@@ -119,7 +119,7 @@ def _apply_all(market: Market, locals_: list[str], categories: dict[str, int], d
     count = 0
     for i, local in enumerate(locals_):
         user = find_user_by_email(demo_email(local))
-        if user is None or local not in categories:
+        if user is None or user.trainee is None or local not in categories:
             continue
         products = list(db.session.scalars(select(Product.id).where(
             Product.trainee_id == user.trainee.id).order_by(Product.id).limit(3)))

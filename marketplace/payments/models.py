@@ -92,7 +92,7 @@ class Payment(TimestampMixin, Model):
     settled_at: Mapped[datetime | None] = mapped_column()
 
     # Not stored: Stripe's client secret, set by services.start_payment for the checkout page.
-    client_secret: str | None = None
+    client_secret = None  # type: str | None
 
     order: Mapped[Order] = relationship()
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment",
@@ -185,7 +185,7 @@ class PayoutBatch(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Not stored: trainees a new batch could not pay (set by services.create_payout_batch).
-    failures: list[str] = []
+    failures = ()  # type: tuple[str, ...]
 
     payouts: Mapped[list[Payout]] = relationship(back_populates="batch", order_by="Payout.id")
     created_by: Mapped[User | None] = relationship()

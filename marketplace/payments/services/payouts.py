@@ -130,7 +130,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
         raise RuleViolation(_("Nobody has an available balance above the minimum to pay."),
                             code="nothing_to_pay")
     batch.total_amount = sum(p.amount for p in batch.payouts)
-    batch.failures = failures
+    batch.failures = tuple(failures)
     db.session.flush()
     return batch
 
