@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.catalogue import queries, services
+from marketplace.catalogue import queries, search_log
 from marketplace.catalogue.schemas import (
     CategorySchema,
     ImageFileSchema,
@@ -23,6 +23,7 @@ from marketplace.catalogue.schemas import (
     ProductSearchPageSchema,
     RejectionSchema,
 )
+from marketplace.catalogue.services import access, images, products, workflow
 from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
@@ -61,7 +62,7 @@ class Products(MethodView):
     def get(self, **_documented):
         """Search public products: words, filters (category, price, city, centre, trainee,
         attributes, in stock), sorts (newest, price_asc, price_desc), pages of 24 (≤ 100)."""
-        timer = services.SearchTimer.start()
+        timer = search_log.SearchTimer.start()
         tree = queries.shared_category_tree()
         search = queries.parse_search(request.args, tree,
                                       current_app.config["MARKETPLACE_CURRENCY"])
@@ -75,7 +76,7 @@ class Products(MethodView):
     @login_required_api
     def post(self, data):
         """List a new product (a draft) as the signed-in trainee."""
-        product = services.create_product(current_user, data)
+        product = products.create_product(current_user, data)
         db.session.commit()
         return queries.load_product(product.id)
 
@@ -84,7 +85,7 @@ def _visible(product_id: int):
     product = queries.load_product(product_id)
     if product is None:
         raise NotFound(_("We could not find that product."), code="product_not_found")
-    return services.get_visible_product(current_user, product.id)
+    return access.get_visible_product(current_user, product.id)
 
 
 @blp.route("/products/<int:product_id>")
@@ -100,8 +101,8 @@ class ProductResource(MethodView):
     @login_required_api
     def patch(self, data, product_id: int):
         """Change your listing (only the fields given)."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.update_product(current_user, product, data)
+        product = access.get_product_for_owner(current_user, product_id)
+        products.update_product(current_user, product, data)
         db.session.commit()
         return queries.load_product(product_id)
 
@@ -110,8 +111,8 @@ class ProductResource(MethodView):
     @login_required_api
     def delete(self, product_id: int):
         """Delete your listing; one that was ever for sale is archived instead."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.delete_product(current_user, product)
+        product = access.get_product_for_owner(current_user, product_id)
+        products.delete_product(current_user, product)
         db.session.commit()
 
 
@@ -122,7 +123,7 @@ def _owner_action(name: str, function, summary: str):
         @blp.response(200, ProductSchema)
         @login_required_api
         def post(self, product_id: int):
-            product = services.get_product_for_owner(current_user, product_id)
+            product = access.get_product_for_owner(current_user, product_id)
             function(current_user, product)
             db.session.commit()
             return queries.load_product(product_id)
@@ -131,12 +132,12 @@ def _owner_action(name: str, function, summary: str):
     return Action
 
 
-ProductSubmit = _owner_action("submit", services.submit_product,
+ProductSubmit = _owner_action("submit", workflow.submit_product,
                               "Send your listing for review (published at once where the "
                               "centre auto-approves).")
-ProductPause = _owner_action("pause", services.pause_product, "Stop selling for a while.")
-ProductResume = _owner_action("resume", services.resume_product, "Sell a paused listing again.")
-ProductArchive = _owner_action("archive", services.archive_product, "Archive your listing.")
+ProductPause = _owner_action("pause", workflow.pause_product, "Stop selling for a while.")
+ProductResume = _owner_action("resume", workflow.resume_product, "Sell a paused listing again.")
+ProductArchive = _owner_action("archive", workflow.archive_product, "Archive your listing.")
 
 
 @blp.route("/products/<int:product_id>/approve")
@@ -146,8 +147,8 @@ class ProductApprove(MethodView):
     @login_required_api
     def post(self, product_id: int):
         """Approve a submitted listing (staff of the trainee's centre, or an admin)."""
-        product = services.get_product_for_reviewer(current_user, product_id)
-        services.approve_product(current_user, product)
+        product = access.get_product_for_reviewer(current_user, product_id)
+        workflow.approve_product(current_user, product)
         db.session.commit()
         return queries.load_product(product_id)
 
@@ -160,8 +161,8 @@ class ProductReject(MethodView):
     @login_required_api
     def post(self, data, product_id: int):
         """Send a submitted listing back with a reason; the trainee can fix and resubmit."""
-        product = services.get_product_for_reviewer(current_user, product_id)
-        services.reject_product(current_user, product, data["reason"])
+        product = access.get_product_for_reviewer(current_user, product_id)
+        workflow.reject_product(current_user, product, data["reason"])
         db.session.commit()
         return queries.load_product(product_id)
 
@@ -176,13 +177,13 @@ class ProductImages(MethodView):
         """Upload a photo: multipart field `image`, and an optional text field `alt_text`
         describing it; at most 8 per product."""
         form = ImageFormSchema().load(request.form.to_dict())
-        product = services.get_product_for_owner(current_user, product_id)
+        product = access.get_product_for_owner(current_user, product_id)
         upload = files["image"]
         try:
             data = upload.read(MAX_UPLOAD_READ)
         finally:
             upload.close()
-        image = services.add_product_image(current_user, product, data, form.get("alt_text"))
+        image = images.add_product_image(current_user, product, data, form.get("alt_text"))
         db.session.commit()
         return image
 
@@ -192,10 +193,10 @@ class ProductImages(MethodView):
     @login_required_api
     def put(self, data, product_id: int):
         """Reorder the photos: every image id once, cover first."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.reorder_product_images(current_user, product, data["order"])
+        product = access.get_product_for_owner(current_user, product_id)
+        images.reorder_product_images(current_user, product, data["order"])
         db.session.commit()
-        return services.get_product_for_owner(current_user, product_id).images
+        return access.get_product_for_owner(current_user, product_id).images
 
 
 @blp.route("/products/<int:product_id>/images/<int:image_id>")
@@ -205,9 +206,9 @@ class ProductImageResource(MethodView):
     @login_required_api
     def delete(self, product_id: int, image_id: int):
         """Remove a photo."""
-        product = services.get_product_for_owner(current_user, product_id)
-        image = services.get_image_for_owner(current_user, product, image_id)
-        services.delete_product_image(current_user, image)
+        product = access.get_product_for_owner(current_user, product_id)
+        image = images.get_image_for_owner(current_user, product, image_id)
+        images.delete_product_image(current_user, image)
         db.session.commit()
 
 

@@ -82,8 +82,8 @@ class AttributeDefinition(TimestampMixin, db.Model):
     # For choice attributes: [{"value": "silk", "fa": "ابریشم", "en": "Silk"}, …].
     choices: Mapped[list | None] = mapped_column(JSON)
     # Numbers (integer, decimal) may be bounded: a product's value must lie within them
-    # (services._within_bounds; minimum <= maximum is checked there too — a CHECK would make
-    # SQLite rebuild the table, whose values cascade).
+    # (services.listing_data._within_bounds; minimum <= maximum is checked there too — a CHECK
+    # would make SQLite rebuild the table, whose values cascade).
     minimum: Mapped[float | None] = mapped_column(Float)
     maximum: Mapped[float | None] = mapped_column(Float)
     is_required: Mapped[bool] = mapped_column(default=False)
@@ -195,7 +195,7 @@ class Product(TimestampMixin, db.Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    # Taken by one conditional UPDATE when an order is placed (catalogue.services.take_stock).
+    # Taken by one conditional UPDATE when an order is placed (catalogue.services.stock.take_stock).
     stock: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind, name="product_kind"),
                                               default=ProductKind.REGULAR)

@@ -284,7 +284,7 @@ def test_facets_count_matches_per_category_with_descendants(world):
 
 
 def test_search_key_follows_edits(db, app, world):
-    from marketplace.catalogue.services import update_product
+    from marketplace.catalogue.services.products import update_product
 
     product = world["products"][5]
     owner = product.trainee.user
