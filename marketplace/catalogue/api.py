@@ -8,7 +8,11 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.catalogue import queries, search_log
+from marketplace.catalogue import search_log
+from marketplace.catalogue.queries.categories import CategoryTree, shared_category_tree
+from marketplace.catalogue.queries.listings import load_product, review_queue, trainee_products
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.catalogue.schemas import (
     CategorySchema,
     ImageFileSchema,
@@ -37,7 +41,7 @@ blp = api_blueprint("catalogue_api", __name__, "",
 
 
 
-def _tree_out(tree: queries.CategoryTree) -> list[dict]:
+def _tree_out(tree: CategoryTree) -> list[dict]:
     def node(category):
         return {"id": category.id, "parent_id": category.parent_id, "slug": category.slug,
                 "name_fa": category.name_fa, "name_en": category.name_en,
@@ -52,7 +56,7 @@ class Categories(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self):
         """The category tree, each with the attributes it defines (children inherit them)."""
-        return _tree_out(queries.shared_category_tree())
+        return _tree_out(shared_category_tree())
 
 
 @blp.route("/products")
@@ -63,10 +67,10 @@ class Products(MethodView):
         """Search public products: words, filters (category, price, city, centre, trainee,
         attributes, in stock), sorts (newest, price_asc, price_desc), pages of 24 (≤ 100)."""
         timer = search_log.SearchTimer.start()
-        tree = queries.shared_category_tree()
-        search = queries.parse_search(request.args, tree,
+        tree = shared_category_tree()
+        search = parse_search(request.args, tree,
                                       current_app.config["MARKETPLACE_CURRENCY"])
-        page = queries.search_products(search, tree)
+        page = search_products(search, tree)
         log_search_after_response(search, page.total, timer, "api")
         return page
 
@@ -78,11 +82,11 @@ class Products(MethodView):
         """List a new product (a draft) as the signed-in trainee."""
         product = products.create_product(current_user, data)
         db.session.commit()
-        return queries.load_product(product.id)
+        return load_product(product.id)
 
 
 def _visible(product_id: int):
-    product = queries.load_product(product_id)
+    product = load_product(product_id)
     if product is None:
         raise NotFound(_("We could not find that product."), code="product_not_found")
     return access.get_visible_product(current_user, product.id)
@@ -104,7 +108,7 @@ class ProductResource(MethodView):
         product = access.get_product_for_owner(current_user, product_id)
         products.update_product(current_user, product, data)
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
     @blp.doc(security=BEARER)
     @blp.response(204)
@@ -126,7 +130,7 @@ def _owner_action(name: str, function, summary: str):
             product = access.get_product_for_owner(current_user, product_id)
             function(current_user, product)
             db.session.commit()
-            return queries.load_product(product_id)
+            return load_product(product_id)
 
     Action.__name__ = f"Product{name.title()}"
     return Action
@@ -150,7 +154,7 @@ class ProductApprove(MethodView):
         product = access.get_product_for_reviewer(current_user, product_id)
         workflow.approve_product(current_user, product)
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
 
 @blp.route("/products/<int:product_id>/reject")
@@ -164,7 +168,7 @@ class ProductReject(MethodView):
         product = access.get_product_for_reviewer(current_user, product_id)
         workflow.reject_product(current_user, product, data["reason"])
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
 
 @blp.route("/products/<int:product_id>/images")
@@ -224,7 +228,7 @@ class MyProducts(MethodView):
         if user.trainee is None:
             raise Forbidden(_("Only trainees have listings."), code="not_a_trainee")
         page, per_page = page_args(request.args)
-        result = queries.trainee_products(user.trainee.id, page, per_page)
+        result = trainee_products(user.trainee.id, page, per_page)
         for product in result.items:
             product.trainee = user.trainee
         return result
@@ -242,5 +246,5 @@ class ReviewQueue(MethodView):
         if not (user.is_centre_staff or user.is_admin):
             raise Forbidden(_("Only training-centre staff review listings."))
         page, per_page = page_args(request.args)
-        return queries.review_queue(None if user.is_admin else user.staff_centre_ids, page,
+        return review_queue(None if user.is_admin else user.staff_centre_ids, page,
                                     per_page)

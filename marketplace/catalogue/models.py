@@ -64,7 +64,7 @@ NUMERIC_TYPES = frozenset({AttributeType.INTEGER, AttributeType.DECIMAL})
 
 
 class AttributeDefinition(TimestampMixin, db.Model):
-    """A typed attribute of a category; its subcategories inherit it (catalogue.queries)."""
+    """A typed attribute of a category; its subcategories inherit it (queries.categories)."""
 
     __tablename__ = "attribute_definitions"
     __table_args__ = (UniqueConstraint("category_id", "key"),)
@@ -173,7 +173,7 @@ class Product(TimestampMixin, db.Model):
         Index("ix_products_status_created", "status", "created_at"),
         Index("ix_products_status_price", "status", "price_amount"),
         # Browsing a category walks one of these in the order of the page and stops after it
-        # (queries.page_ids); status and maker come from the index, never the wide row.
+        # (queries.search.page_ids); status and maker come from the index, never the wide row.
         Index("ix_products_category_price", "category_id", "price_amount", "id", "status",
               "trainee_id"),
         Index("ix_products_category_created", "category_id", "created_at", "id", "status",

@@ -10,13 +10,13 @@ from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 from marketplace.catalogue.images import SIZES
 from marketplace.catalogue.models import ProductKind, ProductStatus
-from marketplace.catalogue.queries import SORTS
+from marketplace.catalogue.queries.search_params import SORTS
 from marketplace.catalogue.services import listing_data
 from marketplace.catalogue.storage import get_storage
 from marketplace.core.api import MAX_ID, id_field, integer_text, number_limits, text_limits
 from marketplace.core.pagination import PageArgsSchema
 
-# A whole amount of the currency's main unit, up to the search's limit (queries.MAX_AMOUNT in
+# A whole amount of the currency's main unit, up to the search's limit (listings.MAX_AMOUNT in
 # minor units); decimals are welcome too, as many as the currency has.
 PRICE_PATTERN = r"^[0-9]{1,10}$"
 
@@ -95,8 +95,8 @@ class ImageOrderSchema(StrictSchema):
 class ProductSearchArgsSchema(PageArgsSchema):
     """Documented search arguments. Attribute filters are open-ended: `attr.<key>=<value>`
     (repeat for any-of), `attr.<key>.min=<n>`, `attr.<key>.max=<n>` for filterable attributes.
-    The search reads them itself (queries.parse_search: Persian digits welcome, 400 `bad_filter`
-    or `bad_page`); the fields describe them."""
+    The search reads them itself (search_params.parse_search: Persian digits welcome,
+    400 `bad_filter` or `bad_page`); the fields describe them."""
 
     class Meta:
         unknown = INCLUDE

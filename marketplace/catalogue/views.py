@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from marketplace.catalogue import policies, queries, search_log
+from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
@@ -30,6 +30,15 @@ from marketplace.catalogue.models import (
     ProductKind,
     ProductStatus,
 )
+from marketplace.catalogue.queries import listings
+from marketplace.catalogue.queries.categories import (
+    category_tree,
+    centres,
+    cities,
+    shared_category_tree,
+)
+from marketplace.catalogue.queries.search import search_with_facets
+from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
 from marketplace.catalogue.services import access, categories, images, products, workflow
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
@@ -97,10 +106,10 @@ def media(key: str):
 @cached_page(on_hit=log_cached_search)
 def search():
     timer = search_log.SearchTimer.start()
-    tree = queries.shared_category_tree()
-    dropped: list[queries.DroppedFilter] = []
-    parsed = queries.parse_search(request.args, tree, _currency(), dropped)
-    page, facets = queries.search_with_facets(parsed, tree, load_items=product_cards)
+    tree = shared_category_tree()
+    dropped: list[DroppedFilter] = []
+    parsed = parse_search(request.args, tree, _currency(), dropped)
+    page, facets = search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
     log_search_after_response(parsed, page.total, timer, "html")
@@ -108,14 +117,14 @@ def search():
                                   "filters": parsed.filters_for_log(), "total": page.total})
     return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
                            facets=facets, category=category, definitions=definitions,
-                           dropped=dropped, cities=queries.cities(), centres=queries.centres(),
+                           dropped=dropped, cities=cities(), centres=centres(),
                            AttributeType=AttributeType)
 
 
 @bp.get("/p/<int:product_id>")
 @cached_page
 def product(product_id: int):
-    item = queries.load_product(product_id)
+    item = listings.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):
         abort(404)
     chain = []  # the category and its ancestors, root first
@@ -165,7 +174,7 @@ def _trainee_or_403():
 def my_products():
     trainee = _trainee_or_403()
     page_number, per_page = page_args(request.args, 50)
-    page = queries.trainee_products(trainee.id, page_number, per_page)
+    page = listings.trainee_products(trainee.id, page_number, per_page)
     return render_template("catalogue/my_products.html", page=page, trainee=trainee,
                            labels=workflow.STATUS_LABELS)
 
@@ -221,7 +230,7 @@ def _chosen_category(tree, raw) -> Category | None:
 @login_required
 def new_product():
     _trainee_or_403()
-    tree = queries.category_tree()
+    tree = category_tree()
     raw_category = request.form.get("category_id") or request.args.get("category")
     category = _chosen_category(tree, raw_category)
     if request.method == "POST" and request.form.get("action") != "choose_category":
@@ -250,7 +259,7 @@ def _flat_values(data: dict) -> dict:
 @login_required
 def edit_product(product_id: int):
     item = access.get_product_for_owner(current_user, product_id)
-    tree = queries.category_tree()
+    tree = category_tree()
     if request.method == "POST":
         category = _chosen_category(tree, request.form.get("category_id")) or item.category
         if request.form.get("action") == "choose_category":
@@ -367,7 +376,7 @@ def review_queue():
         raise Forbidden(_("Only training-centre staff review listings."))
     page_number, per_page = page_args(request.args)
     centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
-    page = queries.review_queue(centre_ids, page_number, per_page)
+    page = listings.review_queue(centre_ids, page_number, per_page)
     return render_template("catalogue/review_queue.html", page=page)
 
 
@@ -426,7 +435,7 @@ def admin_categories():
             db.session.commit()
             flash(_("The category is created."), "success")
             return redirect(url_for("catalogue.admin_category", category_id=category.id))
-    tree = queries.category_tree()
+    tree = category_tree()
     return render_template("catalogue/admin_categories.html", tree=tree, errors=errors,
                            values=values), 422 if errors else 200
 
@@ -434,7 +443,7 @@ def admin_categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def admin_category(category_id: int):
-    category = ((category_id <= queries.MAX_ID and db.session.get(Category, category_id))
+    category = ((category_id <= listings.MAX_ID and db.session.get(Category, category_id))
                 or abort(404))
     errors, values, attribute_errors, attribute_values = {}, None, {}, {}
     if request.method == "POST":
@@ -462,7 +471,7 @@ def admin_category(category_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("catalogue.admin_category", category_id=category.id))
-    tree = queries.category_tree()
+    tree = category_tree()
     values = values or {"name_fa": category.name_fa, "name_en": category.name_en,
                         "slug": category.slug, "position": category.position,
                         "parent_id": category.parent_id or ""}
@@ -476,7 +485,7 @@ def admin_category(category_id: int):
 @bp.route("/admin/attributes/<int:definition_id>", methods=["GET", "POST"])
 @admin_required
 def admin_attribute(definition_id: int):
-    definition = ((definition_id <= queries.MAX_ID
+    definition = ((definition_id <= listings.MAX_ID
                   and db.session.get(AttributeDefinition, definition_id)) or abort(404))
     errors, values = {}, None
     if request.method == "POST":

@@ -5,7 +5,9 @@ from sqlalchemy import func, select
 from marketplace.accounts import demo as accounts_demo
 from marketplace.catalogue import demo
 from marketplace.catalogue.models import Category, Product, ProductImage, ProductStatus
-from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 
 
 def test_seed_twice_gives_the_same_world(db):

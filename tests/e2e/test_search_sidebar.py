@@ -12,7 +12,9 @@ from werkzeug.datastructures import MultiDict
 from marketplace.accounts import demo as accounts_demo
 from marketplace.catalogue import demo as catalogue_demo
 from marketplace.catalogue.models import AttributeType, Product, ProductStatus
-from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.core.digits import to_persian_digits
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.catalogue import policies, queries
-from marketplace.catalogue.models import (
-    Product,
-)
+from marketplace.catalogue import policies
+from marketplace.catalogue.models import Product
+from marketplace.catalogue.queries.listings import MAX_ID
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 
@@ -18,7 +17,7 @@ def _not_found() -> NotFound:
 
 
 def _get_product(product_id: int) -> Product | None:
-    return db.session.get(Product, product_id) if 0 < product_id <= queries.MAX_ID else None
+    return db.session.get(Product, product_id) if 0 < product_id <= MAX_ID else None
 
 
 def get_product_for_owner(actor: User | None, product_id: int) -> Product:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.catalogue import policies, queries
+from marketplace.catalogue import policies
 from marketplace.catalogue.models import (
     NUMERIC_TYPES,
     AttributeDefinition,
@@ -17,6 +17,7 @@ from marketplace.catalogue.models import (
     Product,
     ProductAttributeValue,
 )
+from marketplace.catalogue.queries.categories import category_definitions, category_tree
 from marketplace.catalogue.services.listing_data import (
     FieldErrors,
     _bound_text,
@@ -84,7 +85,7 @@ def create_category(actor: User, data: dict) -> Category:
 def update_category(actor: User, category: Category, data: dict) -> Category:
     _require_admin(actor)
     clean = _clean_category(data, category)
-    inherited = {d.key for d in (queries.category_definitions(clean["parent"])
+    inherited = {d.key for d in (category_definitions(clean["parent"])
                                  if clean["parent"] else [])}
     clash = inherited & {d.key for d in _subtree_definitions(category)}
     if clash:
@@ -97,7 +98,7 @@ def update_category(actor: User, category: Category, data: dict) -> Category:
 
 
 def _subtree_definitions(category: Category) -> list[AttributeDefinition]:
-    tree = queries.category_tree()
+    tree = category_tree()
     return [d for cid in tree.descendant_ids(category) for d in tree.by_id[cid].attributes]
 
 
@@ -120,7 +121,7 @@ def _clean_definition(category: Category, data: dict,
     if not _KEY.match(key):
         errors.add("key", _("Use lower-case English letters, digits and _ (start with a letter)."))
     else:
-        taken = {d.key for d in queries.category_definitions(category)} | {
+        taken = {d.key for d in category_definitions(category)} | {
             d.key for d in _subtree_definitions(category)}
         if definition is not None:
             taken.discard(definition.key)

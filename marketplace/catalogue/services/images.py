@@ -35,7 +35,6 @@ def _delete_files(keys: list[str]) -> None:
         storage.delete(key)
 
 
-
 def add_product_image(actor: User, product: Product, data: bytes,
                       alt_text: str | None = None) -> ProductImage:
     """Check, re-encode and store a photo; at most MAX_IMAGES_PER_PRODUCT per listing."""

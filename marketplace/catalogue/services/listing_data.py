@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app
 from flask_babel import gettext as _
 
-from marketplace.catalogue import queries
 from marketplace.catalogue.models import (
     AttributeDefinition,
     AttributeType,
@@ -17,6 +16,7 @@ from marketplace.catalogue.models import (
     ProductKind,
     ProductStatus,
 )
+from marketplace.catalogue.queries.categories import category_definitions
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import RuleViolation
 from marketplace.core.i18n import format_number
@@ -35,7 +35,6 @@ MAX_STOCK = 100_000
 MAX_LEAD_TIME_DAYS = 365
 MAX_SHIPPING_WEIGHT_G = 1_000_000
 MAX_ATTRIBUTE_NUMBER = 10**9
-
 
 
 PRODUCT_FIELDS = ("title_fa", "title_en", "description_fa", "description_en", "category_id",
@@ -208,7 +207,7 @@ def _clean_attributes(category: Category, raw: dict | None, errors: FieldErrors)
     if not isinstance(raw, dict):
         errors.add("attributes", _("Must be an object of attribute values."))
         return {}
-    definitions = {d.key: d for d in queries.category_definitions(category)}
+    definitions = {d.key: d for d in category_definitions(category)}
     for key in raw:
         if key not in definitions:
             errors.add_attribute(str(key), _("This category has no such attribute."))

@@ -7,12 +7,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
-from marketplace.catalogue.models import (
-    EDITABLE_STATUSES,
-    Category,
-    Product,
-    ProductStatus,
-)
+from marketplace.catalogue.models import EDITABLE_STATUSES, Category, Product, ProductStatus
 from marketplace.catalogue.search_index import refresh_search_key
 from marketplace.catalogue.services.access import _not_found
 from marketplace.catalogue.services.images import _delete_files, _sizes

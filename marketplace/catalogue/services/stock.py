@@ -5,10 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm.util import identity_key
 
-from marketplace.catalogue.models import (
-    Product,
-    ProductStatus,
-)
+from marketplace.catalogue.models import Product, ProductStatus
 from marketplace.core.db import utcnow
 from marketplace.extensions import db
 
