@@ -74,7 +74,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
                 create_application, create_assignment, set_shipping_fee, fill_cart,
                 place_test_order, api_token) -> World:
     from marketplace.booths.services import allocation_runs
-    from marketplace.catalogue import services as catalogue_services
+    from marketplace.catalogue.services import images
 
     trainee = create_trainee()
     other_trainee = create_trainee(centre=trainee.centre)
@@ -87,7 +87,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
                    attributes={"width_cm": 30})
     for_sale = create_product(trainee=other_trainee, category=carpet_category, stock=50,
                               attributes={"width_cm": 60})
-    image = catalogue_services.add_product_image(trainee.user, product, png_bytes(), "a photo")
+    image = images.add_product_image(trainee.user, product, png_bytes(), "a photo")
     db.session.commit()
 
     order = place_test_order(buyer, for_sale, fulfilment="shipping")

@@ -8,7 +8,11 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.catalogue import queries, services
+from marketplace.catalogue import search_log
+from marketplace.catalogue.queries.categories import CategoryTree, shared_category_tree
+from marketplace.catalogue.queries.listings import load_product, review_queue, trainee_products
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.catalogue.schemas import (
     CategorySchema,
     ImageFileSchema,
@@ -23,6 +27,7 @@ from marketplace.catalogue.schemas import (
     ProductSearchPageSchema,
     RejectionSchema,
 )
+from marketplace.catalogue.services import access, images, products, workflow
 from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
@@ -36,7 +41,7 @@ blp = api_blueprint("catalogue_api", __name__, "",
 
 
 
-def _tree_out(tree: queries.CategoryTree) -> list[dict]:
+def _tree_out(tree: CategoryTree) -> list[dict]:
     def node(category):
         return {"id": category.id, "parent_id": category.parent_id, "slug": category.slug,
                 "name_fa": category.name_fa, "name_en": category.name_en,
@@ -51,7 +56,7 @@ class Categories(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self):
         """The category tree, each with the attributes it defines (children inherit them)."""
-        return _tree_out(queries.shared_category_tree())
+        return _tree_out(shared_category_tree())
 
 
 @blp.route("/products")
@@ -61,11 +66,11 @@ class Products(MethodView):
     def get(self, **_documented):
         """Search public products: words, filters (category, price, city, centre, trainee,
         attributes, in stock), sorts (newest, price_asc, price_desc), pages of 24 (≤ 100)."""
-        timer = services.SearchTimer.start()
-        tree = queries.shared_category_tree()
-        search = queries.parse_search(request.args, tree,
+        timer = search_log.SearchTimer.start()
+        tree = shared_category_tree()
+        search = parse_search(request.args, tree,
                                       current_app.config["MARKETPLACE_CURRENCY"])
-        page = queries.search_products(search, tree)
+        page = search_products(search, tree)
         log_search_after_response(search, page.total, timer, "api")
         return page
 
@@ -75,16 +80,16 @@ class Products(MethodView):
     @login_required_api
     def post(self, data):
         """List a new product (a draft) as the signed-in trainee."""
-        product = services.create_product(current_user, data)
+        product = products.create_product(current_user, data)
         db.session.commit()
-        return queries.load_product(product.id)
+        return load_product(product.id)
 
 
 def _visible(product_id: int):
-    product = queries.load_product(product_id)
+    product = load_product(product_id)
     if product is None:
         raise NotFound(_("We could not find that product."), code="product_not_found")
-    return services.get_visible_product(current_user, product.id)
+    return access.get_visible_product(current_user, product.id)
 
 
 @blp.route("/products/<int:product_id>")
@@ -100,18 +105,18 @@ class ProductResource(MethodView):
     @login_required_api
     def patch(self, data, product_id: int):
         """Change your listing (only the fields given)."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.update_product(current_user, product, data)
+        product = access.get_product_for_owner(current_user, product_id)
+        products.update_product(current_user, product, data)
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
     @blp.doc(security=BEARER)
     @blp.response(204)
     @login_required_api
     def delete(self, product_id: int):
         """Delete your listing; one that was ever for sale is archived instead."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.delete_product(current_user, product)
+        product = access.get_product_for_owner(current_user, product_id)
+        products.delete_product(current_user, product)
         db.session.commit()
 
 
@@ -122,21 +127,21 @@ def _owner_action(name: str, function, summary: str):
         @blp.response(200, ProductSchema)
         @login_required_api
         def post(self, product_id: int):
-            product = services.get_product_for_owner(current_user, product_id)
+            product = access.get_product_for_owner(current_user, product_id)
             function(current_user, product)
             db.session.commit()
-            return queries.load_product(product_id)
+            return load_product(product_id)
 
     Action.__name__ = f"Product{name.title()}"
     return Action
 
 
-ProductSubmit = _owner_action("submit", services.submit_product,
+ProductSubmit = _owner_action("submit", workflow.submit_product,
                               "Send your listing for review (published at once where the "
                               "centre auto-approves).")
-ProductPause = _owner_action("pause", services.pause_product, "Stop selling for a while.")
-ProductResume = _owner_action("resume", services.resume_product, "Sell a paused listing again.")
-ProductArchive = _owner_action("archive", services.archive_product, "Archive your listing.")
+ProductPause = _owner_action("pause", workflow.pause_product, "Stop selling for a while.")
+ProductResume = _owner_action("resume", workflow.resume_product, "Sell a paused listing again.")
+ProductArchive = _owner_action("archive", workflow.archive_product, "Archive your listing.")
 
 
 @blp.route("/products/<int:product_id>/approve")
@@ -146,10 +151,10 @@ class ProductApprove(MethodView):
     @login_required_api
     def post(self, product_id: int):
         """Approve a submitted listing (staff of the trainee's centre, or an admin)."""
-        product = services.get_product_for_reviewer(current_user, product_id)
-        services.approve_product(current_user, product)
+        product = access.get_product_for_reviewer(current_user, product_id)
+        workflow.approve_product(current_user, product)
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
 
 @blp.route("/products/<int:product_id>/reject")
@@ -160,10 +165,10 @@ class ProductReject(MethodView):
     @login_required_api
     def post(self, data, product_id: int):
         """Send a submitted listing back with a reason; the trainee can fix and resubmit."""
-        product = services.get_product_for_reviewer(current_user, product_id)
-        services.reject_product(current_user, product, data["reason"])
+        product = access.get_product_for_reviewer(current_user, product_id)
+        workflow.reject_product(current_user, product, data["reason"])
         db.session.commit()
-        return queries.load_product(product_id)
+        return load_product(product_id)
 
 
 @blp.route("/products/<int:product_id>/images")
@@ -176,13 +181,13 @@ class ProductImages(MethodView):
         """Upload a photo: multipart field `image`, and an optional text field `alt_text`
         describing it; at most 8 per product."""
         form = ImageFormSchema().load(request.form.to_dict())
-        product = services.get_product_for_owner(current_user, product_id)
+        product = access.get_product_for_owner(current_user, product_id)
         upload = files["image"]
         try:
             data = upload.read(MAX_UPLOAD_READ)
         finally:
             upload.close()
-        image = services.add_product_image(current_user, product, data, form.get("alt_text"))
+        image = images.add_product_image(current_user, product, data, form.get("alt_text"))
         db.session.commit()
         return image
 
@@ -192,10 +197,10 @@ class ProductImages(MethodView):
     @login_required_api
     def put(self, data, product_id: int):
         """Reorder the photos: every image id once, cover first."""
-        product = services.get_product_for_owner(current_user, product_id)
-        services.reorder_product_images(current_user, product, data["order"])
+        product = access.get_product_for_owner(current_user, product_id)
+        images.reorder_product_images(current_user, product, data["order"])
         db.session.commit()
-        return services.get_product_for_owner(current_user, product_id).images
+        return access.get_product_for_owner(current_user, product_id).images
 
 
 @blp.route("/products/<int:product_id>/images/<int:image_id>")
@@ -205,9 +210,9 @@ class ProductImageResource(MethodView):
     @login_required_api
     def delete(self, product_id: int, image_id: int):
         """Remove a photo."""
-        product = services.get_product_for_owner(current_user, product_id)
-        image = services.get_image_for_owner(current_user, product, image_id)
-        services.delete_product_image(current_user, image)
+        product = access.get_product_for_owner(current_user, product_id)
+        image = images.get_image_for_owner(current_user, product, image_id)
+        images.delete_product_image(current_user, image)
         db.session.commit()
 
 
@@ -223,7 +228,7 @@ class MyProducts(MethodView):
         if user.trainee is None:
             raise Forbidden(_("Only trainees have listings."), code="not_a_trainee")
         page, per_page = page_args(request.args)
-        result = queries.trainee_products(user.trainee.id, page, per_page)
+        result = trainee_products(user.trainee.id, page, per_page)
         for product in result.items:
             product.trainee = user.trainee
         return result
@@ -241,5 +246,5 @@ class ReviewQueue(MethodView):
         if not (user.is_centre_staff or user.is_admin):
             raise Forbidden(_("Only training-centre staff review listings."))
         page, per_page = page_args(request.args)
-        return queries.review_queue(None if user.is_admin else user.staff_centre_ids, page,
+        return review_queue(None if user.is_admin else user.staff_centre_ids, page,
                                     per_page)

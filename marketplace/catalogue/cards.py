@@ -14,7 +14,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from marketplace.catalogue.models import Product
-from marketplace.catalogue.queries import products_in_order
+from marketplace.catalogue.queries.listings import products_in_order
 from marketplace.core import page_cache
 from marketplace.core.i18n import locale_code
 

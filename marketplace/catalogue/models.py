@@ -64,7 +64,7 @@ NUMERIC_TYPES = frozenset({AttributeType.INTEGER, AttributeType.DECIMAL})
 
 
 class AttributeDefinition(TimestampMixin, Model):
-    """A typed attribute of a category; its subcategories inherit it (catalogue.queries)."""
+    """A typed attribute of a category; its subcategories inherit it (queries.categories)."""
 
     __tablename__ = "attribute_definitions"
     __table_args__ = (UniqueConstraint("category_id", "key"),)
@@ -82,8 +82,8 @@ class AttributeDefinition(TimestampMixin, Model):
     # For choice attributes: [{"value": "silk", "fa": "ابریشم", "en": "Silk"}, …].
     choices: Mapped[list | None] = mapped_column(JSON)
     # Numbers (integer, decimal) may be bounded: a product's value must lie within them
-    # (services._within_bounds; minimum <= maximum is checked there too — a CHECK would make
-    # SQLite rebuild the table, whose values cascade).
+    # (services.listing_data._within_bounds; minimum <= maximum is checked there too — a CHECK
+    # would make SQLite rebuild the table, whose values cascade).
     minimum: Mapped[float | None] = mapped_column(Float)
     maximum: Mapped[float | None] = mapped_column(Float)
     is_required: Mapped[bool] = mapped_column(default=False)
@@ -173,7 +173,7 @@ class Product(TimestampMixin, Model):
         Index("ix_products_status_created", "status", "created_at"),
         Index("ix_products_status_price", "status", "price_amount"),
         # Browsing a category walks one of these in the order of the page and stops after it
-        # (queries.page_ids); status and maker come from the index, never the wide row.
+        # (queries.search.page_ids); status and maker come from the index, never the wide row.
         Index("ix_products_category_price", "category_id", "price_amount", "id", "status",
               "trainee_id"),
         Index("ix_products_category_created", "category_id", "created_at", "id", "status",
@@ -195,7 +195,7 @@ class Product(TimestampMixin, Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    # Taken by one conditional UPDATE when an order is placed (catalogue.services.take_stock).
+    # Taken by one conditional UPDATE when an order is placed (catalogue.services.stock.take_stock).
     stock: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind, name="product_kind"),
                                               default=ProductKind.REGULAR)

@@ -8,15 +8,15 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
-from marketplace.catalogue import services
 from marketplace.catalogue.images import SIZES
 from marketplace.catalogue.models import ProductKind, ProductStatus
-from marketplace.catalogue.queries import SORTS
+from marketplace.catalogue.queries.search_params import SORTS
+from marketplace.catalogue.services import listing_data
 from marketplace.catalogue.storage import get_storage
 from marketplace.core.api import MAX_ID, id_field, integer_text, number_limits, text_limits
 from marketplace.core.pagination import PageArgsSchema
 
-# A whole amount of the currency's main unit, up to the search's limit (queries.MAX_AMOUNT in
+# A whole amount of the currency's main unit, up to the search's limit (listings.MAX_AMOUNT in
 # minor units); decimals are welcome too, as many as the currency has.
 PRICE_PATTERN = r"^[0-9]{1,10}$"
 
@@ -30,27 +30,27 @@ class StrictSchema(Schema):
 # --- input -------------------------------------------------------------------------------------
 
 class ProductInputSchema(StrictSchema):
-    """The limits are checked by the services (services._clean_product: one set of rules, error
+    """The limits are checked by the services (listing_data._clean_product: one set of rules, error
     codes and translated messages for pages and API); the metadata puts them in the document."""
 
     title_fa = fields.String(required=True, metadata=text_limits(
-        services.TITLE_MAX, required=True, description="Title in Persian."))
-    title_en = fields.String(allow_none=True, metadata=text_limits(services.TITLE_MAX))
-    description_fa = fields.String(metadata=text_limits(services.DESCRIPTION_MAX))
+        listing_data.TITLE_MAX, required=True, description="Title in Persian."))
+    title_en = fields.String(allow_none=True, metadata=text_limits(listing_data.TITLE_MAX))
+    description_fa = fields.String(metadata=text_limits(listing_data.DESCRIPTION_MAX))
     description_en = fields.String(allow_none=True,
-                                   metadata=text_limits(services.DESCRIPTION_MAX))
+                                   metadata=text_limits(listing_data.DESCRIPTION_MAX))
     category_id = id_field(required=True)
     price_amount = fields.Integer(required=True, strict=True, metadata=number_limits(
-        1, services.MAX_PRICE_AMOUNT,
+        1, listing_data.MAX_PRICE_AMOUNT,
         description="Price in minor units of the marketplace currency (cents for USD)."))
     stock = fields.Integer(strict=True, metadata=number_limits(
-        0, services.MAX_STOCK, description="At most 1 for one_of_a_kind."))
+        0, listing_data.MAX_STOCK, description="At most 1 for one_of_a_kind."))
     kind = fields.String(validate=validate.OneOf([k.value for k in ProductKind]))
     lead_time_days = fields.Integer(strict=True, allow_none=True, metadata=number_limits(
-        1, services.MAX_LEAD_TIME_DAYS, description="Days to make it; required for "
+        1, listing_data.MAX_LEAD_TIME_DAYS, description="Days to make it; required for "
                                                      "made_to_order."))
     shipping_weight_g = fields.Integer(strict=True, allow_none=True, metadata=number_limits(
-        1, services.MAX_SHIPPING_WEIGHT_G))
+        1, listing_data.MAX_SHIPPING_WEIGHT_G))
     attributes = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
                              metadata={"description": "Attribute values by key, checked against "
                                                       "the category's definitions (type, "
@@ -61,22 +61,22 @@ class ProductInputSchema(StrictSchema):
 class ProductPatchSchema(ProductInputSchema):
     """The same fields, none required: only those given change."""
 
-    title_fa = fields.String(metadata=text_limits(services.TITLE_MAX, required=True))
+    title_fa = fields.String(metadata=text_limits(listing_data.TITLE_MAX, required=True))
     category_id = id_field()
     price_amount = fields.Integer(strict=True,
-                                  metadata=number_limits(1, services.MAX_PRICE_AMOUNT))
+                                  metadata=number_limits(1, listing_data.MAX_PRICE_AMOUNT))
 
 
 class RejectionSchema(StrictSchema):
     reason = fields.String(required=True, metadata=text_limits(
-        services.REASON_MAX, required=True, description="Shown to the trainee."))
+        listing_data.REASON_MAX, required=True, description="Shown to the trainee."))
 
 
 class ImageFileSchema(Schema):
     image = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, ≤ 10 MB, "
                                                             "≤ 40 megapixels."})
     # Documented here so the multipart body shows it; read from the form part by the view.
-    alt_text = fields.String(metadata=text_limits(services.ALT_TEXT_MAX,
+    alt_text = fields.String(metadata=text_limits(listing_data.ALT_TEXT_MAX,
                                                   description="What the photo shows."))
 
 
@@ -95,8 +95,8 @@ class ImageOrderSchema(StrictSchema):
 class ProductSearchArgsSchema(PageArgsSchema):
     """Documented search arguments. Attribute filters are open-ended: `attr.<key>=<value>`
     (repeat for any-of), `attr.<key>.min=<n>`, `attr.<key>.max=<n>` for filterable attributes.
-    The search reads them itself (queries.parse_search: Persian digits welcome, 400 `bad_filter`
-    or `bad_page`); the fields describe them."""
+    The search reads them itself (search_params.parse_search: Persian digits welcome,
+    400 `bad_filter` or `bad_page`); the fields describe them."""
 
     class Meta:
         unknown = INCLUDE

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import after_this_request, current_app, g
@@ -97,3 +98,15 @@ def flush() -> None:
 def _insert(rows: list[dict]) -> None:
     db.session.execute(insert(SearchLog), rows)
     db.session.commit()
+
+
+@dataclass
+class SearchTimer:
+    started: float
+
+    @classmethod
+    def start(cls) -> SearchTimer:
+        return cls(time.perf_counter())
+
+    def elapsed_ms(self) -> int:
+        return round((time.perf_counter() - self.started) * 1000)

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from marketplace.catalogue import policies, queries, search_log, services
+from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
@@ -30,6 +30,16 @@ from marketplace.catalogue.models import (
     ProductKind,
     ProductStatus,
 )
+from marketplace.catalogue.queries import listings
+from marketplace.catalogue.queries.categories import (
+    category_tree,
+    centres,
+    cities,
+    shared_category_tree,
+)
+from marketplace.catalogue.queries.search import search_with_facets
+from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
+from marketplace.catalogue.services import access, categories, images, products, workflow
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
@@ -46,7 +56,7 @@ MEDIA_MAX_AGE = 365 * 24 * 3600
 @bp.app_context_processor
 def catalogue_helpers():
     return {"media_url": lambda key: get_storage().url(key),
-            "status_labels": services.STATUS_LABELS, "type_labels": TYPE_LABELS}
+            "status_labels": workflow.STATUS_LABELS, "type_labels": TYPE_LABELS}
 
 
 TYPE_LABELS = {"integer": _l("Whole number"), "decimal": _l("Number"), "text": _l("Text"),
@@ -95,11 +105,11 @@ def media(key: str):
 @bp.get("/products")
 @cached_page(on_hit=log_cached_search)
 def search():
-    timer = services.SearchTimer.start()
-    tree = queries.shared_category_tree()
-    dropped: list[queries.DroppedFilter] = []
-    parsed = queries.parse_search(request.args, tree, _currency(), dropped)
-    page, facets = queries.search_with_facets(parsed, tree, load_items=product_cards)
+    timer = search_log.SearchTimer.start()
+    tree = shared_category_tree()
+    dropped: list[DroppedFilter] = []
+    parsed = parse_search(request.args, tree, _currency(), dropped)
+    page, facets = search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]
     log_search_after_response(parsed, page.total, timer, "html")
@@ -107,14 +117,14 @@ def search():
                                   "filters": parsed.filters_for_log(), "total": page.total})
     return render_template("catalogue/search.html", page=page, search=parsed, tree=tree,
                            facets=facets, category=category, definitions=definitions,
-                           dropped=dropped, cities=queries.cities(), centres=queries.centres(),
+                           dropped=dropped, cities=cities(), centres=centres(),
                            AttributeType=AttributeType)
 
 
 @bp.get("/p/<int:product_id>")
 @cached_page
 def product(product_id: int):
-    item = queries.load_product(product_id)
+    item = listings.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):
         abort(404)
     chain = []  # the category and its ancestors, root first
@@ -164,9 +174,9 @@ def _trainee_or_403():
 def my_products():
     trainee = _trainee_or_403()
     page_number, per_page = page_args(request.args, 50)
-    page = queries.trainee_products(trainee.id, page_number, per_page)
+    page = listings.trainee_products(trainee.id, page_number, per_page)
     return render_template("catalogue/my_products.html", page=page, trainee=trainee,
-                           labels=services.STATUS_LABELS)
+                           labels=workflow.STATUS_LABELS)
 
 
 def _form_input(tree, category: Category | None) -> dict:
@@ -195,7 +205,7 @@ def _editor(product: Product | None, tree, category: Category | None, values: di
         "catalogue/editor.html", product=product, tree=tree, category=category,
         definitions=definitions, values=values, errors=errors or {}, kinds=list(ProductKind),
         currency=_currency(), max_images=MAX_IMAGES_PER_PRODUCT,
-        labels=services.STATUS_LABELS, AttributeType=AttributeType), status
+        labels=workflow.STATUS_LABELS, AttributeType=AttributeType), status
 
 
 def _values_of(product: Product) -> dict:
@@ -220,13 +230,13 @@ def _chosen_category(tree, raw) -> Category | None:
 @login_required
 def new_product():
     _trainee_or_403()
-    tree = queries.category_tree()
+    tree = category_tree()
     raw_category = request.form.get("category_id") or request.args.get("category")
     category = _chosen_category(tree, raw_category)
     if request.method == "POST" and request.form.get("action") != "choose_category":
         data = _form_input(tree, category)
         try:
-            item = services.create_product(current_user, data)
+            item = products.create_product(current_user, data)
         except DomainError as error:
             db.session.rollback()
             return _editor(None, tree, category, _flat_values(data), error.fields or {
@@ -248,8 +258,8 @@ def _flat_values(data: dict) -> dict:
 @bp.route("/my/products/<int:product_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_product(product_id: int):
-    item = services.get_product_for_owner(current_user, product_id)
-    tree = queries.category_tree()
+    item = access.get_product_for_owner(current_user, product_id)
+    tree = category_tree()
     if request.method == "POST":
         category = _chosen_category(tree, request.form.get("category_id")) or item.category
         if request.form.get("action") == "choose_category":
@@ -258,10 +268,10 @@ def edit_product(product_id: int):
             return _editor(item, tree, category, values)
         data = _form_input(tree, category)
         try:
-            services.update_product(current_user, item, data)
+            products.update_product(current_user, item, data)
         except DomainError as error:
             db.session.rollback()
-            item = services.get_product_for_owner(current_user, product_id)
+            item = access.get_product_for_owner(current_user, product_id)
             return _editor(item, tree, category, _flat_values(data), error.fields or {
                 "_form": [str(error.message)]}, status=error.status)
         db.session.commit()
@@ -271,17 +281,17 @@ def edit_product(product_id: int):
 
 
 _OWNER_ACTIONS = {
-    "submit": (services.submit_product, _l("Sent to your training centre for review.")),
-    "pause": (services.pause_product, _l("The listing is paused.")),
-    "resume": (services.resume_product, _l("The listing is for sale again.")),
-    "archive": (services.archive_product, _l("The listing is archived.")),
+    "submit": (workflow.submit_product, _l("Sent to your training centre for review.")),
+    "pause": (workflow.pause_product, _l("The listing is paused.")),
+    "resume": (workflow.resume_product, _l("The listing is for sale again.")),
+    "archive": (workflow.archive_product, _l("The listing is archived.")),
 }
 
 
 @bp.post("/my/products/<int:product_id>/<any(submit, pause, resume, archive):action>")
 @login_required
 def product_action(product_id: int, action: str):
-    item = services.get_product_for_owner(current_user, product_id)
+    item = access.get_product_for_owner(current_user, product_id)
     function, message = _OWNER_ACTIONS[action]
     function(current_user, item)
     db.session.commit()
@@ -294,8 +304,8 @@ def product_action(product_id: int, action: str):
 @bp.post("/my/products/<int:product_id>/delete")
 @login_required
 def delete_product(product_id: int):
-    item = services.get_product_for_owner(current_user, product_id)
-    deleted = services.delete_product(current_user, item)
+    item = access.get_product_for_owner(current_user, product_id)
+    deleted = products.delete_product(current_user, item)
     db.session.commit()
     flash(_("The listing is deleted.") if deleted else
           _("The listing was sold before, so it is archived instead of deleted."), "success")
@@ -305,7 +315,7 @@ def delete_product(product_id: int):
 @bp.post("/my/products/<int:product_id>/images")
 @login_required
 def upload_image(product_id: int):
-    item = services.get_product_for_owner(current_user, product_id)
+    item = access.get_product_for_owner(current_user, product_id)
     upload = request.files.get("image")
     if upload is None or not upload.filename:
         flash(_("Choose a photo to upload."), "error")
@@ -314,7 +324,7 @@ def upload_image(product_id: int):
         data = upload.read(MAX_UPLOAD_READ)
     finally:
         upload.close()
-    services.add_product_image(current_user, item, data, request.form.get("alt_text"))
+    images.add_product_image(current_user, item, data, request.form.get("alt_text"))
     db.session.commit()
     flash(_("The photo is added."), "success")
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
@@ -327,19 +337,19 @@ MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1
 @bp.post("/my/products/<int:product_id>/images/<int:image_id>/<any(alt, delete, up, down):op>")
 @login_required
 def image_action(product_id: int, image_id: int, op: str):
-    item = services.get_product_for_owner(current_user, product_id)
-    image = services.get_image_for_owner(current_user, item, image_id)
+    item = access.get_product_for_owner(current_user, product_id)
+    image = images.get_image_for_owner(current_user, item, image_id)
     if op == "alt":
-        services.update_image_alt(current_user, image, request.form.get("alt_text"))
+        images.update_image_alt(current_user, image, request.form.get("alt_text"))
     elif op == "delete":
-        services.delete_product_image(current_user, image)
+        images.delete_product_image(current_user, image)
     else:
         order = [i.id for i in item.images]
         index = order.index(image.id)
         target = index - 1 if op == "up" else index + 1
         if 0 <= target < len(order):
             order[index], order[target] = order[target], order[index]
-        services.reorder_product_images(current_user, item, order)
+        images.reorder_product_images(current_user, item, order)
     db.session.commit()
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
 
@@ -347,12 +357,12 @@ def image_action(product_id: int, image_id: int, op: str):
 @bp.post("/my/products/<int:product_id>/images/order")
 @login_required
 def reorder_images(product_id: int):
-    item = services.get_product_for_owner(current_user, product_id)
+    item = access.get_product_for_owner(current_user, product_id)
     try:
         order = [int(v) for v in request.form.get("order", "").split(",") if v.strip()]
     except ValueError:
         order = []
-    services.reorder_product_images(current_user, item, order)
+    images.reorder_product_images(current_user, item, order)
     db.session.commit()
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
 
@@ -366,19 +376,19 @@ def review_queue():
         raise Forbidden(_("Only training-centre staff review listings."))
     page_number, per_page = page_args(request.args)
     centre_ids = None if current_user.is_admin else current_user.staff_centre_ids
-    page = queries.review_queue(centre_ids, page_number, per_page)
+    page = listings.review_queue(centre_ids, page_number, per_page)
     return render_template("catalogue/review_queue.html", page=page)
 
 
 @bp.post("/centre/listings/<int:product_id>/<any(approve, reject):decision>")
 @login_required
 def review(product_id: int, decision: str):
-    item = services.get_product_for_reviewer(current_user, product_id)
+    item = access.get_product_for_reviewer(current_user, product_id)
     if decision == "approve":
-        services.approve_product(current_user, item)
+        workflow.approve_product(current_user, item)
         message = _("“%(title)s” is approved and for sale.", title=item.title_fa)
     else:
-        services.reject_product(current_user, item, request.form.get("reason"))
+        workflow.reject_product(current_user, item, request.form.get("reason"))
         message = _("“%(title)s” is sent back to the trainee with your reason.",
                     title=item.title_fa)
     db.session.commit()
@@ -417,7 +427,7 @@ def admin_categories():
     if request.method == "POST":
         values = _category_input()
         try:
-            category = services.create_category(current_user, values)
+            category = categories.create_category(current_user, values)
         except DomainError as error:
             db.session.rollback()
             errors = error.fields or {"_form": [str(error.message)]}
@@ -425,7 +435,7 @@ def admin_categories():
             db.session.commit()
             flash(_("The category is created."), "success")
             return redirect(url_for("catalogue.admin_category", category_id=category.id))
-    tree = queries.category_tree()
+    tree = category_tree()
     return render_template("catalogue/admin_categories.html", tree=tree, errors=errors,
                            values=values), 422 if errors else 200
 
@@ -433,24 +443,24 @@ def admin_categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def admin_category(category_id: int):
-    category = ((category_id <= queries.MAX_ID and db.session.get(Category, category_id))
+    category = ((category_id <= listings.MAX_ID and db.session.get(Category, category_id))
                 or abort(404))
     errors, values, attribute_errors, attribute_values = {}, None, {}, {}
     if request.method == "POST":
         action = request.form.get("action")
         try:
             if action == "delete":
-                services.delete_category(current_user, category)
+                categories.delete_category(current_user, category)
                 db.session.commit()
                 flash(_("The category is deleted."), "success")
                 return redirect(url_for("catalogue.admin_categories"))
             if action == "add_attribute":
                 attribute_values = _definition_input()
-                services.create_attribute_definition(current_user, category, attribute_values)
+                categories.create_attribute_definition(current_user, category, attribute_values)
                 message = _("The attribute is added.")
             else:
                 values = _category_input()
-                services.update_category(current_user, category, values)
+                categories.update_category(current_user, category, values)
                 message = _("The category is saved.")
         except DomainError as error:
             db.session.rollback()
@@ -461,7 +471,7 @@ def admin_category(category_id: int):
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("catalogue.admin_category", category_id=category.id))
-    tree = queries.category_tree()
+    tree = category_tree()
     values = values or {"name_fa": category.name_fa, "name_en": category.name_en,
                         "slug": category.slug, "position": category.position,
                         "parent_id": category.parent_id or ""}
@@ -475,19 +485,19 @@ def admin_category(category_id: int):
 @bp.route("/admin/attributes/<int:definition_id>", methods=["GET", "POST"])
 @admin_required
 def admin_attribute(definition_id: int):
-    definition = ((definition_id <= queries.MAX_ID
+    definition = ((definition_id <= listings.MAX_ID
                   and db.session.get(AttributeDefinition, definition_id)) or abort(404))
     errors, values = {}, None
     if request.method == "POST":
         try:
             if request.form.get("action") == "delete":
                 category_id = definition.category_id
-                services.delete_attribute_definition(current_user, definition)
+                categories.delete_attribute_definition(current_user, definition)
                 db.session.commit()
                 flash(_("The attribute is deleted."), "success")
                 return redirect(url_for("catalogue.admin_category", category_id=category_id))
             values = _definition_input()
-            services.update_attribute_definition(current_user, definition, values)
+            categories.update_attribute_definition(current_user, definition, values)
         except DomainError as error:
             db.session.rollback()
             definition = db.session.get(AttributeDefinition, definition_id)

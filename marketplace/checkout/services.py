@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from marketplace.catalogue.models import ProductKind, ProductStatus
-from marketplace.catalogue.services import take_stock
+from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.db import insert_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.extensions import db

@@ -12,7 +12,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.models import Trainee, User
-from marketplace.catalogue import services
 from marketplace.catalogue.models import (
     AttributeDefinition,
     AttributeType,
@@ -20,6 +19,7 @@ from marketplace.catalogue.models import (
     Product,
     ProductStatus,
 )
+from marketplace.catalogue.services import images, products, workflow
 from marketplace.core.money import Money
 from marketplace.demo.people import demo_email
 from marketplace.demo.pictures import draw_carpet, draw_object
@@ -232,7 +232,7 @@ def seed(echo) -> None:
                                                       Product.title_fa == title)):
             existing += 1
             continue
-        product = services.create_product(user, {
+        product = products.create_product(user, {
             "title_fa": title, "title_en": title_en, "category_id": by_slug[slug].id,
             "description_fa": _description(slug, title, trainee),
             "price_amount": price(usd, currency),
@@ -242,9 +242,9 @@ def seed(echo) -> None:
         picture = (draw_carpet(index) if slug in ("carpet-tableaux", "hand-knotted-rugs",
                                                   "kilims")
                    else draw_object(index, _kind_of(slug)))
-        services.add_product_image(user, product, picture, alt_text=title)
+        images.add_product_image(user, product, picture, alt_text=title)
         if slug == "carpet-tableaux" and index % 3 == 0:
-            services.add_product_image(user, product, draw_carpet(index + 1000, 400, 520),
+            images.add_product_image(user, product, draw_carpet(index + 1000, 400, 520),
                                        alt_text=f"{title} — نمای نزدیک")
         _publish(product, user, trainee, index, reviewers)
         created += 1
@@ -268,7 +268,7 @@ def _publish(product: Product, user: User, trainee: Trainee, index: int, reviewe
     was sent back, and the unverified makers' stay drafts."""
     if not trainee.is_verified:
         return
-    services.submit_product(user, product)
+    workflow.submit_product(user, product)
     if product.status != ProductStatus.SUBMITTED:
         return  # the centre auto-approves
     if index % 11 == 4:
@@ -280,7 +280,7 @@ def _publish(product: Product, user: User, trainee: Trainee, index: int, reviewe
     if reviewer is None:
         return
     if index % 17 == 7:
-        services.reject_product(reviewer, product,
+        workflow.reject_product(reviewer, product,
                                 "عکس تابلو کج و تار است؛ لطفاً در نور روز و از روبه‌رو عکس بگیرید.")
         return
-    services.approve_product(reviewer, product)
+    workflow.approve_product(reviewer, product)

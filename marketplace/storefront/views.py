@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.booths import queries as booth_queries
-from marketplace.catalogue import queries as catalogue_queries
+from marketplace.catalogue.queries.listings import newest_products
 from marketplace.core import qr
 from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
@@ -51,7 +51,7 @@ def home():
     """The home page: what storefront reads from the catalogue and the markets."""
     today = utcnow().astimezone(marketplace_zone()).date()
     return render_template("storefront/home.html",
-                           newest_products=catalogue_queries.newest_products(8),
+                           newest_products=newest_products(8),
                            upcoming_markets=booth_queries.upcoming_markets(today, limit=5))
 
 

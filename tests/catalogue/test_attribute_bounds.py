@@ -13,7 +13,8 @@ from marketplace.catalogue.models import (
     Product,
     ProductAttributeValue,
 )
-from marketplace.catalogue.services import create_attribute_definition, update_product
+from marketplace.catalogue.services.categories import create_attribute_definition
+from marketplace.catalogue.services.products import update_product
 from marketplace.core.errors import RuleViolation
 from marketplace.demo import catalogue as demo
 

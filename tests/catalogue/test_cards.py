@@ -3,7 +3,7 @@
 
 import pytest
 
-from marketplace.catalogue.services import update_product
+from marketplace.catalogue.services.products import update_product
 from tests.sql import statements
 
 

@@ -11,12 +11,9 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import TraineeStatus
 from marketplace.catalogue.models import ProductStatus, SearchLog
-from marketplace.catalogue.queries import (
-    category_facets,
-    category_tree,
-    parse_search,
-    search_products,
-)
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import category_facets, search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest
 
@@ -284,7 +281,7 @@ def test_facets_count_matches_per_category_with_descendants(world):
 
 
 def test_search_key_follows_edits(db, app, world):
-    from marketplace.catalogue.services import update_product
+    from marketplace.catalogue.services.products import update_product
 
     product = world["products"][5]
     owner = product.trainee.user
@@ -371,7 +368,7 @@ def test_each_search_is_logged_without_personal_data(db, client, world, login):
     {"attr.knot_density.min": "50", "attr.material": "silk"}, {"q": "نیست"},
 ])
 def test_facet_totals_equal_the_counted_page(world, args):
-    from marketplace.catalogue.queries import search_with_facets
+    from marketplace.catalogue.queries.search import search_with_facets
 
     tree = category_tree()
     search = parse_search(MultiDict(args), tree, "USD")

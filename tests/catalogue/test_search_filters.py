@@ -12,12 +12,9 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from marketplace.catalogue.models import AttributeType
-from marketplace.catalogue.queries import (
-    DroppedFilter,
-    category_tree,
-    parse_search,
-    search_products,
-)
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
 from marketplace.core.errors import BadRequest
 
 

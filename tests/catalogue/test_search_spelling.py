@@ -19,7 +19,9 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from marketplace.catalogue.models import Product, ProductAttributeValue
-from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.core.errors import BadRequest
 
 ZWNJ = "\u200c"

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
-from marketplace.catalogue.services import return_stock, take_stock
+from marketplace.catalogue.services.stock import return_stock, take_stock
 
 
 def test_take_stock_decrements_and_refuses_when_short(db, create_product):

@@ -3,13 +3,13 @@
 import pytest
 from sqlalchemy import select
 
-from marketplace.catalogue import services
 from marketplace.catalogue.models import (
     PRODUCT_TRANSITIONS,
     Product,
     ProductStatus,
     ProductStatusChange,
 )
+from marketplace.catalogue.services import products, workflow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 
 S = ProductStatus
@@ -21,15 +21,15 @@ def test_draft_submitted_approved_paused_resumed_archived(db, create_product, cr
     staff = create_centre_staff(centre=trainee.centre)
     product = create_product(trainee=trainee, status=S.DRAFT)
     owner = trainee.user
-    services.submit_product(owner, product)
+    workflow.submit_product(owner, product)
     assert product.status == S.SUBMITTED and product.published_at is None
-    services.approve_product(staff, product)
+    workflow.approve_product(staff, product)
     assert product.status == S.ACTIVE and product.published_at is not None
-    services.pause_product(owner, product)
+    workflow.pause_product(owner, product)
     assert product.status == S.PAUSED
-    services.resume_product(owner, product)
+    workflow.resume_product(owner, product)
     assert product.status == S.ACTIVE
-    services.archive_product(owner, product)
+    workflow.archive_product(owner, product)
     assert product.status == S.ARCHIVED
     db.session.commit()
     history = db.session.scalars(select(ProductStatusChange).order_by(
@@ -46,13 +46,13 @@ def test_rejection_needs_a_reason_and_the_listing_can_be_fixed_and_resubmitted(
     product = create_product(trainee=trainee, status=S.SUBMITTED, category=carpet_category,
                              attributes={"width_cm": 40})
     with pytest.raises(RuleViolation) as caught:
-        services.reject_product(staff, product, "  ")
+        workflow.reject_product(staff, product, "  ")
     assert "reason" in caught.value.fields
-    services.reject_product(staff, product, "ابعاد را بنویسید")
+    workflow.reject_product(staff, product, "ابعاد را بنویسید")
     assert (product.status, product.status_reason) == (S.REJECTED, "ابعاد را بنویسید")
-    services.update_product(trainee.user, product, {"attributes": {"width_cm": 40,
+    products.update_product(trainee.user, product, {"attributes": {"width_cm": 40,
                                                                    "height_cm": 60}})
-    services.submit_product(trainee.user, product)
+    workflow.submit_product(trainee.user, product)
     assert product.status == S.SUBMITTED and product.status_reason is None
 
 
@@ -60,7 +60,7 @@ def test_auto_approving_centres_publish_at_submit(db, create_product, create_tra
                                                  create_centre):
     trainee = create_trainee(centre=create_centre(auto_approve_listings=True))
     product = create_product(trainee=trainee, status=S.DRAFT)
-    services.submit_product(trainee.user, product)
+    workflow.submit_product(trainee.user, product)
     assert product.status == S.ACTIVE and product.published_at is not None
 
 
@@ -68,21 +68,21 @@ def test_approving_an_empty_stock_listing_makes_it_sold_out_and_restocking_sells
         db, create_product, create_trainee, create_centre_staff):
     trainee = create_trainee()
     product = create_product(trainee=trainee, status=S.SUBMITTED, stock=0)
-    services.approve_product(create_centre_staff(centre=trainee.centre), product)
+    workflow.approve_product(create_centre_staff(centre=trainee.centre), product)
     assert product.status == S.SOLD_OUT
-    services.update_product(trainee.user, product, {"stock": 3})
+    products.update_product(trainee.user, product, {"stock": 3})
     assert product.status == S.ACTIVE
 
 
 @pytest.mark.parametrize("status, action", [
-    (S.DRAFT, services.approve_product), (S.ACTIVE, services.submit_product),
-    (S.ARCHIVED, services.resume_product), (S.DRAFT, services.pause_product),
+    (S.DRAFT, workflow.approve_product), (S.ACTIVE, workflow.submit_product),
+    (S.ARCHIVED, workflow.resume_product), (S.DRAFT, workflow.pause_product),
 ])
 def test_moves_outside_the_transition_table_are_409(create_product, create_trainee, create_admin,
                                                     status, action):
     trainee = create_trainee()
     product = create_product(trainee=trainee, status=status)
-    actor = create_admin() if action is services.approve_product else trainee.user
+    actor = create_admin() if action is workflow.approve_product else trainee.user
     with pytest.raises(Conflict) as caught:
         action(actor, product)
     assert caught.value.code == "invalid_transition"
@@ -97,16 +97,16 @@ def test_archived_listings_cannot_be_edited(create_product, create_trainee):
     trainee = create_trainee()
     product = create_product(trainee=trainee, status=S.ARCHIVED)
     with pytest.raises(Conflict):
-        services.update_product(trainee.user, product, {"title_fa": "تازه"})
+        products.update_product(trainee.user, product, {"title_fa": "تازه"})
 
 
 def test_deleting_a_published_listing_archives_it(db, create_product, create_trainee):
     trainee = create_trainee()
     sold = create_product(trainee=trainee)
     draft = create_product(trainee=trainee, status=S.DRAFT)
-    assert services.delete_product(trainee.user, sold) is False
+    assert products.delete_product(trainee.user, sold) is False
     assert sold.status == S.ARCHIVED
-    assert services.delete_product(trainee.user, draft) is True
+    assert products.delete_product(trainee.user, draft) is True
     db.session.commit()
     assert db.session.get(Product, draft.id) is None
 
@@ -181,4 +181,4 @@ def test_anyone_sees_a_published_listing(client, create_product):
 def test_services_refuse_with_404_too(create_product, create_trainee):
     product = create_product(status=S.DRAFT)
     with pytest.raises(NotFound):
-        services.update_product(create_trainee().user, product, {"title_fa": "x"})
+        products.update_product(create_trainee().user, product, {"title_fa": "x"})

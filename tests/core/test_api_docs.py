@@ -2,7 +2,7 @@
 
 from openapi_spec_validator import validate
 
-from marketplace.catalogue.services import TITLE_MAX
+from marketplace.catalogue.services.listing_data import TITLE_MAX
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 

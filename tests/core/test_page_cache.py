@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.catalogue import services
 from marketplace.catalogue.models import SearchLog
+from marketplace.catalogue.services import products, stock
 from marketplace.core import page_cache
 from tests.redis_server import TEST_REDIS_URL, skip_without_redis
 from tests.sql import statements
@@ -56,7 +56,7 @@ def test_every_visitor_gets_a_working_csrf_token_of_their_own(app, db, product):
 
 def test_a_change_that_pages_show_is_seen_at_once(client, db, product):
     get_twice(client, db, f"/p/{product.id}")
-    services.update_product(product.trainee.user, product, {
+    products.update_product(product.trainee.user, product, {
         "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
         "price": "12.00", "kind": product.kind.value, "stock": "3"})
     db.session.commit()
@@ -67,7 +67,7 @@ def test_a_change_that_pages_show_is_seen_at_once(client, db, product):
 
 def test_a_sale_is_seen_at_once(client, db, product):
     get_twice(client, db, f"/p/{product.id}")
-    assert services.take_stock(product.id, 3)
+    assert stock.take_stock(product.id, 3)
     db.session.commit()
     with statements(db.engine) as seen:
         client.get(f"/p/{product.id}")
@@ -244,7 +244,7 @@ def test_a_store_that_fails_means_rendering_not_an_error(app, client, db, produc
         response = client.get(path)
         assert response.status_code == 200, path
         assert page_cache.CSRF_HOLE not in response.get_data(as_text=True)
-    services.update_product(product.trainee.user, product, {
+    products.update_product(product.trainee.user, product, {
         "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
         "price": "12.00", "kind": product.kind.value, "stock": "3"})
     db.session.commit()  # the generation cannot be renewed: logged, the commit stands

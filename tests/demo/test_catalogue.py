@@ -3,7 +3,9 @@
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import Category, Product, ProductImage, ProductStatus
-from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.demo import catalogue, people
 
 

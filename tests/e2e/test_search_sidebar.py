@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from marketplace.catalogue.models import AttributeType, Product, ProductStatus
-from marketplace.catalogue.queries import category_tree, parse_search, search_products
+from marketplace.catalogue.queries.categories import category_tree
+from marketplace.catalogue.queries.search import search_products
+from marketplace.catalogue.queries.search_params import parse_search
 from marketplace.core.digits import to_persian_digits
 from marketplace.demo import catalogue as demo_catalogue
 from marketplace.demo import people as demo_people

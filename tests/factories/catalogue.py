@@ -88,7 +88,11 @@ def carpet_category(db, create_category, create_attribute):
 def create_product(db, app, create_trainee, create_category):
     """create_product(trainee=None, **overrides) -> an active Product (status overridable)."""
     from marketplace.catalogue.search_index import refresh_search_key
-    from marketplace.catalogue.services import FieldErrors, _clean_attributes, _write_attributes
+    from marketplace.catalogue.services.listing_data import (
+        FieldErrors,
+        _clean_attributes,
+        _write_attributes,
+    )
 
     def make(trainee=None, attributes=None, **overrides) -> Product:
         n = next(_seq)

@@ -13,7 +13,7 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.catalogue.services import take_stock
+from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.db import update_now, utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.extensions import db

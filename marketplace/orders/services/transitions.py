@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from marketplace.catalogue.services import return_stock
+from marketplace.catalogue.services.stock import return_stock
 from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.errors import Conflict
 from marketplace.extensions import db

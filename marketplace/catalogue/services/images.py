@@ -1,0 +1,107 @@
+"""A listing's photos: add, describe, reorder, delete, and their stored files."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.catalogue import policies
+from marketplace.catalogue.images import process_image
+from marketplace.catalogue.models import (
+    EDITABLE_STATUSES,
+    MAX_IMAGES_PER_PRODUCT,
+    Product,
+    ProductImage,
+)
+from marketplace.catalogue.services.access import _not_found
+from marketplace.catalogue.services.listing_data import ALT_TEXT_MAX, FieldErrors, _clean_text
+from marketplace.catalogue.storage import get_storage
+from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.jobs import after_commit
+from marketplace.extensions import db
+
+
+def _sizes():
+    from marketplace.catalogue.images import SIZES
+
+    return SIZES
+
+
+def _delete_files(keys: list[str]) -> None:
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+
+
+def add_product_image(actor: User, product: Product, data: bytes,
+                      alt_text: str | None = None) -> ProductImage:
+    """Check, re-encode and store a photo; at most MAX_IMAGES_PER_PRODUCT per listing."""
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    if product.status not in EDITABLE_STATUSES:
+        raise Conflict(_("An archived listing cannot be changed."), code="product_archived")
+    if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
+        message = _("A listing can have at most %(n)d photos.", n=MAX_IMAGES_PER_PRODUCT)
+        raise RuleViolation(message, code="too_many_images", fields={"image": [message]})
+    errors = FieldErrors()
+    alt = _clean_text(alt_text, "alt_text", errors, maximum=ALT_TEXT_MAX) or ""
+    errors.raise_if_any()
+    processed = process_image(data)
+    key = f"products/{product.id}/{secrets.token_hex(8)}"
+    image = ProductImage(key=key, extension="webp", width=processed.width,
+                         height=processed.height, byte_size=processed.byte_size, alt_text=alt,
+                         position=max((i.position for i in product.images), default=-1) + 1)
+    product.images.append(image)
+    db.session.flush()
+    storage = get_storage()
+    for size, blob in processed.renditions.items():
+        storage.save(image.rendition_key(size), blob)
+    return image
+
+
+def get_image_for_owner(actor: User, product: Product, image_id: int) -> ProductImage:
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    for image in product.images:
+        if image.id == image_id:
+            return image
+    raise NotFound(_("We could not find that photo."), code="image_not_found")
+
+
+def update_image_alt(actor: User, image: ProductImage, alt_text: str | None) -> ProductImage:
+    if not policies.can_edit_product(actor, image.product):
+        raise _not_found()
+    errors = FieldErrors()
+    image.alt_text = _clean_text(alt_text, "alt_text", errors, maximum=ALT_TEXT_MAX) or ""
+    errors.raise_if_any()
+    db.session.flush()
+    return image
+
+
+def delete_product_image(actor: User, image: ProductImage) -> None:
+    product = image.product
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    keys = [image.rendition_key(size) for size in _sizes()]
+    product.images.remove(image)
+    for position, remaining in enumerate(product.images):
+        remaining.position = position
+    db.session.flush()
+    after_commit(_delete_files, keys)
+
+
+def reorder_product_images(actor: User, product: Product, image_ids: list[int]) -> None:
+    """Put the photos in the given order (the first is the cover)."""
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    current = {image.id: image for image in product.images}
+    if sorted(image_ids) != sorted(current):
+        message = _("Give every photo of this listing exactly once.")
+        raise RuleViolation(message, code="bad_image_order", fields={"order": [message]})
+    for position, image_id in enumerate(image_ids):
+        current[image_id].position = position
+    db.session.flush()
+    db.session.expire(product, ["images"])
+

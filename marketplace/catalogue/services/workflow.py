@@ -1,0 +1,139 @@
+"""The listing workflow: submit, approve, reject, pause, resume, archive, and their labels."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import TraineeStatus, User
+from marketplace.accounts.policies import is_active_vendor
+from marketplace.catalogue import policies
+from marketplace.catalogue.models import (
+    PRODUCT_TRANSITIONS,
+    Product,
+    ProductStatus,
+    ProductStatusChange,
+)
+from marketplace.catalogue.services.access import _not_found
+from marketplace.catalogue.services.listing_data import (
+    REASON_MAX,
+    FieldErrors,
+    _clean_text,
+    _settle_stock_status,
+)
+from marketplace.core.db import utcnow
+from marketplace.core.errors import Conflict, Forbidden
+from marketplace.extensions import db
+
+
+def _transition(actor: User | None, product: Product, action: str,
+                reason: str | None = None) -> None:
+    target = PRODUCT_TRANSITIONS.get((product.status, action))
+    if target is None:
+        raise Conflict(_("A listing that is %(status)s cannot be %(action)s.",
+                         status=status_label(product.status), action=action_label(action)),
+                       code="invalid_transition")
+    db.session.add(ProductStatusChange(
+        product_id=product.id, from_status=product.status.value, to_status=target.value,
+        action=action, actor=actor if getattr(actor, "id", None) else None, reason=reason))
+    product.status = target
+    product.status_reason = reason if action == "reject" else None
+    if target == ProductStatus.ACTIVE and product.published_at is None:
+        product.published_at = utcnow()
+
+
+def _require_active_vendor(actor: User) -> None:
+    if is_active_vendor(actor):
+        return
+    trainee = actor.trainee
+    if trainee is not None and trainee.status == TraineeStatus.SUSPENDED:
+        raise Forbidden(_("Your store is suspended; your centre must reinstate it first."),
+                        code="vendor_suspended")
+    raise Forbidden(_("Your training centre has to verify you before you can sell."),
+                    code="vendor_not_verified")
+
+
+def submit_product(actor: User, product: Product) -> Product:
+    """Send a draft (or a rejected listing, once fixed) for review; published at once when the
+    centre auto-approves its trainees' listings."""
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    _require_active_vendor(actor)
+    _transition(actor, product, "submit")
+    if product.trainee.centre.auto_approve_listings:
+        _transition(None, product, "approve", reason=None)
+        _settle_stock_status(product)
+    db.session.flush()
+    return product
+
+
+def approve_product(actor: User, product: Product) -> Product:
+    if not policies.can_review_product(actor, product):
+        raise _not_found()
+    _transition(actor, product, "approve")
+    _settle_stock_status(product)
+    db.session.flush()
+    return product
+
+
+def reject_product(actor: User, product: Product, reason: str | None) -> Product:
+    if not policies.can_review_product(actor, product):
+        raise _not_found()
+    errors = FieldErrors()
+    reason = _clean_text(reason, "reason", errors, maximum=REASON_MAX, required=True)
+    errors.raise_if_any()
+    _transition(actor, product, "reject", reason=reason)
+    db.session.flush()
+    return product
+
+
+def pause_product(actor: User, product: Product) -> Product:
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    _transition(actor, product, "pause")
+    db.session.flush()
+    return product
+
+
+def resume_product(actor: User, product: Product) -> Product:
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    _require_active_vendor(actor)
+    _transition(actor, product, "resume")
+    _settle_stock_status(product)
+    db.session.flush()
+    return product
+
+
+def archive_product(actor: User, product: Product) -> Product:
+    if not policies.can_edit_product(actor, product):
+        raise _not_found()
+    _transition(actor, product, "archive")
+    db.session.flush()
+    return product
+
+
+def status_label(status: ProductStatus) -> str:
+    return str(STATUS_LABELS.get(status, status.value))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _lazy_labels():
+    from flask_babel import lazy_gettext as _l
+
+    statuses = {
+        ProductStatus.DRAFT: _l("draft"), ProductStatus.SUBMITTED: _l("waiting for review"),
+        ProductStatus.ACTIVE: _l("for sale"), ProductStatus.REJECTED: _l("rejected"),
+        ProductStatus.PAUSED: _l("paused"), ProductStatus.SOLD_OUT: _l("sold out"),
+        ProductStatus.ARCHIVED: _l("archived"),
+    }
+    actions = {"submit": _l("submitted"), "approve": _l("approved"), "reject": _l("rejected"),
+               "pause": _l("paused"), "resume": _l("resumed"), "archive": _l("archived"),
+               "sell_out": _l("marked sold out"), "restock": _l("restocked")}
+    return statuses, actions
+
+
+STATUS_LABELS, ACTION_LABELS = _lazy_labels()
+
