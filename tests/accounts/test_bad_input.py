@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from marketplace.accounts import services
 from marketplace.accounts.models import ApiToken, Trainee, User
 from marketplace.core.auth import verify_password
+from tests.errors import assert_error
 from tests.factories.accounts import PASSWORD
 from tests.tokens import with_changed_signature
 
@@ -23,13 +24,6 @@ def trainees(db) -> int:
     return db.session.scalar(select(func.count()).select_from(Trainee))
 
 
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.json["error"]
-    assert error["code"] == code
-    assert error["message"]
-    if field:
-        assert field in error["fields"], error
 
 
 # --- registration through the API ------------------------------------------------------------

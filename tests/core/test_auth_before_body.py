@@ -3,13 +3,11 @@
 
 import pytest
 
+from tests.errors import assert_error
+
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
-def assert_error(response, status, code):
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.json["error"]["code"] == code
-    assert response.json["error"]["message"]
 
 
 @pytest.mark.parametrize("method, path", [

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.catalogue.models import Product
+from tests.errors import assert_error
 
 GOOD_SIGNUP = {"email": "new@example.org", "password": "a long enough password",
                "display_name": "Parisa"}
@@ -15,24 +16,6 @@ def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    error = response.json["error"]
-    assert error["code"] == code, error
-    assert error["message"]
-    if field:
-        assert field in error["fields"], error
-
-
-@pytest.fixture
-def owner(create_trainee):
-    return create_trainee()
-
-
-@pytest.fixture
-def product_body(carpet_category):
-    return {"title_fa": "تابلو فرش", "category_id": carpet_category.id, "price_amount": 50000,
-            "stock": 2, "attributes": {"width_cm": 40}}
 
 
 @pytest.fixture

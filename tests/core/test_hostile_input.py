@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import ApiToken, User
 from marketplace.catalogue.models import Product
+from tests.errors import assert_error
 from tests.factories.accounts import PASSWORD
 
 GOOD_SIGNUP = {"email": "new@example.org", "password": "a long enough password",
@@ -26,24 +27,6 @@ def post_raw(client, path, body: str, headers=None, method="post"):
                                    content_type="application/json", headers=headers or {})
 
 
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    error = response.json["error"]
-    assert error["code"] == code, error
-    assert error["message"]
-    if field:
-        assert field in error["fields"], error
-
-
-@pytest.fixture
-def owner(create_trainee):
-    return create_trainee()
-
-
-@pytest.fixture
-def product_body(carpet_category):
-    return {"title_fa": "تابلو فرش", "category_id": carpet_category.id, "price_amount": 50000,
-            "stock": 2, "attributes": {"width_cm": 40}}
 
 
 # --- JSON that Python's decoder cannot take ----------------------------------------------------
