@@ -30,7 +30,7 @@ def product_cards(ids: list[int]) -> list[Markup]:
     missing = [product_id for product_id, card in cards.items() if card is None]
     for product, card in render_cards(products_in_order(missing)):
         cards[product.id] = kept[product.id] = card
-    return [cards[product_id] for product_id in ids if cards[product_id] is not None]
+    return [shown for product_id in ids if (shown := cards[product_id]) is not None]
 
 
 def render_cards(products: list[Product]) -> list[tuple[Product, Markup]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from marketplace.accounts.models import TraineeStatus, User
 from marketplace.accounts.policies import is_staff_of_centre
 from marketplace.catalogue.models import PUBLISHED_STATUSES, Product
 
 
-def _signed_in(user: User | None) -> bool:
+def _signed_in(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 

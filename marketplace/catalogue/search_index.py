@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import (
     AttributeType,
+    Category,
     Product,
     ProductAttributeValue,
 )
@@ -53,7 +54,8 @@ def capped_words(words: Iterable[str]) -> Iterator[str]:
 def joined_runs(normalised: str) -> list[str]:
     """A text's runs of adjacent words written as one («تابلو فرش ابریشم» → «تابلوفرشابریشم»):
     a run stops at a number, which stays a word of its own (core.text.normalize)."""
-    runs, current = [], []
+    runs: list[str] = []
+    current: list[str] = []
     for word in normalised.split():
         if word.isdigit():
             if len(current) > 1:
@@ -97,7 +99,7 @@ def build_search_key(product: Product) -> str:
     (WORD_START, WORD_END); long ones are cut in pieces (MAX_WORD)."""
     trainee = product.trainee
     centre = trainee.centre if trainee else None
-    category = product.category
+    category: Category | None = product.category
     short: list[str | None] = [
         product.title_fa, product.title_en,
         *(attribute_search_text(v) for v in sorted(product.attribute_values,

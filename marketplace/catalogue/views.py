@@ -127,8 +127,8 @@ def product(product_id: int):
     item = listings.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):
         abort(404)
-    chain = []  # the category and its ancestors, root first
-    current = item.category
+    chain: list[Category] = []  # the category and its ancestors, root first
+    current: Category | None = item.category
     while current is not None and current not in chain:
         chain.insert(0, current)
         current = current.parent
@@ -181,7 +181,7 @@ def my_products():
 
 def _form_input(tree, category: Category | None) -> dict:
     form = request.form
-    data = {name: form.get(name, "") for name in (
+    data: dict[str, object] = {name: form.get(name, "") for name in (
         "title_fa", "title_en", "description_fa", "description_en", "kind", "stock",
         "lead_time_days", "shipping_weight_g")}
     data["category_id"] = form.get("category_id", "")
@@ -412,9 +412,9 @@ def _bound_value(bound: float | None) -> str:
 
 def _definition_input() -> dict:
     form = request.form
-    data = {name: form.get(name, "") for name in ("key", "name_fa", "name_en", "unit_fa",
-                                                  "unit_en", "type", "choices", "position",
-                                                  "minimum", "maximum")}
+    names = ("key", "name_fa", "name_en", "unit_fa", "unit_en", "type", "choices", "position",
+             "minimum", "maximum")
+    data: dict[str, object] = {name: form.get(name, "") for name in names}
     data["is_required"] = bool(form.get("is_required"))
     data["is_filterable"] = bool(form.get("is_filterable"))
     return data
@@ -443,9 +443,12 @@ def admin_categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def admin_category(category_id: int):
-    category = ((category_id <= listings.MAX_ID and db.session.get(Category, category_id))
-                or abort(404))
-    errors, values, attribute_errors, attribute_values = {}, None, {}, {}
+    # The app's <int:> converter already answers 404 to an id past what a row can have.
+    category = db.session.get(Category, category_id) or abort(404)
+    errors: dict = {}
+    attribute_errors: dict = {}
+    values: dict | None = None
+    attribute_values: dict = {}
     if request.method == "POST":
         action = request.form.get("action")
         try:
@@ -464,7 +467,7 @@ def admin_category(category_id: int):
                 message = _("The category is saved.")
         except DomainError as error:
             db.session.rollback()
-            category = db.session.get(Category, category_id)
+            category = db.session.get(Category, category_id) or abort(404)
             target = attribute_errors if action == "add_attribute" else errors
             target.update(error.fields or {"_form": [str(error.message)]})
         else:
@@ -485,9 +488,9 @@ def admin_category(category_id: int):
 @bp.route("/admin/attributes/<int:definition_id>", methods=["GET", "POST"])
 @admin_required
 def admin_attribute(definition_id: int):
-    definition = ((definition_id <= listings.MAX_ID
-                  and db.session.get(AttributeDefinition, definition_id)) or abort(404))
-    errors, values = {}, None
+    definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
+    errors: dict = {}
+    values: dict | None = None
     if request.method == "POST":
         try:
             if request.form.get("action") == "delete":
@@ -500,7 +503,7 @@ def admin_attribute(definition_id: int):
             categories.update_attribute_definition(current_user, definition, values)
         except DomainError as error:
             db.session.rollback()
-            definition = db.session.get(AttributeDefinition, definition_id)
+            definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
             errors = error.fields or {"_form": [str(error.message)]}
         else:
             db.session.commit()

@@ -41,7 +41,7 @@ class CategoryTree:
         while current is not None and current.id not in seen:
             seen.add(current.id)
             chain.append(current)
-            current = self.by_id.get(current.parent_id)
+            current = self.by_id.get(current.parent_id) if current.parent_id else None
         return list(reversed(chain))
 
     def descendant_ids(self, category: Category) -> list[int]:
@@ -99,7 +99,8 @@ def _detach(objects: list) -> None:
 
 def category_definitions(category: Category) -> list[AttributeDefinition]:
     """Inherited attributes of one category, without loading the whole tree."""
-    chain, current = [], category
+    chain: list[Category] = []
+    current: Category | None = category
     while current is not None:
         chain.append(current)
         current = current.parent

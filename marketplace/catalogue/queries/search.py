@@ -91,8 +91,14 @@ def _words_like(likes) -> dict[str, list[str]]:
     """The words of `search_words` each LIKE pattern matches, in one query for those this
     process has not kept since the last public change (a new word comes with a change)."""
     kept = page_cache.memo_in_process("search-words", KEPT_WORD_PATTERNS)
-    words_of = {like: kept.get(like) for like in likes}
-    missing = [like for like, words in words_of.items() if words is None]
+    words_of: dict[str, list[str]] = {}
+    missing = []
+    for like in likes:
+        words = kept.get(like)  # one read: another thread may drop the entry meanwhile
+        if words is None:
+            missing.append(like)
+        else:
+            words_of[like] = words
     if missing:
         word = search_words.c.word
         found = db.session.scalars(
@@ -249,7 +255,7 @@ def search_with_facets(search: ProductSearch, tree: CategoryTree,
     subtree = None if search.category_id is None else \
         tree.descendant_ids(tree.by_id[search.category_id])
     total = sum(count for cid, count in direct.items() if subtree is None or cid in subtree)
-    items = []
+    items: list = []
     if total:
         # The database sorts narrow rows, not whole products with their search keys.
         items = (load_items or products_in_order)(page_ids(search, tree) if ids is None else ids)
@@ -276,11 +282,11 @@ def _counted_matches_and_page_ids(search: ProductSearch,
 
     # Cut to the page first (a top-N sort), then number those rows: their order must survive
     # the UNION ALL, and numbering every match would sort them all.
-    cut = select(matches.c.id, matches.c.sort_key)
+    in_category = select(matches.c.id, matches.c.sort_key)
     if search.category_id is not None:
-        cut = cut.where(matches.c.category_id.in_(
+        in_category = in_category.where(matches.c.category_id.in_(
             tree.descendant_ids(tree.by_id[search.category_id])))
-    cut = cut.order_by(*order(matches)).limit(search.per_page).offset(
+    cut = in_category.order_by(*order(matches)).limit(search.per_page).offset(
         (search.page - 1) * search.per_page).subquery("cut")
     page = select(literal(1).label("part"), cut.c.id.label("value"),
                   func.row_number().over(order_by=order(cut)).label("number"))

@@ -254,7 +254,7 @@ def _attribute_filter_values(definitions: list[AttributeDefinition], raw_values:
             values.append("true" if word in _YES else "false")
         return values
     if first.type == AttributeType.CHOICE:
-        by_word = {}
+        by_word: dict[str, str] = {}
         for definition in definitions:
             for choice in definition.choices or []:
                 value = str(choice["value"])
@@ -263,11 +263,11 @@ def _attribute_filter_values(definitions: list[AttributeDefinition], raw_values:
                         by_word.setdefault(normalize(str(word)), value)
         values = []
         for raw in raw_values:
-            value = by_word.get(normalize(raw))
-            if value is None:
+            chosen = by_word.get(normalize(raw))
+            if chosen is None:
                 choices = sorted({v for d in definitions for v in d.choice_values})
                 raise _bad(_("Choose one of: %(values)s.", values=", ".join(choices)), name)
-            values.append(value)
+            values.append(chosen)
         return values
     return [to_ascii_digits(v).strip()[:200] for v in raw_values]
 

@@ -40,7 +40,7 @@ def _require_admin(actor: User | None) -> None:
 
 def _clean_category(data: dict, category: Category | None) -> dict:
     errors = FieldErrors()
-    clean = {}
+    clean: dict[str, object] = {}
     for name in ("name_fa", "name_en"):
         clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True,
                                   single_line=True)
@@ -63,7 +63,7 @@ def _clean_category(data: dict, category: Category | None) -> dict:
         if parent is None:
             errors.add("parent_id", _("Choose an existing category."))
         elif category is not None:
-            walker = parent
+            walker: Category | None = parent
             while walker is not None:
                 if walker.id == category.id:
                     errors.add("parent_id", _("A category cannot sit inside itself."))
@@ -134,7 +134,7 @@ def _clean_definition(category: Category, data: dict,
     for name in ("unit_fa", "unit_en"):
         clean[name] = _clean_text(data.get(name), name, errors, maximum=40, single_line=True)
     try:
-        clean["type"] = AttributeType(data.get("type"))
+        clean["type"] = AttributeType(data.get("type") or "")
     except ValueError:
         errors.add("type", _("Choose a type."))
     choices = data.get("choices") or []

@@ -134,17 +134,17 @@ def _attribute_value(definition: AttributeDefinition, raw, errors: FieldErrors):
             errors.add_attribute(key, _("Must be a number."))
             return None
         try:
-            number = Decimal(to_ascii_digits(str(raw)).replace(",", "").strip())
+            decimal = Decimal(to_ascii_digits(str(raw)).replace(",", "").strip())
         except (InvalidOperation, ValueError):
             errors.add_attribute(key, _("Must be a number."))
             return None
-        if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
+        if not decimal.is_finite() or abs(decimal) > MAX_ATTRIBUTE_NUMBER:
             errors.add_attribute(key, _("That number is too large."))
             return None
-        if not _within_bounds(definition, number, errors):
+        if not _within_bounds(definition, decimal, errors):
             return None
-        text = format(number.normalize(), "f")
-        return (text, float(number), None)
+        text = format(decimal.normalize(), "f")
+        return (text, float(decimal), None)
     if kind == AttributeType.CHOICE:
         if isinstance(raw, bool) or not isinstance(raw, str | int):
             errors.add_attribute(key, _("Choose one of the listed values."))
@@ -154,8 +154,7 @@ def _attribute_value(definition: AttributeDefinition, raw, errors: FieldErrors):
             errors.add_attribute(key, _("Choose one of: %(values)s.",
                                         values=", ".join(definition.choice_values)))
             return None
-        number = float(value) if definition.is_numeric else None
-        return (value, number, None)
+        return (value, float(value) if definition.is_numeric else None, None)
     if not isinstance(raw, str):
         errors.add_attribute(key, _("Must be text."))
         return None

@@ -52,7 +52,7 @@ def update_product(actor: User, product: Product, data: dict) -> Product:
     for name, value in clean.items():
         setattr(product, name, value)
     if "category_id" in clean:
-        product.category = db.session.get(Category, clean["category_id"])
+        product.category = db.session.get_one(Category, clean["category_id"])
     if attributes is not None:
         _write_attributes(product, attributes)
     _settle_stock_status(product)

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm.util import identity_key
 
 from marketplace.catalogue.models import Product, ProductStatus
-from marketplace.core.db import utcnow
+from marketplace.core.db import rows_changed, utcnow
 from marketplace.extensions import db
 
 
@@ -30,8 +30,8 @@ def take_stock(product_id: int, quantity: int) -> bool:
     PostgreSQL. A product whose stock reaches zero becomes sold out in the same statement.
     """
     _check_quantity(quantity)
-    changed = db.session.execute(_TAKE_STOCK, {
-        "product_id": product_id, "quantity": quantity, "now": utcnow()}).rowcount == 1
+    changed = rows_changed(db.session.execute(_TAKE_STOCK, {
+        "product_id": product_id, "quantity": quantity, "now": utcnow()})) == 1
     _forget_cached(product_id)
     return changed
 
