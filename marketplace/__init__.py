@@ -4,11 +4,40 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from marketplace import config as config_module
-from marketplace.core.errors import handle_http_exception
+from marketplace.accounts import api as accounts_api
+from marketplace.accounts import views as accounts_views
+from marketplace.accounts.login import register_loaders
+from marketplace.accounts.signals import trainee_status_changed
+from marketplace.booths import api as booths_api
+from marketplace.booths import views as booths_views
+from marketplace.booths.services.assignments import on_trainee_status_changed
+from marketplace.catalogue import api as catalogue_api
+from marketplace.catalogue import views as catalogue_views
+from marketplace.checkout import api as checkout_api
+from marketplace.checkout import views as checkout_views
+from marketplace.cli import register_commands
+from marketplace.core import page_cache
+from marketplace.core import views as core_views
+from marketplace.core.db import read_outside_transactions
+from marketplace.core.errors import DomainError, handle_http_exception, register_error_handlers
+from marketplace.core.i18n import register_template_helpers, select_locale
+from marketplace.core.input import check_request_text
+from marketplace.core.nav import register_nav
+from marketplace.core.security import register_security_headers
+from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from marketplace.navigation import MAIN_MENU, USER_MENU
+from marketplace.orders import api as orders_api
+from marketplace.orders import views as orders_views
+from marketplace.payments import api as payments_api
+from marketplace.payments import views as payments_views
+from marketplace.payments.providers import check_providers
+from marketplace.storefront import api as storefront_api
+from marketplace.storefront import views as storefront_views
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +56,6 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config_module.development_secret_key()
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
-    from marketplace.payments.providers import check_providers
-
     check_providers(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 
@@ -62,16 +89,6 @@ def translation_directories() -> list[str]:
 
 
 def _init_extensions(app: Flask) -> None:
-    from marketplace.accounts.login import register_loaders
-    from marketplace.core import page_cache
-    from marketplace.core.db import read_outside_transactions
-    from marketplace.core.errors import register_error_handlers
-    from marketplace.core.i18n import register_template_helpers, select_locale
-    from marketplace.core.nav import register_nav
-    from marketplace.core.security import register_security_headers
-    from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-    from marketplace.navigation import MAIN_MENU, USER_MENU
-
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
@@ -99,23 +116,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Every page and API blueprint, in dependency order."""
-    from marketplace.accounts import api as accounts_api
-    from marketplace.accounts import views as accounts_views
-    from marketplace.booths import api as booths_api
-    from marketplace.booths import views as booths_views
-    from marketplace.catalogue import api as catalogue_api
-    from marketplace.catalogue import views as catalogue_views
-    from marketplace.checkout import api as checkout_api
-    from marketplace.checkout import views as checkout_views
-    from marketplace.core import views as core_views
-    from marketplace.extensions import api, csrf
-    from marketplace.orders import api as orders_api
-    from marketplace.orders import views as orders_views
-    from marketplace.payments import api as payments_api
-    from marketplace.payments import views as payments_views
-    from marketplace.storefront import api as storefront_api
-    from marketplace.storefront import views as storefront_views
-
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
                            storefront_views.bp, booths_views.bp, orders_views.bp,
                            payments_views.bp, checkout_views.bp):
@@ -132,16 +132,10 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_signals() -> None:
     """Reactions across packages: a lower package sends a signal, a higher one acts on it
     (blinker keeps one connection however many apps are made)."""
-    from marketplace.accounts.signals import trainee_status_changed
-    from marketplace.booths.services.assignments import on_trainee_status_changed
-
     trainee_status_changed.connect(on_trainee_status_changed)
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from marketplace.core.errors import DomainError
-    from marketplace.extensions import db
-
     @app.teardown_request
     def rollback_uncommitted(_exc):
         # A request is one transaction: whatever the view did not commit is dropped here.
@@ -150,8 +144,6 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def text_is_text():
         # Control characters and broken Unicode in a query string or form (core.input).
-        from marketplace.core.input import check_request_text
-
         check_request_text(request)
 
     @app.before_request
@@ -163,13 +155,9 @@ def _register_request_hooks(app: Flask) -> None:
             return None
         if request.mimetype == "application/json" or request.mimetype.startswith("multipart/"):
             return None
-        from flask_babel import gettext as _
-
         raise DomainError(_("Send the body as JSON (Content-Type: application/json)."),
                           code="unsupported_media_type", status=415)
 
 
 def _register_cli(app: Flask) -> None:
-    from marketplace.cli import register_commands
-
     register_commands(app)

@@ -9,10 +9,13 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from rq import SimpleWorker
 
 from marketplace import demo
+from marketplace.accounts.services import SignUp, find_user_by_email, register_buyer
 from marketplace.booths.cli import mark_no_shows
 from marketplace.catalogue.cli import reindex_search
+from marketplace.core.jobs import job_queue
 from marketplace.extensions import db
 from marketplace.orders.cli import expire_orders
 from marketplace.payments.cli import charge_booth_fees, reconcile_payments
@@ -63,10 +66,6 @@ def _maintenance_loop(app, interval: int, stop: threading.Event) -> None:
 @with_appcontext
 def worker(maintenance_interval):
     """Run the RQ worker for after-commit jobs (needs REDIS_URL), plus the periodic upkeep."""
-    from rq import SimpleWorker
-
-    from marketplace.core.jobs import job_queue
-
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run inline.")
     stop = threading.Event()
@@ -90,8 +89,6 @@ def worker(maintenance_interval):
 @with_appcontext
 def create_admin(email, name, password):
     """Create a platform administrator (or make an existing account one)."""
-    from marketplace.accounts.services import SignUp, find_user_by_email, register_buyer
-
     user = find_user_by_email(email) or register_buyer(SignUp(email, password, name))
     user.is_admin = True
     db.session.commit()

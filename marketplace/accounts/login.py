@@ -4,6 +4,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
+from marketplace.accounts.services import user_for_api_token
 from marketplace.core.auth import bearer_token
 from marketplace.extensions import db
 
@@ -21,8 +22,6 @@ def load_user_from_session(user_id: str) -> User | None:
 
 
 def load_user_from_bearer_token(_request) -> User | None:
-    from marketplace.accounts.services import user_for_api_token
-
     if not request.path.startswith("/api/"):
         return None
     token = bearer_token()

@@ -115,8 +115,6 @@ def signup_trainee():
 
 
 def _current_language() -> str:
-    from marketplace.core.i18n import locale_code
-
     return locale_code()
 
 

@@ -35,6 +35,7 @@ from marketplace.booths.models import (
 )
 from marketplace.booths.schedule import neighbours
 from marketplace.core.db import utcnow
+from marketplace.core.i18n import marketplace_zone
 from marketplace.extensions import db
 
 CELL = 48  # SVG units per grid cell
@@ -327,8 +328,6 @@ def upcoming_appearances(trainee: Trainee, today: date | None = None,
                          limit: int = 5) -> list[Assignment]:
     """Where a trainee will be: their live booths on open days from today on."""
     if today is None:
-        from marketplace.core.i18n import marketplace_zone
-
         today = utcnow().astimezone(marketplace_zone()).date()
     return list(db.session.scalars(
         select(Assignment).join(MarketDay)

@@ -46,7 +46,7 @@ from marketplace.booths.services import (
 from marketplace.catalogue.models import Category, Product
 from marketplace.core import qr
 from marketplace.core.db import utcnow
-from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.errors import DomainError, NotFound, RuleViolation
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import format_number, localize_digits
 from marketplace.core.money import Money
@@ -258,8 +258,6 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _market_data(form: MarketForm, venue) -> markets.MarketData:
-    from marketplace.core.errors import RuleViolation
-
     caps = {}
     try:
         for category_id, cap in _parse_pairs(form.caps.data):

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from marketplace.catalogue.search_index import rebuild_search_table, reindex_in_batches
 from marketplace.extensions import db
 
 
@@ -11,8 +12,6 @@ from marketplace.extensions import db
 @with_appcontext
 def reindex_search(batch_size: int):
     """Rebuild every product's search key (and SQLite's word index) after bulk changes."""
-    from marketplace.catalogue.search_index import rebuild_search_table, reindex_in_batches
-
     rebuild_search_table()  # first: the keys' updates below go through its triggers
     done = 0
     for done in reindex_in_batches(batch_size=batch_size):

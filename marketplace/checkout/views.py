@@ -39,6 +39,7 @@ from marketplace.payments.providers import (
     StripeProvider,
     enabled_providers,
 )
+from marketplace.payments.queries import latest_payment
 from marketplace.payments.services import payments
 
 bp = Blueprint("checkout", __name__)
@@ -168,8 +169,6 @@ def pay_with_test_card(number):
 @login_required
 def payment_return(number):
     """Where Stripe sends the buyer after the Payment Element: settle from the provider."""
-    from marketplace.payments.queries import latest_payment
-
     order = _own_order(number)
     payment = latest_payment(order.id)
     if payment is not None and payment.provider == "stripe":

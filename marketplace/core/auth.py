@@ -7,6 +7,7 @@ from functools import wraps
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core.errors import DomainError, Forbidden
@@ -58,8 +59,6 @@ class Unauthorized(DomainError):
 def require_login():
     """Raise 401 unless someone is signed in (session for pages, bearer token for the API)."""
     if not current_user.is_authenticated:
-        from flask_babel import gettext as _
-
         raise Unauthorized(_("Please log in first."))
     return current_user
 
@@ -78,8 +77,6 @@ def login_required_api(view):
 
 
 def require_admin():
-    from flask_babel import gettext as _
-
     user = require_login()
     if not user.is_admin:
         raise Forbidden(_("Only platform administrators can do that."))

@@ -14,16 +14,19 @@ import functools
 import logging
 
 from flask import current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 _QUEUE_KEY = "after_commit_jobs"
 
 
 def after_commit(fn, *args, **kwargs) -> None:
-    from marketplace.extensions import db
-
     session = db.session()
     if not session.in_transaction():
         # Open the transaction now: a rollback of one that never touched the database fires no
@@ -48,8 +51,6 @@ def _run_or_enqueue(fn, args, kwargs) -> None:
 def _enqueued(fn, args, kwargs) -> bool:
     """Enqueue on RQ; False when Redis cannot be reached. The commit has happened, so the
     work then runs here rather than being lost or turning a done request into an error."""
-    from redis.exceptions import RedisError
-
     try:
         enqueue(fn, *args, **kwargs)
     except RedisError:
@@ -64,8 +65,6 @@ RETRY_INTERVALS = (10, 60, 300)
 
 
 def enqueue(fn, *args, **kwargs):
-    from rq import Retry
-
     # enqueue_call, so that fn's own keyword arguments never pass for RQ's options.
     return job_queue().enqueue_call(
         run_in_app_context, args=(fn, *args), kwargs=kwargs,
@@ -81,8 +80,6 @@ def job_queue():
 @functools.cache
 def _queue(redis_url: str, name: str):
     # One client (and its connection pool) per process, not a new connection per job.
-    from redis import Redis
-    from rq import Queue
 
     # A bounded connect: a request must not hang on an unreachable Redis (see _enqueued).
     return Queue(name, connection=Redis.from_url(redis_url, socket_connect_timeout=5))

@@ -6,14 +6,16 @@ back request sends nothing.
 
 import smtplib
 import uuid
+from email import policy
 from email.header import Header
 from email.message import EmailMessage, Message
 from email.mime.text import MIMEText
+from email.parser import BytesParser
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from marketplace.core.db import utcnow
 from marketplace.core.jobs import after_commit
@@ -27,8 +29,6 @@ def send_mail_after_commit(to: str, subject: str, template: str, locale: str = "
 
 def send_mail(to: str, subject: str, template: str, locale: str, context: dict) -> None:
     with force_locale(locale):
-        from flask_babel import gettext
-
         subject = gettext(subject)
         # The environment alone: mail needs none of the pages' context processors (navigation,
         # CSRF tokens, booth and cart badges), which cost a third of a mail's rendering.
@@ -77,9 +77,6 @@ def _deliver_to_outbox(message: Message) -> Path:
 
 def outbox_messages() -> list[EmailMessage]:
     """Messages in the development outbox, oldest first (used by tests and the demo)."""
-    from email import policy
-    from email.parser import BytesParser
-
     outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
     if not outbox.exists():
         return []

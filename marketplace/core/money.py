@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
@@ -125,8 +126,6 @@ class Money:
 # more; a catalogue has far fewer distinct prices than a worker renders in its life.
 @lru_cache(maxsize=4096)
 def _formatted(money: Money, locale: str) -> str:
-    from decimal import Decimal
-
     value = Decimal(money.to_decimal_string())
     text = format_currency(value, money.currency, locale=locale)
     return to_persian_digits(text) if locale.startswith("fa") else text

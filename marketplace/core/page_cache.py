@@ -43,7 +43,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
-from marketplace.extensions import cache
+from marketplace.core.i18n import locale_code
+from marketplace.extensions import cache, db
 
 GENERATION_KEY = "page-generation"
 # Rendered where a form's CSRF token goes. Page text has no NUL bytes (PostgreSQL cannot even
@@ -173,8 +174,6 @@ def _is_anonymous_request() -> bool:
 def _session_has_unwritten_changes() -> bool:
     """Changes made in this database session and not committed yet (tests share one session
     with the requests they make; a real request starts clean) — the cache knows nothing of them."""
-    from marketplace.extensions import db
-
     if not db.session.registry.has():
         return False
     current = db.session()
@@ -183,8 +182,6 @@ def _session_has_unwritten_changes() -> bool:
 
 
 def _key() -> str:
-    from marketplace.core.i18n import locale_code
-
     return f"page:{ENTRY_FORMAT}:{request.host}:{locale_code()}:{request.full_path}"
 
 

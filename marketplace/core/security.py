@@ -1,5 +1,7 @@
 """Security headers and a Content-Security-Policy with no inline scripts."""
 
+from flask import current_app
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -21,8 +23,6 @@ STRIPE_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://js.stri
 
 
 def content_security_policy() -> str:
-    from flask import current_app
-
     return STRIPE_CSP if current_app.config.get("STRIPE_PUBLISHABLE_KEY") else CSP
 
 

@@ -1,7 +1,7 @@
 """Pages that belong to no domain: the language switch, the favicon, the health check.
 (The home page reads the catalogue and the markets, so it lives in storefront.)"""
 
-from flask import Blueprint, abort, current_app, redirect, request, session
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -27,8 +27,6 @@ def set_language():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon."""
-    from flask import url_for
-
     response = redirect(url_for("static", filename="img/favicon.svg"), code=301)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

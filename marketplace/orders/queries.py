@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -141,9 +142,6 @@ def pickup_options(trainees, locale: str, today: date | None = None
 
 
 def _today() -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(current_app.config["MARKETPLACE_TIMEZONE"])).date()
 
 

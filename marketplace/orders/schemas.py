@@ -6,6 +6,7 @@ from marketplace.core.api import MAX_AMOUNT, id_field, number_limits
 from marketplace.core.input import SingleLine
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from marketplace.orders.models import VENDOR_ACTIONS, Fulfilment, VendorOrderStatus
+from marketplace.orders.queries import pickup_place_text
 from marketplace.orders.services.cart import MAX_LINE_QUANTITY
 
 ORDER_PAGE_SIZE = 20
@@ -107,8 +108,6 @@ class OrderLineSchema(Schema):
 
 
 def _pickup_place_text(vendor_order):
-    from marketplace.orders.queries import pickup_place_text
-
     return pickup_place_text(vendor_order)
 
 

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from sqlalchemy import select
 
+from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
@@ -145,8 +146,6 @@ def shipping():
         offers = request.form.get("offers_shipping") == "1"
         amount = None
         if offers:
-            from marketplace.core.digits import to_ascii_digits
-
             try:
                 amount = Money.from_decimal_string(
                     to_ascii_digits(request.form.get("amount", "")), currency).amount

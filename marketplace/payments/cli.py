@@ -3,7 +3,11 @@
 import click
 from flask.cli import with_appcontext
 
+from marketplace.core.errors import DomainError
 from marketplace.extensions import db
+from marketplace.payments import queries
+from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
+from marketplace.payments.services import booth_fees, webhooks
 
 
 @click.command("reconcile-payments")
@@ -11,11 +15,6 @@ from marketplace.extensions import db
 def reconcile_payments():
     """Settle every payment still open by asking its provider (repairs lost webhooks and
     requests that died between charging and committing). One transaction per payment."""
-    from marketplace.core.errors import DomainError
-    from marketplace.payments import queries
-    from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
-    from marketplace.payments.services import webhooks
-
     counts: dict[str, int] = {}
     for payment_id in queries.payment_ids_to_reconcile():
         try:
@@ -34,8 +33,6 @@ def reconcile_payments():
 @with_appcontext
 def charge_booth_fees():
     """Deduct due booth fees of market days that have begun from the trainees' balances."""
-    from marketplace.payments.services import booth_fees
-
     count = booth_fees.charge_booth_fees()
     db.session.commit()
     click.echo(f"Charged {count} booth fee(s).")

@@ -24,6 +24,7 @@ transfer.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -323,8 +324,6 @@ class StripeGateway:
         `tolerance` seconds ahead (code `timestamp_in_future`), which the SDK lets through: a
         signature made for a future time could be replayed until that time has passed.
         """
-        import json
-
         if not self.webhook_secret:
             raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not set", code="not_configured")
         try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core.money import Money
 from marketplace.payments import gateway
 from marketplace.payments.statuses import PaymentStatus
 
@@ -197,8 +198,6 @@ class StripeProvider(PaymentProvider):
         return self._result(state)
 
     def refund(self, payment, refund) -> ProviderRefund:
-        from marketplace.core.money import Money
-
         state = self._run(self._gateway().create_refund, payment.provider_reference,
                           Money(refund.amount, refund.currency), refund.idempotency_key,
                           {"refund": refund.idempotency_key})

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.accounts.models import Trainee
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
@@ -157,8 +158,6 @@ class AvailableBalance:
 
 def available_by_trainee(now: datetime, currency: str) -> list[AvailableBalance]:
     """Every trainee with rows waiting for a payout, and what is available now (one query)."""
-    from marketplace.accounts.models import Trainee
-
     rows = available_entries_query(now, currency).subquery()
     query = (select(rows.c.trainee_id, func.sum(rows.c.amount), Trainee.store_name,
                     PayoutAccount.iban, PayoutAccount.stripe_account_id)

@@ -21,7 +21,9 @@ from marketplace.booths.models import (
     NoShowStrike,
 )
 from marketplace.core.db import utcnow
+from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import marketplace_zone
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
 
@@ -32,8 +34,6 @@ CHECK_IN_OPENS_BEFORE = timedelta(hours=3)
 def check_in_window_contains(day: MarketDay, now: datetime) -> bool:
     """From shortly before opening until midnight of the market day, in the marketplace's zone;
     an early check-in would let a trainee dodge the no-show rule."""
-    from marketplace.core.i18n import marketplace_zone
-
     on_the_day = now.astimezone(marketplace_zone()).date() == day.day
     return on_the_day and now >= day.opens_at - CHECK_IN_OPENS_BEFORE
 
@@ -62,8 +62,6 @@ def check_in(actor: User, assignment: Assignment, now: datetime | None = None) -
 def check_in_by_code(actor: User, day: MarketDay, code: str,
                      now: datetime | None = None) -> Assignment:
     """The trainee at the booth shows their code; staff type it in."""
-    from marketplace.core.digits import to_ascii_digits
-
     if not policies.can_manage_market(actor, day.market):
         raise NotFound(_("That market day does not exist."), code="unknown_day")
     code = to_ascii_digits((code or "").strip())

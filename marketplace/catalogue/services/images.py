@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
-from marketplace.catalogue.images import process_image
+from marketplace.catalogue.images import SIZES, process_image
 from marketplace.catalogue.models import (
     EDITABLE_STATUSES,
     MAX_IMAGES_PER_PRODUCT,
@@ -24,8 +24,6 @@ from marketplace.extensions import db
 
 
 def _sizes():
-    from marketplace.catalogue.images import SIZES
-
     return SIZES
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import TraineeStatus, User
 from marketplace.accounts.policies import is_active_vendor
@@ -121,8 +122,6 @@ def action_label(action: str) -> str:
 
 
 def _lazy_labels():
-    from flask_babel import lazy_gettext as _l
-
     statuses = {
         ProductStatus.DRAFT: _l("draft"), ProductStatus.SUBMITTED: _l("waiting for review"),
         ProductStatus.ACTIVE: _l("for sale"), ProductStatus.REJECTED: _l("rejected"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.core.db import insert_now, rows_changed, utcnow
+from marketplace.core.digits import parse_int
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
@@ -93,8 +94,6 @@ def current_cart(user, guest_token: str | None, create: bool = False) -> Cart | 
 
 def parse_quantity(value) -> int:
     """A whole number ≥ 1 (Persian digits accepted); anything else is a 400."""
-    from marketplace.core.digits import parse_int
-
     if isinstance(value, bool):
         raise BadRequest(_("Quantity must be a whole number."), code="bad_quantity",
                          fields={"quantity": [_("Quantity must be a whole number.")]})

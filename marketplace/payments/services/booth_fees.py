@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from marketplace.booths.models import Assignment, BoothFee, FeeStatus, MarketDay
 from marketplace.core.db import utcnow
 from marketplace.extensions import db
 from marketplace.payments.models import LedgerKind
@@ -15,8 +16,6 @@ def charge_booth_fees(now=None) -> int:
 
     Booths records fees as due (`booths.BoothFee`); charging one posts a `booth_fee` ledger row
     (unique per fee) and marks the fee paid."""
-    from marketplace.booths.models import Assignment, BoothFee, FeeStatus, MarketDay
-
     now = now or utcnow()
     fees = list(db.session.scalars(
         select(BoothFee).join(Assignment, Assignment.id == BoothFee.assignment_id)
