@@ -289,17 +289,12 @@ class UnservedOutSchema(Schema):
     detail = fields.String()
 
 
-class DroppedOutSchema(Schema):
-    application_id = fields.Integer()
-    trainee_id = fields.Integer()
-    booth_id = fields.Integer()
-    booth_code = fields.String()
-    day_id = fields.Integer()
-    day = fields.Date()
+class DroppedOutSchema(PlacementOutSchema):
+    """A placement of the preview that confirming left out, and why."""
+
     reason = fields.String(metadata={"description": "no_longer_requested, not_active_vendor, "
                                      "struck_out, day_closed, booth_unavailable, booth_blocked, "
                                      "booth_taken or trainee_already_placed"})
-    reason_text = fields.String()
 
 
 class AllocationRunSchema(Schema):
