@@ -49,7 +49,7 @@ def test_a_rollback_enqueues_nothing(db):
 
 def test_the_worker_command_serves_the_app_queue_in_its_own_process(
         app, db, runner, outbox, monkeypatch):
-    monkeypatch.setattr("rq.SimpleWorker", burst_worker_class())
+    monkeypatch.setattr("marketplace.cli.SimpleWorker", burst_worker_class())
     monkeypatch.setattr("marketplace.create_app", no_new_app)
     queue_mail("b@example.org")
     db.session.commit()
