@@ -26,6 +26,24 @@ RUN_ENV := STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
 WITH_STANDIN := 1
 endif
 
+# The local Zarinpal stand-in (devtools/zarinpal_standin.py) answers Zarinpal's payment gateway on
+# this port. On by default when the marketplace runs in rials (MARKETPLACE_CURRENCY=IRR make run),
+# or with ZARINPAL_STANDIN=1; then Zarinpal and pay at pickup are the payment methods.
+ifeq ($(MARKETPLACE_CURRENCY),IRR)
+ZARINPAL_STANDIN ?= 1
+else
+ZARINPAL_STANDIN ?= 0
+endif
+ZARINPAL_STANDIN_PORT ?= 8421
+ifneq ($(and $(filter 1,$(ZARINPAL_STANDIN)),$(wildcard devtools/zarinpal_standin.py)),)
+RUN_ENV := $(filter-out PAYMENT_PROVIDERS=%,$(RUN_ENV)) \
+	ZARINPAL_API_BASE=http://127.0.0.1:$(ZARINPAL_STANDIN_PORT) \
+	ZARINPAL_MERCHANT_ID=local-standin-merchant-000000000000 \
+	PAYMENT_PROVIDERS=zarinpal,pay_at_pickup
+WITH_STANDIN := 1
+WITH_ZARINPAL_STANDIN := 1
+endif
+
 .PHONY: run test install translations lint migrations-check
 
 $(VENV)/.installed: pyproject.toml
@@ -49,17 +67,23 @@ run: install
 	(instance/marketplace.sqlite3) and run make run again."; exit 1; }
 	$(RUN_ENV) $(FLASK) seed-demo
 ifdef WITH_STANDIN
-	@standin=""; \
-	stop_standin() { if [ -n "$$standin" ]; then kill "$$standin" 2>/dev/null; wait "$$standin" 2>/dev/null; fi; }; \
-	trap stop_standin EXIT; trap 'exit 130' INT TERM; \
-	echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
-	$(RUN_ENV) STANDIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/payments/stripe/webhook \
-		$(PY) -m devtools.stripe_standin --port $(STRIPE_STANDIN_PORT) & standin=$$!; \
-	for _ in $$(seq 1 100); do \
-		(exec 3<>/dev/tcp/127.0.0.1/$(STRIPE_STANDIN_PORT)) 2>/dev/null && break; \
-		kill -0 "$$standin" 2>/dev/null || { echo "The Stripe stand-in did not start"; exit 1; }; \
-		sleep 0.1; done; \
-	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it and the stand-in)"; \
+	@standins=""; \
+	stop_standins() { for pid in $$standins; do kill "$$pid" 2>/dev/null; wait "$$pid" 2>/dev/null; done; }; \
+	trap stop_standins EXIT; trap 'exit 130' INT TERM; \
+	wait_for() { for _ in $$(seq 1 100); do \
+		(exec 3<>/dev/tcp/127.0.0.1/$$1) 2>/dev/null && return 0; \
+		kill -0 "$$2" 2>/dev/null || { echo "The $$3 stand-in did not start"; exit 1; }; \
+		sleep 0.1; done; }; \
+	if [ "$(STRIPE_STANDIN)" = 1 ]; then \
+		echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
+		$(RUN_ENV) STANDIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/payments/stripe/webhook \
+			$(PY) -m devtools.stripe_standin --port $(STRIPE_STANDIN_PORT) & pid=$$!; \
+		standins="$$standins $$pid"; wait_for $(STRIPE_STANDIN_PORT) $$pid Stripe; fi; \
+	if [ -n "$(WITH_ZARINPAL_STANDIN)" ]; then \
+		echo "Starting the local Zarinpal stand-in on http://127.0.0.1:$(ZARINPAL_STANDIN_PORT)"; \
+		$(PY) -m devtools.zarinpal_standin --port $(ZARINPAL_STANDIN_PORT) & pid=$$!; \
+		standins="$$standins $$pid"; wait_for $(ZARINPAL_STANDIN_PORT) $$pid Zarinpal; fi; \
+	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it and the stand-ins)"; \
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 else
 	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it)"
