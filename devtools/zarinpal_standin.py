@@ -170,7 +170,8 @@ def build_app(state: _State) -> web.Application:
 <body><h1>Zarinpal stand-in</h1>
 <p>{html.escape(payment.description)}: <strong id="amount">{payment.amount}</strong> IRR</p>
 <form method="post" action="/pg/StartPay/{authority}/pay"><button id="pay">Pay</button></form>
-<form method="post" action="/pg/StartPay/{authority}/cancel"><button id="cancel">Cancel</button></form>
+<form method="post" action="/pg/StartPay/{authority}/cancel">
+<button id="cancel">Cancel</button></form>
 </body></html>"""
         return web.Response(text=page, content_type="text/html")
 

@@ -100,6 +100,12 @@ class Config:
     PAYOUT_HOLD_DAYS = _env_int("PAYOUT_HOLD_DAYS", 14)
     PAYOUT_MINIMUM = _env_int("PAYOUT_MINIMUM", 1000)
     STRIPE_TIMEOUT_SECONDS = _env_int("STRIPE_TIMEOUT_SECONDS", 10)
+    # Zarinpal (Iranian cards through Shaparak, in rials): the merchant id from Zarinpal's panel;
+    # ZARINPAL_API_BASE points at https://sandbox.zarinpal.com or the local stand-in.
+    ZARINPAL_MERCHANT_ID = os.environ.get("ZARINPAL_MERCHANT_ID", "")
+    ZARINPAL_API_BASE = os.environ.get("ZARINPAL_API_BASE", "https://payment.zarinpal.com")
+    ZARINPAL_TIMEOUT_SECONDS = _env_int("ZARINPAL_TIMEOUT_SECONDS", 10)
+    ZARINPAL_VERIFY_ATTEMPTS = _env_int("ZARINPAL_VERIFY_ATTEMPTS", 3)
     ORDER_HOLD_MINUTES = _env_int("ORDER_HOLD_MINUTES", 30)
 
     SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,8 @@ payments.views.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     current_app,
@@ -25,7 +27,7 @@ from marketplace.checkout.forms import choices_from_form
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
-from marketplace.core.security import CSP
+from marketplace.core.security import CSP, content_security_policy
 from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders.cart_cookie import browsing_cart
@@ -36,8 +38,10 @@ from marketplace.payments.models import PaymentStatus
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
     TEST_CARDS,
+    ZARINPAL,
     StripeProvider,
     enabled_providers,
+    get_provider,
 )
 from marketplace.payments.queries import latest_payment
 from marketplace.payments.services import payments
@@ -118,7 +122,20 @@ def _pay_page(order, payment=None, status: int = 200):
         locale=locale_code()), status)
     if payment is not None and not standin:
         response.headers["Content-Security-Policy"] = STRIPE_CSP
+    if ZARINPAL in providers:
+        _allow_form_to_gateway(response, current_app.config.get("ZARINPAL_API_BASE", ""))
     return response
+
+
+def _allow_form_to_gateway(response, gateway_url: str) -> None:
+    """Let the pay page's form end at a payment gateway: browsers apply `form-action` to the
+    redirect that follows the POST, too."""
+    parts = urlsplit(gateway_url)
+    if not parts.scheme or not parts.netloc:
+        return
+    policy = response.headers.get("Content-Security-Policy") or content_security_policy()
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
 
 
 @bp.get("/checkout/<number>/pay")
@@ -142,6 +159,11 @@ def start_payment(number):
         return redirect(url_for("orders.order_detail", number=order.number))
     if payment.status == PaymentStatus.SUCCEEDED:
         return redirect(url_for("orders.order_detail", number=order.number))
+    gateway_page = get_provider(payment.provider).payment_page_url(payment)
+    if gateway_page:  # Zarinpal: the buyer pays on the gateway's page and comes back
+        response = redirect(gateway_page, 303)
+        _allow_form_to_gateway(response, gateway_page)
+        return response
     # Production: the page mounts Stripe's Payment Element with the client secret.
     return _pay_page(order, payment)
 

@@ -6,8 +6,14 @@ from flask.cli import with_appcontext
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import queries
-from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
+from marketplace.payments.providers import (
+    ZARINPAL,
+    ProviderRejected,
+    ProviderUnavailable,
+    is_enabled,
+)
 from marketplace.payments.services import booth_fees, webhooks
+from marketplace.payments.services import zarinpal as zarinpal_payments
 
 
 @click.command("reconcile-payments")
@@ -16,7 +22,13 @@ def reconcile_payments():
     """Settle every payment still open by asking its provider (repairs lost webhooks and
     requests that died between charging and committing). One transaction per payment."""
     counts: dict[str, int] = {}
-    for payment_id in queries.payment_ids_to_reconcile():
+    payment_ids = set(queries.payment_ids_to_reconcile())
+    if is_enabled(ZARINPAL):
+        try:
+            payment_ids.update(zarinpal_payments.unverified_payment_ids())
+        except (ProviderUnavailable, ProviderRejected) as error:
+            click.echo(f"Zarinpal's list of unverified payments: {error}", err=True)
+    for payment_id in sorted(payment_ids):
         try:
             status = str(webhooks.reconcile_payment(payment_id))
             db.session.commit()

@@ -16,7 +16,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.money import Money
-from marketplace.payments import gateway
+from marketplace.core.urls import external_url
+from marketplace.payments import gateway, zarinpal
 from marketplace.payments.statuses import PaymentStatus
 
 
@@ -109,6 +110,10 @@ class PaymentProvider(ABC):
 
     def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
         raise InvalidWebhook("this provider sends no webhooks")
+
+    def payment_page_url(self, payment) -> str | None:
+        """Where the buyer goes to pay an open payment (a gateway's page), if anywhere."""
+        return None
 
 
 # --- Stripe ---------------------------------------------------------------------------------
@@ -256,8 +261,105 @@ class PayAtPickupProvider(PaymentProvider):
         return ProviderRefund(status="succeeded", reference=None)
 
 
+# --- Zarinpal ---------------------------------------------------------------------------------
+
+ZARINPAL = "zarinpal"
+
+
+def _zarinpal_error(error: zarinpal.ZarinpalError) -> Exception:
+    if isinstance(error, zarinpal.ZarinpalUnavailable):
+        return ProviderUnavailable(error.message, code=error.code)
+    if error.gateway_code == zarinpal.AMOUNT_MISMATCH:
+        return ProviderRejected(error.message, code="amount_mismatch")
+    return ProviderRejected(error.message, code=error.code)
+
+
+class ZarinpalProvider(PaymentProvider):
+    """Shaparak cards through Zarinpal's gateway (all calls go through `zarinpal`), in rials.
+
+    The buyer is sent to Zarinpal's StartPay page and comes back to
+    `payments.zarinpal_callback`; a payment is paid only once Zarinpal's verify, called with
+    the amount of our payment row, answers 100 or 101 — never because of the callback's
+    `Status`. Zarinpal has no cancel: an authority nobody paid simply lapses, so closing one
+    is a last verify. Its v4 REST API has no refund either: a refund is recorded as owed
+    (pending) for the admins to pay by bank transfer."""
+
+    name = ZARINPAL
+    currencies = frozenset({zarinpal.CURRENCY})
+
+    def _client(self) -> zarinpal.ZarinpalClient:
+        return zarinpal.ZarinpalClient.from_config()
+
+    def _run(self, call, *args):
+        try:
+            return call(*args)
+        except zarinpal.ZarinpalDeclined:
+            raise
+        except zarinpal.ZarinpalError as error:
+            raise _zarinpal_error(error) from error
+
+    def start_payment(self, payment) -> ProviderPayment:
+        if payment.provider_reference:  # the same authority again: one payment, one page
+            return ProviderPayment(status=PaymentStatus.PENDING,
+                                   reference=payment.provider_reference)
+        callback_url = external_url("payments.zarinpal_callback", number=payment.order.number)
+        if not callback_url:
+            raise ProviderRejected("no callback URL: set MARKETPLACE_BASE_URL",
+                                   code="not_configured")
+        order_number = payment.order.number
+        result = self._run(self._client().request_payment, payment.amount, callback_url,
+                           f"Bazaarche order {order_number}", order_number)
+        return ProviderPayment(status=PaymentStatus.PENDING, reference=result.authority,
+                               amount=payment.amount, currency=payment.currency)
+
+    def _verify(self, payment, not_paid: PaymentStatus) -> ProviderPayment:
+        """Ask Zarinpal (verify with our amount); `not_paid` is what an unpaid authority is."""
+        try:
+            self._run(self._client().verify, payment.provider_reference, payment.amount)
+        except zarinpal.ZarinpalDeclined as error:
+            return ProviderPayment(status=not_paid, reference=payment.provider_reference,
+                                   error_code=error.code if not_paid == PaymentStatus.FAILED
+                                   else None,
+                                   error_message=error.message)
+        return ProviderPayment(status=PaymentStatus.SUCCEEDED,
+                               reference=payment.provider_reference,
+                               amount=payment.amount, currency=payment.currency)
+
+    def fetch_payment(self, payment) -> ProviderPayment:
+        # Not paid (yet): an open payment stays open — the buyer may still be on the gateway's
+        # page — and a closed one stays closed.
+        return self._verify(payment, PaymentStatus.PENDING if payment.is_open
+                            else payment.status)
+
+    def verify_return(self, payment, buyer_says_paid: bool) -> ProviderPayment:
+        """The buyer is back from the gateway: verify. Not paid → failed when the gateway said
+        OK (the bank refused), cancelled when it said NOK (the buyer cancelled)."""
+        return self._verify(payment, PaymentStatus.FAILED if buyer_says_paid
+                            else PaymentStatus.CANCELLED)
+
+    def cancel_payment(self, payment) -> ProviderPayment:
+        if not payment.provider_reference:
+            return ProviderPayment(status=PaymentStatus.CANCELLED)
+        # Paid meanwhile → SUCCEEDED, and the caller settles (or refunds) it.
+        return self._verify(payment, PaymentStatus.CANCELLED)
+
+    def refund(self, payment, refund) -> ProviderRefund:
+        return ProviderRefund(status="pending", reference=None)
+
+    def payment_page_url(self, payment) -> str | None:
+        if not payment.provider_reference:
+            return None
+        return self._client().start_pay_url(payment.provider_reference)
+
+    def unverified_authorities(self) -> dict[str, int]:
+        """Authorities paid on Zarinpal's side but not verified yet → their amounts."""
+        return {item.authority: item.amount
+                for item in self._run(self._client().unverified)}
+
+
 PROVIDERS: dict[str, PaymentProvider] = {
-    provider.name: provider for provider in (StripeProvider(), PayAtPickupProvider())
+    provider.name: provider
+    for provider in (StripeProvider(), PayAtPickupProvider(), ZarinpalProvider())
 }
 
 
@@ -295,5 +397,8 @@ def check_providers(config) -> None:
                 not (config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")):
             problems.append("payment provider 'stripe' needs STRIPE_SECRET_KEY and "
                             "STRIPE_WEBHOOK_SECRET")
+        elif name == ZARINPAL and config.get("ENV_NAME") == "production" and \
+                not config.get("ZARINPAL_MERCHANT_ID"):
+            problems.append("payment provider 'zarinpal' needs ZARINPAL_MERCHANT_ID")
     if problems:
         raise RuntimeError("Payment settings are wrong: " + "; ".join(problems))

@@ -1,5 +1,6 @@
-"""Pages and endpoints of payments: the Stripe webhook, refunds, pay-at-pickup confirmation,
-the trainee's ledger statement (page and CSV), payout details, and the admins' payout batches."""
+"""Pages and endpoints of payments: the Stripe webhook, Zarinpal's callback, refunds,
+pay-at-pickup confirmation, the trainee's ledger statement (page and CSV), payout details, and
+the admins' payout batches."""
 
 from __future__ import annotations
 
@@ -33,8 +34,11 @@ from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
-from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
+from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
 from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
+from marketplace.payments.services import zarinpal as zarinpal_payments
+from marketplace.payments.services.errors import PaymentUnavailable
+from marketplace.payments.services.payments import payment_message
 
 bp = Blueprint("payments", __name__)
 
@@ -71,6 +75,34 @@ def stripe_webhook():
     outcome = webhooks.handle_webhook("stripe", raw_body, request.headers)
     db.session.commit()
     return jsonify({"received": True, "outcome": outcome})
+
+
+@bp.get("/payments/zarinpal/callback/<number>")
+def zarinpal_callback(number: str):
+    """Where Zarinpal sends the buyer back (`?Authority=…&Status=OK|NOK`): verified with
+    Zarinpal whatever `Status` says, settled once however often it is delivered. Answers with
+    a 303 to the order (paid, or still being confirmed) or to the pay page (not paid)."""
+    try:
+        payment = zarinpal_payments.handle_callback(number, request.args.get("Authority"),
+                                                    request.args.get("Status"))
+    except PaymentUnavailable as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+        return redirect(url_for("orders.order_detail", number=number), 303)
+    db.session.commit()
+    if payment.status == PaymentStatus.SUCCEEDED:
+        if payment.refunded_amount:  # paid too late: its stock was sold, the money goes back
+            flash(_("Your payment arrived after the time to pay had run out and the items "
+                    "were sold. The money will be given back to you; we have sent you an "
+                    "email."), "warning")
+        else:
+            flash(payment_message(payment), "success")
+        return redirect(url_for("orders.order_detail", number=number), 303)
+    if payment.is_open:
+        flash(payment_message(payment), "info")
+        return redirect(url_for("orders.order_detail", number=number), 303)
+    flash(payment_message(payment), "error")
+    return redirect(url_for("checkout.pay", number=number), 303)
 
 
 # --- refunds and pay-at-pickup ----------------------------------------------------------------

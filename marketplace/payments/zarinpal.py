@@ -190,12 +190,11 @@ class ZarinpalClient:
             raise _rejected(data, "the list of unverified payments was refused")
         payments = []
         for item in data.get("authorities") or []:
-            if isinstance(item, dict) and item.get("authority"):
-                try:
-                    payments.append(UnverifiedPayment(authority=str(item["authority"]),
-                                                      amount=int(item.get("amount"))))
-                except (TypeError, ValueError):
-                    log.warning("zarinpal unverified list: unreadable entry %r", item)
+            amount = _int_or_none(item, "amount") if isinstance(item, dict) else None
+            if amount is None or not item.get("authority"):
+                log.warning("zarinpal unverified list: unreadable entry %r", item)
+                continue
+            payments.append(UnverifiedPayment(authority=str(item["authority"]), amount=amount))
         return payments
 
     # transport -------------------------------------------------------------------------------
@@ -237,10 +236,7 @@ def _rials(amount: int) -> int:
 
 
 def _code(data: dict) -> int | None:
-    try:
-        return int(data.get("code"))
-    except (TypeError, ValueError):
-        return None
+    return _int_or_none(data, "code")
 
 
 def _message(data: dict, default: str) -> str:

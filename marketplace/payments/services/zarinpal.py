@@ -1,0 +1,99 @@
+"""Zarinpal's return to our site and its reconciliation. Functions flush and never commit.
+
+The callback URL carries the order number, Zarinpal adds `Authority` and `Status`. Anyone can
+call it with anything, as often as they like (ten deliveries, a reload, the back button), so:
+- the authority must be one of our Zarinpal payments, of that order (else 404, nothing written);
+- the payment row is locked before Zarinpal is asked, so concurrent deliveries queue up and
+  only the first one changes anything; the others find it settled and return it;
+- only Zarinpal's verify, called with the amount of our payment row, makes it paid — `Status`
+  only tells an unpaid authority's story apart (NOK: cancelled, OK: the bank refused);
+- a verify that gets no answer raises `PaymentUnavailable` and nothing is written: the payment
+  stays pending and `flask reconcile-payments` settles it later.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.core.errors import BadRequest, NotFound
+from marketplace.extensions import db
+from marketplace.payments.models import Payment, PaymentStatus
+from marketplace.payments.providers import (
+    ZARINPAL,
+    ProviderRejected,
+    ProviderUnavailable,
+    ZarinpalProvider,
+    get_provider,
+    is_enabled,
+)
+from marketplace.payments.services.errors import PaymentUnavailable
+from marketplace.payments.services.payments import settle_payment
+
+log = logging.getLogger(__name__)
+
+# Zarinpal's authorities are "A" and 35 digits today; accept a little more, refuse junk early.
+_AUTHORITY = re.compile(r"[A-Za-z0-9]{8,64}")
+
+_LOCK_BY_AUTHORITY = (
+    select(Payment).where(Payment.provider == ZARINPAL)
+    .with_for_update().execution_options(populate_existing=True))
+
+
+def _provider() -> ZarinpalProvider:
+    provider = get_provider(ZARINPAL)
+    assert isinstance(provider, ZarinpalProvider)
+    return provider
+
+
+def _unavailable() -> PaymentUnavailable:
+    return PaymentUnavailable(_("Zarinpal did not answer, so your payment is not confirmed "
+                                "yet. If you paid, your order will be confirmed shortly; "
+                                "nothing is charged twice."))
+
+
+def handle_callback(number: str, authority: str | None, status: str | None) -> Payment:
+    """The buyer is back from Zarinpal: settle their payment once, whatever the repeats."""
+    if not is_enabled(ZARINPAL):
+        raise NotFound(_("We could not find that page."))
+    authority = (authority or "").strip()
+    if not _AUTHORITY.fullmatch(authority):
+        raise BadRequest(_("This payment link is not valid."), code="invalid_authority")
+    payment = db.session.scalar(
+        _LOCK_BY_AUTHORITY.where(Payment.provider_reference == authority))
+    if payment is None or payment.order.number != number:
+        log.warning("zarinpal callback for order %s with a foreign authority %s", number,
+                    authority)
+        raise NotFound(_("We could not find that payment."), code="unknown_authority")
+    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
+        return payment  # a repeat: already settled by an earlier delivery
+    try:
+        result = _provider().verify_return(payment, buyer_says_paid=status == "OK")
+    except ProviderUnavailable as error:
+        log.warning("zarinpal verify of payment %s: %s", payment.id, error)
+        raise _unavailable() from error
+    except ProviderRejected as error:
+        # -50 (amount), -53 (another merchant), -54 (unknown): not ours to settle.
+        log.error("zarinpal refused to verify payment %s: %s", payment.id, error)
+        raise BadRequest(_("Zarinpal could not confirm this payment. Nothing was recorded; "
+                           "if money was taken, Zarinpal gives it back."),
+                         code=error.code) from error
+    return settle_payment(payment, result)
+
+
+def unverified_payment_ids() -> list[int]:
+    """Our Zarinpal payments that Zarinpal lists as paid but not verified — also those we
+    closed as cancelled or failed (the buyer paid in a forgotten tab, or the verify never got
+    through) — for `flask reconcile-payments` to settle one by one (paid, or refunded when
+    their stock went elsewhere). No answer → ProviderUnavailable."""
+    authorities = _provider().unverified_authorities()
+    if not authorities:
+        return []
+    return list(db.session.scalars(
+        select(Payment.id).where(Payment.provider == ZARINPAL,
+                                 Payment.provider_reference.in_(sorted(authorities)),
+                                 Payment.settled_at.is_(None))
+        .order_by(Payment.id)))
