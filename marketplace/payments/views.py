@@ -14,6 +14,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -82,6 +83,10 @@ def zarinpal_callback(number: str):
     """Where Zarinpal sends the buyer back (`?Authority=…&Status=OK|NOK`): verified with
     Zarinpal whatever `Status` says, settled once however often it is delivered. Answers with
     a 303 to the order (paid, or still being confirmed) or to the pay page (not paid)."""
+    # A GET that writes: on SQLite it must take the write lock at BEGIN, else concurrent
+    # deliveries fail with "database is locked" instead of waiting their turn.
+    db.session.rollback()
+    g.sqlite_write_lock = True
     try:
         payment = zarinpal_payments.handle_callback(number, request.args.get("Authority"),
                                                     request.args.get("Status"))
