@@ -38,7 +38,7 @@ ZARINPAL_STANDIN_PORT ?= 8421
 ifneq ($(and $(filter 1,$(ZARINPAL_STANDIN)),$(wildcard devtools/zarinpal_standin.py)),)
 RUN_ENV := $(filter-out PAYMENT_PROVIDERS=%,$(RUN_ENV)) \
 	ZARINPAL_API_BASE=http://127.0.0.1:$(ZARINPAL_STANDIN_PORT) \
-	ZARINPAL_MERCHANT_ID=local-standin-merchant-000000000000 \
+	ZARINPAL_MERCHANT_ID=local-standin-merchant-0000000000000 \
 	PAYMENT_PROVIDERS=zarinpal,pay_at_pickup
 WITH_STANDIN := 1
 WITH_ZARINPAL_STANDIN := 1
