@@ -17,6 +17,7 @@ from marketplace.orders.schemas import (
     PlaceOrderSchema,
 )
 from marketplace.orders.services import cart as carts
+from marketplace.payments.providers import get_provider
 from marketplace.payments.services import payments
 
 blp = api_blueprint("checkout_api", __name__, "",
@@ -55,9 +56,11 @@ class PayOrder(MethodView):
     @login_required_api
     def post(self, data, number):
         """Start paying your order with a provider (`stripe` gives a client secret for Stripe's
-        Payment Element; `pay_at_pickup` holds the items until you collect and pay)."""
+        Payment Element; `zarinpal` a `payment_url` to send the buyer to, amounts in rials;
+        `pay_at_pickup` holds the items until you collect and pay)."""
         user = require_login()
         payment = payments.start_payment_of(user, number, data["provider"])
         payment.message = payments.payment_message(payment)
+        payment.payment_url = get_provider(payment.provider).payment_page_url(payment)
         commit_keeping_state()
         return payment

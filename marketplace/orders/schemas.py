@@ -177,6 +177,8 @@ class PaymentOutSchema(Schema):
     amount = fields.Integer()
     currency = fields.String()
     client_secret = fields.String(allow_none=True)
+    # Where the buyer pays (Zarinpal's StartPay page); absent for providers without one.
+    payment_url = fields.String(allow_none=True)
     order_number = fields.Function(lambda p: p.order.number)
     order_status = fields.Function(lambda p: p.order.status.value)
     message = fields.String()

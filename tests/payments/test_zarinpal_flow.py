@@ -316,3 +316,16 @@ def test_the_callback_is_missing_when_zarinpal_is_not_enabled(app, client):
     app.config["PAYMENT_PROVIDERS"] = ("pay_at_pickup",)
     answer = client.get(f"/payments/zarinpal/callback/X?Authority={'A' * 36}&Status=OK")
     assert answer.status_code == 404
+
+
+def test_the_api_answers_the_zarinpal_page_to_send_the_buyer_to(
+        db, client, shop, place_test_order, api_token, zarinpal_standin):
+    order = place_test_order(shop.buyer, shop.product_a)
+    answer = client.post(f"/api/v1/orders/{order.number}/payments",
+                         headers=api_token(shop.buyer), json={"provider": "zarinpal"})
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    payment = only_payment(db, order.id)
+    assert body["payment_url"] == \
+        f"{zarinpal_standin.url}/pg/StartPay/{payment.provider_reference}"
+    assert body["currency"] == "IRR" and body["amount"] == 2500 and body["status"] == "pending"
