@@ -329,3 +329,33 @@ def test_the_api_answers_the_zarinpal_page_to_send_the_buyer_to(
     assert body["payment_url"] == \
         f"{zarinpal_standin.url}/pg/StartPay/{payment.provider_reference}"
     assert body["currency"] == "IRR" and body["amount"] == 2500 and body["status"] == "pending"
+
+
+def test_paying_on_zarinpal_after_choosing_pay_at_pickup_is_refunded(
+        db, client, login, shop, place_test_order, zarinpal_standin, outbox, ledger_rows):
+    """Zarinpal cannot cancel an authority: a buyer who switched to paying at pickup can still
+    pay the old one in a forgotten tab. The trainees expect cash, so that money goes back."""
+    order = place_test_order(shop.buyer, shop.product_a)
+    order_id, number = order.id, order.number
+    login(shop.buyer)
+    authority = start(client, number)
+    switched = client.post(f"/checkout/{number}/pay?lang=en", data={"provider": "pay_at_pickup"})
+    assert switched.status_code == 302
+    db.session.expire_all()
+    zarinpal_payment = db.session.scalar(select(Payment).where(
+        Payment.order_id == order_id, Payment.provider == "zarinpal"))
+    assert zarinpal_payment.status == PaymentStatus.CANCELLED
+
+    client.get(gateway(zarinpal_standin, authority, "pay"))
+    db.session.expire_all()
+    order = db.session.get(Order, order_id)
+    assert order.status == OrderStatus.PENDING_PAYMENT and order.pays_at_pickup
+    zarinpal_payment = db.session.get(Payment, zarinpal_payment.id)
+    assert zarinpal_payment.status == PaymentStatus.SUCCEEDED
+    assert zarinpal_payment.refunded_amount == zarinpal_payment.amount
+    refund = db.session.scalar(select(Refund).where(Refund.payment_id == zarinpal_payment.id))
+    assert (refund.status, refund.reason) == (RefundStatus.PENDING, "pay_at_pickup_chosen")
+    assert ledger_rows() == []
+    told = [m for m in outbox() if m["To"] == shop.buyer.email
+            and "at pickup" in m.get_content()]
+    assert len(told) == 1

@@ -329,6 +329,10 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
                                                  Payment.status == PaymentStatus.SUCCEEDED))
         if duplicate:
             refund_whole_payment(payment, reason="duplicate")
+        elif order.pays_at_pickup and payment.provider != PAY_AT_PICKUP:
+            # Paid online after the buyer chose to pay at pickup (a gateway without a cancel,
+            # such as Zarinpal, keeps the old page payable): the trainees expect cash.
+            refund_whole_payment(payment, reason="pay_at_pickup_chosen")
         elif order_outcomes.mark_order_paid(order):
             db.session.refresh(order)
             book_order_sales(order)
