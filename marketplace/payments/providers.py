@@ -81,6 +81,9 @@ class PaymentProvider(ABC):
     excluded_currencies: frozenset[str] = frozenset()
     # Does start_payment hand the buyer a card form (client_secret) to fill in?
     collects_online = False
+    # Does `refund` give money back through the provider? If not, a refund is owed and paid by
+    # bank transfer, and the buyer is told so.
+    refunds_online = True
 
     def accepts(self, currency: str) -> bool:
         currency = currency.upper()
@@ -286,6 +289,7 @@ class ZarinpalProvider(PaymentProvider):
 
     name = ZARINPAL
     currencies = frozenset({zarinpal.CURRENCY})
+    refunds_online = False
 
     def _client(self) -> zarinpal.ZarinpalClient:
         return zarinpal.ZarinpalClient.from_config()

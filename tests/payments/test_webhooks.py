@@ -239,6 +239,7 @@ def test_payment_after_expiry_with_stock_sold_is_refunded_and_the_buyer_told(
     assert len(mails) == 1
     assert order.number in mails[0].get_content()
     assert "sold to someone else" in mails[0].get_content()
+    assert "the way you paid" in mails[0].get_content()  # Stripe refunds to the card
     # A second delivery of another event for the same intent refunds nothing more.
     deliver(client, intent_event("evt_late_2", "charge.succeeded",
                                  payment.provider_reference))

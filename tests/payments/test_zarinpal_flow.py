@@ -297,6 +297,9 @@ def test_a_payment_after_the_stock_was_sold_is_owed_back_and_the_buyer_told(
     told = [m for m in outbox() if m["To"] == shop.buyer.email
             and "refund" in m.get_content().lower() + str(m["Subject"]).lower()]
     assert len(told) == 1, [(m["To"], m["Subject"]) for m in outbox()]
+    # Zarinpal cannot refund: the buyer learns it comes by bank transfer, not "the way you paid".
+    assert "bank transfer" in told[0].get_content()
+    assert "the way you paid" not in told[0].get_content()
 
 
 def test_zarinpal_takes_rials_only_and_needs_a_merchant_id_in_production(database_url):

@@ -104,7 +104,8 @@ def refund_whole_payment(payment: Payment, reason: str) -> Refund:
                     idempotency_key=key)
     db.session.add(refund)
     db.session.flush()
-    result = get_provider(payment.provider).refund(payment, refund)  # unavailable → rollback
+    provider = get_provider(payment.provider)
+    result = provider.refund(payment, refund)  # unavailable → rollback
     refund.status = RefundStatus(result.status)
     refund.provider_reference = result.reference
     payment.refunded_amount += refund.amount
@@ -115,7 +116,8 @@ def refund_whole_payment(payment: Payment, reason: str) -> Refund:
     send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_AUTO_REFUND,
                            "payment_refunded_automatically", locale=locale,
                            name=buyer.display_name, number=order.number,
-                           amount=refund.money.format(locale), reason=reason)
+                           amount=refund.money.format(locale), reason=reason,
+                           by_transfer=not provider.refunds_online)
     log.info("payment %s of order %s refunded automatically (%s)", payment.id, order.number,
              reason)
     return refund
