@@ -96,10 +96,10 @@ def zarinpal_callback(number: str):
         return redirect(url_for("orders.order_detail", number=number), 303)
     db.session.commit()
     if payment.status == PaymentStatus.SUCCEEDED:
-        if payment.refunded_amount:  # paid too late: its stock was sold, the money goes back
-            flash(_("Your payment arrived after the time to pay had run out and the items "
-                    "were sold. The money will be given back to you; we have sent you an "
-                    "email."), "warning")
+        if payment.refunded_amount:  # paid too late, or after choosing pay at pickup
+            flash(_("Your payment could not be used for this order, so the money will be "
+                    "given back to you in full; we have sent you an email that says why."),
+                  "warning")
         else:
             flash(payment_message(payment), "success")
         return redirect(url_for("orders.order_detail", number=number), 303)

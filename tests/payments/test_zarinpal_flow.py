@@ -285,6 +285,8 @@ def test_a_payment_after_the_stock_was_sold_is_owed_back_and_the_buyer_told(
     for _ in range(2):
         answer = client.get(callback)
         assert answer.status_code == 303
+    told_on_the_page = client.get(f"/orders/{number}?lang=en").get_data(as_text=True)
+    assert "could not be used for this order" in told_on_the_page
     db.session.expire_all()
     assert db.session.get(Order, late_id).status == OrderStatus.EXPIRED
     payment = only_payment(db, late_id)
