@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import queries
-from marketplace.payments.providers import ProviderRejected, ProviderUnavailable
+from marketplace.payments.gateway import GatewayError
 from marketplace.payments.services import booth_fees, webhooks
 
 
@@ -20,7 +20,7 @@ def reconcile_payments():
         try:
             status = str(webhooks.reconcile_payment(payment_id))
             db.session.commit()
-        except (ProviderUnavailable, ProviderRejected, DomainError) as error:
+        except (GatewayError, DomainError) as error:
             db.session.rollback()
             status = "error"
             click.echo(f"payment {payment_id}: {error}", err=True)

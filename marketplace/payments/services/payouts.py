@@ -13,10 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.db import utcnow
-from marketplace.core.errors import BadRequest, Conflict, Forbidden, NotFound, RuleViolation
+from marketplace.core.errors import (
+    BadRequest,
+    Conflict,
+    CoreErrorCode,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+)
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.payments import queries
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -28,8 +37,6 @@ from marketplace.payments.models import (
     PayoutStatus,
 )
 from marketplace.payments.providers import (
-    ProviderRejected,
-    ProviderUnavailable,
     StripeProvider,
     get_provider,
 )
@@ -54,7 +61,8 @@ def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name
                                   and len(stripe_account_id) <= 64):
         errors["stripe_account_id"] = [_("A Stripe account id looks like acct_1A2b3C.")]
     if errors:
-        raise BadRequest(_("Please correct the marked fields."), code="validation_error",
+        raise BadRequest(_("Please correct the marked fields."),
+                         code=CoreErrorCode.VALIDATION_ERROR,
                          fields=errors)
     account = queries.payout_account(trainee.id)
     if account is None:
@@ -77,7 +85,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
     try:
         method = PayoutMethod(method)
     except ValueError:
-        raise BadRequest(_("Choose how to pay."), code="bad_method",
+        raise BadRequest(_("Choose how to pay."), code=PaymentErrorCode.BAD_METHOD,
                          fields={"method": [_("Choose how to pay.")]}) from None
     now = now or utcnow()
     config = current_app.config
@@ -113,7 +121,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
         try:
             with db.session.begin_nested():
                 _pay_trainee(batch, account, entries, amount, currency, now)
-        except (ProviderUnavailable, ProviderRejected) as error:
+        except GatewayError as error:
             failures.append(f"{account.account_holder or trainee_id}: {error}")
         except IntegrityError:
             # A concurrent batch paid these rows first (PayoutItem.ledger_entry_id is unique).
@@ -126,9 +134,9 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
                                        problems="; ".join(failures)))
         if conflicts:
             raise Conflict(_("Another payout batch paid these balances a moment ago."),
-                           code="paid_by_another_batch")
+                           code=PaymentErrorCode.PAID_BY_ANOTHER_BATCH)
         raise RuleViolation(_("Nobody has an available balance above the minimum to pay."),
-                            code="nothing_to_pay")
+                            code=PaymentErrorCode.NOTHING_TO_PAY)
     batch.total_amount = sum(p.amount for p in batch.payouts)
     batch.failures = tuple(failures)
     db.session.flush()
