@@ -118,12 +118,16 @@ class Api(SmorestApi):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(text_rules)
 
+    def _register_responses(self):
+        # flask-smorest documents the error schema here, inside _init_spec: the codes' enum
+        # must be known to the converter before.
         def error_code_enum(_converter, field, ret, **_kwargs) -> dict:
             if isinstance(field, ErrorCodeField) and self.error_codes:
                 return {"enum": list(self.error_codes)}
             return {}
 
         self.ma_plugin.converter.add_attribute_function(error_code_enum)
+        super()._register_responses()
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)

@@ -43,6 +43,7 @@ from marketplace.payments.providers import (
 from marketplace.payments.services.booth_fees import charge_booth_fees
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.ledger import post_entry
+from marketplace.payments.sheba import InvalidSheba, normalise_sheba
 
 
 def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name: str,
@@ -51,10 +52,13 @@ def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name
     if actor is None or not (actor.is_admin or (actor.trainee and actor.trainee.id == trainee.id)):
         raise NotFound(_("We could not find that page."))
     errors = {}
-    iban = "".join((iban or "").split()).upper() or None
-    if iban and not (15 <= len(iban) <= 34 and iban[:2].isalpha() and iban[2:4].isdigit()
-                     and iban.isalnum()):
-        errors["iban"] = [_("Enter an IBAN such as IR06 0120 0000 0000 0123 4567 89.")]
+    iban = (iban or "").strip() or None
+    if iban:
+        try:
+            iban = normalise_sheba(iban)
+        except InvalidSheba:
+            errors["iban"] = [_("Enter a Sheba number: IR and 24 digits, such as "
+                                "IR82 0540 1026 8002 0817 9090 02.")]
     stripe_account_id = (stripe_account_id or "").strip() or None
     if stripe_account_id and not (stripe_account_id.startswith("acct_")
                                   and stripe_account_id[5:].isalnum()
