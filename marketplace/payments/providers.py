@@ -161,7 +161,7 @@ class StripeProvider(PaymentProvider):
             state = self._gateway().cancel_payment_intent(
                 payment.provider_reference, f"{payment.idempotency_key}-cancel")
         except gateway.GatewayUnavailable:
-            raise
+            raise  # the outcome is unknown: the caller must not treat it as a refusal
         except gateway.GatewayError:
             # Stripe refuses to cancel an intent that succeeded or is processing meanwhile.
             return self.fetch_payment(payment)
