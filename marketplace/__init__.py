@@ -11,20 +11,30 @@ from werkzeug.routing import IntegerConverter
 from marketplace import config as config_module
 from marketplace.accounts import api as accounts_api
 from marketplace.accounts import views as accounts_views
+from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
 from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import api as booths_api
 from marketplace.booths import views as booths_views
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.services.assignments import on_trainee_status_changed
 from marketplace.catalogue import api as catalogue_api
 from marketplace.catalogue import views as catalogue_views
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.checkout import api as checkout_api
 from marketplace.checkout import views as checkout_views
+from marketplace.checkout.errors import CheckoutErrorCode
 from marketplace.cli import register_commands
 from marketplace.core import page_cache
 from marketplace.core import views as core_views
 from marketplace.core.db import read_outside_transactions
-from marketplace.core.errors import DomainError, handle_http_exception, register_error_handlers
+from marketplace.core.errors import (
+    CoreErrorCode,
+    DomainError,
+    ErrorCode,
+    handle_http_exception,
+    register_error_handlers,
+)
 from marketplace.core.i18n import register_template_helpers, select_locale
 from marketplace.core.input import check_request_text
 from marketplace.core.nav import register_nav
@@ -33,13 +43,22 @@ from marketplace.extensions import api, babel, csrf, db, limiter, login_manager,
 from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.payments import api as payments_api
+from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
+from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.providers import check_providers
 from marketplace.storefront import api as storefront_api
 from marketplace.storefront import views as storefront_views
+from marketplace.storefront.errors import StorefrontErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every package's error codes, lowest first: the OpenAPI error schema lists them all.
+ERROR_CODES: tuple[type[ErrorCode], ...] = (
+    CoreErrorCode, AccountErrorCode, CatalogueErrorCode, BoothErrorCode, OrderErrorCode,
+    PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode)
 
 # Packages with a Persian catalogue of their own (`<package>/translations`), besides the root's.
 TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront")
@@ -101,7 +120,8 @@ def _init_extensions(app: Flask) -> None:
                    timezone_selector=lambda: "UTC")
     limiter.init_app(app)
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}}, error_codes=ERROR_CODES)
+    stripe_gateway.init_app(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_nav(app, main=MAIN_MENU, user=USER_MENU)
@@ -156,7 +176,7 @@ def _register_request_hooks(app: Flask) -> None:
         if request.mimetype == "application/json" or request.mimetype.startswith("multipart/"):
             return None
         raise DomainError(_("Send the body as JSON (Content-Type: application/json)."),
-                          code="unsupported_media_type", status=415)
+                          code=CoreErrorCode.UNSUPPORTED_MEDIA_TYPE, status=415)
 
 
 def _register_cli(app: Flask) -> None:

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, select
 
 from marketplace.accounts import policies
+from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import (
     TRAINEE_TRANSITIONS,
     ApiToken,
@@ -28,6 +29,7 @@ from marketplace.core.db import utcnow
 from marketplace.core.errors import (
     BadRequest,
     Conflict,
+    CoreErrorCode,
     DomainError,
     Forbidden,
     NotFound,
@@ -60,7 +62,8 @@ def find_user_by_email(email: str) -> User | None:
 def get_centre(centre_id: int) -> TrainingCentre:
     centre = db.session.get(TrainingCentre, centre_id)
     if centre is None:
-        raise NotFound(_("That training centre does not exist."), code="unknown_centre",
+        raise NotFound(_("That training centre does not exist."),
+                       code=AccountErrorCode.UNKNOWN_CENTRE,
                        fields={"centre_id": [_("Choose a centre from the list.")]})
     return centre
 
@@ -68,14 +71,15 @@ def get_centre(centre_id: int) -> TrainingCentre:
 def get_municipality(municipality_id: int) -> Municipality:
     municipality = db.session.get(Municipality, municipality_id)
     if municipality is None:
-        raise NotFound(_("That municipality does not exist."), code="unknown_municipality")
+        raise NotFound(_("That municipality does not exist."),
+                       code=AccountErrorCode.UNKNOWN_MUNICIPALITY)
     return municipality
 
 
 def get_trainee(trainee_id: int) -> Trainee:
     trainee = db.session.get(Trainee, trainee_id)
     if trainee is None:
-        raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
+        raise NotFound(_("That trainee does not exist."), code=AccountErrorCode.UNKNOWN_TRAINEE)
     return trainee
 
 
@@ -95,7 +99,7 @@ def check_password_strength(password: str) -> None:
     if len(password or "") < minimum:
         raise RuleViolation(
             _("Choose a password of at least %(n)d characters.", n=minimum),
-            code="weak_password",
+            code=AccountErrorCode.WEAK_PASSWORD,
             fields={"password": [_("At least %(n)d characters.", n=minimum)]},
         )
 
@@ -104,7 +108,8 @@ def register_buyer(data: SignUp) -> User:
     email = normalize_email(data.email)
     check_password_strength(data.password)
     if find_user_by_email(email) is not None:
-        raise Conflict(_("An account with this email already exists."), code="email_taken",
+        raise Conflict(_("An account with this email already exists."),
+                       code=AccountErrorCode.EMAIL_TAKEN,
                        fields={"email": [_("This email is already registered.")]})
     if data.locale not in current_app.config["LANGUAGES"]:
         data.locale = current_app.config["DEFAULT_LOCALE"]
@@ -161,15 +166,16 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     """verify / reject / suspend / reinstate, by staff of the trainee's centre or an admin."""
     if not policies.can_review_trainee(actor, trainee):
         # Someone else's trainee is reported as missing, not as forbidden, so ids can't be probed.
-        raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
+        raise NotFound(_("That trainee does not exist."), code=AccountErrorCode.UNKNOWN_TRAINEE)
     target = TRAINEE_TRANSITIONS.get((trainee.status, action))
     if target is None:
         raise Conflict(
             _("A %(status)s trainee cannot be changed that way.", status=_(trainee.status.value)),
-            code="invalid_transition")
+            code=CoreErrorCode.INVALID_TRANSITION)
     if action in ("reject", "suspend") and not (reason or "").strip():
         raise RuleViolation(_("Give a reason, so the trainee knows what to fix."),
-                            code="reason_required", fields={"reason": [_("Required.")]})
+                            code=AccountErrorCode.REASON_REQUIRED,
+                            fields={"reason": [_("Required.")]})
     previous = trainee.status
     trainee.status = target
     trainee.status_reason = (reason or "").strip() or None
@@ -218,7 +224,7 @@ def create_centre(actor: User, *, kind: str, name_fa: str, name_en: str | None, 
     try:
         centre_kind = CentreKind(kind)
     except ValueError:
-        raise RuleViolation(_("Unknown kind of centre."), code="invalid_kind",
+        raise RuleViolation(_("Unknown kind of centre."), code=AccountErrorCode.INVALID_KIND,
                             fields={"kind": [_("Choose public or private.")]}) from None
     centre = TrainingCentre(kind=centre_kind, name_fa=name_fa.strip(),
                             name_en=(name_en or "").strip() or None,
@@ -245,7 +251,8 @@ def _staff_user(email: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         raise NotFound(_("No account uses that email; ask the person to sign up first."),
-                       code="unknown_user", fields={"email": [_("No account with this email.")]})
+                       code=AccountErrorCode.UNKNOWN_USER,
+                       fields={"email": [_("No account with this email.")]})
     return user
 
 
@@ -253,7 +260,8 @@ def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreS
     _require_admin(actor)
     user = _staff_user(email)
     if centre.id in user.staff_centre_ids:
-        raise Conflict(_("That person is already staff of this centre."), code="already_staff")
+        raise Conflict(_("That person is already staff of this centre."),
+                       code=AccountErrorCode.ALREADY_STAFF)
     membership = CentreStaff(user=user, centre=centre)
     db.session.add(membership)
     db.session.flush()
@@ -265,7 +273,7 @@ def add_municipal_staff(actor: User, municipality: Municipality, email: str) -> 
     user = _staff_user(email)
     if municipality.id in user.staff_municipality_ids:
         raise Conflict(_("That person is already staff of this municipality."),
-                       code="already_staff")
+                       code=AccountErrorCode.ALREADY_STAFF)
     membership = MunicipalStaff(user=user, municipality=municipality)
     db.session.add(membership)
     db.session.flush()
@@ -279,7 +287,8 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         hash_password(password or "")  # take as long as a real check, so emails can't be probed
     if user is None or not verify_password(user.password_hash, password) or user.is_disabled:
-        raise DomainError(_("Wrong email or password."), code="invalid_credentials", status=401)
+        raise DomainError(_("Wrong email or password."),
+                          code=AccountErrorCode.INVALID_CREDENTIALS, status=401)
     return user
 
 
@@ -292,7 +301,8 @@ def set_password(user: User, new_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise RuleViolation(_("The current password is not right."), code="wrong_password",
+        raise RuleViolation(_("The current password is not right."),
+                            code=AccountErrorCode.WRONG_PASSWORD,
                             fields={"current_password": [_("Not right.")]})
     set_password(user, new_password)
 
@@ -320,13 +330,13 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     invalid = DomainError(_("This reset link is not valid. Ask for a new one."),
-                          code="invalid_token", status=400)
+                          code=AccountErrorCode.INVALID_TOKEN, status=400)
     try:
         data = _reset_serializer().loads(token,
                                          max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
         raise DomainError(_("This reset link has expired. Ask for a new one."),
-                          code="expired_token", status=400) from None
+                          code=AccountErrorCode.EXPIRED_TOKEN, status=400) from None
     except BadSignature:
         raise invalid from None
     if not isinstance(data, dict):
@@ -334,7 +344,7 @@ def user_for_reset_token(token: str) -> User:
     user = db.session.get(User, data.get("user"))
     if user is None or user.password_stamp != data.get("since"):
         raise DomainError(_("This reset link was already used. Ask for a new one."),
-                          code="used_token", status=400)
+                          code=AccountErrorCode.USED_TOKEN, status=400)
     return user
 
 
@@ -348,7 +358,7 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
                    bio: str | None = None, store_name: str | None = None,
                    trade: str | None = None) -> User:
     if locale not in current_app.config["LANGUAGES"]:
-        raise RuleViolation(_("Unknown language."), code="invalid_locale",
+        raise RuleViolation(_("Unknown language."), code=AccountErrorCode.INVALID_LOCALE,
                             fields={"locale": [_("Choose fa or en.")]})
     user.display_name = display_name.strip()
     user.phone = (phone or "").strip() or None
@@ -370,7 +380,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the row and the token itself, which is shown once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise BadRequest(_("Give the token a name."), code="name_required",
+        raise BadRequest(_("Give the token a name."), code=AccountErrorCode.NAME_REQUIRED,
                          fields={"name": [_("Required.")]})
     token = new_api_token()
     row = ApiToken(user=user, name=name[:100], token_hash=hash_api_token(token),
@@ -383,7 +393,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(_("That token does not exist."), code="unknown_token")
+        raise NotFound(_("That token does not exist."), code=AccountErrorCode.UNKNOWN_TOKEN)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         db.session.flush()

@@ -10,8 +10,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import Trainee
 from marketplace.booths import queries
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import Booth
 from marketplace.booths.schemas import (
     AllocationReplaySchema,
@@ -97,7 +99,8 @@ class Venues(MethodView):
     def post(self, data):
         """Create a venue of one of your municipalities."""
         if data.get("municipality_id") is None:
-            raise RuleViolation(_("Give the municipality_id."), code="municipality_required",
+            raise RuleViolation(_("Give the municipality_id."),
+                                code=BoothErrorCode.MUNICIPALITY_REQUIRED,
                                 fields={"municipality_id": [_("Required.")]})
         venue = venues.create_venue(current_user, data["municipality_id"], _venue_data(data))
         db.session.commit()
@@ -385,13 +388,14 @@ class MarketAssignments(MethodView):
         market = markets.get_market_for_staff(current_user, market_id)
         day = next((d for d in market.days if d.id == data["day_id"]), None)
         if day is None:
-            raise NotFound(_("That day is not a day of this market."), code="unknown_day")
+            raise NotFound(_("That day is not a day of this market."),
+                           code=BoothErrorCode.UNKNOWN_DAY)
         booth = db.session.get(Booth, data["booth_id"])
         trainee = db.session.get(Trainee, data["trainee_id"])
         if booth is None:
-            raise NotFound(_("That booth does not exist."), code="unknown_booth")
+            raise NotFound(_("That booth does not exist."), code=BoothErrorCode.UNKNOWN_BOOTH)
         if trainee is None:
-            raise NotFound(_("That trainee does not exist."), code="unknown_trainee")
+            raise NotFound(_("That trainee does not exist."), code=AccountErrorCode.UNKNOWN_TRAINEE)
         assignment = assignments.assign_booth(current_user, day, booth, trainee)
         db.session.commit()
         return assignment

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
 from flask_babel import gettext as _
 
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.core.errors import RuleViolation
 
 MAX_MARKET_DAYS = 366
@@ -22,12 +23,12 @@ _ALLOWED_FREQUENCIES = {YEARLY, MONTHLY, WEEKLY, DAILY}
 def one_off_dates(starts_on: date, ends_on: date) -> list[date]:
     if ends_on < starts_on:
         raise RuleViolation(_("The last day must not be before the first day."),
-                            code="dates_out_of_order",
+                            code=BoothErrorCode.DATES_OUT_OF_ORDER,
                             fields={"ends_on": [_("Must be on or after the first day.")]})
     count = (ends_on - starts_on).days + 1
     if count > MAX_MARKET_DAYS:
         raise RuleViolation(_("A market can have at most %(n)d days.", n=MAX_MARKET_DAYS),
-                            code="too_many_days")
+                            code=BoothErrorCode.TOO_MANY_DAYS)
     return [starts_on + timedelta(days=i) for i in range(count)]
 
 
@@ -39,14 +40,14 @@ def recurring_dates(rule: str, starts_on: date, ends_on: date) -> list[date]:
     """
     if ends_on < starts_on:
         raise RuleViolation(_("The last day must not be before the first day."),
-                            code="dates_out_of_order",
+                            code=BoothErrorCode.DATES_OUT_OF_ORDER,
                             fields={"ends_on": [_("Must be on or after the first day.")]})
     text = (rule or "").strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if not text:
         raise RuleViolation(_("A recurring market needs a recurrence rule."),
-                            code="recurrence_missing",
+                            code=BoothErrorCode.RECURRENCE_MISSING,
                             fields={"recurrence_rule": [_("Enter a rule such as "
                                                           "FREQ=WEEKLY;BYDAY=FR.")]})
     start = datetime.combine(starts_on, time())
@@ -54,13 +55,13 @@ def recurring_dates(rule: str, starts_on: date, ends_on: date) -> list[date]:
         parsed = rrulestr(text, dtstart=start, forceset=False)
     except (ValueError, TypeError, AttributeError, IndexError):
         raise RuleViolation(_("The recurrence rule could not be read."),
-                            code="recurrence_invalid",
+                            code=BoothErrorCode.RECURRENCE_INVALID,
                             fields={"recurrence_rule": [_("Enter a rule such as "
                                                           "FREQ=WEEKLY;BYDAY=FR.")]}) from None
     frequency = getattr(parsed, "_freq", None)
     if frequency not in _ALLOWED_FREQUENCIES:
         raise RuleViolation(_("Markets repeat by day, week, month or year, not within a day."),
-                            code="recurrence_invalid",
+                            code=BoothErrorCode.RECURRENCE_INVALID,
                             fields={"recurrence_rule": [_("Use FREQ=DAILY, WEEKLY, MONTHLY "
                                                           "or YEARLY.")]})
     days: list[date] = []
@@ -74,11 +75,11 @@ def recurring_dates(rule: str, starts_on: date, ends_on: date) -> list[date]:
             raise RuleViolation(
                 _("The recurrence rule gives more than %(n)d days; choose a shorter season "
                   "or a sparser rule.", n=MAX_MARKET_DAYS),
-                code="recurrence_too_many",
+                code=BoothErrorCode.RECURRENCE_TOO_MANY,
                 fields={"recurrence_rule": [_("Too many days.")]})
     if not days:
         raise RuleViolation(_("The recurrence rule gives no day between the first and last "
-                              "day."), code="recurrence_empty",
+                              "day."), code=BoothErrorCode.RECURRENCE_EMPTY,
                             fields={"recurrence_rule": [_("No day matches.")]})
     return days
 

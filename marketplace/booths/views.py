@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality, Trainee
 from marketplace.booths import policies, queries
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.forms import (
     ApplyForm,
     AssignForm,
@@ -267,12 +268,13 @@ def _market_data(form: MarketForm, venue) -> markets.MarketData:
         for code, category_id in _parse_pairs(form.reserved.data):
             if code not in codes:
                 raise RuleViolation(_("There is no booth %(code)s at this venue.", code=code),
-                                    code="unknown_booth",
+                                    code=BoothErrorCode.UNKNOWN_BOOTH,
                                     fields={"reserved": [_("Unknown booth code.")]})
             reserved.append((codes[code], int(category_id)))
     except ValueError:
         raise RuleViolation(_("Write caps and reservations as pairs such as 12:3;14:1."),
-                            code="invalid_pairs", fields={"caps": [_("Not valid.")]}) from None
+                            code=BoothErrorCode.INVALID_PAIRS,
+                            fields={"caps": [_("Not valid.")]}) from None
     categories = [(c, caps.get(c)) for c in form.category_ids.data or []]
     categories += [(c, cap) for c, cap in caps.items() if c not in (form.category_ids.data or [])]
     return markets.MarketData(
@@ -628,7 +630,7 @@ def booth_page(market_id, booth_id):
     market = markets.get_market(market_id)
     booth = db.session.get(Booth, booth_id)
     if booth is None or booth.venue_id != market.venue_id:
-        raise NotFound(_("That booth does not exist."), code="unknown_booth")
+        raise NotFound(_("That booth does not exist."), code=BoothErrorCode.UNKNOWN_BOOTH)
     by_day = queries.who_is_where(market)
     entries = [(day, next((a for a in by_day.get(day.id, []) if a.booth_id == booth.id), None))
                for day in market.days]

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.catalogue import search_log
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.queries.categories import CategoryTree, shared_category_tree
 from marketplace.catalogue.queries.listings import load_product, review_queue, trainee_products
 from marketplace.catalogue.queries.search import search_products
@@ -88,7 +89,8 @@ class Products(MethodView):
 def _visible(product_id: int):
     product = load_product(product_id)
     if product is None:
-        raise NotFound(_("We could not find that product."), code="product_not_found")
+        raise NotFound(_("We could not find that product."),
+                       code=CatalogueErrorCode.PRODUCT_NOT_FOUND)
     return access.get_visible_product(current_user, product.id)
 
 
@@ -226,7 +228,8 @@ class MyProducts(MethodView):
         """Your listings in every status, most recently changed first."""
         user = require_login()
         if user.trainee is None:
-            raise Forbidden(_("Only trainees have listings."), code="not_a_trainee")
+            raise Forbidden(_("Only trainees have listings."),
+                            code=CatalogueErrorCode.NOT_A_TRAINEE)
         page, per_page = page_args(request.args)
         result = trainee_products(user.trainee.id, page, per_page)
         for product in result.items:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.core.errors import DomainError, RuleViolation
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -41,10 +42,10 @@ class ProcessedImage:
 
 class ImageTooLarge(DomainError):
     status = 413
-    code = "image_too_large"
+    code = CatalogueErrorCode.IMAGE_TOO_LARGE
 
 
-def _refuse(code: str, message: str) -> RuleViolation:
+def _refuse(code: CatalogueErrorCode, message: str) -> RuleViolation:
     return RuleViolation(message, code=code, fields={"image": [message]})
 
 
@@ -53,7 +54,7 @@ def _open_checked(data: bytes) -> Image.Image:
         message = _("The image is larger than 10 MB.")
         raise ImageTooLarge(message, fields={"image": [message]})
     if not data:
-        raise _refuse("image_empty", _("The file is empty."))
+        raise _refuse(CatalogueErrorCode.IMAGE_EMPTY, _("The file is empty."))
     not_an_image = _("The file is not a JPEG, PNG or WebP image.")
     too_big = _("The image has more than 40 megapixels.")
     with warnings.catch_warnings():
@@ -61,19 +62,19 @@ def _open_checked(data: bytes) -> Image.Image:
         try:
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise _refuse("image_type", not_an_image)
+                raise _refuse(CatalogueErrorCode.IMAGE_TYPE, not_an_image)
             width, height = probe.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise _refuse("image_pixels", too_big)
+                raise _refuse(CatalogueErrorCode.IMAGE_PIXELS, too_big)
             probe.verify()  # checks structure and checksums without decoding the pixels
             image = Image.open(io.BytesIO(data))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _refuse("image_pixels", too_big) from None
+            raise _refuse(CatalogueErrorCode.IMAGE_PIXELS, too_big) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise _refuse("image_type", not_an_image) from None
+            raise _refuse(CatalogueErrorCode.IMAGE_TYPE, not_an_image) from None
     if image.format not in ACCEPTED_FORMATS:  # pragma: no cover - probe checked the same bytes
-        raise _refuse("image_type", not_an_image)
+        raise _refuse(CatalogueErrorCode.IMAGE_TYPE, not_an_image)
     return image
 
 

@@ -21,6 +21,7 @@ from werkzeug.routing import BuildError
 
 from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -165,7 +166,8 @@ def _templates() -> set[str]:
 def _trainee_or_403():
     trainee = current_user.trainee
     if trainee is None:
-        raise Forbidden(_("Only trainees can list products."), code="not_a_trainee")
+        raise Forbidden(_("Only trainees can list products."),
+                        code=CatalogueErrorCode.NOT_A_TRAINEE)
     return trainee
 
 

@@ -16,10 +16,12 @@ from flask_babel import gettext as _
 
 from marketplace.catalogue.models import ProductKind, ProductStatus
 from marketplace.catalogue.services.stock import take_stock
+from marketplace.checkout.errors import CheckoutErrorCode
 from marketplace.core.db import insert_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.extensions import db
 from marketplace.orders import queries
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import (
     Cart,
     Fulfilment,
@@ -91,7 +93,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
     if cart is None or cart.user_id != buyer.id:
         raise NotFound(_("We could not find your cart."))
     if not cart.lines:
-        raise RuleViolation(_("Your cart is empty."), code="empty_cart")
+        raise RuleViolation(_("Your cart is empty."), code=CheckoutErrorCode.EMPTY_CART)
 
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     for line in cart.lines:
@@ -100,13 +102,13 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                 not product.trainee.is_verified or product.currency != currency:
             raise RuleViolation(
                 _("“%(title)s” is not for sale any more; remove it from your cart.",
-                  title=product.title(locale)), code="product_unavailable")
+                  title=product.title(locale)), code=OrderErrorCode.PRODUCT_UNAVAILABLE)
         if product.trainee.user_id == buyer.id:
-            raise RuleViolation(_("You cannot buy your own item."), code="own_product")
+            raise RuleViolation(_("You cannot buy your own item."), code=OrderErrorCode.OWN_PRODUCT)
         limit = 1 if product.kind == ProductKind.ONE_OF_A_KIND else MAX_LINE_QUANTITY
         if line.quantity > limit:
             raise RuleViolation(_("Only %(n)s of this item can be ordered.", n=limit),
-                                code="not_enough_stock")
+                                code=OrderErrorCode.NOT_ENOUGH_STOCK)
 
     errors: dict[str, list[str]] = {}
     contact_name = _clean(choices.contact_name or buyer.display_name, NAME_MAX,
@@ -159,21 +161,23 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                         booth_code=option.booth_code)
         plans.append(plan)
     if errors:
-        raise BadRequest(_("Please check the highlighted fields."), code="invalid_checkout",
+        raise BadRequest(_("Please check the highlighted fields."),
+                         code=CheckoutErrorCode.INVALID_CHECKOUT,
                          fields=errors)
 
     subtotal = sum(p["group"].subtotal_amount for p in plans)
     total = subtotal + sum(p["shipping"] for p in plans)
     if choices.expected_subtotal is not None and choices.expected_subtotal != subtotal:
         raise Conflict(_("Prices changed since you looked; please check your order again."),
-                       code="prices_changed")
+                       code=CheckoutErrorCode.PRICES_CHANGED)
 
     now = utcnow()
     try:
         _take_stock_of(cart, locale)
     except _OutOfStock as gone:
         raise Conflict(_("Sorry, “%(title)s” was just sold out. Remove it from your cart and "
-                         "try again.", title=gone.title), code="out_of_stock") from None
+                         "try again.", title=gone.title),
+                       code=OrderErrorCode.OUT_OF_STOCK) from None
 
     order = Order(
         number=new_order_number(), buyer_id=buyer.id, status=OrderStatus.PENDING_PAYMENT,

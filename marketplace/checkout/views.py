@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.checkout import services
+from marketplace.checkout.errors import CheckoutErrorCode
 from marketplace.checkout.forms import choices_from_form
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
@@ -175,7 +176,7 @@ def pay_with_test_card(number):
     order = _own_order(number)
     card = request.form.get("card", "")
     if card not in dict(OFFERED_TEST_CARDS):
-        raise BadRequest(_("Choose one of the test cards."), code="bad_card")
+        raise BadRequest(_("Choose one of the test cards."), code=CheckoutErrorCode.BAD_CARD)
     payment = payments.start_payment(current_user, order, "stripe")
     if payment.status != PaymentStatus.SUCCEEDED:
         payment = payments.confirm_test_payment(current_user, payment, card)

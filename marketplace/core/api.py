@@ -1,6 +1,7 @@
 """flask-smorest glue: the Api object, the error envelope, the argument parser and
 bearer-token security."""
 
+from collections.abc import Iterable
 from functools import wraps
 
 from flask import current_app
@@ -10,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from marketplace.core.errors import handle_http_exception
+from marketplace.core.errors import ErrorCode, error_code_values, handle_http_exception
 from marketplace.core.input import (
     CONTROL_CLASS,
     LINE_BREAK_CLASS,
@@ -58,9 +59,14 @@ def integer_text(minimum: int, maximum: int, **metadata) -> dict:
     return {"type": "integer", "minimum": minimum, "maximum": maximum, **metadata}
 
 
+class ErrorCodeField(fields.String):
+    """An error's `code`: the document lists the codes registered with `Api.init_app` (every
+    package's `ErrorCode` enum) as its `enum`."""
+
+
 class ErrorDetailSchema(Schema):
-    code = fields.String(required=True,
-                         metadata={"description": "Stable machine-readable error code"})
+    code = ErrorCodeField(required=True,
+                          metadata={"description": "Stable machine-readable error code"})
     message = fields.String(required=True,
                             metadata={"description": "For people, in the request's language"})
     fields_ = fields.Dict(data_key="fields", required=True, metadata={
@@ -97,9 +103,31 @@ class Api(SmorestApi):
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
 
+    def __init__(self, *args, **kwargs):
+        self.error_codes: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def init_app(self, app, *, spec_kwargs=None,
+                 error_codes: Iterable[type[ErrorCode]] = ()):
+        """flask-smorest's init_app, with the error-code enums whose codes the error schema
+        lists (given here, before any blueprint documents a response with it)."""
+        self.error_codes = error_code_values(*error_codes)
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(text_rules)
+
+    def _register_responses(self):
+        # flask-smorest documents the error schema here, inside _init_spec: the codes' enum
+        # must be known to the converter before.
+        def error_code_enum(_converter, field, ret, **_kwargs) -> dict:
+            if isinstance(field, ErrorCodeField) and self.error_codes:
+                return {"enum": list(self.error_codes)}
+            return {}
+
+        self.ma_plugin.converter.add_attribute_function(error_code_enum)
+        super()._register_responses()
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)

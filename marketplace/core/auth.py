@@ -10,7 +10,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.errors import CoreErrorCode, DomainError, Forbidden
 
 TOKEN_PREFIX = "bzc_"  # noqa: S105 - a public marker at the start of our tokens, no secret
 
@@ -53,7 +53,7 @@ def bearer_token() -> str | None:
 
 class Unauthorized(DomainError):
     status = 401
-    code = "unauthorized"
+    code = CoreErrorCode.UNAUTHORIZED
 
 
 def require_login():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 
 from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
@@ -15,17 +16,56 @@ from marketplace.core.redirects import referrer_target
 log = logging.getLogger(__name__)
 
 
+class ErrorCode(StrEnum):
+    """The base of every package's error codes (`<package>/errors.py`, as saleor's
+    `error_codes.py`): a code is a member of one of them, never a free string, so the
+    OpenAPI document can list every code a client may see. Members compare and serialise as
+    their string value."""
+
+
+class CoreErrorCode(ErrorCode):
+    """Generic codes: HTTP errors, input refused before any package sees it, and refusals
+    every package shares."""
+
+    BAD_PAGE = "bad_page"
+    BAD_REQUEST = "bad_request"
+    CONFLICT = "conflict"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    ERROR = "error"
+    FORBIDDEN = "forbidden"
+    INVALID_TRANSITION = "invalid_transition"
+    JSON_TOO_DEEP = "json_too_deep"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_FOUND = "not_found"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    RATE_LIMITED = "rate_limited"
+    RULE_VIOLATION = "rule_violation"
+    SERVER_ERROR = "server_error"
+    UNAUTHORIZED = "unauthorized"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    VALIDATION_ERROR = "validation_error"
+    VALUE_OUT_OF_RANGE = "value_out_of_range"
+
+
+def error_code_values(*enums: type[ErrorCode]) -> list[str]:
+    """Every code of `enums`, once each, sorted (what the OpenAPI document lists)."""
+    return sorted({member.value for enum in enums for member in enum})
+
+
 class DomainError(Exception):
     """A use case refused: `code` is stable for clients, `message` is for people."""
 
     status = 400
-    code = "bad_request"
+    code: ErrorCode = CoreErrorCode.BAD_REQUEST
 
-    def __init__(self, message, code: str | None = None, fields: dict | None = None,
+    def __init__(self, message, code: ErrorCode | None = None, fields: dict | None = None,
                  status: int | None = None):
         super().__init__(str(message))
         self.message = message
-        if code:
+        if code is not None:
+            if not isinstance(code, ErrorCode):
+                # A free string would reach clients without being in the documented list.
+                raise TypeError(f"an error code must be an ErrorCode member, not {code!r}")
             self.code = code
         if status:
             self.status = status
@@ -34,42 +74,43 @@ class DomainError(Exception):
 
 class BadRequest(DomainError):
     status = 400
-    code = "bad_request"
+    code = CoreErrorCode.BAD_REQUEST
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code = CoreErrorCode.FORBIDDEN
 
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code = CoreErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     status = 409
-    code = "conflict"
+    code = CoreErrorCode.CONFLICT
 
 
 class RuleViolation(DomainError):
     status = 422
-    code = "rule_violation"
+    code = CoreErrorCode.RULE_VIOLATION
 
 
 # Default codes and messages for HTTP errors raised by Flask, Werkzeug or webargs.
-HTTP_CODES = {
-    400: ("bad_request", _l("The request could not be understood.")),
-    401: ("unauthorized", _l("Please log in first.")),
-    403: ("forbidden", _l("You are not allowed to do that.")),
-    404: ("not_found", _l("We could not find that page.")),
-    405: ("method_not_allowed", _l("That method is not allowed here.")),
-    409: ("conflict", _l("That conflicts with the current state.")),
-    413: ("payload_too_large", _l("The upload is too large.")),
-    415: ("unsupported_media_type", _l("Send the body as JSON (Content-Type: application/json).")),
-    422: ("validation_error", _l("Some fields are not valid.")),
-    429: ("rate_limited", _l("Too many attempts. Please wait a moment and try again.")),
-    500: ("server_error", _l("Something went wrong on our side. Please try again.")),
+HTTP_CODES: dict[int, tuple[ErrorCode, str]] = {
+    400: (CoreErrorCode.BAD_REQUEST, _l("The request could not be understood.")),
+    401: (CoreErrorCode.UNAUTHORIZED, _l("Please log in first.")),
+    403: (CoreErrorCode.FORBIDDEN, _l("You are not allowed to do that.")),
+    404: (CoreErrorCode.NOT_FOUND, _l("We could not find that page.")),
+    405: (CoreErrorCode.METHOD_NOT_ALLOWED, _l("That method is not allowed here.")),
+    409: (CoreErrorCode.CONFLICT, _l("That conflicts with the current state.")),
+    413: (CoreErrorCode.PAYLOAD_TOO_LARGE, _l("The upload is too large.")),
+    415: (CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          _l("Send the body as JSON (Content-Type: application/json).")),
+    422: (CoreErrorCode.VALIDATION_ERROR, _l("Some fields are not valid.")),
+    429: (CoreErrorCode.RATE_LIMITED, _l("Too many attempts. Please wait a moment and try again.")),
+    500: (CoreErrorCode.SERVER_ERROR, _l("Something went wrong on our side. Please try again.")),
 }
 ERROR_PAGES = (400, 403, 404, 405, 409, 413, 422, 429, 500)
 
@@ -84,7 +125,7 @@ MAX_FIELD_ERRORS = 20
 MAX_SHOWN_KEY = 100  # field names are the client's own input; a 1 MB key is not echoed
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(code: ErrorCode, message: str, fields: dict | None = None) -> dict:
     shown, total = bounded_fields(fields or {})
     error: dict[str, object] = {"code": code, "message": str(message), "fields": shown}
     if total > MAX_FIELD_ERRORS:
@@ -133,7 +174,7 @@ def _drop_empty(node: dict) -> dict:
     return node
 
 
-def json_error(status: int, code: str, message, fields: dict | None = None, headers=None):
+def json_error(status: int, code: ErrorCode, message, fields: dict | None = None, headers=None):
     response = jsonify(error_body(code, message, fields))
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -147,9 +188,9 @@ def html_error(status: int, message, headers=None):
     return body, status, headers or {}
 
 
-def http_exception_parts(error: HTTPException) -> tuple[int, str, str, dict]:
+def http_exception_parts(error: HTTPException) -> tuple[int, ErrorCode, str, dict]:
     status = error.code or 500
-    code, default_message = HTTP_CODES.get(status, ("error", error.name))
+    code, default_message = HTTP_CODES.get(status, (CoreErrorCode.ERROR, error.name))
     fields = {}
     data = getattr(error, "data", None) or {}
     if "messages" in data:  # webargs / flask-smorest validation errors
@@ -210,7 +251,7 @@ def handle_value_out_of_range(_error: Exception):
     _rollback()
     message = _("A number in the request is out of range.")
     if wants_json():
-        return json_error(400, "value_out_of_range", message)
+        return json_error(400, CoreErrorCode.VALUE_OUT_OF_RANGE, message)
     return html_error(400, message)
 
 
@@ -219,7 +260,7 @@ def handle_unexpected_error(error: Exception):
     _rollback()
     message = _("Something went wrong on our side. Please try again.")
     if wants_json():
-        return json_error(500, "server_error", message)
+        return json_error(500, CoreErrorCode.SERVER_ERROR, message)
     return html_error(500, message)
 
 

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import CoreErrorCode, DomainError
 from marketplace.core.i18n import format_number
 
 MAX_JSON_DEPTH = 32
@@ -69,22 +69,22 @@ class InvalidText(DomainError):
     """Some strings of the request hold characters no text field accepts."""
 
     status = 422
-    code = "validation_error"
+    code = CoreErrorCode.VALIDATION_ERROR
 
 
 class JsonTooDeep(DomainError):
     status = 400
-    code = "json_too_deep"
+    code = CoreErrorCode.JSON_TOO_DEEP
 
 
 class NumberOutOfRange(DomainError):
     status = 400
-    code = "value_out_of_range"
+    code = CoreErrorCode.VALUE_OUT_OF_RANGE
 
 
 class BodyTooLarge(DomainError):
     status = 413
-    code = "payload_too_large"
+    code = CoreErrorCode.PAYLOAD_TOO_LARGE
 
 
 def _invalid_text(problems: dict):

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from marketplace.core.digits import parse_int
-from marketplace.core.errors import BadRequest
+from marketplace.core.errors import BadRequest, CoreErrorCode
 
 DEFAULT_PER_PAGE = 24
 MAX_PER_PAGE = 100
@@ -21,11 +21,12 @@ def page_args(args, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]
         page = parse_int(args.get("page", 1))
         per_page = parse_int(args.get("per_page", default_per_page))
     except ValueError:
-        raise BadRequest(_("page and per_page must be whole numbers."), code="bad_page") from None
+        raise BadRequest(_("page and per_page must be whole numbers."),
+                         code=CoreErrorCode.BAD_PAGE) from None
     if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(_("page must be between 1 and %(pages)d and per_page between 1 and "
                            "%(per_page)d.", pages=MAX_PAGE, per_page=MAX_PER_PAGE),
-                         code="bad_page")
+                         code=CoreErrorCode.BAD_PAGE)
     return page, per_page
 
 

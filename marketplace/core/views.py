@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, request, session, url
 from flask_login import current_user
 from sqlalchemy import text
 
-from marketplace.core.errors import json_error
+from marketplace.core.errors import CoreErrorCode, json_error
 from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 
@@ -38,5 +38,5 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not healthy"
         db.session.rollback()
-        return json_error(503, "database_unavailable", "The database does not answer.")
+        return json_error(503, CoreErrorCode.DATABASE_UNAVAILABLE, "The database does not answer.")
     return {"status": "ok"}

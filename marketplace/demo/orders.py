@@ -25,6 +25,7 @@ from marketplace.orders.services.orders import hold_order_for_pickup, mark_order
 from marketplace.payments.models import PayoutAccount
 from marketplace.payments.providers import PAY_AT_PICKUP
 from marketplace.payments.services import ledger
+from marketplace.payments.sheba import sheba_from_account
 
 SHIPPING_USD = 5
 BUYER_EMAIL = demo_email("buyer")
@@ -51,8 +52,8 @@ def seed_shipping_rates(echo) -> None:
 
 
 def _demo_iban(trainee_id: int) -> str:
-    # The shape of an Iranian IBAN (Sheba), not a real account.
-    return f"IR{trainee_id % 90 + 10:02d}0170000000{trainee_id:012d}"
+    # A well-formed Sheba (its check digits match), not a real account.
+    return sheba_from_account(f"0170000000{trainee_id:012d}")
 
 
 def seed_payouts(echo) -> None:

@@ -32,6 +32,7 @@ from marketplace.core.pagination import page_args, paginate
 from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 from marketplace.orders import cart_cookie, policies, queries
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import FULFILMENT_ACTIONS, ShippingRate, VendorOrderStatus
 from marketplace.orders.services import cart as carts
@@ -207,7 +208,7 @@ def cancel_order(number):
 def _status_filter() -> str | None:
     status = request.args.get("status") or None
     if status is not None and status not in {s.value for s in VendorOrderStatus}:
-        raise BadRequest(_("Unknown status."), code="bad_status")
+        raise BadRequest(_("Unknown status."), code=OrderErrorCode.BAD_STATUS)
     return status
 
 

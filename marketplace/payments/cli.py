@@ -6,12 +6,8 @@ from flask.cli import with_appcontext
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import queries
-from marketplace.payments.providers import (
-    ZARINPAL,
-    ProviderRejected,
-    ProviderUnavailable,
-    is_enabled,
-)
+from marketplace.payments.gateway import GatewayError
+from marketplace.payments.providers import ZARINPAL, is_enabled
 from marketplace.payments.services import booth_fees, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
 
@@ -26,13 +22,13 @@ def reconcile_payments():
     if is_enabled(ZARINPAL):
         try:
             payment_ids.update(zarinpal_payments.unverified_payment_ids())
-        except (ProviderUnavailable, ProviderRejected) as error:
+        except GatewayError as error:
             click.echo(f"Zarinpal's list of unverified payments: {error}", err=True)
     for payment_id in sorted(payment_ids):
         try:
             status = str(webhooks.reconcile_payment(payment_id))
             db.session.commit()
-        except (ProviderUnavailable, ProviderRejected, DomainError) as error:
+        except (GatewayError, DomainError) as error:
             db.session.rollback()
             status = "error"
             click.echo(f"payment {payment_id}: {error}", err=True)

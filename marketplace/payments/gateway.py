@@ -52,9 +52,13 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
 # --- errors -------------------------------------------------------------------------------
+# The gateway's own errors know nothing of HTTP or of our error codes: the payments services
+# translate them into DomainErrors (payments.services.errors), one layer above.
 
 class GatewayError(Exception):
-    """Stripe refused or could not be reached; `code` is Stripe's code when it gave one."""
+    """Stripe refused the request (bad parameters, unknown object, wrong key, an amount it
+    cannot take); `code` is Stripe's code when it gave one. The subclasses are the refusals
+    that callers treat differently."""
 
     def __init__(self, message: str, code: str | None = None, http_status: int | None = None):
         super().__init__(message)
@@ -63,21 +67,28 @@ class GatewayError(Exception):
         self.http_status = http_status
 
 
-class PaymentDeclined(GatewayError):
-    """The card (or other method) was declined; the buyer may try another one."""
-
-
 class GatewayUnavailable(GatewayError):
     """Stripe answered 5xx, timed out, or the connection failed: the outcome is unknown, and a
     retry with the same idempotency key is safe."""
 
 
-class GatewayRejected(GatewayError):
-    """Stripe refused the request itself (bad parameters, unknown object, wrong key)."""
+class GatewayDeclined(GatewayError):
+    """The card (or other method) was declined; the buyer may try another one. `decline_code`
+    is the issuer's reason as Stripe gives it (`insufficient_funds`, …) or `card_declined`."""
+
+    def __init__(self, message: str, decline_code: str, http_status: int | None = None):
+        super().__init__(message, code=decline_code, http_status=http_status)
+        self.decline_code = decline_code
 
 
 class InvalidSignature(GatewayError):
     """A webhook whose signature does not match its body, or is too old (a replay)."""
+
+
+def _decline_code(error: stripe.StripeError) -> str:
+    details = getattr(error, "error", None)
+    return getattr(details, "decline_code", None) or getattr(error, "code", None) \
+        or "card_declined"
 
 
 def _translate(error: stripe.StripeError) -> GatewayError:
@@ -85,13 +96,13 @@ def _translate(error: stripe.StripeError) -> GatewayError:
     code = getattr(error, "code", None)
     message = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
     if isinstance(error, stripe.CardError) or status == 402:
-        return PaymentDeclined(message, code=code or "card_declined", http_status=status)
+        return GatewayDeclined(message, decline_code=_decline_code(error), http_status=status)
     if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError) or \
             (status is not None and status >= 500) or \
             (isinstance(error, stripe.APIError) and status is None):
         return GatewayUnavailable(message, code=code or "provider_unavailable",
                                   http_status=status)
-    return GatewayRejected(message, code=code or "provider_rejected", http_status=status)
+    return GatewayError(message, code=code or "provider_rejected", http_status=status)
 
 
 # --- money --------------------------------------------------------------------------------
@@ -113,7 +124,7 @@ def to_stripe_amount(money: Money, payout: bool = False) -> int:
     """Our minor units → the integer Stripe expects, refusing amounts Stripe cannot take."""
     currency = money.currency
     if not can_take(currency):
-        raise GatewayRejected(f"Stripe does not take {currency}", code="unsupported_currency")
+        raise GatewayError(f"Stripe does not take {currency}", code="unsupported_currency")
     ours = minor_units(currency)
     theirs = stripe_decimals(currency)
     if theirs >= ours:
@@ -121,14 +132,14 @@ def to_stripe_amount(money: Money, payout: bool = False) -> int:
     else:
         factor = 10 ** (ours - theirs)
         if money.amount % factor:
-            raise GatewayRejected(f"{money} has more decimals than Stripe takes for {currency}",
+            raise GatewayError(f"{money} has more decimals than Stripe takes for {currency}",
                                   code="invalid_amount")
         amount = money.amount // factor
     if currency in THREE_DECIMAL and amount % 10:
-        raise GatewayRejected(f"Stripe needs the last digit of a {currency} amount to be 0",
+        raise GatewayError(f"Stripe needs the last digit of a {currency} amount to be 0",
                               code="invalid_amount")
     if payout and currency in WHOLE_UNIT_PAYOUTS and amount % 100:
-        raise GatewayRejected(f"Stripe pays out {currency} in whole units only",
+        raise GatewayError(f"Stripe pays out {currency} in whole units only",
                               code="invalid_amount")
     return amount
 
@@ -141,7 +152,7 @@ def from_stripe_amount(amount: int, currency: str) -> Money:
     if theirs >= ours:
         factor = 10 ** (theirs - ours)
         if amount % factor:
-            raise GatewayRejected(f"Stripe amount {amount} {currency} is not a whole minor unit",
+            raise GatewayError(f"Stripe amount {amount} {currency} is not a whole minor unit",
                                   code="invalid_amount")
         return Money(amount // factor, currency)
     return Money(amount * 10 ** (ours - theirs), currency)
@@ -214,17 +225,22 @@ def _intent_state(intent) -> IntentState:
 # --- the client ---------------------------------------------------------------------------
 
 class StripeGateway:
-    """A thin, typed wrapper around `stripe.StripeClient` (the v1 namespace)."""
+    """A thin, typed wrapper around `stripe.StripeClient` (the v1 namespace).
+
+    The app makes one at start-up (`init_app`) and every request uses it (`current_gateway`):
+    its `RequestsClient` keeps one `requests.Session` per thread, so calls reuse open
+    connections to Stripe instead of a TLS handshake each."""
 
     def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = "",
                  timeout: float = DEFAULT_TIMEOUT_SECONDS, max_network_retries: int = 1):
         if not secret_key:
-            raise GatewayRejected("STRIPE_SECRET_KEY is not set", code="not_configured")
+            raise GatewayError("STRIPE_SECRET_KEY is not set", code="not_configured")
+        self.http_client = stripe.RequestsClient(timeout=timeout)
         self.client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base.rstrip("/")} if api_base else None,
             max_network_retries=max_network_retries,
-            http_client=stripe.RequestsClient(timeout=timeout),
+            http_client=self.http_client,
         )
         self.webhook_secret = webhook_secret
         self.api_base = api_base
@@ -272,15 +288,12 @@ class StripeGateway:
 
     def confirm_payment_intent(self, intent_id: str, payment_method: str,
                                idempotency_key: str) -> IntentState:
-        """Server-side confirmation with a payment method id (the development test cards)."""
-        try:
-            intent = self._call(self.client.v1.payment_intents.confirm, intent_id,
-                                {"payment_method": payment_method,
-                                 "expand": ["latest_charge"]},
-                                {"idempotency_key": idempotency_key})
-        except PaymentDeclined:
-            # The intent went back to requires_payment_method with last_payment_error set.
-            return self.retrieve_payment_intent(intent_id)
+        """Server-side confirmation with a payment method id (the development test cards).
+        A declined card raises `GatewayDeclined`; the intent then holds the failed attempt
+        (requires_payment_method with last_payment_error)."""
+        intent = self._call(self.client.v1.payment_intents.confirm, intent_id,
+                            {"payment_method": payment_method, "expand": ["latest_charge"]},
+                            {"idempotency_key": idempotency_key})
         return _intent_state(intent)
 
     def cancel_payment_intent(self, intent_id: str, idempotency_key: str) -> IntentState:
@@ -343,6 +356,25 @@ class StripeGateway:
         if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
             raise InvalidSignature("not a Stripe event", code="invalid_payload")
         return event
+
+
+# --- one gateway per app -------------------------------------------------------------------
+
+EXTENSION = "stripe_gateway"
+
+
+def init_app(app) -> None:
+    """Make the app's one Stripe gateway from its settings (none without STRIPE_SECRET_KEY)."""
+    if app.config.get("STRIPE_SECRET_KEY"):
+        app.extensions[EXTENSION] = StripeGateway.from_config(app.config)
+
+
+def current_gateway() -> StripeGateway:
+    """The current app's Stripe gateway (made by `init_app`)."""
+    gateway = current_app.extensions.get(EXTENSION)
+    if gateway is None:
+        raise GatewayError("STRIPE_SECRET_KEY is not set", code="not_configured")
+    return gateway
 
 
 def _signed_at(signature_header: str) -> int:

@@ -1,5 +1,9 @@
 """Payment providers behind one interface: start a payment, read its state, refund, read a webhook.
 
+A provider that cannot do what is asked raises the gateway's errors (`gateway.GatewayError` and
+its kinds: unavailable, declined, invalid signature); the payments services turn them into
+answers for people and clients (payments.services.errors).
+
 `stripe` takes cards through PaymentIntents (all Stripe calls go through `gateway`);
 `pay_at_pickup` records that the buyer pays the trainee in cash at the booth or centre. Another
 provider (a local Iranian gateway, say) only has to implement `PaymentProvider` and be added to
@@ -48,30 +52,6 @@ class ProviderEvent:
     object_id: str | None
 
 
-class ProviderUnavailable(Exception):
-    """The provider did not answer (5xx, timeout): the outcome is unknown, retry later."""
-
-    def __init__(self, message: str, code: str = "provider_unavailable"):
-        super().__init__(message)
-        self.code = code
-
-
-class ProviderRejected(Exception):
-    """The provider refused the request (declined card, bad parameters)."""
-
-    def __init__(self, message: str, code: str = "provider_rejected"):
-        super().__init__(message)
-        self.code = code
-
-
-class InvalidWebhook(Exception):
-    """Bad signature, stale or future timestamp (a replay) or an unreadable body."""
-
-    def __init__(self, message: str, code: str = "invalid_signature"):
-        super().__init__(message)
-        self.code = code
-
-
 class PaymentProvider(ABC):
     """What every payment provider answers; `stripe` and `pay_at_pickup` implement it."""
 
@@ -100,7 +80,7 @@ class PaymentProvider(ABC):
         """Read the payment's current state from the provider."""
 
     def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
-        raise ProviderRejected("this provider has no test cards", code="not_supported")
+        raise gateway.GatewayError("this provider has no test cards", code="not_supported")
 
     def cancel_payment(self, payment) -> ProviderPayment:
         """Close a payment that is no longer wanted (its order expired)."""
@@ -112,7 +92,7 @@ class PaymentProvider(ABC):
         """Give back `refund.amount` of `payment`."""
 
     def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
-        raise InvalidWebhook("this provider sends no webhooks")
+        raise gateway.InvalidSignature("this provider sends no webhooks", code="not_supported")
 
     def payment_page_url(self, payment) -> str | None:
         """Where the buyer goes to pay an open payment (a gateway's page), if anywhere."""
@@ -143,17 +123,13 @@ TEST_CARDS = {
 }
 
 
-def _unavailable(error: gateway.GatewayError) -> ProviderUnavailable:
-    return ProviderUnavailable(error.message, code=error.code or "provider_unavailable")
-
-
 class StripeProvider(PaymentProvider):
     name = "stripe"
     excluded_currencies = gateway.UNSUPPORTED
     collects_online = True
 
     def _gateway(self) -> gateway.StripeGateway:
-        return gateway.StripeGateway.from_config()
+        return gateway.current_gateway()
 
     @staticmethod
     def _result(state: gateway.IntentState) -> ProviderPayment:
@@ -166,59 +142,48 @@ class StripeProvider(PaymentProvider):
                                error_message=state.error_message,
                                amount=state.amount.amount, currency=state.amount.currency)
 
-    def _run(self, call, *args):
-        try:
-            return call(*args)
-        except gateway.GatewayUnavailable as error:
-            raise _unavailable(error) from error
-        except gateway.GatewayError as error:
-            raise ProviderRejected(error.message, code=error.code or "provider_rejected") \
-                from error
-
     def start_payment(self, payment) -> ProviderPayment:
         if payment.provider_reference:
             return self.fetch_payment(payment)
-        state = self._run(self._gateway().create_payment_intent, payment.money,
-                          payment.idempotency_key,
-                          {"order": payment.order.number, "payment": payment.id})
+        state = self._gateway().create_payment_intent(
+            payment.money, payment.idempotency_key,
+            {"order": payment.order.number, "payment": payment.id})
         return self._result(state)
 
     def fetch_payment(self, payment) -> ProviderPayment:
-        return self._result(self._run(self._gateway().retrieve_payment_intent,
-                                      payment.provider_reference))
+        return self._result(self._gateway().retrieve_payment_intent(payment.provider_reference))
 
     def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
-        if card not in TEST_CARDS:
-            raise ProviderRejected("unknown test card", code="unknown_card")
+        """A declined card is an outcome here, not an error: the intent holds the failed
+        attempt, which the payment records (so the next try is a new payment with keys of its
+        own) and the buyer reads on the pay page."""
         key = f"{payment.idempotency_key}-confirm-{payment.confirm_attempts}"
-        return self._result(self._run(self._gateway().confirm_payment_intent,
-                                      payment.provider_reference, card, key))
+        try:
+            state = self._gateway().confirm_payment_intent(payment.provider_reference, card, key)
+        except gateway.GatewayDeclined:
+            return self.fetch_payment(payment)
+        return self._result(state)
 
     def cancel_payment(self, payment) -> ProviderPayment:
         try:
             state = self._gateway().cancel_payment_intent(
                 payment.provider_reference, f"{payment.idempotency_key}-cancel")
-        except gateway.GatewayUnavailable as error:
-            raise _unavailable(error) from error
+        except gateway.GatewayUnavailable:
+            raise  # the outcome is unknown: the caller must not treat it as a refusal
         except gateway.GatewayError:
             # Stripe refuses to cancel an intent that succeeded or is processing meanwhile.
             return self.fetch_payment(payment)
         return self._result(state)
 
     def refund(self, payment, refund) -> ProviderRefund:
-        state = self._run(self._gateway().create_refund, payment.provider_reference,
-                          Money(refund.amount, refund.currency), refund.idempotency_key,
-                          {"refund": refund.idempotency_key})
+        state = self._gateway().create_refund(
+            payment.provider_reference, Money(refund.amount, refund.currency),
+            refund.idempotency_key, {"refund": refund.idempotency_key})
         status = {"succeeded": "succeeded", "pending": "pending"}.get(state.status, "failed")
         return ProviderRefund(status=status, reference=state.id)
 
     def parse_webhook(self, raw_body: bytes, headers) -> ProviderEvent:
-        try:
-            event = self._gateway().verify_webhook(raw_body, headers.get("Stripe-Signature"))
-        except gateway.GatewayError as error:
-            code = "timestamp_in_future" if error.code == "timestamp_in_future" \
-                else "invalid_signature"
-            raise InvalidWebhook(error.message, code=code) from error
+        event = self._gateway().verify_webhook(raw_body, headers.get("Stripe-Signature"))
         obj = (event.get("data") or {}).get("object") or {}
         object_id = obj.get("id") if isinstance(obj, dict) else None
         if isinstance(obj, dict) and obj.get("object") == "charge":
@@ -229,8 +194,8 @@ class StripeProvider(PaymentProvider):
     def transfer(self, amount, destination: str, idempotency_key: str,
                  metadata: dict) -> str:
         """A Stripe Connect transfer to a trainee's connected account; returns its id."""
-        state = self._run(self._gateway().create_transfer, amount, destination,
-                          idempotency_key, metadata)
+        state = self._gateway().create_transfer(amount, destination, idempotency_key,
+                                                metadata)
         return state.id
 
     @staticmethod
@@ -269,14 +234,6 @@ class PayAtPickupProvider(PaymentProvider):
 ZARINPAL = "zarinpal"
 
 
-def _zarinpal_error(error: zarinpal.ZarinpalError) -> Exception:
-    if isinstance(error, zarinpal.ZarinpalUnavailable):
-        return ProviderUnavailable(error.message, code=error.code)
-    if error.gateway_code == zarinpal.AMOUNT_MISMATCH:
-        return ProviderRejected(error.message, code="amount_mismatch")
-    return ProviderRejected(error.message, code=error.code)
-
-
 class ZarinpalProvider(PaymentProvider):
     """Shaparak cards through Zarinpal's gateway (all calls go through `zarinpal`), in rials.
 
@@ -294,13 +251,6 @@ class ZarinpalProvider(PaymentProvider):
     def _client(self) -> zarinpal.ZarinpalClient:
         return zarinpal.ZarinpalClient.from_config()
 
-    def _run(self, call, *args):
-        try:
-            return call(*args)
-        except zarinpal.ZarinpalDeclined:
-            raise
-        except zarinpal.ZarinpalError as error:
-            raise _zarinpal_error(error) from error
 
     def start_payment(self, payment) -> ProviderPayment:
         if payment.provider_reference:  # the same authority again: one payment, one page
@@ -308,18 +258,18 @@ class ZarinpalProvider(PaymentProvider):
                                    reference=payment.provider_reference)
         callback_url = external_url("payments.zarinpal_callback", number=payment.order.number)
         if not callback_url:
-            raise ProviderRejected("no callback URL: set MARKETPLACE_BASE_URL",
-                                   code="not_configured")
+            raise gateway.GatewayError("no callback URL: set MARKETPLACE_BASE_URL",
+                                      code="not_configured")
         order_number = payment.order.number
-        result = self._run(self._client().request_payment, payment.amount, callback_url,
-                           f"Bazaarche order {order_number}", order_number)
+        result = self._client().request_payment(payment.amount, callback_url,
+                                                f"Bazaarche order {order_number}", order_number)
         return ProviderPayment(status=PaymentStatus.PENDING, reference=result.authority,
                                amount=payment.amount, currency=payment.currency)
 
     def _verify(self, payment, not_paid: PaymentStatus) -> ProviderPayment:
         """Ask Zarinpal (verify with our amount); `not_paid` is what an unpaid authority is."""
         try:
-            self._run(self._client().verify, payment.provider_reference, payment.amount)
+            self._client().verify(payment.provider_reference, payment.amount)
         except zarinpal.ZarinpalDeclined as error:
             return ProviderPayment(status=not_paid, reference=payment.provider_reference,
                                    error_code=error.code if not_paid == PaymentStatus.FAILED
@@ -358,7 +308,7 @@ class ZarinpalProvider(PaymentProvider):
     def unverified_authorities(self) -> dict[str, int]:
         """Authorities paid on Zarinpal's side but not verified yet → their amounts."""
         return {item.authority: item.amount
-                for item in self._run(self._client().unverified)}
+                for item in self._client().unverified()}
 
 
 PROVIDERS: dict[str, PaymentProvider] = {

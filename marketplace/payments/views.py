@@ -33,8 +33,10 @@ from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
 from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
+from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
 from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
@@ -129,7 +131,7 @@ def parse_amount(text: str | None, currency: str) -> int:
         ascii_text = to_ascii_digits(text or "").replace("٫", ".").replace("٬", "")
         return Money.from_decimal_string(ascii_text, currency).amount
     except ValueError:
-        raise BadRequest(_("Enter an amount such as 12.50."), code="bad_amount",
+        raise BadRequest(_("Enter an amount such as 12.50."), code=OrderErrorCode.BAD_AMOUNT,
                          fields={"amount": [_("Enter an amount such as 12.50.")]}) from None
 
 
@@ -176,10 +178,10 @@ def _period() -> tuple[date, date, datetime, datetime]:
         last = date.fromisoformat(to_ascii_digits(request.args.get("to") or "")) \
             if request.args.get("to") else today
     except ValueError:
-        raise BadRequest(_("Give dates as YYYY-MM-DD."), code="bad_date") from None
+        raise BadRequest(_("Give dates as YYYY-MM-DD."), code=PaymentErrorCode.BAD_DATE) from None
     if last < first or (last - first).days > 3660:
         raise BadRequest(_("The period must end after it starts and span at most ten years."),
-                         code="bad_period")
+                         code=PaymentErrorCode.BAD_PERIOD)
     start = datetime.combine(first, time.min, zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
     return first, last, start, end

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import requests
 from flask import current_app
 
+from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://payment.zarinpal.com"
@@ -54,33 +56,39 @@ TOO_MANY_ATTEMPTS = -12
 
 # --- errors -------------------------------------------------------------------------------
 
-class ZarinpalError(Exception):
+# They are the gateway errors of `payments.gateway` (the lower of payments' two error layers), so
+# the payments services translate Stripe's and Zarinpal's refusals the same way.
+
+class ZarinpalError(GatewayError):
     """Zarinpal could not be reached or refused; `code` is ours, `gateway_code` Zarinpal's."""
 
-    code = "payment_provider_rejected"
+    default_code = "payment_provider_rejected"
 
     def __init__(self, message: str, gateway_code: int | None = None):
-        super().__init__(message)
-        self.message = message
+        GatewayError.__init__(self, message, code=self.default_code)
         self.gateway_code = gateway_code
 
 
-class ZarinpalUnavailable(ZarinpalError):
+class ZarinpalUnavailable(ZarinpalError, GatewayUnavailable):
     """No usable answer (timeout, connection, 5xx, too many attempts): the outcome is unknown."""
 
-    code = "payment_provider_unavailable"
+    default_code = "payment_provider_unavailable"
 
 
-class ZarinpalDeclined(ZarinpalError):
+class ZarinpalDeclined(ZarinpalError, GatewayDeclined):
     """The buyer did not pay this authority (cancelled on the gateway page, or the bank said no)."""
 
-    code = "payment_declined"
+    default_code = "payment_declined"
+
+    def __init__(self, message: str, gateway_code: int | None = None):
+        super().__init__(message, gateway_code)
+        self.decline_code = self.default_code
 
 
 class ZarinpalRejected(ZarinpalError):
     """Zarinpal refused the call itself (bad merchant, amount, authority or parameters)."""
 
-    code = "payment_provider_rejected"
+    default_code = "payment_provider_rejected"
 
 
 # --- results ------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre, User
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import Product, ProductStatus
 from marketplace.catalogue.policies import is_publicly_visible
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import Page, paginate
 from marketplace.extensions import db
+from marketplace.storefront.errors import StorefrontErrorCode
 
 
 def get_store(slug: str) -> Trainee:
@@ -21,7 +23,8 @@ def get_store(slug: str) -> Trainee:
         .options(joinedload(Trainee.user), joinedload(Trainee.centre))
         .where(Trainee.store_slug == slug, Trainee.status == TraineeStatus.VERIFIED))
     if trainee is None or trainee.user.is_disabled:
-        raise NotFound(_("There is no such store, or it is closed."), code="store_not_found")
+        raise NotFound(_("There is no such store, or it is closed."),
+                       code=StorefrontErrorCode.STORE_NOT_FOUND)
     return trainee
 
 
@@ -47,7 +50,8 @@ def product_card_options() -> list:
 def get_centre(slug: str) -> TrainingCentre:
     centre = db.session.scalar(select(TrainingCentre).where(TrainingCentre.slug == slug))
     if centre is None:
-        raise NotFound(_("There is no such training centre."), code="centre_not_found")
+        raise NotFound(_("There is no such training centre."),
+                       code=StorefrontErrorCode.CENTRE_NOT_FOUND)
     return centre
 
 
@@ -104,5 +108,6 @@ def get_public_product(product_id: int) -> Product:
                  joinedload(Product.trainee).joinedload(Trainee.centre))
         .where(Product.id == product_id))
     if product is None or not is_publicly_visible(product):
-        raise NotFound(_("There is no such product on sale."), code="product_not_found")
+        raise NotFound(_("There is no such product on sale."),
+                       code=CatalogueErrorCode.PRODUCT_NOT_FOUND)
     return product

@@ -27,6 +27,7 @@ from marketplace.core.page_cache import cached_page
 from marketplace.core.pagination import page_args
 from marketplace.core.urls import absolute_url
 from marketplace.storefront import queries
+from marketplace.storefront.errors import StorefrontErrorCode
 from marketplace.storefront.links import avatar_url, product_cover, product_path
 
 bp = Blueprint("storefront", __name__)
@@ -76,7 +77,7 @@ def my_store():
     """A trainee's way to their own store page, booth sign and QR codes."""
     trainee = current_user.trainee
     if trainee is None:
-        raise NotFound(_l("Only trainees have a store."), code="store_not_found")
+        raise NotFound(_l("Only trainees have a store."), code=StorefrontErrorCode.STORE_NOT_FOUND)
     if trainee.is_verified and not current_user.is_disabled:
         return redirect(url_for(".store", store_slug=trainee.store_slug))
     return render_template("storefront/my_store_closed.html", trainee=trainee)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from devtools.stripe_standin import StandIn
 from marketplace.catalogue.models import ProductKind
 from marketplace.orders.models import Order, OrderStatus, VendorOrderStatus
+from marketplace.payments import gateway
 from tests.factories.accounts import PASSWORD
 
 PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
@@ -31,9 +32,15 @@ def card_payments(live_app, stripe_standin):
                 "STRIPE_WEBHOOK_SECRET": "whsec_test_secret",
                 "STRIPE_API_BASE": stripe_standin.url}
     saved = {key: live_app.config.get(key) for key in settings}
+    saved_gateway = live_app.extensions.pop(gateway.EXTENSION, None)
     live_app.config.update(settings)
+    # The app makes its one Stripe gateway from its settings when it starts: make it again.
+    gateway.init_app(live_app)
     yield
     live_app.config.update(saved)
+    live_app.extensions.pop(gateway.EXTENSION, None)
+    if saved_gateway is not None:
+        live_app.extensions[gateway.EXTENSION] = saved_gateway
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import stripe
 from marketplace.core.money import Money
 from marketplace.payments import gateway
 from marketplace.payments.gateway import (
-    GatewayRejected,
+    GatewayDeclined,
+    GatewayError,
     GatewayUnavailable,
     InvalidSignature,
-    PaymentDeclined,
     StripeGateway,
     from_stripe_amount,
     to_stripe_amount,
@@ -56,22 +56,22 @@ def test_amounts_follow_stripes_minor_units(money, expected):
 
 
 def test_three_decimal_amounts_must_end_in_zero():
-    with pytest.raises(GatewayRejected) as error:
+    with pytest.raises(GatewayError) as error:
         to_stripe_amount(Money(5125, "KWD"))
     assert error.value.code == "invalid_amount"
 
 
 def test_whole_unit_payouts_for_huf_and_twd():
     assert to_stripe_amount(Money(10000, "HUF"), payout=True) == 10000
-    with pytest.raises(GatewayRejected):
+    with pytest.raises(GatewayError):
         to_stripe_amount(Money(10050, "HUF"), payout=True)
-    with pytest.raises(GatewayRejected):
+    with pytest.raises(GatewayError):
         to_stripe_amount(Money(10001, "TWD"), payout=True)
 
 
 def test_stripe_cannot_take_irr():
     assert not gateway.can_take("IRR")
-    with pytest.raises(GatewayRejected):
+    with pytest.raises(GatewayError):
         to_stripe_amount(Money(1000, "IRR"))
 
 
@@ -128,22 +128,31 @@ def test_a_timeout_is_unavailable(gw):
 
 
 @responses.activate
-def test_a_declined_card_is_a_decline_and_the_intent_is_reread(gw):
+def test_a_declined_card_raises_a_decline_with_the_issuers_reason(gw):
+    responses.post(f"{API}/v1/payment_intents/pi_1/confirm", status=402, json={"error": {
+        "type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+        "message": "Your card has insufficient funds."}})
+    with pytest.raises(GatewayDeclined) as error:
+        gw.confirm_payment_intent("pi_1", "pm_card_chargeDeclined", "order-1-payment-1-c1")
+    assert error.value.decline_code == "insufficient_funds"
+    assert error.value.message == "Your card has insufficient funds."
+    assert responses.calls[0].request.headers["Idempotency-Key"] == "order-1-payment-1-c1"
+
+
+@responses.activate
+def test_a_decline_without_an_issuers_reason_is_card_declined(gw):
     responses.post(f"{API}/v1/payment_intents/pi_1/confirm", status=402, json={"error": {
         "type": "card_error", "code": "card_declined", "message": "Your card was declined."}})
-    responses.get(f"{API}/v1/payment_intents/pi_1", json=intent(
-        "pi_1", last_payment_error={"code": "card_declined", "message": "Your card was declined."}))
-    state = gw.confirm_payment_intent("pi_1", "pm_card_chargeDeclined", "order-1-payment-1-c1")
-    assert state.status == "requires_payment_method"
-    assert state.error_code == "card_declined"
-    assert responses.calls[0].request.headers["Idempotency-Key"] == "order-1-payment-1-c1"
+    with pytest.raises(GatewayDeclined) as error:
+        gw.confirm_payment_intent("pi_1", "pm_card_chargeDeclined", "order-1-payment-1-c1")
+    assert error.value.decline_code == "card_declined"
 
 
 @responses.activate
 def test_a_bad_request_is_rejected_not_unavailable(gw):
     responses.post(f"{API}/v1/refunds", status=400, json={"error": {
         "type": "invalid_request_error", "code": "charge_already_refunded", "message": "no"}})
-    with pytest.raises(GatewayRejected) as error:
+    with pytest.raises(GatewayError) as error:
         gw.create_refund("pi_1", Money(100, "USD"), "refund-vo-1-1")
     assert error.value.code == "charge_already_refunded"
 
@@ -206,6 +215,6 @@ def test_webhook_signed_for_a_future_time_is_refused(gw):
 def test_a_402_outside_confirm_raises_a_decline(gw):
     responses.post(f"{API}/v1/payment_intents", status=402, json={"error": {
         "type": "invalid_request_error", "code": "card_declined", "message": "declined"}})
-    with pytest.raises(PaymentDeclined) as error:
+    with pytest.raises(GatewayDeclined) as error:
         gw.create_payment_intent(Money(100, "USD"), "k")
     assert error.value.code == "card_declined"

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from marketplace.core.money import Money
-from marketplace.payments.gateway import GatewayRejected, StripeGateway
+from marketplace.payments.gateway import GatewayDeclined, GatewayError, StripeGateway
 
 LIVE_KEY = os.environ.get("STRIPE_LIVE_TEST_KEY", "")
 
@@ -38,7 +38,7 @@ def test_payment_intent_idempotency_confirm_and_refund(gw):
     create_key = key("create")
     intent = gw.create_payment_intent(Money(1234, "USD"), create_key, {"order": "live-test"})
     assert gw.create_payment_intent(Money(1234, "USD"), create_key).id == intent.id
-    with pytest.raises(GatewayRejected):   # same key, other parameters
+    with pytest.raises(GatewayError):   # same key, other parameters
         gw.create_payment_intent(Money(999, "USD"), create_key)
     state = gw.confirm_payment_intent(intent.id, "pm_card_visa", key("confirm"))
     assert state.status == "succeeded"
@@ -49,7 +49,9 @@ def test_payment_intent_idempotency_confirm_and_refund(gw):
 
 def test_declined_card(gw):
     intent = gw.create_payment_intent(Money(1000, "EUR"), key("decline"))
-    state = gw.confirm_payment_intent(intent.id, "pm_card_chargeDeclined", key("decline-c"))
+    with pytest.raises(GatewayDeclined):
+        gw.confirm_payment_intent(intent.id, "pm_card_chargeDeclined", key("decline-c"))
+    state = gw.retrieve_payment_intent(intent.id)
     assert state.status == "requires_payment_method"
     assert state.error_code in ("card_declined", "generic_decline")
 

@@ -18,9 +18,9 @@ from sqlalchemy import func, select, update
 
 from marketplace.core.db import utcnow
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments.gateway import GatewayRejected, StripeGateway
+from marketplace.payments.gateway import GatewayError, GatewayUnavailable, StripeGateway
 from marketplace.payments.models import Payment, PaymentStatus, Refund
-from marketplace.payments.providers import ProviderPayment, ProviderUnavailable, StripeProvider
+from marketplace.payments.providers import ProviderPayment, StripeProvider
 from tests.payments.conftest import intent_event, signed, standin_config
 
 
@@ -64,7 +64,7 @@ def test_pay_at_pickup_cancels_the_open_card_payment_with_stripe(db, pay, outbox
     gateway = StripeGateway.from_config()
     assert gateway.retrieve_payment_intent(card_payment.provider_reference).status == "canceled"
     # The card form still open in another tab can no longer take the money.
-    with pytest.raises(GatewayRejected):
+    with pytest.raises(GatewayError):
         gateway.confirm_payment_intent(card_payment.provider_reference, "pm_card_visa",
                                        f"another-tab-{card_payment.provider_reference}")
     order = db.session.get(Order, pay.order.id)
@@ -121,7 +121,7 @@ def test_pay_at_pickup_when_stripe_does_not_answer_changes_nothing(db, pay, monk
     pay("stripe")
 
     def unavailable(self, payment):
-        raise ProviderUnavailable("timed out")
+        raise GatewayUnavailable("timed out")
 
     monkeypatch.setattr(StripeProvider, "cancel_payment", unavailable)
     cash = pay("pay_at_pickup")

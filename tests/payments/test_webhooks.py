@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace.catalogue.models import ProductKind
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services import orders as order_life
-from marketplace.payments.gateway import StripeGateway
+from marketplace.payments.gateway import GatewayDeclined, StripeGateway
 from marketplace.payments.models import (
     Payment,
     PaymentStatus,
@@ -141,7 +141,8 @@ def test_each_event_ten_times_out_of_order_changes_state_once(db, client, starte
     pi = payment.provider_reference
     # What Stripe would send for a decline followed by a successful second card …
     gateway = StripeGateway.from_config()
-    gateway.confirm_payment_intent(pi, "pm_card_chargeDeclined", "browser-1")
+    with pytest.raises(GatewayDeclined):
+        gateway.confirm_payment_intent(pi, "pm_card_chargeDeclined", "browser-1")
     gateway.confirm_payment_intent(pi, "pm_card_visa", "browser-2")
     events = [intent_event("evt_created", "payment_intent.created", pi,
                            status="requires_payment_method"),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.booths import allocation, policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     AllocationRun,
     Application,
@@ -76,11 +77,11 @@ def preview_allocation(actor: User, market: Market, now: datetime | None = None
     """Run the allocator over every upcoming open day; only the run itself is saved."""
     now = now or utcnow()
     if not policies.can_manage_market(actor, market):
-        raise NotFound(_("That market does not exist."), code="unknown_market")
+        raise NotFound(_("That market does not exist."), code=BoothErrorCode.UNKNOWN_MARKET)
     days = upcoming_open_days(market, now)
     if not days:
         raise RuleViolation(_("This market has no open day left to allocate."),
-                            code="no_open_days")
+                            code=BoothErrorCode.NO_OPEN_DAYS)
     count = db.session.scalar(select(db.func.count()).select_from(AllocationRun).where(
         AllocationRun.market_id == market.id, AllocationRun.scope == RunScope.MARKET))
     seed = market.published_seed if not count else derived_seed(market.published_seed, count)
@@ -93,7 +94,7 @@ def preview_allocation(actor: User, market: Market, now: datetime | None = None
 def get_run_for_staff(actor: User, run_id: int) -> AllocationRun:
     run = db.session.get(AllocationRun, run_id)
     if run is None or not policies.can_manage_market(actor, run.market):
-        raise NotFound(_("That allocation run does not exist."), code="unknown_run")
+        raise NotFound(_("That allocation run does not exist."), code=BoothErrorCode.UNKNOWN_RUN)
     return run
 
 
@@ -267,12 +268,13 @@ def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None
     now = now or utcnow()
     market = run.market
     if not policies.can_manage_market(actor, market):
-        raise NotFound(_("That allocation run does not exist."), code="unknown_run")
+        raise NotFound(_("That allocation run does not exist."), code=BoothErrorCode.UNKNOWN_RUN)
     # One confirm at a time, and it reads what the one before it wrote.
     lock_booth_writes()
     db.session.expire_all()
     if run.status != RunStatus.PREVIEW or run.scope != RunScope.MARKET:
-        raise Conflict(_("This run is already confirmed."), code="run_already_confirmed")
+        raise Conflict(_("This run is already confirmed."),
+                       code=BoothErrorCode.RUN_ALREADY_CONFIRMED)
     superseded = db.session.scalar(select(AllocationRun.id).where(
         AllocationRun.market_id == market.id, AllocationRun.id != run.id,
         AllocationRun.scope == RunScope.MARKET, AllocationRun.status == RunStatus.CONFIRMED,
@@ -280,7 +282,7 @@ def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None
         .limit(1))
     if superseded:
         raise Conflict(_("Another allocation of this market was confirmed after this preview; "
-                         "run a new preview."), code="run_stale")
+                         "run a new preview."), code=BoothErrorCode.RUN_STALE)
     snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
     result = allocation.result_from_json(json.loads(run.result_json))
     day_ids = {s.id for s in snapshot.days}

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Trainee, User
 from marketplace.booths import policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Application,
@@ -38,7 +39,8 @@ from marketplace.extensions import db
 def get_application_for(actor: User, application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None or not policies.can_view_application(actor, application):
-        raise NotFound(_("That application does not exist."), code="unknown_application")
+        raise NotFound(_("That application does not exist."),
+                       code=BoothErrorCode.UNKNOWN_APPLICATION)
     return application
 
 
@@ -59,42 +61,46 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
     now = now or utcnow()
     if not policies.can_apply(actor):
         raise Forbidden(_("Only verified trainees can apply for booths."),
-                        code="not_active_vendor")
+                        code=BoothErrorCode.NOT_ACTIVE_VENDOR)
     trainee = cast(Trainee, actor.trainee)  # can_apply: a verified trainee
     if not market.window_is_open(now):
-        code = "window_not_open" if now < market.applications_open_at else "window_closed"
+        code = BoothErrorCode.WINDOW_NOT_OPEN if now < market.applications_open_at \
+            else BoothErrorCode.WINDOW_CLOSED
         raise RuleViolation(_("Applications for this market are not open now."), code=code)
     day_ids = [int(d) for d in data.day_ids]
     if not day_ids:
-        raise RuleViolation(_("Choose at least one day."), code="no_days",
+        raise RuleViolation(_("Choose at least one day."), code=BoothErrorCode.NO_DAYS,
                             fields={"day_ids": [_("Choose at least one day.")]})
     if len(set(day_ids)) != len(day_ids):
-        raise RuleViolation(_("A day is listed twice."), code="duplicate_day",
+        raise RuleViolation(_("A day is listed twice."), code=BoothErrorCode.DUPLICATE_DAY,
                             fields={"day_ids": [_("A day is listed twice.")]})
     days = {d.id: d for d in market.days}
     for day_id in day_ids:
         if day_id not in days:
-            raise RuleViolation(_("That day is not a day of this market."), code="unknown_day",
+            raise RuleViolation(_("That day is not a day of this market."),
+                                code=BoothErrorCode.UNKNOWN_DAY,
                                 fields={"day_ids": [_("Not a day of this market.")]})
         if not days[day_id].is_open:
-            raise RuleViolation(_("That day is closed."), code="day_closed",
+            raise RuleViolation(_("That day is closed."), code=BoothErrorCode.DAY_CLOSED,
                                 fields={"day_ids": [_("That day is closed.")]})
     category_ids = [int(c) for c in data.category_ids]
     if not category_ids:
         raise RuleViolation(_("Say what you will sell: choose a category."),
-                            code="no_category",
+                            code=BoothErrorCode.NO_CATEGORY,
                             fields={"category_ids": [_("Choose at least one category.")]})
     if len(set(category_ids)) != len(category_ids):
-        raise RuleViolation(_("A category is listed twice."), code="duplicate_category")
+        raise RuleViolation(_("A category is listed twice."),
+                            code=BoothErrorCode.DUPLICATE_CATEGORY)
     welcomed = {c.category_id for c in market.categories}
     known = set(db.session.scalars(select(Category.id).where(Category.id.in_(category_ids))))
     for category_id in category_ids:
         if category_id not in known:
-            raise RuleViolation(_("That category does not exist."), code="unknown_category",
+            raise RuleViolation(_("That category does not exist."),
+                                code=BoothErrorCode.UNKNOWN_CATEGORY,
                                 fields={"category_ids": [_("Choose from the list.")]})
         if welcomed and category_id not in welcomed:
             raise RuleViolation(_("This market does not welcome that category."),
-                                code="category_not_welcomed",
+                                code=BoothErrorCode.CATEGORY_NOT_WELCOMED,
                                 fields={"category_ids": [_("Not welcomed at this market.")]})
     product_ids = list(dict.fromkeys(int(p) for p in data.product_ids))
     if product_ids:
@@ -102,18 +108,19 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
             select(Product.id, Product.trainee_id).where(Product.id.in_(product_ids))).all())
         if any(owners.get(p) != trainee.id for p in product_ids):
             raise RuleViolation(_("You can only link your own products."),
-                                code="not_your_product",
+                                code=BoothErrorCode.NOT_YOUR_PRODUCT,
                                 fields={"product_ids": [_("Not one of your products.")]})
     preferred = list(dict.fromkeys(int(b) for b in data.preferred_booth_ids))
     venue_booths = {b.id for b in market.venue.booths if b.is_active}
     if any(b not in venue_booths for b in preferred):
         raise RuleViolation(_("A preferred booth is not at this market's venue."),
-                            code="unknown_booth",
+                            code=BoothErrorCode.UNKNOWN_BOOTH,
                             fields={"preferred_booth_ids": [_("Not a booth of the venue.")]})
     existing = db.session.scalar(select(Application).where(
         Application.market_id == market.id, Application.trainee_id == trainee.id))
     if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
-        raise Conflict(_("You have already applied for this market."), code="already_applied")
+        raise Conflict(_("You have already applied for this market."),
+                       code=BoothErrorCode.ALREADY_APPLIED)
     if existing is not None:
         return _reopen_application(existing, data, day_ids, category_ids, product_ids,
                                    preferred)
@@ -133,7 +140,7 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("You have already applied for this market."),
-                       code="already_applied") from None
+                       code=BoothErrorCode.ALREADY_APPLIED) from None
     return application
 
 
@@ -178,9 +185,11 @@ def _reopen_application(application: Application, data: ApplicationData, day_ids
 def nominate_application(actor: User, application: Application, note: str) -> Application:
     """The trainee's own training centre backs the application (a small lottery bonus)."""
     if not policies.can_nominate(actor, application):
-        raise NotFound(_("That application does not exist."), code="unknown_application")
+        raise NotFound(_("That application does not exist."),
+                       code=BoothErrorCode.UNKNOWN_APPLICATION)
     if application.status == ApplicationStatus.WITHDRAWN:
-        raise Conflict(_("The application was withdrawn."), code="application_withdrawn")
+        raise Conflict(_("The application was withdrawn."),
+                       code=BoothErrorCode.APPLICATION_WITHDRAWN)
     application.nominated_by_id = actor.id
     application.nomination_note = (note or "").strip()
     application.nominated_at = utcnow()
@@ -190,12 +199,14 @@ def nominate_application(actor: User, application: Application, note: str) -> Ap
 
 def reject_application(actor: User, application: Application, reason_code: str) -> Application:
     if not policies.can_manage_market(actor, application.market):
-        raise NotFound(_("That application does not exist."), code="unknown_application")
+        raise NotFound(_("That application does not exist."),
+                       code=BoothErrorCode.UNKNOWN_APPLICATION)
     if reason_code not in REJECTION_CODES:
-        raise RuleViolation(_("Choose a reason."), code="invalid_reason",
+        raise RuleViolation(_("Choose a reason."), code=BoothErrorCode.INVALID_REASON,
                             fields={"reason_code": [_("Not a known reason.")]})
     if application.status == ApplicationStatus.WITHDRAWN:
-        raise Conflict(_("The application was withdrawn."), code="application_withdrawn")
+        raise Conflict(_("The application was withdrawn."),
+                       code=BoothErrorCode.APPLICATION_WITHDRAWN)
     live = _live_assignments_of(application)
     for assignment in live:
         _cancel(assignment, "application_rejected")
@@ -223,17 +234,19 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
     goes to the waitlist."""
     now = now or utcnow()
     if not policies.can_withdraw_application(actor, application):
-        raise NotFound(_("That application does not exist."), code="unknown_application")
+        raise NotFound(_("That application does not exist."),
+                       code=BoothErrorCode.UNKNOWN_APPLICATION)
     entry = next((d for d in application.days if d.market_day_id == market_day_id), None)
     if entry is None:
-        raise NotFound(_("You did not apply for that day."), code="unknown_day")
+        raise NotFound(_("You did not apply for that day."), code=BoothErrorCode.UNKNOWN_DAY)
     if entry.status == ApplicationDayStatus.WITHDRAWN:
-        raise Conflict(_("You already withdrew from that day."), code="already_withdrawn")
+        raise Conflict(_("You already withdrew from that day."),
+                       code=BoothErrorCode.ALREADY_WITHDRAWN)
     day = entry.market_day
     cutoff = day.opens_at - timedelta(hours=application.market.withdraw_cutoff_hours)
     if now >= cutoff:
         raise RuleViolation(_("It is too late to withdraw from that day."),
-                            code="withdraw_cutoff_passed")
+                            code=BoothErrorCode.WITHDRAW_CUTOFF_PASSED)
     # Before the first write: a confirm holding the lock may be writing this same entry.
     lock_booth_writes()
     entry.status = ApplicationDayStatus.WITHDRAWN

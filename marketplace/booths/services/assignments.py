@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Trainee, TraineeStatus, User
 from marketplace.booths import policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.labels import FEATURE_LABELS
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
@@ -40,7 +41,7 @@ from marketplace.extensions import db
 def get_assignment_for_staff(actor: User, assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or not policies.can_manage_market(actor, assignment.market_day.market):
-        raise NotFound(_("That assignment does not exist."), code="unknown_assignment")
+        raise NotFound(_("That assignment does not exist."), code=BoothErrorCode.UNKNOWN_ASSIGNMENT)
     return assignment
 
 
@@ -48,17 +49,18 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
     """Staff give a booth by hand (picked on the map)."""
     market = day.market
     if not policies.can_manage_market(actor, market):
-        raise NotFound(_("That market day does not exist."), code="unknown_day")
+        raise NotFound(_("That market day does not exist."), code=BoothErrorCode.UNKNOWN_DAY)
     if booth.venue_id != market.venue_id or not booth.is_active:
-        raise NotFound(_("That booth is not at this market's venue."), code="unknown_booth")
+        raise NotFound(_("That booth is not at this market's venue."),
+                       code=BoothErrorCode.UNKNOWN_BOOTH)
     if not day.is_open:
-        raise RuleViolation(_("That day is closed."), code="day_closed")
+        raise RuleViolation(_("That day is closed."), code=BoothErrorCode.DAY_CLOSED)
     if is_blocked(booth, day.day):
         raise RuleViolation(_("Booth %(code)s is blocked on that day.", code=booth.code),
-                            code="booth_blocked")
+                            code=BoothErrorCode.BOOTH_BLOCKED)
     if trainee.status != TraineeStatus.VERIFIED or trainee.user.is_disabled:
         raise RuleViolation(_("Only verified trainees can take a booth."),
-                            code="trainee_not_active")
+                            code=BoothErrorCode.TRAINEE_NOT_ACTIVE)
     application = db.session.scalar(select(Application).where(
         Application.market_id == market.id, Application.trainee_id == trainee.id))
     if application is not None:
@@ -67,7 +69,7 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
             raise RuleViolation(
                 _("Booth %(code)s lacks what the trainee needs: %(needs)s.", code=booth.code,
                   needs=", ".join(str(FEATURE_LABELS[n]) for n in lacking)),
-                code="booth_lacks_feature")
+                code=BoothErrorCode.BOOTH_LACKS_FEATURE)
     existing = db.session.scalar(select(Assignment.id).where(
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
         ((Assignment.market_day_id == day.id) & (Assignment.booth_id == booth.id))
@@ -96,9 +98,9 @@ def cancel_assignment(actor: User, assignment: Assignment, now: datetime | None 
     """Staff take a booth back; the booth-day goes to the waitlist."""
     day = assignment.market_day
     if not policies.can_manage_market(actor, day.market):
-        raise NotFound(_("That assignment does not exist."), code="unknown_assignment")
+        raise NotFound(_("That assignment does not exist."), code=BoothErrorCode.UNKNOWN_ASSIGNMENT)
     if not assignment.is_live:
-        raise Conflict(_("That booth is no longer given."), code="assignment_not_live")
+        raise Conflict(_("That booth is no longer given."), code=BoothErrorCode.ASSIGNMENT_NOT_LIVE)
     _cancel(assignment, "cancelled_by_staff")
     _mail_cancelled(assignment, "cancelled_by_staff")
     db.session.flush()

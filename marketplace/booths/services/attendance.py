@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.booths import policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     Assignment,
     AssignmentStatus,
@@ -40,18 +41,19 @@ def check_in_window_contains(day: MarketDay, now: datetime) -> bool:
 
 def check_in(actor: User, assignment: Assignment, now: datetime | None = None) -> Assignment:
     if not policies.can_manage_market(actor, assignment.market_day.market):
-        raise NotFound(_("That assignment does not exist."), code="unknown_assignment")
+        raise NotFound(_("That assignment does not exist."), code=BoothErrorCode.UNKNOWN_ASSIGNMENT)
     if assignment.status == AssignmentStatus.CHECKED_IN:
-        raise Conflict(_("That trainee is already checked in."), code="already_checked_in")
+        raise Conflict(_("That trainee is already checked in."),
+                       code=BoothErrorCode.ALREADY_CHECKED_IN)
     if assignment.status != AssignmentStatus.ACTIVE:
         raise Conflict(_("That booth is no longer given (cancelled or a no-show)."),
-                       code="assignment_not_live")
+                       code=BoothErrorCode.ASSIGNMENT_NOT_LIVE)
     if not assignment.market_day.is_open:
-        raise RuleViolation(_("That day is closed."), code="day_closed")
+        raise RuleViolation(_("That day is closed."), code=BoothErrorCode.DAY_CLOSED)
     now = now or utcnow()
     if not check_in_window_contains(assignment.market_day, now):
         raise RuleViolation(_("Check-in is only possible on the market day itself."),
-                            code="not_market_day")
+                            code=BoothErrorCode.NOT_MARKET_DAY)
     assignment.status = AssignmentStatus.CHECKED_IN
     assignment.checked_in_at = now
     assignment.checked_in_by_id = actor.id
@@ -63,14 +65,15 @@ def check_in_by_code(actor: User, day: MarketDay, code: str,
                      now: datetime | None = None) -> Assignment:
     """The trainee at the booth shows their code; staff type it in."""
     if not policies.can_manage_market(actor, day.market):
-        raise NotFound(_("That market day does not exist."), code="unknown_day")
+        raise NotFound(_("That market day does not exist."), code=BoothErrorCode.UNKNOWN_DAY)
     code = to_ascii_digits((code or "").strip())
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.market_day_id == day.id, Assignment.check_in_code == code,
         Assignment.status.in_((AssignmentStatus.ACTIVE, AssignmentStatus.CHECKED_IN))))
     if assignment is None:
         raise RuleViolation(_("No booth that day has that check-in code."),
-                            code="unknown_check_in_code", fields={"code": [_("Not found.")]})
+                            code=BoothErrorCode.UNKNOWN_CHECK_IN_CODE,
+                            fields={"code": [_("Not found.")]})
     return check_in(actor, assignment, now)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Trainee, User
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Application,
@@ -67,9 +68,9 @@ def _conflict_for(booth_id: int, market_day_id: int) -> Conflict:
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)))
     if taken:
         return Conflict(_("That booth is already given to someone on that day."),
-                        code="booth_taken")
+                        code=BoothErrorCode.BOOTH_TAKEN)
     return Conflict(_("That trainee already has a booth on that date, at this market or "
-                      "another."), code="trainee_already_placed")
+                      "another."), code=BoothErrorCode.TRAINEE_ALREADY_PLACED)
 
 
 def create_assignment(booth: Booth, day: MarketDay, trainee: Trainee, *,

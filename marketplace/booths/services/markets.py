@@ -12,8 +12,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import User
 from marketplace.booths import policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -45,21 +47,21 @@ def _zone() -> str:
 def get_market_for_staff(actor: User, market_id: int) -> Market:
     market = db.session.get(Market, market_id)
     if market is None or not policies.can_manage_market(actor, market):
-        raise NotFound(_("That market does not exist."), code="unknown_market")
+        raise NotFound(_("That market does not exist."), code=BoothErrorCode.UNKNOWN_MARKET)
     return market
 
 
 def get_market(market_id: int) -> Market:
     market = db.session.get(Market, market_id)
     if market is None:
-        raise NotFound(_("That market does not exist."), code="unknown_market")
+        raise NotFound(_("That market does not exist."), code=BoothErrorCode.UNKNOWN_MARKET)
     return market
 
 
 def get_day_for_staff(actor: User, day_id: int) -> MarketDay:
     day = db.session.get(MarketDay, day_id)
     if day is None or not policies.can_manage_market(actor, day.market):
-        raise NotFound(_("That market day does not exist."), code="unknown_day")
+        raise NotFound(_("That market day does not exist."), code=BoothErrorCode.UNKNOWN_DAY)
     return day
 
 
@@ -90,7 +92,8 @@ def _market_dates(data: MarketData) -> list[date]:
     try:
         kind = MarketKind(data.kind)
     except ValueError:
-        raise RuleViolation(_("Choose one-off or recurring."), code="invalid_market_kind",
+        raise RuleViolation(_("Choose one-off or recurring."),
+                            code=BoothErrorCode.INVALID_MARKET_KIND,
                             fields={"kind": [_("Not a known kind.")]}) from None
     if kind == MarketKind.RECURRING:
         return recurring_dates(data.recurrence_rule or "", data.starts_on, data.ends_on)
@@ -113,34 +116,37 @@ def _check_market(venue: Venue, data: MarketData) -> list[date]:
         if getattr(data, name) < 0:
             errors[name] = [_("Must not be negative.")]
     if errors:
-        raise RuleViolation(_("Some fields are not valid."), code="invalid_market",
+        raise RuleViolation(_("Some fields are not valid."), code=BoothErrorCode.INVALID_MARKET,
                             fields=errors)
     dates = _market_dates(data)
     category_ids = [int(c) for c, _cap in data.categories]
     if len(set(category_ids)) != len(category_ids):
-        raise RuleViolation(_("A category is listed twice."), code="duplicate_category")
+        raise RuleViolation(_("A category is listed twice."),
+                            code=BoothErrorCode.DUPLICATE_CATEGORY)
     known = set(db.session.scalars(select(Category.id).where(Category.id.in_(category_ids))))
     if known != set(category_ids):
-        raise RuleViolation(_("That category does not exist."), code="unknown_category",
+        raise RuleViolation(_("That category does not exist."),
+                            code=BoothErrorCode.UNKNOWN_CATEGORY,
                             fields={"categories": [_("Choose categories from the list.")]})
     for _c, cap in data.categories:
         if cap is not None and int(cap) < 0:
-            raise RuleViolation(_("A cap must not be negative."), code="invalid_cap",
+            raise RuleViolation(_("A cap must not be negative."), code=BoothErrorCode.INVALID_CAP,
                                 fields={"categories": [_("Must not be negative.")]})
     booth_ids = {b.id for b in venue.booths}
     seen = set()
     for booth_id, category_id in data.reserved_booths:
         if int(booth_id) not in booth_ids:
             raise RuleViolation(_("A reserved booth is not at this venue."),
-                                code="unknown_booth",
+                                code=BoothErrorCode.UNKNOWN_BOOTH,
                                 fields={"reserved_booths": [_("Not a booth of the venue.")]})
         if int(booth_id) in seen:
-            raise RuleViolation(_("A booth is reserved twice."), code="duplicate_reservation")
+            raise RuleViolation(_("A booth is reserved twice."),
+                                code=BoothErrorCode.DUPLICATE_RESERVATION)
         seen.add(int(booth_id))
         if (category_ids and int(category_id) not in category_ids) or \
                 db.session.get(Category, int(category_id)) is None:
             raise RuleViolation(_("A booth is reserved for a category the market does not "
-                                  "welcome."), code="reserved_category_not_welcomed")
+                                  "welcome."), code=BoothErrorCode.RESERVED_CATEGORY_NOT_WELCOMED)
     return dates
 
 
@@ -166,7 +172,7 @@ def _apply_market_fields(market: Market, data: MarketData) -> None:
 
 def create_market(actor: User, venue: Venue, data: MarketData) -> Market:
     if not policies.can_manage_venue(actor, venue):
-        raise NotFound(_("That venue does not exist."), code="unknown_venue")
+        raise NotFound(_("That venue does not exist."), code=BoothErrorCode.UNKNOWN_VENUE)
     dates = _check_market(venue, data)
     seed = data.published_seed if data.published_seed is not None else secrets.randbelow(2**31)
     market = Market(venue=venue, published_seed=seed, created_by_id=actor.id)
@@ -181,7 +187,7 @@ def create_market(actor: User, venue: Venue, data: MarketData) -> Market:
 def update_market(actor: User, market: Market, data: MarketData) -> Market:
     """Change a market; days that leave the schedule go only if no booth is given on them."""
     if not policies.can_manage_market(actor, market):
-        raise NotFound(_("That market does not exist."), code="unknown_market")
+        raise NotFound(_("That market does not exist."), code=BoothErrorCode.UNKNOWN_MARKET)
     dates = set(_check_market(market.venue, data))
     current = {d.day: d for d in market.days}
     leaving = [d for day, d in current.items() if day not in dates]
@@ -191,7 +197,7 @@ def update_market(actor: User, market: Market, data: MarketData) -> Market:
             Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)))
         if in_use:
             raise Conflict(_("Some days that would leave the schedule already have booths "
-                             "given; close those days instead."), code="days_in_use")
+                             "given; close those days instead."), code=BoothErrorCode.DAYS_IN_USE)
     _apply_market_fields(market, data)
     for day in leaving:
         market.days.remove(day)
@@ -205,13 +211,14 @@ def update_market(actor: User, market: Market, data: MarketData) -> Market:
 def close_market_day(actor: User, day: MarketDay, reason: str) -> list[Assignment]:
     """Close a day (a holiday, bad weather): cancel its booths and tell the trainees."""
     if not policies.can_manage_market(actor, day.market):
-        raise NotFound(_("That market day does not exist."), code="unknown_day")
+        raise NotFound(_("That market day does not exist."), code=BoothErrorCode.UNKNOWN_DAY)
     if not day.is_open:
-        raise Conflict(_("That day is already closed."), code="day_already_closed")
+        raise Conflict(_("That day is already closed."), code=BoothErrorCode.DAY_ALREADY_CLOSED)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("Say why the day is closed; the trainees will read it."),
-                            code="reason_required", fields={"reason": [_("Required.")]})
+                            code=AccountErrorCode.REASON_REQUIRED,
+                            fields={"reason": [_("Required.")]})
     day.status = MarketDayStatus.CLOSED
     day.closed_reason = reason
     day.closed_at = utcnow()

@@ -11,8 +11,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import Municipality, User
 from marketplace.booths import policies
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -39,21 +41,22 @@ def _currency() -> str:
 def get_venue_for_staff(actor: User, venue_id: int) -> Venue:
     venue = db.session.get(Venue, venue_id)
     if venue is None or not policies.can_manage_venue(actor, venue):
-        raise NotFound(_("That venue does not exist."), code="unknown_venue")
+        raise NotFound(_("That venue does not exist."), code=BoothErrorCode.UNKNOWN_VENUE)
     return venue
 
 
 def get_booth_for_staff(actor: User, booth_id: int) -> Booth:
     booth = db.session.get(Booth, booth_id)
     if booth is None or not policies.can_manage_venue(actor, booth.venue):
-        raise NotFound(_("That booth does not exist."), code="unknown_booth")
+        raise NotFound(_("That booth does not exist."), code=BoothErrorCode.UNKNOWN_BOOTH)
     return booth
 
 
 def _require_municipality(actor: User, municipality_id: int) -> Municipality:
     municipality = db.session.get(Municipality, municipality_id)
     if municipality is None or not policies.can_manage_municipality(actor, municipality_id):
-        raise NotFound(_("That municipality does not exist."), code="unknown_municipality")
+        raise NotFound(_("That municipality does not exist."),
+                       code=AccountErrorCode.UNKNOWN_MUNICIPALITY)
     return municipality
 
 
@@ -86,26 +89,27 @@ def _check_venue(data: VenueData, booths=()) -> list[list[int]]:
     if data.closes_at <= data.opens_at:
         errors["closes_at"] = [_("Must be after the opening time.")]
     if errors:
-        raise RuleViolation(_("Some fields are not valid."), code="invalid_venue", fields=errors)
+        raise RuleViolation(_("Some fields are not valid."),
+                            code=BoothErrorCode.INVALID_VENUE, fields=errors)
     breaks = []
     for item in data.grid_breaks or []:
         try:
             x1, y1, x2, y2 = (int(v) for v in item)
         except (TypeError, ValueError):
             raise RuleViolation(_("A walkway is given as two neighbouring cells x1,y1,x2,y2."),
-                                code="bad_break") from None
+                                code=BoothErrorCode.BAD_BREAK) from None
         inside = all(0 <= x < data.grid_width for x in (x1, x2)) and \
             all(0 <= y < data.grid_height for y in (y1, y2))
         if not inside or abs(x1 - x2) + abs(y1 - y2) != 1:
             raise RuleViolation(_("A walkway must lie between two neighbouring cells of the "
-                                  "grid."), code="bad_break",
+                                  "grid."), code=BoothErrorCode.BAD_BREAK,
                                 fields={"grid_breaks": [_("Not two neighbouring cells.")]})
         breaks.append([x1, y1, x2, y2])
     for booth in booths:
         if booth.grid_x + booth.width > data.grid_width or \
                 booth.grid_y + booth.height > data.grid_height:
             raise RuleViolation(_("Booth %(code)s would fall outside the smaller grid.",
-                                  code=booth.code), code="booths_outside_grid")
+                                  code=booth.code), code=BoothErrorCode.BOOTHS_OUTSIDE_GRID)
     return breaks
 
 
@@ -125,7 +129,7 @@ def create_venue(actor: User, municipality_id: int, data: VenueData) -> Venue:
 
 def update_venue(actor: User, venue: Venue, data: VenueData) -> Venue:
     if not policies.can_manage_venue(actor, venue):
-        raise NotFound(_("That venue does not exist."), code="unknown_venue")
+        raise NotFound(_("That venue does not exist."), code=BoothErrorCode.UNKNOWN_VENUE)
     breaks = _check_venue(data, [b for b in venue.booths if b.is_active])
     venue.name_fa = data.name_fa.strip()
     venue.name_en = (data.name_en or "").strip() or None
@@ -170,15 +174,17 @@ def _check_booth(venue: Venue, data: BoothData, booth: Booth | None = None) -> N
     if data.width < 1 or data.height < 1:
         errors["width"] = [_("A booth takes at least one cell.")]
     if errors:
-        raise RuleViolation(_("Some fields are not valid."), code="invalid_booth", fields=errors)
+        raise RuleViolation(_("Some fields are not valid."),
+                            code=BoothErrorCode.INVALID_BOOTH, fields=errors)
     if data.grid_x < 0 or data.grid_y < 0 or data.grid_x + data.width > venue.grid_width or \
             data.grid_y + data.height > venue.grid_height:
         raise RuleViolation(_("The booth must lie inside the venue's grid."),
-                            code="booth_outside_grid",
+                            code=BoothErrorCode.BOOTH_OUTSIDE_GRID,
                             fields={"grid_x": [_("Outside the grid.")]})
     if data.reserved_category_id is not None and \
             db.session.get(Category, data.reserved_category_id) is None:
-        raise RuleViolation(_("That category does not exist."), code="unknown_category",
+        raise RuleViolation(_("That category does not exist."),
+                            code=BoothErrorCode.UNKNOWN_CATEGORY,
                             fields={"reserved_category_id": [_("Choose a category.")]})
     others = db.session.scalars(select(Booth).where(Booth.venue_id == venue.id)).all()
     probe = Booth(grid_x=data.grid_x, grid_y=data.grid_y, width=data.width, height=data.height)
@@ -188,16 +194,16 @@ def _check_booth(venue: Venue, data: BoothData, booth: Booth | None = None) -> N
             continue
         if other.code == code:
             raise Conflict(_("Another booth at this venue already has the code %(code)s.",
-                             code=code), code="duplicate_booth_code",
+                             code=code), code=BoothErrorCode.DUPLICATE_BOOTH_CODE,
                            fields={"code": [_("Already used.")]})
         if data.is_active and other.is_active and cells & booth_cells(other):
             raise RuleViolation(_("The booth would overlap booth %(code)s.", code=other.code),
-                                code="booth_overlaps")
+                                code=BoothErrorCode.BOOTH_OVERLAPS)
 
 
 def create_booth(actor: User, venue: Venue, data: BoothData) -> Booth:
     if not policies.can_manage_venue(actor, venue):
-        raise NotFound(_("That venue does not exist."), code="unknown_venue")
+        raise NotFound(_("That venue does not exist."), code=BoothErrorCode.UNKNOWN_VENUE)
     _check_booth(venue, data)
     booth = Booth(venue=venue, currency=venue.currency, code=data.code.strip(),
                   **{k: getattr(data, k) for k in (
@@ -211,7 +217,7 @@ def create_booth(actor: User, venue: Venue, data: BoothData) -> Booth:
 
 def update_booth(actor: User, booth: Booth, data: BoothData) -> Booth:
     if not policies.can_manage_venue(actor, booth.venue):
-        raise NotFound(_("That booth does not exist."), code="unknown_booth")
+        raise NotFound(_("That booth does not exist."), code=BoothErrorCode.UNKNOWN_BOOTH)
     _check_booth(booth.venue, data, booth)
     booth.code = data.code.strip()
     for name in ("grid_x", "grid_y", "width", "height", "has_power", "is_corner", "is_covered",
@@ -234,15 +240,16 @@ def block_booth(actor: User, booth: Booth, data: BlockData) -> BoothBlock:
     """Take a booth out of use for a period; live assignments in it on those days are
     cancelled (and refilled from the waitlist elsewhere is not possible: the booth is gone)."""
     if not policies.can_manage_venue(actor, booth.venue):
-        raise NotFound(_("That booth does not exist."), code="unknown_booth")
+        raise NotFound(_("That booth does not exist."), code=BoothErrorCode.UNKNOWN_BOOTH)
     if data.ends_on < data.starts_on:
         raise RuleViolation(_("The last day must not be before the first day."),
-                            code="dates_out_of_order",
+                            code=BoothErrorCode.DATES_OUT_OF_ORDER,
                             fields={"ends_on": [_("Must be on or after the first day.")]})
     try:
         reason = BlockReason(data.reason)
     except ValueError:
-        raise RuleViolation(_("Choose a reason for the block."), code="invalid_block_reason",
+        raise RuleViolation(_("Choose a reason for the block."),
+                            code=BoothErrorCode.INVALID_BLOCK_REASON,
                             fields={"reason": [_("Not a known reason.")]}) from None
     block = BoothBlock(booth=booth, starts_on=data.starts_on, ends_on=data.ends_on,
                        reason=reason, note=data.note or "", created_by_id=actor.id)
@@ -260,7 +267,7 @@ def block_booth(actor: User, booth: Booth, data: BlockData) -> BoothBlock:
 
 def remove_block(actor: User, block: BoothBlock) -> None:
     if not policies.can_manage_venue(actor, block.booth.venue):
-        raise NotFound(_("That block does not exist."), code="unknown_block")
+        raise NotFound(_("That block does not exist."), code=BoothErrorCode.UNKNOWN_BLOCK)
     db.session.delete(block)
     db.session.flush()
 

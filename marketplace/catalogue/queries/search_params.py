@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import AttributeDefinition, AttributeType, Category
 from marketplace.catalogue.queries.categories import CategoryTree, cities
 from marketplace.catalogue.queries.listings import MAX_AMOUNT, MAX_ID, MAX_PAGE
 from marketplace.catalogue.search_index import WORD_END, WORD_START
 from marketplace.core.digits import parse_int, to_ascii_digits
-from marketplace.core.errors import BadRequest
+from marketplace.core.errors import BadRequest, CoreErrorCode
 from marketplace.core.i18n import format_number, locale_code
 from marketplace.core.money import Money
 from marketplace.core.pagination import DEFAULT_PER_PAGE, page_args
@@ -151,7 +152,7 @@ def term_pattern(term: str) -> str:
 
 
 def _bad(message: str, name: str) -> BadRequest:
-    return BadRequest(message, code="bad_filter", fields={name: [message]})
+    return BadRequest(message, code=CatalogueErrorCode.BAD_FILTER, fields={name: [message]})
 
 
 def _optional_int(args, name: str) -> int | None:
@@ -330,7 +331,7 @@ def _query_text(args) -> str:
     raw = args.get("q") or ""
     if len(raw) > MAX_RAW_QUERY_LENGTH or len(normalize(raw)) > MAX_QUERY_LENGTH:
         message = _("Search for at most %(n)s characters.", n=format_number(MAX_QUERY_LENGTH))
-        raise BadRequest(message, code="query_too_long", fields={"q": [message]})
+        raise BadRequest(message, code=CatalogueErrorCode.QUERY_TOO_LONG, fields={"q": [message]})
     return raw
 
 
@@ -356,7 +357,7 @@ def parse_search(args, tree: CategoryTree, currency: str,
     """
     page, per_page = page_args(args)
     if page > MAX_PAGE:
-        raise BadRequest(_("That page is too far."), code="bad_page", fields={"page": [
+        raise BadRequest(_("That page is too far."), code=CoreErrorCode.BAD_PAGE, fields={"page": [
             _("That page is too far.")]})
     search = ProductSearch(q=_query_text(args), page=page, per_page=per_page, units=tree.units)
     category = args.get("category") or ""

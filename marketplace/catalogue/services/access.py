@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import Product
 from marketplace.catalogue.queries.listings import MAX_ID
 from marketplace.core.errors import NotFound
@@ -13,7 +14,7 @@ from marketplace.extensions import db
 
 
 def _not_found() -> NotFound:
-    return NotFound(_("We could not find that product."), code="product_not_found")
+    return NotFound(_("We could not find that product."), code=CatalogueErrorCode.PRODUCT_NOT_FOUND)
 
 
 def _get_product(product_id: int) -> Product | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import (
     NUMERIC_TYPES,
     AttributeDefinition,
@@ -90,7 +91,8 @@ def update_category(actor: User, category: Category, data: dict) -> Category:
     clash = inherited & {d.key for d in _subtree_definitions(category)}
     if clash:
         raise RuleViolation(_("Attribute %(key)s would be defined twice.", key=sorted(clash)[0]),
-                            code="attribute_clash", fields={"parent_id": [sorted(clash)[0]]})
+                            code=CatalogueErrorCode.ATTRIBUTE_CLASH,
+                            fields={"parent_id": [sorted(clash)[0]]})
     for name, value in clean.items():
         setattr(category, name, value)
     db.session.flush()
@@ -105,10 +107,12 @@ def _subtree_definitions(category: Category) -> list[AttributeDefinition]:
 def delete_category(actor: User, category: Category) -> None:
     _require_admin(actor)
     if category.children:
-        raise Conflict(_("Move or delete its subcategories first."), code="category_not_empty")
+        raise Conflict(_("Move or delete its subcategories first."),
+                       code=CatalogueErrorCode.CATEGORY_NOT_EMPTY)
     if db.session.scalar(select(func.count()).select_from(Product).where(
             Product.category_id == category.id)):
-        raise Conflict(_("Products are listed in this category."), code="category_in_use")
+        raise Conflict(_("Products are listed in this category."),
+                       code=CatalogueErrorCode.CATEGORY_IN_USE)
     db.session.delete(category)
     db.session.flush()
 
@@ -195,7 +199,7 @@ def update_attribute_definition(actor: User, definition: AttributeDefinition,
         ProductAttributeValue.definition_id == definition.id))
     if in_use and (clean["type"] != definition.type or clean["key"] != definition.key):
         raise Conflict(_("Products already use this attribute; its key and type stay."),
-                       code="attribute_in_use")
+                       code=CatalogueErrorCode.ATTRIBUTE_IN_USE)
     for name, value in clean.items():
         setattr(definition, name, value)
     db.session.flush()
@@ -206,7 +210,8 @@ def delete_attribute_definition(actor: User, definition: AttributeDefinition) ->
     _require_admin(actor)
     if db.session.scalar(select(func.count()).select_from(ProductAttributeValue).where(
             ProductAttributeValue.definition_id == definition.id)):
-        raise Conflict(_("Products already use this attribute."), code="attribute_in_use")
+        raise Conflict(_("Products already use this attribute."),
+                       code=CatalogueErrorCode.ATTRIBUTE_IN_USE)
     db.session.delete(definition)
     db.session.flush()
 

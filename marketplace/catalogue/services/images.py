@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.images import SIZES, process_image
 from marketplace.catalogue.models import (
     EDITABLE_STATUSES,
@@ -39,10 +40,12 @@ def add_product_image(actor: User, product: Product, data: bytes,
     if not policies.can_edit_product(actor, product):
         raise _not_found()
     if product.status not in EDITABLE_STATUSES:
-        raise Conflict(_("An archived listing cannot be changed."), code="product_archived")
+        raise Conflict(_("An archived listing cannot be changed."),
+                       code=CatalogueErrorCode.PRODUCT_ARCHIVED)
     if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
         message = _("A listing can have at most %(n)d photos.", n=MAX_IMAGES_PER_PRODUCT)
-        raise RuleViolation(message, code="too_many_images", fields={"image": [message]})
+        raise RuleViolation(message,
+                            code=CatalogueErrorCode.TOO_MANY_IMAGES, fields={"image": [message]})
     errors = FieldErrors()
     alt = _clean_text(alt_text, "alt_text", errors, maximum=ALT_TEXT_MAX) or ""
     errors.raise_if_any()
@@ -65,7 +68,7 @@ def get_image_for_owner(actor: User, product: Product, image_id: int) -> Product
     for image in product.images:
         if image.id == image_id:
             return image
-    raise NotFound(_("We could not find that photo."), code="image_not_found")
+    raise NotFound(_("We could not find that photo."), code=CatalogueErrorCode.IMAGE_NOT_FOUND)
 
 
 def update_image_alt(actor: User, image: ProductImage, alt_text: str | None) -> ProductImage:
@@ -97,7 +100,8 @@ def reorder_product_images(actor: User, product: Product, image_ids: list[int]) 
     current = {image.id: image for image in product.images}
     if sorted(image_ids) != sorted(current):
         message = _("Give every photo of this listing exactly once.")
-        raise RuleViolation(message, code="bad_image_order", fields={"order": [message]})
+        raise RuleViolation(message,
+                            code=CatalogueErrorCode.BAD_IMAGE_ORDER, fields={"order": [message]})
     for position, image_id in enumerate(image_ids):
         current[image_id].position = position
     db.session.flush()

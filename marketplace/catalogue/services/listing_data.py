@@ -18,7 +18,7 @@ from marketplace.catalogue.models import (
 )
 from marketplace.catalogue.queries.categories import category_definitions
 from marketplace.core.digits import parse_int, to_ascii_digits
-from marketplace.core.errors import RuleViolation
+from marketplace.core.errors import CoreErrorCode, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.core.input import text_problem
 from marketplace.core.money import Money
@@ -56,7 +56,8 @@ class FieldErrors:
 
     def raise_if_any(self) -> None:
         if self.fields:
-            raise RuleViolation(_("Some fields are not valid."), code="validation_error",
+            raise RuleViolation(_("Some fields are not valid."),
+                                code=CoreErrorCode.VALIDATION_ERROR,
                                 fields=self.fields)
 
 

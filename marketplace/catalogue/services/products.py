@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import EDITABLE_STATUSES, Category, Product, ProductStatus
 from marketplace.catalogue.search_index import refresh_search_key
 from marketplace.catalogue.services.access import _not_found
@@ -25,7 +26,8 @@ from marketplace.extensions import db
 def _require_trainee(actor: User | None):
     trainee = getattr(actor, "trainee", None) if actor is not None else None
     if trainee is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden(_("Only trainees can list products."), code="not_a_trainee")
+        raise Forbidden(_("Only trainees can list products."),
+                        code=CatalogueErrorCode.NOT_A_TRAINEE)
     return trainee
 
 
@@ -47,7 +49,8 @@ def update_product(actor: User, product: Product, data: dict) -> Product:
     if not policies.can_edit_product(actor, product):
         raise _not_found()
     if product.status not in EDITABLE_STATUSES:
-        raise Conflict(_("An archived listing cannot be changed."), code="product_archived")
+        raise Conflict(_("An archived listing cannot be changed."),
+                       code=CatalogueErrorCode.PRODUCT_ARCHIVED)
     clean, attributes = _clean_product(data, product)
     for name, value in clean.items():
         setattr(product, name, value)

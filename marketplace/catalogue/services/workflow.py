@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.accounts.models import TraineeStatus, User
 from marketplace.accounts.policies import is_active_vendor
 from marketplace.catalogue import policies
+from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import (
     PRODUCT_TRANSITIONS,
     Product,
@@ -22,7 +23,7 @@ from marketplace.catalogue.services.listing_data import (
     _settle_stock_status,
 )
 from marketplace.core.db import utcnow
-from marketplace.core.errors import Conflict, Forbidden
+from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden
 from marketplace.extensions import db
 
 
@@ -32,7 +33,7 @@ def _transition(actor: User | None, product: Product, action: str,
     if target is None:
         raise Conflict(_("A listing that is %(status)s cannot be %(action)s.",
                          status=status_label(product.status), action=action_label(action)),
-                       code="invalid_transition")
+                       code=CoreErrorCode.INVALID_TRANSITION)
     db.session.add(ProductStatusChange(
         product_id=product.id, from_status=product.status.value, to_status=target.value,
         action=action, actor=actor if getattr(actor, "id", None) else None, reason=reason))
@@ -48,9 +49,9 @@ def _require_active_vendor(actor: User) -> None:
     trainee = actor.trainee
     if trainee is not None and trainee.status == TraineeStatus.SUSPENDED:
         raise Forbidden(_("Your store is suspended; your centre must reinstate it first."),
-                        code="vendor_suspended")
+                        code=CatalogueErrorCode.VENDOR_SUSPENDED)
     raise Forbidden(_("Your training centre has to verify you before you can sell."),
-                    code="vendor_not_verified")
+                    code=CatalogueErrorCode.VENDOR_NOT_VERIFIED)
 
 
 def submit_product(actor: User, product: Product) -> Product:

@@ -22,6 +22,7 @@ from marketplace.core.digits import parse_int
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import Cart, CartLine
 
 MAX_LINE_QUANTITY = 100
@@ -95,15 +96,15 @@ def current_cart(user, guest_token: str | None, create: bool = False) -> Cart | 
 def parse_quantity(value) -> int:
     """A whole number ≥ 1 (Persian digits accepted); anything else is a 400."""
     if isinstance(value, bool):
-        raise BadRequest(_("Quantity must be a whole number."), code="bad_quantity",
+        raise BadRequest(_("Quantity must be a whole number."), code=OrderErrorCode.BAD_QUANTITY,
                          fields={"quantity": [_("Quantity must be a whole number.")]})
     try:
         quantity = parse_int(value)
     except (TypeError, ValueError):
-        raise BadRequest(_("Quantity must be a whole number."), code="bad_quantity",
+        raise BadRequest(_("Quantity must be a whole number."), code=OrderErrorCode.BAD_QUANTITY,
                          fields={"quantity": [_("Quantity must be a whole number.")]}) from None
     if quantity < 1:
-        raise BadRequest(_("Quantity must be at least 1."), code="bad_quantity",
+        raise BadRequest(_("Quantity must be at least 1."), code=OrderErrorCode.BAD_QUANTITY,
                          fields={"quantity": [_("Quantity must be at least 1.")]})
     return quantity
 
@@ -114,10 +115,10 @@ def _check_quantity_for(product: Product, quantity: int) -> None:
         limit = min(limit, 1)
     if quantity > limit:
         if limit <= 0:
-            raise RuleViolation(_("This item is sold out."), code="out_of_stock")
+            raise RuleViolation(_("This item is sold out."), code=OrderErrorCode.OUT_OF_STOCK)
         raise RuleViolation(
             _("Only %(n)s of this item can be ordered.", n=format_number(limit)),
-            code="not_enough_stock",
+            code=OrderErrorCode.NOT_ENOUGH_STOCK,
             fields={"quantity": [_("At most %(n)s.", n=format_number(limit))]})
 
 
@@ -132,7 +133,7 @@ def _purchasable_product(product_id, actor) -> Product:
     try:
         product_id = int(product_id)
     except (TypeError, ValueError):
-        raise BadRequest(_("Choose a product."), code="bad_product") from None
+        raise BadRequest(_("Choose a product."), code=OrderErrorCode.BAD_PRODUCT) from None
     product = db.session.scalar(_PRODUCT_WITH_TRAINEE, {"product_id": product_id})
     if product is None:
         raise NotFound(_("We could not find that product."))
@@ -143,13 +144,13 @@ def _purchasable_product(product_id, actor) -> Product:
 def _check_purchasable(product: Product, actor) -> None:
     if product.status != ProductStatus.ACTIVE or not product.trainee.is_verified:
         raise RuleViolation(_("This item is not for sale right now."),
-                            code="product_unavailable")
+                            code=OrderErrorCode.PRODUCT_UNAVAILABLE)
     if product.currency != current_app.config["MARKETPLACE_CURRENCY"]:
         raise RuleViolation(_("This item is not for sale right now."),
-                            code="product_unavailable")
+                            code=OrderErrorCode.PRODUCT_UNAVAILABLE)
     if actor is not None and actor.is_authenticated and \
             product.trainee.user_id == actor.id:
-        raise RuleViolation(_("You cannot buy your own item."), code="own_product")
+        raise RuleViolation(_("You cannot buy your own item."), code=OrderErrorCode.OWN_PRODUCT)
 
 
 def _line_of(cart: Cart, line_id) -> CartLine:
@@ -188,7 +189,7 @@ def _add_line(cart: Cart, product: Product, quantity: int) -> CartLine:
     _touch(cart)
     if line is None:
         if len(cart.lines) >= MAX_CART_LINES:
-            raise RuleViolation(_("Your cart is full."), code="cart_full")
+            raise RuleViolation(_("Your cart is full."), code=OrderErrorCode.CART_FULL)
         return _insert_line(cart, product, total)
     line.quantity = total
     line.unit_price_amount = product.price_amount

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.core.db import utcnow
-from marketplace.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from marketplace.core.errors import BadRequest, Conflict, CoreErrorCode, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.orders import policies
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import (
     ACTION_FULFILMENT,
@@ -37,14 +38,15 @@ def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOr
     if not policies.can_manage_vendor_order(actor, vendor_order):
         raise Forbidden(_("Only the trainee who sells this can change it."))
     if action not in FULFILMENT_ACTIONS:
-        raise BadRequest(_("Unknown action."), code="unknown_action")
+        raise BadRequest(_("Unknown action."), code=OrderErrorCode.UNKNOWN_ACTION)
     if action not in vendor_order.allowed_actions():
         raise Conflict(_("This order cannot go from “%(status)s” that way.",
-                         status=status_label(vendor_order.status)), code="invalid_transition")
+                         status=status_label(vendor_order.status)),
+                       code=CoreErrorCode.INVALID_TRANSITION)
     needed = ACTION_FULFILMENT.get(action)
     if needed is not None and vendor_order.fulfilment != needed:
         raise Conflict(_("That does not fit how this order is delivered."),
-                       code="invalid_transition")
+                       code=CoreErrorCode.INVALID_TRANSITION)
     now = utcnow()
     stamps = {"mark_ready": {"ready_at": now}, "mark_shipped": {"shipped_at": now},
               "complete": {"completed_at": now}, "cancel": {"cancelled_at": now}}[action]

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.db import update_now, utcnow
-from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.errors import Conflict, CoreErrorCode, NotFound, RuleViolation
 from marketplace.extensions import db
 from marketplace.orders import policies
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import (
     Fulfilment,
@@ -102,10 +103,10 @@ def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
     """The buyer pays at pickup (through `payment_provider`, payments' name for it): the stock
     stays held until each trainee confirms the money or cancels their part."""
     if order.status != OrderStatus.PENDING_PAYMENT:
-        raise Conflict(_("This order is not waiting for payment."), code="not_pending")
+        raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     if any(vo.fulfilment != Fulfilment.PICKUP for vo in order.vendor_orders):
         raise RuleViolation(_("Paying at pickup needs every part of the order to be picked up."),
-                            code="pickup_only")
+                            code=OrderErrorCode.PICKUP_ONLY)
     if order.pays_at_pickup:
         return order
     update_now(db.session, order, pays_at_pickup=True, payment_provider=payment_provider,
@@ -120,7 +121,8 @@ def mark_paid_at_pickup(vendor_order: VendorOrder) -> VendorOrder:
     waits for payment any more."""
     if "confirm_paid_at_pickup" not in vendor_order.allowed_actions():
         raise Conflict(_("This order cannot go from “%(status)s” that way.",
-                         status=status_label(vendor_order.status)), code="invalid_transition")
+                         status=status_label(vendor_order.status)),
+                       code=CoreErrorCode.INVALID_TRANSITION)
     now = utcnow()
     target = move_vendor_order(vendor_order, "confirm_paid_at_pickup", paid_at=now,
                                completed_at=now)
@@ -178,7 +180,8 @@ def cancel_order(actor, order: Order) -> Order:
     now = utcnow()
     if not claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.CANCELLED,
                        cancelled_at=now):
-        raise Conflict(_("Only an unpaid order can be cancelled."), code="invalid_transition")
+        raise Conflict(_("Only an unpaid order can be cancelled."),
+                       code=CoreErrorCode.INVALID_TRANSITION)
     for vendor_order in order.vendor_orders:
         if vendor_order.status == VendorOrderStatus.PENDING_PAYMENT:
             move_vendor_order(vendor_order, "cancel", cancelled_at=now)

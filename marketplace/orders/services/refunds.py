@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.core.db import rows_changed
-from marketplace.core.errors import BadRequest, Conflict, RuleViolation
+from marketplace.core.errors import BadRequest, Conflict, CoreErrorCode, RuleViolation
 from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
 from marketplace.extensions import db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder, next_vendor_status
 from marketplace.orders.services.mail import mail_status_changed
 from marketplace.orders.services.transitions import move_vendor_order, return_line_stock
@@ -21,16 +22,17 @@ def apply_vendor_refund(vendor_order: VendorOrder, amount_minor: int,
     """Record a refund of `amount_minor` on a paid vendor order (the payments side moved the
     money). Stock comes back for goods not yet shipped or collected when `restock`."""
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor < 1:
-        raise BadRequest(_("Enter an amount above zero."), code="bad_amount",
+        raise BadRequest(_("Enter an amount above zero."), code=OrderErrorCode.BAD_AMOUNT,
                          fields={"amount": [_("Enter an amount above zero.")]})
     refundable = vendor_order.total_amount - vendor_order.refunded_amount
     if next_vendor_status(vendor_order.status, "refund_part") is None:
-        raise Conflict(_("Only a paid order can be refunded."), code="invalid_transition")
+        raise Conflict(_("Only a paid order can be refunded."),
+                       code=CoreErrorCode.INVALID_TRANSITION)
     if amount_minor > refundable:
         raise RuleViolation(
             _("You can refund at most %(amount)s.",
               amount=Money(refundable, vendor_order.currency).format(locale_for())),
-            code="refund_exceeds_paid", fields={"amount": [_("Too much.")]})
+            code=OrderErrorCode.REFUND_EXCEEDS_PAID, fields={"amount": [_("Too much.")]})
     action = "refund_full" if amount_minor == refundable else "refund_part"
     refunded = vendor_order.refunded_amount + amount_minor
     handed_over = vendor_order.goods_handed_over
@@ -43,7 +45,7 @@ def apply_vendor_refund(vendor_order: VendorOrder, amount_minor: int,
     if rows_changed(result) != 1:
         db.session.expire(vendor_order)
         raise Conflict(_("This order changed meanwhile; reload and try again."),
-                       code="invalid_transition")
+                       code=CoreErrorCode.INVALID_TRANSITION)
     db.session.expire(vendor_order, ["refunded_amount"])
     target = move_vendor_order(vendor_order, action)
     if restock and not handed_over:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.extensions import db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import ShippingRate
 
 MAX_SHIPPING_FEE = 10**9
@@ -26,7 +27,7 @@ def set_shipping_rate(actor, amount: int | None) -> ShippingRate | None:
         return None
     if not isinstance(amount, int) or isinstance(amount, bool) or \
             not 0 <= amount <= MAX_SHIPPING_FEE:
-        raise BadRequest(_("Enter a shipping fee of zero or more."), code="bad_amount",
+        raise BadRequest(_("Enter a shipping fee of zero or more."), code=OrderErrorCode.BAD_AMOUNT,
                          fields={"amount": [_("Enter a shipping fee of zero or more.")]})
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     if rate is None:

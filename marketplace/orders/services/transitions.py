@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from marketplace.catalogue.services.stock import return_stock
 from marketplace.core.db import rows_changed, utcnow
-from marketplace.core.errors import Conflict
+from marketplace.core.errors import Conflict, CoreErrorCode
 from marketplace.extensions import db
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import (
@@ -42,7 +42,7 @@ def move_vendor_order(vendor_order: VendorOrder, action: str, **values) -> Vendo
     target = next_vendor_status(current, action)
     if target is None:
         raise Conflict(_("This order cannot go from “%(status)s” that way.",
-                         status=status_label(current)), code="invalid_transition")
+                         status=status_label(current)), code=CoreErrorCode.INVALID_TRANSITION)
     now = utcnow()
     result = db.session.execute(
         update(VendorOrder)
@@ -52,7 +52,7 @@ def move_vendor_order(vendor_order: VendorOrder, action: str, **values) -> Vendo
     db.session.expire(vendor_order, ["status", "status_changed_at", "updated_at", *values])
     if rows_changed(result) != 1:
         raise Conflict(_("This order changed meanwhile; reload and try again."),
-                       code="invalid_transition")
+                       code=CoreErrorCode.INVALID_TRANSITION)
     return target
 
 

@@ -14,22 +14,27 @@ from marketplace.accounts.models import Trainee
 from marketplace.core.db import insert_now, utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
 from marketplace.extensions import db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.orders.services import orders as order_outcomes
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
+    TEST_CARDS,
     PaymentProvider,
     ProviderPayment,
-    ProviderRejected,
-    ProviderUnavailable,
     StripeProvider,
     get_provider,
     is_enabled,
 )
 from marketplace.payments.services.errors import (
+    PaymentDeclined,
     PaymentRejected,
     PaymentUnavailable,
+    declined_message,
+    rejected_message,
     unavailable_message,
 )
 from marketplace.payments.services.ledger import book_order_sales
@@ -41,7 +46,8 @@ log = logging.getLogger(__name__)
 
 def _enabled_provider(name: str) -> PaymentProvider:
     if not name or not is_enabled(name):
-        raise BadRequest(_("That payment method is not available."), code="unknown_provider",
+        raise BadRequest(_("That payment method is not available."),
+                         code=PaymentErrorCode.UNKNOWN_PROVIDER,
                          fields={"provider": [_("Choose a payment method.")]})
     return get_provider(name)
 
@@ -103,7 +109,7 @@ def payment_message(payment: Payment) -> str:
     if payment.status == PaymentStatus.FAILED:
         if payment.error_code in ("card_declined", "generic_decline", "insufficient_funds",
                                   "do_not_honor", "declined"):
-            return _("Your card was declined. Nothing was charged; please try another card.")
+            return declined_message()
         return _("The payment did not go through. Nothing was charged; please try again.")
     if payment.status == PaymentStatus.CANCELLED:
         return _("This payment was cancelled. Nothing was charged.")
@@ -143,7 +149,7 @@ def _payment_provider_for(order: Order, provider_name: str) -> PaymentProvider:
     provider = _enabled_provider(provider_name)
     if not provider.accepts(order.currency):
         raise RuleViolation(_("That payment method cannot take this currency."),
-                            code="currency_not_supported")
+                            code=PaymentErrorCode.CURRENCY_NOT_SUPPORTED)
     return provider
 
 
@@ -165,15 +171,15 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
     if order is None:
         raise NotFound(_("We could not find that order."))
     if order.status == OrderStatus.PAID:
-        raise Conflict(_("This order is already paid."), code="already_paid")
+        raise Conflict(_("This order is already paid."), code=PaymentErrorCode.ALREADY_PAID)
     if order.status != OrderStatus.PENDING_PAYMENT:
-        raise Conflict(_("This order is not waiting for payment."), code="not_pending")
+        raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     if order.expires_at is not None and order.expires_at <= utcnow():
         # Its stock goes back at the next expiry pass; a payment now could sell it twice.
         raise Conflict(_("The time to pay for this order has run out. Please order again."),
-                       code="order_expired")
+                       code=PaymentErrorCode.ORDER_EXPIRED)
     if any(p.status == PaymentStatus.SUCCEEDED for p in payments):
-        raise Conflict(_("This order is already paid."), code="already_paid")
+        raise Conflict(_("This order is already paid."), code=PaymentErrorCode.ALREADY_PAID)
     payment = next((p for p in reversed(payments)
                     if p.provider == provider.name and p.is_open
                     and p.amount == order.total_amount), None)
@@ -192,7 +198,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
     if order.payment_provider == PAY_AT_PICKUP:
         raise Conflict(_("You chose to pay for this order at pickup: pay each trainee when you "
                          "collect your items. To pay by card instead, cancel the order and "
-                         "order again."), code="pay_at_pickup_chosen")
+                         "order again."), code=PaymentErrorCode.PAY_AT_PICKUP_CHOSEN)
     if payment is None:
         payment = _new_payment(order, provider, len(payments))
         db.session.add(payment)
@@ -200,14 +206,17 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
     order.payment_provider = provider.name
     try:
         result = provider.start_payment(payment)
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         log.warning("start_payment for order %s: provider unavailable (%s)", order.number,
                     error)
         raise PaymentUnavailable(unavailable_message()) from error
-    except ProviderRejected as error:
+    except GatewayDeclined as error:
+        log.info("start_payment for order %s: card declined (%s)", order.number,
+                 error.decline_code)
+        raise PaymentDeclined(declined_message()) from error
+    except GatewayError as error:
         log.error("start_payment for order %s rejected: %s", order.number, error)
-        raise PaymentRejected(_("The card service refused this payment. Nothing was charged; "
-                                "please try again or choose another way to pay.")) from error
+        raise PaymentRejected(rejected_message()) from error
     apply_state(payment, result)
     db.session.flush()
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -221,13 +230,13 @@ def _cancel_superseded(payment: Payment) -> None:
     if payment.provider_reference:
         try:
             result = get_provider(payment.provider).cancel_payment(payment)
-        except ProviderUnavailable as error:
+        except GatewayUnavailable as error:
             log.warning("order %s: could not cancel payment %s (%s)", payment.order.number,
                         payment.id, error)
             raise PaymentUnavailable(_("The card service did not answer, so your earlier card "
                                        "payment could not be closed. Nothing was changed; "
                                        "please try again in a moment.")) from error
-        except ProviderRejected as error:
+        except GatewayError as error:
             log.error("order %s: cancelling payment %s refused: %s", payment.order.number,
                       payment.id, error)
             raise PaymentRejected(_("The card service refused to close your earlier card "
@@ -239,12 +248,12 @@ def _cancel_superseded(payment: Payment) -> None:
         # Settled by the provider's webhook (or `flask reconcile-payments`): this transaction
         # is rolled back by the 409.
         raise Conflict(_("Your card payment has just gone through, so this order is paid and "
-                         "there is nothing to pay at pickup."), code="already_paid")
+                         "there is nothing to pay at pickup."), code=PaymentErrorCode.ALREADY_PAID)
     if result.status != PaymentStatus.CANCELLED:
         # Processing, or still payable (Stripe refused the cancel): not closed, so not replaced.
         raise Conflict(_("Your card payment is still being processed. Please wait a moment, "
                          "then reload your order before choosing another way to pay."),
-                       code="payment_in_progress")
+                       code=PaymentErrorCode.PAYMENT_IN_PROGRESS)
     apply_state(payment, result)
     log.info("order %s: payment %s cancelled, the buyer pays at pickup instead",
              payment.order.number, payment.id)
@@ -264,21 +273,24 @@ def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
     provider = get_provider(payment.provider)
     if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
         raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
+    if card not in TEST_CARDS:
+        raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
     payment = lock(Payment, payment.id)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
     if payment.order.status != OrderStatus.PENDING_PAYMENT:
-        raise Conflict(_("This order is not waiting for payment."), code="not_pending")
+        raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     if not payment.provider_reference:
-        raise Conflict(_("Start the payment first."), code="payment_not_started")
+        raise Conflict(_("Start the payment first."), code=PaymentErrorCode.PAYMENT_NOT_STARTED)
     payment.confirm_attempts += 1
     db.session.flush()
     try:
         result = provider.confirm_with_test_card(payment, card)
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise PaymentUnavailable(unavailable_message()) from error
-    except ProviderRejected as error:
-        raise BadRequest(_("That test card cannot be used."), code=error.code) from error
+    except GatewayError as error:
+        log.error("payment %s: confirming with a test card refused: %s", payment.id, error)
+        raise PaymentRejected(rejected_message()) from error
     return settle_payment(payment, result)
 
 
@@ -290,7 +302,7 @@ def payment_client_secret(actor, payment: Payment) -> str | None:
         return None
     try:
         return get_provider(payment.provider).fetch_payment(payment).client_secret
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise PaymentUnavailable(unavailable_message()) from error
 
 
@@ -316,7 +328,8 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
                                       (result.currency or payment.currency) != payment.currency):
         log.error("payment %s: provider holds %s %s, we expected %s %s", payment.id,
                   result.amount, result.currency, payment.amount, payment.currency)
-        raise Conflict("provider amount does not match the payment", code="amount_mismatch")
+        raise Conflict("provider amount does not match the payment",
+                       code=PaymentErrorCode.AMOUNT_MISMATCH)
     apply_state(payment, result)
     order = payment.order
     if result.status == PaymentStatus.SUCCEEDED:

@@ -13,10 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.db import utcnow
-from marketplace.core.errors import BadRequest, Conflict, Forbidden, NotFound, RuleViolation
+from marketplace.core.errors import (
+    BadRequest,
+    Conflict,
+    CoreErrorCode,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+)
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.payments import queries
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -28,14 +37,13 @@ from marketplace.payments.models import (
     PayoutStatus,
 )
 from marketplace.payments.providers import (
-    ProviderRejected,
-    ProviderUnavailable,
     StripeProvider,
     get_provider,
 )
 from marketplace.payments.services.booth_fees import charge_booth_fees
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.ledger import post_entry
+from marketplace.payments.sheba import InvalidSheba, normalise_sheba
 
 
 def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name: str,
@@ -44,17 +52,21 @@ def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name
     if actor is None or not (actor.is_admin or (actor.trainee and actor.trainee.id == trainee.id)):
         raise NotFound(_("We could not find that page."))
     errors = {}
-    iban = "".join((iban or "").split()).upper() or None
-    if iban and not (15 <= len(iban) <= 34 and iban[:2].isalpha() and iban[2:4].isdigit()
-                     and iban.isalnum()):
-        errors["iban"] = [_("Enter an IBAN such as IR06 0120 0000 0000 0123 4567 89.")]
+    iban = (iban or "").strip() or None
+    if iban:
+        try:
+            iban = normalise_sheba(iban)
+        except InvalidSheba:
+            errors["iban"] = [_("Enter a Sheba number: IR and 24 digits, such as "
+                                "IR82 0540 1026 8002 0817 9090 02.")]
     stripe_account_id = (stripe_account_id or "").strip() or None
     if stripe_account_id and not (stripe_account_id.startswith("acct_")
                                   and stripe_account_id[5:].isalnum()
                                   and len(stripe_account_id) <= 64):
         errors["stripe_account_id"] = [_("A Stripe account id looks like acct_1A2b3C.")]
     if errors:
-        raise BadRequest(_("Please correct the marked fields."), code="validation_error",
+        raise BadRequest(_("Please correct the marked fields."),
+                         code=CoreErrorCode.VALIDATION_ERROR,
                          fields=errors)
     account = queries.payout_account(trainee.id)
     if account is None:
@@ -77,7 +89,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
     try:
         method = PayoutMethod(method)
     except ValueError:
-        raise BadRequest(_("Choose how to pay."), code="bad_method",
+        raise BadRequest(_("Choose how to pay."), code=PaymentErrorCode.BAD_METHOD,
                          fields={"method": [_("Choose how to pay.")]}) from None
     now = now or utcnow()
     config = current_app.config
@@ -113,7 +125,7 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
         try:
             with db.session.begin_nested():
                 _pay_trainee(batch, account, entries, amount, currency, now)
-        except (ProviderUnavailable, ProviderRejected) as error:
+        except GatewayError as error:
             failures.append(f"{account.account_holder or trainee_id}: {error}")
         except IntegrityError:
             # A concurrent batch paid these rows first (PayoutItem.ledger_entry_id is unique).
@@ -126,9 +138,9 @@ def create_payout_batch(actor, method: PayoutMethod | str, now=None) -> PayoutBa
                                        problems="; ".join(failures)))
         if conflicts:
             raise Conflict(_("Another payout batch paid these balances a moment ago."),
-                           code="paid_by_another_batch")
+                           code=PaymentErrorCode.PAID_BY_ANOTHER_BATCH)
         raise RuleViolation(_("Nobody has an available balance above the minimum to pay."),
-                            code="nothing_to_pay")
+                            code=PaymentErrorCode.NOTHING_TO_PAY)
     batch.total_amount = sum(p.amount for p in batch.payouts)
     batch.failures = tuple(failures)
     db.session.flush()

@@ -9,18 +9,18 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.core.errors import BadRequest, Conflict, RuleViolation
+from marketplace.core.errors import BadRequest, Conflict, CoreErrorCode, RuleViolation
 from marketplace.core.i18n import locale_for
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.extensions import db
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.orders.services.refunds import apply_vendor_refund
+from marketplace.payments.gateway import GatewayError, GatewayUnavailable
 from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
-    ProviderRejected,
-    ProviderUnavailable,
     get_provider,
 )
 from marketplace.payments.services.access import check_vendor_access
@@ -41,7 +41,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     when `restock`."""
     check_vendor_access(actor, vendor_order)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        raise BadRequest(_("Enter an amount above zero."), code="bad_amount",
+        raise BadRequest(_("Enter an amount above zero."), code=OrderErrorCode.BAD_AMOUNT,
                          fields={"amount": [_("Enter an amount above zero.")]})
     vendor_order = lock(VendorOrder, vendor_order.id)
     refundable = vendor_order.total_amount - vendor_order.refunded_amount
@@ -50,16 +50,18 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
             _("You can refund at most %(amount)s.",
               amount=Money(max(refundable, 0), vendor_order.currency).format(
                   locale_for(actor))),
-            code="refund_exceeds_paid", fields={"amount": [_("More than was paid.")]})
+            code=OrderErrorCode.REFUND_EXCEEDS_PAID, fields={"amount": [_("More than was paid.")]})
     order = vendor_order.order
     payment = db.session.scalar(select(Payment).where(
         Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED)
         .order_by(Payment.id).limit(1))
     if payment is None and order.payment_provider != PAY_AT_PICKUP:
-        raise Conflict(_("Only a paid order can be refunded."), code="invalid_transition")
+        raise Conflict(_("Only a paid order can be refunded."),
+                       code=CoreErrorCode.INVALID_TRANSITION)
     if payment is not None and amount > payment.amount - payment.refunded_amount:
         raise RuleViolation(_("That is more than is left of the payment."),
-                            code="refund_exceeds_paid", fields={"amount": [_("Too much.")]})
+                            code=OrderErrorCode.REFUND_EXCEEDS_PAID,
+                            fields={"amount": [_("Too much.")]})
     refunded_before = vendor_order.refunded_amount
     count = db.session.scalar(select(func.count(Refund.id)).where(
         Refund.vendor_order_id == vendor_order.id))
@@ -73,10 +75,10 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     provider = get_provider(payment.provider if payment else PAY_AT_PICKUP)
     try:
         result = provider.refund(payment, refund)
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise PaymentUnavailable(_("The card service did not answer. Nothing was refunded; "
                                    "please try again in a moment.")) from error
-    except ProviderRejected as error:
+    except GatewayError as error:
         raise PaymentRejected(_("The card service refused this refund: %(reason)s",
                                 reason=str(error))) from error
     refund.status = RefundStatus(result.status)

@@ -14,11 +14,10 @@ from marketplace.core.errors import BadRequest, NotFound
 from marketplace.extensions import db
 from marketplace.orders.models import OrderStatus
 from marketplace.payments import queries
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayError, GatewayUnavailable, InvalidSignature
 from marketplace.payments.models import Payment, PaymentStatus, WebhookEvent
 from marketplace.payments.providers import (
-    InvalidWebhook,
-    ProviderRejected,
-    ProviderUnavailable,
     get_provider,
     is_enabled,
 )
@@ -36,13 +35,13 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
     provider = get_provider(provider_name)
     try:
         event = provider.parse_webhook(raw_body, headers)
-    except InvalidWebhook as error:
+    except InvalidSignature as error:
         if error.code == "timestamp_in_future":
             log.warning("webhook %s refused: %s", provider_name, error)
             raise BadRequest(_("The webhook is signed with a time too far in the future. "
                                "Check that the clock of this server is right."),
-                             code=error.code) from error
-        raise BadRequest(str(error), code="invalid_signature") from error
+                             code=PaymentErrorCode.TIMESTAMP_IN_FUTURE) from error
+        raise BadRequest(str(error), code=PaymentErrorCode.INVALID_SIGNATURE) from error
     row = WebhookEvent(provider=provider_name, event_id=event.id, type=event.type,
                        object_id=event.object_id)
     try:
@@ -58,10 +57,10 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
         if payment is not None:
             try:
                 settle_payment(payment)
-            except ProviderUnavailable as error:
+            except GatewayUnavailable as error:
                 # Answer 503 so the provider delivers again; the event row is rolled back too.
                 raise PaymentUnavailable(str(error)) from error
-            except ProviderRejected as error:
+            except GatewayError as error:
                 # Re-delivering would not help; `flask reconcile-payments` retries later.
                 log.error("webhook %s: provider refused to show %s: %s", event.id,
                           event.object_id, error)

@@ -21,15 +21,11 @@ from sqlalchemy import select
 
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.extensions import db
+from marketplace.payments import zarinpal
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayError, GatewayUnavailable
 from marketplace.payments.models import Payment, PaymentStatus
-from marketplace.payments.providers import (
-    ZARINPAL,
-    ProviderRejected,
-    ProviderUnavailable,
-    ZarinpalProvider,
-    get_provider,
-    is_enabled,
-)
+from marketplace.payments.providers import ZARINPAL, ZarinpalProvider, get_provider, is_enabled
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import settle_payment
 
@@ -61,34 +57,42 @@ def handle_callback(number: str, authority: str | None, status: str | None) -> P
         raise NotFound(_("We could not find that page."))
     authority = (authority or "").strip()
     if not _AUTHORITY.fullmatch(authority):
-        raise BadRequest(_("This payment link is not valid."), code="invalid_authority")
+        raise BadRequest(_("This payment link is not valid."),
+                         code=PaymentErrorCode.INVALID_AUTHORITY)
     payment = db.session.scalar(
         _LOCK_BY_AUTHORITY.where(Payment.provider_reference == authority))
     if payment is None or payment.order.number != number:
         log.warning("zarinpal callback for order %s with a foreign authority %s", number,
                     authority)
-        raise NotFound(_("We could not find that payment."), code="unknown_authority")
+        raise NotFound(_("We could not find that payment."),
+                       code=PaymentErrorCode.UNKNOWN_AUTHORITY)
     if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
         return payment  # a repeat: already settled by an earlier delivery
     try:
         result = _provider().verify_return(payment, buyer_says_paid=status == "OK")
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         log.warning("zarinpal verify of payment %s: %s", payment.id, error)
         raise _unavailable() from error
-    except ProviderRejected as error:
+    except GatewayError as error:
         # -50 (amount), -53 (another merchant), -54 (unknown): not ours to settle.
         log.error("zarinpal refused to verify payment %s: %s", payment.id, error)
         raise BadRequest(_("Zarinpal could not confirm this payment. Nothing was recorded; "
                            "if money was taken, Zarinpal gives it back."),
-                         code=error.code) from error
+                         code=_refusal_code(error)) from error
     return settle_payment(payment, result)
+
+
+def _refusal_code(error: GatewayError) -> PaymentErrorCode:
+    if getattr(error, "gateway_code", None) == zarinpal.AMOUNT_MISMATCH:
+        return PaymentErrorCode.AMOUNT_MISMATCH
+    return PaymentErrorCode.PAYMENT_PROVIDER_REJECTED
 
 
 def unverified_payment_ids() -> list[int]:
     """Our Zarinpal payments that Zarinpal lists as paid but not verified — also those we
     closed as cancelled or failed (the buyer paid in a forgotten tab, or the verify never got
     through) — for `flask reconcile-payments` to settle one by one (paid, or refunded when
-    their stock went elsewhere). No answer → ProviderUnavailable."""
+    their stock went elsewhere). No answer → GatewayUnavailable."""
     authorities = _provider().unverified_authorities()
     if not authorities:
         return []

@@ -1,0 +1,28 @@
+"""Accounts (sign-up, log-in, tokens, staff, trainees): the error codes its refusals carry.
+
+Each code is stable for API clients (`{"error": {"code": …}}`); the app factory registers this
+enum so the OpenAPI document lists its codes. A code used by several packages lives in the lowest
+of them (core.errors.CoreErrorCode for the generic HTTP ones)."""
+
+from marketplace.core.errors import ErrorCode
+
+
+class AccountErrorCode(ErrorCode):
+    # Codes, not secrets: ruff's S105 reads *_TOKEN and *_PASSWORD names as passwords.
+    ALREADY_STAFF = "already_staff"
+    EMAIL_TAKEN = "email_taken"
+    EXPIRED_TOKEN = "expired_token"  # noqa: S105
+    INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_KIND = "invalid_kind"
+    INVALID_LOCALE = "invalid_locale"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105
+    NAME_REQUIRED = "name_required"
+    REASON_REQUIRED = "reason_required"
+    UNKNOWN_CENTRE = "unknown_centre"
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"
+    UNKNOWN_TOKEN = "unknown_token"  # noqa: S105
+    UNKNOWN_TRAINEE = "unknown_trainee"
+    UNKNOWN_USER = "unknown_user"
+    USED_TOKEN = "used_token"  # noqa: S105
+    WEAK_PASSWORD = "weak_password"  # noqa: S105
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105
