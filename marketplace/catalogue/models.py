@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 
@@ -195,6 +196,7 @@ class Product(TimestampMixin, Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    price: Mapped[Money] = money_composite("price_amount")
     # Taken by one conditional UPDATE when an order is placed (catalogue.services.stock.take_stock).
     stock: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind, name="product_kind"),
@@ -217,10 +219,6 @@ class Product(TimestampMixin, Model):
         cascade="all, delete-orphan")
     attribute_values: Mapped[list[ProductAttributeValue]] = relationship(
         back_populates="product", cascade="all, delete-orphan")
-
-    @property
-    def price(self) -> Money:
-        return Money(self.price_amount, self.currency)
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_fa

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.money import Money
 from marketplace.payments import gateway
 from marketplace.payments.statuses import PaymentStatus
 
@@ -199,7 +198,7 @@ class StripeProvider(PaymentProvider):
 
     def refund(self, payment, refund) -> ProviderRefund:
         state = self._run(self._gateway().create_refund, payment.provider_reference,
-                          Money(refund.amount, refund.currency), refund.idempotency_key,
+                          refund.money, refund.idempotency_key,
                           {"refund": refund.idempotency_key})
         status = {"succeeded": "succeeded", "pending": "pending"}.get(state.status, "failed")
         return ProviderRefund(status=status, reference=state.id)
