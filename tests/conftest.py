@@ -15,6 +15,7 @@ os.environ.setdefault("MARKETPLACE_ENV", "testing")
 
 # MARKETPLACE_ENV must be set before the app's modules are imported.
 from marketplace import create_app
+from marketplace.catalogue.models import search_words
 from marketplace.extensions import db as _db
 
 pytest_plugins = [
@@ -116,8 +117,8 @@ def wipe_tables() -> None:
     for table in tables:
         _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        # Made by DDL, not a model (catalogue.models): each test starts with no search words.
-        _db.session.execute(text("DELETE FROM search_words"))
+        # Made by DDL, not a model (catalogue.search_ddl): each test starts with no search words.
+        _db.session.execute(search_words.delete())
         # DELETE and setval, not TRUNCATE: TRUNCATE gives every table new files and syncs them
         # to disk, about a second per test with fifty tables; this takes a few milliseconds.
         sequences = _pg_serial_sequences()
