@@ -5,6 +5,7 @@ file, so threads and processes share it); PostgreSQL when TEST_DATABASE_URL is s
 """
 
 import os
+from functools import partial
 
 import pytest
 from flask import g
@@ -17,6 +18,7 @@ os.environ.setdefault("MARKETPLACE_ENV", "testing")
 from marketplace import create_app
 from marketplace.catalogue.models import search_words
 from marketplace.extensions import db as _db
+from tests.sql import queries
 
 pytest_plugins = [
     "tests.factories.accounts",
@@ -180,6 +182,13 @@ def login(client):
         return target
 
     return sign_in
+
+
+@pytest.fixture
+def count_queries(db):
+    """`with count_queries() as counted:` … `counted.n` is the number of SQL queries run
+    (tests/sql.py: transaction control is not counted); `counted.statements` lists them."""
+    return partial(queries, db.engine)
 
 
 @pytest.fixture
