@@ -44,11 +44,13 @@ from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
+from marketplace.orders.signals import vendor_order_cancelled
 from marketplace.payments import api as payments_api
 from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.providers import check_providers
+from marketplace.payments.services.pay_at_pickup import on_vendor_order_cancelled
 from marketplace.storefront import api as storefront_api
 from marketplace.storefront import views as storefront_views
 from marketplace.storefront.errors import StorefrontErrorCode
@@ -153,6 +155,7 @@ def _connect_signals() -> None:
     """Reactions across packages: a lower package sends a signal, a higher one acts on it
     (blinker keeps one connection however many apps are made)."""
     trainee_status_changed.connect(on_trainee_status_changed)
+    vendor_order_cancelled.connect(on_vendor_order_cancelled)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -67,9 +67,8 @@ def only_on_dialects(index) -> tuple[str, ...]:
 
 def is_search_table(name: str) -> bool:
     """SQLite's FTS5 table `product_search` with the shadow tables FTS5 keeps for it, and
-    PostgreSQL's `search_words`: made by DDL the models attach to `products`
-    (catalogue.models), not by table definitions."""
-    from marketplace.catalogue.models import POSTGRES_SEARCH_WORDS_TABLE, SQLITE_SEARCH_TABLE
+    PostgreSQL's `search_words`: made by DDL (catalogue.search_ddl), not by table definitions."""
+    from marketplace.catalogue.search_ddl import POSTGRES_SEARCH_WORDS_TABLE, SQLITE_SEARCH_TABLE
 
     return name in (SQLITE_SEARCH_TABLE, POSTGRES_SEARCH_WORDS_TABLE) or \
         name.startswith(f"{SQLITE_SEARCH_TABLE}_")

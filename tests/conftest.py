@@ -5,6 +5,7 @@ file, so threads and processes share it); PostgreSQL when TEST_DATABASE_URL is s
 """
 
 import os
+from functools import partial
 
 import pytest
 from flask import g
@@ -15,7 +16,9 @@ os.environ.setdefault("MARKETPLACE_ENV", "testing")
 
 # MARKETPLACE_ENV must be set before the app's modules are imported.
 from marketplace import create_app
+from marketplace.catalogue.models import search_words
 from marketplace.extensions import db as _db
+from tests.sql import queries
 
 pytest_plugins = [
     "tests.factories.accounts",
@@ -116,8 +119,8 @@ def wipe_tables() -> None:
     for table in tables:
         _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        # Made by DDL, not a model (catalogue.models): each test starts with no search words.
-        _db.session.execute(text("DELETE FROM search_words"))
+        # Made by DDL, not a model (catalogue.search_ddl): each test starts with no search words.
+        _db.session.execute(search_words.delete())
         # DELETE and setval, not TRUNCATE: TRUNCATE gives every table new files and syncs them
         # to disk, about a second per test with fifty tables; this takes a few milliseconds.
         sequences = _pg_serial_sequences()
@@ -179,6 +182,13 @@ def login(client):
         return target
 
     return sign_in
+
+
+@pytest.fixture
+def count_queries(db):
+    """`with count_queries() as counted:` … `counted.n` is the number of SQL queries run
+    (tests/sql.py: transaction control is not counted); `counted.statements` lists them."""
+    return partial(queries, db.engine)
 
 
 @pytest.fixture

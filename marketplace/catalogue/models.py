@@ -26,8 +26,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Trainee, User
+from marketplace.catalogue.search_ddl import (
+    POSTGRES_SEARCH_DDL,
+    POSTGRES_SEARCH_DROP,
+    POSTGRES_SEARCH_WORDS_TABLE,
+    SQLITE_SEARCH_DDL,
+    SQLITE_SEARCH_DROP,
+    SQLITE_SEARCH_TABLE,
+)
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 
@@ -195,6 +204,7 @@ class Product(TimestampMixin, Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    price: Mapped[Money] = money_composite("price_amount")
     # Taken by one conditional UPDATE when an order is placed (catalogue.services.stock.take_stock).
     stock: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind, name="product_kind"),
@@ -217,10 +227,6 @@ class Product(TimestampMixin, Model):
         cascade="all, delete-orphan")
     attribute_values: Mapped[list[ProductAttributeValue]] = relationship(
         back_populates="product", cascade="all, delete-orphan")
-
-    @property
-    def price(self) -> Money:
-        return Money(self.price_amount, self.currency)
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_fa
@@ -318,85 +324,19 @@ class ProductStatusChange(Model):
     actor: Mapped[User | None] = relationship()
 
 
-# SQLite's substring index (ARCHITECTURE §4): an FTS5 table with SQLite's own trigram
-# tokenizer over products.search_key, kept in step by triggers. A quoted phrase of 3+
-# characters matches exactly the keys that contain it (LIKE '%phrase%' without the scan), so
-# results equal a LIKE over every key, as on PostgreSQL. The table holds no copy of the
-# text (content='products'); the triggers give it each old key to remove.
-SQLITE_SEARCH_TABLE = "product_search"
-SQLITE_SEARCH_DDL = (
-    "CREATE VIRTUAL TABLE product_search USING fts5(search_key, content='products', "
-    "content_rowid='id', tokenize='trigram case_sensitive 1')",
-    """CREATE TRIGGER products_search_insert AFTER INSERT ON products BEGIN
-        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
-    END""",
-    """CREATE TRIGGER products_search_delete AFTER DELETE ON products BEGIN
-        INSERT INTO product_search (product_search, rowid, search_key)
-            VALUES ('delete', old.id, old.search_key);
-    END""",
-    """CREATE TRIGGER products_search_update AFTER UPDATE OF search_key ON products BEGIN
-        INSERT INTO product_search (product_search, rowid, search_key)
-            VALUES ('delete', old.id, old.search_key);
-        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
-    END""",
-)
+# The substring index of search keys (ARCHITECTURE §4): SQLite's FTS5 table and PostgreSQL's
+# table of words, made with `products` by the statements of catalogue.search_ddl.
 for _statement in SQLITE_SEARCH_DDL:
     event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-event.listen(Product.__table__, "before_drop",
-             DDL("DROP TABLE IF EXISTS product_search").execute_if(dialect="sqlite"))
-product_search = table(SQLITE_SEARCH_TABLE, column("rowid"), column("search_key"))
-
-# PostgreSQL's substring index (ARCHITECTURE §4): every word of every search key, once, in
-# `search_words` (pg_trgm indexes that short list), and a GIN index of each key's words. A term
-# is looked up among the words first (LIKE, as on the whole key), then the products holding one
-# of those words come from the GIN index, exactly: a key's words are split at its single spaces
-# (core.text.normalize) and a term has none, so it occurs in a key exactly when it occurs in
-# one of its words. Unlike LIKE over a pg_trgm index of the keys, nothing is re-checked row by
-# row, which cost common words (most carpet tableaux say «تابلو», «فرش», «رج») 60-140 ms.
-# Triggers add a new key's words. Words no key holds any more stay: they match no product,
-# and removing one could race a writer that is adding it back.
-POSTGRES_SEARCH_WORDS_TABLE = "search_words"
-POSTGRES_SEARCH_DDL = (
-    "CREATE TABLE search_words (word text PRIMARY KEY)",
-    "CREATE INDEX ix_search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
-    "CREATE INDEX ix_products_search_words ON products "
-    "USING gin (string_to_array(search_key, ' '))",
-    # Sorted, so that two writers that add the same new words take their locks in one order.
-    """CREATE FUNCTION search_words_of_new_rows() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO search_words (word)
-            SELECT DISTINCT word FROM new_rows, unnest(string_to_array(search_key, ' ')) AS word
-            WHERE word <> '' ORDER BY word
-            ON CONFLICT DO NOTHING;
-        RETURN NULL;
-    END $$""",
-    """CREATE FUNCTION search_words_of_new_key() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO search_words (word)
-            SELECT DISTINCT word FROM unnest(string_to_array(NEW.search_key, ' ')) AS word
-            WHERE word <> '' ORDER BY word
-            ON CONFLICT DO NOTHING;
-        RETURN NULL;
-    END $$""",
-    # Inserts once per statement (bulk loads); updates per row, only when the key changed, so
-    # the stock updates of checkout never run it.
-    """CREATE TRIGGER products_search_words_insert AFTER INSERT ON products
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-        EXECUTE FUNCTION search_words_of_new_rows()""",
-    """CREATE TRIGGER products_search_words_update AFTER UPDATE OF search_key ON products
-        FOR EACH ROW WHEN (OLD.search_key IS DISTINCT FROM NEW.search_key)
-        EXECUTE FUNCTION search_words_of_new_key()""",
-)
-POSTGRES_SEARCH_DROP = (
-    "DROP TABLE IF EXISTS search_words",
-    "DROP FUNCTION IF EXISTS search_words_of_new_rows, search_words_of_new_key CASCADE",
-)
+for _statement in SQLITE_SEARCH_DROP:
+    event.listen(Product.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_SEARCH_DDL:
     event.listen(Product.__table__, "after_create",
                  DDL(_statement).execute_if(dialect="postgresql"))
 for _statement in POSTGRES_SEARCH_DROP:
     event.listen(Product.__table__, "before_drop",
                  DDL(_statement).execute_if(dialect="postgresql"))
+product_search = table(SQLITE_SEARCH_TABLE, column("rowid"), column("search_key"))
 search_words = table(POSTGRES_SEARCH_WORDS_TABLE, column("word"))
 # The words of a key, as ix_products_search_words indexes them: the separator must be this
 # literal (a bound parameter would not match the index's expression).

@@ -71,6 +71,10 @@ class Money:
     def __bool__(self) -> bool:
         return self.amount != 0
 
+    def __composite_values__(self) -> tuple[int, str]:
+        """The two columns a model stores this in (SQLAlchemy composites, core.money_columns)."""
+        return self.amount, self.currency
+
     def percent(self, percent: int | float) -> Money:
         """`percent`% of this amount, rounded half up to a whole minor unit."""
         numerator = self.amount * round(percent * 100)

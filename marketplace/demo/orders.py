@@ -21,10 +21,11 @@ from marketplace.demo.people import demo_email
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, ShippingRate
 from marketplace.orders.services import cart as carts
-from marketplace.orders.services.orders import hold_order_for_pickup, mark_order_paid
+from marketplace.orders.services.orders import hold_order_for_pickup
 from marketplace.payments.models import PayoutAccount
-from marketplace.payments.providers import PAY_AT_PICKUP
+from marketplace.payments.providers import PAY_AT_PICKUP, StripeProvider
 from marketplace.payments.services import ledger
+from marketplace.payments.services.payments import record_paid_order
 from marketplace.payments.sheba import sheba_from_account
 
 SHIPPING_USD = 5
@@ -92,10 +93,7 @@ def seed_orders(echo) -> None:
         echo("checkout: not enough listings for demo orders")
         return
     paid = _place(buyer, [unique[0], regular[0]])
-    mark_order_paid(paid)
-    db.session.flush()
-    db.session.refresh(paid)
-    ledger.book_order_sales(paid)
+    record_paid_order(paid, StripeProvider.name, f"pi_demo_{paid.number}")
     at_pickup = _place(buyer, [unique[1], unique[2]])
     hold_order_for_pickup(at_pickup, PAY_AT_PICKUP)
     db.session.flush()

@@ -14,7 +14,7 @@ from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import page_args, paginate
 from marketplace.extensions import db
-from marketplace.orders import policies, queries
+from marketplace.orders import queries
 from marketplace.orders.schemas import (
     CartLineCreateSchema,
     CartLineUpdateSchema,
@@ -128,11 +128,7 @@ class OrderResource(MethodView):
     @login_required_api
     def get(self, number):
         """One of your orders with every trainee's part."""
-        user = require_login()
-        order = queries.order_by_number(number)
-        if order is None or not policies.can_view_order(user, order):
-            raise NotFound(_("We could not find that order."))
-        return order
+        return queries.viewable_order(require_login(), number)
 
 
 @blp.route("/orders/<number>/cancel")
@@ -174,8 +170,4 @@ class VendorOrderResource(MethodView):
     @login_required_api
     def get(self, vendor_order_id):
         """One vendor order: its trainee, the trainee's centre staff, the buyer, admins."""
-        user = require_login()
-        vendor_order = queries.vendor_order(vendor_order_id)
-        if vendor_order is None or not policies.can_view_vendor_order(user, vendor_order):
-            raise NotFound(_("We could not find that order."))
-        return vendor_order
+        return queries.viewable_vendor_order(require_login(), vendor_order_id)

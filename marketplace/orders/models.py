@@ -26,6 +26,7 @@ from marketplace.booths.models import MarketDay
 from marketplace.catalogue.models import Product
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 
@@ -124,13 +125,10 @@ class CartLine(TimestampMixin, Model):
     # The price the buyer saw when adding the line, to show them when it changed since.
     unit_price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    seen_price: Mapped[Money] = money_composite("unit_price_amount")
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
-
-    @property
-    def seen_price(self) -> Money:
-        return Money(self.unit_price_amount, self.currency)
 
     @property
     def price_changed(self) -> bool:
@@ -156,12 +154,9 @@ class ShippingRate(TimestampMixin, Model):
                                             unique=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    fee: Mapped[Money] = money_composite("amount")
 
     trainee: Mapped[Trainee] = relationship()
-
-    @property
-    def fee(self) -> Money:
-        return Money(self.amount, self.currency)
 
 
 class Order(TimestampMixin, Model):
@@ -178,6 +173,7 @@ class Order(TimestampMixin, Model):
         enum_column(OrderStatus, name="order_status"), default=OrderStatus.PENDING_PAYMENT)
     total_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Money] = money_composite("total_amount")
     # Stock is held until then; None while the buyer pays at pickup (held until the trainee
     # confirms or cancels).
     expires_at: Mapped[datetime | None] = mapped_column()
@@ -197,10 +193,6 @@ class Order(TimestampMixin, Model):
     buyer: Mapped[User] = relationship()
     vendor_orders: Mapped[list[VendorOrder]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="VendorOrder.id")
-
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
 
     @property
     def is_pending(self) -> bool:
@@ -241,6 +233,10 @@ class VendorOrder(TimestampMixin, Model):
     total_amount: Mapped[int] = mapped_column(BigInteger)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[Money] = money_composite("subtotal_amount")
+    shipping: Mapped[Money] = money_composite("shipping_amount")
+    total: Mapped[Money] = money_composite("total_amount")
+    refunded: Mapped[Money] = money_composite("refunded_amount")
     paid_at: Mapped[datetime | None] = mapped_column()
     shipped_at: Mapped[datetime | None] = mapped_column()
     ready_at: Mapped[datetime | None] = mapped_column()
@@ -255,24 +251,8 @@ class VendorOrder(TimestampMixin, Model):
         back_populates="vendor_order", cascade="all, delete-orphan", order_by="OrderLine.id")
 
     @property
-    def subtotal(self) -> Money:
-        return Money(self.subtotal_amount, self.currency)
-
-    @property
-    def shipping(self) -> Money:
-        return Money(self.shipping_amount, self.currency)
-
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
-
-    @property
-    def refunded(self) -> Money:
-        return Money(self.refunded_amount, self.currency)
-
-    @property
     def refundable(self) -> Money:
-        return Money(self.total_amount - self.refunded_amount, self.currency)
+        return self.total - self.refunded
 
     @property
     def goods_handed_over(self) -> bool:
@@ -305,6 +285,7 @@ class OrderLine(Model):
     quantity: Mapped[int] = mapped_column()
     unit_price_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    unit_price: Mapped[Money] = money_composite("unit_price_amount")
     # Units given back to stock (expiry, cancellation, refund before shipping).
     restocked_quantity: Mapped[int] = mapped_column(default=0)
 
@@ -312,9 +293,5 @@ class OrderLine(Model):
     product: Mapped[Product] = relationship()
 
     @property
-    def unit_price(self) -> Money:
-        return Money(self.unit_price_amount, self.currency)
-
-    @property
     def line_total(self) -> Money:
-        return Money(self.unit_price_amount * self.quantity, self.currency)
+        return self.unit_price * self.quantity

@@ -22,8 +22,10 @@ from marketplace.booths.models import (
     MarketDayStatus,
 )
 from marketplace.catalogue.models import Product
+from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code, localize_digits
 from marketplace.extensions import db
+from marketplace.orders import policies
 from marketplace.orders.models import (
     Cart,
     CartLine,
@@ -162,6 +164,15 @@ def order_by_number(number: str) -> Order | None:
                              .options(*_order_options(), joinedload(Order.buyer)))
 
 
+def viewable_order(user, number: str) -> Order:
+    """The order with this number if `user` may see it (orders.policies.can_view_order); 404
+    alike when it is missing or not theirs, so numbers cannot be probed."""
+    order = order_by_number(number)
+    if order is None or not policies.can_view_order(user, order):
+        raise NotFound(_("We could not find that order."))
+    return order
+
+
 def buyer_orders(buyer_id: int):
     return (select(Order).where(Order.buyer_id == buyer_id)
             .options(*_order_options()).order_by(Order.id.desc()))
@@ -198,6 +209,14 @@ def vendor_order(vendor_order_id: int) -> VendorOrder | None:
         .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
                  selectinload(VendorOrder.lines), _pickup_option(),
                  joinedload(VendorOrder.trainee).joinedload(Trainee.centre)))
+
+
+def viewable_vendor_order(user, vendor_order_id: int) -> VendorOrder:
+    """The vendor order if `user` may see it (orders.policies.can_view_vendor_order), else 404."""
+    found = vendor_order(vendor_order_id)
+    if found is None or not policies.can_view_vendor_order(user, found):
+        raise NotFound(_("We could not find that order."))
+    return found
 
 
 def open_sales_count(trainee_id: int) -> int:

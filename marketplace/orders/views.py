@@ -176,9 +176,7 @@ def shipping():
 @bp.get("/orders/<number>")
 @login_required
 def order_detail(number):
-    order = queries.order_by_number(number)
-    if order is None or not policies.can_view_order(current_user, order):
-        raise NotFound(_("We could not find that order."))
+    order = queries.viewable_order(current_user, number)
     return render_template("orders/order.html", order=order, locale=locale_code())
 
 
@@ -244,9 +242,7 @@ def centre_sales():
 @bp.get("/sales/<int:vendor_order_id>")
 @login_required
 def sale_detail(vendor_order_id):
-    vendor_order = queries.vendor_order(vendor_order_id)
-    if vendor_order is None or not policies.can_view_vendor_order(current_user, vendor_order):
-        raise NotFound(_("We could not find that order."))
+    vendor_order = queries.viewable_vendor_order(current_user, vendor_order_id)
     return render_template("orders/sale.html", vo=vendor_order,
                            can_manage=policies.can_manage_vendor_order(current_user,
                                                                        vendor_order),

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.payments.statuses import OPEN_PAYMENT_STATUSES, PaymentStatus
@@ -81,6 +82,8 @@ class Payment(TimestampMixin, Model):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    money: Mapped[Money] = money_composite("amount")
+    refunded: Mapped[Money] = money_composite("refunded_amount")
     # The provider's id (Stripe PaymentIntent pi_…); NULL until the provider answered.
     provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
     # Built from the order and attempt number, so a retried request re-uses it.
@@ -99,12 +102,8 @@ class Payment(TimestampMixin, Model):
                                                  order_by="Refund.id")
 
     @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
-
-    @property
     def refundable(self) -> Money:
-        return Money(self.amount - self.refunded_amount, self.currency)
+        return self.money - self.refunded
 
     @property
     def is_open(self) -> bool:
@@ -124,6 +123,7 @@ class Refund(Model):
                                                         index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
     status: Mapped[RefundStatus] = mapped_column(
         enum_column(RefundStatus, name="refund_status"), default=RefundStatus.PENDING)
     provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -137,9 +137,6 @@ class Refund(Model):
     vendor_order: Mapped[VendorOrder | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
 
 class WebhookEvent(Model):
@@ -181,6 +178,7 @@ class PayoutBatch(Model):
                                                              name="payout_method"))
     currency: Mapped[str] = mapped_column(String(3))
     total_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[Money] = money_composite("total_amount")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -190,9 +188,6 @@ class PayoutBatch(Model):
     payouts: Mapped[list[Payout]] = relationship(back_populates="batch", order_by="Payout.id")
     created_by: Mapped[User | None] = relationship()
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
 
 
 class Payout(Model):
@@ -209,6 +204,7 @@ class Payout(Model):
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
     status: Mapped[PayoutStatus] = mapped_column(
         enum_column(PayoutStatus, name="payout_status"), default=PayoutStatus.PENDING)
     stripe_transfer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -221,9 +217,6 @@ class Payout(Model):
     batch: Mapped[PayoutBatch] = relationship(back_populates="payouts")
     trainee: Mapped[Trainee] = relationship()
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
 
 class LedgerEntry(Model):
@@ -249,6 +242,7 @@ class LedgerEntry(Model):
     kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind, name="ledger_kind"))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
     vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
     payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
@@ -261,9 +255,6 @@ class LedgerEntry(Model):
     trainee: Mapped[Trainee] = relationship()
     vendor_order: Mapped[VendorOrder | None] = relationship()
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
 
 class PayoutItem(Model):

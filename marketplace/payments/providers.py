@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.money import Money
 from marketplace.core.urls import external_url
 from marketplace.payments import gateway, zarinpal
 from marketplace.payments.statuses import PaymentStatus
@@ -177,8 +176,8 @@ class StripeProvider(PaymentProvider):
 
     def refund(self, payment, refund) -> ProviderRefund:
         state = self._gateway().create_refund(
-            payment.provider_reference, Money(refund.amount, refund.currency),
-            refund.idempotency_key, {"refund": refund.idempotency_key})
+            payment.provider_reference, refund.money, refund.idempotency_key,
+            {"refund": refund.idempotency_key})
         status = {"succeeded": "succeeded", "pending": "pending"}.get(state.status, "failed")
         return ProviderRefund(status=status, reference=state.id)
 

@@ -8,8 +8,8 @@ in most products: ~170 → ~60 ms on 100k products). product_trigrams goes on bo
 A later revision that rebuilds `products` on SQLite (batch_alter_table with a change SQLite
 cannot make in place) drops these triggers with the old table and must create them again.
 
-The DDL is repeated here, not imported, so this revision means the same whatever the code
-becomes.
+The DDL is catalogue.search_ddl's, the one copy `create_all` uses too (see there before
+changing it).
 
 Revision ID: c41e7b9a2d03
 Revises: a7c3e9d41b52
@@ -19,6 +19,8 @@ Create Date: 2026-12-04 05:45:00
 from alembic import op
 import sqlalchemy as sa
 
+from marketplace.catalogue.search_ddl import SQLITE_SEARCH_DDL
+
 
 # revision identifiers, used by Alembic.
 revision = 'c41e7b9a2d03'
@@ -27,22 +29,6 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
-SEARCH_DDL = (
-    "CREATE VIRTUAL TABLE product_search USING fts5(search_key, content='products', "
-    "content_rowid='id', tokenize='trigram case_sensitive 1')",
-    """CREATE TRIGGER products_search_insert AFTER INSERT ON products BEGIN
-        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
-    END""",
-    """CREATE TRIGGER products_search_delete AFTER DELETE ON products BEGIN
-        INSERT INTO product_search (product_search, rowid, search_key)
-            VALUES ('delete', old.id, old.search_key);
-    END""",
-    """CREATE TRIGGER products_search_update AFTER UPDATE OF search_key ON products BEGIN
-        INSERT INTO product_search (product_search, rowid, search_key)
-            VALUES ('delete', old.id, old.search_key);
-        INSERT INTO product_search (rowid, search_key) VALUES (new.id, new.search_key);
-    END""",
-)
 
 
 def on(*dialects):
@@ -52,7 +38,7 @@ def on(*dialects):
 
 def upgrade():
     if on("sqlite"):
-        for statement in SEARCH_DDL:
+        for statement in SQLITE_SEARCH_DDL:
             op.execute(statement)
         op.execute("INSERT INTO product_search (product_search) VALUES ('rebuild')")
     with op.batch_alter_table('product_trigrams', schema=None) as batch_op:

@@ -1,32 +1,6 @@
-"""Helpers for the accounts tests: counting SQL statements."""
-
-import contextlib
+"""Helpers for the accounts tests: pages in English."""
 
 import pytest
-from sqlalchemy import event
-
-
-@pytest.fixture
-def count_queries(db):
-    """with count_queries() as counter: ...; counter.n is the number of SQL statements run."""
-
-    @contextlib.contextmanager
-    def counting():
-        class Counter:
-            n = 0
-
-        counter = Counter()
-
-        def before(*_args, **_kwargs):
-            counter.n += 1
-
-        event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", before)
-
-    return counting
 
 
 @pytest.fixture(autouse=True)

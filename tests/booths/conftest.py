@@ -32,40 +32,6 @@ def world(create_municipality, create_municipal_staff, create_venue, create_boot
     return World(municipality, staff, venue, market, category, other, booths)
 
 
-class _Counter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE",
-                                                      "PRAGMA")):
-            self.statements.append(statement)
-
-    @property
-    def n(self) -> int:
-        return len(self.statements)
-
-
-@pytest.fixture
-def count_queries(db):
-    """`with count_queries() as counted:` … `counted.n` SQL statements (not BEGIN/SAVEPOINT)."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():
-        counter = _Counter(db.engine)
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
-
-    return counting
-
-
 def make_day_today(db, day) -> None:
     """Move a market day to today, opened a few minutes ago, so check-in is allowed now."""
     from datetime import timedelta

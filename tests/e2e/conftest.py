@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import gettext
 from werkzeug.serving import make_server
 
 from marketplace import create_app
@@ -215,3 +216,19 @@ def save_screenshot(page, name: str) -> Path:
 def screenshot():
     """screenshot(page, name) -> path of test-artifacts/<name>.png (the whole page)."""
     return save_screenshot
+
+
+PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.fixture
+def fa(app):
+    """fa(msgid, **values) -> the Persian text the pages show for it; fails if untranslated."""
+
+    def translate(msgid: str, **values) -> str:
+        with app.test_request_context("/?lang=fa"):
+            text = gettext(msgid, **values)
+        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
+        return text
+
+    return translate

@@ -3,42 +3,12 @@ them, and the trainee logs in to find their store verified."""
 
 import re
 
-import pytest
-from flask_babel import gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.accounts.models import Trainee, TraineeStatus, User
+from tests.e2e.persian_pages import expect_persian_rtl, log_in
 from tests.factories.accounts import PASSWORD
-
-PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
-
-
-@pytest.fixture
-def fa(app):
-    """fa(msgid, **values) -> the Persian text the pages show for it; fails if untranslated."""
-
-    def translate(msgid: str, **values) -> str:
-        with app.test_request_context("/?lang=fa"):
-            text = gettext(msgid, **values)
-        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
-        return text
-
-    return translate
-
-
-def expect_persian_rtl(page):
-    expect(page.locator("html")).to_have_attribute("lang", "fa")
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-
-
-def log_in(page, fa, email: str, password: str) -> None:
-    page.goto("/login")
-    expect_persian_rtl(page)
-    page.get_by_label(fa("Email"), exact=True).fill(email)
-    page.get_by_label(fa("Password"), exact=True).fill(password)
-    page.get_by_role("button", name=fa("Log in"), exact=True).click()
-    expect(page.get_by_role("button", name=fa("Log out"), exact=True)).to_be_visible()
 
 
 def test_trainee_signs_up_in_persian_is_verified_by_centre_staff_and_logs_in(

@@ -2,37 +2,13 @@
 the allocator, read the preview with its reasons, confirm it, and the public market page shows
 the trainee at their booth, linked to their store."""
 
-import re
 
-import pytest
-from flask_babel import gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.booths.models import Application, ApplicationStatus, Assignment
 from marketplace.core.i18n import jalali_date
-from tests.factories.accounts import PASSWORD
-
-PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
-
-
-@pytest.fixture
-def fa(app):
-    def translate(msgid: str, **values) -> str:
-        with app.test_request_context("/?lang=fa"):
-            text = gettext(msgid, **values)
-        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
-        return text
-
-    return translate
-
-
-def log_in(page, fa, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(fa("Email"), exact=True).fill(email)
-    page.get_by_label(fa("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=fa("Log in"), exact=True).click()
-    expect(page.get_by_role("button", name=fa("Log out"), exact=True)).to_be_visible()
+from tests.e2e.persian_pages import log_in
 
 
 def test_trainee_applies_staff_allocate_and_the_public_page_shows_the_booth(

@@ -3,38 +3,13 @@ approves it, and a buyer finds it by typing «تابلو فرش ابريشم» (
 
 import re
 
-import pytest
-from flask_babel import gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.catalogue.models import Product, ProductImage, ProductStatus
 from tests.e2e.images import natural_width_once_loaded
-from tests.factories.accounts import PASSWORD
+from tests.e2e.persian_pages import log_in
 from tests.factories.catalogue import png_bytes
-
-PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
-
-
-@pytest.fixture
-def fa(app):
-    """fa(msgid, **values) -> the Persian text the pages show for it; fails if untranslated."""
-
-    def translate(msgid: str, **values) -> str:
-        with app.test_request_context("/?lang=fa"):
-            text = gettext(msgid, **values)
-        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
-        return text
-
-    return translate
-
-
-def log_in(page, fa, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(fa("Email"), exact=True).fill(email)
-    page.get_by_label(fa("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=fa("Log in"), exact=True).click()
-    expect(page.get_by_role("button", name=fa("Log out"), exact=True)).to_be_visible()
 
 
 def test_a_tableau_is_listed_approved_found_and_opened(app, db, page, new_page, fa, screenshot,

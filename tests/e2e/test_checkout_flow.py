@@ -1,10 +1,8 @@
 """In a real browser, in Persian: a buyer buys two carpet tableaux from two trainees with the
 Stripe stand-in's test card and sees two vendor orders; a declined card says so clearly."""
 
-import re
 
 import pytest
-from flask_babel import gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -12,9 +10,7 @@ from devtools.stripe_standin import StandIn
 from marketplace.catalogue.models import ProductKind
 from marketplace.orders.models import Order, OrderStatus, VendorOrderStatus
 from marketplace.payments import gateway
-from tests.factories.accounts import PASSWORD
-
-PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
+from tests.e2e.persian_pages import log_in
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +37,6 @@ def card_payments(live_app, stripe_standin):
     live_app.extensions.pop(gateway.EXTENSION, None)
     if saved_gateway is not None:
         live_app.extensions[gateway.EXTENSION] = saved_gateway
-
-
-@pytest.fixture
-def fa(app):
-    def translate(msgid: str, **values) -> str:
-        with app.test_request_context("/?lang=fa"):
-            text = gettext(msgid, **values)
-        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
-        return text
-
-    return translate
-
-
-def log_in(page, fa, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(fa("Email"), exact=True).fill(email)
-    page.get_by_label(fa("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=fa("Log in"), exact=True).click()
-    expect(page.get_by_role("button", name=fa("Log out"), exact=True)).to_be_visible()
 
 
 def test_buyer_buys_two_tableaux_from_two_trainees_with_the_test_card(

@@ -5,28 +5,11 @@ tag lead a phone to the same store and product pages."""
 import io
 import re
 
-import pytest
 import zxingcpp
-from flask_babel import gettext
 from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.images import natural_width_once_loaded
-
-PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
-
-
-@pytest.fixture
-def fa(app):
-    """fa(msgid, **values) -> the Persian text the pages show for it; fails if untranslated."""
-
-    def translate(msgid: str, **values) -> str:
-        with app.test_request_context("/?lang=fa"):
-            text = gettext(msgid, **values)
-        assert PERSIAN_LETTERS.search(text), f"no Persian translation for {msgid!r}"
-        return text
-
-    return translate
 
 
 def decoded_qr(page, path: str) -> str:

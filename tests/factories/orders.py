@@ -1,8 +1,9 @@
 """Factory fixtures for the orders domain: shipping fees, carts and placed orders.
 
 `place_test_order(buyer, *products, fulfilment="pickup")` goes the real way (cart →
-checkout.services.place_order) so stock is taken as in production; pass `paid=True` to mark it
-paid as the payments side would. Each factory commits and returns the object.
+checkout.services.place_order) so stock is taken as in production; pass `paid=True` to have it
+paid by card (payments.services.payments.record_paid_order: a succeeded payment, sales
+booked). Each factory commits and returns the object.
 """
 
 from datetime import timedelta
@@ -46,7 +47,7 @@ def fill_cart(db):
 @pytest.fixture
 def place_test_order(db, create_user, fill_cart):
     from marketplace.checkout.services import CheckoutChoices, place_order
-    from marketplace.orders.services.orders import mark_order_paid
+    from marketplace.payments.services.payments import record_paid_order
 
     def make(buyer=None, *products, fulfilment="pickup", address="Tabriz, Valiasr St. 12",
              paid=False):
@@ -59,7 +60,7 @@ def place_test_order(db, create_user, fill_cart):
         order = place_order(buyer, cart, choices)
         db.session.commit()
         if paid:
-            assert mark_order_paid(order)
+            record_paid_order(order, "stripe", f"pi_test_{order.number}")
             db.session.commit()
         return order
 

@@ -97,7 +97,7 @@ def test_ledger_matches_payments_minus_refunds_to_the_unit(app, db, create_train
     db.session.commit()
     vo = order.vendor_orders[0]
     if refund_shares:
-        for part in Money(vo.total_amount, vo.currency).allocate(refund_shares):
+        for part in vo.total.allocate(refund_shares):
             if part.amount:
                 refunds.refund_vendor_order(trainee.user, vo, part.amount, restock=False)
                 db.session.commit()

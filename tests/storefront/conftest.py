@@ -1,16 +1,12 @@
-"""Helpers for storefront tests: products made straight from the catalogue models, and a
-SQL statement counter."""
+"""Helpers for storefront tests: products made straight from the catalogue models."""
 
 import itertools
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.catalogue.models import Category, Product, ProductStatus
 
 _seq = itertools.count(1)
-# Transaction control is not a query (SQLite's BEGIN is emitted explicitly by core.db).
-SKIPPED = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
 @pytest.fixture
@@ -37,28 +33,3 @@ def make_product(db, category):
         return product
 
     return make
-
-
-@pytest.fixture
-def count_queries(db):
-    """`with count_queries() as counted:` … `counted.n` is the number of SQL statements run."""
-
-    class Counter:
-        def __init__(self):
-            self.n = 0
-            self.statements = []
-
-        def __call__(self, _conn, _cursor, statement, *_args):
-            if statement.strip().upper().startswith(SKIPPED):
-                return
-            self.n += 1
-            self.statements.append(statement)
-
-        def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self)
-            return self
-
-        def __exit__(self, *_exc):
-            event.remove(db.engine, "before_cursor_execute", self)
-
-    return Counter

@@ -33,6 +33,7 @@ from marketplace.booths.models.markets import Market, MarketDay
 from marketplace.booths.models.venues import Booth
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 
@@ -140,17 +141,13 @@ class BoothFee(Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("booth_assignments.id"), unique=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
     status: Mapped[FeeStatus] = mapped_column(enum_column(FeeStatus, name="booth_fee_status"),
                                               default=FeeStatus.DUE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column()
 
     assignment: Mapped[Assignment] = relationship()
-
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
-
 
 class SubsidyEntry(Model):
     """The value of a free booth-day given to a trainee (the venue's going rate)."""
@@ -164,6 +161,7 @@ class SubsidyEntry(Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("booth_assignments.id"), unique=True)
     value_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    value: Mapped[Money] = money_composite("value_amount")
     # A cancelled booth-day was never given: the entry stays, reversed, for the record.
     is_reversed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

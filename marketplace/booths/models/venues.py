@@ -20,6 +20,7 @@ from marketplace.booths.models.enums import BlockReason
 from marketplace.catalogue.models import Category
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
+from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 
@@ -47,6 +48,7 @@ class Venue(TimestampMixin, Model):
     # The going rate of a booth-day here; the value of a subsidised booth in the subsidy ledger.
     standard_fee_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
+    standard_fee: Mapped[Money] = money_composite("standard_fee_amount")
 
     municipality: Mapped[Municipality] = relationship()
     booths: Mapped[list[Booth]] = relationship(back_populates="venue",
@@ -89,6 +91,7 @@ class Booth(TimestampMixin, Model):
     # Per day, in minor units; zero is a subsidised ("supportive") booth.
     fee_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
+    fee: Mapped[Money] = money_composite("fee_amount")
     reserved_category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
 
@@ -96,10 +99,6 @@ class Booth(TimestampMixin, Model):
     reserved_category: Mapped[Category | None] = relationship()
     blocks: Mapped[list[BoothBlock]] = relationship(back_populates="booth",
                                                     order_by="BoothBlock.starts_on")
-
-    @property
-    def fee(self) -> Money:
-        return Money(self.fee_amount, self.currency)
 
     @property
     def is_subsidised(self) -> bool:

@@ -21,12 +21,12 @@ from marketplace.orders.models import (
     VendorOrderStatus,
 )
 from marketplace.orders.services.mail import mail_status_changed
-from marketplace.orders.services.orders import settle_order_after_pickup
 from marketplace.orders.services.transitions import (
     claim_order,
     move_vendor_order,
     return_line_stock,
 )
+from marketplace.orders.signals import vendor_order_cancelled
 
 
 def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOrder:
@@ -56,6 +56,9 @@ def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOr
         return_line_stock(vendor_order)
         _after_vendor_order_dropped(order, vendor_order, now)
     db.session.flush()
+    if action == "cancel":
+        # Payments may find the order paid now (the part cancelled was the last one waiting).
+        vendor_order_cancelled.send(vendor_order)
     mail_status_changed(vendor_order, target)
     return vendor_order
 
@@ -71,4 +74,3 @@ def _after_vendor_order_dropped(order: Order, vendor_order: VendorOrder, now) ->
         .values(total_amount=Order.total_amount - vendor_order.total_amount)
         .execution_options(synchronize_session=False))
     db.session.expire(order, ["total_amount"])
-    settle_order_after_pickup(order, now)

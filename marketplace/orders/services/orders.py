@@ -117,8 +117,8 @@ def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
 
 def mark_paid_at_pickup(vendor_order: VendorOrder) -> VendorOrder:
     """The trainee got the money for their part at the booth or centre (payments checked who
-    asks and books the cash): the part is completed, and the order is paid once no part of it
-    waits for payment any more."""
+    asks and books the cash): the part is completed. Whether the order is now paid is payments'
+    decision (payments.services.pay_at_pickup.settle_pickup_order)."""
     if "confirm_paid_at_pickup" not in vendor_order.allowed_actions():
         raise Conflict(_("This order cannot go from “%(status)s” that way.",
                          status=status_label(vendor_order.status)),
@@ -126,21 +126,15 @@ def mark_paid_at_pickup(vendor_order: VendorOrder) -> VendorOrder:
     now = utcnow()
     target = move_vendor_order(vendor_order, "confirm_paid_at_pickup", paid_at=now,
                                completed_at=now)
-    settle_order_after_pickup(vendor_order.order, now)
     db.session.flush()
     mail_status_changed(vendor_order, target)
     return vendor_order
 
 
-def settle_order_after_pickup(order: Order, now) -> None:
-    """A pay-at-pickup order is paid once no part of it waits for payment (every part is paid
-    at pickup or cancelled, and not all are cancelled)."""
-    statuses = [vo.status for vo in order.vendor_orders]
-    if any(s == VendorOrderStatus.PENDING_PAYMENT for s in statuses):
-        return
-    if all(s == VendorOrderStatus.CANCELLED for s in statuses):
-        return
-    claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.PAID, paid_at=now)
+def mark_pickup_order_paid(order: Order) -> bool:
+    """Payments found that no part of this pay-at-pickup order waits for payment any more:
+    the order is paid (its parts already are, or are cancelled). False if it was not pending."""
+    return claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.PAID, paid_at=utcnow())
 
 
 # --- expiry and cancellation -----------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Payments use cases, one module per noun. Functions flush and never commit; the caller commits
-once. Payments alone decides that an order is paid (payments.settle_payment and
-pay_at_pickup.confirm_paid_at_pickup call down into orders.services.orders).
+once. Payments alone decides that an order is paid (payments.settle_payment,
+payments.record_paid_order and pay_at_pickup.settle_pickup_order call down into
+orders.services.orders; tests/payments/test_only_payments_pays.py keeps it so).
 
 - `payments`: start a payment or pay at pickup, confirm with a test card, settle;
 - `webhooks`: provider events and `flask reconcile-payments`;
 - `refunds`: a vendor order's refund, and the automatic refund of a whole payment;
-- `pay_at_pickup`: the trainee confirms the money taken at pickup;
+- `pay_at_pickup`: the trainee confirms the money taken at pickup; the order paid once no part
+  waits;
 - `ledger`: the rows every money movement posts;
 - `booth_fees`: due booth fees charged to balances;
 - `payouts`: payout accounts, payout batches;

@@ -189,7 +189,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
             if other.is_open and other.provider != PAY_AT_PICKUP:
                 _cancel_superseded(other)
         if payment is None:
-            payment = _new_payment(order, provider, len(payments))
+            payment = _new_payment(order, provider.name, len(payments))
             insert_now(db.session, payment)  # no flush: the order is held the same way
             db.session.add(payment)
         payment.client_secret = None
@@ -200,7 +200,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                          "collect your items. To pay by card instead, cancel the order and "
                          "order again."), code=PaymentErrorCode.PAY_AT_PICKUP_CHOSEN)
     if payment is None:
-        payment = _new_payment(order, provider, len(payments))
+        payment = _new_payment(order, provider.name, len(payments))
         db.session.add(payment)
     db.session.flush()
     order.payment_provider = provider.name
@@ -259,8 +259,8 @@ def _cancel_superseded(payment: Payment) -> None:
              payment.order.number, payment.id)
 
 
-def _new_payment(order: Order, provider: PaymentProvider, earlier_attempts: int) -> Payment:
-    return Payment(order=order, provider=provider.name, amount=order.total_amount,
+def _new_payment(order: Order, provider: str, earlier_attempts: int) -> Payment:
+    return Payment(order=order, provider=provider, amount=order.total_amount,
                    currency=order.currency, status=PaymentStatus.PENDING,
                    idempotency_key=f"order-{order.number}-payment-{earlier_attempts + 1}")
 
@@ -346,12 +346,37 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
             # Paid online after the buyer chose to pay at pickup (a gateway without a cancel,
             # such as Zarinpal, keeps the old page payable): the trainees expect cash.
             refund_whole_payment(payment, reason="pay_at_pickup_chosen")
-        elif order_outcomes.mark_order_paid(order):
-            db.session.refresh(order)
-            book_order_sales(order)
-        else:
+        elif not _pay_order(order):
             refund_whole_payment(payment, reason="stock_gone")
     elif result.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
         order_outcomes.fail_order_payment(order)
     db.session.flush()
+    return payment
+
+
+def _pay_order(order: Order) -> bool:
+    """A payment of `order` succeeded: the order is paid and its sales booked. False when its
+    stock went elsewhere meanwhile (orders.mark_order_paid)."""
+    if not order_outcomes.mark_order_paid(order):
+        return False
+    db.session.refresh(order)
+    book_order_sales(order)
+    return True
+
+
+def record_paid_order(order: Order, provider: str, reference: str) -> Payment:
+    """An order paid outside these pages — the demo world's paid orders and the tests': a
+    succeeded payment of its whole total through `provider` (the provider's id `reference`),
+    then the order paid and its sales booked, as `settle_payment` does for a payment that
+    succeeded. 409 `not_pending` when the order cannot be paid any more."""
+    earlier = db.session.scalar(select(func.count(Payment.id)).where(Payment.order_id == order.id))
+    payment = _new_payment(order, provider, earlier or 0)
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.provider_reference = reference
+    payment.settled_at = utcnow()
+    order.payment_provider = provider
+    db.session.add(payment)
+    db.session.flush()
+    if not _pay_order(order):
+        raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     return payment
