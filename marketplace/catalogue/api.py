@@ -26,6 +26,7 @@ from marketplace.catalogue.schemas import (
     ProductSearchArgsSchema,
     ProductSearchPageSchema,
     RejectionSchema,
+    patched_listing,
 )
 from marketplace.catalogue.services import access, images, products, workflow
 from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
@@ -106,7 +107,7 @@ class ProductResource(MethodView):
     def patch(self, data, product_id: int):
         """Change your listing (only the fields given)."""
         product = access.get_product_for_owner(current_user, product_id)
-        products.update_product(current_user, product, data)
+        products.update_product(current_user, product, patched_listing(product, data))
         db.session.commit()
         return load_product(product_id)
 

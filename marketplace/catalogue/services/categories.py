@@ -20,10 +20,10 @@ from marketplace.catalogue.models import (
 from marketplace.catalogue.queries.categories import category_definitions, category_tree
 from marketplace.catalogue.services.listing_data import (
     FieldErrors,
-    _bound_text,
     _clean_bound,
     _clean_int,
     _clean_text,
+    bound_text,
 )
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import Conflict, Forbidden, RuleViolation
@@ -168,7 +168,7 @@ def _clean_definition(category: Category, data: dict,
             errors.add(name, _("Must be a whole number."))
     if clean["minimum"] is not None and clean["maximum"] is not None and \
             clean["minimum"] > clean["maximum"]:
-        errors.add("maximum", _("Must be at least %(n)s.", n=_bound_text(clean["minimum"])))
+        errors.add("maximum", _("Must be at least %(n)s.", n=bound_text(clean["minimum"])))
     clean["is_required"] = bool(data.get("is_required"))
     clean["is_filterable"] = bool(data.get("is_filterable"))
     clean["position"] = _clean_int(data.get("position") or 0, "position", errors, minimum=0,

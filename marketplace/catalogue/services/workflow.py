@@ -19,7 +19,7 @@ from marketplace.catalogue.services.listing_data import (
     REASON_MAX,
     FieldErrors,
     _clean_text,
-    _settle_stock_status,
+    settle_stock_status,
 )
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden
@@ -62,7 +62,7 @@ def submit_product(actor: User, product: Product) -> Product:
     _transition(actor, product, "submit")
     if product.trainee.centre.auto_approve_listings:
         _transition(None, product, "approve", reason=None)
-        _settle_stock_status(product)
+        settle_stock_status(product)
     db.session.flush()
     return product
 
@@ -71,7 +71,7 @@ def approve_product(actor: User, product: Product) -> Product:
     if not policies.can_review_product(actor, product):
         raise _not_found()
     _transition(actor, product, "approve")
-    _settle_stock_status(product)
+    settle_stock_status(product)
     db.session.flush()
     return product
 
@@ -100,7 +100,7 @@ def resume_product(actor: User, product: Product) -> Product:
         raise _not_found()
     _require_active_vendor(actor)
     _transition(actor, product, "resume")
-    _settle_stock_status(product)
+    settle_stock_status(product)
     db.session.flush()
     return product
 
