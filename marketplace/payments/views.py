@@ -33,6 +33,7 @@ from marketplace.core.redirects import referrer_target
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
+from marketplace.payments.forms import RefundForm
 from marketplace.payments.models import LedgerKind, PayoutBatch, PayoutMethod
 from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
 
@@ -86,24 +87,17 @@ def _back(default: str):
     return redirect(referrer_target(default))
 
 
-def parse_amount(text: str | None, currency: str) -> int:
-    """A decimal amount typed by a person (Persian digits and separators welcome)."""
-    try:
-        ascii_text = to_ascii_digits(text or "").replace("٫", ".").replace("٬", "")
-        return Money.from_decimal_string(ascii_text, currency).amount
-    except ValueError:
-        raise BadRequest(_("Enter an amount such as 12.50."), code="bad_amount",
-                         fields={"amount": [_("Enter an amount such as 12.50.")]}) from None
-
-
 @bp.route("/payments/vendor-orders/<int:vendor_order_id>/refund", methods=["POST"])
 def refund(vendor_order_id: int):
     actor = require_login()
     vendor_order = _vendor_order(vendor_order_id)
-    amount = parse_amount(request.form.get("amount"), vendor_order.currency)
-    restock = request.form.get("restock") in ("1", "on", "true", "yes")
-    refund = refunds.refund_vendor_order(actor, vendor_order, amount, restock,
-                                         reason=request.form.get("reason", ""))
+    form = RefundForm(meta={"currency": vendor_order.currency})
+    if not form.validate():
+        raise BadRequest(next(m for ms in form.errors.values() for m in ms),
+                         code="bad_amount" if form.amount.errors else "validation_error",
+                         fields=form.errors)
+    refund = refunds.refund_vendor_order(actor, vendor_order, form.amount.data,
+                                         form.restock.data, reason=form.reason.data or "")
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")
