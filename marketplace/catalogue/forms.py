@@ -74,7 +74,9 @@ class ListingForm(Form):
             return None
 
     def attribute_input(self) -> dict[str, Any]:
-        return dict(self.attr.data) if self.attr is not None else {}
+        """The attribute values given, by key (a field left empty gives none)."""
+        given = self.attr.data if self.attr is not None else {}
+        return {key: value for key, value in given.items() if value not in (None, "")}
 
     def listing_data(self) -> ListingData:
         return ListingData(
