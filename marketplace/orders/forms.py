@@ -16,7 +16,7 @@ class ShippingFeeForm(Form):
     """A trainee's flat shipping fee, or none (pickup only)."""
 
     offers_shipping = BooleanField(_l("I ship orders"), false_values=("", "0", "false"))
-    amount = AmountField(_l("Fee per order"), message=FEE_AS_NUMBER,
+    amount = AmountField(_l("Shipping fee"), message=FEE_AS_NUMBER,
                          validators=[Bounds(0, MAX_SHIPPING_FEE)])
 
     def validate_amount(self, field) -> None:
