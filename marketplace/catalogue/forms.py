@@ -13,11 +13,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.catalogue.models import AttributeDefinition, AttributeType, ProductKind
 from marketplace.catalogue.services.listing_data import (
+    ALT_TEXT_MAX,
     DESCRIPTION_MAX,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE_AMOUNT,
     MAX_SHIPPING_WEIGHT_G,
     MAX_STOCK,
+    REASON_MAX,
     TITLE_MAX,
     ListingData,
     attribute_values,
@@ -127,3 +129,17 @@ def listing_form(definitions: list[AttributeDefinition], data: ListingData | Non
             attr={key: value == "true" if key in booleans else value
                   for key, value in data.attributes.items()})
     return form_class(**kwargs)
+
+
+class RejectionForm(Form):
+    """A reviewer sends a listing back: the trainee reads the reason."""
+
+    reason = TextAreaField(_l("Reason"), filters=[strip],
+                           validators=[DataRequired(), Length(max=REASON_MAX)])
+
+
+class PhotoForm(Form):
+    """A photo's description (its alternative text); the file is read by the view."""
+
+    alt_text = StringField(_l("Photo description"), filters=[strip],
+                           validators=[Length(max=ALT_TEXT_MAX)])

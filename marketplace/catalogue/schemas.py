@@ -120,8 +120,9 @@ def patched_listing(product, changes: dict) -> listing_data.ListingData:
 
 
 class RejectionSchema(StrictSchema):
-    reason = fields.String(required=True, metadata=text_limits(
-        listing_data.REASON_MAX, required=True, description="Shown to the trainee."))
+    reason = TrimmedText(required=True, validate=validate.Length(1, listing_data.REASON_MAX),
+                         metadata=text_limits(listing_data.REASON_MAX, required=True,
+                                              description="Shown to the trainee."))
 
 
 class ImageFileSchema(Schema):
@@ -136,7 +137,8 @@ class ImageFormSchema(Schema):
     class Meta:
         unknown = INCLUDE
 
-    alt_text = fields.String(load_default=None)
+    alt_text = TrimmedLine(load_default="",
+                           validate=validate.Length(max=listing_data.ALT_TEXT_MAX))
 
 
 class ImageOrderSchema(StrictSchema):

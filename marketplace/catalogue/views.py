@@ -21,7 +21,7 @@ from werkzeug.routing import BuildError
 
 from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
-from marketplace.catalogue.forms import ListingForm, listing_form
+from marketplace.catalogue.forms import ListingForm, PhotoForm, RejectionForm, listing_form
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -41,7 +41,7 @@ from marketplace.catalogue.queries.categories import (
 from marketplace.catalogue.queries.search import search_with_facets
 from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
 from marketplace.catalogue.services import access, categories, images, products, workflow
-from marketplace.catalogue.services.listing_data import ListingData
+from marketplace.catalogue.services.listing_data import ListingData, invalid_listing
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
 from marketplace.core.digits import parse_int
@@ -304,10 +304,17 @@ def upload_image(product_id: int):
         data = upload.read(MAX_UPLOAD_READ)
     finally:
         upload.close()
-    images.add_product_image(current_user, item, data, request.form.get("alt_text"))
+    images.add_product_image(current_user, item, data, _photo_description())
     db.session.commit()
     flash(_("The photo is added."), "success")
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+def _photo_description() -> str:
+    form = PhotoForm()
+    if not form.validate():
+        raise invalid_listing(form.errors)
+    return form.alt_text.data or ""
 
 
 # Read one byte past the limit so an oversized file is recognised without reading all of it.
@@ -320,7 +327,7 @@ def image_action(product_id: int, image_id: int, op: str):
     item = access.get_product_for_owner(current_user, product_id)
     image = images.get_image_for_owner(current_user, item, image_id)
     if op == "alt":
-        images.update_image_alt(current_user, image, request.form.get("alt_text"))
+        images.update_image_alt(current_user, image, _photo_description())
     elif op == "delete":
         images.delete_product_image(current_user, image)
     else:
@@ -368,7 +375,10 @@ def review(product_id: int, decision: str):
         workflow.approve_product(current_user, item)
         message = _("“%(title)s” is approved and for sale.", title=item.title_fa)
     else:
-        workflow.reject_product(current_user, item, request.form.get("reason"))
+        form = RejectionForm()
+        if not form.validate():
+            raise invalid_listing(form.errors)
+        workflow.reject_product(current_user, item, form.reason.data)
         message = _("“%(title)s” is sent back to the trainee with your reason.",
                     title=item.title_fa)
     db.session.commit()

@@ -2,16 +2,19 @@
 each field and give the same `ListingData`; the attribute values are checked against the
 category's definitions by one function (listing_data.attribute_values) for both."""
 
+import io
+
 import pytest
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from marketplace.catalogue.forms import listing_form
-from marketplace.catalogue.models import Product, ProductKind
+from marketplace.catalogue.models import Product, ProductImage, ProductKind, ProductStatus
 from marketplace.catalogue.queries.categories import category_definitions
 from marketplace.catalogue.schemas import ProductInputSchema, ProductPatchSchema
 from marketplace.catalogue.services.listing_data import ListingData
+from tests.factories.catalogue import png_bytes
 
 
 def _form(app, category, data: dict, lang="en"):
@@ -125,3 +128,40 @@ def test_the_editor_with_a_persian_price_and_an_unknown_category_writes_nothing(
         "category_id": "۹۹۹۹۹", "title_fa": "تابلو", "price": "۱۲", "kind": "regular"})
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 1001])
+def test_a_rejection_needs_a_reason_on_the_page_and_in_the_api(
+        db, client, login, api_token, create_product, create_trainee, create_centre_staff,
+        reason):
+    trainee = create_trainee()
+    staff = create_centre_staff(centre=trainee.centre)
+    product = create_product(trainee=trainee, status=ProductStatus.SUBMITTED)
+    login(staff)
+    page = client.post(f"/centre/listings/{product.id}/reject", data={"reason": reason})
+    assert page.status_code == 422
+    api = client.post(f"/api/v1/products/{product.id}/reject", json={"reason": reason},
+                      headers=api_token(staff))
+    assert api.status_code == 422 and "reason" in api.json["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).status == ProductStatus.SUBMITTED
+
+
+def test_a_photo_description_is_trimmed_and_bounded(db, client, login, api_token,
+                                                    create_product, create_trainee):
+    trainee = create_trainee()
+    product = create_product(trainee=trainee)
+    login(trainee.user)
+    too_long = client.post(f"/my/products/{product.id}/images", data={
+        "image": (io.BytesIO(png_bytes()), "a.png"), "alt_text": "x" * 301},
+        content_type="multipart/form-data")
+    assert too_long.status_code == 422
+    api = client.post(f"/api/v1/products/{product.id}/images", data={
+        "image": (io.BytesIO(png_bytes()), "a.png"), "alt_text": "x" * 301},
+        content_type="multipart/form-data", headers=api_token(trainee.user))
+    assert api.status_code == 422 and "alt_text" in api.json["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(ProductImage)) == 0
+    client.post(f"/my/products/{product.id}/images", data={
+        "image": (io.BytesIO(png_bytes()), "a.png"), "alt_text": "  نمای کامل  "},
+        content_type="multipart/form-data")
+    assert db.session.scalar(select(ProductImage.alt_text)) == "نمای کامل"

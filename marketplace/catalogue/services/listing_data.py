@@ -29,7 +29,6 @@ from marketplace.catalogue.queries.categories import category_definitions
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import RuleViolation
 from marketplace.core.i18n import format_number
-from marketplace.core.input import text_problem
 from marketplace.extensions import db
 
 TITLE_MAX = 200
@@ -245,81 +244,3 @@ def settle_stock_status(product: Product) -> None:
         product.status = ProductStatus.SOLD_OUT
     elif product.status == ProductStatus.SOLD_OUT and product.stock > 0:
         product.status = ProductStatus.ACTIVE
-
-
-# --- field checks of the category admin, photo descriptions and review reasons ------------------
-# (these inputs have no form class yet; the listing's own fields are checked by
-# catalogue.forms and catalogue.schemas)
-
-class FieldErrors:
-    def __init__(self):
-        self.fields: dict = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def add_attribute(self, key: str, message: str) -> None:
-        self.fields.setdefault("attributes", {}).setdefault(key, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise RuleViolation(_("Some fields are not valid."), code="validation_error",
-                                fields=self.fields)
-
-
-def _clean_text(value, name: str, errors: FieldErrors, *, maximum: int,
-                required: bool = False, single_line: bool = False) -> str | None:
-    if value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        errors.add(name, _("Must be text."))
-        return None
-    problem = text_problem(text, single_line=single_line)
-    if problem:
-        errors.add(name, str(problem))
-        return None
-    if required and not text:
-        errors.add(name, _("This field is required."))
-    if len(text) > maximum:
-        errors.add(name, _("At most %(n)d characters.", n=maximum))
-    return text or None
-
-
-def _clean_int(value, name: str, errors: FieldErrors, *, minimum: int, maximum: int,
-               required: bool = True) -> int | None:
-    if value is None or value == "":
-        if required:
-            errors.add(name, _("This field is required."))
-        return None
-    if isinstance(value, bool | float):
-        errors.add(name, _("Must be a whole number."))
-        return None
-    try:
-        number = parse_int(value)
-    except (ValueError, TypeError):
-        errors.add(name, _("Must be a whole number."))
-        return None
-    if number < minimum:
-        errors.add(name, _("Must be at least %(n)s.", n=minimum))
-    elif number > maximum:
-        errors.add(name, _("Must be at most %(n)s.", n=maximum))
-    return number
-
-
-def _clean_bound(value, name: str, errors: FieldErrors) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        errors.add(name, _("Must be a number."))
-        return None
-    try:
-        number = Decimal(to_ascii_digits(str(value)).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        errors.add(name, _("Must be a number."))
-        return None
-    if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
-        errors.add(name, _("That number is too large."))
-        return None
-    return float(number)

@@ -15,12 +15,7 @@ from marketplace.catalogue.models import (
     ProductStatusChange,
 )
 from marketplace.catalogue.services.access import _not_found
-from marketplace.catalogue.services.listing_data import (
-    REASON_MAX,
-    FieldErrors,
-    _clean_text,
-    settle_stock_status,
-)
+from marketplace.catalogue.services.listing_data import settle_stock_status
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden
 from marketplace.extensions import db
@@ -76,12 +71,11 @@ def approve_product(actor: User, product: Product) -> Product:
     return product
 
 
-def reject_product(actor: User, product: Product, reason: str | None) -> Product:
+def reject_product(actor: User, product: Product, reason: str) -> Product:
+    """Send a listing back with a reason (required, at most REASON_MAX: the form and the
+    schema check it)."""
     if not policies.can_review_product(actor, product):
         raise _not_found()
-    errors = FieldErrors()
-    reason = _clean_text(reason, "reason", errors, maximum=REASON_MAX, required=True)
-    errors.raise_if_any()
     _transition(actor, product, "reject", reason=reason)
     db.session.flush()
     return product
