@@ -7,6 +7,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from marketplace.catalogue import search_log
 from marketplace.catalogue.errors import CatalogueErrorCode
@@ -27,8 +28,10 @@ from marketplace.catalogue.schemas import (
     ProductSearchArgsSchema,
     ProductSearchPageSchema,
     RejectionSchema,
+    patched_listing,
 )
 from marketplace.catalogue.services import access, images, products, workflow
+from marketplace.catalogue.services.listing_data import invalid_listing
 from marketplace.catalogue.views import MAX_UPLOAD_READ, log_search_after_response
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
@@ -108,7 +111,7 @@ class ProductResource(MethodView):
     def patch(self, data, product_id: int):
         """Change your listing (only the fields given)."""
         product = access.get_product_for_owner(current_user, product_id)
-        products.update_product(current_user, product, data)
+        products.update_product(current_user, product, patched_listing(product, data))
         db.session.commit()
         return load_product(product_id)
 
@@ -182,14 +185,17 @@ class ProductImages(MethodView):
     def post(self, files, product_id: int):
         """Upload a photo: multipart field `image`, and an optional text field `alt_text`
         describing it; at most 8 per product."""
-        form = ImageFormSchema().load(request.form.to_dict())
+        try:
+            form = ImageFormSchema().load(request.form.to_dict())
+        except ValidationError as refused:
+            raise invalid_listing(refused.messages_dict) from None
         product = access.get_product_for_owner(current_user, product_id)
         upload = files["image"]
         try:
             data = upload.read(MAX_UPLOAD_READ)
         finally:
             upload.close()
-        image = images.add_product_image(current_user, product, data, form.get("alt_text"))
+        image = images.add_product_image(current_user, product, data, form["alt_text"])
         db.session.commit()
         return image
 

@@ -91,7 +91,8 @@ class AttributeDefinition(TimestampMixin, Model):
     # For choice attributes: [{"value": "silk", "fa": "ابریشم", "en": "Silk"}, …].
     choices: Mapped[list | None] = mapped_column(JSON)
     # Numbers (integer, decimal) may be bounded: a product's value must lie within them
-    # (services.listing_data._within_bounds; minimum <= maximum is checked there too — a CHECK
+    # (services.listing_data.attribute_values; minimum <= maximum is checked by
+    # services.categories — a CHECK
     # would make SQLite rebuild the table, whose values cascade).
     minimum: Mapped[float | None] = mapped_column(Float)
     maximum: Mapped[float | None] = mapped_column(Float)

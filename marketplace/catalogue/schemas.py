@@ -1,19 +1,31 @@
-"""Marshmallow schemas of the catalogue API. Types are checked here; ranges, attribute values
-against their definitions and the workflow are checked by the services (one set of rules and
-error codes for pages and API)."""
+"""Marshmallow schemas of the catalogue API. A listing's shape (types, lengths, ranges, the
+kind's rule) is checked here, as `catalogue.forms` checks it for the pages; the category,
+attribute values against their definitions and the workflow are checked by the services."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import url_for
 from flask_smorest.fields import Upload
-from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+from marshmallow import (
+    INCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from marketplace.catalogue.images import SIZES
 from marketplace.catalogue.models import ProductKind, ProductStatus
 from marketplace.catalogue.queries.search_params import SORTS
 from marketplace.catalogue.services import listing_data
 from marketplace.catalogue.storage import get_storage
-from marketplace.core.api import MAX_ID, id_field, integer_text, number_limits, text_limits
+from marketplace.core.api import MAX_ID, id_field, integer_text, text_limits
+from marketplace.core.input import MultiLine, SingleLine
 from marketplace.core.pagination import PageArgsSchema
 
 # A whole amount of the currency's main unit, up to the search's limit (listings.MAX_AMOUNT in
@@ -29,47 +41,88 @@ class StrictSchema(Schema):
 
 # --- input -------------------------------------------------------------------------------------
 
-class ProductInputSchema(StrictSchema):
-    """The limits are checked by the services (listing_data._clean_product: one set of rules, error
-    codes and translated messages for pages and API); the metadata puts them in the document."""
+class TrimmedLine(SingleLine):
+    """One line of text, without the spaces around it."""
 
-    title_fa = fields.String(required=True, metadata=text_limits(
-        listing_data.TITLE_MAX, required=True, description="Title in Persian."))
-    title_en = fields.String(allow_none=True, metadata=text_limits(listing_data.TITLE_MAX))
-    description_fa = fields.String(metadata=text_limits(listing_data.DESCRIPTION_MAX))
-    description_en = fields.String(allow_none=True,
-                                   metadata=text_limits(listing_data.DESCRIPTION_MAX))
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class TrimmedText(MultiLine):
+    """Text that may span lines, without the spaces around it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def _amount(minimum: int, maximum: int, **kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(minimum, maximum), **kwargs)
+
+
+class ProductInputSchema(StrictSchema):
+    """A listing: loads as `ListingData`. Shapes are checked here; the category and the
+    attribute values against its definitions by the services (listing_data.check_listing)."""
+
+    title_fa = TrimmedLine(required=True, validate=validate.Length(1, listing_data.TITLE_MAX),
+                           metadata=text_limits(listing_data.TITLE_MAX, required=True,
+                                                description="Title in Persian."))
+    title_en = TrimmedLine(allow_none=True, load_default=None,
+                           validate=validate.Length(max=listing_data.TITLE_MAX))
+    description_fa = TrimmedText(load_default="",
+                                 validate=validate.Length(max=listing_data.DESCRIPTION_MAX))
+    description_en = TrimmedText(allow_none=True, load_default=None,
+                                 validate=validate.Length(max=listing_data.DESCRIPTION_MAX))
     category_id = id_field(required=True)
-    price_amount = fields.Integer(required=True, strict=True, metadata=number_limits(
-        1, listing_data.MAX_PRICE_AMOUNT,
-        description="Price in minor units of the marketplace currency (cents for USD)."))
-    stock = fields.Integer(strict=True, metadata=number_limits(
-        0, listing_data.MAX_STOCK, description="At most 1 for one_of_a_kind."))
-    kind = fields.String(validate=validate.OneOf([k.value for k in ProductKind]))
-    lead_time_days = fields.Integer(strict=True, allow_none=True, metadata=number_limits(
-        1, listing_data.MAX_LEAD_TIME_DAYS, description="Days to make it; required for "
-                                                     "made_to_order."))
-    shipping_weight_g = fields.Integer(strict=True, allow_none=True, metadata=number_limits(
-        1, listing_data.MAX_SHIPPING_WEIGHT_G))
+    price_amount = _amount(1, listing_data.MAX_PRICE_AMOUNT, required=True, metadata={
+        "description": "Price in minor units of the marketplace currency (cents for USD)."})
+    stock = _amount(0, listing_data.MAX_STOCK, load_default=None, metadata={
+        "description": "At most 1 for one_of_a_kind; 1 (one_of_a_kind) or 0 when left out."})
+    kind = fields.Enum(ProductKind, by_value=True, load_default=ProductKind.REGULAR)
+    lead_time_days = _amount(1, listing_data.MAX_LEAD_TIME_DAYS, allow_none=True,
+                             load_default=None, metadata={
+                                 "description": "Days to make it; required for made_to_order."})
+    shipping_weight_g = _amount(1, listing_data.MAX_SHIPPING_WEIGHT_G, allow_none=True,
+                                load_default=None)
     attributes = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
+                             load_default=dict,
                              metadata={"description": "Attribute values by key, checked against "
                                                       "the category's definitions (type, "
                                                       "choices, and a number's minimum and "
                                                       "maximum: see GET /categories)."})
 
+    @validates_schema
+    def _fits_the_kind(self, data, partial=False, **_kwargs):
+        if not partial:
+            problems = listing_data.kind_problems(data.get("kind"), data.get("stock"),
+                                                  data.get("lead_time_days"))
+            if problems:
+                raise ValidationError(problems)
+
+    @post_load
+    def _listing(self, data, partial=False, **_kwargs):
+        return data if partial else listing_data.ListingData(**data)
+
 
 class ProductPatchSchema(ProductInputSchema):
-    """The same fields, none required: only those given change."""
+    """The same fields, none required: only those given change (see `patched_listing`)."""
 
-    title_fa = fields.String(metadata=text_limits(listing_data.TITLE_MAX, required=True))
-    category_id = id_field()
-    price_amount = fields.Integer(strict=True,
-                                  metadata=number_limits(1, listing_data.MAX_PRICE_AMOUNT))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+def patched_listing(product, changes: dict) -> listing_data.ListingData:
+    """The listing with the fields of a PATCH changed, checked across fields as a whole."""
+    data = replace(listing_data.ListingData.of(product), **changes)
+    problems = listing_data.kind_problems(data.kind, data.stock, data.lead_time_days)
+    if problems:
+        raise listing_data.invalid_listing(problems)
+    return data
 
 
 class RejectionSchema(StrictSchema):
-    reason = fields.String(required=True, metadata=text_limits(
-        listing_data.REASON_MAX, required=True, description="Shown to the trainee."))
+    reason = TrimmedText(required=True, validate=validate.Length(1, listing_data.REASON_MAX),
+                         metadata=text_limits(listing_data.REASON_MAX, required=True,
+                                              description="Shown to the trainee."))
 
 
 class ImageFileSchema(Schema):
@@ -84,7 +137,8 @@ class ImageFormSchema(Schema):
     class Meta:
         unknown = INCLUDE
 
-    alt_text = fields.String(load_default=None)
+    alt_text = TrimmedLine(load_default="",
+                           validate=validate.Length(max=listing_data.ALT_TEXT_MAX))
 
 
 class ImageOrderSchema(StrictSchema):

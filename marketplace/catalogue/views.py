@@ -22,6 +22,7 @@ from werkzeug.routing import BuildError
 from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.errors import CatalogueErrorCode
+from marketplace.catalogue.forms import ListingForm, PhotoForm, RejectionForm, listing_form
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -41,8 +42,10 @@ from marketplace.catalogue.queries.categories import (
 from marketplace.catalogue.queries.search import search_with_facets
 from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
 from marketplace.catalogue.services import access, categories, images, products, workflow
+from marketplace.catalogue.services.listing_data import ListingData, invalid_listing
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.auth import admin_required
+from marketplace.core.digits import parse_int
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.page_cache import cached_page, remember_for_hits
 from marketplace.core.pagination import page_args
@@ -181,51 +184,32 @@ def my_products():
                            labels=workflow.STATUS_LABELS)
 
 
-def _form_input(tree, category: Category | None) -> dict:
-    form = request.form
-    data: dict[str, object] = {name: form.get(name, "") for name in (
-        "title_fa", "title_en", "description_fa", "description_en", "kind", "stock",
-        "lead_time_days", "shipping_weight_g")}
-    data["category_id"] = form.get("category_id", "")
-    data["price"] = form.get("price", "")
-    if category is not None:
-        attributes = {}
-        for definition in tree.definitions(category):
-            name = f"attr.{definition.key}"
-            if definition.type == AttributeType.BOOLEAN:
-                attributes[definition.key] = "true" if form.get(name) else "false"
-            else:
-                attributes[definition.key] = form.get(name, "")
-        data["attributes"] = attributes
-    return data
-
-
-def _editor(product: Product | None, tree, category: Category | None, values: dict,
+def _editor(product: Product | None, tree, category: Category | None, form: ListingForm,
             errors: dict | None = None, status: int = 200):
-    definitions = tree.definitions(category) if category else []
+    values = form.values()
+    if category is not None:
+        values["category_id"] = category.id
     return render_template(
         "catalogue/editor.html", product=product, tree=tree, category=category,
-        definitions=definitions, values=values, errors=errors or {}, kinds=list(ProductKind),
-        currency=_currency(), max_images=MAX_IMAGES_PER_PRODUCT,
+        definitions=list(form.definitions), values=values, errors=errors or {},
+        kinds=list(ProductKind), currency=_currency(), max_images=MAX_IMAGES_PER_PRODUCT,
         labels=workflow.STATUS_LABELS, AttributeType=AttributeType), status
 
 
-def _values_of(product: Product) -> dict:
-    values = {name: getattr(product, name) or "" for name in (
-        "title_fa", "title_en", "description_fa", "description_en", "stock", "lead_time_days",
-        "shipping_weight_g")}
-    values["kind"] = product.kind.value
-    values["category_id"] = product.category_id
-    values["price"] = product.price.to_decimal_string()
-    values["attributes"] = {v.definition.key: v.value_text for v in product.attribute_values}
-    return values
+def _service_errors(form: ListingForm, error: DomainError) -> dict:
+    """A service's refusal shown on the form: per field where it names them."""
+    return {**form.field_errors(), **(error.fields or {"_form": [str(error.message)]})}
 
 
 def _chosen_category(tree, raw) -> Category | None:
     try:
-        return tree.get(int(raw)) if raw else None
+        return tree.get(parse_int(raw)) if raw else None
     except ValueError:
         return None
+
+
+def _listing_form(tree, category: Category | None, data: ListingData | None = None):
+    return listing_form(tree.definitions(category) if category else [], data)
 
 
 @bp.route("/my/products/new", methods=["GET", "POST"])
@@ -235,26 +219,20 @@ def new_product():
     tree = category_tree()
     raw_category = request.form.get("category_id") or request.args.get("category")
     category = _chosen_category(tree, raw_category)
+    form = _listing_form(tree, category)
     if request.method == "POST" and request.form.get("action") != "choose_category":
-        data = _form_input(tree, category)
+        if not form.validate():
+            return _editor(None, tree, category, form, form.field_errors(), status=422)
         try:
-            item = products.create_product(current_user, data)
+            item = products.create_product(current_user, form.listing_data())
         except DomainError as error:
             db.session.rollback()
-            return _editor(None, tree, category, _flat_values(data), error.fields or {
-                "_form": [str(error.message)]}, status=error.status)
+            return _editor(None, tree, category, form, _service_errors(form, error),
+                           status=error.status)
         db.session.commit()
         flash(_("Saved as a draft. Add photos, then send it for review."), "success")
         return redirect(url_for("catalogue.edit_product", product_id=item.id))
-    values = {"kind": "regular", "category_id": category.id if category else "",
-              "attributes": {}}
-    return _editor(None, tree, category, values)
-
-
-def _flat_values(data: dict) -> dict:
-    values = dict(data)
-    values["attributes"] = data.get("attributes") or {}
-    return values
+    return _editor(None, tree, category, form)
 
 
 @bp.route("/my/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -262,24 +240,26 @@ def _flat_values(data: dict) -> dict:
 def edit_product(product_id: int):
     item = access.get_product_for_owner(current_user, product_id)
     tree = category_tree()
-    if request.method == "POST":
-        category = _chosen_category(tree, request.form.get("category_id")) or item.category
-        if request.form.get("action") == "choose_category":
-            values = _flat_values(_form_input(tree, category))
-            values["category_id"] = category.id
-            return _editor(item, tree, category, values)
-        data = _form_input(tree, category)
-        try:
-            products.update_product(current_user, item, data)
-        except DomainError as error:
-            db.session.rollback()
-            item = access.get_product_for_owner(current_user, product_id)
-            return _editor(item, tree, category, _flat_values(data), error.fields or {
-                "_form": [str(error.message)]}, status=error.status)
-        db.session.commit()
-        flash(_("Your changes are saved."), "success")
-        return redirect(url_for("catalogue.edit_product", product_id=item.id))
-    return _editor(item, tree, tree.by_id.get(item.category_id), _values_of(item))
+    if request.method == "GET":
+        category = tree.by_id.get(item.category_id)
+        return _editor(item, tree, category,
+                       _listing_form(tree, category, ListingData.of(item)))
+    category = _chosen_category(tree, request.form.get("category_id")) or item.category
+    form = _listing_form(tree, category)
+    if request.form.get("action") == "choose_category":
+        return _editor(item, tree, category, form)
+    if not form.validate():
+        return _editor(item, tree, category, form, form.field_errors(), status=422)
+    try:
+        products.update_product(current_user, item, form.listing_data())
+    except DomainError as error:
+        db.session.rollback()
+        item = access.get_product_for_owner(current_user, product_id)
+        return _editor(item, tree, category, form, _service_errors(form, error),
+                       status=error.status)
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("catalogue.edit_product", product_id=item.id))
 
 
 _OWNER_ACTIONS = {
@@ -326,10 +306,17 @@ def upload_image(product_id: int):
         data = upload.read(MAX_UPLOAD_READ)
     finally:
         upload.close()
-    images.add_product_image(current_user, item, data, request.form.get("alt_text"))
+    images.add_product_image(current_user, item, data, _photo_description())
     db.session.commit()
     flash(_("The photo is added."), "success")
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+def _photo_description() -> str:
+    form = PhotoForm()
+    if not form.validate():
+        raise invalid_listing(form.errors)
+    return form.alt_text.data or ""
 
 
 # Read one byte past the limit so an oversized file is recognised without reading all of it.
@@ -342,7 +329,7 @@ def image_action(product_id: int, image_id: int, op: str):
     item = access.get_product_for_owner(current_user, product_id)
     image = images.get_image_for_owner(current_user, item, image_id)
     if op == "alt":
-        images.update_image_alt(current_user, image, request.form.get("alt_text"))
+        images.update_image_alt(current_user, image, _photo_description())
     elif op == "delete":
         images.delete_product_image(current_user, image)
     else:
@@ -390,7 +377,10 @@ def review(product_id: int, decision: str):
         workflow.approve_product(current_user, item)
         message = _("“%(title)s” is approved and for sale.", title=item.title_fa)
     else:
-        workflow.reject_product(current_user, item, request.form.get("reason"))
+        form = RejectionForm()
+        if not form.validate():
+            raise invalid_listing(form.errors)
+        workflow.reject_product(current_user, item, form.reason.data)
         message = _("“%(title)s” is sent back to the trainee with your reason.",
                     title=item.title_fa)
     db.session.commit()

@@ -4,18 +4,14 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from marketplace.checkout import services
+from marketplace.checkout.schemas import PlaceOrderSchema
 from marketplace.checkout.services import CheckoutChoices
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.orders.api import commit_keeping_state
-from marketplace.orders.schemas import (
-    OrderSchema,
-    PaymentOutSchema,
-    PaySchema,
-    PlaceOrderSchema,
-)
+from marketplace.orders.schemas import OrderSchema, PaymentOutSchema, PaySchema
 from marketplace.orders.services import cart as carts
 from marketplace.payments.providers import get_provider
 from marketplace.payments.services import payments
@@ -31,18 +27,12 @@ class PlaceOrder(MethodView):
     @blp.arguments(PlaceOrderSchema)
     @blp.response(201, OrderSchema)
     @login_required_api
-    def post(self, data):
+    def post(self, choices: CheckoutChoices):
         """Turn your cart into an order (one part per trainee); the stock is held while you pay."""
         user = require_login()
         cart = carts.find_cart(user, None)
         if cart is None:
             raise NotFound(_("We could not find your cart."))
-        choices = CheckoutChoices(
-            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-            shipping_address=data["shipping_address"], note=data["note"],
-            expected_subtotal=data["expected_subtotal"],
-            fulfilment={p["trainee_id"]: p["fulfilment"] for p in data["parts"]},
-            pickup={p["trainee_id"]: p["pickup"] for p in data["parts"] if p["pickup"]})
         order = services.place_order(user, cart, choices, locale_code())
         commit_keeping_state()
         return order

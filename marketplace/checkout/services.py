@@ -32,21 +32,25 @@ from marketplace.orders.models import (
 )
 from marketplace.orders.services.cart import MAX_LINE_QUANTITY, empty_cart
 
+# The longest input each field takes (checkout.forms and checkout.schemas check them).
 NAME_MAX = 120
 PHONE_MAX = 32
 ADDRESS_MAX = 1000
 NOTE_MAX = 1000
+PICKUP_KEY_MAX = 40
 
 
 @dataclass
 class CheckoutChoices:
-    """What the buyer chose on the checkout page, per trainee (keyed by trainee id)."""
+    """What the buyer chose at checkout, per trainee (keyed by trainee id): the page's form
+    (checkout.forms) and the API's schema (checkout.schemas) give it, its fields checked for
+    shape; `place_order` checks what needs the cart and the database."""
 
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
     shipping_address: str = ""
-    fulfilment: dict[int, str] = field(default_factory=dict)
+    fulfilment: dict[int, Fulfilment] = field(default_factory=dict)
     pickup: dict[int, str] = field(default_factory=dict)
     # The goods total the buyer saw; a different one now (a price changed) is a 409.
     expected_subtotal: int | None = None
@@ -65,20 +69,8 @@ def new_order_number() -> str:
     return "BZ-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-def _chosen(choices: CheckoutChoices, trainee_id: int) -> Fulfilment | None:
-    try:
-        return Fulfilment(choices.fulfilment.get(trainee_id) or "")
-    except ValueError:
-        return None
-
-
-def _clean(text: str | None, limit: int, name: str, errors: dict, required: bool) -> str:
-    value = " ".join((text or "").split())
-    if required and not value:
-        errors.setdefault(name, []).append(_("This field is required."))
-    elif len(value) > limit:
-        errors.setdefault(name, []).append(_("At most %(n)s characters.", n=limit))
-    return value
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa") -> Order:
@@ -111,29 +103,25 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                                 code=OrderErrorCode.NOT_ENOUGH_STOCK)
 
     errors: dict[str, list[str]] = {}
-    contact_name = _clean(choices.contact_name or buyer.display_name, NAME_MAX,
-                          "contact_name", errors, True)
-    contact_phone = _clean(choices.contact_phone, PHONE_MAX, "contact_phone", errors, False)
-    note = _clean(choices.note, NOTE_MAX, "note", errors, False)
-    address = (choices.shipping_address or "").strip()
+    contact_name = _one_line(choices.contact_name) or buyer.display_name
+    address = choices.shipping_address.strip()
     groups = queries.group_lines(cart)
+    chosen = choices.fulfilment
     # Shipping fees and pickup places are read only for the trainees whose part needs them.
     rates = queries.shipping_rates(
-        g.trainee.id for g in groups if _chosen(choices, g.trainee.id) == Fulfilment.SHIPPING)
+        g.trainee.id for g in groups if chosen.get(g.trainee.id) == Fulfilment.SHIPPING)
     options = queries.pickup_options(
-        [g.trainee for g in groups if _chosen(choices, g.trainee.id) == Fulfilment.PICKUP],
-        locale)
+        [g.trainee for g in groups if chosen.get(g.trainee.id) == Fulfilment.PICKUP], locale)
 
     plans: list[dict[str, Any]] = []
     for group in groups:
         trainee = group.trainee
-        raw = choices.fulfilment.get(trainee.id)
-        try:
-            fulfilment = Fulfilment(raw or "")
-        except ValueError:
+        fulfilment = chosen.get(trainee.id)
+        if fulfilment is None:  # every part of the cart needs a choice
             errors.setdefault(f"fulfilment_{trainee.id}", []).append(
                 _("Choose shipping or pickup."))
             continue
+        fulfilment = Fulfilment(fulfilment)
         plan: dict[str, Any] = {"group": group, "fulfilment": fulfilment, "shipping": 0,
                                 "place": None,
                 "day": None, "market_day_id": None, "address": None}
@@ -143,12 +131,9 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                 errors.setdefault(f"fulfilment_{trainee.id}", []).append(
                     _("%(store)s does not ship; choose pickup.", store=trainee.store_name))
                 continue
-            if not address:
+            if not address:  # needed only for a part that really ships
                 errors.setdefault("shipping_address", []).append(
                     _("Enter the address to ship to."))
-            elif len(address) > ADDRESS_MAX:
-                errors.setdefault("shipping_address", []).append(
-                    _("At most %(n)s characters.", n=ADDRESS_MAX))
             plan.update(shipping=rate.amount, address=address)
         else:
             wanted = choices.pickup.get(trainee.id) or options[trainee.id][0].key
@@ -183,8 +168,9 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         number=new_order_number(), buyer_id=buyer.id, status=OrderStatus.PENDING_PAYMENT,
         total_amount=total, currency=currency,
         expires_at=now + timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"]),
-        contact_name=contact_name, contact_phone=contact_phone,
-        contact_email=(choices.contact_email or buyer.email).strip().lower(), note=note)
+        contact_name=contact_name, contact_phone=_one_line(choices.contact_phone),
+        contact_email=(choices.contact_email or buyer.email).strip().lower(),
+        note=_one_line(choices.note))
     for plan in plans:
         group = plan["group"]
         subtotal = group.subtotal_amount

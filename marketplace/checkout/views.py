@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 
 from marketplace.checkout import services
 from marketplace.checkout.errors import CheckoutErrorCode
-from marketplace.checkout.forms import choices_from_form
+from marketplace.checkout.forms import checkout_form
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
@@ -84,22 +84,25 @@ def checkout():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders.cart"))
     errors: dict = {}
-    form = request.form
+    form = checkout_form({line.product.trainee_id for line in cart.lines})
     if request.method == "POST":
-        choices = choices_from_form(form)
-        try:
-            order = services.place_order(current_user, cart, choices, locale)
-        except BadRequest as error:
-            db.session.rollback()
-            errors = error.fields
-            flash(str(error.message), "error")
-            cart = queries.cart_with_lines(cart.id)
+        if not form.validate():
+            errors = form.errors
+            flash(_("Please check the highlighted fields."), "error")
         else:
-            db.session.commit()
-            return redirect(url_for("checkout.pay", number=order.number))
-    context = _checkout_context(cart, locale)
-    return render_template("checkout/checkout.html", errors=errors, form=form,
-                           **context), 400 if errors else 200
+            try:
+                order = services.place_order(current_user, cart, form.choices(), locale)
+            except BadRequest as error:
+                db.session.rollback()
+                errors = error.fields
+                flash(str(error.message), "error")
+                cart = queries.cart_with_lines(cart.id)
+            else:
+                db.session.commit()
+                return redirect(url_for("checkout.pay", number=order.number))
+    # The page shows what was typed (request.form) and the errors by field name.
+    return render_template("checkout/checkout.html", errors=errors, form=request.form,
+                           **_checkout_context(cart, locale)), 400 if errors else 200
 
 
 # --- paying ----------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 """WTForms pieces shared by every blueprint's forms."""
 
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.core.digits import parse_int, to_ascii_digits
+from marketplace.core.i18n import format_number
 from marketplace.core.input import text_problem
+from marketplace.core.money import Money
 
 
 def text_rules(form, field) -> None:
@@ -45,6 +50,60 @@ class LocalizedIntegerField(IntegerField):
             raise ValueError(self.gettext("Not a valid integer value.")) from None
 
 
+class AmountField(StringField):
+    """An amount of money typed in the currency's main unit ("12.50"; Persian digits and
+    separators welcome), as an integer of minor units. The currency is the form's
+    `meta.currency` when given (`SomeForm(meta={"currency": "IRR"})`), else the marketplace's;
+    `message` says what to type when the text is not such an amount."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Enter an amount such as 12.50.")
+
+    @property
+    def currency(self) -> str:
+        return getattr(self.meta, "currency", None) or \
+            current_app.config["MARKETPLACE_CURRENCY"]
+
+    def process_formdata(self, valuelist):
+        text = to_ascii_digits(valuelist[0] if valuelist else "").replace(" ", "")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = Money.from_decimal_string(text, self.currency).amount
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.message)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return Money(self.data, self.currency).to_decimal_string() \
+            if isinstance(self.data, int) else ""
+
+
+class Bounds:
+    """A number's smallest and largest value (either may be None), the message naming the
+    bound in the reader's digits. Leaves a missing value to Optional/DataRequired."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None):
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        if self.minimum is not None and field.data < self.minimum:
+            raise ValidationError(_("Must be at least %(n)s.", n=format_number(self.minimum)))
+        if self.maximum is not None and field.data > self.maximum:
+            raise ValidationError(_("Must be at most %(n)s.", n=format_number(self.maximum)))
+
+
+def strip(value):
+    """Filter: the text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def ascii_digits(value):
     """Filter for text fields that hold numbers (phone, certificate numbers)."""
     return to_ascii_digits(value) if isinstance(value, str) else value
@@ -62,5 +121,5 @@ def apply_domain_error(form: FlaskForm, error) -> None:
         form.form_errors.append(str(error.message))
 
 
-__all__ = ["Form", "LocalizedIntegerField", "ValidationError", "apply_domain_error",
-           "ascii_digits", "text_rules"]
+__all__ = ["AmountField", "Bounds", "Form", "LocalizedIntegerField", "ValidationError",
+           "apply_domain_error", "ascii_digits", "strip", "text_rules"]

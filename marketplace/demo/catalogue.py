@@ -17,9 +17,11 @@ from marketplace.catalogue.models import (
     AttributeType,
     Category,
     Product,
+    ProductKind,
     ProductStatus,
 )
 from marketplace.catalogue.services import images, products, workflow
+from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.core.money import Money
 from marketplace.demo.people import demo_email
 from marketplace.demo.pictures import draw_carpet, draw_object
@@ -232,13 +234,13 @@ def seed(echo) -> None:
                                                       Product.title_fa == title)):
             existing += 1
             continue
-        product = products.create_product(user, {
-            "title_fa": title, "title_en": title_en, "category_id": by_slug[slug].id,
-            "description_fa": _description(slug, title, trainee),
-            "price_amount": price(usd, currency),
-            "stock": 1 if kind == "one_of_a_kind" else stock, "kind": kind,
-            "lead_time_days": lead, "shipping_weight_g": 900 if slug == "carpet-tableaux"
-            else 600, "attributes": attributes})
+        product = products.create_product(user, ListingData(
+            title_fa=title, title_en=title_en, category_id=by_slug[slug].id,
+            description_fa=_description(slug, title, trainee),
+            price_amount=price(usd, currency),
+            stock=1 if kind == "one_of_a_kind" else stock, kind=ProductKind(kind),
+            lead_time_days=lead, shipping_weight_g=900 if slug == "carpet-tableaux"
+            else 600, attributes=attributes))
         picture = (draw_carpet(index) if slug in ("carpet-tableaux", "hand-knotted-rugs",
                                                   "kilims")
                    else draw_object(index, _kind_of(slug)))

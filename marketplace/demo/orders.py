@@ -19,7 +19,7 @@ from marketplace.checkout.services import CheckoutChoices, place_order
 from marketplace.demo.catalogue import price
 from marketplace.demo.people import demo_email
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderStatus, ShippingRate
+from marketplace.orders.models import Fulfilment, Order, OrderStatus, ShippingRate
 from marketplace.orders.services import cart as carts
 from marketplace.orders.services.orders import hold_order_for_pickup
 from marketplace.payments.models import PayoutAccount
@@ -115,5 +115,5 @@ def _place(buyer: User, products: list[Product]) -> Order:
     for product in products:
         carts.add_to_cart(buyer, cart, product.id, 1)
     choices = CheckoutChoices(contact_name=buyer.display_name, contact_phone="09141234567",
-                              fulfilment={p.trainee_id: "pickup" for p in products})
+                              fulfilment={p.trainee_id: Fulfilment.PICKUP for p in products})
     return place_order(buyer, cart, choices, "fa")

@@ -2,10 +2,9 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from marketplace.core.api import MAX_AMOUNT, id_field, number_limits
-from marketplace.core.input import SingleLine
+from marketplace.core.api import id_field, number_limits
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
-from marketplace.orders.models import VENDOR_ACTIONS, Fulfilment, VendorOrderStatus
+from marketplace.orders.models import VENDOR_ACTIONS, VendorOrderStatus
 from marketplace.orders.queries import pickup_place_text
 from marketplace.orders.services.cart import MAX_LINE_QUANTITY
 
@@ -49,23 +48,6 @@ class VendorOrderArgsSchema(PageArgsSchema):
 
 class TransitionSchema(StrictSchema):
     action = fields.String(required=True, validate=validate.OneOf(VENDOR_ACTIONS))
-
-
-class FulfilmentChoiceSchema(StrictSchema):
-    trainee_id = id_field(required=True)
-    fulfilment = fields.String(required=True,
-                               validate=validate.OneOf([f.value for f in Fulfilment]))
-    pickup = SingleLine(load_default=None, validate=validate.Length(max=40))
-
-
-class PlaceOrderSchema(StrictSchema):
-    contact_name = SingleLine(load_default="", validate=validate.Length(max=120))
-    contact_phone = SingleLine(load_default="", validate=validate.Length(max=32))
-    shipping_address = fields.String(load_default="", validate=validate.Length(max=1000))
-    note = fields.String(load_default="", validate=validate.Length(max=1000))
-    expected_subtotal = fields.Integer(load_default=None, strict=True,
-                                       validate=validate.Range(0, MAX_AMOUNT))
-    parts = fields.List(fields.Nested(FulfilmentChoiceSchema), required=True)
 
 
 class PaySchema(StrictSchema):

@@ -24,8 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from sqlalchemy import select
 
-from marketplace.core.digits import to_ascii_digits
-from marketplace.core.errors import BadRequest, DomainError, NotFound
+from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
 from marketplace.core.pagination import page_args, paginate
@@ -33,6 +32,7 @@ from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 from marketplace.orders import cart_cookie, policies, queries
 from marketplace.orders.errors import OrderErrorCode
+from marketplace.orders.forms import ShippingFeeForm
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import FULFILMENT_ACTIONS, ShippingRate, VendorOrderStatus
 from marketplace.orders.services import cart as carts
@@ -142,30 +142,18 @@ def shipping():
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     rate = db.session.scalar(select(ShippingRate).where(
         ShippingRate.trainee_id == current_user.trainee.id))
-    error = None
+    form = ShippingFeeForm()
     if request.method == "POST":
-        offers = request.form.get("offers_shipping") == "1"
-        amount = None
-        if offers:
-            try:
-                amount = Money.from_decimal_string(
-                    to_ascii_digits(request.form.get("amount", "")), currency).amount
-            except ValueError:
-                error = _("Enter the fee as a number, e.g. 4.50.")
-        if error is None:
-            try:
-                set_shipping_rate(current_user, amount)
-            except DomainError as failure:
-                error = str(failure.message)
-            else:
-                db.session.commit()
-                flash(_("Your shipping fee is saved.") if offers else
-                      _("You no longer offer shipping; buyers pick up."), "success")
-                return redirect(url_for("orders.shipping"))
-        if error is not None:
-            return render_template("orders/shipping.html", rate=rate, currency=currency,
-                                   error=error, value=request.form.get("amount", ""),
-                                   offers=offers), 400
+        if form.validate():
+            set_shipping_rate(current_user, form.fee())
+            db.session.commit()
+            flash(_("Your shipping fee is saved.") if form.offers_shipping.data else
+                  _("You no longer offer shipping; buyers pick up."), "success")
+            return redirect(url_for("orders.shipping"))
+        return render_template("orders/shipping.html", rate=rate, currency=currency,
+                               error=next(m for ms in form.errors.values() for m in ms),
+                               value=form.amount._value(),
+                               offers=True), 400
     value = Money(rate.amount, currency).to_decimal_string() if rate else ""
     return render_template("orders/shipping.html", rate=rate, currency=currency, error=None,
                            value=value, offers=rate is not None)

@@ -28,7 +28,7 @@ from flask_login import current_user
 from marketplace.core.auth import admin_required, require_login
 from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
-from marketplace.core.errors import BadRequest, NotFound
+from marketplace.core.errors import BadRequest, CoreErrorCode, NotFound
 from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
 from marketplace.core.redirects import referrer_target
@@ -37,6 +37,7 @@ from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.forms import RefundForm
 from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
 from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
@@ -125,24 +126,18 @@ def _back(default: str):
     return redirect(referrer_target(default))
 
 
-def parse_amount(text: str | None, currency: str) -> int:
-    """A decimal amount typed by a person (Persian digits and separators welcome)."""
-    try:
-        ascii_text = to_ascii_digits(text or "").replace("٫", ".").replace("٬", "")
-        return Money.from_decimal_string(ascii_text, currency).amount
-    except ValueError:
-        raise BadRequest(_("Enter an amount such as 12.50."), code=OrderErrorCode.BAD_AMOUNT,
-                         fields={"amount": [_("Enter an amount such as 12.50.")]}) from None
-
-
 @bp.route("/payments/vendor-orders/<int:vendor_order_id>/refund", methods=["POST"])
 def refund(vendor_order_id: int):
     actor = require_login()
     vendor_order = _vendor_order(vendor_order_id)
-    amount = parse_amount(request.form.get("amount"), vendor_order.currency)
-    restock = request.form.get("restock") in ("1", "on", "true", "yes")
-    refund = refunds.refund_vendor_order(actor, vendor_order, amount, restock,
-                                         reason=request.form.get("reason", ""))
+    form = RefundForm(meta={"currency": vendor_order.currency})
+    if not form.validate():
+        raise BadRequest(next(m for ms in form.errors.values() for m in ms),
+                         code=OrderErrorCode.BAD_AMOUNT if form.amount.errors
+                         else CoreErrorCode.VALIDATION_ERROR,
+                         fields=form.errors)
+    refund = refunds.refund_vendor_order(actor, vendor_order, form.amount.data,
+                                         form.restock.data, reason=form.reason.data or "")
     db.session.commit()
     flash(_("Refunded %(amount)s to the buyer.", amount=refund.money.format(locale_for())),
           "success")

@@ -2,6 +2,8 @@
 outside them is a 422 naming the attribute and writes nothing; the categories' API and its
 OpenAPI description show them; the demo's dimensions are bounded."""
 
+from dataclasses import replace
+
 import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -14,6 +16,7 @@ from marketplace.catalogue.models import (
     ProductAttributeValue,
 )
 from marketplace.catalogue.services.categories import create_attribute_definition
+from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.catalogue.services.products import update_product
 from marketplace.core.errors import RuleViolation
 from marketplace.demo import catalogue as demo
@@ -73,7 +76,8 @@ def test_a_value_on_a_bound_is_accepted(client, api_token, create_trainee, bound
 def test_an_update_out_of_bounds_changes_nothing(db, app, create_product, bounded):
     product = create_product(category=bounded, attributes={"width_cm": 40})
     with app.test_request_context("/?lang=en"), pytest.raises(RuleViolation) as caught:
-        update_product(product.trainee.user, product, {"attributes": {"width_cm": -5}})
+        update_product(product.trainee.user, product,
+                       replace(ListingData.of(product), attributes={"width_cm": -5}))
     db.session.rollback()
     assert caught.value.fields == {"attributes": {"width_cm": ["Must be at least 10."]}}
     assert {v.definition.key: v.value_text for v in product.attribute_values}["width_cm"] == "40"
@@ -82,7 +86,8 @@ def test_an_update_out_of_bounds_changes_nothing(db, app, create_product, bounde
 def test_the_message_names_the_bound_in_persian_digits(app, create_product, bounded):
     product = create_product(category=bounded, attributes={"width_cm": 40})
     with app.test_request_context("/?lang=fa"), pytest.raises(RuleViolation) as caught:
-        update_product(product.trainee.user, product, {"attributes": {"width_cm": 900}})
+        update_product(product.trainee.user, product,
+                       replace(ListingData.of(product), attributes={"width_cm": 900}))
     assert caught.value.fields["attributes"]["width_cm"] == [
         gettext("Must be at most %(n)s.", n="۴۰۰")]
 

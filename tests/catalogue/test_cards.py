@@ -1,8 +1,11 @@
 """Product cards kept per process (catalogue.cards) and the words each search term stands for
 (PostgreSQL's search_words lookups): reused by later pages, renewed by any public change."""
 
+from dataclasses import replace
+
 import pytest
 
+from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.catalogue.services.products import update_product
 from tests.sql import statements
 
@@ -26,7 +29,8 @@ def test_a_second_search_reuses_the_cards_of_products_it_shares(client, db, tabl
 def test_an_edit_renews_the_card_on_the_next_page(client, db, tableaux):
     client.get("/products?q=تابلو")
     product = tableaux[0]
-    update_product(product.trainee.user, product, {"title_fa": "تابلو فرش طاووس"})
+    update_product(product.trainee.user, product,
+                   replace(ListingData.of(product), title_fa="تابلو فرش طاووس"))
     db.session.commit()
     page = client.get("/products?q=فرش").get_data(as_text=True)
     assert "تابلو فرش طاووس" in page
@@ -36,7 +40,8 @@ def test_an_edit_renews_the_card_on_the_next_page(client, db, tableaux):
 def test_a_word_first_found_nowhere_is_found_once_a_product_has_it(client, db, tableaux):
     assert "تابلو فرش منظره" not in client.get("/products?q=طاووس").get_data(as_text=True)
     product = tableaux[1]
-    update_product(product.trainee.user, product, {"title_fa": "تابلو فرش طاووس"})
+    update_product(product.trainee.user, product,
+                   replace(ListingData.of(product), title_fa="تابلو فرش طاووس"))
     db.session.commit()
     assert "تابلو فرش طاووس" in client.get("/products?q=طاووس&page=1").get_data(as_text=True)
 

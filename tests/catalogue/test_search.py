@@ -4,6 +4,7 @@ Run on SQLite (FTS5 trigram table + LIKE) and on PostgreSQL (search_words + GIN)
 requests must give the same rows in the same order.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from marketplace.catalogue.models import ProductStatus, SearchLog
 from marketplace.catalogue.queries.categories import category_tree
 from marketplace.catalogue.queries.search import category_facets, search_products
 from marketplace.catalogue.queries.search_params import parse_search
+from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest
 
@@ -285,7 +287,8 @@ def test_search_key_follows_edits(db, app, world):
 
     product = world["products"][5]
     owner = product.trainee.user
-    update_product(owner, product, {"title_fa": "جعبه منبت‌کاری"})
+    update_product(owner, product,
+                   replace(ListingData.of(product), title_fa="جعبه منبت‌کاری"))
     db.session.commit()
     assert run(q="منبت") == ["جعبه منبت‌کاری"]
     assert run(q="خاتم") == []

@@ -1,12 +1,14 @@
 """The page cache: public pages kept for anonymous visitors, never stale, never personal."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import SearchLog
 from marketplace.catalogue.services import products, stock
+from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.core import page_cache
 from tests.redis_server import TEST_REDIS_URL, skip_without_redis
 from tests.sql import statements
@@ -56,9 +58,8 @@ def test_every_visitor_gets_a_working_csrf_token_of_their_own(app, db, product):
 
 def test_a_change_that_pages_show_is_seen_at_once(client, db, product):
     get_twice(client, db, f"/p/{product.id}")
-    products.update_product(product.trainee.user, product, {
-        "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
-        "price": "12.00", "kind": product.kind.value, "stock": "3"})
+    products.update_product(product.trainee.user, product, replace(
+        ListingData.of(product), title_fa="تابلو فرش حافظ", price_amount=1200, stock=3))
     db.session.commit()
     page = client.get(f"/p/{product.id}").get_data(as_text=True)
     assert "تابلو فرش حافظ" in page
@@ -244,8 +245,7 @@ def test_a_store_that_fails_means_rendering_not_an_error(app, client, db, produc
         response = client.get(path)
         assert response.status_code == 200, path
         assert page_cache.CSRF_HOLE not in response.get_data(as_text=True)
-    products.update_product(product.trainee.user, product, {
-        "title_fa": "تابلو فرش حافظ", "category_id": str(product.category_id),
-        "price": "12.00", "kind": product.kind.value, "stock": "3"})
+    products.update_product(product.trainee.user, product, replace(
+        ListingData.of(product), title_fa="تابلو فرش حافظ", price_amount=1200, stock=3))
     db.session.commit()  # the generation cannot be renewed: logged, the commit stands
     assert "تابلو فرش حافظ" in client.get(f"/p/{product.id}").get_data(as_text=True)

@@ -87,12 +87,9 @@ def carpet_category(db, create_category, create_attribute):
 @pytest.fixture
 def create_product(db, app, create_trainee, create_category):
     """create_product(trainee=None, **overrides) -> an active Product (status overridable)."""
+    from marketplace.catalogue.queries.categories import category_definitions
     from marketplace.catalogue.search_index import refresh_search_key
-    from marketplace.catalogue.services.listing_data import (
-        FieldErrors,
-        _clean_attributes,
-        _write_attributes,
-    )
+    from marketplace.catalogue.services.listing_data import attribute_values, write_attributes
 
     def make(trainee=None, attributes=None, **overrides) -> Product:
         n = next(_seq)
@@ -113,10 +110,10 @@ def create_product(db, app, create_trainee, create_category):
         db.session.add(product)
         db.session.flush()
         if attributes:
-            errors = FieldErrors()
-            clean = _clean_attributes(product.category, attributes, errors)
-            errors.raise_if_any()
-            _write_attributes(product, clean)
+            clean, problems = attribute_values(category_definitions(product.category),
+                                               attributes)
+            assert not problems, problems
+            write_attributes(product, clean)
             db.session.flush()
         refresh_search_key(product)
         db.session.commit()

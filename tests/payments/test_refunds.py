@@ -144,3 +144,12 @@ def test_an_unpaid_order_cannot_be_refunded(db, shop, place_test_order):
     vo = vendor_order_of(order, shop.trainee_a)
     with pytest.raises(Conflict):
         refunds.refund_vendor_order(shop.trainee_a.user, vo, 100, restock=False)
+
+
+def test_a_reason_too_long_is_400_and_refunds_nothing(db, shop, paid_order, client, login):
+    vo = vendor_order_of(paid_order(), shop.trainee_a)
+    login(shop.trainee_a.user)
+    response = client.post(f"/payments/vendor-orders/{vo.id}/refund",
+                           data={"amount": "1", "reason": "x" * 501})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Refund.id))) == 0

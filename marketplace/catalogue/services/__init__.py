@@ -2,8 +2,9 @@
 package. Each module imports only those listed above it:
 
 - `stock` — stock taken when an order is placed and given back (used by orders and checkout).
-- `listing_data` — validating listing data: the limits, field errors, attribute values and
-  their bounds, writing the values.
+- `listing_data` — a listing's data (`ListingData`, which the editor form and the API schema
+  give), its limits, and the rules that need the database: the category, attribute values
+  against its definitions and their bounds; writing the values.
 - `access` — looking up a listing for an actor (owner, reviewer, anyone).
 - `workflow` — the listing workflow: submit, approve, reject, pause, resume, archive, and the
   status and action labels.

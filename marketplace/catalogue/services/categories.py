@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -19,19 +20,93 @@ from marketplace.catalogue.models import (
     ProductAttributeValue,
 )
 from marketplace.catalogue.queries.categories import category_definitions, category_tree
-from marketplace.catalogue.services.listing_data import (
-    FieldErrors,
-    _bound_text,
-    _clean_bound,
-    _clean_int,
-    _clean_text,
-)
+from marketplace.catalogue.services.listing_data import MAX_ATTRIBUTE_NUMBER, bound_text
 from marketplace.core.digits import parse_int, to_ascii_digits
-from marketplace.core.errors import Conflict, Forbidden, RuleViolation
+from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden, RuleViolation
+from marketplace.core.input import text_problem
 from marketplace.core.text import slugify
 from marketplace.extensions import db
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+# --- the admin pages' field checks ------------------------------------------------------------
+# The category and attribute-definition pages are not yet Flask-WTF forms (they have no API):
+# their fields are still checked here, with the rules that need the database.
+
+class FieldErrors:
+    def __init__(self):
+        self.fields: dict = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def add_attribute(self, key: str, message: str) -> None:
+        self.fields.setdefault("attributes", {}).setdefault(key, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise RuleViolation(_("Some fields are not valid."),
+                                code=CoreErrorCode.VALIDATION_ERROR,
+                                fields=self.fields)
+
+
+def _clean_text(value, name: str, errors: FieldErrors, *, maximum: int,
+                required: bool = False, single_line: bool = False) -> str | None:
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        errors.add(name, _("Must be text."))
+        return None
+    problem = text_problem(text, single_line=single_line)
+    if problem:
+        errors.add(name, str(problem))
+        return None
+    if required and not text:
+        errors.add(name, _("This field is required."))
+    if len(text) > maximum:
+        errors.add(name, _("At most %(n)d characters.", n=maximum))
+    return text or None
+
+
+def _clean_int(value, name: str, errors: FieldErrors, *, minimum: int, maximum: int,
+               required: bool = True) -> int | None:
+    if value is None or value == "":
+        if required:
+            errors.add(name, _("This field is required."))
+        return None
+    if isinstance(value, bool | float):
+        errors.add(name, _("Must be a whole number."))
+        return None
+    try:
+        number = parse_int(value)
+    except (ValueError, TypeError):
+        errors.add(name, _("Must be a whole number."))
+        return None
+    if number < minimum:
+        errors.add(name, _("Must be at least %(n)s.", n=minimum))
+    elif number > maximum:
+        errors.add(name, _("Must be at most %(n)s.", n=maximum))
+    return number
+
+
+def _clean_bound(value, name: str, errors: FieldErrors) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        errors.add(name, _("Must be a number."))
+        return None
+    try:
+        number = Decimal(to_ascii_digits(str(value)).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors.add(name, _("Must be a number."))
+        return None
+    if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
+        errors.add(name, _("That number is too large."))
+        return None
+    return float(number)
 
 
 def _require_admin(actor: User | None) -> None:
@@ -172,7 +247,7 @@ def _clean_definition(category: Category, data: dict,
             errors.add(name, _("Must be a whole number."))
     if clean["minimum"] is not None and clean["maximum"] is not None and \
             clean["minimum"] > clean["maximum"]:
-        errors.add("maximum", _("Must be at least %(n)s.", n=_bound_text(clean["minimum"])))
+        errors.add("maximum", _("Must be at least %(n)s.", n=bound_text(clean["minimum"])))
     clean["is_required"] = bool(data.get("is_required"))
     clean["is_filterable"] = bool(data.get("is_filterable"))
     clean["position"] = _clean_int(data.get("position") or 0, "position", errors, minimum=0,

@@ -17,7 +17,6 @@ from marketplace.catalogue.models import (
     ProductImage,
 )
 from marketplace.catalogue.services.access import _not_found
-from marketplace.catalogue.services.listing_data import ALT_TEXT_MAX, FieldErrors, _clean_text
 from marketplace.catalogue.storage import get_storage
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.jobs import after_commit
@@ -35,8 +34,9 @@ def _delete_files(keys: list[str]) -> None:
 
 
 def add_product_image(actor: User, product: Product, data: bytes,
-                      alt_text: str | None = None) -> ProductImage:
-    """Check, re-encode and store a photo; at most MAX_IMAGES_PER_PRODUCT per listing."""
+                      alt_text: str = "") -> ProductImage:
+    """Check, re-encode and store a photo; at most MAX_IMAGES_PER_PRODUCT per listing. The
+    description's length is checked by the form or the schema (ALT_TEXT_MAX)."""
     if not policies.can_edit_product(actor, product):
         raise _not_found()
     if product.status not in EDITABLE_STATUSES:
@@ -44,15 +44,12 @@ def add_product_image(actor: User, product: Product, data: bytes,
                        code=CatalogueErrorCode.PRODUCT_ARCHIVED)
     if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
         message = _("A listing can have at most %(n)d photos.", n=MAX_IMAGES_PER_PRODUCT)
-        raise RuleViolation(message,
-                            code=CatalogueErrorCode.TOO_MANY_IMAGES, fields={"image": [message]})
-    errors = FieldErrors()
-    alt = _clean_text(alt_text, "alt_text", errors, maximum=ALT_TEXT_MAX) or ""
-    errors.raise_if_any()
+        raise RuleViolation(message, code=CatalogueErrorCode.TOO_MANY_IMAGES,
+                            fields={"image": [message]})
     processed = process_image(data)
     key = f"products/{product.id}/{secrets.token_hex(8)}"
     image = ProductImage(key=key, extension="webp", width=processed.width,
-                         height=processed.height, byte_size=processed.byte_size, alt_text=alt,
+                         height=processed.height, byte_size=processed.byte_size, alt_text=alt_text,
                          position=max((i.position for i in product.images), default=-1) + 1)
     product.images.append(image)
     db.session.flush()
@@ -71,12 +68,10 @@ def get_image_for_owner(actor: User, product: Product, image_id: int) -> Product
     raise NotFound(_("We could not find that photo."), code=CatalogueErrorCode.IMAGE_NOT_FOUND)
 
 
-def update_image_alt(actor: User, image: ProductImage, alt_text: str | None) -> ProductImage:
+def update_image_alt(actor: User, image: ProductImage, alt_text: str) -> ProductImage:
     if not policies.can_edit_product(actor, image.product):
         raise _not_found()
-    errors = FieldErrors()
-    image.alt_text = _clean_text(alt_text, "alt_text", errors, maximum=ALT_TEXT_MAX) or ""
-    errors.raise_if_any()
+    image.alt_text = alt_text
     db.session.flush()
     return image
 

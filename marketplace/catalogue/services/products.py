@@ -8,14 +8,16 @@ from flask_babel import gettext as _
 from marketplace.accounts.models import User
 from marketplace.catalogue import policies
 from marketplace.catalogue.errors import CatalogueErrorCode
-from marketplace.catalogue.models import EDITABLE_STATUSES, Category, Product, ProductStatus
+from marketplace.catalogue.models import EDITABLE_STATUSES, Product, ProductStatus
 from marketplace.catalogue.search_index import refresh_search_key
 from marketplace.catalogue.services.access import _not_found
 from marketplace.catalogue.services.images import _delete_files, _sizes
 from marketplace.catalogue.services.listing_data import (
-    _clean_product,
-    _settle_stock_status,
-    _write_attributes,
+    ListingData,
+    check_listing,
+    settle_stock_status,
+    stored_attributes,
+    write_attributes,
 )
 from marketplace.catalogue.services.workflow import _transition
 from marketplace.core.errors import Conflict, Forbidden
@@ -31,34 +33,39 @@ def _require_trainee(actor: User | None):
     return trainee
 
 
-def create_product(actor: User, data: dict) -> Product:
+def create_product(actor: User, data: ListingData) -> Product:
     """A new listing, in draft, owned by the acting trainee."""
     trainee = _require_trainee(actor)
-    clean, attributes = _clean_product(data, None)
+    category, attributes = check_listing(data)
     product = Product(trainee=trainee, currency=current_app.config["MARKETPLACE_CURRENCY"],
-                      status=ProductStatus.DRAFT, **clean)
-    product.description_fa = product.description_fa or ""
+                      status=ProductStatus.DRAFT, category=category, **data.columns())
     db.session.add(product)
-    _write_attributes(product, attributes or {})
+    write_attributes(product, attributes)
     db.session.flush()
     refresh_search_key(product)
     return product
 
 
-def update_product(actor: User, product: Product, data: dict) -> Product:
+def update_product(actor: User, product: Product, data: ListingData) -> Product:
+    """The listing becomes `data`. Attribute values left as they were in the same category are
+    not checked again (a definition tightened since must not block changing the stock)."""
     if not policies.can_edit_product(actor, product):
         raise _not_found()
     if product.status not in EDITABLE_STATUSES:
         raise Conflict(_("An archived listing cannot be changed."),
                        code=CatalogueErrorCode.PRODUCT_ARCHIVED)
-    clean, attributes = _clean_product(data, product)
-    for name, value in clean.items():
+    unchanged = (data.category_id == product.category_id
+                 and dict(data.attributes) == stored_attributes(product))
+    if unchanged:
+        category, attributes = product.category, None
+    else:
+        category, attributes = check_listing(data)
+    for name, value in data.columns().items():
         setattr(product, name, value)
-    if "category_id" in clean:
-        product.category = db.session.get_one(Category, clean["category_id"])
+    product.category = category
     if attributes is not None:
-        _write_attributes(product, attributes)
-    _settle_stock_status(product)
+        write_attributes(product, attributes)
+    settle_stock_status(product)
     db.session.flush()
     refresh_search_key(product)
     return product

@@ -16,12 +16,7 @@ from marketplace.catalogue.models import (
     ProductStatusChange,
 )
 from marketplace.catalogue.services.access import _not_found
-from marketplace.catalogue.services.listing_data import (
-    REASON_MAX,
-    FieldErrors,
-    _clean_text,
-    _settle_stock_status,
-)
+from marketplace.catalogue.services.listing_data import settle_stock_status
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden
 from marketplace.extensions import db
@@ -63,7 +58,7 @@ def submit_product(actor: User, product: Product) -> Product:
     _transition(actor, product, "submit")
     if product.trainee.centre.auto_approve_listings:
         _transition(None, product, "approve", reason=None)
-        _settle_stock_status(product)
+        settle_stock_status(product)
     db.session.flush()
     return product
 
@@ -72,17 +67,16 @@ def approve_product(actor: User, product: Product) -> Product:
     if not policies.can_review_product(actor, product):
         raise _not_found()
     _transition(actor, product, "approve")
-    _settle_stock_status(product)
+    settle_stock_status(product)
     db.session.flush()
     return product
 
 
-def reject_product(actor: User, product: Product, reason: str | None) -> Product:
+def reject_product(actor: User, product: Product, reason: str) -> Product:
+    """Send a listing back with a reason (required, at most REASON_MAX: the form and the
+    schema check it)."""
     if not policies.can_review_product(actor, product):
         raise _not_found()
-    errors = FieldErrors()
-    reason = _clean_text(reason, "reason", errors, maximum=REASON_MAX, required=True)
-    errors.raise_if_any()
     _transition(actor, product, "reject", reason=reason)
     db.session.flush()
     return product
@@ -101,7 +95,7 @@ def resume_product(actor: User, product: Product) -> Product:
         raise _not_found()
     _require_active_vendor(actor)
     _transition(actor, product, "resume")
-    _settle_stock_status(product)
+    settle_stock_status(product)
     db.session.flush()
     return product
 

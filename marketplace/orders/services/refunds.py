@@ -20,7 +20,10 @@ from marketplace.orders.services.transitions import move_vendor_order, return_li
 def apply_vendor_refund(vendor_order: VendorOrder, amount_minor: int,
                         restock: bool) -> VendorOrder:
     """Record a refund of `amount_minor` on a paid vendor order (the payments side moved the
-    money). Stock comes back for goods not yet shipped or collected when `restock`."""
+    money). Stock comes back for goods not yet shipped or collected when `restock`.
+
+    The amount is checked again here although the refund form checks it: not as input but as
+    the ledger's invariant (a refund of zero or less would grow what is left to refund)."""
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor < 1:
         raise BadRequest(_("Enter an amount above zero."), code=OrderErrorCode.BAD_AMOUNT,
                          fields={"amount": [_("Enter an amount above zero.")]})

@@ -9,7 +9,7 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.core.errors import BadRequest, Conflict, CoreErrorCode, RuleViolation
+from marketplace.core.errors import Conflict, CoreErrorCode, RuleViolation
 from marketplace.core.i18n import locale_for
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
@@ -36,13 +36,11 @@ SUBJECT_REFUND = "You have been refunded"
 
 def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: bool,
                         reason: str = "") -> Refund:
-    """Refund `amount` (minor units) of one vendor order to the buyer — by its trainee or an
-    admin, never more than was paid and not yet refunded; stock returns for goods not shipped
-    when `restock`."""
+    """Refund `amount` (minor units, at least 1; payments.forms.RefundForm checks the shape of
+    the amount and the reason) of one vendor order to the buyer — by its trainee or an admin,
+    never more than was paid and not yet refunded; stock returns for goods not shipped when
+    `restock`."""
     check_vendor_access(actor, vendor_order)
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        raise BadRequest(_("Enter an amount above zero."), code=OrderErrorCode.BAD_AMOUNT,
-                         fields={"amount": [_("Enter an amount above zero.")]})
     vendor_order = lock(VendorOrder, vendor_order.id)
     refundable = vendor_order.total_amount - vendor_order.refunded_amount
     if amount > refundable:
@@ -67,7 +65,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
         Refund.vendor_order_id == vendor_order.id))
     apply_vendor_refund(vendor_order, amount, restock)
     refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
-                    currency=vendor_order.currency, reason=(reason or "")[:500],
+                    currency=vendor_order.currency, reason=reason,
                     restock=restock, created_by_id=actor.id,
                     idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{(count or 0) + 1}")
     db.session.add(refund)
