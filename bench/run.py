@@ -116,13 +116,15 @@ def target_for(scenario: Scenario, mode: str, dialect: str) -> float | None:
 
 
 def zipf_sequence(paths: list[str], rng: random.Random, draws: int) -> list[str]:
-    """`draws` requests over the distinct `paths`, the n-th most asked for with weight
-    1/n^ZIPF_EXPONENT (a few pages are asked often, most rarely), shuffled ranks so the
-    popular ones are not all of one kind."""
-    ranked = list(paths)
+    """Every distinct path of `paths` once, then `draws` more requests drawn over them, the
+    n-th most asked for with weight 1/n^ZIPF_EXPONENT (a few pages are asked often, most
+    rarely); shuffled, and the ranks shuffled so the popular ones are not all of one kind."""
+    ranked = list(dict.fromkeys(paths))
     rng.shuffle(ranked)
     weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(ranked))]
-    return rng.choices(ranked, weights=weights, k=draws)
+    sequence = ranked + rng.choices(ranked, weights=weights, k=draws)
+    rng.shuffle(sequence)
+    return sequence
 
 
 def buyer_cookie(app) -> str:
