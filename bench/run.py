@@ -359,12 +359,14 @@ def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> li
     modes = args.modes or ["anonymous"]
     mixed = any(mode != "anonymous" for mode in modes)
     distinct = max(args.paths, MIN_DISTINCT_PATHS) if mixed else args.paths
-    all_paths = build_paths(app, scenarios, distinct, args.seed)
+    # Twice as many asked for as needed when mixing: the builders draw with repeats.
+    all_paths = build_paths(app, scenarios, distinct * 2 if mixed else distinct, args.seed)
     if mixed:
-        # One Zipf-skewed sequence per scenario, for every mode of the run (the ceilings keep
-        # their single path).
+        # One Zipf-skewed sequence per scenario over (up to) `distinct` different paths, for
+        # every mode of the run (the ceilings keep their single path).
         rng = random.Random(f"{args.seed}:zipf")
-        all_paths = {name: zipf_sequence(paths, rng, len(paths) * DRAWS_PER_PATH)
+        all_paths = {name: zipf_sequence(list(dict.fromkeys(paths))[:distinct], rng,
+                                         distinct * DRAWS_PER_PATH)
                      if len(set(paths)) > 1 else paths for name, paths in all_paths.items()}
     cookie = buyer_cookie(app) if "signed-in" in modes else None
     queries = {}
