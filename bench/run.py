@@ -66,22 +66,98 @@ class Row:
     bare: Load
     queries: float
     queries_max: int
+    mode: str = "anonymous"
 
     @property
     def ratio(self) -> float:
         return self.app.rps / self.bare.rps if self.bare.rps else 0.0
 
     @property
+    def target(self) -> float | None:
+        return target_for(self.scenario, self.mode, self.dialect)
+
+    @property
     def verdict(self) -> str:
-        target = self.scenario.targets.get(self.dialect)
+        target = self.target
         problems = []
         if target is not None and self.ratio < target:
             problems.append(f"ratio < {target:.2f}")
-        if self.scenario.max_p99_ms is not None and self.app.p99_ms >= self.scenario.max_p99_ms:
+        if self.mode != "cold" and self.scenario.max_p99_ms is not None and \
+                self.app.p99_ms >= self.scenario.max_p99_ms:
             problems.append(f"p99 ≥ {self.scenario.max_p99_ms:.0f} ms")
         if self.app.status_errors or self.app.errors:
             problems.append(f"{self.app.errors} errors ({self.app.status_errors} non-2xx)")
         return "FAIL: " + "; ".join(problems) if problems else "ok"
+
+
+# --- modes: who asks, and what the app may keep ----------------------------------------------
+
+# anonymous: as deployed, no cookie (the page cache serves what it kept). signed-in: as
+# deployed, with the session cookie of a buyer who has a cart (never served a kept page; the
+# derived data every worker keeps is used). cold: every cache off (PAGE_CACHE_SECONDS=0).
+MODES = ("anonymous", "signed-in", "cold")
+# The buyer of the signed-in mode; the user agent is sent by wrk too, so Flask-Login's session
+# protection sees the same client that signed in.
+BUYER_EMAIL = "bench.buyer@example.org"
+BUYER_PASSWORD = "bench-buyer-password"  # noqa: S105 - a benchmark account on bench data
+USER_AGENT = "bazaarche-bench"
+# Distinct URLs per scenario in the signed-in and cold modes: more than a cache holds whole.
+MIN_DISTINCT_PATHS = 10_000
+ZIPF_EXPONENT = 1.0
+DRAWS_PER_PATH = 5
+
+
+def target_for(scenario: Scenario, mode: str, dialect: str) -> float | None:
+    if mode == "anonymous":
+        return scenario.targets.get(dialect)
+    if mode == "signed-in":
+        return scenario.signed_in_targets.get(dialect)
+    return None
+
+
+def zipf_sequence(paths: list[str], rng: random.Random, draws: int) -> list[str]:
+    """Every distinct path of `paths` once, then `draws` more requests drawn over them, the
+    n-th most asked for with weight 1/n^ZIPF_EXPONENT (a few pages are asked often, most
+    rarely); shuffled, and the ranks shuffled so the popular ones are not all of one kind."""
+    ranked = list(dict.fromkeys(paths))
+    rng.shuffle(ranked)
+    weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(ranked))]
+    sequence = ranked + rng.choices(ranked, weights=weights, k=draws)
+    rng.shuffle(sequence)
+    return sequence
+
+
+def buyer_cookie(app) -> str:
+    """The session cookie of a signed-in buyer with one product in the cart: the buyer is
+    made (once) in the bench database, signs in through the login form and adds a product."""
+    from bench.inprocess import sign_in_buyer
+    from marketplace.accounts.services import SignUp, find_user_by_email, register_buyer
+    from marketplace.catalogue.models import Product, ProductStatus
+    from marketplace.extensions import db
+
+    with app.app_context():
+        if find_user_by_email(BUYER_EMAIL) is None:
+            register_buyer(SignUp(email=BUYER_EMAIL, password=BUYER_PASSWORD,
+                                  display_name="Bench buyer"))
+            db.session.commit()
+        product_id = db.session.scalar(
+            select(Product.id).where(Product.status == ProductStatus.ACTIVE,
+                                     Product.stock >= 5).order_by(Product.id).limit(1))
+        db.session.remove()
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
+    sign_in_buyer(client, BUYER_EMAIL, BUYER_PASSWORD, product_id)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    if cookie is None:
+        raise RuntimeError("signing the bench buyer in set no session cookie")
+    return f"{cookie.key}={cookie.value}"
+
+
+def mode_headers(scenario: Scenario, mode: str, cookie: str | None) -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT, **scenario.headers}
+    if mode == "signed-in" and cookie:
+        headers["Cookie"] = cookie
+    return headers
 
 
 # --- machine and database --------------------------------------------------------------------
@@ -149,7 +225,8 @@ def build_paths(app, scenarios: list[Scenario], count: int, seed: int) -> dict[s
                 for s in scenarios}
 
 
-def count_queries(app, scenario: Scenario, paths: list[str]) -> tuple[float, int]:
+def count_queries(app, scenario: Scenario, paths: list[str],
+                  headers: dict[str, str] | None = None) -> tuple[float, int]:
     """Mean and max SQL statements per request over `paths`; every answer must be 2xx."""
     from marketplace.extensions import db
 
@@ -168,7 +245,7 @@ def count_queries(app, scenario: Scenario, paths: list[str]) -> tuple[float, int
 
         event.listen(engine, "before_cursor_execute", count)
         try:
-            response = client.get(path, headers=scenario.headers)
+            response = client.get(path, headers=headers or scenario.headers)
         finally:
             event.remove(engine, "before_cursor_execute", count)
         if not 200 <= response.status_code < 300:
@@ -241,15 +318,22 @@ def wrk(url: str, paths_file: Path, duration: float, connections: int, threads: 
 
 # --- one database ----------------------------------------------------------------------------
 
-def app_environment(database_url: str, instance: Path) -> dict[str, str]:
-    return {"MARKETPLACE_ENV": "production", "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_hex(32), "MARKETPLACE_INSTANCE": str(instance),
-            "PYTHONDONTWRITEBYTECODE": "1"}
+def app_environment(database_url: str, instance: Path, secret_key: str | None = None,
+                    mode: str = "anonymous") -> dict[str, str]:
+    env = {"MARKETPLACE_ENV": "production", "DATABASE_URL": database_url,
+           "SECRET_KEY": secret_key or secrets.token_hex(32),
+           "MARKETPLACE_INSTANCE": str(instance),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    if mode == "cold":
+        env["PAGE_CACHE_SECONDS"] = "0"
+    return env
 
 
-def in_process_config(database_url: str) -> dict:
-    """The in-process pass counts the queries of *rendering* each page: no page cache."""
-    return {"SQLALCHEMY_DATABASE_URI": database_url, "PAGE_CACHE_SECONDS": 0}
+def in_process_config(database_url: str, secret_key: str) -> dict:
+    """The in-process pass counts the queries of *rendering* each page: no page cache. Its
+    secret key is the servers', so the buyer's session cookie made here is theirs too."""
+    return {"SQLALCHEMY_DATABASE_URI": database_url, "PAGE_CACHE_SECONDS": 0,
+            "SECRET_KEY": secret_key}
 
 
 def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> list[Row]:
@@ -257,26 +341,42 @@ def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> li
 
     if make_url(database_url).get_backend_name() == "postgresql":
         ensure_postgres_database(database_url)
-    app = create_app(in_process_config(database_url))
+    secret_key = secrets.token_hex(32)
+    app = create_app(in_process_config(database_url, secret_key))
     dialect = make_url(database_url).get_backend_name()
     have = product_count(app)
     if args.generate or (args.generate_if_missing and have == 0):
         echo(f"generating {args.products} products into {database_url} …")
         generate(database_url, products=args.products, trainees=args.trainees,
                  centres=args.centres, seed=args.seed, echo=echo)
-        app = create_app(in_process_config(database_url))
+        app = create_app(in_process_config(database_url, secret_key))
         have = product_count(app)
     if have == 0:
         raise SystemExit(f"{database_url} has no products: run bench.generate first "
                          "(or pass --generate)")
     echo(f"{dialect}: {have} products; {database_version(app)}")
 
-    all_paths = build_paths(app, scenarios, args.paths, args.seed)
+    modes = args.modes or ["anonymous"]
+    mixed = any(mode != "anonymous" for mode in modes)
+    distinct = max(args.paths, MIN_DISTINCT_PATHS) if mixed else args.paths
+    # Twice as many asked for as needed when mixing: the builders draw with repeats.
+    all_paths = build_paths(app, scenarios, distinct * 2 if mixed else distinct, args.seed)
+    if mixed:
+        # One Zipf-skewed sequence per scenario over (up to) `distinct` different paths, for
+        # every mode of the run (the ceilings keep their single path).
+        rng = random.Random(f"{args.seed}:zipf")
+        all_paths = {name: zipf_sequence(list(dict.fromkeys(paths))[:distinct], rng,
+                                         distinct * DRAWS_PER_PATH)
+                     if len(set(paths)) > 1 else paths for name, paths in all_paths.items()}
+    cookie = buyer_cookie(app) if "signed-in" in modes else None
     queries = {}
-    for scenario in scenarios:
-        queries[scenario.name] = count_queries(app, scenario,
-                                               all_paths[scenario.name][:args.query_sample])
-        echo(f"  {scenario.name}: {queries[scenario.name][0]:.1f} queries per request")
+    for mode in modes:
+        for scenario in scenarios:
+            sample = all_paths[scenario.name][:args.query_sample]
+            queries[mode, scenario.name] = count_queries(
+                app, scenario, sample, mode_headers(scenario, mode, cookie))
+            echo(f"  {mode} {scenario.name}: {queries[mode, scenario.name][0]:.1f} queries "
+                 f"per request ({len(set(all_paths[scenario.name]))} distinct paths)")
     with app.app_context():
         from marketplace.extensions import db
 
@@ -285,30 +385,42 @@ def run_database(database_url: str, scenarios: list[Scenario], args, echo) -> li
     rows = []
     with tempfile.TemporaryDirectory(prefix="bz-bench-") as scratch:
         scratch_dir = Path(scratch)
-        instance = scratch_dir / "instance"
-        instance.mkdir()
-        for scenario in scenarios:
-            paths_file = scratch_dir / f"{scenario.name}.txt"
-            paths_file.write_text("\n".join(all_paths[scenario.name]) + "\n")
-            # Fresh servers per scenario: requests a slow scenario left queued in gunicorn's
-            # backlog must not eat into the next scenario's measurement.
-            loads = {}
-            for name, target, env, ready in (
-                    ("bare", "bench.bare_app:app", {}, "/"),
-                    ("app", "wsgi:app", app_environment(database_url, instance), "/healthz")):
-                server = Server(target, args.workers, env, ready)
-                try:
-                    wrk(server.url, paths_file, args.warmup, args.connections, args.threads,
-                        scenario.headers)
-                    loads[name] = wrk(server.url, paths_file, args.duration, args.connections,
-                                      args.threads, scenario.headers)
-                finally:
-                    server.stop()
-            row = Row(scenario, dialect, loads["app"], loads["bare"], *queries[scenario.name])
-            rows.append(row)
-            echo(f"  {scenario.name}: {row.app.rps:.0f} req/s vs bare {row.bare.rps:.0f} → "
-                 f"{row.ratio:.2f}; p99 {row.app.p99_ms:.1f} ms; {row.verdict}")
+        for mode in modes:
+            for scenario in scenarios:
+                rows.append(measure_scenario(scenario, mode, all_paths[scenario.name],
+                                             queries[mode, scenario.name], cookie, dialect,
+                                             database_url, secret_key, scratch_dir, args,
+                                             echo))
     return rows
+
+
+def measure_scenario(scenario: Scenario, mode: str, paths: list[str],
+                     queries: tuple[float, int], cookie: str | None, dialect: str,
+                     database_url: str, secret_key: str, scratch_dir: Path, args,
+                     echo) -> Row:
+    paths_file = scratch_dir / f"{mode}-{scenario.name}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    # A fresh instance folder (nothing kept) and fresh servers per measurement: requests a
+    # slow scenario left queued in gunicorn's backlog must not eat into the next one.
+    instance = scratch_dir / f"instance-{mode}-{scenario.name}"
+    instance.mkdir()
+    headers = mode_headers(scenario, mode, cookie)
+    loads = {}
+    for name, target, env, ready in (
+            ("bare", "bench.bare_app:app", {}, "/"),
+            ("app", "wsgi:app", app_environment(database_url, instance, secret_key, mode),
+             "/healthz")):
+        server = Server(target, args.workers, env, ready)
+        try:
+            wrk(server.url, paths_file, args.warmup, args.connections, args.threads, headers)
+            loads[name] = wrk(server.url, paths_file, args.duration, args.connections,
+                              args.threads, headers)
+        finally:
+            server.stop()
+    row = Row(scenario, dialect, loads["app"], loads["bare"], *queries, mode=mode)
+    echo(f"  {mode} {scenario.name}: {row.app.rps:.0f} req/s vs bare {row.bare.rps:.0f} → "
+         f"{row.ratio:.2f}; p99 {row.app.p99_ms:.1f} ms; {row.verdict}")
+    return row
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -320,23 +432,25 @@ def markdown(rows: list[Row], info: dict, args) -> str:
         f"{info.get('wrk', 'wrk')}",
         f"gunicorn sync × {args.workers} workers per app · wrk {args.threads} threads, "
         f"{args.connections} connections, {args.duration:g} s per measurement "
-        f"(after {args.warmup:g} s warm-up) · {args.paths} distinct paths per scenario",
+        f"(after {args.warmup:g} s warm-up) · {args.paths} distinct paths per scenario "
+        f"(signed-in and cold: ≥ {MIN_DISTINCT_PATHS:,}, Zipf-skewed, s = {ZIPF_EXPONENT:g})",
         "",
-        "| scenario | database | app req/s | bare req/s | ratio | target | p50 ms (× bare) "
-        "| p99 ms (× bare) | queries/req | result |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | database | app req/s | bare req/s | ratio | target "
+        "| p50 ms (× bare) | p99 ms (× bare) | queries/req | result | mode |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
-        target = row.scenario.targets.get(row.dialect)
+        target = row.target
         target_text = f"≥ {target:.2f}" if target is not None else "–"
-        if row.scenario.max_p99_ms is not None:
+        if row.scenario.max_p99_ms is not None and row.mode != "cold":
             target_text += f", p99 < {row.scenario.max_p99_ms:.0f} ms"
         lines.append(
-            f"| {row.scenario.name} | {row.dialect} | {_rate(row.app.rps)} | {_rate(row.bare.rps)} "
+            f"| {row.scenario.name} | {row.dialect} | {_rate(row.app.rps)} "
+            f"| {_rate(row.bare.rps)} "
             f"| **{row.ratio:.2f}**{_small(row.ratio)} | {target_text} "
             f"| {row.app.p50_ms:.1f} ({row.app.p50_ms / row.bare.p50_ms:.1f}×) "
             f"| {row.app.p99_ms:.1f} ({row.app.p99_ms / row.bare.p99_ms:.1f}×) "
-            f"| {row.queries:.1f} (max {row.queries_max}) | {row.verdict} |")
+            f"| {row.queries:.1f} (max {row.queries_max}) | {row.verdict} | {row.mode} |")
     return "\n".join(lines) + "\n"
 
 
@@ -361,6 +475,10 @@ def main(argv=None) -> int:
                         help=f"repeatable; default sqlite:///{DEFAULT_SQLITE}")
     parser.add_argument("--scenario", action="append", dest="scenarios",
                         help="repeatable; default every registered scenario")
+    parser.add_argument("--mode", action="append", dest="modes", choices=MODES,
+                        help="repeatable; default anonymous. signed-in and cold use at least "
+                        f"{MIN_DISTINCT_PATHS:,} distinct paths per scenario, asked with a "
+                        "Zipf-like skew")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")

@@ -10,7 +10,9 @@ imported by `load_all`)::
         ...
 
 `targets` are the lowest acceptable ratios of the app's requests per second to bare Flask's,
-per database dialect; `max_p99_ms` an optional latency ceiling at the run's connection count.
+per database dialect, for anonymous visitors (`bench.run --mode anonymous`);
+`signed_in_targets` the same for a signed-in buyer (`--mode signed-in`, issue 15);
+`max_p99_ms` an optional latency ceiling at the run's connection count.
 """
 
 from __future__ import annotations
@@ -33,18 +35,20 @@ class Scenario:
     max_p99_ms: float | None = None
     # Extra request headers (a session cookie, Accept-Language …), the same for every request.
     headers: dict[str, str] = field(default_factory=dict)
+    signed_in_targets: dict[str, float] = field(default_factory=dict)
 
 
 SCENARIOS: dict[str, Scenario] = {}
 
 
 def scenario(name: str, title: str, targets: dict[str, float] | None = None,
-             max_p99_ms: float | None = None, headers: dict[str, str] | None = None):
+             max_p99_ms: float | None = None, headers: dict[str, str] | None = None,
+             signed_in_targets: dict[str, float] | None = None):
     def register(build: PathBuilder) -> PathBuilder:
         if name in SCENARIOS:
             raise ValueError(f"scenario {name!r} is registered twice")
         SCENARIOS[name] = Scenario(name, title, build, targets or {}, max_p99_ms,
-                                   headers or {})
+                                   headers or {}, signed_in_targets or {})
         return build
 
     return register

@@ -2,11 +2,22 @@
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import user_for_api_token
 from marketplace.core.auth import bearer_token
 from marketplace.extensions import db
+
+# Every signed-in page asks who the user is and what they may do (the header's menu shows
+# "My store" to trainees, the staff entries to centre and municipal staff): the user, their
+# trainee profile and both staff memberships come in one statement instead of four. Built once
+# per process; the memberships are a handful of rows at most.
+_USER_WITH_ROLES = (
+    select(User).where(User.id == bindparam("user_id"))
+    .options(joinedload(User.trainee), joinedload(User.centre_memberships),
+             joinedload(User.municipal_memberships)))
 
 
 def load_user_from_session(user_id: str) -> User | None:
@@ -15,7 +26,8 @@ def load_user_from_session(user_id: str) -> User | None:
     raw_id = user_id.partition(":")[0]
     if not raw_id.isdigit():
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.execute(_USER_WITH_ROLES, {"user_id": int(raw_id)}).unique() \
+        .scalar_one_or_none()
     if user is None or user.get_id() != user_id:
         return None  # password changed since this session was made
     return user

@@ -2,18 +2,30 @@
 paths answered by the app, and the report's verdicts. (The load run itself is `make bench`.)"""
 
 import random
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, text
 
 from bench import generate as generator
-from bench.run import Load, Row, count_queries, markdown
+from bench.run import (
+    BUYER_EMAIL,
+    USER_AGENT,
+    Load,
+    Row,
+    buyer_cookie,
+    count_queries,
+    markdown,
+    zipf_sequence,
+)
 from bench.scenarios import Scenario, load_all
 from marketplace import create_app
+from marketplace.accounts.services import find_user_by_email
 from marketplace.catalogue import search_index
 from marketplace.catalogue.models import Product
 from marketplace.extensions import db
+from marketplace.orders.models import Cart, CartLine
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +108,40 @@ def test_verdicts_and_report():
     report = markdown([good, slow], info, args)
     assert "| search | sqlite | 400 | 3,000 | **0.13** | ≥ 0.10, p99 < 100 ms |" in report
     assert report.count("\n| search |") == 2
+
+
+def test_signed_in_rows_are_judged_by_the_signed_in_targets_and_cold_rows_by_none():
+    browse = Scenario("browse", "browse", lambda rng, n: [], {"sqlite": 0.30}, None, {},
+                      {"sqlite": 0.25})
+    anonymous = Row(browse, "sqlite", _load(810), _load(3000), 5.0, 6)
+    signed_in = Row(browse, "sqlite", _load(810), _load(3000), 5.0, 6, mode="signed-in")
+    cold = Row(browse, "sqlite", _load(30), _load(3000), 5.0, 6, mode="cold")
+    assert anonymous.verdict == "FAIL: ratio < 0.30"
+    assert signed_in.verdict == "ok" and signed_in.target == 0.25
+    assert cold.verdict == "ok" and cold.target is None
+
+
+def test_the_zipf_mix_asks_few_paths_often_and_most_rarely():
+    paths = [f"/p/{n}" for n in range(10_000)]
+    drawn = zipf_sequence(paths + paths[:10], random.Random(1), 50_000)
+    counts = sorted(Counter(drawn).values(), reverse=True)
+    assert len(drawn) == 60_000 and set(drawn) == set(paths)  # each distinct path asked
+    assert counts[0] > 2_000  # the most asked path, ~10 % of the requests
+    assert sum(counts[:100]) < 0.6 * len(drawn)  # but no cache of a hundred pages holds it
+
+
+def test_the_signed_in_mode_sends_a_buyer_session_with_a_cart(bench_app):
+    app, _counts = bench_app
+    cookie = buyer_cookie(app)
+    with app.test_request_context():
+        paths = load_all()["product"].build_paths(random.Random(3), 5)
+    client = app.test_client()
+    name, _, value = cookie.partition("=")
+    client.set_cookie(name, value)
+    page = client.get(paths[0], headers={"User-Agent": USER_AGENT})
+    assert page.status_code == 200
+    assert "/logout" in page.text  # signed in
+    with app.app_context():
+        user = find_user_by_email(BUYER_EMAIL)
+        assert db.session.scalar(select(func.count(CartLine.id)).join(Cart).where(
+            Cart.user_id == user.id)) == 1
