@@ -9,7 +9,7 @@ from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
-from marketplace.orders.api import commit_keeping_state
+from marketplace.extensions import db
 from marketplace.orders.schemas import (
     OrderSchema,
     PaymentOutSchema,
@@ -43,7 +43,7 @@ class PlaceOrder(MethodView):
             fulfilment={p["trainee_id"]: p["fulfilment"] for p in data["parts"]},
             pickup={p["trainee_id"]: p["pickup"] for p in data["parts"] if p["pickup"]})
         order = services.place_order(user, cart, choices, locale_code())
-        commit_keeping_state()
+        db.session.commit()
         return order
 
 
@@ -59,5 +59,5 @@ class PayOrder(MethodView):
         user = require_login()
         payment = payments.start_payment_of(user, number, data["provider"])
         payment.message = payments.payment_message(payment)
-        commit_keeping_state()
+        db.session.commit()
         return payment

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalogue.services.stock import take_stock
-from marketplace.core.db import update_now, utcnow
+from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.extensions import db
 from marketplace.orders import policies
@@ -108,8 +108,9 @@ def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
                             code="pickup_only")
     if order.pays_at_pickup:
         return order
-    update_now(db.session, order, pays_at_pickup=True, payment_provider=payment_provider,
-               expires_at=None)
+    order.pays_at_pickup = True
+    order.payment_provider = payment_provider
+    order.expires_at = None
     mail_order_placed(order)
     return order
 
