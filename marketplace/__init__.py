@@ -23,11 +23,11 @@ from marketplace.checkout import views as checkout_views
 from marketplace.cli import register_commands
 from marketplace.core import page_cache
 from marketplace.core import views as core_views
-from marketplace.core.db import read_outside_transactions
 from marketplace.core.errors import DomainError, handle_http_exception, register_error_handlers
 from marketplace.core.i18n import register_template_helpers, select_locale
 from marketplace.core.input import check_request_text
 from marketplace.core.nav import register_nav
+from marketplace.core.pg_lazy_begin import read_outside_transactions
 from marketplace.core.security import register_security_headers
 from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from marketplace.navigation import MAIN_MENU, USER_MENU

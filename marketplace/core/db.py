@@ -1,7 +1,6 @@
 """Declarative base, column types, and the PostgreSQL and SQLite connection settings shared by
 every domain."""
 
-import re
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -68,52 +67,6 @@ def enum_column(enum_class, **kwargs):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-# --- PostgreSQL: reads run on their own; the transaction starts at the first write -----------
-#
-# psycopg opens a transaction with a BEGIN of its own, one more round trip before the first
-# statement, and SQLAlchemy ends it with a ROLLBACK: a request that only reads (a refused add to
-# a cart, most pages) paid two round trips for a transaction that protected nothing — under READ
-# COMMITTED each statement sees its own snapshot whether in a transaction or not. So, as
-# Django's autocommit default does, a connection starts in autocommit and reads run on their
-# own; just before the first statement that needs a transaction (a write, a row lock, a
-# savepoint, a transaction-local setting) autocommit goes off, psycopg sends BEGIN, and from
-# there on everything is one transaction until SQLAlchemy commits or rolls it back.
-
-_PLAIN_READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
-_NEEDS_TRANSACTION = re.compile(
-    r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|set_config|pg_\w*advisory\w*|nextval|setval)\b",
-    re.IGNORECASE)
-
-
-def needs_transaction(statement: str) -> bool:
-    """Anything but a plain read (`SELECT … FOR UPDATE` and `set_config(…)` are not plain)."""
-    return not _PLAIN_READ.match(statement) or bool(_NEEDS_TRANSACTION.search(statement))
-
-
-def read_outside_transactions(engine) -> None:
-    """Switch the scheme above on for one of the app's engines (PostgreSQL only)."""
-    if engine.dialect.name == "postgresql":
-        event.listen(engine, "checkout", _start_in_autocommit)
-        event.listen(engine, "before_cursor_execute", _begin_when_needed)
-
-
-def _start_in_autocommit(dbapi_connection, _record, _proxy):
-    dbapi_connection.autocommit = True
-
-
-def _begin_when_needed(conn, _cursor, statement, _parameters, _context, _executemany):
-    dbapi_connection = conn.connection.dbapi_connection
-    if not dbapi_connection.autocommit:
-        return  # already in a transaction
-    # A caller that chose an isolation level gets exactly that: AUTOCOMMIT stays autocommit
-    # (CREATE DATABASE, VACUUM); any other level holds every statement, reads included.
-    isolation = conn.get_execution_options().get("isolation_level")
-    if isolation == "AUTOCOMMIT":
-        return
-    if isolation is not None or needs_transaction(statement):
-        dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
 
 
 # --- PostgreSQL: every statement planned for its own parameters ----------------------------

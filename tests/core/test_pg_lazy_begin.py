@@ -1,12 +1,12 @@
-"""core.db on PostgreSQL: reads run outside transactions, and a transaction starts at the first
-statement that needs one."""
+"""core.pg_lazy_begin: on PostgreSQL reads run outside transactions, and a transaction starts
+at the first statement that needs one."""
 
 import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
-from marketplace.core.db import needs_transaction
+from marketplace.core.pg_lazy_begin import needs_transaction
 
 
 @pytest.mark.parametrize(("statement", "needed"), [
@@ -31,7 +31,7 @@ def test_which_statements_need_a_transaction(statement, needed):
 
 # --- PostgreSQL: reads outside transactions ---------------------------------------------------
 
-postgres_only = pytest.mark.postgres_only("SQLite's transactions are set up in core.db")
+postgres_only = pytest.mark.postgres_only("a PostgreSQL connection setting")
 
 
 def _transaction_status(db) -> TransactionStatus:
@@ -112,13 +112,3 @@ def test_a_refused_add_to_a_cart_opens_no_transaction(db, client, create_user,
     assert response.status_code == 422
     assert seen == [TransactionStatus.IDLE, TransactionStatus.IDLE]  # the user, the product
 
-
-@postgres_only
-def test_statements_are_never_prepared_on_the_server(db):
-    """A word search is planned for its own words however often its shape has run."""
-    words = select(text("1")).where(text("position(:w in 'رج هدیه') > 0"))
-    for _ in range(8):  # psycopg would prepare from the sixth run on
-        db.session.execute(words, {"w": "رج"})
-    connection = db.session.connection().connection.dbapi_connection
-    assert connection.prepare_threshold is None
-    assert db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements")) == 0
