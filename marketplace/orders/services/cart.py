@@ -20,6 +20,7 @@ from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.digits import parse_int
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
+from marketplace.core.fast_writes import insert_now
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
 from marketplace.orders.models import Cart, CartLine
@@ -198,12 +199,16 @@ def _add_line(cart: Cart, product: Product, quantity: int) -> CartLine:
 
 
 def _insert_line(cart: Cart, product: Product, quantity: int) -> CartLine:
-    """Write a new line, and the cart first when it is new (one flush)."""
-    line = CartLine(product=product, quantity=quantity,
+    """Write a new line, and the cart first when it is new: one INSERT each, no unit-of-work
+    flush (every add to a cart comes here; see core.fast_writes)."""
+    if inspect(cart).transient:
+        insert_now(db.session, cart)
+    line = CartLine(cart_id=cart.id, product=product, quantity=quantity,
                     unit_price_amount=product.price_amount, currency=product.currency)
-    cart.lines.append(line)
-    db.session.add(cart)
-    db.session.flush()
+    insert_now(db.session, line)
+    set_committed_value(line, "cart", cart)
+    set_committed_value(cart, "lines", [*cart.lines, line])
+    db.session.add(cart)  # a new cart joins the session with its line, an old one gets it
     return line
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.fast_writes import update_now
 from marketplace.extensions import db
 from marketplace.orders import policies
 from marketplace.orders.labels import status_label
@@ -108,9 +109,8 @@ def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
                             code="pickup_only")
     if order.pays_at_pickup:
         return order
-    order.pays_at_pickup = True
-    order.payment_provider = payment_provider
-    order.expires_at = None
+    update_now(db.session, order, pays_at_pickup=True, payment_provider=payment_provider,
+               expires_at=None)
     mail_order_placed(order)
     return order
 

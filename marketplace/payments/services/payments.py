@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.accounts.models import Trainee
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
+from marketplace.core.fast_writes import insert_now
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.orders.services import orders as order_outcomes
@@ -184,6 +185,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                 _cancel_superseded(other)
         if payment is None:
             payment = _new_payment(order, provider, len(payments))
+            insert_now(db.session, payment)  # no flush: the order is held the same way
             db.session.add(payment)
         payment.client_secret = None
         return payment
