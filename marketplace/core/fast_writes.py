@@ -9,7 +9,8 @@ Everything else flushes.
 
 What it pays (bench/README.md, "Issue 14 §5"): the same statements as the flush, without the
 unit of work's bookkeeping (dependency sort, history, cascades), which cost about as much as
-the statements: in-process, the burst's requests cost ~15 % more CPU with plain flushes.
+the statements: in-process (bench.checkout_cpu), the burst's requests cost 14–32 % more CPU
+with plain flushes in each of three alternating pairs.
 
 What it costs to keep:
 - the caller does the unit of work's job: parents are inserted before children (foreign keys
