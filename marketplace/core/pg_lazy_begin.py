@@ -13,7 +13,8 @@ it back.
 What it pays (bench/README.md, the checkout burst's sixth round, and "Issue 14 §5"): a request
 that only reads (every catalogue page, a refused add: 41 % of the burst) makes two round trips
 fewer; the burst went from 335–362 to 438 requests/s with it and PostgreSQL's CPU per request
-from 1.2–1.3 to 0.57 ms. (Not re-measured on 2026-12-07: the machine was too loaded.)
+from 1.2–1.3 to 0.57 ms. On 2026-12-07, on a still-busy machine, the burst did not show it
+paying (plain BEGIN measured as fast): re-measure on a quiet machine before keeping or dropping it.
 
 What it costs to keep:
 - a regular expression over every statement's SQL text before it is sent (~1 µs);
