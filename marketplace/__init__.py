@@ -27,7 +27,6 @@ from marketplace.checkout.errors import CheckoutErrorCode
 from marketplace.cli import register_commands
 from marketplace.core import page_cache
 from marketplace.core import views as core_views
-from marketplace.core.db import read_outside_transactions
 from marketplace.core.errors import (
     CoreErrorCode,
     DomainError,
@@ -38,6 +37,7 @@ from marketplace.core.errors import (
 from marketplace.core.i18n import register_template_helpers, select_locale
 from marketplace.core.input import check_request_text
 from marketplace.core.nav import register_nav
+from marketplace.core.pg_lazy_begin import read_outside_transactions
 from marketplace.core.security import register_security_headers
 from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from marketplace.navigation import MAIN_MENU, USER_MENU

@@ -14,7 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 from marketplace.core.api import Api
 from marketplace.core.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep what they hold across a commit: a request serialises its answer from memory
+# after committing instead of reading every row again, and the session ends with the request.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 # Every model's base class. Flask-SQLAlchemy builds db.Model at run time from Base (adding its
 # query helpers), which a type checker cannot follow; to it, the base is Base itself.
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
 from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
-from marketplace.orders.api import commit_keeping_state
+from marketplace.extensions import db
 from marketplace.orders.schemas import OrderSchema, PaymentOutSchema, PaySchema
 from marketplace.orders.services import cart as carts
 from marketplace.payments.providers import get_provider
@@ -34,7 +34,7 @@ class PlaceOrder(MethodView):
         if cart is None:
             raise NotFound(_("We could not find your cart."))
         order = services.place_order(user, cart, choices, locale_code())
-        commit_keeping_state()
+        db.session.commit()
         return order
 
 
@@ -52,5 +52,5 @@ class PayOrder(MethodView):
         payment = payments.start_payment_of(user, number, data["provider"])
         payment.message = payments.payment_message(payment)
         payment.payment_url = get_provider(payment.provider).payment_page_url(payment)
-        commit_keeping_state()
+        db.session.commit()
         return payment

@@ -1,24 +1,15 @@
-"""Declarative base, column types, hot-path writes without the unit of work, and the PostgreSQL
-and SQLite connection settings shared by every domain."""
+"""Declarative base, column types, and the PostgreSQL and SQLite connection settings shared by
+every domain."""
 
-import functools
-import re
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import psycopg
 from flask import g, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, bindparam, event, insert, inspect, update
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import CursorResult, Engine, Result
-from sqlalchemy.orm import (
-    MANYTOONE,
-    DeclarativeBase,
-    Mapped,
-    make_transient_to_detached,
-    mapped_column,
-    registry,
-)
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -78,134 +69,17 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-# --- writing a new row without the unit of work ----------------------------------------------
+# --- PostgreSQL: every statement planned for its own parameters ----------------------------
 
-def insert_now(session, obj) -> None:
-    """INSERT a new object's row with one Core statement (RETURNING its primary key), without
-    a unit-of-work flush, and mark the object as if a query had loaded it (detached).
-
-    For the checkout's hot paths only (add to cart, place, pay at pickup), where the unit of
-    work issues the same INSERTs at about twice the CPU (bench/README.md, checkout burst).
-    Insert parents first: foreign keys are copied from the many-to-one relationships set in
-    memory, as a flush does. Then `session.add()` the root object, and everything related to it
-    in memory joins the session as loaded. A column left unset takes its Python default, else
-    NULL."""
-    mapper = inspect(obj).mapper
-    table = mapper.local_table
-    _copy_foreign_keys(mapper, obj)
-    values = {}
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if column.primary_key:
-            continue
-        if prop.key not in obj.__dict__:
-            setattr(obj, prop.key, _python_default(column))
-        values[column.key] = obj.__dict__[prop.key]
-    row_id = session.execute(_insert_returning_id(table), values).scalar_one()
-    setattr(obj, mapper.get_property_by_column(_primary_key(table)).key, row_id)
-    make_transient_to_detached(obj)
-
-
-def update_now(session, obj, **values) -> None:
-    """UPDATE a persistent object's row with one Core statement, without a unit-of-work flush,
-    and give the object the new values as loaded. Columns with an `onupdate` default (such as
-    `updated_at`) get it, as a flush would give them. For the same hot paths as insert_now."""
-    mapper = inspect(obj).mapper
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if column.onupdate is not None and prop.key not in values:
-            values[prop.key] = column.onupdate.arg(None)
-    table = mapper.local_table
-    row_id = getattr(obj, mapper.get_property_by_column(_primary_key(table)).key)
-    columns = {mapper.get_property(key).columns[0].key: value for key, value in values.items()}
-    session.execute(_update_by_id(table, tuple(sorted(columns))), {**columns, "_row_id": row_id})
-    for key, value in values.items():
-        set_committed_value(obj, key, value)
-
-
-# Each statement is built once per table (and set of columns): a reused statement keeps its
-# SQL-cache key instead of computing it again on every call.
-@functools.cache
-def _insert_returning_id(table):
-    return insert(table).returning(_primary_key(table))
-
-
-@functools.cache
-def _update_by_id(table, column_keys: tuple[str, ...]):
-    return (update(table).where(_primary_key(table) == bindparam("_row_id"))
-            .values({key: bindparam(key) for key in column_keys}))
-
-
-def _primary_key(table):
-    (column,) = table.primary_key.columns
-    return column
-
-
-def _copy_foreign_keys(mapper, obj) -> None:
-    for relationship in mapper.relationships:
-        parent = obj.__dict__.get(relationship.key)
-        if relationship.direction is not MANYTOONE or parent is None:
-            continue
-        parent_mapper = inspect(parent).mapper
-        for local, remote in relationship.local_remote_pairs:
-            setattr(obj, mapper.get_property_by_column(local).key,
-                    getattr(parent, parent_mapper.get_property_by_column(remote).key))
-
-
-def _python_default(column):
-    if column.server_default is not None:
-        # Its value would be known only by reading the row back.
-        raise ValueError(f"{column} has a server default; set it before insert_now()")
-    default = column.default
-    if default is None:
-        return None
-    return default.arg(None) if default.is_callable else default.arg
-
-
-# --- PostgreSQL: reads run on their own; the transaction starts at the first write -----------
-#
-# psycopg opens a transaction with a BEGIN of its own, one more round trip before the first
-# statement, and SQLAlchemy ends it with a ROLLBACK: a request that only reads (a refused add to
-# a cart, most pages) paid two round trips for a transaction that protected nothing — under READ
-# COMMITTED each statement sees its own snapshot whether in a transaction or not. So, as
-# Django's autocommit default does, a connection starts in autocommit and reads run on their
-# own; just before the first statement that needs a transaction (a write, a row lock, a
-# savepoint, a transaction-local setting) autocommit goes off, psycopg sends BEGIN, and from
-# there on everything is one transaction until SQLAlchemy commits or rolls it back.
-
-_PLAIN_READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
-_NEEDS_TRANSACTION = re.compile(
-    r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|set_config|pg_\w*advisory\w*|nextval|setval)\b",
-    re.IGNORECASE)
-
-
-def needs_transaction(statement: str) -> bool:
-    """Anything but a plain read (`SELECT … FOR UPDATE` and `set_config(…)` are not plain)."""
-    return not _PLAIN_READ.match(statement) or bool(_NEEDS_TRANSACTION.search(statement))
-
-
-def read_outside_transactions(engine) -> None:
-    """Switch the scheme above on for one of the app's engines (PostgreSQL only)."""
-    if engine.dialect.name == "postgresql":
-        event.listen(engine, "checkout", _start_in_autocommit)
-        event.listen(engine, "before_cursor_execute", _begin_when_needed)
-
-
-def _start_in_autocommit(dbapi_connection, _record, _proxy):
-    dbapi_connection.autocommit = True
-
-
-def _begin_when_needed(conn, _cursor, statement, _parameters, _context, _executemany):
-    dbapi_connection = conn.connection.dbapi_connection
-    if not dbapi_connection.autocommit:
-        return  # already in a transaction
-    # A caller that chose an isolation level gets exactly that: AUTOCOMMIT stays autocommit
-    # (CREATE DATABASE, VACUUM); any other level holds every statement, reads included.
-    isolation = conn.get_execution_options().get("isolation_level")
-    if isolation == "AUTOCOMMIT":
-        return
-    if isolation is not None or needs_transaction(statement):
-        dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
+@event.listens_for(Engine, "connect")
+def _plan_every_statement_afresh(dbapi_connection, _record):
+    """psycopg prepares a statement on the server once a connection has run it five times, and
+    PostgreSQL may then keep one generic plan for every later run, made without the values: a
+    word search planned without its words ran twice as slow for common words («رج هدیه»: 105
+    ms instead of 46). With no server-side prepares each statement is planned for its own
+    parameters, with no setting per search (psycopg's `prepare_threshold`)."""
+    if isinstance(dbapi_connection, psycopg.Connection):
+        dbapi_connection.prepare_threshold = None
 
 
 # --- SQLite: WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writers ---------------

@@ -34,18 +34,6 @@ blp = api_blueprint("orders_api", __name__, "",
 
 
 
-def commit_keeping_state() -> None:
-    """Commit without expiring what this request just loaded and wrote, so the response is
-    serialised from memory instead of re-reading every row (the session ends with the
-    request, so nothing stale outlives it)."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
 def cart_out(cart) -> dict:
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     if cart is None:
@@ -75,7 +63,7 @@ class CartLines(MethodView):
         """Put a product in your cart (or add to its quantity), within the stock there is."""
         user = require_login()
         cart = carts.add_to_users_cart(user, data["product_id"], data["quantity"])
-        commit_keeping_state()
+        db.session.commit()
         return cart_out(cart)
 
 
@@ -92,7 +80,7 @@ class CartLineResource(MethodView):
         if cart is None:
             raise NotFound(_("That item is not in your cart."))
         carts.update_cart_line(user, cart, line_id, data["quantity"])
-        commit_keeping_state()
+        db.session.commit()
         return cart_out(cart)
 
     @blp.doc(security=BEARER)

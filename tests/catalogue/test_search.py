@@ -340,6 +340,7 @@ def test_reindex_command_rebuilds_keys(db, runner, world):
         db.session.execute(text("INSERT INTO product_search (product_search) "
                                 "VALUES ('delete-all')"))
     db.session.commit()
+    db.session.expire_all()  # the rows changed behind the session's back
     assert run(q="ابریشم") == []
     result = runner.invoke(args=["reindex-search"])
     assert result.exit_code == 0, result.output

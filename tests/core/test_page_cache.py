@@ -187,7 +187,6 @@ class TestSearchLogInBatches:
         return {"SEARCH_LOG_FLUSH_SECONDS": 60}
 
     def test_a_word_search_is_kept(self, client, db, product):
-        # On PostgreSQL the word search sets planner settings (set_config), which write nothing.
         _first, _second, seen = get_twice(client, db, "/products?q=گل")
         assert seen == []
 

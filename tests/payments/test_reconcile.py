@@ -107,12 +107,10 @@ def test_reconcile_closes_a_card_payment_whose_order_went_to_pickup(db, shop, pl
                                                                     runner):
     """A card payment left open while its order is held for pickup (switches made before the
     card payment was cancelled at once) is closed by reconcile."""
-    from marketplace.core.db import update_now
-
     order = place_test_order(shop.buyer, shop.product_a)
     card = payments.start_payment(shop.buyer, order, "stripe")
     db.session.commit()
-    update_now(db.session, order, payment_provider="pay_at_pickup", expires_at=None)
+    order.payment_provider, order.expires_at = "pay_at_pickup", None
     db.session.commit()
     result = runner.invoke(args=["reconcile-payments"])
     assert "1 cancelled" in result.output, result.output

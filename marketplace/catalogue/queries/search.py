@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import and_, exists, false, func, intersect, literal, or_, select, text, union_all
+from sqlalchemy import and_, exists, false, func, intersect, literal, or_, select, union_all
 
 from marketplace.catalogue.models import (
     Product,
@@ -290,26 +290,11 @@ def _counted_matches_and_page_ids(search: ProductSearch,
         (search.page - 1) * search.per_page).subquery("cut")
     page = select(literal(1).label("part"), cut.c.id.label("value"),
                   func.row_number().over(order_by=order(cut)).label("number"))
-    _plan_for_these_words()
     rows = db.session.execute(union_all(counts, page)).all()
     direct = {row.value: row.number for row in rows if row.part == 0}
     ids = [row.value for row in sorted((r for r in rows if r.part == 1),
                                        key=lambda r: r.number)]
     return direct, ids
-
-
-def _plan_for_these_words() -> None:
-    """PostgreSQL, for this transaction only (one round trip):
-    - plan the word search for its own words. psycopg prepares a statement run five times on
-      one connection, and PostgreSQL may then keep one generic plan for every later search of
-      that shape, made without knowing the words: for common words it ran twice as slow
-      («رج هدیه»: 105 ms instead of 46);
-    - price a random page as on an SSD (1.1): the cards' query by id that follows then reads
-      through indexes (0.9 ms instead of 1.4 on average). Browsing keeps the default, which
-      its plans measured better with."""
-    if not uses_search_table():
-        db.session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                                "set_config('random_page_cost', '1.1', true)"))
 
 
 def page_ids(search: ProductSearch, tree: CategoryTree) -> list[int]:

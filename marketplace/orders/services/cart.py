@@ -17,9 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
-from marketplace.core.db import insert_now, rows_changed, utcnow
+from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.digits import parse_int
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
+from marketplace.core.fast_writes import insert_now
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
@@ -200,7 +201,7 @@ def _add_line(cart: Cart, product: Product, quantity: int) -> CartLine:
 
 def _insert_line(cart: Cart, product: Product, quantity: int) -> CartLine:
     """Write a new line, and the cart first when it is new: one INSERT each, no unit-of-work
-    flush (every add to a cart comes here; see core.db.insert_now)."""
+    flush (every add to a cart comes here; see core.fast_writes)."""
     if inspect(cart).transient:
         insert_now(db.session, cart)
     line = CartLine(cart_id=cart.id, product=product, quantity=quantity,
@@ -276,8 +277,8 @@ def merge_guest_cart(user, token: str | None) -> Cart | None:
 
 
 def empty_cart(cart: Cart) -> None:
-    """Delete the cart's lines with one DELETE, no unit-of-work flush (placing an order ends
-    with it; see core.db.insert_now)."""
+    """Delete the cart's lines with one DELETE (placing an order ends with it), and forget
+    them in memory."""
     db.session.execute(delete(CartLine).where(CartLine.cart_id == cart.id)
                        .execution_options(synchronize_session=False))
     for line in cart.lines:

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.catalogue.services.stock import take_stock
-from marketplace.core.db import update_now, utcnow
+from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, CoreErrorCode, NotFound, RuleViolation
+from marketplace.core.fast_writes import update_now
 from marketplace.extensions import db
 from marketplace.orders import policies
 from marketplace.orders.errors import OrderErrorCode

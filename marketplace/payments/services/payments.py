@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Trainee
-from marketplace.core.db import insert_now, utcnow
+from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
+from marketplace.core.fast_writes import insert_now
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
