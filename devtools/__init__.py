@@ -7,4 +7,7 @@ Kept outside `marketplace/` on purpose: the installed package (`pip install .`, 
 
 - `stripe_standin` — a local fake of the Stripe API (localstripe, patched), for `make run` and
   the payment tests.
+- `zarinpal_standin` — a local fake of Zarinpal's v4 payment gateway (request, StartPay page,
+  verify, unverified list, failure modes), for `make run` in rials and the payment tests.
+- `background_server` — what both stand-ins share: their aiohttp app served from a thread.
 """

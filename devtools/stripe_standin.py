@@ -43,17 +43,17 @@ What this launcher adds, so that the stand-in behaves like Stripe where our code
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import logging
 import os
 import secrets
 import string
-import threading
 import time
 import warnings
 
 from aiohttp import web
+
+from devtools.background_server import BackgroundServer
 
 log = logging.getLogger(__name__)
 
@@ -226,66 +226,13 @@ def reset(api_base: str) -> None:
     _transfers.clear()
 
 
-class StandIn:
+class StandIn(BackgroundServer):
     """The stand-in served from a background thread on 127.0.0.1 (port 0 picks a free one)."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1"):
-        self.host = host
-        self.port = port
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
+    name = "Stripe stand-in"
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> StandIn:
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        app = build_app()
-
-        def serve():
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._loop = loop
-            try:
-                self._runner = web.AppRunner(app, access_log=None)
-                loop.run_until_complete(self._runner.setup())
-                site = web.TCPSite(self._runner, self.host, self.port)
-                loop.run_until_complete(site.start())
-                self.port = self._runner.addresses[0][1]
-            except BaseException as error:  # reported to the starting thread
-                failure.append(error)
-                if self._runner is not None:
-                    loop.run_until_complete(self._runner.cleanup())
-                loop.close()
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            pending = asyncio.all_tasks(loop)  # webhooks still waiting to be sent
-            for task in pending:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(self._runner.cleanup())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="stripe-standin", daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        if failure:
-            self._thread.join(10)
-            self._loop = self._thread = None
-            raise RuntimeError(f"the Stripe stand-in did not start: {failure[0]}")
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-        self._loop = None
-        self._thread = None
+    def build(self) -> web.Application:
+        return build_app()
 
 
 def main(argv: list[str] | None = None) -> None:

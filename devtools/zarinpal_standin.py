@@ -41,6 +41,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 
+from devtools.background_server import BackgroundServer
+
 log = logging.getLogger(__name__)
 
 MIN_AMOUNT = 1_000
@@ -281,20 +283,17 @@ def _set_failure(state: _State, endpoint: str, mode: str, code=None, times: int 
                                             delay=delay)
 
 
-class ZarinpalStandIn:
+class ZarinpalStandIn(BackgroundServer):
     """The stand-in served from a background thread on 127.0.0.1 (port 0 picks a free one)."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1"):
-        self.host = host
-        self.port = port
-        self.state = _State()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
+    name = "Zarinpal stand-in"
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def __init__(self, port: int = 0, host: str = "127.0.0.1"):
+        super().__init__(port, host)
+        self.state = _State()
+
+    def build(self) -> web.Application:
+        return build_app(self.state)
 
     # test controls -----------------------------------------------------------------------------
 
@@ -315,53 +314,6 @@ class ZarinpalStandIn:
         with self.state.lock:
             self.state.payments.clear()
             self.state.failures.clear()
-
-    # serving -----------------------------------------------------------------------------------
-
-    def start(self) -> ZarinpalStandIn:
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        app = build_app(self.state)
-
-        def serve():
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._loop = loop
-            try:
-                self._runner = web.AppRunner(app, access_log=None)
-                loop.run_until_complete(self._runner.setup())
-                site = web.TCPSite(self._runner, self.host, self.port)
-                loop.run_until_complete(site.start())
-                self.port = self._runner.addresses[0][1]
-            except BaseException as error:  # reported to the starting thread
-                failure.append(error)
-                loop.close()
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            pending = asyncio.all_tasks(loop)  # answers still sleeping (timeout mode)
-            for task in pending:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(self._runner.cleanup())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="zarinpal-standin", daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        if failure:
-            self._thread.join(10)
-            self._loop = self._thread = None
-            raise RuntimeError(f"the Zarinpal stand-in did not start: {failure[0]}")
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-        self._loop = None
-        self._thread = None
 
 
 def main(argv: list[str] | None = None) -> None:
