@@ -12,13 +12,24 @@ PORT ?= 5000
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
+# The demo world is the seeds' world: rials (shown as toman in Persian) with Zarinpal and pay at
+# pickup. MARKETPLACE_CURRENCY=USD make run starts the same world in dollars with Stripe.
+MARKETPLACE_CURRENCY ?= IRR
+# Only `make run` gets it: the tests choose their currency themselves.
+RUN_ENV := MARKETPLACE_CURRENCY=$(MARKETPLACE_CURRENCY)
+
 # The local Stripe stand-in (devtools/stripe_standin.py) answers the Stripe API on this
-# port, so `make run` can take card payments without a Stripe account. STRIPE_STANDIN=0 turns
-# it off (then the app uses whatever STRIPE_* / PAYMENT_PROVIDERS the environment has).
+# port, so `make run` in dollars can take card payments without a Stripe account.
+# STRIPE_STANDIN=0 turns it off (then the app uses whatever STRIPE_* / PAYMENT_PROVIDERS the
+# environment has); Stripe takes no rials, so it is off by default in rials.
+ifeq ($(MARKETPLACE_CURRENCY),IRR)
+STRIPE_STANDIN ?= 0
+else
 STRIPE_STANDIN ?= 1
+endif
 STRIPE_STANDIN_PORT ?= 8420
 ifneq ($(and $(filter 1,$(STRIPE_STANDIN)),$(wildcard devtools/stripe_standin.py)),)
-RUN_ENV := STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
+RUN_ENV += STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
 	STRIPE_SECRET_KEY=sk_test_local_standin \
 	STRIPE_PUBLISHABLE_KEY=pk_test_local_standin \
 	STRIPE_WEBHOOK_SECRET=whsec_local_standin \
@@ -87,7 +98,7 @@ ifdef WITH_STANDIN
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 else
 	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 endif
 
 test: install

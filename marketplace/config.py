@@ -10,7 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("MARKETPLACE_INSTANCE", ROOT / "instance"))
-DEV_SQLITE_URL = f"sqlite:///{INSTANCE / 'marketplace.sqlite3'}"
+# Each currency's demo world in a development database of its own (`make run` is in rials,
+# `MARKETPLACE_CURRENCY=USD make run` in dollars), so switching never mixes the two.
+DEV_SQLITE_URL = "sqlite:///{}".format(
+    INSTANCE / f"marketplace-{os.environ.get('MARKETPLACE_CURRENCY', 'USD').lower()}.sqlite3")
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
