@@ -1,18 +1,28 @@
-"""Zarinpal's callback for one payment delivered ten times at once (the buyer's reloads, a
-proxy's retries): one paid order, one set of ledger rows, one verify that answered 100 — and
-every delivery answered with the same redirect, never a 500.
+"""Zarinpal under concurrency: 200 buyers for 50 one-of-a-kind items pay for exactly 50, and
+the callback for one payment delivered ten times at once (the buyer's reloads, a proxy's
+retries) gives one paid order, one set of ledger rows, one verify that answered 100 — and every
+delivery is answered with the same redirect, never a 500.
 
 Real threads with their own test clients and app contexts (their own connections). On
 PostgreSQL the deliveries queue on the payment row's lock, taken before Zarinpal is asked; on
 SQLite the write lock serialises them."""
 
+import threading
 from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import User
+from marketplace.catalogue.models import Product
+from marketplace.checkout.services import CheckoutChoices, place_order
+from marketplace.core.errors import DomainError
+from marketplace.extensions import db as _db
 from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.services.cart import find_cart
 from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus
+from marketplace.payments.services import payments
+from tests.checkout.test_concurrency import BUYERS, ITEMS, crowd  # noqa: F401 - a fixture
 from tests.payments.conftest import zarinpal_config
 from tests.payments.test_concurrent_starts import _odd, _start_together
 from tests.payments.test_zarinpal_flow import gateway, start
@@ -51,3 +61,68 @@ def test_ten_callbacks_at_once_pay_the_order_once(app, db, client, login, shop,
     assert zarinpal_standin.status_of(authority) == "verified"
     # "Your order is paid" to the buyer and each trainee once, not ten times.
     assert len(outbox()) - mails_before == 3
+
+
+def buy_through_zarinpal(app, buyer_id: int, standin, barrier: threading.Barrier,
+                         outcomes: list, lock: threading.Lock) -> None:
+    """One buyer of the crowd: place the order at the barrier, go to Zarinpal, pay there and
+    come back to the callback, each step committed as its request would."""
+    # A write request (SQLite: BEGIN IMMEDIATE); the payment request needs our callback URL.
+    with app.test_request_context(method="POST"):
+        session = _db.session
+        try:
+            buyer = session.get(User, buyer_id)
+            cart = find_cart(buyer, None)
+            trainee_id = cart.lines[0].product.trainee_id
+            session.commit()  # end the read transaction before the race
+            barrier.wait(timeout=60)
+            order = place_order(buyer, cart, CheckoutChoices(
+                contact_name=buyer.display_name, fulfilment={trainee_id: "pickup"}), "en")
+            session.commit()
+            payment = payments.start_payment(buyer, order, "zarinpal")
+            session.commit()
+            callback = gateway(standin, payment.provider_reference, "pay")
+            answer = app.test_client().get(callback)
+            result = ("back", answer.status_code)
+        except DomainError as error:
+            session.rollback()
+            result = ("refused", error.code)
+        except Exception as error:  # reported to the test, which fails on it
+            session.rollback()
+            result = ("crashed", repr(error))
+        finally:
+            session.remove()
+        with lock:
+            outcomes.append(result)
+
+
+@pytest.mark.timeout(600)
+def test_200_buyers_for_50_unique_items_paying_through_zarinpal_pay_for_exactly_50(
+        app, db, crowd, zarinpal_standin):  # noqa: F811 - the fixture imported above
+    buyer_ids, items = crowd
+    barrier = threading.Barrier(BUYERS)
+    outcomes: list = []
+    lock = threading.Lock()
+    threads = [threading.Thread(target=buy_through_zarinpal,
+                                args=(app, buyer_id, zarinpal_standin, barrier, outcomes, lock))
+               for buyer_id in buyer_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=540)
+    assert not any(t.is_alive() for t in threads), "a buyer's thread hung"
+
+    crashes = [detail for kind, detail in outcomes if kind == "crashed"]
+    assert not crashes, crashes[:5]
+    assert Counter(outcomes) == {("back", 303): ITEMS, ("refused", "out_of_stock"): BUYERS - ITEMS}
+
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Order.id))) == ITEMS
+    assert db.session.scalar(select(func.count(Order.id)).where(
+        Order.status == OrderStatus.PAID)) == ITEMS
+    succeeded = list(db.session.scalars(select(Payment).where(
+        Payment.status == PaymentStatus.SUCCEEDED)))
+    assert len(succeeded) == ITEMS
+    assert {zarinpal_standin.status_of(p.provider_reference) for p in succeeded} == {"verified"}
+    assert db.session.scalar(select(func.sum(Product.stock)).where(
+        Product.id.in_([p.id for p in items]))) == 0
