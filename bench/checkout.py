@@ -8,10 +8,18 @@ Each buyer (own API token) runs the checkout through the JSON API, as a shop app
 POST /api/v1/cart/lines (a random item from the contested pool), POST /api/v1/checkout,
 POST /api/v1/orders/<number>/payments (pay_at_pickup, which holds the order until the trainee
 is paid). An item that is gone by then is answered with a clear 409/422, which the driver
-counts as a refused checkout. The app and the bare Flask app (bench/bare_app.py) are served by
-gunicorn the same way (bench.run.Server) and driven by the same client processes with
-keep-alive connections, in alternating rounds of about the same length (a bare round answers
-ten times the app round's requests); the ratio is HTTP requests per second, app ÷ bare.
+counts as a refused checkout.
+
+`--provider zarinpal` runs the seeds' path instead, in rials: the payment goes to Zarinpal
+(the local stand-in, devtools/zarinpal_standin.py, served by this process), the buyer presses
+"Pay" on its StartPay page and comes back to our callback, which verifies the payment with
+Zarinpal and marks the order paid — four app requests per buyer. The stand-in's own requests
+are not counted, but their time is in the app's rounds.
+
+The app and the bare Flask app (bench/bare_app.py) are served by gunicorn the same way
+(bench.run.Server) and driven by the same client processes with keep-alive connections, in
+alternating rounds of about the same length (a bare round answers ten times the app round's
+requests); the ratio is HTTP requests per second, app ÷ bare.
 Before timing, `--warmup` buyers check out items of their own and bare Flask answers as many
 requests, so every gunicorn worker has booted and paid its first-request costs (untimed).
 
@@ -35,6 +43,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,7 +78,7 @@ class World:
 # --- data ------------------------------------------------------------------------------------
 
 def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int,
-            warmup: int = 0) -> World:
+            warmup: int = 0, currency: str = "USD") -> World:
     """A fresh schema with `items` one-of-a-kind items and `buyers` buyers with API tokens,
     plus `warmup` more of each for the warm-up, which never touches the contested items."""
     from marketplace import create_app
@@ -87,7 +96,8 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
 
     if make_url(database_url).get_backend_name() == "postgresql":
         ensure_postgres_database(database_url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
+                      "MARKETPLACE_CURRENCY": currency})
     rng = random.Random(seed)
     with app.app_context():
         _empty_database()
@@ -167,12 +177,15 @@ def audit(database_url: str, world: World) -> dict:
         held = db.session.scalar(select(func.count(Order.id)).where(
             Order.payment_provider == "pay_at_pickup",
             Order.status == OrderStatus.PENDING_PAYMENT))
+        paid = db.session.scalar(select(func.count(Order.id)).where(
+            Order.status == OrderStatus.PAID))
         version = database_version(app)
         db.engine.dispose()
     oversold = [pid for pid, start in world.stock.items()
                 if live.get(pid, 0) + stock[pid] != start or live.get(pid, 0) > start]
     negative = [pid for pid, left in stock.items() if left < 0]
-    return {"orders": orders, "held_for_pickup": held, "items_sold": sum(live.values()),
+    return {"orders": orders, "held_for_pickup": held, "paid": paid,
+            "items_sold": sum(live.values()),
             "oversold": len(oversold), "negative_stock": len(negative), "database": version}
 
 
@@ -189,8 +202,21 @@ def _request(connection, method: str, path: str, body=None, token: str | None = 
     return response.status, data
 
 
+def _pay_on_zarinpal(connection, payment_url: str) -> tuple[int, bytes]:
+    """The buyer presses "Pay" on the stand-in's StartPay page and follows it back to our
+    callback (its path and query, on the app's connection)."""
+    page = urlsplit(payment_url)
+    gateway = http.client.HTTPConnection(page.hostname, page.port, timeout=30)
+    gateway.request("POST", f"{page.path}/pay")
+    answer = gateway.getresponse()
+    answer.read()
+    gateway.close()
+    callback = urlsplit(answer.getheader("Location", ""))
+    return _request(connection, "GET", f"{callback.path}?{callback.query}")
+
+
 def _checkout_worker(job) -> dict:
-    port, tokens, item_ids, seed = job
+    port, tokens, item_ids, seed, provider = job
     rng = random.Random(seed)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     counts = {"requests": 0, "placed": 0, "paid": 0, "refused": 0, "errors": 0}
@@ -212,9 +238,13 @@ def _checkout_worker(job) -> dict:
             continue
         counts["placed"] += 1
         number = json.loads(data)["number"]
-        status, _ = _request(connection, "POST", f"/api/v1/orders/{number}/payments",
-                             {"provider": "pay_at_pickup"}, token)
+        status, data = _request(connection, "POST", f"/api/v1/orders/{number}/payments",
+                                {"provider": provider}, token)
         counts["requests"] += 1
+        if status == 201 and provider == "zarinpal":
+            status, _ = _pay_on_zarinpal(connection, json.loads(data)["payment_url"])
+            counts["requests"] += 1
+            status = 201 if status == 303 else status
         counts["paid" if status == 201 else "errors"] += 1
     connection.close()
     return counts
@@ -241,22 +271,23 @@ def _drive(worker, jobs, clients: int) -> tuple[list[dict], float]:
 
 
 def burst(port: int, item_ids: list[int], tokens: list[str], clients: int,
-          seed: int) -> tuple[dict, float]:
+          seed: int, provider: str) -> tuple[dict, float]:
     shares = [tokens[i::clients] for i in range(clients)]
-    jobs = [(port, share, item_ids, seed * 1000 + i) for i, share in enumerate(shares)]
+    jobs = [(port, share, item_ids, seed * 1000 + i, provider)
+            for i, share in enumerate(shares)]
     results, elapsed = _drive(_checkout_worker, jobs, clients)
     totals = {key: sum(r[key] for r in results) for key in results[0]}
     return totals, elapsed
 
 
 def warm_up(app_port: int, bare_port: int, world: World, clients: int, seed: int,
-            echo) -> None:
+            provider: str, echo) -> None:
     """Untimed: the warm-up buyers check out their own items, and bare Flask answers as many
     requests. Every gunicorn worker has then finished booting (Server is ready as soon as
     one answers) and paid its first-request costs (statement compilation, locale data,
     templates), as bench.run's warm-up does for the catalogue scenarios."""
     totals, seconds = burst(app_port, world.warmup_item_ids, world.warmup_tokens, clients,
-                            -seed)
+                            -seed, provider)
     bare_totals, bare_seconds = bare(bare_port, totals["requests"], clients)
     echo(f"warm-up (not counted): app {totals} in {seconds:.1f} s; "
          f"bare {bare_totals['requests']} in {bare_seconds:.1f} s")
@@ -296,7 +327,8 @@ def report(info: dict, args, app_totals: dict, app_seconds: float, bare_totals: 
         "| scenario | database | app req/s | bare req/s | ratio | target | checkouts/s "
         "| placed | paid | refused (sold out) | oversold | result |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        f"| checkout burst (add + place + pay) | postgresql | {app_rps:,.0f} | {bare_rps:,.0f} "
+        f"| checkout burst (add + place + pay, {args.provider}) | postgresql "
+        f"| {app_rps:,.0f} | {bare_rps:,.0f} "
         f"| **{ratio:.2f}** | ≥ {TARGET_RATIO:.2f}, 0 oversold "
         f"| {app_totals['placed'] / app_seconds:,.1f} | {app_totals['placed']} "
         f"| {app_totals['paid']} | {app_totals['refused']} | {checked['oversold']} "
@@ -322,6 +354,10 @@ def main(argv=None) -> int:
                         help="buyers (and items of their own) that check out before timing "
                              "starts, as bench.run warms each server up; 0: none")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--provider", choices=("pay_at_pickup", "zarinpal"),
+                        default="pay_at_pickup",
+                        help="how buyers pay: at pickup (dollars), or through the Zarinpal "
+                             "stand-in in rials, callback included")
     parser.add_argument("--output", type=Path, help="also write the markdown table here")
     args = parser.parse_args(argv)
 
@@ -329,17 +365,27 @@ def main(argv=None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     echo(f"preparing {args.items} items and {args.buyers} buyers in {args.database_url} …")
+    currency = "IRR" if args.provider == "zarinpal" else "USD"
     world = prepare(args.database_url, args.buyers, args.items, args.trainees, args.seed,
-                    args.warmup)
+                    args.warmup, currency)
     info = {**machine(), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit()}
     with tempfile.TemporaryDirectory(prefix="bz-checkout-") as scratch:
         instance = Path(scratch) / "instance"
         instance.mkdir()
         env = {**app_environment(args.database_url, instance),
-               "PAYMENT_PROVIDERS": "pay_at_pickup",
+               "PAYMENT_PROVIDERS": args.provider, "MARKETPLACE_CURRENCY": currency,
                "MAIL_OUTBOX_DIR": str(Path(scratch) / "outbox"),
                "SECRET_KEY": secrets.token_hex(32)}
+        standin = None
+        if args.provider == "zarinpal":
+            from devtools.zarinpal_standin import ZarinpalStandIn
+
+            standin = ZarinpalStandIn(port=0).start()
+            # The driver follows the callback on the app's own connection: the host is a name.
+            env.update(ZARINPAL_API_BASE=standin.url,
+                       ZARINPAL_MERCHANT_ID="bench-standin-merchant-0000000000000",
+                       MARKETPLACE_BASE_URL="http://bench.invalid")
         served = Server("wsgi:app", args.workers, env, "/healthz")
         bare_server = Server("bench.bare_app:app", args.workers, {}, "/")
         app_totals: dict = {}
@@ -347,12 +393,13 @@ def main(argv=None) -> int:
         app_seconds = bare_seconds = 0.0
         try:
             if world.warmup_tokens:
-                warm_up(served.port, bare_server.port, world, args.clients, args.seed, echo)
+                warm_up(served.port, bare_server.port, world, args.clients, args.seed,
+                        args.provider, echo)
             # Rounds alternate app and bare, so a busy machine weighs on both alike.
             for round_number in range(args.rounds):
                 tokens = world.tokens[round_number::args.rounds]
                 totals, seconds = burst(served.port, world.item_ids, tokens, args.clients,
-                                        args.seed + round_number)
+                                        args.seed + round_number, args.provider)
                 app_seconds += seconds
                 app_totals = {k: app_totals.get(k, 0) + v for k, v in totals.items()}
                 totals, seconds = bare(bare_server.port,
@@ -365,6 +412,8 @@ def main(argv=None) -> int:
         finally:
             served.stop()
             bare_server.stop()
+            if standin is not None:
+                standin.stop()
     checked = audit(args.database_url, world)
     echo(f"audit: {checked}")
     table, ok = report(info, args, app_totals, app_seconds, bare_totals, bare_seconds, checked)
