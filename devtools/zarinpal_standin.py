@@ -9,7 +9,9 @@ Point the app at it with `ZARINPAL_API_BASE=http://127.0.0.1:8421` (any 36-chara
 What it answers, in Zarinpal's shapes (`{"data": {...}, "errors": []}` on success,
 `{"data": [], "errors": {"code": …, "message": …}}` with HTTP 4xx on error):
 - `POST /pg/v4/payment/request.json` — a new authority (`A` + 35 digits); -9 for a missing or
-  bad merchant id, amount below 1,000 rials, or no callback URL or description;
+  bad merchant id, amount below 1,000 rials, or no callback URL or description; with split
+  settlement (`wages`: Sheba `iban` IR + 24 digits, `amount`, `description`), -33 for a
+  malformed share and -32 when the shares add up to more than the payment;
 - `GET /pg/StartPay/{authority}` — a page where the tester chooses "pay" or "cancel"; either
   sends the browser to the callback URL with `Authority` and `Status=OK` or `Status=NOK`
   (as Zarinpal does: the query string is appended to the callback URL);
@@ -34,6 +36,7 @@ import argparse
 import asyncio
 import html
 import logging
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -59,6 +62,7 @@ class _Payment:
     description: str
     status: str = "created"  # created, paid, cancelled, verified
     ref_id: int | None = None
+    wages: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +113,12 @@ def _valid_merchant(value) -> bool:
     return isinstance(value, str) and len(value) == 36
 
 
+def _valid_wage(wage) -> bool:
+    return (isinstance(wage, dict) and isinstance(wage.get("iban"), str)
+            and re.fullmatch(r"IR[0-9]{24}", wage["iban"]) is not None
+            and (_amount(wage.get("amount")) or 0) > 0 and bool(wage.get("description")))
+
+
 def _amount(value) -> int | None:
     try:
         amount = int(value)
@@ -152,11 +162,17 @@ def build_app(state: _State) -> web.Application:
             return _error(-9, "The input params invalid, validation error.")
         if body.get("currency", "IRR") != "IRR":
             return _error(-9, "The stand-in takes rials (IRR) only.")
+        wages = body.get("wages") or []
+        if not isinstance(wages, list) or not all(_valid_wage(w) for w in wages):
+            return _error(-33, "Wages floating is not valid.")
+        if sum(_amount(w["amount"]) or 0 for w in wages) > amount:
+            return _error(-32, "Wages is not valid, Total wages has been overload max amount.")
         authority = "A" + "".join(secrets.choice("0123456789") for _ in range(35))
         with state.lock:
             state.payments[authority] = _Payment(
                 authority=authority, merchant_id=body["merchant_id"], amount=amount,
-                callback_url=str(body["callback_url"]), description=str(body["description"]))
+                callback_url=str(body["callback_url"]), description=str(body["description"]),
+                wages=wages)
         return _ok(authority=authority, fee_type="Merchant", fee=0)
 
     async def start_pay(request: web.Request) -> web.Response:
@@ -309,6 +325,10 @@ class ZarinpalStandIn(BackgroundServer):
 
     def status_of(self, authority: str) -> str:
         return self.state.payments[authority].status
+
+    def wages_of(self, authority: str) -> list[dict]:
+        """The shares the payment request asked Zarinpal to settle to other accounts."""
+        return self.state.payments[authority].wages
 
     def reset(self) -> None:
         with self.state.lock:

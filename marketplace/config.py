@@ -109,6 +109,9 @@ class Config:
     ZARINPAL_API_BASE = os.environ.get("ZARINPAL_API_BASE", "https://payment.zarinpal.com")
     ZARINPAL_TIMEOUT_SECONDS = _env_int("ZARINPAL_TIMEOUT_SECONDS", 10)
     ZARINPAL_VERIFY_ATTEMPTS = _env_int("ZARINPAL_VERIFY_ATTEMPTS", 3)
+    # Zarinpal settles each trainee's share (sale + shipping − commission) straight to their
+    # Sheba at payment (its "wages"); switch on once Zarinpal has enabled it for the merchant.
+    ZARINPAL_SPLIT_SETTLEMENT = _env_bool("ZARINPAL_SPLIT_SETTLEMENT")
     ORDER_HOLD_MINUTES = _env_int("ORDER_HOLD_MINUTES", 30)
 
     SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ForeignKey,
@@ -93,6 +94,10 @@ class Payment(TimestampMixin, Model):
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     settled_at: Mapped[datetime | None] = mapped_column()
+    # The shares the gateway settles straight to trainees' Sheba accounts at payment (Zarinpal's
+    # split settlement, payments.services.split_settlement), as sent with the payment request:
+    # [{"vendor_order_id", "trainee_id", "amount", "iban"}]; NULL when it settles none.
+    gateway_shares: Mapped[list | None] = mapped_column(JSON)
 
     # Not stored: Stripe's client secret, set by services.start_payment for the checkout page.
     client_secret = None  # type: str | None

@@ -260,8 +260,12 @@ class ZarinpalProvider(PaymentProvider):
             raise gateway.GatewayError("no callback URL: set MARKETPLACE_BASE_URL",
                                       code="not_configured")
         order_number = payment.order.number
-        result = self._client().request_payment(payment.amount, callback_url,
-                                                f"Bazaarche order {order_number}", order_number)
+        description = f"Bazaarche order {order_number}"
+        wages = [zarinpal.Wage(iban=share["iban"], amount=share["amount"],
+                               description=description)
+                 for share in payment.gateway_shares or ()]
+        result = self._client().request_payment(payment.amount, callback_url, description,
+                                                order_number, wages=wages)
         return ProviderPayment(status=PaymentStatus.PENDING, reference=result.authority,
                                amount=payment.amount, currency=payment.currency)
 

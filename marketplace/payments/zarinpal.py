@@ -11,6 +11,10 @@ The flow (https://www.zarinpal.com/docs/paymentGateway/connectToGateway):
    A payment that is never verified is given back to the buyer by Zarinpal;
 5. `unVerified.json` lists the last (up to 100) paid payments that were not verified yet.
 
+Split settlement (تسهیم, "wages", https://www.zarinpal.com/docs/paymentGateway/setshare): a
+payment request may carry `wages`, each a Sheba (`iban`), an amount in rials and a description;
+Zarinpal settles each share straight to that account and the rest to the merchant.
+
 Amounts are rials (IRR, whole units, which are also our minor units: ISO 4217 has no usable
 decimals for the rial and Babel counts none), Zarinpal's default currency.
 
@@ -94,6 +98,15 @@ class ZarinpalRejected(ZarinpalError):
 # --- results ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Wage:
+    """One share of a payment that Zarinpal settles straight to a Sheba account."""
+
+    iban: str
+    amount: int
+    description: str
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     authority: str
     fee: int | None = None
@@ -152,13 +165,20 @@ class ZarinpalClient:
     # calls -----------------------------------------------------------------------------------
 
     def request_payment(self, amount: int, callback_url: str, description: str,
-                        order_id: str | None = None) -> PaymentRequest:
-        """Open a payment of `amount` rials; never retried (a repeat opens another authority)."""
-        body = {"merchant_id": self.merchant_id, "amount": _rials(amount),
-                "currency": CURRENCY, "callback_url": callback_url,
-                "description": description[:500]}
+                        order_id: str | None = None,
+                        wages: list[Wage] | None = None) -> PaymentRequest:
+        """Open a payment of `amount` rials; never retried (a repeat opens another authority).
+        `wages` are the shares Zarinpal settles straight to other Sheba accounts."""
+        body: dict = {"merchant_id": self.merchant_id, "amount": _rials(amount),
+                      "currency": CURRENCY, "callback_url": callback_url,
+                      "description": description[:500]}
         if order_id:
             body["metadata"] = {"order_id": order_id}
+        if wages:
+            if sum(w.amount for w in wages) > amount:
+                raise ValueError("the wages add up to more than the payment")
+            body["wages"] = [{"iban": w.iban, "amount": _rials(w.amount),
+                              "description": w.description[:255]} for w in wages]
         data = self._post("request.json", body)
         code = _code(data)
         if code != PAID or not data.get("authority"):

@@ -11,6 +11,9 @@ orders.services.orders; tests/payments/test_only_payments_pays.py keeps it so).
 - `ledger`: the rows every money movement posts;
 - `booth_fees`: due booth fees charged to balances;
 - `payouts`: payout accounts, payout batches;
+- `split_settlement`: the trainees' shares the gateway settles to their Sheba at payment
+  (Zarinpal's wages);
+- `zarinpal`: the buyer's return from Zarinpal's page;
 - `errors`: provider unavailable or refusing; `access`: who may move money on a vendor order;
   `locking`: row locks.
 

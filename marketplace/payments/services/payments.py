@@ -30,6 +30,7 @@ from marketplace.payments.providers import (
     get_provider,
     is_enabled,
 )
+from marketplace.payments.services import split_settlement
 from marketplace.payments.services.errors import (
     PaymentDeclined,
     PaymentRejected,
@@ -202,6 +203,8 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                          "order again."), code=PaymentErrorCode.PAY_AT_PICKUP_CHOSEN)
     if payment is None:
         payment = _new_payment(order, provider.name, len(payments))
+        if split_settlement.applies_to(provider.name):
+            payment.gateway_shares = split_settlement.shares_for(payment) or None
         db.session.add(payment)
     db.session.flush()
     order.payment_provider = provider.name
@@ -347,7 +350,7 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
             # Paid online after the buyer chose to pay at pickup (a gateway without a cancel,
             # such as Zarinpal, keeps the old page payable): the trainees expect cash.
             refund_whole_payment(payment, reason="pay_at_pickup_chosen")
-        elif not _pay_order(order):
+        elif not _pay_order(order, payment):
             refund_whole_payment(payment, reason="stock_gone")
     elif result.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
         order_outcomes.fail_order_payment(order)
@@ -355,13 +358,15 @@ def settle_payment(payment: Payment, result: ProviderPayment | None = None) -> P
     return payment
 
 
-def _pay_order(order: Order) -> bool:
-    """A payment of `order` succeeded: the order is paid and its sales booked. False when its
-    stock went elsewhere meanwhile (orders.mark_order_paid)."""
+def _pay_order(order: Order, payment: Payment) -> bool:
+    """`payment` of `order` succeeded: the order is paid and its sales booked, with the shares
+    the gateway settled to trainees at payment. False when its stock went elsewhere meanwhile
+    (orders.mark_order_paid)."""
     if not order_outcomes.mark_order_paid(order):
         return False
     db.session.refresh(order)
     book_order_sales(order)
+    split_settlement.book_gateway_shares(payment)
     return True
 
 
@@ -378,6 +383,6 @@ def record_paid_order(order: Order, provider: str, reference: str) -> Payment:
     order.payment_provider = provider
     db.session.add(payment)
     db.session.flush()
-    if not _pay_order(order):
+    if not _pay_order(order, payment):
         raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     return payment
