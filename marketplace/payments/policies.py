@@ -1,5 +1,5 @@
 """Who may do what with trainees' debts: a trainee sees and pays only their own; the admins see
-every debt. Pure checks on the objects given."""
+every debt (`/admin/debts`, behind `admin_required`). Pure checks on the objects given."""
 
 from __future__ import annotations
 
@@ -12,11 +12,3 @@ def can_pay_debt_of(user, trainee) -> bool:
     """Only the trainee pays their own debt (with their own card)."""
     return _signed_in(user) and user.trainee is not None and user.trainee.id == trainee.id
 
-
-def can_view_debt_payment(user, payment) -> bool:
-    return _signed_in(user) and (user.is_admin or (
-        user.trainee is not None and user.trainee.id == payment.trainee_id))
-
-
-def can_view_all_debts(user) -> bool:
-    return _signed_in(user) and user.is_admin

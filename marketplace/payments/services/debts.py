@@ -186,9 +186,10 @@ def refresh_debt_payment(actor, payment: DebtPayment) -> DebtPayment:
 
 
 def debt_payment_for(actor, payment_id: int) -> DebtPayment:
-    """A debt payment its trainee (or an admin) may look at; anyone else's is missing."""
+    """A debt payment of the actor's own; anyone else's (an admin's too: admins see debts on
+    their list, they do not pay them) is missing."""
     payment = db.session.get(DebtPayment, payment_id)
-    if payment is None or not policies.can_view_debt_payment(actor, payment):
+    if payment is None or not policies.can_pay_debt_of(actor, payment.trainee):
         raise NotFound(_("We could not find that payment."))
     return payment
 
