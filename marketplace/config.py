@@ -102,6 +102,10 @@ class Config:
     # Sales become payable this many days after payment; batches pay balances above the minimum.
     PAYOUT_HOLD_DAYS = _env_int("PAYOUT_HOLD_DAYS", 14)
     PAYOUT_MINIMUM = _env_int("PAYOUT_MINIMUM", 1000)
+    # A trainee who owes more than this (minor units) takes no new pay-at-pickup orders until
+    # they pay; empty: no limit.
+    PICKUP_DEBT_LIMIT = (int(os.environ["PICKUP_DEBT_LIMIT"])
+                         if os.environ.get("PICKUP_DEBT_LIMIT", "").strip() else None)
     STRIPE_TIMEOUT_SECONDS = _env_int("STRIPE_TIMEOUT_SECONDS", 10)
     # Zarinpal (Iranian cards through Shaparak, in rials): the merchant id from Zarinpal's panel;
     # ZARINPAL_API_BASE points at https://sandbox.zarinpal.com or the local stand-in.

@@ -52,4 +52,5 @@ USER_MENU = (
     NavItem(_l("Categories"), "catalogue.admin_categories", visible=_is_admin, order=81),
     NavItem(_l("My account"), "accounts.profile", order=90),
     NavItem(_l("Payouts"), "payments.admin_payouts", visible=_is_admin, order=90),
+    NavItem(_l("Trainees' debts"), "debts.admin_debts", visible=_is_admin, order=91),
 )

@@ -45,7 +45,7 @@ from marketplace.payments.providers import (
     get_provider,
 )
 from marketplace.payments.queries import latest_payment
-from marketplace.payments.services import payments
+from marketplace.payments.services import pay_at_pickup, payments
 
 bp = Blueprint("checkout", __name__)
 
@@ -121,6 +121,7 @@ def _pay_page(order, payment=None, status: int = 200):
     response = make_response(render_template(
         "checkout/pay.html", order=order, providers=providers, all_pickup=all_pickup,
         standin=standin, test_cards=OFFERED_TEST_CARDS, payment=payment,
+        pickup_refusal=pay_at_pickup.pickup_refusal(vo.trainee_id for vo in order.vendor_orders),
         client_secret=getattr(payment, "client_secret", None) if payment else None,
         publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
         locale=locale_code()), status)

@@ -7,16 +7,18 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import queries
 from marketplace.payments.gateway import GatewayError
+from marketplace.payments.models import DebtPayment
 from marketplace.payments.providers import ZARINPAL, is_enabled
-from marketplace.payments.services import booth_fees, webhooks
+from marketplace.payments.services import booth_fees, debts, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
 
 
 @click.command("reconcile-payments")
 @with_appcontext
 def reconcile_payments():
-    """Settle every payment still open by asking its provider (repairs lost webhooks and
-    requests that died between charging and committing). One transaction per payment."""
+    """Settle every payment still open — an order's or a trainee's debt payment — by asking its
+    provider (repairs lost webhooks and callbacks, and requests that died between charging and
+    committing). One transaction per payment."""
     counts: dict[str, int] = {}
     payment_ids = set(queries.payment_ids_to_reconcile())
     if is_enabled(ZARINPAL):
@@ -32,6 +34,16 @@ def reconcile_payments():
             db.session.rollback()
             status = "error"
             click.echo(f"payment {payment_id}: {error}", err=True)
+        counts[status] = counts.get(status, 0) + 1
+    for payment_id in debts.debt_payment_ids_to_reconcile():
+        try:
+            payment = debts.settle_debt_payment(db.session.get(DebtPayment, payment_id))
+            status = f"{payment.status} (debt)"
+            db.session.commit()
+        except (GatewayError, DomainError) as error:
+            db.session.rollback()
+            status = "error"
+            click.echo(f"debt payment {payment_id}: {error}", err=True)
         counts[status] = counts.get(status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing open"
     click.echo(f"Reconciled payments: {summary}.")

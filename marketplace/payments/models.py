@@ -35,6 +35,9 @@ from marketplace.payments.statuses import OPEN_PAYMENT_STATUSES, PaymentStatus
 
 __all__ = ["OPEN_PAYMENT_STATUSES", "PaymentStatus"]  # re-exported: defined without tables
 
+# SQL for "an open payment" (OPEN_PAYMENT_STATUSES), for partial indexes.
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_PAYMENT_STATUSES) + ")"
+
 
 class RefundStatus(enum.StrEnum):
     PENDING = "pending"
@@ -50,7 +53,9 @@ class LedgerKind(enum.StrEnum):
     SHIPPING = "shipping"                    # + shipping fee charged to the buyer
     BOOTH_FEE = "booth_fee"                  # − a booth-day's fee
     SUBSIDY = "subsidy"                      # + a subsidy paid to the trainee
-    PAYOUT = "payout"                        # − money paid out (or collected in cash)
+    # − money paid out (or collected in cash); + money the trainee paid in: cash handed back
+    # with a refund, or a debt paid online (`debt_payment_id`; payments.services.debts).
+    PAYOUT = "payout"
 
 
 class PayoutMethod(enum.StrEnum):
@@ -114,6 +119,15 @@ class Payment(TimestampMixin, Model):
     def is_open(self) -> bool:
         return self.status in OPEN_PAYMENT_STATUSES
 
+    def gateway_label(self) -> tuple[str, dict[str, str | int]]:
+        """What the gateway shows and keeps: a description and metadata."""
+        return f"Bazaarche order {self.order.number}", {"order": self.order.number,
+                                                          "payment": self.id}
+
+    def return_route(self) -> tuple[str, dict[str, str | int]]:
+        """The endpoint a gateway sends the buyer back to (Zarinpal's callback)."""
+        return "payments.zarinpal_callback", {"number": self.order.number}
+
 
 class Refund(Model):
     """Money given back to the buyer: for one vendor order, or the whole payment (automatic
@@ -142,6 +156,53 @@ class Refund(Model):
     vendor_order: Mapped[VendorOrder | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
+
+
+class DebtPayment(TimestampMixin, Model):
+    """A trainee paying online what they owe the marketplace (commission on cash sales, booth
+    fees): one attempt through one online provider. Once it succeeds one ledger row credits it
+    (`LedgerEntry.debt_payment_id` is unique). A partial unique index keeps one open attempt
+    per trainee, so a double submit can never start two."""
+
+    __tablename__ = "debt_payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("uq_debt_payments_trainee_open", "trainee_id", unique=True,
+              sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus, name="debt_payment_status"), default=PaymentStatus.PENDING)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    confirm_attempts: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column()
+
+    # Not stored: Stripe's client secret, set when the payment is started.
+    client_secret = None  # type: str | None
+
+    trainee: Mapped[Trainee] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+    def gateway_label(self) -> tuple[str, dict[str, str | int]]:
+        """What the gateway shows and keeps: a description and metadata."""
+        return (f"Bazaarche debt payment {self.id}",
+                {"debt_payment": self.id, "trainee": self.trainee_id})
+
+    def return_route(self) -> tuple[str, dict[str, str | int]]:
+        """The endpoint a gateway sends the payer back to (Zarinpal's callback)."""
+        return "debts.zarinpal_callback", {"payment_id": self.id}
 
 
 class WebhookEvent(Model):
@@ -240,6 +301,8 @@ class LedgerEntry(Model):
               postgresql_where=text("refund_id IS NOT NULL")),
         UniqueConstraint("booth_fee_id"),
         UniqueConstraint("payout_id"),
+        # A debt payment is credited once (an index: SQLite adds it without a table rebuild).
+        Index("uq_ledger_entries_debt_payment_id", "debt_payment_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,6 +315,7 @@ class LedgerEntry(Model):
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
     payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
     booth_fee_id: Mapped[int | None] = mapped_column(ForeignKey("booth_fees.id"))
+    debt_payment_id: Mapped[int | None] = mapped_column(ForeignKey("debt_payments.id"))
     memo: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # From when the row may be paid out (sales wait PAYOUT_HOLD_DAYS; debits count at once).

@@ -144,9 +144,9 @@ class StripeProvider(PaymentProvider):
     def start_payment(self, payment) -> ProviderPayment:
         if payment.provider_reference:
             return self.fetch_payment(payment)
-        state = self._gateway().create_payment_intent(
-            payment.money, payment.idempotency_key,
-            {"order": payment.order.number, "payment": payment.id})
+        _description, metadata = payment.gateway_label()  # an order's or a debt's payment
+        state = self._gateway().create_payment_intent(payment.money, payment.idempotency_key,
+                                                      metadata)
         return self._result(state)
 
     def fetch_payment(self, payment) -> ProviderPayment:
@@ -255,17 +255,19 @@ class ZarinpalProvider(PaymentProvider):
         if payment.provider_reference:  # the same authority again: one payment, one page
             return ProviderPayment(status=PaymentStatus.PENDING,
                                    reference=payment.provider_reference)
-        callback_url = external_url("payments.zarinpal_callback", number=payment.order.number)
+        endpoint, values = payment.return_route()  # an order's or a debt's payment
+        callback_url = external_url(endpoint, **values)
         if not callback_url:
             raise gateway.GatewayError("no callback URL: set MARKETPLACE_BASE_URL",
                                       code="not_configured")
-        order_number = payment.order.number
-        description = f"Bazaarche order {order_number}"
+        description, metadata = payment.gateway_label()
+        # An order's payment may carry the trainees' shares (split settlement); a debt's none.
         wages = [zarinpal.Wage(iban=share["iban"], amount=share["amount"],
                                description=description)
-                 for share in payment.gateway_shares or ()]
+                 for share in getattr(payment, "gateway_shares", None) or ()]
         result = self._client().request_payment(payment.amount, callback_url, description,
-                                                order_number, wages=wages)
+                                                str(metadata.get("order") or "") or None,
+                                                wages=wages)
         return ProviderPayment(status=PaymentStatus.PENDING, reference=result.authority,
                                amount=payment.amount, currency=payment.currency)
 

@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.payments.models import (
     OPEN_PAYMENT_STATUSES,
+    DebtPayment,
     LedgerEntry,
     LedgerKind,
     Payment,
@@ -175,3 +176,68 @@ def payout_batch(batch_id: int) -> PayoutBatch | None:
     return db.session.scalar(
         select(PayoutBatch).where(PayoutBatch.id == batch_id)
         .options(selectinload(PayoutBatch.payouts).selectinload(Payout.trainee)))
+
+
+# --- debts --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Debt:
+    """What a trainee owes: their balance is negative. `since` is when the oldest debit not yet
+    covered by later credits was posted — credits settle the oldest debits first, so what is
+    still owed is the newest debits that add up to the debt."""
+
+    trainee_id: int
+    store_name: str
+    amount: Money       # positive: what they owe
+    since: datetime
+
+    def age_days(self, now: datetime) -> int:
+        """Whole days since the oldest unsettled debit."""
+        return max(0, (now - self.since).days)
+
+
+def debts(currency: str, trainee_ids: list[int] | None = None) -> list[Debt]:
+    """Every trainee in debt (or those of `trainee_ids`), oldest debt first — one query.
+
+    Each debit is numbered by what the trainee owes through it and every newer debit (a
+    running sum, newest first); the debits whose newer ones alone fall short of the debt are
+    the unsettled ones, and the oldest of them dates the debt."""
+    mine = LedgerEntry.currency == currency
+    if trainee_ids is not None:
+        mine = mine & LedgerEntry.trainee_id.in_(trainee_ids)
+    balances = (select(LedgerEntry.trainee_id, func.sum(LedgerEntry.amount).label("balance"))
+                .where(mine).group_by(LedgerEntry.trainee_id)
+                .having(func.sum(LedgerEntry.amount) < 0).subquery())
+    debits = (select(LedgerEntry.trainee_id, LedgerEntry.created_at, LedgerEntry.amount,
+                     func.sum(-LedgerEntry.amount).over(
+                         partition_by=LedgerEntry.trainee_id,
+                         order_by=(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()),
+                         rows=(None, 0)).label("owed_from_here"))
+              .where(mine, LedgerEntry.amount < 0).subquery())
+    since = func.min(debits.c.created_at).label("since")
+    query = (select(balances.c.trainee_id, balances.c.balance, Trainee.store_name, since)
+             .join(debits, debits.c.trainee_id == balances.c.trainee_id)
+             .join(Trainee, Trainee.id == balances.c.trainee_id)
+             # newer debits alone (this one left out) do not reach the debt
+             .where(debits.c.owed_from_here + debits.c.amount < -balances.c.balance)
+             .group_by(balances.c.trainee_id, balances.c.balance, Trainee.store_name)
+             .order_by(since, balances.c.trainee_id))
+    return [Debt(trainee_id, store_name or "", Money(-int(balance), currency), when)
+            for trainee_id, balance, store_name, when in db.session.execute(query)]
+
+
+def debt_of(trainee_id: int, currency: str) -> Debt | None:
+    """The trainee's debt, or None when their balance is not negative (one query)."""
+    found = debts(currency, [trainee_id])
+    return found[0] if found else None
+
+
+def open_debt_payment(trainee_id: int) -> DebtPayment | None:
+    return db.session.scalar(select(DebtPayment).where(
+        DebtPayment.trainee_id == trainee_id,
+        DebtPayment.status.in_(OPEN_PAYMENT_STATUSES)))
+
+
+def debt_payment_by_reference(provider: str, reference: str) -> DebtPayment | None:
+    return db.session.scalar(select(DebtPayment).where(DebtPayment.provider == provider,
+                                                       DebtPayment.provider_reference == reference))

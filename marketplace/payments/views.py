@@ -39,7 +39,7 @@ from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.forms import RefundForm
 from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
-from marketplace.payments.services import pay_at_pickup, payouts, refunds, webhooks
+from marketplace.payments.services import debts, pay_at_pickup, payouts, refunds, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import payment_message
@@ -189,11 +189,14 @@ def ledger():
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     report = queries.statement(trainee.id, currency, start, end)
     now = utcnow()
+    debt = queries.debt_of(trainee.id, currency)
     return render_template(
         "payments/ledger.html", report=report, first=first, last=last,
         balance=queries.balance(trainee.id, currency),
         available=queries.available_balance(trainee.id, currency, now),
-        account=queries.payout_account(trainee.id))
+        account=queries.payout_account(trainee.id), debt=debt, now=now,
+        debt_payment=queries.open_debt_payment(trainee.id) if debt else None,
+        pays_online=debts.online_provider(currency) is not None)
 
 
 @bp.route("/my/ledger.csv")

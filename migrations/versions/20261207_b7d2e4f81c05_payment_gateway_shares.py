@@ -2,7 +2,7 @@
 (Zarinpal's split settlement, payments.services.split_settlement).
 
 Revision ID: b7d2e4f81c05
-Revises: f3a8c2d5e716
+Revises: 0b3a3ae77b2a
 Create Date: 2026-12-07 14:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f81c05'
-down_revision = 'f3a8c2d5e716'
+down_revision = '0b3a3ae77b2a'
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.orders.services import orders as order_outcomes
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
-from marketplace.payments.models import Payment, PaymentStatus
+from marketplace.payments.models import DebtPayment, Payment, PaymentStatus
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
     TEST_CARDS,
@@ -41,6 +41,7 @@ from marketplace.payments.services.errors import (
 )
 from marketplace.payments.services.ledger import book_order_sales
 from marketplace.payments.services.locking import lock
+from marketplace.payments.services.pay_at_pickup import check_pickup_allowed
 from marketplace.payments.services.refunds import refund_whole_payment
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,8 @@ def _lock_order_with_parts(lock_statement, **params) -> tuple[Order | None, list
     return rows[0][0], [payment for _order, payment in rows if payment is not None]
 
 
-def apply_state(payment: Payment, result: ProviderPayment) -> None:
+def apply_state(payment: Payment | DebtPayment, result: ProviderPayment) -> None:
+    """Copy the provider's view onto an order's payment or a debt payment (never un-paid)."""
     if result.reference and not payment.provider_reference:
         payment.provider_reference = result.reference
     if payment.status != PaymentStatus.SUCCEEDED:
@@ -186,6 +188,8 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                     if p.provider == provider.name and p.is_open
                     and p.amount == order.total_amount), None)
     if provider.name == PAY_AT_PICKUP:
+        if payment is None:  # a repeat of a choice already made is not refused
+            check_pickup_allowed(vo.trainee_id for vo in order.vendor_orders)
         order_outcomes.hold_order_for_pickup(order, PAY_AT_PICKUP)
         for other in payments:
             if other.is_open and other.provider != PAY_AT_PICKUP:

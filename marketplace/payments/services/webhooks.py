@@ -21,6 +21,7 @@ from marketplace.payments.providers import (
     get_provider,
     is_enabled,
 )
+from marketplace.payments.services.debts import settle_debt_payment
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import apply_state, settle_payment
 
@@ -54,9 +55,14 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
     outcome = "ignored"
     if event.object_id and event.type.startswith(("payment_intent.", "charge.")):
         payment = queries.payment_by_reference(provider_name, event.object_id)
-        if payment is not None:
+        debt_payment = None if payment is not None else \
+            queries.debt_payment_by_reference(provider_name, event.object_id)
+        if payment is not None or debt_payment is not None:
             try:
-                settle_payment(payment)
+                if payment is not None:
+                    settle_payment(payment)
+                elif debt_payment is not None:
+                    settle_debt_payment(debt_payment)
             except GatewayUnavailable as error:
                 # Answer 503 so the provider delivers again; the event row is rolled back too.
                 raise PaymentUnavailable(str(error)) from error

@@ -1,5 +1,7 @@
 """Zarinpal's return to our site and its reconciliation. Functions flush and never commit.
 
+Debt payments (payments.services.debts) come back the same way, to their own callback.
+
 The callback URL carries the order number, Zarinpal adds `Authority` and `Status`. Anyone can
 call it with anything, as often as they like (ten deliveries, a reload, the back button), so:
 - the authority must be one of our Zarinpal payments, of that order (else 404, nothing written);
@@ -24,8 +26,15 @@ from marketplace.extensions import db
 from marketplace.payments import zarinpal
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayError, GatewayUnavailable
-from marketplace.payments.models import Payment, PaymentStatus
-from marketplace.payments.providers import ZARINPAL, ZarinpalProvider, get_provider, is_enabled
+from marketplace.payments.models import DebtPayment, Payment, PaymentStatus
+from marketplace.payments.providers import (
+    ZARINPAL,
+    ProviderPayment,
+    ZarinpalProvider,
+    get_provider,
+    is_enabled,
+)
+from marketplace.payments.services.debts import settle_debt_payment
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import settle_payment
 
@@ -36,6 +45,9 @@ _AUTHORITY = re.compile(r"[A-Za-z0-9]{8,64}")
 
 _LOCK_BY_AUTHORITY = (
     select(Payment).where(Payment.provider == ZARINPAL)
+    .with_for_update().execution_options(populate_existing=True))
+_LOCK_DEBT_BY_AUTHORITY = (
+    select(DebtPayment).where(DebtPayment.provider == ZARINPAL)
     .with_for_update().execution_options(populate_existing=True))
 
 
@@ -51,25 +63,25 @@ def _unavailable() -> PaymentUnavailable:
                                 "nothing is charged twice."))
 
 
-def handle_callback(number: str, authority: str | None, status: str | None) -> Payment:
-    """The buyer is back from Zarinpal: settle their payment once, whatever the repeats."""
+def _checked_authority(authority: str | None) -> str:
     if not is_enabled(ZARINPAL):
         raise NotFound(_("We could not find that page."))
     authority = (authority or "").strip()
     if not _AUTHORITY.fullmatch(authority):
         raise BadRequest(_("This payment link is not valid."),
                          code=PaymentErrorCode.INVALID_AUTHORITY)
-    payment = db.session.scalar(
-        _LOCK_BY_AUTHORITY.where(Payment.provider_reference == authority))
-    if payment is None or payment.order.number != number:
-        log.warning("zarinpal callback for order %s with a foreign authority %s", number,
-                    authority)
-        raise NotFound(_("We could not find that payment."),
-                       code=PaymentErrorCode.UNKNOWN_AUTHORITY)
-    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
-        return payment  # a repeat: already settled by an earlier delivery
+    return authority
+
+
+def _foreign(what: str, authority: str) -> NotFound:
+    log.warning("zarinpal callback for %s with a foreign authority %s", what, authority)
+    return NotFound(_("We could not find that payment."), code=PaymentErrorCode.UNKNOWN_AUTHORITY)
+
+
+def _verified(payment, status: str | None) -> ProviderPayment:
+    """Zarinpal's verify of a payment (an order's or a debt's) whose payer is back."""
     try:
-        result = _provider().verify_return(payment, buyer_says_paid=status == "OK")
+        return _provider().verify_return(payment, buyer_says_paid=status == "OK")
     except GatewayUnavailable as error:
         log.warning("zarinpal verify of payment %s: %s", payment.id, error)
         raise _unavailable() from error
@@ -79,7 +91,31 @@ def handle_callback(number: str, authority: str | None, status: str | None) -> P
         raise BadRequest(_("Zarinpal could not confirm this payment. Nothing was recorded; "
                            "if money was taken, Zarinpal gives it back."),
                          code=_refusal_code(error)) from error
-    return settle_payment(payment, result)
+
+
+def handle_callback(number: str, authority: str | None, status: str | None) -> Payment:
+    """The buyer is back from Zarinpal: settle their payment once, whatever the repeats."""
+    authority = _checked_authority(authority)
+    payment = db.session.scalar(
+        _LOCK_BY_AUTHORITY.where(Payment.provider_reference == authority))
+    if payment is None or payment.order.number != number:
+        raise _foreign(f"order {number}", authority)
+    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
+        return payment  # a repeat: already settled by an earlier delivery
+    return settle_payment(payment, _verified(payment, status))
+
+
+def handle_debt_callback(payment_id: int, authority: str | None,
+                         status: str | None) -> DebtPayment:
+    """The trainee is back from paying their debt on Zarinpal: settled once, as an order's."""
+    authority = _checked_authority(authority)
+    payment = db.session.scalar(
+        _LOCK_DEBT_BY_AUTHORITY.where(DebtPayment.provider_reference == authority))
+    if payment is None or payment.id != payment_id:
+        raise _foreign(f"debt payment {payment_id}", authority)
+    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
+        return payment
+    return settle_debt_payment(payment, _verified(payment, status))
 
 
 def _refusal_code(error: GatewayError) -> PaymentErrorCode:
