@@ -135,3 +135,11 @@ def test_booth_fees_are_typed_in_toman(app):
             field = form_class()[name]
             assert "(تومان)" in str(field.label)
             assert field.data == 2_000_000
+
+
+def test_the_refund_form_on_a_sale_page_says_toman(client, login, create_user, persian_product,
+                                                   place_test_order):
+    order = place_test_order(create_user(locale="fa"), persian_product, paid=True)
+    login(persian_product.trainee.user)
+    html = client.get(f"/sales/{order.vendor_orders[0].id}").text
+    assert f"مبلغ (حداکثر ۱٬۲۵۰٬۰۰۰{NBSP}تومان)" in html
