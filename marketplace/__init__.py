@@ -36,6 +36,7 @@ from marketplace.core.errors import (
 )
 from marketplace.core.i18n import register_template_helpers, select_locale
 from marketplace.core.input import check_request_text
+from marketplace.core.money import check_display_unit
 from marketplace.core.nav import register_nav
 from marketplace.core.pg_lazy_begin import read_outside_transactions
 from marketplace.core.security import register_security_headers
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
     check_providers(app.config)
+    check_display_unit(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -59,6 +59,8 @@ class Config:
 
     MARKETPLACE_NAME = os.environ.get("MARKETPLACE_NAME", "Bazaarche")
     MARKETPLACE_CURRENCY = os.environ.get("MARKETPLACE_CURRENCY", "USD").upper()
+    # IRR is stored in rials; pages show it, and forms take it, in toman or rial (core.money).
+    IRR_DISPLAY_UNIT = os.environ.get("IRR_DISPLAY_UNIT", "toman").strip().lower()
     MARKETPLACE_TIMEZONE = os.environ.get("MARKETPLACE_TIMEZONE", "Asia/Tehran")
     # Absolute base for links that leave the site (mail, QR codes); request host when empty.
     MARKETPLACE_BASE_URL = os.environ.get("MARKETPLACE_BASE_URL", "")
@@ -125,6 +127,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     API_TITLE = "Bazaarche API"
+    # The OpenAPI document's description: what every amount counts (and core.api's
+    # amount_rules says it beside each amount field).
+    API_SPEC_OPTIONS = {"info": {"description": (
+        "Every `amount` and `*_amount` is an integer of the currency's minor unit beside its "
+        "ISO 4217 `currency`: cents for USD, whole rials for IRR (the web pages may show IRR "
+        "in toman, a tenth of that number; the API never does).")}}
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"

@@ -19,7 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.booths.labels import BLOCK_REASON_LABELS, MARKET_KIND_LABELS
-from marketplace.core.forms import Form, LocalizedIntegerField, ascii_digits
+from marketplace.core.api import MAX_AMOUNT
+from marketplace.core.forms import AmountField, Bounds, Form, LocalizedIntegerField, ascii_digits
 
 
 @overload
@@ -57,9 +58,9 @@ class VenueForm(Form):
     grid_breaks = StringField(
         _l("Walkways and pillars (x1,y1,x2,y2 per pair of cells, separated by ;)"),
         filters=[ascii_digits], validators=[Optional(), Length(max=4000)])
-    standard_fee_amount = LocalizedIntegerField(
-        _l("Going rate of a booth-day (minor units; values subsidised booths)"), default=0,
-        validators=[Optional(), NumberRange(min=0)])
+    standard_fee_amount = AmountField(
+        _l("Going rate of a booth-day (values subsidised booths)"), default=0,
+        validators=[Optional(), Bounds(0, MAX_AMOUNT)])
 
     def parsed_breaks(self) -> list[list[str]]:
         breaks = []
@@ -86,8 +87,8 @@ class BoothForm(Form):
     is_accessible = BooleanField(_l("Accessible"))
     location_score = LocalizedIntegerField(_l("Location score (0–100)"), default=50,
                                            validators=[Optional(), NumberRange(0, 100)])
-    fee_amount = LocalizedIntegerField(_l("Fee per day (minor units; 0 = subsidised)"),
-                                       default=0, validators=[Optional(), NumberRange(min=0)])
+    fee_amount = AmountField(_l("Fee per day (0 = subsidised)"), default=0,
+                             validators=[Optional(), Bounds(0, MAX_AMOUNT)])
     reserved_category_id = SelectField(_l("Reserved for category"), coerce=int, default=0)
     is_active = BooleanField(_l("In use"), default=True)
 

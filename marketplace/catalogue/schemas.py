@@ -74,7 +74,8 @@ class ProductInputSchema(StrictSchema):
                                  validate=validate.Length(max=listing_data.DESCRIPTION_MAX))
     category_id = id_field(required=True)
     price_amount = _amount(1, listing_data.MAX_PRICE_AMOUNT, required=True, metadata={
-        "description": "Price in minor units of the marketplace currency (cents for USD)."})
+        "description": "Price in minor units of the marketplace currency: cents for USD, whole "
+                       "rials for IRR (never toman)."})
     stock = _amount(0, listing_data.MAX_STOCK, load_default=None, metadata={
         "description": "At most 1 for one_of_a_kind; 1 (one_of_a_kind) or 0 when left out."})
     kind = fields.Enum(ProductKind, by_value=True, load_default=ProductKind.REGULAR)
@@ -160,7 +161,7 @@ class ProductSearchArgsSchema(PageArgsSchema):
                                        "minLength": 1})
     min_price = fields.String(metadata={
         "description": "In the currency's main unit, e.g. 12.50 (as many decimals as the "
-                       "currency has).", "pattern": PRICE_PATTERN})
+                       "currency has); rials for IRR, never toman.", "pattern": PRICE_PATTERN})
     max_price = fields.String(metadata={"pattern": PRICE_PATTERN})
     city = fields.String()
     centre = fields.String(metadata=integer_text(1, MAX_ID, description="Training centre id."))

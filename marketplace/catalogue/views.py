@@ -112,7 +112,7 @@ def search():
     timer = search_log.SearchTimer.start()
     tree = shared_category_tree()
     dropped: list[DroppedFilter] = []
-    parsed = parse_search(request.args, tree, _currency(), dropped)
+    parsed = parse_search(request.args, tree, _currency(), dropped, prices_as_shown=True)
     page, facets = search_with_facets(parsed, tree, load_items=product_cards)
     category = tree.get(parsed.category_id)
     definitions = [d for d in (tree.definitions(category) if category else []) if d.is_filterable]

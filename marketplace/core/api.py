@@ -59,6 +59,33 @@ def integer_text(minimum: int, maximum: int, **metadata) -> dict:
     return {"type": "integer", "minimum": minimum, "maximum": maximum, **metadata}
 
 
+# Amounts in the API are never in the unit pages show (toman): one integer meaning everywhere.
+AMOUNT_DESCRIPTION = ("Amount in minor units of the currency, an integer: cents for USD; for "
+                      "IRR whole rials (never toman, whatever the pages show).")
+
+
+def amount_field(**kwargs) -> fields.Integer:
+    """An amount of money (output or input), documented with AMOUNT_DESCRIPTION."""
+    metadata = {"description": AMOUNT_DESCRIPTION, **kwargs.pop("metadata", {})}
+    return fields.Integer(metadata=metadata, **kwargs)
+
+
+class MoneySchema(Schema):
+    """An amount with its currency, as the API gives prices."""
+
+    amount = amount_field()
+    currency = fields.String(metadata={"description": "ISO 4217 code, e.g. IRR or USD."})
+
+
+def amount_rules(_converter, field, ret: dict, **_kwargs) -> dict:
+    """apispec attribute function: every `amount`/`*_amount` field without a description of its
+    own says what unit it counts (AMOUNT_DESCRIPTION), so no schema can leave it unsaid."""
+    name = field.data_key or field.name or ""
+    if (name == "amount" or name.endswith("_amount")) and "description" not in ret:
+        return {"description": AMOUNT_DESCRIPTION}
+    return {}
+
+
 class ErrorCodeField(fields.String):
     """An error's `code`: the document lists the codes registered with `Api.init_app` (every
     package's `ErrorCode` enum) as its `enum`."""
@@ -117,6 +144,7 @@ class Api(SmorestApi):
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(text_rules)
+        self.ma_plugin.converter.add_attribute_function(amount_rules)
 
     def _register_responses(self):
         # flask-smorest documents the error schema here, inside _init_spec: the codes' enum

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from marketplace.core.digits import to_persian_digits
-from marketplace.core.money import Money
+from marketplace.core.money import Money, unit_name
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur"}
 JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
@@ -134,15 +134,32 @@ def format_moment(value: datetime | None) -> str:
 
 
 def format_money(value: Money | None) -> str:
+    """For the reader: toman or rial for IRR as `IRR_DISPLAY_UNIT` says (Money.format)."""
     if value is None:
         return ""
     return value.format(locale_code())
+
+
+def money_unit(currency: str | None = None) -> str:
+    """The unit an amount field takes, for its label: «تومان», "toman", "USD"."""
+    return unit_name(currency or current_app.config["MARKETPLACE_CURRENCY"], locale_code())
+
+
+def amount_input_text(value: Money | None) -> str:
+    """An amount as a form field holds it: in the unit shown, the reader's digits, no
+    grouping («۱۲۵۰۰۰۰٫۵» toman), so what is shown is what is read back."""
+    if value is None:
+        return ""
+    return localize_digits(value.to_shown_string())
 
 
 def register_template_helpers(app) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(money_unit, "money_unit")
+    app.add_template_global(money_unit, "money_unit")
+    app.add_template_filter(amount_input_text, "amount_input")
     app.add_template_filter(format_number, "num")
     app.add_template_filter(localize_digits, "digits")
 

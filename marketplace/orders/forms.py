@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 from marketplace.core.forms import AmountField, Bounds, Form
 
 MAX_SHIPPING_FEE = 10**9  # minor units; anything above is a typo
-FEE_AS_NUMBER = _l("Enter the fee as a number, e.g. 4.50.")
+FEE_AS_NUMBER = _l("Enter the fee as a number, e.g. %(example)s.")
 
 
 class ShippingFeeForm(Form):
@@ -21,7 +21,7 @@ class ShippingFeeForm(Form):
 
     def validate_amount(self, field) -> None:
         if self.offers_shipping.data and field.data is None and not field.errors:
-            raise ValidationError(str(FEE_AS_NUMBER))
+            raise ValidationError(field.problem())
 
     def validate(self, extra_validators=None) -> bool:
         """Without shipping, whatever stands in the fee field does not matter."""

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required, user_logged_in
 from sqlalchemy import select
 
 from marketplace.core.errors import BadRequest, NotFound
-from marketplace.core.i18n import locale_code
+from marketplace.core.i18n import amount_input_text, locale_code
 from marketplace.core.money import Money
 from marketplace.core.pagination import page_args, paginate
 from marketplace.core.redirects import safe_redirect_target
@@ -154,7 +154,7 @@ def shipping():
                                error=next(m for ms in form.errors.values() for m in ms),
                                value=form.amount._value(),
                                offers=True), 400
-    value = Money(rate.amount, currency).to_decimal_string() if rate else ""
+    value = amount_input_text(Money(rate.amount, currency)) if rate else ""
     return render_template("orders/shipping.html", rate=rate, currency=currency, error=None,
                            value=value, offers=rate is not None)
 

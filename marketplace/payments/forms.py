@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length
 from marketplace.core.forms import AmountField, Bounds, Form, strip
 
 REFUND_REASON_MAX = 500
-AMOUNT_SUCH_AS = _l("Enter an amount such as 12.50.")
+AMOUNT_SUCH_AS = _l("Enter an amount such as %(example)s.")
 
 
 class RefundForm(Form):
@@ -18,7 +18,8 @@ class RefundForm(Form):
     service's to say."""
 
     amount = AmountField(_l("Amount"), message=AMOUNT_SUCH_AS,
-                         validators=[InputRequired(message=AMOUNT_SUCH_AS), Bounds(minimum=1)])
+                         validators=[InputRequired(message=_l("Enter the amount to refund.")),
+                                     Bounds(minimum=1)])
     restock = BooleanField(_l("Put the items back on sale"),
                            false_values=("", "0", "false", "no", "off"))
     reason = TextAreaField(_l("Reason"), filters=[strip],

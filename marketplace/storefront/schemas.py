@@ -4,6 +4,7 @@ from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from marketplace.accounts.schemas import CentreSchema
+from marketplace.core.api import MoneySchema
 from marketplace.core.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from marketplace.core.urls import absolute_url
 from marketplace.storefront.links import product_cover, product_path
@@ -16,11 +17,6 @@ class PageArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE,
                               validate=validate.Range(min=1, max=MAX_PER_PAGE))
-
-
-class MoneySchema(Schema):
-    amount = fields.Integer(metadata={"description": "In the currency's minor unit."})
-    currency = fields.String()
 
 
 class CentreRefSchema(CentreSchema):

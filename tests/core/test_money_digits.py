@@ -83,7 +83,8 @@ def test_formatting_per_locale():
     persian = Money(123456, "USD").format("fa")
     assert "۱٬۲۳۴٫۵۶" in persian and "$" in persian
     assert not any(c.isascii() and c.isdigit() for c in persian)
-    assert "۱٬۵۰۰٬۰۰۰" in Money(1_500_000, "IRR").format("fa")
+    assert "۱٬۵۰۰٬۰۰۰" in Money(1_500_000, "IRR").format("fa", "rial")
+    assert "۱۵۰٬۰۰۰" in Money(1_500_000, "IRR").format("fa", "toman")
     assert Money(1000, "JPY").format("en") == "¥1,000"
     assert str(Money(1250, "USD")) == "12.50 USD"
 

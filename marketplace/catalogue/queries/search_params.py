@@ -13,8 +13,8 @@ from marketplace.catalogue.queries.listings import MAX_AMOUNT, MAX_ID, MAX_PAGE
 from marketplace.catalogue.search_index import WORD_END, WORD_START
 from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import BadRequest, CoreErrorCode
-from marketplace.core.i18n import format_number, locale_code
-from marketplace.core.money import Money
+from marketplace.core.i18n import format_number, locale_code, localize_digits
+from marketplace.core.money import Money, example_amount, parse_amount
 from marketplace.core.pagination import DEFAULT_PER_PAGE, page_args
 from marketplace.core.text import normalize
 
@@ -183,14 +183,20 @@ def _optional_number(raw: str, name: str) -> float | None:
     return value
 
 
-def _optional_price(args, name: str, currency: str) -> int | None:
+def _optional_price(args, name: str, currency: str, as_shown: bool) -> int | None:
+    """A price bound: in the unit pages show (toman for IRR in toman mode) when `as_shown`,
+    else in the currency's main unit (the API: rials for IRR)."""
     raw = to_ascii_digits(args.get(name) or "").strip()
     if not raw:
         return None
     try:
-        amount = Money.from_decimal_string(raw, currency).amount
+        amount = parse_amount(raw, currency).amount if as_shown else \
+            Money.from_decimal_string(raw, currency).amount
     except ValueError:
-        raise _bad(_("Must be an amount such as 12.50."), name) from None
+        example = example_amount(currency)
+        raise _bad(_("Must be an amount such as %(example)s.", example=localize_digits(
+            example.to_shown_string() if as_shown else example.to_decimal_string())),
+            name) from None
     if amount > MAX_AMOUNT:
         raise _bad(_("That number is too large."), name)
     return amount
@@ -346,14 +352,16 @@ def _city(args) -> str | None:
 
 
 def parse_search(args, tree: CategoryTree, currency: str,
-                 dropped: list[DroppedFilter] | None = None) -> ProductSearch:
+                 dropped: list[DroppedFilter] | None = None,
+                 prices_as_shown: bool = False) -> ProductSearch:
     """Read a search from query-string arguments (a MultiDict); 400 on nonsense.
 
     Attribute filters: `attr.<key>=<value>` (repeatable: any of them), `attr.<key>.min=<n>`,
     `attr.<key>.max=<n>`; keys are those of the chosen category's filterable attributes (with
     inherited ones), or of any category without one. Given a `dropped` list (the search
     page), an attribute filter that does not apply is left out and noted there instead of a
-    400.
+    400. `min_price`/`max_price` are in the currency's main unit (rials for IRR), or with
+    `prices_as_shown` (the search page) in the unit its prices are shown in (toman).
     """
     page, per_page = page_args(args)
     if page > MAX_PAGE:
@@ -373,8 +381,8 @@ def parse_search(args, tree: CategoryTree, currency: str,
         if found is None:
             raise _bad(_("No such category."), "category")
         search.category_id = found.id
-    search.price_min = _optional_price(args, "min_price", currency)
-    search.price_max = _optional_price(args, "max_price", currency)
+    search.price_min = _optional_price(args, "min_price", currency, prices_as_shown)
+    search.price_max = _optional_price(args, "max_price", currency, prices_as_shown)
     search.city = _city(args)
     search.centre_id = _optional_int(args, "centre")
     search.trainee_id = _optional_int(args, "trainee")
