@@ -219,7 +219,7 @@ def test_statement_in_persian(db, client, login, shop):
     text = client.get("/my/ledger?lang=fa").get_data(as_text=True)
     section = text[text.index('id="debt"'):text.index("</section>", text.index('id="debt"'))]
     assert "بدهی شما به بازارچه" in section and "پرداخت آنلاین" in section
-    assert "۲٬۵۰۰" in section                        # the amount, in Persian digits
+    assert "۲۵۰\xa0تومان" in section                 # 2,500 rials, in toman and Persian digits
     assert "۱۲ روز" in section
     assert not LATIN_DIGIT.search(re.sub(r"<[^>]+>", "", section))  # no Latin digit shown
 
