@@ -28,7 +28,7 @@ from marketplace.checkout.forms import checkout_form
 from marketplace.core.errors import BadRequest, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
-from marketplace.core.security import CSP, content_security_policy
+from marketplace.core.security import STRIPE_CSP, content_security_policy
 from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders.cart_cookie import browsing_cart
@@ -37,8 +37,8 @@ from marketplace.orders.models import (
 )
 from marketplace.payments.models import PaymentStatus
 from marketplace.payments.providers import (
+    OFFERED_TEST_CARDS,
     PAY_AT_PICKUP,
-    TEST_CARDS,
     ZARINPAL,
     StripeProvider,
     enabled_providers,
@@ -50,12 +50,6 @@ from marketplace.payments.services import pay_at_pickup, payments
 bp = Blueprint("checkout", __name__)
 
 
-# The stand-in's test cards the development pay page offers.
-OFFERED_TEST_CARDS = tuple((card, label) for card, label in TEST_CARDS.items() if label)
-# Stripe's Payment Element must load Stripe.js from Stripe; only the card page allows it.
-STRIPE_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com") \
-    .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com") + \
-    "; frame-src https://js.stripe.com https://hooks.stripe.com"
 
 
 # --- checkout --------------------------------------------------------------------------------

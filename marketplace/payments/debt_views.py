@@ -23,23 +23,17 @@ from flask_babel import gettext as _
 from marketplace.core.auth import admin_required, require_login
 from marketplace.core.db import utcnow
 from marketplace.core.errors import BadRequest, CoreErrorCode
-from marketplace.core.security import CSP, content_security_policy
+from marketplace.core.security import STRIPE_CSP, content_security_policy
 from marketplace.extensions import db
 from marketplace.payments import queries
 from marketplace.payments.models import DebtPayment, PaymentStatus
-from marketplace.payments.providers import TEST_CARDS, StripeProvider, get_provider
+from marketplace.payments.providers import OFFERED_TEST_CARDS, StripeProvider, get_provider
 from marketplace.payments.services import debts
 from marketplace.payments.services import zarinpal as zarinpal_payments
 from marketplace.payments.services.errors import PaymentUnavailable
 
 bp = Blueprint("debts", __name__)
 
-OFFERED_TEST_CARDS = tuple((card, label) for card, label in TEST_CARDS.items() if label)
-# Stripe's Payment Element loads Stripe.js from Stripe; only its card page allows it (as
-# checkout's pay page does).
-STRIPE_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com") \
-    .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com") + \
-    "; frame-src https://js.stripe.com https://hooks.stripe.com"
 
 
 def _to_gateway(url: str):

@@ -120,6 +120,8 @@ TEST_CARDS = {
     "pm_card_authenticationRequired": _l("Test card: needs authentication"),
     "pm_card_chargeCustomerFail": None,
 }
+# The test cards the development pay pages offer (a card with no label is for tests only).
+OFFERED_TEST_CARDS = tuple((card, label) for card, label in TEST_CARDS.items() if label)
 
 
 class StripeProvider(PaymentProvider):
