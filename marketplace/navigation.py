@@ -53,4 +53,5 @@ USER_MENU = (
     NavItem(_l("My account"), "accounts.profile", order=90),
     NavItem(_l("Payouts"), "payments.admin_payouts", visible=_is_admin, order=90),
     NavItem(_l("Trainees' debts"), "debts.admin_debts", visible=_is_admin, order=91),
+    NavItem(_l("Refunds owed"), "payments.admin_refunds_owed", visible=_is_admin, order=92),
 )

@@ -28,6 +28,7 @@ class PaymentErrorCode(ErrorCode):
     PAYMENT_NOT_STARTED = "payment_not_started"
     PAYMENT_PROVIDER_REJECTED = "payment_provider_rejected"
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
+    REFUND_NOT_OWED = "refund_not_owed"
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
     UNKNOWN_AUTHORITY = "unknown_authority"
     UNKNOWN_CARD = "unknown_card"

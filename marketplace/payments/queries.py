@@ -23,8 +23,10 @@ from marketplace.payments.models import (
     PayoutAccount,
     PayoutBatch,
     PayoutItem,
+    Refund,
+    RefundStatus,
 )
-from marketplace.payments.providers import PAY_AT_PICKUP
+from marketplace.payments.providers import PAY_AT_PICKUP, PROVIDERS
 
 # --- pure arithmetic --------------------------------------------------------------------------
 
@@ -241,3 +243,21 @@ def open_debt_payment(trainee_id: int) -> DebtPayment | None:
 def debt_payment_by_reference(provider: str, reference: str) -> DebtPayment | None:
     return db.session.scalar(select(DebtPayment).where(DebtPayment.provider == provider,
                                                        DebtPayment.provider_reference == reference))
+
+
+def owed_refund_providers() -> list[str]:
+    """Providers whose refunds someone pays by hand (bank transfer): no refund API."""
+    return [name for name, provider in PROVIDERS.items()
+            if not provider.refunds_online and name != PAY_AT_PICKUP]
+
+
+def refunds_owed(currency: str) -> list[Refund]:
+    """Refunds recorded but not yet paid by bank transfer, the oldest first, with the order and
+    its buyer (two statements)."""
+    return list(db.session.scalars(
+        select(Refund).join(Payment, Refund.payment_id == Payment.id)
+        .where(Refund.status == RefundStatus.PENDING, Refund.currency == currency,
+               Payment.provider.in_(owed_refund_providers()))
+        .options(selectinload(Refund.payment).selectinload(Payment.order)
+                 .selectinload(Order.buyer))
+        .order_by(Refund.created_at, Refund.id)))

@@ -299,3 +299,22 @@ def admin_payout_batch_paid(batch_id: int):
     db.session.commit()
     flash(_("The batch is marked as paid."), "success")
     return redirect(url_for("payments.admin_payout_batch", batch_id=batch_id))
+
+
+# --- refunds owed (paid by hand) ------------------------------------------------------------
+
+@bp.route("/admin/refunds-owed")
+@admin_required
+def admin_refunds_owed():
+    return render_template("payments/admin_refunds_owed.html", refunds=queries.refunds_owed(
+        current_app.config["MARKETPLACE_CURRENCY"]))
+
+
+@bp.route("/admin/refunds-owed/<int:refund_id>/paid", methods=["POST"])
+@admin_required
+def admin_refund_paid(refund_id: int):
+    refund = refunds.mark_refund_paid(current_user, refund_id)
+    db.session.commit()
+    flash(_("Refund of %(amount)s marked as paid by bank transfer.",
+            amount=refund.money.format(locale_for())), "success")
+    return redirect(url_for("payments.admin_refunds_owed"))

@@ -9,7 +9,7 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.core.errors import Conflict, CoreErrorCode, RuleViolation
+from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import locale_for
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
@@ -17,6 +17,8 @@ from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.orders.services.refunds import apply_vendor_refund
+from marketplace.payments import queries
+from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayError, GatewayUnavailable
 from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from marketplace.payments.providers import (
@@ -120,4 +122,23 @@ def refund_whole_payment(payment: Payment, reason: str) -> Refund:
                            by_transfer=not provider.refunds_online)
     log.info("payment %s of order %s refunded automatically (%s)", payment.id, order.number,
              reason)
+    return refund
+
+
+def mark_refund_paid(actor, refund_id: int) -> Refund:
+    """An administrator paid an owed refund by bank transfer (a provider with no refund API,
+    such as Zarinpal's): it is succeeded. 409 `refund_not_owed` when it is not owed (paid
+    already, by this request's twin or another administrator)."""
+    if actor is None or not getattr(actor, "is_admin", False):
+        raise Forbidden(_("Only administrators can do that."))
+    refund = db.session.scalars(select(Refund).where(Refund.id == refund_id).with_for_update()
+                                .execution_options(populate_existing=True)).one_or_none()
+    if refund is None:
+        raise NotFound(_("We could not find that refund."))
+    if refund.status != RefundStatus.PENDING or refund.payment is None or \
+            refund.payment.provider not in queries.owed_refund_providers():
+        raise Conflict(_("This refund is not waiting to be paid by hand."),
+                       code=PaymentErrorCode.REFUND_NOT_OWED)
+    refund.status = RefundStatus.SUCCEEDED
+    db.session.flush()
     return refund
