@@ -4,17 +4,33 @@ the rules that need the database stay in the services."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FormField, SelectField, StringField, TextAreaField
 from wtforms import Form as SubForm
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from marketplace.catalogue.models import AttributeDefinition, AttributeType, ProductKind
+from marketplace.catalogue.models import (
+    NUMERIC_TYPES,
+    AttributeDefinition,
+    AttributeType,
+    ProductKind,
+)
+from marketplace.catalogue.services.categories import (
+    NAME_MAX,
+    POSITION_MAX,
+    UNIT_MAX,
+    AttributeDefinitionData,
+    CategoryData,
+)
 from marketplace.catalogue.services.listing_data import (
     ALT_TEXT_MAX,
     DESCRIPTION_MAX,
+    MAX_ATTRIBUTE_NUMBER,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE_AMOUNT,
     MAX_SHIPPING_WEIGHT_G,
@@ -23,9 +39,19 @@ from marketplace.catalogue.services.listing_data import (
     TITLE_MAX,
     ListingData,
     attribute_values,
+    bound_text,
     kind_problems,
 )
-from marketplace.core.forms import AmountField, Bounds, Form, LocalizedIntegerField, strip
+from marketplace.core.digits import to_ascii_digits
+from marketplace.core.forms import (
+    AmountField,
+    Bounds,
+    Form,
+    LocalizedIntegerField,
+    ValidationError,
+    strip,
+)
+from marketplace.core.text import slugify
 
 KIND_LABELS = {ProductKind.REGULAR: _l("Regular stock"),
                ProductKind.ONE_OF_A_KIND: _l("One of a kind"),
@@ -143,3 +169,157 @@ class PhotoForm(Form):
 
     alt_text = StringField(_l("Photo description"), filters=[strip],
                            validators=[Length(max=ALT_TEXT_MAX)])
+
+
+# --- the category admin pages ------------------------------------------------------------------
+
+REQUIRED = _l("This field is required.")
+WHOLE_NUMBER = _l("Must be a whole number.")
+ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
+
+
+class PositionField(LocalizedIntegerField):
+    """Where a row sits among its siblings: 0 when left empty."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, default=0, validators=[Bounds(0, POSITION_MAX)], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = 0
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(WHOLE_NUMBER)) from None
+
+
+class CategoryForm(Form):
+    """A category: names, slug (made from the names when left empty), position, parent."""
+
+    name_fa = StringField(_l("Name (Persian)"), filters=[strip], validators=[
+        DataRequired(message=REQUIRED), Length(max=NAME_MAX)])
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[
+        DataRequired(message=REQUIRED), Length(max=NAME_MAX)])
+    slug = StringField(_l("Slug (address)"), filters=[strip])
+    position = PositionField(_l("Position"))
+    parent_id = LocalizedIntegerField(_l("Inside"), validators=[Optional()])
+
+    def validate_slug(self, field) -> None:
+        if not self._slug():
+            raise ValidationError(str(REQUIRED))
+
+    def _slug(self) -> str:
+        return slugify(self.slug.data or self.name_en.data or self.name_fa.data or "")
+
+    def category_data(self) -> CategoryData:
+        return CategoryData(name_fa=self.name_fa.data, name_en=self.name_en.data,
+                            slug=self._slug(), position=self.position.data,
+                            parent_id=self.parent_id.data)
+
+
+class BoundField(StringField):
+    """A number's smallest or largest value (Persian digits, separators), as a float; None
+    when left empty."""
+
+    def process_formdata(self, valuelist):
+        text = to_ascii_digits(valuelist[0] if valuelist else "").replace(",", "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("Must be a number.")) from None
+        if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
+            raise ValueError(_("That number is too large."))
+        self.data = float(number)
+
+    def _value(self):
+        return self.raw_data[0] if self.raw_data else ""
+
+
+def parse_choices(text: str | None) -> list[dict[str, str]]:
+    """The choices of a choice attribute, typed one per line as value|Persian|English (the
+    names default to the value)."""
+    parsed = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        value, _sep, rest = line.partition("|")
+        fa, _sep, en = rest.partition("|")
+        value = to_ascii_digits(value.strip())
+        parsed.append({"value": value, "fa": fa.strip() or value, "en": en.strip() or value})
+    return parsed
+
+
+class AttributeDefinitionForm(Form):
+    """An attribute definition of a category. Across fields: choices only for the choice
+    type, bounds only for numbers (whole for integers), the minimum not above the maximum."""
+
+    key = StringField(_l("Key (English letters, digits, _)"), filters=[strip], validators=[
+        Regexp(ATTRIBUTE_KEY, message=_l(
+            "Use lower-case English letters, digits and _ (start with a letter)."))])
+    name_fa = StringField(_l("Name (Persian)"), filters=[strip], validators=[
+        DataRequired(message=REQUIRED), Length(max=NAME_MAX)])
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[
+        DataRequired(message=REQUIRED), Length(max=NAME_MAX)])
+    unit_fa = StringField(_l("Unit (Persian)"), filters=[strip], validators=[
+        Length(max=UNIT_MAX)])
+    unit_en = StringField(_l("Unit (English)"), filters=[strip], validators=[
+        Length(max=UNIT_MAX)])
+    type = SelectField(_l("Type"), choices=[t.value for t in AttributeType],
+                       validate_choice=False)
+    choices = TextAreaField(_l("Choices (for the choice type): one per line, "
+                               "value|Persian|English"))
+    minimum = BoundField(_l("Smallest value (numbers only)"))
+    maximum = BoundField(_l("Largest value (numbers only)"))
+    is_required = BooleanField(_l("Required"))
+    is_filterable = BooleanField(_l("Buyers can filter by it"))
+    position = PositionField(_l("Position"))
+
+    def _type(self) -> AttributeType | None:
+        try:
+            return AttributeType(self.type.data or "")
+        except ValueError:
+            return None
+
+    def validate_type(self, field) -> None:
+        if self._type() is None:
+            raise ValidationError(_("Choose a type."))
+
+    def validate_choices(self, field) -> None:
+        if self._type() != AttributeType.CHOICE:
+            return
+        values = [c["value"] for c in parse_choices(field.data)]
+        if not values or "" in values or len(set(values)) != len(values):
+            raise ValidationError(_("List at least one choice, each with a distinct value."))
+
+    def validate_minimum(self, field) -> None:
+        self._check_bound(field)
+
+    def validate_maximum(self, field) -> None:
+        self._check_bound(field)
+        low = self.minimum.data
+        if field.data is not None and low is not None and low > field.data:
+            raise ValidationError(_("Must be at least %(n)s.", n=bound_text(low)))
+
+    def _check_bound(self, field) -> None:
+        kind = self._type()
+        if field.data is None or kind is None:
+            return
+        if kind not in NUMERIC_TYPES:
+            raise ValidationError(_("Only numbers have a minimum and a maximum."))
+        if kind == AttributeType.INTEGER and field.data != int(field.data):
+            raise ValidationError(str(WHOLE_NUMBER))
+
+    def definition_data(self) -> AttributeDefinitionData:
+        kind = AttributeType(self.type.data)
+        choices = tuple(parse_choices(self.choices.data)) \
+            if kind == AttributeType.CHOICE else None
+        return AttributeDefinitionData(
+            key=self.key.data, name_fa=self.name_fa.data, name_en=self.name_en.data,
+            type=kind, unit_fa=self.unit_fa.data or None, unit_en=self.unit_en.data or None,
+            choices=choices, minimum=self.minimum.data, maximum=self.maximum.data,
+            is_required=self.is_required.data, is_filterable=self.is_filterable.data,
+            position=self.position.data)

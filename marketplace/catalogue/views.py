@@ -3,6 +3,9 @@ the centre's review queue, category administration and the media route."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from flask import (
     Blueprint,
     abort,
@@ -22,7 +25,14 @@ from werkzeug.routing import BuildError
 from marketplace.catalogue import policies, search_log
 from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.errors import CatalogueErrorCode
-from marketplace.catalogue.forms import ListingForm, PhotoForm, RejectionForm, listing_form
+from marketplace.catalogue.forms import (
+    AttributeDefinitionForm,
+    CategoryForm,
+    ListingForm,
+    PhotoForm,
+    RejectionForm,
+    listing_form,
+)
 from marketplace.catalogue.models import (
     MAX_IMAGES_PER_PRODUCT,
     AttributeDefinition,
@@ -390,43 +400,44 @@ def review(product_id: int, decision: str):
 
 # --- category administration -------------------------------------------------------------------
 
-def _category_input() -> dict:
-    form = request.form
-    return {name: form.get(name, "") for name in ("name_fa", "name_en", "slug", "position",
-                                                  "parent_id")}
-
-
 def _bound_value(bound: float | None) -> str:
     if bound is None:
         return ""
     return str(int(bound)) if bound == int(bound) else str(bound)
 
 
-def _definition_input() -> dict:
-    form = request.form
-    names = ("key", "name_fa", "name_en", "unit_fa", "unit_en", "type", "choices", "position",
-             "minimum", "maximum")
-    data: dict[str, object] = {name: form.get(name, "") for name in names}
-    data["is_required"] = bool(form.get("is_required"))
-    data["is_filterable"] = bool(form.get("is_filterable"))
-    return data
+def _posted() -> dict:
+    """The fields as typed, shown back beside their errors."""
+    return request.form.to_dict()
+
+
+def _admin_save(form: CategoryForm | AttributeDefinitionForm, save: Callable[[], object]
+                ) -> tuple[object, dict]:
+    """What `save` gives once `form` is valid, or the errors to show (the form's by field,
+    else the service's refusal, by field or for the whole form) with nothing written."""
+    if not form.validate():
+        return None, dict(form.errors)
+    try:
+        return save(), {}
+    except DomainError as error:
+        db.session.rollback()
+        return None, dict(error.fields or {"_form": [str(error.message)]})
 
 
 @bp.route("/admin/categories", methods=["GET", "POST"])
 @admin_required
 def admin_categories():
-    errors, values = {}, {}
+    errors: dict = {}
+    values: dict = {}
     if request.method == "POST":
-        values = _category_input()
-        try:
-            category = categories.create_category(current_user, values)
-        except DomainError as error:
-            db.session.rollback()
-            errors = error.fields or {"_form": [str(error.message)]}
-        else:
+        form, values = CategoryForm(), _posted()
+        category, errors = _admin_save(form, lambda: categories.create_category(
+            current_user, form.category_data()))
+        if not errors:
             db.session.commit()
             flash(_("The category is created."), "success")
-            return redirect(url_for("catalogue.admin_category", category_id=category.id))
+            return redirect(url_for("catalogue.admin_category",
+                                    category_id=cast(Category, category).id))
     tree = category_tree()
     return render_template("catalogue/admin_categories.html", tree=tree, errors=errors,
                            values=values), 422 if errors else 200
@@ -441,31 +452,33 @@ def admin_category(category_id: int):
     attribute_errors: dict = {}
     values: dict | None = None
     attribute_values: dict = {}
-    if request.method == "POST":
-        action = request.form.get("action")
+    action = request.form.get("action")
+    if request.method == "POST" and action == "delete":
         try:
-            if action == "delete":
-                categories.delete_category(current_user, category)
-                db.session.commit()
-                flash(_("The category is deleted."), "success")
-                return redirect(url_for("catalogue.admin_categories"))
-            if action == "add_attribute":
-                attribute_values = _definition_input()
-                categories.create_attribute_definition(current_user, category, attribute_values)
-                message = _("The attribute is added.")
-            else:
-                values = _category_input()
-                categories.update_category(current_user, category, values)
-                message = _("The category is saved.")
+            categories.delete_category(current_user, category)
         except DomainError as error:
             db.session.rollback()
-            category = db.session.get(Category, category_id) or abort(404)
-            target = attribute_errors if action == "add_attribute" else errors
-            target.update(error.fields or {"_form": [str(error.message)]})
+            errors = dict(error.fields or {"_form": [str(error.message)]})
         else:
             db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("catalogue.admin_category", category_id=category.id))
+            flash(_("The category is deleted."), "success")
+            return redirect(url_for("catalogue.admin_categories"))
+    elif request.method == "POST" and action == "add_attribute":
+        definition_form, attribute_values = AttributeDefinitionForm(), _posted()
+        _saved, attribute_errors = _admin_save(
+            definition_form, lambda: categories.create_attribute_definition(
+                current_user, category, definition_form.definition_data()))
+        message = _("The attribute is added.")
+    elif request.method == "POST":
+        category_form, values = CategoryForm(), _posted()
+        _saved, errors = _admin_save(category_form, lambda: categories.update_category(
+            current_user, category, category_form.category_data()))
+        message = _("The category is saved.")
+    if request.method == "POST" and not (errors or attribute_errors):
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("catalogue.admin_category", category_id=category.id))
+    category = db.session.get(Category, category_id) or abort(404)
     tree = category_tree()
     values = values or {"name_fa": category.name_fa, "name_en": category.name_en,
                         "slug": category.slug, "position": category.position,
@@ -483,25 +496,27 @@ def admin_attribute(definition_id: int):
     definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
     errors: dict = {}
     values: dict | None = None
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("action") == "delete":
+        category_id = definition.category_id
         try:
-            if request.form.get("action") == "delete":
-                category_id = definition.category_id
-                categories.delete_attribute_definition(current_user, definition)
-                db.session.commit()
-                flash(_("The attribute is deleted."), "success")
-                return redirect(url_for("catalogue.admin_category", category_id=category_id))
-            values = _definition_input()
-            categories.update_attribute_definition(current_user, definition, values)
+            categories.delete_attribute_definition(current_user, definition)
         except DomainError as error:
             db.session.rollback()
-            definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
-            errors = error.fields or {"_form": [str(error.message)]}
+            errors = dict(error.fields or {"_form": [str(error.message)]})
         else:
+            db.session.commit()
+            flash(_("The attribute is deleted."), "success")
+            return redirect(url_for("catalogue.admin_category", category_id=category_id))
+    elif request.method == "POST":
+        form, values = AttributeDefinitionForm(), _posted()
+        _saved, errors = _admin_save(form, lambda: categories.update_attribute_definition(
+            current_user, definition, form.definition_data()))
+        if not errors:
             db.session.commit()
             flash(_("The attribute is saved."), "success")
             return redirect(url_for("catalogue.admin_category",
                                     category_id=definition.category_id))
+    definition = db.session.get(AttributeDefinition, definition_id) or abort(404)
     if values is None:
         values = {name: getattr(definition, name) or "" for name in (
             "key", "name_fa", "name_en", "unit_fa", "unit_en", "position")}

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.core.redirects import referrer_target
+from marketplace.core.schema_messages import translate_all
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +194,8 @@ def http_exception_parts(error: HTTPException) -> tuple[int, ErrorCode, str, dic
     code, default_message = HTTP_CODES.get(status, (CoreErrorCode.ERROR, error.name))
     fields = {}
     data = getattr(error, "data", None) or {}
-    if "messages" in data:  # webargs / flask-smorest validation errors
-        fields = flatten_locations(data["messages"])
+    if "messages" in data:  # webargs / flask-smorest validation errors, in the reader's language
+        fields = translate_all(flatten_locations(data["messages"]))
     message = data.get("message") or default_message
     if status == 429:
         message = HTTP_CODES[429][1]

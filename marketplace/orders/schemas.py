@@ -2,11 +2,11 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from marketplace.core.api import id_field, number_limits
+from marketplace.core.api import id_field
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from marketplace.orders.models import VENDOR_ACTIONS, VendorOrderStatus
 from marketplace.orders.queries import pickup_place_text
-from marketplace.orders.services.cart import MAX_LINE_QUANTITY
+from marketplace.orders.services.cart import MAX_LINE_QUANTITY, bad_quantity, quantity_problem
 
 ORDER_PAGE_SIZE = 20
 
@@ -19,11 +19,25 @@ class StrictSchema(Schema):
 
 # --- input -----------------------------------------------------------------------------------
 
+class QuantityRange(validate.Range):
+    """1 … MAX_LINE_QUANTITY (`cart.quantity_problem`). A quantity outside is a 400
+    `bad_quantity`, as on the cart pages, rather than the 422 of a malformed body: a JSON
+    number that is not an integer is still that 422. (OpenAPI reads the range from here.)"""
+
+    def __init__(self):
+        super().__init__(1, MAX_LINE_QUANTITY)
+
+    def __call__(self, value):
+        problem = quantity_problem(value)
+        if problem:
+            raise bad_quantity(problem)
+        return value
+
+
 def _quantity(**kwargs) -> fields.Integer:
-    # Checked by the services (400 `bad_quantity`, 422 `not_enough_stock`).
-    return fields.Integer(strict=True, metadata=number_limits(
-        1, MAX_LINE_QUANTITY, description="Within the stock there is (one_of_a_kind: 1)."),
-        **kwargs)
+    # The stock is checked by the services (422 `not_enough_stock`).
+    return fields.Integer(strict=True, validate=QuantityRange(), metadata={
+        "description": "Within the stock there is (one_of_a_kind: 1)."}, **kwargs)
 
 
 class CartLineCreateSchema(StrictSchema):

@@ -32,7 +32,7 @@ from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 from marketplace.orders import cart_cookie, policies, queries
 from marketplace.orders.errors import OrderErrorCode
-from marketplace.orders.forms import ShippingFeeForm
+from marketplace.orders.forms import AddToCartForm, CartLineForm, ShippingFeeForm
 from marketplace.orders.labels import status_label
 from marketplace.orders.models import FULFILMENT_ACTIONS, ShippingRate, VendorOrderStatus
 from marketplace.orders.services import cart as carts
@@ -93,9 +93,11 @@ def cart():
 
 @bp.post("/cart/add")
 def add_to_cart():
+    form = AddToCartForm()
+    if not form.validate():
+        raise form.refusal()
     cart = cart_cookie.browsing_cart(create=True)
-    carts.add_to_cart(current_user, cart, request.form.get("product_id"),
-                      request.form.get("quantity", "1"))
+    carts.add_to_cart(current_user, cart, form.product_id.data, form.quantity.data)
     db.session.commit()
     flash(_("Added to your cart."), "success")
     return redirect(_back(url_for("orders.cart")))
@@ -106,7 +108,10 @@ def update_line(line_id):
     cart = cart_cookie.browsing_cart()
     if cart is None:
         raise NotFound(_("That item is not in your cart."))
-    carts.update_cart_line(current_user, cart, line_id, request.form.get("quantity"))
+    form = CartLineForm()
+    if not form.validate():
+        raise form.refusal()
+    carts.update_cart_line(current_user, cart, line_id, form.quantity.data)
     db.session.commit()
     flash(_("Your cart is updated."), "success")
     return redirect(url_for("orders.cart"))

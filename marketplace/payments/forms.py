@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from marketplace.core.forms import AmountField, Bounds, Form, strip
+from marketplace.payments.services.payouts import (
+    HOLDER_MAX,
+    STRIPE_ACCOUNT_MAX,
+    PayoutAccountData,
+)
+from marketplace.payments.sheba import InvalidSheba, normalise_sheba
 
 REFUND_REASON_MAX = 500
 AMOUNT_SUCH_AS = _l("Enter an amount such as %(example)s.")
@@ -24,3 +30,49 @@ class RefundForm(Form):
                            false_values=("", "0", "false", "no", "off"))
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            validators=[Length(max=REFUND_REASON_MAX)])
+
+
+SHEBA_SUCH_AS = _l("Enter a Sheba number: IR and 24 digits, such as "
+                   "IR82 0540 1026 8002 0817 9090 02.")
+
+
+class ShebaField(StringField):
+    """A Sheba number as people type it (Persian digits, spaces, dashes), as `IR` and 24
+    digits whose mod-97 check digits match (`payments.sheba`); None when left empty. A
+    mistyped one is shown back as typed."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "") or ""
+        if not text.strip():
+            self.data = None
+            return
+        try:
+            self.data = normalise_sheba(text)
+        except InvalidSheba:
+            self.data = None
+            raise ValueError(str(SHEBA_SUCH_AS)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data or ""
+
+
+class PayoutAccountForm(Form):
+    """Where a trainee's payouts go: a Sheba for bank transfers, a Stripe connected account
+    for Stripe Connect (both optional)."""
+
+    account_holder = StringField(_l("Account holder"), filters=[strip],
+                                 validators=[Length(max=HOLDER_MAX)])
+    iban = ShebaField(_l("IBAN (Sheba number)"))
+    bank_name = StringField(_l("Bank"), filters=[strip], validators=[Length(max=HOLDER_MAX)])
+    stripe_account_id = StringField(
+        _l("Stripe connected account (optional)"), filters=[strip],
+        validators=[Optional(), Length(max=STRIPE_ACCOUNT_MAX),
+                    Regexp(r"^acct_[A-Za-z0-9]+\Z",
+                           message=_l("A Stripe account id looks like acct_1A2b3C."))])
+
+    def payout_account_data(self) -> PayoutAccountData:
+        return PayoutAccountData(account_holder=self.account_holder.data or "",
+                                 iban=self.iban.data, bank_name=self.bank_name.data or "",
+                                 stripe_account_id=self.stripe_account_id.data or None)

@@ -37,7 +37,7 @@ from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
-from marketplace.payments.forms import RefundForm
+from marketplace.payments.forms import PayoutAccountForm, RefundForm
 from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
 from marketplace.payments.services import debts, pay_at_pickup, payouts, refunds, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
@@ -227,17 +227,16 @@ def ledger_csv():
 @bp.route("/my/payout-account", methods=["GET", "POST"])
 def payout_account():
     trainee = _trainee()
-    if request.method == "POST":
-        payouts.save_payout_account(
-            current_user, trainee, holder=request.form.get("account_holder", ""),
-            iban=to_ascii_digits(request.form.get("iban", "")),
-            bank_name=request.form.get("bank_name", ""),
-            stripe_account_id=request.form.get("stripe_account_id", ""))
+    account = queries.payout_account(trainee.id)
+    form = PayoutAccountForm(obj=account)
+    if form.validate_on_submit():
+        payouts.save_payout_account(current_user, trainee, form.payout_account_data())
         db.session.commit()
         flash(_("Your payout details are saved."), "success")
         return redirect(url_for("payments.ledger"))
-    return render_template("payments/payout_account.html",
-                           account=queries.payout_account(trainee.id))
+    # A refused form is a 400, as before the form checked it; nothing was written.
+    status = 400 if form.errors else 200
+    return render_template("payments/payout_account.html", form=form), status
 
 
 # --- admin payouts --------------------------------------------------------------------------

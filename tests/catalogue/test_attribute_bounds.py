@@ -7,7 +7,9 @@ from dataclasses import replace
 import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from marketplace.catalogue.forms import AttributeDefinitionForm
 from marketplace.catalogue.models import (
     NUMERIC_TYPES,
     AttributeDefinition,
@@ -15,7 +17,6 @@ from marketplace.catalogue.models import (
     Product,
     ProductAttributeValue,
 )
-from marketplace.catalogue.services.categories import create_attribute_definition
 from marketplace.catalogue.services.listing_data import ListingData
 from marketplace.catalogue.services.products import update_product
 from marketplace.core.errors import RuleViolation
@@ -99,14 +100,18 @@ def test_the_message_names_the_bound_in_persian_digits(app, create_product, boun
     ({"type": "integer", "minimum": "1.5"}, "minimum"),
     ({"type": "decimal", "minimum": "wide"}, "minimum"),
 ])
-def test_bad_bounds_of_a_definition_are_refused(db, create_admin, create_category, data,
-                                                field):
+def test_bad_bounds_of_a_definition_are_refused(db, client, login, create_admin,
+                                                create_category, data, field):
     category = create_category()
-    with pytest.raises(RuleViolation) as caught:
-        create_attribute_definition(create_admin(), category, {
-            "key": "size_cm", "name_fa": "اندازه", "name_en": "Size", **data})
-    assert field in caught.value.fields
-    db.session.rollback()
+    given = {"key": "size_cm", "name_fa": "اندازه", "name_en": "Size", **data}
+    with client.application.test_request_context("/", method="POST"):
+        form = AttributeDefinitionForm(formdata=MultiDict(given), meta={"csrf": False})
+        assert not form.validate()
+        assert field in form.errors
+    login(create_admin())
+    response = client.post(f"/admin/categories/{category.id}",
+                           data={"action": "add_attribute", **given})
+    assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(AttributeDefinition)) == 0
 
 

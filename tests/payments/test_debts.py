@@ -227,10 +227,11 @@ def test_statement_in_persian(db, client, login, shop):
 # --- payouts ------------------------------------------------------------------------------------
 
 def test_payouts_net_the_debt_first(app, db, shop, create_admin):
-    from marketplace.payments.services.payouts import save_payout_account
+    from marketplace.payments.services.payouts import PayoutAccountData, save_payout_account
 
     trainee = shop.trainee_a
-    save_payout_account(trainee.user, trainee, "A", "IR820540102680020817909002", "Bank", None)
+    save_payout_account(trainee.user, trainee, PayoutAccountData(
+        "A", "IR820540102680020817909002", "Bank", None))
     owe(db, trainee, -3000, days_ago=5, kind=LedgerKind.BOOTH_FEE)
     owe(db, trainee, 2500, days_ago=4, kind=LedgerKind.SALE)
     admin = create_admin()

@@ -1,9 +1,13 @@
-"""Categories and attribute definitions (admins)."""
+"""Categories and attribute definitions (admins). The admin pages' forms
+(`catalogue.forms.CategoryForm`, `AttributeDefinitionForm`) check each field's shape and give a
+`CategoryData` or an `AttributeDefinitionData`; these services keep the rules that need the
+database: a slug no other category uses, an existing parent that is not the category itself
+or below it, a key no related category defines, and what products already use."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -12,7 +16,6 @@ from marketplace.accounts.models import User
 from marketplace.catalogue import policies
 from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import (
-    NUMERIC_TYPES,
     AttributeDefinition,
     AttributeType,
     Category,
@@ -20,93 +23,57 @@ from marketplace.catalogue.models import (
     ProductAttributeValue,
 )
 from marketplace.catalogue.queries.categories import category_definitions, category_tree
-from marketplace.catalogue.services.listing_data import MAX_ATTRIBUTE_NUMBER, bound_text
-from marketplace.core.digits import parse_int, to_ascii_digits
 from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden, RuleViolation
-from marketplace.core.input import text_problem
-from marketplace.core.text import slugify
 from marketplace.extensions import db
 
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+NAME_MAX = 120
+UNIT_MAX = 40
+POSITION_MAX = 10_000
 
 
-# --- the admin pages' field checks ------------------------------------------------------------
-# The category and attribute-definition pages are not yet Flask-WTF forms (they have no API):
-# their fields are still checked here, with the rules that need the database.
+@dataclass(frozen=True)
+class CategoryData:
+    """A category as the admin gives it, checked for shape; `slug` is already made from the
+    names when none was typed."""
 
-class FieldErrors:
-    def __init__(self):
-        self.fields: dict = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def add_attribute(self, key: str, message: str) -> None:
-        self.fields.setdefault("attributes", {}).setdefault(key, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise RuleViolation(_("Some fields are not valid."),
-                                code=CoreErrorCode.VALIDATION_ERROR,
-                                fields=self.fields)
+    name_fa: str
+    name_en: str
+    slug: str
+    position: int = 0
+    parent_id: int | None = None
 
 
-def _clean_text(value, name: str, errors: FieldErrors, *, maximum: int,
-                required: bool = False, single_line: bool = False) -> str | None:
-    if value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        errors.add(name, _("Must be text."))
-        return None
-    problem = text_problem(text, single_line=single_line)
-    if problem:
-        errors.add(name, str(problem))
-        return None
-    if required and not text:
-        errors.add(name, _("This field is required."))
-    if len(text) > maximum:
-        errors.add(name, _("At most %(n)d characters.", n=maximum))
-    return text or None
+@dataclass(frozen=True)
+class AttributeDefinitionData:
+    """An attribute definition as the admin gives it, checked for shape: `choices` (value, fa,
+    en) only for the choice type, bounds only for numbers and whole for integers."""
+
+    key: str
+    name_fa: str
+    name_en: str
+    type: AttributeType
+    unit_fa: str | None = None
+    unit_en: str | None = None
+    choices: tuple[dict[str, str], ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    is_required: bool = False
+    is_filterable: bool = False
+    position: int = 0
+
+    def columns(self) -> dict[str, Any]:
+        return {"key": self.key, "name_fa": self.name_fa, "name_en": self.name_en,
+                "type": self.type, "unit_fa": self.unit_fa, "unit_en": self.unit_en,
+                "choices": [dict(c) for c in self.choices] if self.choices is not None
+                else None,
+                "minimum": self.minimum, "maximum": self.maximum,
+                "is_required": self.is_required, "is_filterable": self.is_filterable,
+                "position": self.position}
 
 
-def _clean_int(value, name: str, errors: FieldErrors, *, minimum: int, maximum: int,
-               required: bool = True) -> int | None:
-    if value is None or value == "":
-        if required:
-            errors.add(name, _("This field is required."))
-        return None
-    if isinstance(value, bool | float):
-        errors.add(name, _("Must be a whole number."))
-        return None
-    try:
-        number = parse_int(value)
-    except (ValueError, TypeError):
-        errors.add(name, _("Must be a whole number."))
-        return None
-    if number < minimum:
-        errors.add(name, _("Must be at least %(n)s.", n=minimum))
-    elif number > maximum:
-        errors.add(name, _("Must be at most %(n)s.", n=maximum))
-    return number
-
-
-def _clean_bound(value, name: str, errors: FieldErrors) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        errors.add(name, _("Must be a number."))
-        return None
-    try:
-        number = Decimal(to_ascii_digits(str(value)).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        errors.add(name, _("Must be a number."))
-        return None
-    if not number.is_finite() or abs(number) > MAX_ATTRIBUTE_NUMBER:
-        errors.add(name, _("That number is too large."))
-        return None
-    return float(number)
+def _invalid(fields: dict[str, list[str]]) -> RuleViolation:
+    return RuleViolation(_("Some fields are not valid."), code=CoreErrorCode.VALIDATION_ERROR,
+                         fields=fields)
 
 
 def _require_admin(actor: User | None) -> None:
@@ -114,53 +81,41 @@ def _require_admin(actor: User | None) -> None:
         raise Forbidden(_("Only platform administrators can do that."))
 
 
-def _clean_category(data: dict, category: Category | None) -> dict:
-    errors = FieldErrors()
-    clean: dict[str, object] = {}
-    for name in ("name_fa", "name_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True,
-                                  single_line=True)
-    slug = slugify(data.get("slug") or data.get("name_en") or data.get("name_fa") or "")
-    if not slug:
-        errors.add("slug", _("This field is required."))
-    elif db.session.scalar(select(Category.id).where(
-            Category.slug == slug, Category.id != (category.id if category else -1))):
-        errors.add("slug", _("Another category already uses this slug."))
-    clean["slug"] = slug
-    clean["position"] = _clean_int(data.get("position") or 0, "position", errors,
-                                   minimum=0, maximum=10_000)
-    parent_id = data.get("parent_id") or None
+def _category_columns(data: CategoryData, category: Category | None) -> dict[str, Any]:
+    """The columns to write, after the rules that need the database."""
+    errors: dict[str, list[str]] = {}
+    if db.session.scalar(select(Category.id).where(
+            Category.slug == data.slug, Category.id != (category.id if category else -1))):
+        errors["slug"] = [_("Another category already uses this slug.")]
     parent = None
-    if parent_id is not None:
-        try:
-            parent = db.session.get(Category, parse_int(parent_id))
-        except (ValueError, TypeError):
-            parent = None
+    if data.parent_id is not None:
+        parent = db.session.get(Category, data.parent_id)
         if parent is None:
-            errors.add("parent_id", _("Choose an existing category."))
+            errors["parent_id"] = [_("Choose an existing category.")]
         elif category is not None:
             walker: Category | None = parent
             while walker is not None:
                 if walker.id == category.id:
-                    errors.add("parent_id", _("A category cannot sit inside itself."))
+                    errors["parent_id"] = [_("A category cannot sit inside itself.")]
                     break
                 walker = walker.parent
-    clean["parent"] = parent
-    errors.raise_if_any()
-    return clean
+    if errors:
+        raise _invalid(errors)
+    return {"name_fa": data.name_fa, "name_en": data.name_en, "slug": data.slug,
+            "position": data.position, "parent": parent}
 
 
-def create_category(actor: User, data: dict) -> Category:
+def create_category(actor: User, data: CategoryData) -> Category:
     _require_admin(actor)
-    category = Category(**_clean_category(data, None))
+    category = Category(**_category_columns(data, None))
     db.session.add(category)
     db.session.flush()
     return category
 
 
-def update_category(actor: User, category: Category, data: dict) -> Category:
+def update_category(actor: User, category: Category, data: CategoryData) -> Category:
     _require_admin(actor)
-    clean = _clean_category(data, category)
+    clean = _category_columns(data, category)
     inherited = {d.key for d in (category_definitions(clean["parent"])
                                  if clean["parent"] else [])}
     clash = inherited & {d.key for d in _subtree_definitions(category)}
@@ -192,90 +147,37 @@ def delete_category(actor: User, category: Category) -> None:
     db.session.flush()
 
 
-def _clean_definition(category: Category, data: dict,
-                      definition: AttributeDefinition | None) -> dict:
-    errors = FieldErrors()
-    clean: dict = {}
-    key = (data.get("key") or (definition.key if definition else "") or "").strip()
-    if not _KEY.match(key):
-        errors.add("key", _("Use lower-case English letters, digits and _ (start with a letter)."))
-    else:
-        taken = {d.key for d in category_definitions(category)} | {
-            d.key for d in _subtree_definitions(category)}
-        if definition is not None:
-            taken.discard(definition.key)
-        if key in taken:
-            errors.add("key", _("This category or a related one already has that attribute."))
-    clean["key"] = key
-    for name in ("name_fa", "name_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=120, required=True,
-                                  single_line=True)
-    for name in ("unit_fa", "unit_en"):
-        clean[name] = _clean_text(data.get(name), name, errors, maximum=40, single_line=True)
-    try:
-        clean["type"] = AttributeType(data.get("type") or "")
-    except ValueError:
-        errors.add("type", _("Choose a type."))
-    choices = data.get("choices") or []
-    if clean.get("type") == AttributeType.CHOICE:
-        if isinstance(choices, str):  # "value|fa|en" per line, from the admin form
-            parsed = []
-            for line in choices.splitlines():
-                if not line.strip():
-                    continue
-                value, _sep, rest = line.partition("|")
-                fa, _sep, en = rest.partition("|")
-                parsed.append({"value": to_ascii_digits(value.strip()),
-                               "fa": fa.strip() or value.strip(),
-                               "en": en.strip() or value.strip()})
-            choices = parsed
-        values = [str(c.get("value", "")).strip() for c in choices if isinstance(c, dict)]
-        if not values or len(values) != len(choices) or "" in values or len(set(values)) != len(
-                values):
-            errors.add("choices", _("List at least one choice, each with a distinct value."))
-        clean["choices"] = [{"value": str(c["value"]).strip(), "fa": c.get("fa") or c["value"],
-                             "en": c.get("en") or c["value"]} for c in choices
-                            if isinstance(c, dict) and "value" in c]
-    else:
-        clean["choices"] = None
-    for name in ("minimum", "maximum"):
-        clean[name] = _clean_bound(data.get(name), name, errors)
-        if clean[name] is not None and clean.get("type") not in NUMERIC_TYPES:
-            errors.add(name, _("Only numbers have a minimum and a maximum."))
-        elif (clean[name] is not None and clean.get("type") == AttributeType.INTEGER
-              and clean[name] != int(clean[name])):
-            errors.add(name, _("Must be a whole number."))
-    if clean["minimum"] is not None and clean["maximum"] is not None and \
-            clean["minimum"] > clean["maximum"]:
-        errors.add("maximum", _("Must be at least %(n)s.", n=bound_text(clean["minimum"])))
-    clean["is_required"] = bool(data.get("is_required"))
-    clean["is_filterable"] = bool(data.get("is_filterable"))
-    clean["position"] = _clean_int(data.get("position") or 0, "position", errors, minimum=0,
-                                   maximum=10_000)
-    errors.raise_if_any()
-    return clean
+def _check_key(category: Category, key: str, definition: AttributeDefinition | None) -> None:
+    """A key is defined once along a branch: not by the category, its ancestors or its
+    descendants (a definition keeps its own key)."""
+    taken = {d.key for d in category_definitions(category)} | {
+        d.key for d in _subtree_definitions(category)}
+    if definition is not None:
+        taken.discard(definition.key)
+    if key in taken:
+        raise _invalid({"key": [_("This category or a related one already has that attribute.")]})
 
 
 def create_attribute_definition(actor: User, category: Category,
-                                data: dict) -> AttributeDefinition:
+                                data: AttributeDefinitionData) -> AttributeDefinition:
     _require_admin(actor)
-    definition = AttributeDefinition(category=category,
-                                      **_clean_definition(category, data, None))
+    _check_key(category, data.key, None)
+    definition = AttributeDefinition(category=category, **data.columns())
     db.session.add(definition)
     db.session.flush()
     return definition
 
 
 def update_attribute_definition(actor: User, definition: AttributeDefinition,
-                                data: dict) -> AttributeDefinition:
+                                data: AttributeDefinitionData) -> AttributeDefinition:
     _require_admin(actor)
-    clean = _clean_definition(definition.category, data, definition)
+    _check_key(definition.category, data.key, definition)
     in_use = db.session.scalar(select(func.count()).select_from(ProductAttributeValue).where(
         ProductAttributeValue.definition_id == definition.id))
-    if in_use and (clean["type"] != definition.type or clean["key"] != definition.key):
+    if in_use and (data.type != definition.type or data.key != definition.key):
         raise Conflict(_("Products already use this attribute; its key and type stay."),
                        code=CatalogueErrorCode.ATTRIBUTE_IN_USE)
-    for name, value in clean.items():
+    for name, value in data.columns().items():
         setattr(definition, name, value)
     db.session.flush()
     return definition

@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Trainee
 from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.core.db import rows_changed, utcnow
-from marketplace.core.digits import parse_int
 from marketplace.core.errors import BadRequest, NotFound, RuleViolation
 from marketplace.core.fast_writes import insert_now
 from marketplace.core.i18n import format_number
@@ -94,20 +93,18 @@ def current_cart(user, guest_token: str | None, create: bool = False) -> Cart | 
     return get_or_create_cart(user, guest_token)
 
 
-def parse_quantity(value) -> int:
-    """A whole number ≥ 1 (Persian digits accepted); anything else is a 400."""
-    if isinstance(value, bool):
-        raise BadRequest(_("Quantity must be a whole number."), code=OrderErrorCode.BAD_QUANTITY,
-                         fields={"quantity": [_("Quantity must be a whole number.")]})
-    try:
-        quantity = parse_int(value)
-    except (TypeError, ValueError):
-        raise BadRequest(_("Quantity must be a whole number."), code=OrderErrorCode.BAD_QUANTITY,
-                         fields={"quantity": [_("Quantity must be a whole number.")]}) from None
+def quantity_problem(quantity: int) -> str | None:
+    """What is wrong with a line's quantity before any stock is looked at (the one copy of the
+    rule, which `orders.forms.CartLineForm` and the API's schemas apply), or None."""
     if quantity < 1:
-        raise BadRequest(_("Quantity must be at least 1."), code=OrderErrorCode.BAD_QUANTITY,
-                         fields={"quantity": [_("Quantity must be at least 1.")]})
-    return quantity
+        return _("Quantity must be at least 1.")
+    if quantity > MAX_LINE_QUANTITY:
+        return _("Quantity must be at most %(n)s.", n=format_number(MAX_LINE_QUANTITY))
+    return None
+
+
+def bad_quantity(message: str) -> BadRequest:
+    return BadRequest(message, code=OrderErrorCode.BAD_QUANTITY, fields={"quantity": [message]})
 
 
 def _check_quantity_for(product: Product, quantity: int) -> None:
@@ -130,11 +127,7 @@ _PRODUCT_WITH_TRAINEE = (select(Product).where(Product.id == bindparam("product_
                          .options(joinedload(Product.trainee)))
 
 
-def _purchasable_product(product_id, actor) -> Product:
-    try:
-        product_id = int(product_id)
-    except (TypeError, ValueError):
-        raise BadRequest(_("Choose a product."), code=OrderErrorCode.BAD_PRODUCT) from None
+def _purchasable_product(product_id: int, actor) -> Product:
     product = db.session.scalar(_PRODUCT_WITH_TRAINEE, {"product_id": product_id})
     if product is None:
         raise NotFound(_("We could not find that product."))
@@ -166,17 +159,17 @@ def _line_of(cart: Cart, line_id) -> CartLine:
     return line
 
 
-def add_to_cart(actor, cart: Cart, product_id, quantity) -> CartLine:
-    """Put a product in the cart (or add to its line), within the stock there is."""
-    quantity = parse_quantity(quantity)
+def add_to_cart(actor, cart: Cart, product_id: int, quantity: int) -> CartLine:
+    """Put a product in the cart (or add to its line), within the stock there is. The
+    quantity is 1 … MAX_LINE_QUANTITY, checked by `orders.forms.CartLineForm` or the API's
+    schemas; the stock is checked here."""
     product = _purchasable_product(product_id, actor)
     return _add_line(cart, product, quantity)
 
 
-def add_to_users_cart(user, product_id, quantity) -> Cart:
+def add_to_users_cart(user, product_id: int, quantity: int) -> Cart:
     """Put a product in a signed-in user's cart, made on first use. The product is checked
     first, so an add that is refused (sold out, say) writes nothing at all."""
-    quantity = parse_quantity(quantity)
     product = _purchasable_product(product_id, user)
     cart = _found_or_new_cart(user, None)
     _add_line(cart, product, quantity)  # writes the cart too when it is new
@@ -219,10 +212,10 @@ def _touch(cart: Cart) -> None:
         cart.updated_at = utcnow()
 
 
-def update_cart_line(actor, cart: Cart, line_id, quantity) -> CartLine:
-    """Set a line's quantity; the price seen is refreshed, since the buyer looked again."""
+def update_cart_line(actor, cart: Cart, line_id, quantity: int) -> CartLine:
+    """Set a line's quantity (1 … MAX_LINE_QUANTITY, checked like `add_to_cart`'s); the price
+    seen is refreshed, since the buyer looked again."""
     line = _line_of(cart, line_id)
-    quantity = parse_quantity(quantity)
     product = line.product  # loaded with the cart (find_cart)
     _check_purchasable(product, actor)
     _check_quantity_for(product, quantity)

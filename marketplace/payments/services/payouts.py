@@ -5,6 +5,7 @@ batch paid. Functions flush and never commit."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import cast
 
 from flask import current_app
@@ -16,7 +17,6 @@ from marketplace.core.db import utcnow
 from marketplace.core.errors import (
     BadRequest,
     Conflict,
-    CoreErrorCode,
     Forbidden,
     NotFound,
     RuleViolation,
@@ -43,39 +43,35 @@ from marketplace.payments.providers import (
 from marketplace.payments.services.booth_fees import charge_booth_fees
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.ledger import post_entry
-from marketplace.payments.sheba import InvalidSheba, normalise_sheba
+
+HOLDER_MAX = 200
+STRIPE_ACCOUNT_MAX = 64
 
 
-def save_payout_account(actor, trainee, holder: str, iban: str | None, bank_name: str,
-                        stripe_account_id: str | None) -> PayoutAccount:
+@dataclass(frozen=True)
+class PayoutAccountData:
+    """Where payouts go, checked for shape by `payments.forms.PayoutAccountForm`: `iban` is a
+    Sheba whose check digits match (`IR` and 24 digits) or None, `stripe_account_id` an
+    `acct_…` id or None."""
+
+    account_holder: str
+    iban: str | None
+    bank_name: str
+    stripe_account_id: str | None
+
+
+def save_payout_account(actor, trainee, data: PayoutAccountData) -> PayoutAccount:
     """The trainee (or an admin) says where payouts go."""
     if actor is None or not (actor.is_admin or (actor.trainee and actor.trainee.id == trainee.id)):
         raise NotFound(_("We could not find that page."))
-    errors = {}
-    iban = (iban or "").strip() or None
-    if iban:
-        try:
-            iban = normalise_sheba(iban)
-        except InvalidSheba:
-            errors["iban"] = [_("Enter a Sheba number: IR and 24 digits, such as "
-                                "IR82 0540 1026 8002 0817 9090 02.")]
-    stripe_account_id = (stripe_account_id or "").strip() or None
-    if stripe_account_id and not (stripe_account_id.startswith("acct_")
-                                  and stripe_account_id[5:].isalnum()
-                                  and len(stripe_account_id) <= 64):
-        errors["stripe_account_id"] = [_("A Stripe account id looks like acct_1A2b3C.")]
-    if errors:
-        raise BadRequest(_("Please correct the marked fields."),
-                         code=CoreErrorCode.VALIDATION_ERROR,
-                         fields=errors)
     account = queries.payout_account(trainee.id)
     if account is None:
         account = PayoutAccount(trainee_id=trainee.id)
         db.session.add(account)
-    account.account_holder = (holder or "").strip()[:200]
-    account.iban = iban
-    account.bank_name = (bank_name or "").strip()[:200]
-    account.stripe_account_id = stripe_account_id
+    account.account_holder = data.account_holder
+    account.iban = data.iban
+    account.bank_name = data.bank_name
+    account.stripe_account_id = data.stripe_account_id
     db.session.flush()
     return account
 
