@@ -253,8 +253,7 @@ class VendorOrder(TimestampMixin, Model):
     # Chosen at checkout (or for every part when the buyer pays the whole order at pickup):
     # an online part is paid with the order, a part at pickup when its trainee confirms the cash.
     payment_method: Mapped[PaymentMethod] = mapped_column(
-        enum_column(PaymentMethod, name="payment_method"), default=PaymentMethod.ONLINE,
-        server_default=PaymentMethod.ONLINE.value)
+        enum_column(PaymentMethod, name="payment_method"), default=PaymentMethod.ONLINE)
     pickup_place: Mapped[str | None] = mapped_column(Text)
     # The market day of the trainee's booth assignment chosen for pickup (booths.market_days).
     pickup_market_day_id: Mapped[int | None] = mapped_column(ForeignKey("market_days.id"))
