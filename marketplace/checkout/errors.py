@@ -11,4 +11,6 @@ class CheckoutErrorCode(ErrorCode):
     BAD_CARD = "bad_card"
     EMPTY_CART = "empty_cart"
     INVALID_CHECKOUT = "invalid_checkout"
+    NO_PICKUP_PARTS = "no_pickup_parts"
+    PAY_AT_PICKUP_UNAVAILABLE = "pay_at_pickup_unavailable"
     PRICES_CHANGED = "prices_changed"

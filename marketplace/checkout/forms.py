@@ -1,7 +1,8 @@
-"""The checkout page's form: contact fields, and a shipping-or-pickup choice and a pickup place
+"""The checkout page's form: contact fields, a shipping-or-pickup choice and a pickup place
 per trainee in the cart (`fulfilment_<id>`, `pickup_<id>`), so the form class is built for the
-cart (`checkout_form`). It gives `CheckoutChoices`; what needs the database (shipping fees,
-pickup places, prices) is checked by `checkout.services.place_order`."""
+cart (`checkout_form`), and how the pickup parts are paid (`pickup_payment`). It gives
+`CheckoutChoices`; what needs the database (shipping fees, pickup places, prices) is checked by
+`checkout.services.place_order`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ from marketplace.checkout.services import (
 )
 from marketplace.core.api import MAX_AMOUNT
 from marketplace.core.forms import Bounds, Form, LocalizedIntegerField, strip
-from marketplace.orders.models import Fulfilment
+from marketplace.orders.models import Fulfilment, PaymentMethod
 
 CHOOSE_FULFILMENT = _l("Choose shipping or pickup.")
+PAYMENT_CHOICE_LABELS = {
+    PaymentMethod.ONLINE: _l("Pay everything online"),
+    PaymentMethod.AT_PICKUP: _l("Pay online for shipped parts, at the booth for pickup parts"),
+}
 
 
 class CheckoutForm(Form):
@@ -38,6 +43,12 @@ class CheckoutForm(Form):
                          validators=[Optional(), Length(max=NOTE_MAX)])
     # The goods total the page showed (a hidden field); a different one now is a 409.
     expected_subtotal = LocalizedIntegerField(validators=[Optional(), Bounds(0, MAX_AMOUNT)])
+    # Pay everything online, or the pickup parts at the booth (offered only with pay at pickup;
+    # place_order refuses it without a pickup part). Missing means online.
+    pickup_payment = RadioField(
+        _l("How do you pay?"), default=PaymentMethod.ONLINE.value,
+        choices=lambda: [(m.value, str(label)) for m, label in PAYMENT_CHOICE_LABELS.items()],
+        validators=[Optional()])
     trainee_ids: tuple[int, ...] = ()
 
     def choices(self) -> CheckoutChoices:
@@ -48,7 +59,8 @@ class CheckoutForm(Form):
         return CheckoutChoices(
             contact_name=self.contact_name.data or "", contact_phone=self.contact_phone.data or "",
             shipping_address=self.shipping_address.data or "", note=self.note.data or "",
-            fulfilment=fulfilment, pickup=pickup, expected_subtotal=self.expected_subtotal.data)
+            fulfilment=fulfilment, pickup=pickup, expected_subtotal=self.expected_subtotal.data,
+            pickup_payment=PaymentMethod(self.pickup_payment.data or PaymentMethod.ONLINE))
 
 
 def _fulfilment_field() -> RadioField:

@@ -15,7 +15,7 @@ from marketplace.checkout.services import (
 )
 from marketplace.core.api import MAX_AMOUNT, id_field
 from marketplace.core.input import MultiLine, SingleLine
-from marketplace.orders.models import Fulfilment
+from marketplace.orders.models import Fulfilment, PaymentMethod
 from marketplace.orders.schemas import StrictSchema
 
 
@@ -33,6 +33,12 @@ class PlaceOrderSchema(StrictSchema):
     expected_subtotal = fields.Integer(load_default=None, strict=True,
                                        validate=validate.Range(0, MAX_AMOUNT))
     parts = fields.List(fields.Nested(FulfilmentChoiceSchema), required=True)
+    pickup_payment = fields.Enum(
+        PaymentMethod, by_value=True, load_default=PaymentMethod.ONLINE,
+        metadata={"description": "How the pickup parts are paid: `online` with the rest of "
+                                 "the order, or `at_pickup` to their trainees at the booth "
+                                 "(needs pay at pickup enabled and a part with fulfilment "
+                                 "`pickup`; shipped parts are always paid online)."})
 
     @post_load
     def _choices(self, data, **_kwargs) -> CheckoutChoices:

@@ -29,9 +29,12 @@ from marketplace.orders.models import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentMethod,
     VendorOrder,
 )
 from marketplace.orders.services.cart import MAX_LINE_QUANTITY, empty_cart
+from marketplace.payments.providers import PAY_AT_PICKUP, is_enabled
+from marketplace.payments.services import pay_at_pickup, payments
 
 # The longest input each field takes (checkout.forms and checkout.schemas check them).
 NAME_MAX = 120
@@ -56,6 +59,9 @@ class CheckoutChoices:
     # The goods total the buyer saw; a different one now (a price changed) is a 409.
     expected_subtotal: int | None = None
     note: str = ""
+    # How the pickup parts are paid: online with the rest, or to their trainees at the booth
+    # (shipped parts are always paid online).
+    pickup_payment: PaymentMethod = PaymentMethod.ONLINE
 
 
 class _OutOfStock(Exception):
@@ -75,7 +81,9 @@ def _one_line(text: str) -> str:
 
 
 def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa") -> Order:
-    """Turn the buyer's cart into one order with one vendor order per trainee.
+    """Turn the buyer's cart into one order with one vendor order per trainee, each paid online
+    or — a pickup part, when the buyer chose so — at the booth. An order with nothing to pay
+    online is held for pickup at once.
 
     Everything is checked before the first write. Stock is taken with one conditional UPDATE
     per line (in product order, so two checkouts never wait on each other in a cycle); if any
@@ -150,6 +158,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         raise BadRequest(_("Please check the highlighted fields."),
                          code=CheckoutErrorCode.INVALID_CHECKOUT,
                          fields=errors)
+    at_pickup = _check_pickup_payment(choices.pickup_payment, plans)
 
     subtotal = sum(p["group"].subtotal_amount for p in plans)
     total = subtotal + sum(p["shipping"] for p in plans)
@@ -180,6 +189,8 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
             pickup_place=plan["place"], pickup_day=plan["day"],
             pickup_market_day_id=plan["market_day_id"], pickup_booth_code=plan.get("booth_code"),
             shipping_address=plan["address"],
+            payment_method=PaymentMethod.AT_PICKUP
+            if at_pickup and plan["fulfilment"] == Fulfilment.PICKUP else PaymentMethod.ONLINE,
             subtotal_amount=subtotal, shipping_amount=plan["shipping"],
             total_amount=subtotal + plan["shipping"], refunded_amount=0, currency=currency)
         for line in group.lines:
@@ -191,7 +202,31 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         order.vendor_orders.append(vendor_order)
     _insert_order(order)
     empty_cart(cart)
+    if at_pickup and not order.online_amount:
+        # Nothing is paid online: the order is held for pickup at once, as the pay page's
+        # "I will pay at pickup" does.
+        payments.start_payment(buyer, order, PAY_AT_PICKUP)
     return order
+
+
+def _check_pickup_payment(choice: PaymentMethod, plans: list[dict[str, Any]]) -> bool:
+    """Does the buyer pay the pickup parts at the booth? Only where pay at pickup is offered
+    and some part is picked up; else a 400 naming the choice (nothing is written yet)."""
+    if choice != PaymentMethod.AT_PICKUP:
+        return False
+    if not is_enabled(PAY_AT_PICKUP):
+        raise BadRequest(_("Paying at pickup is not offered here; choose to pay online."),
+                         code=CheckoutErrorCode.PAY_AT_PICKUP_UNAVAILABLE,
+                         fields={"pickup_payment": [_("Choose to pay online.")]})
+    if not any(p["fulfilment"] == Fulfilment.PICKUP for p in plans):
+        raise BadRequest(_("Only parts you pick up can be paid at the booth; every part of this "
+                           "order is shipped, so choose to pay online."),
+                         code=CheckoutErrorCode.NO_PICKUP_PARTS,
+                         fields={"pickup_payment": [_("Choose to pay online.")]})
+    # A trainee owing more than PICKUP_DEBT_LIMIT takes no cash at the booth (422).
+    pay_at_pickup.check_pickup_allowed(p["group"].trainee.id for p in plans
+                                       if p["fulfilment"] == Fulfilment.PICKUP)
+    return True
 
 
 def _insert_order(order: Order) -> None:

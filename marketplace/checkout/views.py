@@ -43,6 +43,7 @@ from marketplace.payments.providers import (
     StripeProvider,
     enabled_providers,
     get_provider,
+    is_enabled,
 )
 from marketplace.payments.queries import latest_payment
 from marketplace.payments.services import pay_at_pickup, payments
@@ -64,6 +65,9 @@ def _checkout_context(cart, locale: str) -> dict:
         "pickup": queries.pickup_options(trainees, locale),
         "subtotal": Money(sum(g.subtotal_amount for g in groups), currency),
         "currency": currency, "locale": locale,
+        # Every part can be picked up, so the choice is offered whenever pay at pickup is on;
+        # checkout.js hides it while no part is picked up.
+        "offers_pay_at_pickup": is_enabled(PAY_AT_PICKUP),
     }
 
 
@@ -93,6 +97,10 @@ def checkout():
                 cart = queries.cart_with_lines(cart.id)
             else:
                 db.session.commit()
+                if order.pays_at_pickup:  # nothing to pay online
+                    flash(_("Your order is placed. Pay each trainee when you pick up."),
+                          "success")
+                    return redirect(url_for("orders.order_detail", number=order.number))
                 return redirect(url_for("checkout.pay", number=order.number))
     # The page shows what was typed (request.form) and the errors by field name.
     return render_template("checkout/checkout.html", errors=errors, form=request.form,

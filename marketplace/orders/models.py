@@ -53,6 +53,14 @@ class Fulfilment(enum.StrEnum):
     PICKUP = "pickup"
 
 
+class PaymentMethod(enum.StrEnum):
+    """How one vendor order is paid: within the order's online payment, or to its trainee at
+    the booth (a pickup part only). Orders knows no provider names, only these two."""
+
+    ONLINE = "online"
+    AT_PICKUP = "at_pickup"
+
+
 S = VendorOrderStatus
 _REFUNDABLE = (S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.COMPLETED, S.PARTLY_REFUNDED)
 
@@ -65,6 +73,8 @@ VENDOR_ORDER_TRANSITIONS: dict[tuple[VendorOrderStatus, str], VendorOrderStatus]
     (S.CANCELLED, "pay"): S.PAID,
     (S.PENDING_PAYMENT, "expire"): S.CANCELLED,
     (S.PENDING_PAYMENT, "cancel"): S.CANCELLED,
+    # A part paid at pickup of an order revived by a late online payment waits for its cash again.
+    (S.CANCELLED, "revive_for_pickup"): S.PENDING_PAYMENT,
     # Pay at pickup: the buyer pays the trainee at the booth or centre and takes the goods.
     (S.PENDING_PAYMENT, "confirm_paid_at_pickup"): S.COMPLETED,
     (S.PAID, "mark_ready"): S.READY_FOR_PICKUP,
@@ -198,6 +208,26 @@ class Order(TimestampMixin, Model):
     def is_pending(self) -> bool:
         return self.status == OrderStatus.PENDING_PAYMENT
 
+    @property
+    def online_amount(self) -> int:
+        """What the order's online payment takes: its parts paid online (the parts paid at
+        pickup are paid to their trainees at the booth). A part its trainee cancelled is left
+        out, as it is of `total_amount`; an expired or cancelled order's parts were all
+        cancelled with it, and a late payment pays them all."""
+        live = self.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)
+        return sum(vo.total_amount for vo in self.vendor_orders
+                   if vo.payment_method == PaymentMethod.ONLINE
+                   and not (live and vo.status == VendorOrderStatus.CANCELLED))
+
+    @property
+    def online_total(self) -> Money:
+        return Money(self.online_amount, self.currency)
+
+    @property
+    def has_pickup_payments(self) -> bool:
+        """Is some part paid to its trainee at the booth?"""
+        return any(vo.payment_method == PaymentMethod.AT_PICKUP for vo in self.vendor_orders)
+
 
 class VendorOrder(TimestampMixin, Model):
     """The part of an order one trainee fulfils."""
@@ -220,6 +250,10 @@ class VendorOrder(TimestampMixin, Model):
         enum_column(VendorOrderStatus, name="vendor_order_status"),
         default=VendorOrderStatus.PENDING_PAYMENT)
     fulfilment: Mapped[Fulfilment] = mapped_column(enum_column(Fulfilment, name="fulfilment"))
+    # Chosen at checkout (or for every part when the buyer pays the whole order at pickup):
+    # an online part is paid with the order, a part at pickup when its trainee confirms the cash.
+    payment_method: Mapped[PaymentMethod] = mapped_column(
+        enum_column(PaymentMethod, name="payment_method"), default=PaymentMethod.ONLINE)
     pickup_place: Mapped[str | None] = mapped_column(Text)
     # The market day of the trainee's booth assignment chosen for pickup (booths.market_days).
     pickup_market_day_id: Mapped[int | None] = mapped_column(ForeignKey("market_days.id"))
@@ -255,6 +289,18 @@ class VendorOrder(TimestampMixin, Model):
         return self.total - self.refunded
 
     @property
+    def pays_at_pickup(self) -> bool:
+        return self.payment_method == PaymentMethod.AT_PICKUP
+
+    @property
+    def awaits_pickup_payment(self) -> bool:
+        """The buyer pays this part at the booth and the trainee may take the money now: the
+        whole order is held for pickup, or its online part is paid (before that the order may
+        still expire, and the goods must not be handed over)."""
+        return self.pays_at_pickup and self.status == VendorOrderStatus.PENDING_PAYMENT and \
+            (self.order.pays_at_pickup or self.order.status == OrderStatus.PAID)
+
+    @property
     def goods_handed_over(self) -> bool:
         """Shipped or collected: refunded goods are no longer on the trainee's shelf."""
         return self.shipped_at is not None or self.completed_at is not None
@@ -263,10 +309,10 @@ class VendorOrder(TimestampMixin, Model):
         return [action for action in VENDOR_ACTIONS
                 if (self.status, action) in VENDOR_ORDER_TRANSITIONS
                 and ACTION_FULFILMENT.get(action, self.fulfilment) == self.fulfilment
-                and not (action == "confirm_paid_at_pickup" and not self.order.pays_at_pickup)
-                # Once an online payment is under way, only a refund undoes a part.
+                and not (action == "confirm_paid_at_pickup" and not self.awaits_pickup_payment)
+                # Once an online payment is under way, only a refund undoes a part it covers.
                 and not (action == "cancel" and self.order.payment_provider is not None
-                         and not self.order.pays_at_pickup)]
+                         and not self.pays_at_pickup)]
 
 
 class OrderLine(Model):

@@ -114,6 +114,10 @@ class VendorOrderSchema(Schema):
     store_name = fields.Function(lambda vo: vo.trainee.store_name)
     status = fields.Function(lambda vo: vo.status.value)
     fulfilment = fields.Function(lambda vo: vo.fulfilment.value)
+    payment_method = fields.Function(
+        lambda vo: vo.payment_method.value,
+        metadata={"description": "`online` (in the order's online payment) or `at_pickup` "
+                                 "(paid to the trainee at the booth)."})
     pickup_place = fields.Function(lambda vo: _pickup_place_text(vo) or None, allow_none=True)
     pickup_booth_code = fields.String(allow_none=True)
     pickup_day = fields.Date(allow_none=True)
@@ -142,6 +146,9 @@ class OrderSchema(Schema):
     number = fields.String()
     status = fields.Function(lambda o: o.status.value)
     total_amount = fields.Integer()
+    online_amount = fields.Integer(
+        metadata={"description": "What the online payment takes: the parts paid online "
+                                 "(minor units); the parts paid at pickup are paid at the booth."})
     currency = fields.String()
     expires_at = fields.DateTime(allow_none=True)
     payment_provider = fields.String(allow_none=True)

@@ -85,11 +85,13 @@ def test_a_one_line_pickup_checkout_runs_few_statements(client, db, create_user,
     assert not any("shipping_rates" in s for s in place.statements)
     assert not any(s.lstrip().upper().startswith("SAVEPOINT") for s in place.statements)
     # user; lock the order by number (FOR UPDATE); then read it with its parts and its payments
-    # so far; UPDATE order; INSERT payment — the order mails are written from what was read.
+    # so far; UPDATE order; UPDATE its parts, all at once, to paid at pickup (each vendor order
+    # knows how it is paid; a buyer who chose so at checkout skips it); INSERT payment — the
+    # order mails are written from what was read.
     # The payments are read only once the lock is held: read in the locking statement they
     # came from before a concurrent starter's commit, and a double-click failed with a 500
     # (tests/payments/test_concurrent_starts.py).
-    assert pay.n == 5, "\n".join(s[:150] for s in pay.statements)
+    assert pay.n == 6, "\n".join(s[:150] for s in pay.statements)
     lock, read = pay.statements[1], pay.statements[2]
     assert " ".join(lock.split()).startswith("SELECT orders.id FROM orders WHERE"), lock
     if db.engine.dialect.name == "postgresql":  # SQLite's writers hold the lock from BEGIN

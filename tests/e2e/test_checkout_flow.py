@@ -111,3 +111,52 @@ def test_a_declined_card_shows_a_clear_message_and_a_retry_pays(
     expect(page.locator("#order-paid")).to_be_visible()
     db.session.rollback()
     assert db.session.scalar(select(Order.status)) == OrderStatus.PAID
+
+
+def test_on_a_phone_a_shipped_part_is_paid_by_card_and_a_pickup_part_at_the_booth(
+        app, db, page, fa, screenshot, card_payments, create_trainee, create_product,
+        create_user, set_shipping_fee):
+    """A mixed order at 390 px: the tableau from Sardrud shipped and paid by card, the one from
+    Osku picked up and paid at the booth."""
+    sardrud = create_trainee(store_name="تابلو فرش سردرود", store_slug="sardrud")
+    osku = create_trainee(store_name="گالری اسکو", store_slug="osku")
+    set_shipping_fee(sardrud, 30_000)
+    shipped = create_product(trainee=sardrud, kind=ProductKind.ONE_OF_A_KIND,
+                             title_fa="تابلو فرش لچک ترنج", price_amount=120_000)
+    picked = create_product(trainee=osku, kind=ProductKind.ONE_OF_A_KIND,
+                            title_fa="تابلو فرش گلدانی", price_amount=95_000)
+    buyer = create_user(locale="fa", display_name="مریم تهرانی")
+    ids, sardrud_id, email = (shipped.id, picked.id), sardrud.id, buyer.email
+    db.session.commit()
+    db.session.rollback()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, fa, email)
+    for product_id in ids:
+        page.goto(f"/p/{product_id}")
+        page.get_by_role("button", name=fa("Add to cart"), exact=True).click()
+        expect(page.get_by_text(fa("Added to your cart."))).to_be_visible()
+    page.goto("/checkout")
+    page.locator(f'fieldset[data-trainee="{sardrud_id}"] input[value="shipping"]').check()
+    page.locator("#shipping_address").fill("تهران، خیابان انقلاب، پلاک ۷")
+    choice = page.get_by_label(fa("Pay online for shipped parts, at the booth for pickup parts"))
+    expect(choice).to_be_visible()
+    choice.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "checkout-mixed-payment-choice-phone")
+    page.get_by_role("button", name=fa("Place order"), exact=True).click()
+
+    expect(page.get_by_text(fa("paid at the booth"))).to_be_visible()
+    page.get_by_role("button", name=fa("Test card: payment succeeds"), exact=True).click()
+    expect(page.locator("#order-paid")).to_contain_text(fa(
+        "Thank you! Your online payment went through. Pay the parts marked “at the booth” to "
+        "their trainees when you pick them up."))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "checkout-mixed-paid-phone")
+
+    db.session.rollback()
+    order = db.session.scalar(select(Order))
+    assert order.status == OrderStatus.PAID and order.online_amount == 150_000
+    assert {(vo.fulfilment.value, vo.payment_method.value, vo.status) for vo in
+            order.vendor_orders} == {("shipping", "online", VendorOrderStatus.PAID),
+                                     ("pickup", "at_pickup", VendorOrderStatus.PENDING_PAYMENT)}

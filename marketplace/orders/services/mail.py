@@ -57,7 +57,7 @@ def mail_order_placed(order: Order) -> None:
                       "fulfilment": vo.fulfilment.value, "pickup_place": vo.pickup_place or "",
                       "pickup_day": vo.pickup_day.isoformat() if vo.pickup_day else "",
                       "shipping_address": vo.shipping_address or "",
-                      "total": vo.total.format(locale)})
+                      "total": vo.total.format(locale), "pay_at_pickup": vo.pays_at_pickup})
     send_mail_after_commit(
         order.contact_email or buyer.email, SUBJECT_CONFIRMATION, "order_confirmation",
         locale=locale, name=buyer.display_name,
@@ -73,7 +73,7 @@ def mail_order_placed(order: Order) -> None:
             lines=_lines_for_mail(vo, seller.locale), fulfilment=vo.fulfilment.value,
             pickup_place=vo.pickup_place or "", shipping_address=vo.shipping_address or "",
             total=vo.total.format(seller.locale),
-            pay_at_pickup=order.pays_at_pickup,
+            pay_at_pickup=vo.pays_at_pickup,
             link=external_url("orders.sale_detail", vendor_order_id=vo.id))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.db import utcnow
@@ -25,6 +26,7 @@ from marketplace.orders.models import (
     Fulfilment,
     Order,
     OrderStatus,
+    PaymentMethod,
     VendorOrder,
     VendorOrderStatus,
 )
@@ -54,7 +56,9 @@ def mark_order_paid(order: Order) -> bool:
     now = utcnow()
     if claim_order(order, [OrderStatus.PENDING_PAYMENT], OrderStatus.PAID, paid_at=now):
         for vendor_order in order.vendor_orders:
-            if vendor_order.status == VendorOrderStatus.PENDING_PAYMENT:
+            # A part paid at pickup keeps waiting for its cash at the booth.
+            if vendor_order.status == VendorOrderStatus.PENDING_PAYMENT and \
+                    not vendor_order.pays_at_pickup:
                 move_vendor_order(vendor_order, "pay", paid_at=now)
         mail_order_placed(order)
         return True
@@ -81,7 +85,10 @@ def _revive_order(order: Order, now) -> bool:
                             not take_stock(line.product_id, line.restocked_quantity):
                         raise _StockGone
                     line.restocked_quantity = 0
-                if vendor_order.status != VendorOrderStatus.PAID:
+                if vendor_order.pays_at_pickup:
+                    if vendor_order.status == VendorOrderStatus.CANCELLED:
+                        move_vendor_order(vendor_order, "revive_for_pickup", cancelled_at=None)
+                elif vendor_order.status != VendorOrderStatus.PAID:
                     move_vendor_order(vendor_order, "pay", paid_at=now, cancelled_at=None)
             db.session.flush()
     except _StockGone:
@@ -101,8 +108,9 @@ def fail_order_payment(order: Order) -> None:
 
 
 def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
-    """The buyer pays at pickup (through `payment_provider`, payments' name for it): the stock
-    stays held until each trainee confirms the money or cancels their part."""
+    """The buyer pays the whole order at pickup (through `payment_provider`, payments' name for
+    it): every part is paid at pickup, and the stock stays held until each trainee confirms the
+    money or cancels their part."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_("This order is not waiting for payment."), code=OrderErrorCode.NOT_PENDING)
     if any(vo.fulfilment != Fulfilment.PICKUP for vo in order.vendor_orders):
@@ -112,6 +120,13 @@ def hold_order_for_pickup(order: Order, payment_provider: str) -> Order:
         return order
     update_now(db.session, order, pays_at_pickup=True, payment_provider=payment_provider,
                expires_at=None)
+    if not all(vo.pays_at_pickup for vo in order.vendor_orders):
+        db.session.execute(
+            update(VendorOrder).where(VendorOrder.order_id == order.id)
+            .values(payment_method=PaymentMethod.AT_PICKUP.value, updated_at=utcnow())
+            .execution_options(synchronize_session=False))
+        for vendor_order in order.vendor_orders:
+            set_committed_value(vendor_order, "payment_method", PaymentMethod.AT_PICKUP)
     mail_order_placed(order)
     return order
 

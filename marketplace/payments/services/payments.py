@@ -184,9 +184,9 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
                        code=PaymentErrorCode.ORDER_EXPIRED)
     if any(p.status == PaymentStatus.SUCCEEDED for p in payments):
         raise Conflict(_("This order is already paid."), code=PaymentErrorCode.ALREADY_PAID)
+    amount = _amount_through(order, provider.name)
     payment = next((p for p in reversed(payments)
-                    if p.provider == provider.name and p.is_open
-                    and p.amount == order.total_amount), None)
+                    if p.provider == provider.name and p.is_open and p.amount == amount), None)
     if provider.name == PAY_AT_PICKUP:
         if payment is None:  # a repeat of a choice already made is not refused
             check_pickup_allowed(vo.trainee_id for vo in order.vendor_orders)
@@ -195,7 +195,7 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
             if other.is_open and other.provider != PAY_AT_PICKUP:
                 _cancel_superseded(other)
         if payment is None:
-            payment = _new_payment(order, provider.name, len(payments))
+            payment = _new_payment(order, provider.name, len(payments), amount)
             insert_now(db.session, payment)  # no flush: the order is held the same way
             db.session.add(payment)
         payment.client_secret = None
@@ -205,8 +205,12 @@ def _start_locked_payment(order: Order | None, payments: list[Payment],
         raise Conflict(_("You chose to pay for this order at pickup: pay each trainee when you "
                          "collect your items. To pay by card instead, cancel the order and "
                          "order again."), code=PaymentErrorCode.PAY_AT_PICKUP_CHOSEN)
+    if amount <= 0:
+        # Every part paid online was cancelled by its trainee; the rest is paid at the booth.
+        raise Conflict(_("Nothing of this order is paid online: pay each trainee when you "
+                         "pick up your items."), code=PaymentErrorCode.NOTHING_TO_PAY)
     if payment is None:
-        payment = _new_payment(order, provider.name, len(payments))
+        payment = _new_payment(order, provider.name, len(payments), amount)
         if split_settlement.applies_to(provider.name):
             payment.gateway_shares = split_settlement.shares_for(payment) or None
         db.session.add(payment)
@@ -267,8 +271,14 @@ def _cancel_superseded(payment: Payment) -> None:
              payment.order.number, payment.id)
 
 
-def _new_payment(order: Order, provider: str, earlier_attempts: int) -> Payment:
-    return Payment(order=order, provider=provider, amount=order.total_amount,
+def _amount_through(order: Order, provider: str) -> int:
+    """What a payment through `provider` takes: the whole order at pickup, or online the parts
+    paid online — the parts paid at pickup are paid to their trainees at the booth."""
+    return order.total_amount if provider == PAY_AT_PICKUP else order.online_amount
+
+
+def _new_payment(order: Order, provider: str, earlier_attempts: int, amount: int) -> Payment:
+    return Payment(order=order, provider=provider, amount=amount,
                    currency=order.currency, status=PaymentStatus.PENDING,
                    idempotency_key=f"order-{order.number}-payment-{earlier_attempts + 1}")
 
@@ -376,11 +386,11 @@ def _pay_order(order: Order, payment: Payment) -> bool:
 
 def record_paid_order(order: Order, provider: str, reference: str) -> Payment:
     """An order paid outside these pages — the demo world's paid orders and the tests': a
-    succeeded payment of its whole total through `provider` (the provider's id `reference`),
+    succeeded payment of its online parts through `provider` (the provider's id `reference`),
     then the order paid and its sales booked, as `settle_payment` does for a payment that
     succeeded. 409 `not_pending` when the order cannot be paid any more."""
     earlier = db.session.scalar(select(func.count(Payment.id)).where(Payment.order_id == order.id))
-    payment = _new_payment(order, provider, earlier or 0)
+    payment = _new_payment(order, provider, earlier or 0, _amount_through(order, provider))
     payment.status = PaymentStatus.SUCCEEDED
     payment.provider_reference = reference
     payment.settled_at = utcnow()

@@ -52,10 +52,15 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
                   locale_for(actor))),
             code=OrderErrorCode.REFUND_EXCEEDS_PAID, fields={"amount": [_("More than was paid.")]})
     order = vendor_order.order
+    # A part paid at pickup is refunded in cash by its trainee, never from the order's online
+    # payment (which did not take it); its pay-at-pickup payment, if the whole order had one.
+    in_cash = vendor_order.pays_at_pickup
+    by_provider = (Payment.provider == PAY_AT_PICKUP) if in_cash else \
+        (Payment.provider != PAY_AT_PICKUP)
     payment = db.session.scalar(select(Payment).where(
-        Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED)
+        Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED, by_provider)
         .order_by(Payment.id).limit(1))
-    if payment is None and order.payment_provider != PAY_AT_PICKUP:
+    if payment is None and not in_cash:
         raise Conflict(_("Only a paid order can be refunded."),
                        code=CoreErrorCode.INVALID_TRANSITION)
     if payment is not None and amount > payment.amount - payment.refunded_amount:
@@ -72,7 +77,7 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
                     idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{(count or 0) + 1}")
     db.session.add(refund)
     db.session.flush()
-    provider = get_provider(payment.provider if payment else PAY_AT_PICKUP)
+    provider = get_provider(PAY_AT_PICKUP if in_cash or payment is None else payment.provider)
     try:
         result = provider.refund(payment, refund)
     except GatewayUnavailable as error:

@@ -26,8 +26,9 @@ def applies_to(provider_name: str) -> bool:
 
 
 def shares_for(payment: Payment) -> list[dict]:
-    """Each trainee's share of `payment`, for those with a Sheba on file."""
-    vendor_orders = payment.order.vendor_orders
+    """Each trainee's share of `payment`, for those with a Sheba on file: the parts it pays
+    (a mixed order's parts paid at the booth are the trainee's cash already)."""
+    vendor_orders = [vo for vo in payment.order.vendor_orders if not vo.pays_at_pickup]
     shebas = dict(db.session.execute(
         select(PayoutAccount.trainee_id, PayoutAccount.iban).where(
             PayoutAccount.trainee_id.in_({vo.trainee_id for vo in vendor_orders}),
