@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from marketplace.core.api import id_field
+from marketplace.core.api import amount_field, id_field
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from marketplace.orders.models import VENDOR_ACTIONS, VendorOrderStatus
 from marketplace.orders.queries import pickup_place_text
@@ -146,9 +146,10 @@ class OrderSchema(Schema):
     number = fields.String()
     status = fields.Function(lambda o: o.status.value)
     total_amount = fields.Integer()
-    online_amount = fields.Integer(
-        metadata={"description": "What the online payment takes: the parts paid online "
-                                 "(minor units); the parts paid at pickup are paid at the booth."})
+    online_amount = amount_field(
+        metadata={"description": "What the online payment takes: the parts paid online, in "
+                                 "minor units (for IRR whole rials, never toman); the parts "
+                                 "paid at pickup are paid at the booth."})
     currency = fields.String()
     expires_at = fields.DateTime(allow_none=True)
     payment_provider = fields.String(allow_none=True)
