@@ -18,6 +18,7 @@ from marketplace.booths import api as booths_api
 from marketplace.booths import views as booths_views
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.services.assignments import on_trainee_status_changed
+from marketplace.catalogue import admin_views as category_admin_views
 from marketplace.catalogue import api as catalogue_api
 from marketplace.catalogue import views as catalogue_views
 from marketplace.catalogue.errors import CatalogueErrorCode
@@ -142,8 +143,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Every page and API blueprint, in dependency order."""
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
-                           storefront_views.bp, booths_views.bp, orders_views.bp,
-                           payments_views.bp, debt_views.bp, checkout_views.bp):
+                           category_admin_views.bp, storefront_views.bp, booths_views.bp,
+                           orders_views.bp, payments_views.bp, debt_views.bp, checkout_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
                           booths_api.blp, orders_api.blp, payments_api.blp,

@@ -49,7 +49,7 @@ USER_MENU = (
     NavItem(_l("Booth nominations"), "booths.centre_applications",
             visible=lambda u: u.is_centre_staff, order=65),
     NavItem(_l("Organisations"), "accounts.organisations", visible=_is_admin, order=80),
-    NavItem(_l("Categories"), "catalogue.admin_categories", visible=_is_admin, order=81),
+    NavItem(_l("Categories"), "category_admin.admin_categories", visible=_is_admin, order=81),
     NavItem(_l("My account"), "accounts.profile", order=90),
     NavItem(_l("Payouts"), "payments.admin_payouts", visible=_is_admin, order=90),
     NavItem(_l("Trainees' debts"), "debts.admin_debts", visible=_is_admin, order=91),
