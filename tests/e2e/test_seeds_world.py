@@ -20,6 +20,7 @@ from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.demo.people import DEMO_PASSWORD
 from marketplace.orders.models import Order, OrderStatus, ShippingRate
 from marketplace.payments import gateway
+from marketplace.payments.models import LedgerEntry, LedgerKind
 from tests.e2e.persian_pages import log_in
 
 BUYER = "buyer@demo.bazaarche.ir"
@@ -153,3 +154,80 @@ def test_the_dollar_world_sells_a_tableau_paid_by_card(
     order = db.session.scalars(select(Order).order_by(Order.id.desc())).first()
     assert order.status == OrderStatus.PAID
     assert order.currency == "USD"
+
+
+def test_issue_16_done_when_a_mixed_order_in_rials_and_each_statement_to_the_rial(
+        app, db, page, new_page, fa, screenshot, rial_world):
+    """The demo buyer buys a tableau shipped from one trainee and another picked up from a
+    second, pays the shipped part through the Zarinpal stand-in and the other at the booth, and
+    each trainee's ledger is right to the rial."""
+    app.config["COMMISSION_PERCENT"] = 10
+    seed_demo_world(db)
+    shipped = a_shipped_tableau(db)
+    picked = db.session.scalars(
+        select(Product).where(Product.kind == ProductKind.ONE_OF_A_KIND, Product.stock > 0,
+                              Product.status == ProductStatus.ACTIVE,
+                              Product.trainee_id != shipped.trainee_id)
+        .order_by(Product.id)).first()
+    fee = db.session.scalar(select(ShippingRate.amount).where(
+        ShippingRate.trainee_id == shipped.trainee_id))
+    ids = {"shipped": shipped.id, "picked": picked.id}
+    sellers = {"shipped": shipped.trainee_id, "picked": picked.trainee_id}
+    prices = {"shipped": shipped.price_amount, "picked": picked.price_amount}
+    picked_email = picked.trainee.user.email
+    db.session.rollback()
+
+    log_in(page, fa, BUYER, DEMO_PASSWORD)
+    page.goto("/cart")
+    removes = page.get_by_role("button", name=fa("Remove"), exact=True)
+    while removes.count():  # start from an empty cart
+        before = removes.count()
+        removes.first.click()
+        expect(removes).to_have_count(before - 1)
+    for product_id in ids.values():
+        page.goto(f"/p/{product_id}")
+        page.get_by_role("button", name=fa("Add to cart"), exact=True).click()
+        expect(page.get_by_text(fa("Added to your cart."))).to_be_visible()
+    page.goto("/checkout")
+    page.locator(f'fieldset[data-trainee="{sellers["shipped"]}"] input[value="shipping"]').check()
+    page.locator("#shipping_address").fill("تهران، خیابان انقلاب، پلاک ۱۲")
+    page.get_by_label(fa("Pay online for shipped parts, at the booth for pickup parts")).check()
+    page.get_by_role("button", name=fa("Place order"), exact=True).click()
+
+    page.locator("#pay-zarinpal").click()
+    # Zarinpal is asked for the shipped part only, in rials.
+    expect(page.locator("#amount")).to_have_text(str(prices["shipped"] + fee))
+    page.locator("#pay").click()
+    expect(page.locator("#order-paid")).to_be_visible()
+    screenshot(page, "seeds-world-mixed-order-paid")
+
+    db.session.rollback()
+    order = db.session.scalars(select(Order).order_by(Order.id.desc())).first()
+    assert order.status == OrderStatus.PAID and order.online_amount == prices["shipped"] + fee
+    at_booth = next(vo for vo in order.vendor_orders if vo.trainee_id == sellers["picked"])
+    booth_part_id = at_booth.id
+    db.session.rollback()
+
+    # The second trainee takes the cash at the booth and says so on the sale's page.
+    trainee_page = new_page()
+    log_in(trainee_page, fa, picked_email, DEMO_PASSWORD)
+    trainee_page.goto(f"/sales/{booth_part_id}")
+    trainee_page.get_by_role("button", name=fa("Paid at pickup"), exact=True).click()
+    expect(trainee_page.get_by_text(fa("Marked as paid at pickup."))).to_be_visible()
+
+    db.session.rollback()
+    rows = {}
+    for entry in db.session.scalars(select(LedgerEntry).where(
+            LedgerEntry.vendor_order_id.in_([vo.id for vo in order.vendor_orders]))):
+        rows[(entry.trainee_id, entry.kind)] = rows.get((entry.trainee_id, entry.kind), 0) + \
+            entry.amount
+    commission = {k: (v * 10 + 50) // 100 for k, v in prices.items()}  # 10 %, half up
+    assert rows == {
+        (sellers["shipped"], LedgerKind.SALE): prices["shipped"],
+        (sellers["shipped"], LedgerKind.SHIPPING): fee,
+        (sellers["shipped"], LedgerKind.COMMISSION): -commission["shipped"],
+        (sellers["picked"], LedgerKind.SALE): prices["picked"],
+        (sellers["picked"], LedgerKind.COMMISSION): -commission["picked"],
+        # The cash is already in the trainee's hand: what they owe is the commission.
+        (sellers["picked"], LedgerKind.PAYOUT): -prices["picked"],
+    }
