@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from marketplace.accounts.models import CodePurpose, PhoneCode, User
 from marketplace.core.db import utcnow
 from marketplace.core.sms.outbox import outbox_messages
-from tests.errors import assert_error  # noqa: F401 - keeps the shared helpers importable
 
 PHONE = "+989121234567"
 

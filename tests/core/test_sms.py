@@ -153,7 +153,8 @@ def test_on_redis_the_send_is_an_rq_job_with_retries_and_a_masked_code(app, monk
     ((func, args, retry),) = queued
     assert func is jobs.run_in_app_context and args[0] is sms.deliver_code
     assert isinstance(retry, Retry) and retry.max == len(jobs.RETRY_INTERVALS)
-    assert "770011" not in repr(args) and "Secret(***)" in repr(args)  # RQ describes a job by the repr of its arguments
+    # RQ describes a job by the repr of its arguments.
+    assert "770011" not in repr(args) and "Secret(***)" in repr(args)
     assert outbox_messages() == []
 
 
