@@ -7,6 +7,7 @@ these views commit before showing it (accounts.phone_codes)."""
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
+from markupsafe import Markup
 
 from marketplace.accounts import phone_codes
 from marketplace.accounts.forms import PhoneCodeForm, PhoneForm
@@ -70,7 +71,7 @@ def phone_add():
             and _asked_for_code(form, CodePurpose.VERIFY_PHONE, VERIFY_KEY, current_user):
         return redirect(url_for("accounts.phone_verify"))
     return render_template("accounts/phone_add.html", form=form,
-                           current=display_phone(current_user.phone, locale_code()))
+                           current=_ltr_phone(current_user.phone))
 
 
 @bp.route("/account/phone/verify", methods=["GET", "POST"])
@@ -116,4 +117,10 @@ def _asked_for_code(form, purpose: CodePurpose, key: str, user=None) -> bool:
 def _code_page(form, phone: str, action: str, button: str):
     status = 200 if not form.errors else 400
     return render_template("accounts/phone_code.html", form=form, action=action, button=button,
-                           phone=display_phone(phone, locale_code())), status
+                           phone=_ltr_phone(phone)), status
+
+
+def _ltr_phone(phone: str | None) -> Markup:
+    """The number isolated left-to-right: on a Persian line its digit groups would otherwise
+    read backwards."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(display_phone(phone, locale_code()))
