@@ -93,6 +93,10 @@ class PhoneForm(Form):
                         validators=[DataRequired(), Length(max=32)])
 
 
+class PhoneSignupForm(PhoneForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+
+
 class PhoneCodeForm(Form):
     code = StringField(_l("Code from the text message"), filters=[ascii_digits],
                        validators=[DataRequired(), Length(max=12)])

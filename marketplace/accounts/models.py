@@ -44,8 +44,10 @@ class User(UserMixin, TimestampMixin, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased, so the unique constraint holds regardless of case.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Stored lower-cased, so the unique constraint holds regardless of case. None for a buyer
+    # who signed up with a verified mobile number only (accounts.phone_codes); such a user has
+    # an empty password_hash, which no password matches.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(120))
     # E.164 (core.phone). Verified by a one-time code: only then may it sign the user in, and
@@ -223,6 +225,7 @@ class ApiToken(Model):
 class CodePurpose(enum.StrEnum):
     VERIFY_PHONE = "verify_phone"  # a signed-in user proves a number is theirs
     SIGN_IN = "sign_in"            # anyone signs in with a verified number
+    SIGN_UP = "sign_up"            # a new buyer proves a number, and it makes their account
 
 
 class PhoneCode(Model):

@@ -1,4 +1,5 @@
-"""Phone first (issue 17): one-time codes to verify a number and to sign in with it.
+"""Phone first (issue 17): one-time codes to verify a number, to sign up and to sign in
+with it.
 
 A code is six random digits, texted after commit (core.sms) and kept only as an HMAC under the
 app's secret: six digits fall to a plain hash in a million tries, a keyed hash does not.
@@ -61,12 +62,8 @@ def request_code(phone: str, purpose: CodePurpose, locale: str,
     either way: the answer and the per-number limit must not tell who is registered."""
     config = current_app.config
     _check_number_limit(phone)
-    if purpose is CodePurpose.VERIFY_PHONE:
-        owner = verified_owner(phone)
-        if owner is not None and owner.id != getattr(user, "id", None):
-            raise Conflict(_("Another account has already verified that number."),
-                           code=AccountErrorCode.PHONE_TAKEN,
-                           fields={"phone": [_("Another account uses that number.")]})
+    if purpose in (CodePurpose.VERIFY_PHONE, CodePurpose.SIGN_UP):
+        _check_not_taken(phone, user)
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     now = utcnow()
     row = PhoneCode(phone=phone, purpose=purpose, user_id=getattr(user, "id", None),
@@ -74,9 +71,17 @@ def request_code(phone: str, purpose: CodePurpose, locale: str,
                     expires_at=now + timedelta(seconds=config["PHONE_CODE_TTL_SECONDS"]))
     db.session.add(row)
     db.session.flush()
-    if purpose is CodePurpose.VERIFY_PHONE or verified_owner(phone) is not None:
+    if purpose is not CodePurpose.SIGN_IN or verified_owner(phone) is not None:
         send_code_after_commit(phone, code, locale, row.expires_at)
     return row
+
+
+def _check_not_taken(phone: str, user: User | None) -> None:
+    owner = verified_owner(phone)
+    if owner is not None and owner.id != getattr(user, "id", None):
+        raise Conflict(_("Another account has already verified that number."),
+                       code=AccountErrorCode.PHONE_TAKEN,
+                       fields={"phone": [_("Another account uses that number.")]})
 
 
 def _check_number_limit(phone: str) -> None:
@@ -138,12 +143,23 @@ def _latest_live_code(phone: str, purpose: CodePurpose, user: User | None) -> Ph
 def confirm_phone(user: User, phone: str, code: str) -> User:
     """The signed-in user proves `phone` is theirs: it becomes their verified number."""
     check_code(phone, code, CodePurpose.VERIFY_PHONE, user)
-    owner = verified_owner(phone)
-    if owner is not None and owner.id != user.id:
-        raise Conflict(_("Another account has already verified that number."),
-                       code=AccountErrorCode.PHONE_TAKEN)
+    _check_not_taken(phone, user)
     user.phone = phone
     user.phone_verified_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def sign_up_with_code(phone: str, code: str, display_name: str, locale: str) -> User:
+    """A buyer account made from a proved number alone: no email, no password (the empty
+    hash matches none); they sign in by phone, and may add an email later."""
+    check_code(phone, code, CodePurpose.SIGN_UP)
+    _check_not_taken(phone, None)
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = current_app.config["DEFAULT_LOCALE"]
+    user = User(email=None, password_hash="", display_name=display_name.strip(), phone=phone,
+                phone_verified_at=utcnow(), locale=locale)
+    db.session.add(user)
     db.session.flush()
     return user
 

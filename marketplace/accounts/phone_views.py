@@ -1,4 +1,5 @@
-"""Phone first (issue 17): add and verify a mobile number; sign in with number + code.
+"""Phone first (issue 17): add and verify a mobile number; sign up and sign in with number +
+code.
 
 Routes on the accounts blueprint. The number being verified or signed in with waits in the
 session between the two steps, not in the URL. A wrong code is an attempt that must stick:
@@ -10,7 +11,7 @@ from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 
 from marketplace.accounts import phone_codes
-from marketplace.accounts.forms import PhoneCodeForm, PhoneForm
+from marketplace.accounts.forms import PhoneCodeForm, PhoneForm, PhoneSignupForm
 from marketplace.accounts.models import CodePurpose
 from marketplace.accounts.views import bp, only_posts
 from marketplace.core.errors import DomainError, TooManyRequests
@@ -22,6 +23,8 @@ from marketplace.extensions import db, limiter
 
 SIGN_IN_KEY = "phone_sign_in"
 VERIFY_KEY = "phone_to_verify"
+SIGN_UP_KEY = "phone_sign_up"
+SIGN_UP_NAME_KEY = "phone_sign_up_name"
 
 
 def code_limit() -> str:
@@ -58,6 +61,41 @@ def phone_login_code():
             login_user(user)
             return redirect(next_target(url_for("storefront.home")))
     return _code_page(form, phone, url_for("accounts.phone_login_code"), _("Log in"))
+
+
+# --- sign up with number + code (buyers; no email needed) ------------------------------------
+
+@bp.route("/signup/phone", methods=["GET", "POST"])
+@limiter.limit(code_limit, exempt_when=only_posts)
+def phone_signup():
+    form = PhoneSignupForm()
+    if form.validate_on_submit() and _asked_for_code(form, CodePurpose.SIGN_UP, SIGN_UP_KEY):
+        session[SIGN_UP_NAME_KEY] = form.display_name.data
+        return redirect(url_for("accounts.phone_signup_code"))
+    return render_template("accounts/phone_signup.html", form=form)
+
+
+@bp.route("/signup/phone/code", methods=["GET", "POST"])
+@limiter.limit(code_limit, exempt_when=only_posts)
+def phone_signup_code():
+    phone, name = session.get(SIGN_UP_KEY), session.get(SIGN_UP_NAME_KEY)
+    if not (phone and name):
+        return redirect(url_for("accounts.phone_signup"))
+    form = PhoneCodeForm()
+    if form.validate_on_submit():
+        try:
+            user = phone_codes.sign_up_with_code(phone, form.code.data, name, locale_code())
+        except DomainError as error:
+            db.session.commit()  # the wrong try is counted
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            session.pop(SIGN_UP_KEY, None)
+            session.pop(SIGN_UP_NAME_KEY, None)
+            login_user(user)
+            flash(_("Welcome to Bazaarche!"), "success")
+            return redirect(next_target(url_for("storefront.home")))
+    return _code_page(form, phone, url_for("accounts.phone_signup_code"), _("Sign up"))
 
 
 # --- add and verify a number -----------------------------------------------------------------
