@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import CodePurpose, PhoneCode, User
@@ -144,9 +146,9 @@ def confirm_phone(user: User, phone: str, code: str) -> User:
     """The signed-in user proves `phone` is theirs: it becomes their verified number."""
     check_code(phone, code, CodePurpose.VERIFY_PHONE, user)
     _check_not_taken(phone, user)
-    user.phone = phone
-    user.phone_verified_at = utcnow()
-    db.session.flush()
+    with _number_race(phone, user):
+        user.phone = phone
+        user.phone_verified_at = utcnow()
     return user
 
 
@@ -159,9 +161,22 @@ def sign_up_with_code(phone: str, code: str, display_name: str, locale: str) -> 
         locale = current_app.config["DEFAULT_LOCALE"]
     user = User(email=None, password_hash="", display_name=display_name.strip(), phone=phone,
                 phone_verified_at=utcnow(), locale=locale)
-    db.session.add(user)
-    db.session.flush()
+    with _number_race(phone, None):
+        db.session.add(user)
     return user
+
+
+@contextmanager
+def _number_race(phone: str, user: User | None):
+    """Two people proving one number at the same moment both pass _check_not_taken; the
+    partial unique index lets one through, and the other gets the same 409, not a 500."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        _check_not_taken(phone, user)
+        raise
 
 
 def sign_in_with_code(phone: str, code: str) -> User:
