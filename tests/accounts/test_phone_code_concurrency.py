@@ -91,7 +91,8 @@ def test_two_people_proving_one_number_at_once_one_wins_the_other_gets_409(app, 
                 results.append(str(error.code))
             db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=pair) for pair in zip(user_ids, codes, strict=True)]
+    threads = [threading.Thread(target=worker, args=pair)
+               for pair in zip(user_ids, codes, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
