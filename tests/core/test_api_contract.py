@@ -73,6 +73,10 @@ _PHONE_RULES = {"invalid_phone": frozenset({"phone"})}
 STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
     "POST /api/v1/accounts/register": _PHONE_RULES,
     "POST /api/v1/accounts/register-trainee": _PHONE_RULES,
+    "POST /api/v1/accounts/phone-codes": _PHONE_RULES,
+    # The code texted to that number, while it lives and has tries left.
+    "POST /api/v1/accounts/phone-tokens": {**_PHONE_RULES, **dict.fromkeys((
+        "wrong_code", "code_expired", "code_attempts_exhausted"))},
     "GET /api/v1/products": {"bad_filter": frozenset({"category"})},  # no such category
     "POST /api/v1/products": _PRODUCT_RULES,
     "PATCH /api/v1/products/{product_id}": _PRODUCT_RULES,
