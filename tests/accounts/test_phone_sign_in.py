@@ -199,9 +199,11 @@ def test_phone_pages_in_persian_have_no_latin_digits(client, login, create_user)
     assert "این کد درست نیست" in wrong
     bad = client.post("/login/phone", data={"phone": "۰۹۱۲"}).get_data(as_text=True)
     assert "۰۹۱۲ ۳۴۵ ۶۷۸۹" in bad
+    sign_up = client.get("/signup/phone").get_data(as_text=True)
+    assert "ثبت‌نام با شمارهٔ همراه" in sign_up
     login(verified_user)
     profile = client.get("/account").get_data(as_text=True)
     add = client.get("/account/phone").get_data(as_text=True)
-    for html in (page, wrong, bad, profile, add):
+    for html in (page, wrong, bad, sign_up, profile, add):
         assert not re.search(r"[0-9]", visible_main_text(html))
     assert 'value="۰۹۱۲ ۱۲۳ ۴۵۶۷"' in profile  # the number as typed, not +98…
