@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from marketplace import config as config_module
 from marketplace.accounts import api as accounts_api
+from marketplace.accounts import phone_api, phone_views  # noqa: F401 - routes join accounts'
 from marketplace.accounts import views as accounts_views
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders

@@ -86,6 +86,28 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE / "outbox"))
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
 
+    # SMS (core.sms): "outbox" writes each message to SMS_OUTBOX_DIR (development, tests);
+    # "kavenegar" sends through Kavenegar's HTTP API. Codes go as template ("pattern") sends,
+    # so the operator's approved template names are settings.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "outbox")
+    SMS_OUTBOX_DIR = os.environ.get("SMS_OUTBOX_DIR", str(INSTANCE / "sms-outbox"))
+    SMS_PER_NUMBER_LIMIT = os.environ.get("SMS_PER_NUMBER_LIMIT", "10 per hour")
+    SMS_TIMEOUT_SECONDS = _env_int("SMS_TIMEOUT_SECONDS", 10)
+    KAVENEGAR_API_KEY = os.environ.get("KAVENEGAR_API_KEY", "")
+    KAVENEGAR_SENDER = os.environ.get("KAVENEGAR_SENDER", "")
+    KAVENEGAR_API_BASE = os.environ.get("KAVENEGAR_API_BASE", "https://api.kavenegar.com/v1")
+    SMS_TEMPLATE_CODE_FA = os.environ.get("SMS_TEMPLATE_CODE_FA", "bazaarche-code-fa")
+    SMS_TEMPLATE_CODE_EN = os.environ.get("SMS_TEMPLATE_CODE_EN", "bazaarche-code-en")
+
+    # One-time phone codes (accounts.phone_codes).
+    PHONE_CODE_TTL_SECONDS = _env_int("PHONE_CODE_TTL_SECONDS", 300)
+    PHONE_CODE_MAX_ATTEMPTS = _env_int("PHONE_CODE_MAX_ATTEMPTS", 5)
+    # At most this many codes to one number per window (checked on our own rows, so the
+    # answer can say when the next code may be asked for).
+    PHONE_CODE_PER_NUMBER = _env_int("PHONE_CODE_PER_NUMBER", 3)
+    PHONE_CODE_WINDOW_SECONDS = _env_int("PHONE_CODE_WINDOW_SECONDS", 600)
+    PHONE_CODE_IP_RATE_LIMIT = os.environ.get("PHONE_CODE_IP_RATE_LIMIT", "10 per 10 minutes")
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = 10
     # argon2id cost; lowered only in tests.
@@ -155,6 +177,7 @@ class TestingConfig(Config):
     # Page tests post forms directly; tests/core/test_security.py turns CSRF back on.
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""
+    SMS_PROVIDER = "outbox"
     REDIS_URL = ""
     SEARCH_LOG_FLUSH_SECONDS = 0  # each search written at once, so tests can read it
     PAGE_CACHE_STORE = "memory"  # one app per test; tests/core/test_page_cache.py tries the others
@@ -193,5 +216,7 @@ def check_production_settings(config) -> None:
     if config.get("SQLALCHEMY_DATABASE_URI") == DEV_SQLITE_URL:
         problems.append("set DATABASE_URL (postgresql+psycopg://… or a SQLite file of its own); "
                         "the development SQLite file is not for production")
+    if config.get("SMS_PROVIDER") == "kavenegar" and not config.get("KAVENEGAR_API_KEY"):
+        problems.append("set KAVENEGAR_API_KEY, or SMS_PROVIDER=outbox")
     if problems:
         raise RuntimeError("Production settings are incomplete: " + "; ".join(problems))

@@ -141,6 +141,7 @@ def app(database_url, tmp_path, app_config):
     config = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
         "MEDIA_DIR": str(tmp_path / "media"),
         "SERVER_NAME": None,
         **app_config,

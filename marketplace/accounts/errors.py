@@ -12,11 +12,16 @@ class AccountErrorCode(ErrorCode):
     ALREADY_STAFF = "already_staff"
     EMAIL_TAKEN = "email_taken"
     EXPIRED_TOKEN = "expired_token"  # noqa: S105
+    CODE_ATTEMPTS_EXHAUSTED = "code_attempts_exhausted"
+    CODE_EXPIRED = "code_expired"
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_KIND = "invalid_kind"
     INVALID_LOCALE = "invalid_locale"
+    INVALID_PHONE = "invalid_phone"
     INVALID_TOKEN = "invalid_token"  # noqa: S105
     NAME_REQUIRED = "name_required"
+    PHONE_TAKEN = "phone_taken"
+    TOO_MANY_CODES = "too_many_codes"
     REASON_REQUIRED = "reason_required"
     UNKNOWN_CENTRE = "unknown_centre"
     UNKNOWN_MUNICIPALITY = "unknown_municipality"
@@ -25,4 +30,5 @@ class AccountErrorCode(ErrorCode):
     UNKNOWN_USER = "unknown_user"
     USED_TOKEN = "used_token"  # noqa: S105
     WEAK_PASSWORD = "weak_password"  # noqa: S105
+    WRONG_CODE = "wrong_code"
     WRONG_PASSWORD = "wrong_password"  # noqa: S105

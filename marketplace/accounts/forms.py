@@ -86,3 +86,17 @@ class StaffForm(Form):
 
 class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+
+
+class PhoneForm(Form):
+    phone = StringField(_l("Mobile number"), filters=[ascii_digits],
+                        validators=[DataRequired(), Length(max=32)])
+
+
+class PhoneSignupForm(PhoneForm):
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+
+
+class PhoneCodeForm(Form):
+    code = StringField(_l("Code from the text message"), filters=[ascii_digits],
+                       validators=[DataRequired(), Length(max=12)])

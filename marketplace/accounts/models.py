@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
@@ -37,13 +37,23 @@ TRAINEE_TRANSITIONS: dict[tuple[TraineeStatus, str], TraineeStatus] = {
 
 class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (
+        Index("uq_users_verified_phone", "phone", unique=True,
+              postgresql_where=text("phone_verified_at IS NOT NULL"),
+              sqlite_where=text("phone_verified_at IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased, so the unique constraint holds regardless of case.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Stored lower-cased, so the unique constraint holds regardless of case. None for a buyer
+    # who signed up with a verified mobile number only (accounts.phone_codes); such a user has
+    # an empty password_hash, which no password matches.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(120))
+    # E.164 (core.phone). Verified by a one-time code: only then may it sign the user in, and
+    # a verified number belongs to one user only (the partial unique index below).
     phone: Mapped[str | None] = mapped_column(String(32))
+    phone_verified_at: Mapped[datetime | None] = mapped_column()
     locale: Mapped[str] = mapped_column(String(8), default="fa")
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_disabled: Mapped[bool] = mapped_column(default=False)
@@ -70,6 +80,10 @@ class User(UserMixin, TimestampMixin, Model):
         coarse: a change within the same second left old sessions and reset links valid)."""
         changed = self.password_changed_at
         return int(changed.timestamp()) * 1_000_000 + changed.microsecond
+
+    @property
+    def has_verified_phone(self) -> bool:
+        return self.phone is not None and self.phone_verified_at is not None
 
     @property
     def is_trainee(self) -> bool:
@@ -206,3 +220,30 @@ class ApiToken(Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CodePurpose(enum.StrEnum):
+    VERIFY_PHONE = "verify_phone"  # a signed-in user proves a number is theirs
+    SIGN_IN = "sign_in"            # anyone signs in with a verified number
+    SIGN_UP = "sign_up"            # a new buyer proves a number, and it makes their account
+
+
+class PhoneCode(Model):
+    """A one-time code texted to a number. Only a keyed hash is kept (accounts.phone_codes):
+    six digits are guessed in a million tries, so the hash is an HMAC under the app's secret,
+    and `attempts` caps the tries."""
+
+    __tablename__ = "phone_codes"
+    __table_args__ = (Index("ix_phone_codes_phone_created", "phone", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[CodePurpose] = mapped_column(enum_column(CodePurpose, name="code_purpose"))
+    # The signed-in user a VERIFY_PHONE code is for; none for SIGN_IN codes.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()

@@ -183,3 +183,23 @@ class StaffSchema(StrictSchema):
 
     def _organisation_id(self, membership) -> int:
         return getattr(membership, "centre_id", None) or membership.municipality_id
+
+
+class PhoneCodeRequestSchema(_DigitFields, StrictSchema):
+    digit_fields: tuple[str, ...] = ("phone",)
+
+    phone = SingleLine(required=True, validate=validate.Length(min=1, max=32),
+                       metadata={"description": "A mobile number: 0912…, +98…, Persian digits."})
+
+
+class PhoneCodeSentSchema(StrictSchema):
+    phone = fields.String(metadata={"description": "The number in E.164."})
+    expires_in = fields.Integer(metadata={"description": "Seconds the code stays valid."})
+
+
+class PhoneTokenRequestSchema(PhoneCodeRequestSchema):
+    digit_fields = ("phone", "code")
+
+    code = SingleLine(required=True, load_only=True, validate=validate.Length(min=1, max=12))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=100),
+                      metadata=text_limits(100, required=True))

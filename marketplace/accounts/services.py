@@ -23,6 +23,7 @@ from marketplace.accounts.models import (
     TrainingCentre,
     User,
 )
+from marketplace.accounts.phone_codes import parse_phone_field
 from marketplace.accounts.signals import trainee_status_changed
 from marketplace.core.auth import hash_api_token, hash_password, new_api_token, verify_password
 from marketplace.core.db import utcnow
@@ -114,7 +115,7 @@ def register_buyer(data: SignUp) -> User:
     if data.locale not in current_app.config["LANGUAGES"]:
         data.locale = current_app.config["DEFAULT_LOCALE"]
     user = User(email=email, password_hash=hash_password(data.password),
-                display_name=data.display_name.strip(), phone=(data.phone or None),
+                display_name=data.display_name.strip(), phone=_optional_phone(data.phone),
                 locale=data.locale)
     db.session.add(user)
     db.session.flush()
@@ -361,7 +362,9 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
         raise RuleViolation(_("Unknown language."), code=AccountErrorCode.INVALID_LOCALE,
                             fields={"locale": [_("Choose fa or en.")]})
     user.display_name = display_name.strip()
-    user.phone = (phone or "").strip() or None
+    phone = _optional_phone(phone)
+    if phone != user.phone:
+        user.phone, user.phone_verified_at = phone, None  # a new number is proved anew
     user.locale = locale
     if user.trainee is not None:
         if bio is not None:
@@ -372,6 +375,11 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
             user.trainee.trade = trade.strip()
     db.session.flush()
     return user
+
+
+def _optional_phone(text: str | None) -> str | None:
+    """A contact number in E.164, or None when left empty."""
+    return parse_phone_field(text) if text and text.strip() else None
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import locale_code
+from marketplace.core.phone import display_phone
 from marketplace.core.redirects import next_target
 from marketplace.extensions import db, limiter
 
@@ -183,6 +184,8 @@ def _profile_form(user) -> ProfileForm:
         form.store_name.data = user.trainee.store_name
         form.trade.data = user.trainee.trade
         form.bio.data = user.trainee.bio
+    if request.method == "GET":
+        form.phone.data = display_phone(user.phone, locale_code())  # as typed, not +98…
     return form
 
 

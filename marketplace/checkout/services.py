@@ -179,7 +179,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
         total_amount=total, currency=currency,
         expires_at=now + timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"]),
         contact_name=contact_name, contact_phone=_one_line(choices.contact_phone),
-        contact_email=(choices.contact_email or buyer.email).strip().lower(),
+        contact_email=(choices.contact_email or buyer.email or "").strip().lower(),
         note=_one_line(choices.note))
     for plan in plans:
         group = plan["group"]

@@ -98,6 +98,21 @@ class RuleViolation(DomainError):
     code = CoreErrorCode.RULE_VIOLATION
 
 
+class TooManyRequests(DomainError):
+    """A limit a service keeps itself (codes texted to one number): 429 with Retry-After."""
+
+    status = 429
+    code = CoreErrorCode.RATE_LIMITED
+
+    def __init__(self, message, retry_after: int, code: ErrorCode | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 # Default codes and messages for HTTP errors raised by Flask, Werkzeug or webargs.
 HTTP_CODES: dict[int, tuple[ErrorCode, str]] = {
     400: (CoreErrorCode.BAD_REQUEST, _l("The request could not be understood.")),
@@ -219,17 +234,19 @@ def _rollback() -> None:
 
 def handle_domain_error(error: DomainError):
     _rollback()
+    headers = error.headers if isinstance(error, TooManyRequests) else {}
     if wants_json():
-        return json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, error.message, error.fields, headers)
     if error.status == 401:
         # A page that needs a signed-in user sends anonymous visitors to the login page.
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer:
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.referrer \
+            and not headers:
         back = referrer_target("")
         if back:
             flash(str(error.message), "error")
             return redirect(back)
-    return html_error(error.status, error.message)
+    return html_error(error.status, error.message, headers)
 
 
 def handle_http_exception(error: HTTPException):

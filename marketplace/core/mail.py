@@ -21,9 +21,12 @@ from marketplace.core.db import utcnow
 from marketplace.core.jobs import after_commit
 
 
-def send_mail_after_commit(to: str, subject: str, template: str, locale: str = "fa",
+def send_mail_after_commit(to: str | None, subject: str, template: str, locale: str = "fa",
                            **context) -> None:
-    """Queue a mail; `subject` is rendered in `locale` along with the body."""
+    """Queue a mail; `subject` is rendered in `locale` along with the body. Nothing for a
+    recipient with no address (a buyer who signed up by phone alone)."""
+    if not to:
+        return
     after_commit(send_mail, to, subject, template, locale, context)
 
 

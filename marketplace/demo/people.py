@@ -47,6 +47,7 @@ MUNICIPALITIES = [
 
 ADMIN = ("admin", "مدیر سامانه بازارچه")
 BUYER = ("buyer", "نیلوفر احمدی")
+BUYER_PHONE = "+989141234567"
 
 # email local part, name, centre slug
 CENTRE_STAFF = [
@@ -217,4 +218,8 @@ def seed(echo) -> None:
          f"and 4 others ({_count(created)})")
 
     buyer, made = _user(*BUYER)
-    echo(f"accounts: buyer {buyer.email} ({'created' if made else 'already there'})")
+    if made:  # phone sign-in to try: the code lands in the SMS outbox (instance/sms-outbox)
+        buyer.phone, buyer.phone_verified_at = BUYER_PHONE, utcnow()
+        db.session.flush()
+    echo(f"accounts: buyer {buyer.email} ({'created' if made else 'already there'}), "
+         f"mobile {buyer.phone or '—'}")

@@ -29,7 +29,7 @@ def test_register_a_buyer(client, db):
     assert response.status_code == 201
     body = response.json
     assert body["email"] == "niloofar@example.org"
-    assert body["phone"] == "09141234567"
+    assert body["phone"] == "+989141234567"  # E.164, however typed
     assert body["trainee"] is None and body["is_admin"] is False
     assert "password" not in body and "password_hash" not in body
     user = db.session.scalar(select(User).where(User.email == "niloofar@example.org"))

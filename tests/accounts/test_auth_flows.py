@@ -158,7 +158,7 @@ def test_editing_the_profile(client, db, create_trainee, login):
     assert response.status_code == 302
     db.session.expire_all()
     user = db.session.get(User, trainee.user_id)
-    assert (user.display_name, user.phone, user.locale) == ("Zahra Rahimi", "0912 345 6789", "fa")
+    assert (user.display_name, user.phone, user.locale) == ("Zahra Rahimi", "+989123456789", "fa")
     assert (user.trainee.store_name, user.trainee.trade, user.trainee.bio) == (
         "Rahimi tableaux", "carpet tableau", "Silk and wool.")
 

@@ -66,7 +66,7 @@ def test_trainee_signs_up_on_the_page_and_is_pending(client, db, create_centre,
     assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     trainee = db.session.scalar(select(Trainee))
     assert trainee.status == TraineeStatus.PENDING
-    assert (trainee.certificate_number, trainee.user.phone) == ("456", "09140000000")
+    assert (trainee.certificate_number, trainee.user.phone) == ("456", "+989140000000")
     assert len(outbox()) == 1
     assert "Waiting for verification" in client.get("/account").get_data(as_text=True)
 

@@ -68,7 +68,15 @@ _CHECK_IN_RULES = dict.fromkeys(("not_market_day", "already_checked_in", "assign
                                  "day_closed", "unknown_check_in_code"))
 _STOCK_RULES = {"not_enough_stock": None, "out_of_stock": None, "product_unavailable": None,
                 "own_product": None, "cart_full": None}
+# A phone number must be a mobile in its country's numbering plan (core.phone, phonenumbers).
+_PHONE_RULES = {"invalid_phone": frozenset({"phone"})}
 STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
+    "POST /api/v1/accounts/register": _PHONE_RULES,
+    "POST /api/v1/accounts/register-trainee": _PHONE_RULES,
+    "POST /api/v1/accounts/phone-codes": _PHONE_RULES,
+    # The code texted to that number, while it lives and has tries left.
+    "POST /api/v1/accounts/phone-tokens": {**_PHONE_RULES, **dict.fromkeys((
+        "wrong_code", "code_expired", "code_attempts_exhausted"))},
     "GET /api/v1/products": {"bad_filter": frozenset({"category"})},  # no such category
     "POST /api/v1/products": _PRODUCT_RULES,
     "PATCH /api/v1/products/{product_id}": _PRODUCT_RULES,

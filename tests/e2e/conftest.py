@@ -95,6 +95,7 @@ def live_app(database_url, tmp_path_factory) -> Flask:
         # Every test logs in from 127.0.0.1; the limits have tests of their own.
         "RATELIMIT_ENABLED": False,
         "MAIL_OUTBOX_DIR": str(files / "outbox"),
+        "SMS_OUTBOX_DIR": str(files / "sms-outbox"),
         "MEDIA_DIR": str(files / "media"),
         "SERVER_NAME": None,
     })

@@ -51,7 +51,7 @@ def test_trainee_signs_up_in_persian_is_verified_by_centre_staff_and_logs_in(
         select(Trainee).join(Trainee.user).where(User.email == "zahra.rezaei@example.org")).one()
     assert trainee.status == TraineeStatus.PENDING
     assert trainee.centre_id == sardrud_id
-    assert trainee.user.phone == "09141234567"
+    assert trainee.user.phone == "+989141234567"  # E.164, however typed
     assert trainee.certificate_number == "140255"
     assert trainee.user.locale == "fa"
     trainee_id = trainee.id
