@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from marketplace.core.forms import AmountField, Bounds, Form, strip
+from marketplace.booths.models.sales import CARD_REFERENCE_MAX, BoothSalePayment
+from marketplace.core.forms import (
+    AmountField,
+    Bounds,
+    Form,
+    LocalizedIntegerField,
+    ascii_digits,
+    strip,
+)
+from marketplace.payments.services.booth_sales import BoothSaleData
 from marketplace.payments.services.payouts import (
     HOLDER_MAX,
     STRIPE_ACCOUNT_MAX,
@@ -76,3 +85,33 @@ class PayoutAccountForm(Form):
         return PayoutAccountData(account_holder=self.account_holder.data or "",
                                  iban=self.iban.data, bank_name=self.bank_name.data or "",
                                  stripe_account_id=self.stripe_account_id.data or None)
+
+
+BOOTH_SALE_MAX_QUANTITY = 999
+
+
+class BoothSaleForm(Form):
+    """A sale at the booth; the product choices are the trainee's own sellable listings, set by
+    the view (`form.product_id.choices`). Whether enough stock is left is the service's to say."""
+
+    # Not checked against the choices: a listing sold out since the page loaded is no longer
+    # among them, and the service answers that with 409 `out_of_stock` (someone else's, 404).
+    product_id = SelectField(_l("Product"), coerce=int, validate_choice=False,
+                             validators=[InputRequired(message=_l("Choose a product."))])
+    quantity = LocalizedIntegerField(
+        _l("Quantity"), default=1,
+        validators=[InputRequired(message=_l("Enter how many were sold.")),
+                    Bounds(minimum=1, maximum=BOOTH_SALE_MAX_QUANTITY)])
+    payment_kind = RadioField(
+        _l("Paid by"), default=BoothSalePayment.CASH.value,
+        choices=[(BoothSalePayment.CASH.value, _l("Cash")),
+                 (BoothSalePayment.CARD.value, _l("Card reader"))],
+        validators=[InputRequired(message=_l("Choose how the buyer paid."))])
+    card_reference = StringField(_l("Card reader receipt number (optional)"),
+                                 filters=[strip, ascii_digits],
+                                 validators=[Optional(), Length(max=CARD_REFERENCE_MAX)])
+
+    def sale_data(self) -> BoothSaleData:
+        return BoothSaleData(product_id=self.product_id.data, quantity=self.quantity.data,
+                             payment_kind=BoothSalePayment(self.payment_kind.data),
+                             card_reference=self.card_reference.data or "")

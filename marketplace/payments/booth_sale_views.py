@@ -1,0 +1,79 @@
+"""The trainee's booth-sale page (`/booths/sell`): record a face-to-face sale of one of their
+own products — picked from the list, or opened from the item's QR tag, which links here with
+`?product=<id>` — and see today's booth sales. The service takes the stock with online
+checkout's statement (payments.services.booth_sales); this page only commits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from marketplace.accounts.policies import is_active_vendor
+from marketplace.booths.errors import BoothErrorCode
+from marketplace.catalogue.models import Product
+from marketplace.core.auth import require_login
+from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.forms import apply_domain_error
+from marketplace.core.i18n import format_number, marketplace_zone
+from marketplace.core.money import Money
+from marketplace.extensions import db
+from marketplace.payments import queries
+from marketplace.payments.forms import BoothSaleForm
+from marketplace.payments.services.booth_sales import record_booth_sale
+
+bp = Blueprint("booth_sales", __name__)
+
+
+def _seller():
+    """The signed-in verified trainee; anyone else is refused (403, or the login page)."""
+    user = require_login()
+    if not is_active_vendor(user):
+        raise Forbidden(_("Only verified trainees can record booth sales."),
+                        code=BoothErrorCode.NOT_ACTIVE_VENDOR)
+    return user
+
+
+def _product_choices(products: list[Product], locale: str) -> list[tuple[int, str]]:
+    return [(p.id, _("%(title)s — %(n)s left", title=p.title(locale), n=format_number(p.stock)))
+            for p in products]
+
+
+def _start_of_today() -> datetime:
+    zone = marketplace_zone()
+    return datetime.combine(datetime.now(zone).date(), time.min, tzinfo=zone).astimezone(UTC)
+
+
+@bp.route("/booths/sell", methods=["GET", "POST"])
+def sell():
+    user = _seller()
+    trainee_id, locale = user.trainee.id, user.locale
+    form = BoothSaleForm()
+    form.product_id.choices = _product_choices(queries.booth_sale_products(trainee_id), locale)
+    status, error_code = 200, None
+    if request.method == "GET" and request.args.get("product", "").isdigit():
+        form.product_id.data = int(request.args["product"])  # from the item's QR tag
+    if form.is_submitted():
+        if not form.validate():
+            status = 422
+        else:
+            try:
+                sale = record_booth_sale(user, form.sale_data())
+            except DomainError as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+                status, error_code = error.status, error.code
+                # The stock changed meanwhile: offer what is left.
+                form.product_id.choices = _product_choices(
+                    queries.booth_sale_products(trainee_id), locale)
+            else:
+                title = sale.product.title(locale)
+                db.session.commit()
+                flash(_("Sale recorded: %(n)s × %(title)s.", n=format_number(sale.quantity),
+                        title=title), "success")
+                return redirect(url_for("booth_sales.sell"), 303)
+    sales = queries.booth_sales_since(trainee_id, _start_of_today())
+    total = Money(sum(s.total.amount for s in sales), sales[0].currency) if sales else None
+    return render_template("payments/booth_sell.html", form=form, sales=sales,
+                           sales_total=total, error_code=error_code), status
