@@ -88,6 +88,8 @@ class PayoutAccountForm(Form):
 
 
 BOOTH_SALE_MAX_QUANTITY = 999
+PAYMENT_KIND_LABELS = {BoothSalePayment.CASH: _l("Cash"),
+                       BoothSalePayment.CARD: _l("Card reader")}
 
 
 class BoothSaleForm(Form):
@@ -104,8 +106,7 @@ class BoothSaleForm(Form):
                     Bounds(minimum=1, maximum=BOOTH_SALE_MAX_QUANTITY)])
     payment_kind = RadioField(
         _l("Paid by"), default=BoothSalePayment.CASH.value,
-        choices=[(BoothSalePayment.CASH.value, _l("Cash")),
-                 (BoothSalePayment.CARD.value, _l("Card reader"))],
+        choices=lambda: [(kind.value, str(label)) for kind, label in PAYMENT_KIND_LABELS.items()],
         validators=[InputRequired(message=_l("Choose how the buyer paid."))])
     card_reference = StringField(_l("Card reader receipt number (optional)"),
                                  filters=[strip, ascii_digits],
