@@ -23,6 +23,7 @@ from marketplace.booths.models import (
     BoothSalePayment,
 )
 from marketplace.catalogue.models import Product
+from marketplace.catalogue.queries.listings import MAX_ID
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.errors import Conflict, Forbidden, NotFound
 from marketplace.core.i18n import marketplace_zone
@@ -48,7 +49,8 @@ def record_booth_sale(actor, data: BoothSaleData) -> BoothSale:
         raise Forbidden(_("Only verified trainees can record booth sales."),
                         code=BoothErrorCode.NOT_ACTIVE_VENDOR)
     trainee = actor.trainee
-    product = db.session.get(Product, data.product_id) if data.product_id > 0 else None
+    product = db.session.get(Product, data.product_id) \
+        if 0 < data.product_id <= MAX_ID else None
     if product is None or product.trainee_id != trainee.id:
         # Someone else's product is as missing as one that does not exist.
         raise NotFound(_("Choose one of your own products."),
