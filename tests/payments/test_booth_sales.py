@@ -241,3 +241,23 @@ def test_todays_sales_since_start_of_day_only(db, seller):
     zone = marketplace_zone()
     start = datetime.combine(datetime.now(zone).date(), datetime.min.time(), tzinfo=zone)
     assert queries.booth_sales_since(trainee.id, start) == []
+
+
+def test_the_owner_scanning_the_items_qr_tag_can_go_on_to_sell_it(db, client, login, seller,
+                                                                    create_trainee):
+    """The tag's QR code opens the product page; there its own trainee finds the sale link."""
+    trainee, tableau, _rugs = seller
+    link = f"{PAGE}?product={tableau.id}"
+    login(create_trainee().user)
+    assert link not in client.get(f"/p/{tableau.id}").get_data(as_text=True)
+    login(trainee.user)
+    assert link in client.get(f"/p/{tableau.id}").get_data(as_text=True).replace("&amp;", "&")
+
+
+def test_the_page_in_english(db, client, login, seller):
+    trainee, _tableau, _rugs = seller
+    trainee.user.locale = "en"
+    db.session.commit()
+    login(trainee.user)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Sell at the booth" in html and "Record the sale" in html and "5 left" in html
