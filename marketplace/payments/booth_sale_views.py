@@ -50,7 +50,10 @@ def sell():
     user = _seller()
     trainee_id, locale = user.trainee.id, user.locale
     form = BoothSaleForm()
-    form.product_id.choices = _product_choices(queries.booth_sale_products(trainee_id), locale)
+    products = queries.booth_sale_products(trainee_id)
+    form.product_id.choices = _product_choices(products, locale)
+    # For the offline queue's list (static/js/booth_sales.js).
+    titles = {str(p.id): p.title(locale) for p in products}
     status, error_code = 200, None
     if request.method == "GET" and request.args.get("product", "").isdigit():
         form.product_id.data = int(request.args["product"])  # from the item's QR tag
@@ -75,5 +78,5 @@ def sell():
                 return redirect(url_for("booth_sales.sell"), 303)
     sales = queries.booth_sales_since(trainee_id, _start_of_today())
     total = Money(sum(s.total.amount for s in sales), sales[0].currency) if sales else None
-    return render_template("payments/booth_sell.html", form=form, sales=sales,
+    return render_template("payments/booth_sell.html", form=form, sales=sales, titles=titles,
                            sales_total=total, error_code=error_code), status

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from marketplace.booths.models.sales import CARD_REFERENCE_MAX, BoothSalePayment
+from marketplace.booths.models.sales import CARD_REFERENCE_MAX, CLIENT_KEY_MAX, BoothSalePayment
 from marketplace.core.forms import (
     AmountField,
     Bounds,
@@ -111,8 +118,13 @@ class BoothSaleForm(Form):
     card_reference = StringField(_l("Card reader receipt number (optional)"),
                                  filters=[strip, ascii_digits],
                                  validators=[Optional(), Length(max=CARD_REFERENCE_MAX)])
+    # Filled by the page's script once per sale typed (static/js/booth_sales.js), so a sale
+    # the phone queued offline and sends again is recorded once.
+    client_key = HiddenField(validators=[Optional(), Length(max=CLIENT_KEY_MAX),
+                                         Regexp(r"^[A-Za-z0-9-]+$")])
 
     def sale_data(self) -> BoothSaleData:
         return BoothSaleData(product_id=self.product_id.data, quantity=self.quantity.data,
                              payment_kind=BoothSalePayment(self.payment_kind.data),
-                             card_reference=self.card_reference.data or "")
+                             card_reference=self.card_reference.data or "",
+                             client_key=self.client_key.data or "")

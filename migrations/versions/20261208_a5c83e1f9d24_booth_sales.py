@@ -1,6 +1,7 @@
 """Sales a trainee records face to face at the booth (`booth_sales`), on the same stock as the
 online store; the ledger books them with the existing kinds (sale, commission, payout), so
-`ledger_entries` is not touched.
+`ledger_entries` is not touched. A sale the phone sends again carries the same client key, unique
+per trainee.
 
 Revision ID: a5c83e1f9d24
 Revises: 6d2b9e4f0a17
@@ -29,6 +30,7 @@ def upgrade():
     sa.Column('payment_kind', sa.Enum('cash', 'card', name='booth_sale_payment', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('card_reference', sa.String(length=64), nullable=True),
     sa.Column('assignment_id', sa.Integer(), nullable=True),
+    sa.Column('client_key', sa.String(length=64), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_booth_sales_quantity_positive')),
@@ -43,10 +45,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_booth_sales_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_booth_sales_product_id'), ['product_id'], unique=False)
         batch_op.create_index('ix_booth_sales_trainee_created', ['trainee_id', 'created_at'], unique=False)
+        batch_op.create_index('uq_booth_sales_trainee_client_key', ['trainee_id', 'client_key'], unique=True)
 
 
 def downgrade():
     with op.batch_alter_table('booth_sales', schema=None) as batch_op:
+        batch_op.drop_index('uq_booth_sales_trainee_client_key')
         batch_op.drop_index('ix_booth_sales_trainee_created')
         batch_op.drop_index(batch_op.f('ix_booth_sales_product_id'))
         batch_op.drop_index(batch_op.f('ix_booth_sales_assignment_id'))

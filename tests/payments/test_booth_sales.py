@@ -261,3 +261,15 @@ def test_the_page_in_english(db, client, login, seller):
     login(trainee.user)
     html = client.get(PAGE).get_data(as_text=True)
     assert "Sell at the booth" in html and "Record the sale" in html and "5 left" in html
+
+
+def test_a_sale_sent_again_with_its_client_key_is_recorded_once(db, client, login, seller):
+    trainee, _tableau, rugs = seller
+    login(trainee.user)
+    data = {"product_id": rugs.id, "quantity": "2", "payment_kind": "cash",
+            "client_key": "3f1c9a2e-0b7d-4e55-9a61-2c0d8e4b7a10"}
+    assert client.post(PAGE, data=data).status_code == 303
+    assert client.post(PAGE, data=data).status_code == 303  # the phone retried
+    assert booth_sales(db) == 1 and db.session.get(Product, rugs.id).stock == 3
+    assert len(ledger_of(db, trainee)) == 3
+    assert client.post(PAGE, data={**data, "client_key": "bad key!"}).status_code == 422

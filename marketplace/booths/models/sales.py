@@ -18,6 +18,7 @@ from marketplace.core.money_columns import money_composite
 from marketplace.extensions import Model
 
 CARD_REFERENCE_MAX = 64
+CLIENT_KEY_MAX = 64
 
 
 class BoothSalePayment(enum.StrEnum):
@@ -34,6 +35,9 @@ class BoothSale(Model):
         CheckConstraint("unit_price_amount >= 0", name="unit_price_not_negative"),
         # The trainee's page lists today's sales, newest first.
         Index("ix_booth_sales_trainee_created", "trainee_id", "created_at"),
+        # A sale sent again (the phone's offline queue retrying after a lost answer) is the
+        # same sale: one row per key the page made for it.
+        Index("uq_booth_sales_trainee_client_key", "trainee_id", "client_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +55,8 @@ class BoothSale(Model):
     # The trainee's live booth that day, if they had one (a sale elsewhere has none).
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("booth_assignments.id"),
                                                       index=True)
+    # Made by the page for each sale typed (NULL when the form was sent without scripts).
+    client_key: Mapped[str | None] = mapped_column(String(CLIENT_KEY_MAX))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

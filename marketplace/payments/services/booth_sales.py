@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.policies import is_active_vendor
 from marketplace.booths.errors import BoothErrorCode
@@ -40,11 +41,14 @@ class BoothSaleData:
     quantity: int
     payment_kind: BoothSalePayment
     card_reference: str = ""
+    # Made by the page once per sale typed; sending it again records nothing new.
+    client_key: str = ""
 
 
 def record_booth_sale(actor, data: BoothSaleData) -> BoothSale:
     """Record a face-to-face sale of the actor's own product: take the stock (409
-    `out_of_stock` when not enough is left), keep the sale and book it in the ledger."""
+    `out_of_stock` when not enough is left), keep the sale and book it in the ledger. A sale
+    whose client key was recorded already is answered with that sale, and nothing changes."""
     if not is_active_vendor(actor):
         raise Forbidden(_("Only verified trainees can record booth sales."),
                         code=BoothErrorCode.NOT_ACTIVE_VENDOR)
@@ -56,21 +60,41 @@ def record_booth_sale(actor, data: BoothSaleData) -> BoothSale:
         raise NotFound(_("Choose one of your own products."),
                        code=BoothErrorCode.NOT_YOUR_PRODUCT, fields={"product_id": [
                            _("Choose one of your own products.")]})
+    if data.client_key:
+        already = _sale_with_key(trainee.id, data.client_key)
+        if already is not None:
+            return already
     title = product.title(actor.locale)
     price, currency = product.price_amount, product.currency  # read before the UPDATE expires it
-    if not take_stock(product.id, data.quantity):
-        raise Conflict(_("Sorry, “%(title)s” is sold out or has fewer left than that. Nothing "
-                         "was recorded.", title=title), code=OrderErrorCode.OUT_OF_STOCK)
-    sale = BoothSale(
-        trainee_id=trainee.id, product_id=product.id, quantity=data.quantity,
-        unit_price_amount=price, currency=currency, payment_kind=data.payment_kind,
-        card_reference=(data.card_reference or None)
-        if data.payment_kind == BoothSalePayment.CARD else None,
-        assignment_id=booth_today(trainee.id), created_by_id=actor.id)
-    db.session.add(sale)
-    db.session.flush()
+    try:
+        # A savepoint: if the same key is being recorded by another request at this moment,
+        # its unique index refuses this row and the stock taken here is given back with it.
+        with db.session.begin_nested():
+            if not take_stock(product.id, data.quantity):
+                raise Conflict(_("Sorry, “%(title)s” is sold out or has fewer left than that. "
+                                 "Nothing was recorded.", title=title),
+                               code=OrderErrorCode.OUT_OF_STOCK)
+            sale = BoothSale(
+                trainee_id=trainee.id, product_id=product.id, quantity=data.quantity,
+                unit_price_amount=price, currency=currency, payment_kind=data.payment_kind,
+                card_reference=(data.card_reference or None)
+                if data.payment_kind == BoothSalePayment.CARD else None,
+                assignment_id=booth_today(trainee.id), client_key=data.client_key or None,
+                created_by_id=actor.id)
+            db.session.add(sale)
+            db.session.flush()
+    except IntegrityError:
+        same = _sale_with_key(trainee.id, data.client_key) if data.client_key else None
+        if same is None:
+            raise
+        return same
     book_booth_sale(sale)
     return sale
+
+
+def _sale_with_key(trainee_id: int, client_key: str) -> BoothSale | None:
+    return db.session.scalar(select(BoothSale).where(BoothSale.trainee_id == trainee_id,
+                                                     BoothSale.client_key == client_key))
 
 
 def booth_today(trainee_id: int) -> int | None:
