@@ -139,3 +139,32 @@ def test_50_booth_sales_and_checkouts_for_the_last_10_pieces_sell_exactly_10(app
     sales = db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.kind == LedgerKind.SALE, LedgerEntry.vendor_order_id.is_(None)))
     assert sales == booth_won
+
+
+class SameKeyWork(BoothSaleWork):
+    """The phone's queue sending one sale again while the first send is still running."""
+
+    def go(self, user) -> None:
+        record_booth_sale(user, BoothSaleData(product_id=self.product_id, quantity=1,
+                                              payment_kind=BoothSalePayment.CASH,
+                                              client_key="one-sale-sent-ten-times"))
+
+
+@pytest.mark.timeout(120)
+def test_one_sale_sent_ten_times_at_once_is_recorded_once(app, db, last_pieces):
+    user_id, product_id, _buyers = last_pieces
+    works = [SameKeyWork(user_id, product_id) for _ in range(10)]
+    barrier = threading.Barrier(len(works))
+    outcomes: list = []
+    lock = threading.Lock()
+    threads = [threading.Thread(target=run, args=(app, work, barrier, outcomes, lock))
+               for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=100)
+    assert [detail for _kind, detail in outcomes] == ["sold"] * 10, outcomes
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(BoothSale.id))) == 1
+    assert db.session.get(Product, product_id).stock == PIECES - 1
+    assert db.session.scalar(select(func.count(LedgerEntry.id))) == 3
