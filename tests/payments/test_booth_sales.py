@@ -273,3 +273,18 @@ def test_a_sale_sent_again_with_its_client_key_is_recorded_once(db, client, logi
     assert booth_sales(db) == 1 and db.session.get(Product, rugs.id).stock == 3
     assert len(ledger_of(db, trainee)) == 3
     assert client.post(PAGE, data={**data, "client_key": "bad key!"}).status_code == 422
+
+
+def test_the_markets_fee_on_sales_is_booked_with_a_sale_on_its_day(
+        app, db, seller, create_market, create_booth, create_assignment):
+    trainee, _tableau, rugs = seller
+    today = datetime.now(marketplace_zone()).date()
+    market = create_market(days=1, starts_on=today, ends_on=today, sales_fee_percent=4)
+    create_assignment(create_booth(venue=market.venue), market.days[0], trainee)
+    sell(trainee.user, rugs, quantity=2)
+    db.session.commit()
+    percent = app.config.get("COMMISSION_PERCENT", 10)
+    assert ledger_of(db, trainee) == [(LedgerKind.SALE, 5000),
+                                      (LedgerKind.COMMISSION, -5000 * percent // 100),
+                                      (LedgerKind.BOOTH_FEE, -200),
+                                      (LedgerKind.PAYOUT, -5000)]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.booths.models import BoothSale
 from marketplace.core.db import utcnow
+from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Order, VendorOrder, VendorOrderStatus
 from marketplace.payments import queries
@@ -90,6 +91,13 @@ def book_booth_sale(sale: BoothSale) -> list[LedgerEntry]:
     if commission.amount:
         entries.append(post_entry(sale.trainee_id, LedgerKind.COMMISSION, -commission.amount,
                                   total.currency, memo=f"{percent}% of {memo}", **common))
+    market_fee = _market_fee(sale)
+    if market_fee is not None:
+        fee_percent, fee = market_fee
+        # The market's own fee is a booth cost, as its booth-day fees are.
+        entries.append(post_entry(sale.trainee_id, LedgerKind.BOOTH_FEE, -fee.amount,
+                                  fee.currency, memo=f"market fee {fee_percent}% on {memo}",
+                                  **common))
     if total.amount:
         entries.append(post_entry(sale.trainee_id, LedgerKind.PAYOUT, -total.amount,
                                   total.currency,
@@ -97,6 +105,15 @@ def book_booth_sale(sale: BoothSale) -> list[LedgerEntry]:
                                   **common))
     db.session.flush()
     return entries
+
+
+def _market_fee(sale: BoothSale) -> tuple[int, Money] | None:
+    """The fee the market of the sale's booth-day takes on it, when it takes one."""
+    if sale.assignment is None:
+        return None
+    percent = sale.assignment.market_day.market.sales_fee_percent
+    fee = sale.total.percent(percent) if percent else None
+    return (percent, fee) if fee is not None and fee.amount else None
 
 
 def book_refund(vendor_order: VendorOrder, refund: Refund, refunded_before: int,
