@@ -5,34 +5,21 @@ checkout's statement (payments.services.booth_sales); this page only commits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.accounts.policies import is_active_vendor
-from marketplace.booths.errors import BoothErrorCode
 from marketplace.catalogue.models import Product
 from marketplace.core.auth import require_login
-from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.errors import DomainError
 from marketplace.core.forms import apply_domain_error
-from marketplace.core.i18n import format_number, marketplace_zone
+from marketplace.core.i18n import format_number
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.payments import queries
 from marketplace.payments.forms import BoothSaleForm
-from marketplace.payments.services.booth_sales import record_booth_sale
+from marketplace.payments.services.booth_sales import check_seller, record_booth_sale
 
 bp = Blueprint("booth_sales", __name__)
-
-
-def _seller():
-    """The signed-in verified trainee; anyone else is refused (403, or the login page)."""
-    user = require_login()
-    if not is_active_vendor(user):
-        raise Forbidden(_("Only verified trainees can record booth sales."),
-                        code=BoothErrorCode.NOT_ACTIVE_VENDOR)
-    return user
 
 
 def _product_choices(products: list[Product], locale: str) -> list[tuple[int, str]]:
@@ -40,14 +27,10 @@ def _product_choices(products: list[Product], locale: str) -> list[tuple[int, st
             for p in products]
 
 
-def _start_of_today() -> datetime:
-    zone = marketplace_zone()
-    return datetime.combine(datetime.now(zone).date(), time.min, tzinfo=zone).astimezone(UTC)
-
-
 @bp.route("/booths/sell", methods=["GET", "POST"])
 def sell():
-    user = _seller()
+    # Anyone but a verified trainee is refused (403, or the login page).
+    user = check_seller(require_login())
     trainee_id, locale = user.trainee.id, user.locale
     form = BoothSaleForm()
     products = queries.booth_sale_products(trainee_id)
@@ -76,7 +59,7 @@ def sell():
                 flash(_("Sale recorded: %(n)s × %(title)s.", n=format_number(sale.quantity),
                         title=title), "success")
                 return redirect(url_for("booth_sales.sell"), 303)
-    sales = queries.booth_sales_since(trainee_id, _start_of_today())
+    sales = queries.booth_sales_today(trainee_id)
     total = Money(sum(s.total.amount for s in sales), sales[0].currency) if sales else None
     return render_template("payments/booth_sell.html", form=form, sales=sales, titles=titles,
                            sales_total=total, error_code=error_code), status

@@ -22,7 +22,7 @@ from marketplace.core.forms import (
     ascii_digits,
     strip,
 )
-from marketplace.payments.services.booth_sales import BoothSaleData
+from marketplace.payments.services.booth_sales import MAX_QUANTITY, BoothSaleData
 from marketplace.payments.services.payouts import (
     HOLDER_MAX,
     STRIPE_ACCOUNT_MAX,
@@ -94,7 +94,6 @@ class PayoutAccountForm(Form):
                                  stripe_account_id=self.stripe_account_id.data or None)
 
 
-BOOTH_SALE_MAX_QUANTITY = 999
 PAYMENT_KIND_LABELS = {BoothSalePayment.CASH: _l("Cash"),
                        BoothSalePayment.CARD: _l("Card reader")}
 
@@ -110,7 +109,7 @@ class BoothSaleForm(Form):
     quantity = LocalizedIntegerField(
         _l("Quantity"), default=1,
         validators=[InputRequired(message=_l("Enter how many were sold.")),
-                    Bounds(minimum=1, maximum=BOOTH_SALE_MAX_QUANTITY)])
+                    Bounds(minimum=1, maximum=MAX_QUANTITY)])
     payment_kind = RadioField(
         _l("Paid by"), default=BoothSalePayment.CASH.value,
         choices=lambda: [(kind.value, str(label)) for kind, label in PAYMENT_KIND_LABELS.items()],

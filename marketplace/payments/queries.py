@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import Trainee
 from marketplace.booths.models import BoothSale
 from marketplace.catalogue.models import Product, ProductStatus
+from marketplace.core.i18n import marketplace_zone
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
@@ -283,3 +284,10 @@ def booth_sales_since(trainee_id: int, since: datetime) -> list[BoothSale]:
         select(BoothSale).where(BoothSale.trainee_id == trainee_id, BoothSale.created_at >= since)
         .options(selectinload(BoothSale.product))
         .order_by(BoothSale.created_at.desc(), BoothSale.id.desc())))
+
+
+def booth_sales_today(trainee_id: int) -> list[BoothSale]:
+    """The trainee's booth sales since midnight in the marketplace's zone, newest first."""
+    zone = marketplace_zone()
+    midnight = datetime.combine(datetime.now(zone).date(), time.min, tzinfo=zone)
+    return booth_sales_since(trainee_id, midnight.astimezone(UTC))

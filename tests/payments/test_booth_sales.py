@@ -288,3 +288,56 @@ def test_the_markets_fee_on_sales_is_booked_with_a_sale_on_its_day(
                                       (LedgerKind.COMMISSION, -5000 * percent // 100),
                                       (LedgerKind.BOOTH_FEE, -200),
                                       (LedgerKind.PAYOUT, -5000)]
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+API = "/api/v1/booth-sales"
+
+
+def test_the_api_records_a_sale_once_per_client_key_and_lists_today(db, client, api_token,
+                                                                    seller):
+    trainee, tableau, rugs = seller
+    headers = api_token(trainee.user)
+    body = {"product_id": rugs.id, "quantity": 2, "payment_kind": "card",
+            "card_reference": "7788", "client_key": "k-1"}
+    first = client.post(API, json=body, headers=headers)
+    assert first.status_code == 201, first.json
+    assert (first.json["quantity"], first.json["total_amount"], first.json["payment_kind"]) == (
+        2, 5000, "card")
+    again = client.post(API, json=body, headers=headers)
+    assert again.status_code == 201 and again.json["id"] == first.json["id"]
+    assert client.post(API, json={"product_id": tableau.id, "quantity": 1,
+                                  "payment_kind": "cash"}, headers=headers).status_code == 201
+    sold_out = client.post(API, json={"product_id": tableau.id, "quantity": 1,
+                                      "payment_kind": "cash"}, headers=headers)
+    assert sold_out.status_code == 409 and sold_out.json["error"]["code"] == "out_of_stock"
+    listed = client.get(API, headers=headers)
+    assert listed.status_code == 200 and len(listed.json) == 2
+    assert booth_sales(db) == 2 and db.session.get(Product, rugs.id).stock == 3
+
+
+@pytest.mark.parametrize("body", [
+    {"product_id": 1, "quantity": 0, "payment_kind": "cash"},
+    {"product_id": 1, "quantity": "1", "payment_kind": "cash"},
+    {"product_id": 1, "quantity": 1, "payment_kind": "barter"},
+    {"product_id": 1, "quantity": 1, "payment_kind": "cash", "price": 1},
+    {"product_id": 1, "quantity": 1, "payment_kind": "cash", "client_key": "no spaces"},
+])
+def test_the_api_refuses_malformed_sales(db, client, api_token, seller, body):
+    trainee, _tableau, _rugs = seller
+    response = client.post(API, json=body, headers=api_token(trainee.user))
+    assert response.status_code == 422 and booth_sales(db) == 0
+
+
+def test_the_api_is_for_the_products_own_trainee_only(db, client, api_token, seller,
+                                                       create_trainee, create_user):
+    _trainee, tableau, _rugs = seller
+    body = {"product_id": tableau.id, "quantity": 1, "payment_kind": "cash"}
+    assert client.post(API, json=body).status_code == 401
+    other = client.post(API, json=body, headers=api_token(create_trainee().user))
+    assert other.status_code == 404 and other.json["error"]["code"] == "not_your_product"
+    buyer = client.post(API, json=body, headers=api_token(create_user()))
+    assert buyer.status_code == 403 and buyer.json["error"]["code"] == "not_active_vendor"
+    assert client.get(API, headers=api_token(create_user())).status_code == 403
+    assert booth_sales(db) == 0

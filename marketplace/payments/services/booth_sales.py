@@ -32,6 +32,9 @@ from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.payments.services.ledger import book_booth_sale
 
+# The most of one product one sale may record (the form's and the schema's bound).
+MAX_QUANTITY = 999
+
 
 @dataclass(frozen=True)
 class BoothSaleData:
@@ -45,14 +48,19 @@ class BoothSaleData:
     client_key: str = ""
 
 
+def check_seller(actor):
+    """The actor, when a verified trainee of an enabled account; 403 otherwise."""
+    if not is_active_vendor(actor):
+        raise Forbidden(_("Only verified trainees can record booth sales."),
+                        code=BoothErrorCode.NOT_ACTIVE_VENDOR)
+    return actor
+
+
 def record_booth_sale(actor, data: BoothSaleData) -> BoothSale:
     """Record a face-to-face sale of the actor's own product: take the stock (409
     `out_of_stock` when not enough is left), keep the sale and book it in the ledger. A sale
     whose client key was recorded already is answered with that sale, and nothing changes."""
-    if not is_active_vendor(actor):
-        raise Forbidden(_("Only verified trainees can record booth sales."),
-                        code=BoothErrorCode.NOT_ACTIVE_VENDOR)
-    trainee = actor.trainee
+    trainee = check_seller(actor).trainee
     product = db.session.get(Product, data.product_id) \
         if 0 < data.product_id <= MAX_ID else None
     if product is None or product.trainee_id != trainee.id:
