@@ -49,7 +49,7 @@ from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.signals import vendor_order_cancelled
 from marketplace.payments import api as payments_api
-from marketplace.payments import debt_views
+from marketplace.payments import booth_sale_views, debt_views
 from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
@@ -145,7 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     """Every page and API blueprint, in dependency order."""
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
                            category_admin_views.bp, storefront_views.bp, booths_views.bp,
-                           orders_views.bp, payments_views.bp, debt_views.bp, checkout_views.bp):
+                           orders_views.bp, payments_views.bp, debt_views.bp, booth_sale_views.bp,
+                           checkout_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
                           booths_api.blp, orders_api.blp, payments_api.blp,

@@ -36,6 +36,7 @@ USER_MENU = (
     NavItem(_l("My orders"), "orders.my_orders", order=40),
     NavItem(_l("My booths"), "booths.mine", visible=_is_trainee, order=45),
     NavItem(_l("My sales"), "orders.my_sales", visible=_is_trainee, order=45),
+    NavItem(_l("Sell at the booth"), "booth_sales.sell", visible=_is_trainee, order=45),
     NavItem(_l("Shipping fee"), "orders.shipping", visible=_is_trainee, order=46),
     NavItem(_l("Venues and markets"), "booths.staff_markets",
             visible=can_staff_any_municipality, order=55),

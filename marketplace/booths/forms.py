@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.booths.labels import BLOCK_REASON_LABELS, MARKET_KIND_LABELS
+from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
 from marketplace.core.api import MAX_AMOUNT
 from marketplace.core.forms import AmountField, Bounds, Form, LocalizedIntegerField, ascii_digits
 
@@ -134,6 +135,9 @@ class MarketForm(Form):
     withdraw_cutoff_hours = LocalizedIntegerField(
         _l("Withdrawals close (hours before opening)"), default=48,
         validators=[NumberRange(0, 1440)])
+    sales_fee_percent = LocalizedIntegerField(
+        _l("Market's fee on booth sales (percent, 0 = none)"), default=0,
+        validators=[Bounds(minimum=0, maximum=MAX_SALES_FEE_PERCENT)])
 
 
 class ApplyForm(Form):

@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.booths.models import BlockReason, MarketKind
+from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
 from marketplace.core.api import MAX_AMOUNT, NOT_BLANK, id_field, ids_field
 from marketplace.core.input import SingleLine
 
@@ -97,6 +98,8 @@ class BoothMarketInSchema(StrictSchema):
     check_in_deadline_minutes = fields.Integer(load_default=60,
                                                validate=validate.Range(0, 24 * 60))
     withdraw_cutoff_hours = fields.Integer(load_default=48, validate=validate.Range(0, 24 * 60))
+    sales_fee_percent = fields.Integer(load_default=0,
+                                       validate=validate.Range(0, MAX_SALES_FEE_PERCENT))
     categories = fields.List(fields.Nested(CategoryCapSchema), load_default=list)
     reserved_booths = fields.List(fields.Nested(ReservedBoothSchema), load_default=list)
     published_seed = fields.Integer(load_default=None, allow_none=True,
@@ -225,6 +228,7 @@ class BoothMarketSchema(Schema):
     ineligibility_days = fields.Integer()
     check_in_deadline_minutes = fields.Integer()
     withdraw_cutoff_hours = fields.Integer()
+    sales_fee_percent = fields.Integer()
     published_seed = fields.Integer()
     days = fields.List(fields.Nested(BoothMarketDaySchema))
     categories = fields.List(fields.Nested(MarketCategoryOutSchema))

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from marketplace.core.forms import AmountField, Bounds, Form, strip
+from marketplace.booths.models.sales import CARD_REFERENCE_MAX, CLIENT_KEY_MAX, BoothSalePayment
+from marketplace.core.forms import (
+    AmountField,
+    Bounds,
+    Form,
+    LocalizedIntegerField,
+    ascii_digits,
+    strip,
+)
+from marketplace.payments.services.booth_sales import MAX_QUANTITY, BoothSaleData
 from marketplace.payments.services.payouts import (
     HOLDER_MAX,
     STRIPE_ACCOUNT_MAX,
@@ -76,3 +92,38 @@ class PayoutAccountForm(Form):
         return PayoutAccountData(account_holder=self.account_holder.data or "",
                                  iban=self.iban.data, bank_name=self.bank_name.data or "",
                                  stripe_account_id=self.stripe_account_id.data or None)
+
+
+PAYMENT_KIND_LABELS = {BoothSalePayment.CASH: _l("Cash"),
+                       BoothSalePayment.CARD: _l("Card reader")}
+
+
+class BoothSaleForm(Form):
+    """A sale at the booth; the product choices are the trainee's own sellable listings, set by
+    the view (`form.product_id.choices`). Whether enough stock is left is the service's to say."""
+
+    # Not checked against the choices: a listing sold out since the page loaded is no longer
+    # among them, and the service answers that with 409 `out_of_stock` (someone else's, 404).
+    product_id = SelectField(_l("Product"), coerce=int, validate_choice=False,
+                             validators=[InputRequired(message=_l("Choose a product."))])
+    quantity = LocalizedIntegerField(
+        _l("Quantity"), default=1,
+        validators=[InputRequired(message=_l("Enter how many were sold.")),
+                    Bounds(minimum=1, maximum=MAX_QUANTITY)])
+    payment_kind = RadioField(
+        _l("Paid by"), default=BoothSalePayment.CASH.value,
+        choices=lambda: [(kind.value, str(label)) for kind, label in PAYMENT_KIND_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose how the buyer paid."))])
+    card_reference = StringField(_l("Card reader receipt number (optional)"),
+                                 filters=[strip, ascii_digits],
+                                 validators=[Optional(), Length(max=CARD_REFERENCE_MAX)])
+    # Filled by the page's script once per sale typed (static/js/booth_sales.js), so a sale
+    # the phone queued offline and sends again is recorded once.
+    client_key = HiddenField(validators=[Optional(), Length(max=CLIENT_KEY_MAX),
+                                         Regexp(r"^[A-Za-z0-9-]+$")])
+
+    def sale_data(self) -> BoothSaleData:
+        return BoothSaleData(product_id=self.product_id.data, quantity=self.quantity.data,
+                             payment_kind=BoothSalePayment(self.payment_kind.data),
+                             card_reference=self.card_reference.data or "",
+                             client_key=self.client_key.data or "")

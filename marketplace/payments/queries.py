@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Trainee
+from marketplace.booths.models import BoothSale
+from marketplace.catalogue.models import Product, ProductStatus
+from marketplace.core.i18n import marketplace_zone
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStatus, VendorOrder
@@ -261,3 +264,30 @@ def refunds_owed(currency: str) -> list[Refund]:
         .options(selectinload(Refund.payment).selectinload(Payment.order)
                  .selectinload(Order.buyer))
         .order_by(Refund.created_at, Refund.id)))
+
+
+# --- sales at the booth ----------------------------------------------------------------------
+
+def booth_sale_products(trainee_id: int) -> list[Product]:
+    """What the trainee can sell at the booth: their own active listings with stock (the same
+    rule take_stock holds), by title — one query."""
+    return list(db.session.scalars(
+        select(Product).where(Product.trainee_id == trainee_id,
+                              Product.status == ProductStatus.ACTIVE, Product.stock > 0)
+        .order_by(Product.title_fa, Product.id)))
+
+
+def booth_sales_since(trainee_id: int, since: datetime) -> list[BoothSale]:
+    """The trainee's booth sales from `since` on, newest first, with their products (two
+    queries)."""
+    return list(db.session.scalars(
+        select(BoothSale).where(BoothSale.trainee_id == trainee_id, BoothSale.created_at >= since)
+        .options(selectinload(BoothSale.product))
+        .order_by(BoothSale.created_at.desc(), BoothSale.id.desc())))
+
+
+def booth_sales_today(trainee_id: int) -> list[BoothSale]:
+    """The trainee's booth sales since midnight in the marketplace's zone, newest first."""
+    zone = marketplace_zone()
+    midnight = datetime.combine(datetime.now(zone).date(), time.min, tzinfo=zone)
+    return booth_sales_since(trainee_id, midnight.astimezone(UTC))

@@ -218,8 +218,12 @@ def test_market_creation_validates_recurrence(db, client, api_token, world):
                     {**body, "ends_on": "2031-01-01", "recurrence_rule": "FREQ=DAILY"})
     assert response.json["error"]["code"] == "recurrence_too_many"
     assert count(db, Market) == before
-    response = call(client, api_token, world.staff, "POST", url, body)
-    assert response.status_code == 201
+    too_much = call(client, api_token, world.staff, "POST", url,
+                    {**body, "sales_fee_percent": 51})
+    assert too_much.status_code == 422 and "sales_fee_percent" in too_much.json["error"]["fields"]
+    response = call(client, api_token, world.staff, "POST", url,
+                    {**body, "sales_fee_percent": 3})
+    assert response.status_code == 201 and response.json["sales_fee_percent"] == 3
     assert len(response.json["days"]) == 26  # Fridays 26 Mar – 17 Sep 2027
     assert response.json["categories"] == [{"category_id": world.category.id, "cap": 3}]
 

@@ -108,7 +108,10 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
         "category_ids": [world.category.id], "caps": f"{world.category.id}:2",
         "reserved": f"A4:{world.category.id}", "no_show_strike_limit": "2",
         "ineligibility_days": "30", "check_in_deadline_minutes": "45",
-        "withdraw_cutoff_hours": "24"}
+        "withdraw_cutoff_hours": "24", "sales_fee_percent": "۵"}
+    too_much = client.post(f"/booths/venues/{venue.id}/markets/new",
+                           data={**market_form, "sales_fee_percent": "51"})
+    assert too_much.status_code == 200 and count(db, Market) == 1
     bad = client.post(f"/booths/venues/{venue.id}/markets/new",
                       data={**market_form, "recurrence_rule": "FREQ=DAILY;COUNT=0"})
     assert bad.status_code == 200 and count(db, Market) == 1
@@ -116,6 +119,7 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
     assert response.status_code == 302
     market = db.session.scalar(select(Market).where(Market.name_fa == "بازارچه جمعه"))
     assert market.kind == MarketKind.RECURRING and len(market.days) == 9
+    assert market.sales_fee_percent == 5
     assert [(c.category_id, c.cap) for c in market.categories] == [(world.category.id, 2)]
     assert len(market.reserved_booths) == 1
     assert client.get(f"/booths/markets/{market.id}/edit").status_code == 200

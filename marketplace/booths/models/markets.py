@@ -20,6 +20,9 @@ from marketplace.catalogue.models import Category
 from marketplace.core.db import TimestampMixin, enum_column
 from marketplace.extensions import Model
 
+# The most a market may take of booth sales, in percent (checked by forms, schemas, services).
+MAX_SALES_FEE_PERCENT = 50
+
 
 class Market(TimestampMixin, Model):
     __tablename__ = "markets"
@@ -48,6 +51,9 @@ class Market(TimestampMixin, Model):
     ineligibility_days: Mapped[int] = mapped_column(default=60)
     check_in_deadline_minutes: Mapped[int] = mapped_column(default=60)
     withdraw_cutoff_hours: Mapped[int] = mapped_column(default=48)
+    # The market's share of what its trainees sell face to face at their booths, in whole
+    # percent (0: none); payments books it with each booth sale made on one of its days.
+    sales_fee_percent: Mapped[int] = mapped_column(default=0, server_default="0")
     # Published before the lottery, so anyone can re-run it and get the same draw.
     published_seed: Mapped[int] = mapped_column(BigInteger)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -27,6 +27,7 @@ from marketplace.booths.models import (
     MarketReservedBooth,
     Venue,
 )
+from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
 from marketplace.booths.schedule import (
     one_off_dates,
     opening_instant,
@@ -36,6 +37,7 @@ from marketplace.booths.services.booth_writes import _cancel
 from marketplace.catalogue.models import Category
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
 
@@ -81,6 +83,7 @@ class MarketData:
     ineligibility_days: int = 60
     check_in_deadline_minutes: int = 60
     withdraw_cutoff_hours: int = 48
+    sales_fee_percent: int = 0
     # [(category_id, cap or None)]
     categories: list = field(default_factory=list)
     # [(booth_id, category_id)]
@@ -115,6 +118,9 @@ def _check_market(venue: Venue, data: MarketData) -> list[date]:
     for name in ("ineligibility_days", "check_in_deadline_minutes", "withdraw_cutoff_hours"):
         if getattr(data, name) < 0:
             errors[name] = [_("Must not be negative.")]
+    if not 0 <= data.sales_fee_percent <= MAX_SALES_FEE_PERCENT:
+        errors["sales_fee_percent"] = [_("Must be between 0 and %(n)s.",
+                                         n=format_number(MAX_SALES_FEE_PERCENT))]
     if errors:
         raise RuleViolation(_("Some fields are not valid."), code=BoothErrorCode.INVALID_MARKET,
                             fields=errors)
@@ -161,7 +167,7 @@ def _apply_market_fields(market: Market, data: MarketData) -> None:
     market.applications_open_at = data.applications_open_at
     market.applications_close_at = data.applications_close_at
     for name in ("allow_clusters", "no_show_strike_limit", "ineligibility_days",
-                 "check_in_deadline_minutes", "withdraw_cutoff_hours"):
+                 "check_in_deadline_minutes", "withdraw_cutoff_hours", "sales_fee_percent"):
         setattr(market, name, getattr(data, name))
     market.categories = [MarketCategory(category_id=int(c),
                                         cap=None if cap is None else int(cap))

@@ -74,7 +74,8 @@ def _market_data(form: MarketForm, venue) -> markets.MarketData:
         no_show_strike_limit=form.no_show_strike_limit.data,
         ineligibility_days=form.ineligibility_days.data,
         check_in_deadline_minutes=form.check_in_deadline_minutes.data,
-        withdraw_cutoff_hours=form.withdraw_cutoff_hours.data, categories=categories,
+        withdraw_cutoff_hours=form.withdraw_cutoff_hours.data,
+        sales_fee_percent=form.sales_fee_percent.data or 0, categories=categories,
         reserved_booths=reserved)
 
 

@@ -10,6 +10,8 @@ orders.services.orders; tests/payments/test_only_payments_pays.py keeps it so).
   waits;
 - `ledger`: the rows every money movement posts;
 - `booth_fees`: due booth fees charged to balances;
+- `booth_sales`: a trainee's face-to-face sale at the booth, on checkout's stock statement,
+  booked as money in hand (and the market's fee on sales, if it takes one);
 - `payouts`: payout accounts, payout batches;
 - `split_settlement`: the trainees' shares the gateway settles to their Sheba at payment
   (Zarinpal's wages);

@@ -1,5 +1,6 @@
 """The ledger: every money movement per trainee as an immutable row (sale, shipping,
-commission, refund and the commission it returns, cash collected at pickup); balances are sums
+commission, refund and the commission it returns, cash collected at pickup, sales made at the
+booth); balances are sums
 (payments.queries). Functions flush and never commit."""
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from marketplace.booths.models import BoothSale
 from marketplace.core.db import utcnow
+from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Order, VendorOrder, VendorOrderStatus
 from marketplace.payments import queries
@@ -70,6 +73,47 @@ def book_vendor_orders(vendor_orders: list[VendorOrder],
                                                         f"{vo.order.number}", **common))
     db.session.flush()
     return entries
+
+
+def book_booth_sale(sale: BoothSale) -> list[LedgerEntry]:
+    """A face-to-face sale, booked like cash collected at pickup: the sale, the commission, and
+    the money as already paid out — the buyer paid the trainee in cash or on the trainee's own
+    card reader. There is no booth-sale kind (a new kind would change the CHECK constraint,
+    which SQLite can only rebuild); the memo names the booth sale."""
+    percent = current_app.config.get("COMMISSION_PERCENT", 10)
+    now = utcnow()
+    total = sale.total
+    common = {"available_at": now, "created_at": now}
+    memo = f"booth sale #{sale.id}"
+    entries = [post_entry(sale.trainee_id, LedgerKind.SALE, total.amount, total.currency,
+                          memo=memo, **common)]
+    commission = queries.commission_on(total, percent)
+    if commission.amount:
+        entries.append(post_entry(sale.trainee_id, LedgerKind.COMMISSION, -commission.amount,
+                                  total.currency, memo=f"{percent}% of {memo}", **common))
+    market_fee = _market_fee(sale)
+    if market_fee is not None:
+        fee_percent, fee = market_fee
+        # The market's own fee is a booth cost, as its booth-day fees are.
+        entries.append(post_entry(sale.trainee_id, LedgerKind.BOOTH_FEE, -fee.amount,
+                                  fee.currency, memo=f"market fee {fee_percent}% on {memo}",
+                                  **common))
+    if total.amount:
+        entries.append(post_entry(sale.trainee_id, LedgerKind.PAYOUT, -total.amount,
+                                  total.currency,
+                                  memo=f"paid by {sale.payment_kind.value} at the booth, {memo}",
+                                  **common))
+    db.session.flush()
+    return entries
+
+
+def _market_fee(sale: BoothSale) -> tuple[int, Money] | None:
+    """The fee the market of the sale's booth-day takes on it, when it takes one."""
+    if sale.assignment is None:
+        return None
+    percent = sale.assignment.market_day.market.sales_fee_percent
+    fee = sale.total.percent(percent) if percent else None
+    return (percent, fee) if fee is not None and fee.amount else None
 
 
 def book_refund(vendor_order: VendorOrder, refund: Refund, refunded_before: int,

@@ -1,0 +1,49 @@
+"""Marshmallow schemas of the booth-sale API (payments.api). Unknown fields are refused; the
+input gives the same typed `BoothSaleData` as the page's `BoothSaleForm`."""
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from marketplace.booths.models.sales import CARD_REFERENCE_MAX, CLIENT_KEY_MAX, BoothSalePayment
+from marketplace.core.api import id_field
+from marketplace.core.input import SingleLine
+from marketplace.payments.services.booth_sales import MAX_QUANTITY, BoothSaleData
+
+
+class BoothSaleInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    product_id = id_field(required=True, metadata={"description": "One of your own products."})
+    quantity = fields.Integer(strict=True, required=True,
+                              validate=validate.Range(1, MAX_QUANTITY),
+                              metadata={"description": "Within the stock there is: a 409 "
+                                                       "`out_of_stock` otherwise."})
+    payment_kind = fields.String(required=True,
+                                 validate=validate.OneOf([k.value for k in BoothSalePayment]))
+    card_reference = SingleLine(load_default="", validate=validate.Length(max=CARD_REFERENCE_MAX))
+    client_key = fields.String(
+        load_default="", validate=[validate.Length(max=CLIENT_KEY_MAX),
+                                   validate.Regexp(r"^[A-Za-z0-9-]*$")],
+        metadata={"description": "Yours, once per sale: sending a sale again with the same key "
+                                 "answers the sale recorded the first time."})
+
+    @post_load
+    def to_data(self, data, **_kwargs) -> BoothSaleData:
+        return BoothSaleData(product_id=data["product_id"], quantity=data["quantity"],
+                             payment_kind=BoothSalePayment(data["payment_kind"]),
+                             card_reference=data["card_reference"].strip(),
+                             client_key=data["client_key"])
+
+
+class BoothSaleSchema(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    quantity = fields.Integer()
+    unit_price_amount = fields.Integer()
+    total_amount = fields.Function(lambda sale: sale.total.amount)
+    currency = fields.String()
+    payment_kind = fields.Function(lambda sale: sale.payment_kind.value)
+    card_reference = fields.String(allow_none=True)
+    assignment_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
