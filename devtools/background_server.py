@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from abc import ABC, abstractmethod
 
 from aiohttp import web
 
 
-class BackgroundServer:
+class BackgroundServer(ABC):
     """Serves `build()`'s application on `host:port` (port 0 picks a free one) until `stop()`.
 
     Subclasses give `name` (for the thread and error messages) and `build()`."""
@@ -23,8 +24,9 @@ class BackgroundServer:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
 
+    @abstractmethod
     def build(self) -> web.Application:
-        raise NotImplementedError
+        """The aiohttp application to serve."""
 
     @property
     def url(self) -> str:
