@@ -137,6 +137,8 @@ class Config:
     ZARINPAL_API_BASE = os.environ.get("ZARINPAL_API_BASE", "https://payment.zarinpal.com")
     ZARINPAL_TIMEOUT_SECONDS = _env_int("ZARINPAL_TIMEOUT_SECONDS", 10)
     ZARINPAL_VERIFY_ATTEMPTS = _env_int("ZARINPAL_VERIFY_ATTEMPTS", 3)
+    # The smallest request Zarinpal takes, in rials ("Amount should be greater than 1000").
+    ZARINPAL_MINIMUM_AMOUNT = _env_int("ZARINPAL_MINIMUM_AMOUNT", 1_000)
     # Zarinpal settles each trainee's share (sale + shipping − commission) straight to their
     # Sheba at payment (its "wages"); switch on once Zarinpal has enabled it for the merchant.
     ZARINPAL_SPLIT_SETTLEMENT = _env_bool("ZARINPAL_SPLIT_SETTLEMENT")

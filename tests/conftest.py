@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.factories.catalogue",
     "tests.factories.booths",
     "tests.factories.orders",
+    "tests.factories.payments",
 ]
 
 

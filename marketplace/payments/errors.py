@@ -14,6 +14,7 @@ class PaymentErrorCode(ErrorCode):
     BAD_METHOD = "bad_method"
     BAD_PERIOD = "bad_period"
     CURRENCY_NOT_SUPPORTED = "currency_not_supported"
+    DEBT_BELOW_GATEWAY_MINIMUM = "debt_below_gateway_minimum"
     DEBT_LIMIT_PASSED = "debt_limit_passed"
     DEBT_PAYMENT_IN_PROGRESS = "debt_payment_in_progress"
     INVALID_AUTHORITY = "invalid_authority"

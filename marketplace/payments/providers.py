@@ -64,6 +64,10 @@ class PaymentProvider(ABC):
     # bank transfer, and the buyer is told so.
     refunds_online = True
 
+    def minimum_amount(self) -> int:
+        """The smallest payment (minor units) the provider takes; 0 when it has no floor."""
+        return 0
+
     def accepts(self, currency: str) -> bool:
         currency = currency.upper()
         if currency in self.excluded_currencies:
@@ -251,6 +255,11 @@ class ZarinpalProvider(PaymentProvider):
 
     def _client(self) -> zarinpal.ZarinpalClient:
         return zarinpal.ZarinpalClient.from_config()
+
+    def minimum_amount(self) -> int:
+        # Zarinpal refuses a smaller request with a bare validation error (-9), which would
+        # reach the payer as "the gateway refused"; asking first lets us say why.
+        return int(current_app.config["ZARINPAL_MINIMUM_AMOUNT"])
 
 
     def start_payment(self, payment) -> ProviderPayment:

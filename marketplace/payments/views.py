@@ -190,13 +190,15 @@ def ledger():
     report = queries.statement(trainee.id, currency, start, end)
     now = utcnow()
     debt = queries.debt_of(trainee.id, currency)
+    provider = debts.online_provider(currency)
     return render_template(
         "payments/ledger.html", report=report, first=first, last=last,
         balance=queries.balance(trainee.id, currency),
         available=queries.available_balance(trainee.id, currency, now),
         account=queries.payout_account(trainee.id), debt=debt, now=now,
         debt_payment=queries.open_debt_payment(trainee.id) if debt else None,
-        pays_online=debts.online_provider(currency) is not None)
+        pays_online=provider is not None,
+        online_minimum=debts.online_minimum(provider, currency) if provider else None)
 
 
 @bp.route("/my/ledger.csv")

@@ -8,6 +8,9 @@ def test_manage_page_seed_and_venue_map_positions_in_persian_digits(db, client, 
     login(world.staff)
     manage = client.get(f"/booths/markets/{world.market.id}/manage").get_data(as_text=True)
     assert "۳۱۰۱۲۷۰۳۵" in manage and "310127035" not in manage
+    # "Placed" of an allocation run (booths given) is not "Placed" of an order (the date it was
+    # made): the run's column has its own context and its own Persian word.
+    assert "<th>واگذارشده</th>" in manage and "<th>ثبت</th>" not in manage
     venue_map = client.get(f"/booths/venues/{world.venue.id}/map").get_data(as_text=True)
     booth = world.booths[1]
     assert "<td dir=\"ltr\">{},{}</td>".format(

@@ -10,22 +10,20 @@ import threading
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.catalogue.models import Product, ProductKind, ProductStatus
+from marketplace.catalogue.models import Product, ProductStatus
 from marketplace.checkout.services import CheckoutChoices, place_order
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db as _db
-from marketplace.orders.models import Cart, CartLine, Order, OrderLine, OrderStatus
+from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.orders.services.cart import find_cart
 from marketplace.payments import providers
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.providers import PaymentProvider, ProviderPayment, ProviderRefund
 from marketplace.payments.services import payments
-
-BUYERS = 200
-ITEMS = 50
+from tests.factories.payments import CROWD_BUYERS, CROWD_ITEMS
 
 
 class InstantProvider(PaymentProvider):
@@ -50,28 +48,6 @@ def instant_provider(app, monkeypatch):
     monkeypatch.setitem(providers.PROVIDERS, InstantProvider.name, InstantProvider())
     app.config["PAYMENT_PROVIDERS"] = (*app.config["PAYMENT_PROVIDERS"], InstantProvider.name)
     return InstantProvider.name
-
-
-@pytest.fixture
-def crowd(db, app, create_trainee, create_product):
-    """50 one-of-a-kind items from 10 trainees; 200 buyers, four after each item."""
-    trainees = [create_trainee() for _ in range(10)]
-    items = [create_product(trainee=trainees[i % 10], kind=ProductKind.ONE_OF_A_KIND,
-                            price_amount=10_000 + i) for i in range(ITEMS)]
-    db.session.execute(insert(User), [
-        {"email": f"crowd{i}@example.org", "display_name": f"Buyer {i}", "locale": "en",
-         "password_hash": "x"} for i in range(BUYERS)])
-    buyer_ids = list(db.session.scalars(
-        select(User.id).where(User.email.like("crowd%")).order_by(User.id)))
-    db.session.execute(insert(Cart), [{"user_id": uid} for uid in buyer_ids])
-    carts = dict(db.session.execute(select(Cart.user_id, Cart.id)).all())
-    db.session.execute(insert(CartLine), [
-        {"cart_id": carts[uid], "product_id": items[i % ITEMS].id, "quantity": 1,
-         "unit_price_amount": items[i % ITEMS].price_amount,
-         "currency": app.config["MARKETPLACE_CURRENCY"]}
-        for i, uid in enumerate(buyer_ids)])
-    db.session.commit()
-    return buyer_ids, items
 
 
 def checkout_and_pay(app, buyer_id: int, provider: str, barrier: threading.Barrier,
@@ -106,7 +82,7 @@ def checkout_and_pay(app, buyer_id: int, provider: str, barrier: threading.Barri
 @pytest.mark.timeout(600)
 def test_200_concurrent_checkouts_for_50_unique_items(app, db, crowd, instant_provider):
     buyer_ids, items = crowd
-    barrier = threading.Barrier(BUYERS)
+    barrier = threading.Barrier(CROWD_BUYERS)
     outcomes: list = []
     lock = threading.Lock()
     threads = [threading.Thread(target=checkout_and_pay,
@@ -121,20 +97,20 @@ def test_200_concurrent_checkouts_for_50_unique_items(app, db, crowd, instant_pr
     kinds = Counter(kind for kind, _detail in outcomes)
     crashes = [detail for kind, detail in outcomes if kind == "crashed"]
     assert not crashes, crashes[:5]
-    assert kinds == {"paid": ITEMS, "refused": BUYERS - ITEMS}, kinds
+    assert kinds == {"paid": CROWD_ITEMS, "refused": CROWD_BUYERS - CROWD_ITEMS}, kinds
     assert {detail for kind, detail in outcomes if kind == "refused"} == {"out_of_stock"}
 
     db.session.expire_all()
     # Exactly 50 orders exist and all are paid; the losers wrote nothing.
-    assert db.session.scalar(select(func.count(Order.id))) == ITEMS
+    assert db.session.scalar(select(func.count(Order.id))) == CROWD_ITEMS
     assert db.session.scalar(select(func.count(Order.id)).where(
-        Order.status == OrderStatus.PAID)) == ITEMS
+        Order.status == OrderStatus.PAID)) == CROWD_ITEMS
     assert db.session.scalar(select(func.count(Payment.id)).where(
-        Payment.status == PaymentStatus.SUCCEEDED)) == ITEMS
+        Payment.status == PaymentStatus.SUCCEEDED)) == CROWD_ITEMS
     # No stock below zero, every item gone, none sold twice.
     stocks = dict(db.session.execute(select(Product.id, Product.stock)).all())
     assert min(stocks.values()) == 0 and all(stocks[p.id] == 0 for p in items)
     assert db.session.scalar(select(func.count(Product.id)).where(
-        Product.status == ProductStatus.SOLD_OUT)) == ITEMS
+        Product.status == ProductStatus.SOLD_OUT)) == CROWD_ITEMS
     sold = Counter(db.session.scalars(select(OrderLine.product_id)))
     assert set(sold) == {p.id for p in items} and set(sold.values()) == {1}

@@ -27,11 +27,7 @@ from marketplace.orders.services.orders import expire_order
 from marketplace.payments.models import LedgerEntry, LedgerKind, Payment, PaymentStatus
 from marketplace.payments.services import payments
 from tests.factories.orders import make_due
-from tests.payments.conftest import (  # noqa: F401 (fixtures: the stand-in)
-    zarinpal_config,
-    zarinpal_server,
-    zarinpal_standin,
-)
+from tests.factories.payments import zarinpal_config
 from tests.payments.test_zarinpal_flow import gateway, start
 
 SHIPPING_FEE = 30_000
@@ -41,7 +37,7 @@ AT_BOOTH = 95_000
 
 
 @pytest.fixture
-def app_config(zarinpal_standin):  # noqa: F811 (the fixture imported above)
+def app_config(zarinpal_standin):
     return {**zarinpal_config(zarinpal_standin), "MARKETPLACE_BASE_URL": "http://shop.test"}
 
 
@@ -91,7 +87,7 @@ def place_mixed(client, login, shop) -> Order:
 
 
 def test_shipped_part_paid_on_zarinpal_and_pickup_part_at_the_booth(
-        db, client, login, mixed_cart, zarinpal_standin, outbox):  # noqa: F811
+        db, client, login, mixed_cart, zarinpal_standin, outbox):
     shop = mixed_cart
     login(shop.buyer)
     page = client.get("/checkout?lang=en").get_data(as_text=True)
@@ -182,7 +178,7 @@ def test_expiry_of_the_online_payment_releases_the_pickup_part_too(
 
 
 def test_a_late_payment_revives_the_pickup_part_as_waiting_for_its_cash(
-        app, db, client, login, mixed_cart, zarinpal_standin):  # noqa: F811
+        app, db, client, login, mixed_cart, zarinpal_standin):
     shop = mixed_cart
     order = place_mixed(client, login, shop)
     authority = start(client, order.number)
@@ -201,7 +197,7 @@ def test_a_late_payment_revives_the_pickup_part_as_waiting_for_its_cash(
 
 
 def test_refunding_the_pickup_part_is_cash_not_the_online_payment(
-        app, db, client, login, mixed_cart, zarinpal_standin):  # noqa: F811
+        app, db, client, login, mixed_cart, zarinpal_standin):
     shop = mixed_cart
     order = place_mixed(client, login, shop)
     client.get(gateway(zarinpal_standin, start(client, order.number), "pay"))
@@ -291,7 +287,7 @@ def test_bad_payment_choices_in_the_api_are_refused_and_write_nothing(
 
 
 def test_the_api_places_a_mixed_order_and_pays_only_the_online_part(
-        app, db, client, mixed_cart, api_token, zarinpal_standin):  # noqa: F811
+        app, db, client, mixed_cart, api_token, zarinpal_standin):
     shop = mixed_cart
     headers = api_token(shop.buyer)
     placed = client.post("/api/v1/checkout", headers=headers, json={

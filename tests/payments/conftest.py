@@ -79,36 +79,3 @@ def ledger_rows(db):
         return list(db.session.scalars(query))
 
     return rows
-
-
-# --- Zarinpal ---------------------------------------------------------------------------------
-
-ZARINPAL_MERCHANT = "bazaarche-test-merchant-000000000000"  # any 36 characters
-assert len(ZARINPAL_MERCHANT) == 36
-
-
-@pytest.fixture(scope="session")
-def zarinpal_server():
-    from devtools.zarinpal_standin import ZarinpalStandIn
-
-    server = ZarinpalStandIn(port=0).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def zarinpal_standin(zarinpal_server):
-    """The session's Zarinpal stand-in, with no failure mode left over from another test."""
-    with zarinpal_server.state.lock:
-        zarinpal_server.state.failures.clear()
-    yield zarinpal_server
-    with zarinpal_server.state.lock:
-        zarinpal_server.state.failures.clear()
-
-
-def zarinpal_config(server) -> dict:
-    """Zarinpal (and pay at pickup) in rials against the stand-in, quick to give up."""
-    return {"PAYMENT_PROVIDERS": ("zarinpal", "pay_at_pickup"), "MARKETPLACE_CURRENCY": "IRR",
-            "ZARINPAL_MERCHANT_ID": ZARINPAL_MERCHANT, "ZARINPAL_API_BASE": server.url,
-            "ZARINPAL_TIMEOUT_SECONDS": 1, "ZARINPAL_VERIFY_ATTEMPTS": 2,
-            "ZARINPAL_RETRY_BACKOFF_SECONDS": 0, "DEFAULT_LOCALE": "en"}

@@ -16,7 +16,7 @@ from marketplace.payments import queries
 from marketplace.payments.models import DebtPayment, LedgerEntry, LedgerKind, PaymentStatus, Payout
 from marketplace.payments.services import pay_at_pickup, payments, payouts
 from marketplace.payments.services.ledger import post_entry
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import zarinpal_config
 from tests.payments.test_zarinpal_flow import gateway
 
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -209,6 +209,23 @@ def test_zarinpal_not_answering_writes_nothing(db, client, login, shop, zarinpal
     zarinpal_standin.fail("request", "http_500")
     assert client.post("/my/debt/pay?lang=en").status_code == 503
     assert debt_payments(db) == []
+
+
+def test_a_debt_below_the_gateways_minimum_is_explained_not_sent(
+        app, db, client, login, shop, zarinpal_standin):
+    """Zarinpal refuses less than its minimum with a bare validation error; the trainee is told
+    why and how to pay instead, on the statement and if they post anyway, and nothing is
+    written or asked of the gateway."""
+    owe(db, shop.trainee_a, -(app.config["ZARINPAL_MINIMUM_AMOUNT"] - 1))
+    login(shop.trainee_a.user)
+    asked_before = len(zarinpal_standin.state.payments)
+    statement = client.get("/my/ledger?lang=en").get_data(as_text=True)
+    assert 'id="debt-below-minimum"' in statement and 'id="pay-debt"' not in statement
+    answer = client.post("/my/debt/pay?lang=en")
+    assert answer.status_code == 422
+    assert "less than the smallest online payment" in answer.get_data(as_text=True)
+    assert debt_payments(db) == []
+    assert len(zarinpal_standin.state.payments) == asked_before
 
 
 def test_statement_in_persian(db, client, login, shop):

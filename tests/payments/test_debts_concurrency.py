@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.payments.models import DebtPayment, LedgerEntry, PaymentStatus
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import zarinpal_config
 from tests.payments.test_concurrent_starts import _odd, _start_together
 from tests.payments.test_debts import owe, start_paying
 from tests.payments.test_zarinpal_flow import gateway

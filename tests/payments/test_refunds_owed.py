@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.payments.models import Payment, Refund, RefundStatus
 from marketplace.payments.services.payments import record_paid_order
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import zarinpal_config
 
 LATIN_DIGIT = re.compile(r"[0-9]")
 

@@ -15,7 +15,7 @@ from marketplace.payments import queries
 from marketplace.payments.models import LedgerKind, Payment, PayoutAccount, PayoutMethod
 from marketplace.payments.services import payouts
 from marketplace.payments.zarinpal import Wage, ZarinpalClient
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import zarinpal_config
 from tests.payments.test_zarinpal_flow import gateway, start
 
 SHEBA = "IR062960000000100324200001"

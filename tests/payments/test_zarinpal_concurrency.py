@@ -22,8 +22,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.services.cart import find_cart
 from marketplace.payments.models import LedgerEntry, Payment, PaymentStatus
 from marketplace.payments.services import payments
-from tests.checkout.test_concurrency import BUYERS, ITEMS, crowd  # noqa: F401 - a fixture
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import CROWD_BUYERS, CROWD_ITEMS, zarinpal_config
 from tests.payments.test_concurrent_starts import _odd, _start_together
 from tests.payments.test_zarinpal_flow import gateway, start
 
@@ -98,12 +97,12 @@ def buy_through_zarinpal(app, buyer_id: int, standin, barrier: threading.Barrier
 
 @pytest.mark.timeout(600)
 def test_200_buyers_for_50_unique_items_paying_through_zarinpal_pay_for_exactly_50(
-        app, db, crowd, zarinpal_standin):  # noqa: F811 - the fixture imported above
+        app, db, crowd, zarinpal_standin):
     buyer_ids, items = crowd
     # 200 threads share this process with the stand-in: on a loaded machine an answer may take
     # longer than the one second the other tests allow before "Zarinpal did not answer".
     app.config["ZARINPAL_TIMEOUT_SECONDS"] = 30
-    barrier = threading.Barrier(BUYERS)
+    barrier = threading.Barrier(CROWD_BUYERS)
     outcomes: list = []
     lock = threading.Lock()
     threads = [threading.Thread(target=buy_through_zarinpal,
@@ -117,15 +116,16 @@ def test_200_buyers_for_50_unique_items_paying_through_zarinpal_pay_for_exactly_
 
     crashes = [detail for kind, detail in outcomes if kind == "crashed"]
     assert not crashes, crashes[:5]
-    assert Counter(outcomes) == {("back", 303): ITEMS, ("refused", "out_of_stock"): BUYERS - ITEMS}
+    assert Counter(outcomes) == {("back", 303): CROWD_ITEMS,
+                                 ("refused", "out_of_stock"): CROWD_BUYERS - CROWD_ITEMS}
 
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Order.id))) == ITEMS
+    assert db.session.scalar(select(func.count(Order.id))) == CROWD_ITEMS
     assert db.session.scalar(select(func.count(Order.id)).where(
-        Order.status == OrderStatus.PAID)) == ITEMS
+        Order.status == OrderStatus.PAID)) == CROWD_ITEMS
     succeeded = list(db.session.scalars(select(Payment).where(
         Payment.status == PaymentStatus.SUCCEEDED)))
-    assert len(succeeded) == ITEMS
+    assert len(succeeded) == CROWD_ITEMS
     assert {zarinpal_standin.status_of(p.provider_reference) for p in succeeded} == {"verified"}
     assert db.session.scalar(select(func.sum(Product.stock)).where(
         Product.id.in_([p.id for p in items]))) == 0

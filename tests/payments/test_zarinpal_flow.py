@@ -21,7 +21,7 @@ from marketplace.payments.models import (
 from marketplace.payments.providers import check_providers, get_provider
 from marketplace.payments.services import payments
 from tests.factories.orders import make_due
-from tests.payments.conftest import zarinpal_config
+from tests.factories.payments import zarinpal_config
 
 
 @pytest.fixture

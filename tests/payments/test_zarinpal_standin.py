@@ -13,7 +13,7 @@ from marketplace.payments.zarinpal import (
     ZarinpalRejected,
     ZarinpalUnavailable,
 )
-from tests.payments.conftest import ZARINPAL_MERCHANT
+from tests.factories.payments import ZARINPAL_MERCHANT
 
 
 @pytest.fixture

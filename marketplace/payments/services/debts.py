@@ -27,7 +27,9 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Trainee
 from marketplace.core.db import utcnow
-from marketplace.core.errors import BadRequest, Conflict, NotFound
+from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import format_money
+from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.payments import policies, queries
 from marketplace.payments.errors import PaymentErrorCode
@@ -98,6 +100,7 @@ def start_debt_payment(actor) -> DebtPayment:
     debt = queries.debt_of(trainee.id, currency)
     if debt is None:
         raise Conflict(_("You owe the marketplace nothing."), code=PaymentErrorCode.NO_DEBT)
+    _check_gateway_minimum(provider, debt.amount)
     attempts = db.session.scalar(select(func.count(DebtPayment.id))
                                  .where(DebtPayment.trainee_id == trainee.id)) or 0
     stamp = int(trainee.created_at.timestamp())
@@ -113,6 +116,23 @@ def start_debt_payment(actor) -> DebtPayment:
     if payment.status == PaymentStatus.SUCCEEDED:
         settle_debt_payment(payment, result)
     return payment
+
+
+def online_minimum(provider: PaymentProvider, currency: str) -> Money:
+    """The smallest debt payment `provider` takes."""
+    return Money(provider.minimum_amount(), currency)
+
+
+def _check_gateway_minimum(provider: PaymentProvider, debt: Money) -> None:
+    """A debt smaller than the gateway's smallest payment cannot be paid online: say so
+    (and how to pay it) instead of passing on the gateway's bare validation error."""
+    minimum = online_minimum(provider, debt.currency)
+    if debt.amount < minimum.amount:
+        raise RuleViolation(
+            _("What you owe (%(debt)s) is less than the smallest online payment (%(minimum)s). "
+              "Please pay it at the marketplace office; otherwise it is taken from your next "
+              "sale.", debt=format_money(debt), minimum=format_money(minimum)),
+            code=PaymentErrorCode.DEBT_BELOW_GATEWAY_MINIMUM)
 
 
 def _ask(provider: PaymentProvider, what: str, payment: DebtPayment, call) -> ProviderPayment:
