@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from marketplace.booths.allocation import (
+from marketplace.booths.allocation.engine import allocate
+from marketplace.booths.allocation.model import (
     ApplicantSpec,
     BoothSpec,
     DaySpec,
     FixedAssignment,
     Rules,
     Snapshot,
-    allocate,
 )
 from tests.booths.test_allocation_properties import rule_violations
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus, TrainingCentre
-from marketplace.booths import allocation
+from marketplace.booths.allocation import replay
 from marketplace.booths.labels import (
     CONFIRM_POLICY,
     DROP_REASON_LABELS,
@@ -234,7 +234,7 @@ def run_view(run: AllocationRun) -> dict:
     """A run's placements and unserved applicant-days with booth codes, names and translated
     reasons, for the preview page and the API; for a confirmed run also the placements left out
     at confirmation because they no longer held."""
-    result = allocation.result_from_json(json.loads(run.result_json))
+    result = replay.result_from_json(json.loads(run.result_json))
     dropped = json.loads(run.dropped_json)["dropped"] if run.dropped_json else []
     application_ids = {p.application_id for p in result.placements} | \
         {u.application_id for u in result.unserved}

@@ -9,7 +9,8 @@ from collections import Counter
 
 import pytest
 
-from marketplace.booths.allocation import (
+from marketplace.booths.allocation.engine import allocate
+from marketplace.booths.allocation.model import (
     PLACEMENT_REASONS,
     UNSERVED_REASONS,
     ApplicantSpec,
@@ -18,7 +19,8 @@ from marketplace.booths.allocation import (
     FixedAssignment,
     Rules,
     Snapshot,
-    allocate,
+)
+from marketplace.booths.allocation.replay import (
     result_from_json,
     result_to_json,
     snapshot_from_json,

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marketplace.booths.allocation import (
+from marketplace.booths.allocation.engine import allocate
+from marketplace.booths.allocation.model import (
     UNSERVED_REASONS,
     ApplicantSpec,
     BoothSpec,
@@ -25,7 +26,8 @@ from marketplace.booths.allocation import (
     Result,
     Rules,
     Snapshot,
-    allocate,
+)
+from marketplace.booths.allocation.replay import (
     result_from_json,
     result_to_json,
     snapshot_from_json,

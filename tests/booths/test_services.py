@@ -180,7 +180,7 @@ def test_no_shows_count_strikes_and_make_trainees_ineligible(db, world, create_t
     application = apply(trainee, world.market, world.category, days=[world.market.days[2]])
     db.session.commit()
     run = allocation_runs.preview_allocation(world.staff, world.market, now=first.opens_at)
-    unserved = [u for u in allocation_runs.allocation.result_from_json(
+    unserved = [u for u in allocation_runs.replay.result_from_json(
         __import__("json").loads(run.result_json)).unserved
         if u.application_id == application.id]
     assert [u.reason for u in unserved] == ["ineligible"]

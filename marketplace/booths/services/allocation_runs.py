@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.booths import allocation, policies
+from marketplace.booths import policies
+from marketplace.booths.allocation import engine, model, replay
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     AllocationRun,
@@ -59,8 +60,8 @@ def _store_run(market: Market, snapshot, result, *, scope: RunScope, status: Run
     run = AllocationRun(
         market_id=market.id, scope=scope, status=status, seed=snapshot.seed,
         market_day_id=day.id if day else None,
-        snapshot_json=_dump(allocation.snapshot_to_json(snapshot)),
-        result_json=_dump(allocation.result_to_json(result)),
+        snapshot_json=_dump(replay.snapshot_to_json(snapshot)),
+        result_json=_dump(replay.result_to_json(result)),
         placements_count=len(result.placements), unserved_count=len(result.unserved),
         created_by_id=actor.id if actor else None)
     db.session.add(run)
@@ -86,7 +87,7 @@ def preview_allocation(actor: User, market: Market, now: datetime | None = None
         AllocationRun.market_id == market.id, AllocationRun.scope == RunScope.MARKET))
     seed = market.published_seed if not count else derived_seed(market.published_seed, count)
     snapshot, _lookups = build_snapshot(market, days, seed)
-    result = allocation.allocate(snapshot)
+    result = engine.allocate(snapshot)
     return _store_run(market, snapshot, result, scope=RunScope.MARKET, status=RunStatus.PREVIEW,
                       actor=actor)
 
@@ -108,7 +109,7 @@ DROP_AS_UNSERVED = {"not_active_vendor": "ineligible", "struck_out": "ineligible
 
 @dataclass(frozen=True)
 class Dropped:
-    placement: allocation.Placement
+    placement: model.Placement
     reason: str
 
     def to_json(self) -> dict:
@@ -117,8 +118,8 @@ class Dropped:
                 "booth_id": p.booth_id, "day_id": p.day_id, "reason": self.reason}
 
 
-def recheck_placements(result, current: allocation.Snapshot, lookups: dict
-                       ) -> tuple[list[allocation.Placement], list[Dropped]]:
+def recheck_placements(result, current: model.Snapshot, lookups: dict
+                       ) -> tuple[list[model.Placement], list[Dropped]]:
     """Split a stored run's placements into those that still hold in `current` (a snapshot of
     the tables now) and those that no longer do, each with the first reason that fails."""
     booths = {b.id: b for b in current.booths}
@@ -126,7 +127,7 @@ def recheck_placements(result, current: allocation.Snapshot, lookups: dict
     taken = {(f.booth_id, f.day_id) for f in current.fixed}
     holders = {(f.trainee_id, f.day_id) for f in current.fixed}
     days = lookups["days"]
-    kept: list[allocation.Placement] = []
+    kept: list[model.Placement] = []
     dropped: list[Dropped] = []
     for p in result.placements:
         applicant = applicants.get(p.application_id)
@@ -283,8 +284,8 @@ def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None
     if superseded:
         raise Conflict(_("Another allocation of this market was confirmed after this preview; "
                          "run a new preview."), code=BoothErrorCode.RUN_STALE)
-    snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
-    result = allocation.result_from_json(json.loads(run.result_json))
+    snapshot = replay.snapshot_from_json(json.loads(run.snapshot_json))
+    result = replay.result_from_json(json.loads(run.result_json))
     day_ids = {s.id for s in snapshot.days}
     days = [d for d in market.days if d.id in day_ids]
     current, lookups = build_snapshot(market, days, snapshot.seed)
@@ -299,9 +300,9 @@ def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None
                 (a.busy_day_ids for a in current.applicants
                  if a.application_id == p.application_id), frozenset()):
             reason = "busy_elsewhere"
-        unserved.append(allocation.Unserved(p.application_id, p.trainee_id, p.day_id, reason,
+        unserved.append(model.Unserved(p.application_id, p.trainee_id, p.day_id, reason,
                                             f"dropped at confirmation: {d.reason}"))
-    to_apply = allocation.Result(placements=tuple(kept), unserved=tuple(unserved),
+    to_apply = model.Result(placements=tuple(kept), unserved=tuple(unserved),
                                  lottery=result.lottery, seed=result.seed,
                                  misses_after=result.misses_after)
     created, late = _apply_result(market, run, to_apply, lookups, actor,
@@ -329,8 +330,8 @@ def dropped_of(run: AllocationRun) -> list[dict]:
 
 def replay_run(run: AllocationRun) -> tuple[bool, dict]:
     """Re-run the stored snapshot; True when the allocator gives exactly the stored result."""
-    snapshot = allocation.snapshot_from_json(json.loads(run.snapshot_json))
-    again = allocation.result_to_json(allocation.allocate(snapshot))
+    snapshot = replay.snapshot_from_json(json.loads(run.snapshot_json))
+    again = replay.result_to_json(engine.allocate(snapshot))
     stored = json.loads(run.result_json)
     return json.loads(_dump(again)) == stored, again
 
@@ -356,13 +357,13 @@ def fill_from_waitlist(day: MarketDay, actor: User | None = None,
         AllocationRun.market_day_id == day.id, AllocationRun.scope == RunScope.WAITLIST))
     seed = derived_seed(market.published_seed, "waitlist", day.id, count)
     snapshot, lookups = build_snapshot(market, [day], seed, waitlist_only=True)
-    result = allocation.allocate(snapshot)
+    result = engine.allocate(snapshot)
     run = _store_run(market, snapshot, result, scope=RunScope.WAITLIST,
                      status=RunStatus.CONFIRMED, actor=actor, day=day)
     run.confirmed_at = utcnow()
     run.confirmed_by_id = actor.id if actor else None
     # Only placements change anything: the others stay on the waitlist as they were.
-    placed_only = allocation.Result(placements=result.placements, unserved=(),
+    placed_only = model.Result(placements=result.placements, unserved=(),
                                     lottery=result.lottery, seed=result.seed,
                                     misses_after={p.application_id: 0
                                                   for p in result.placements})

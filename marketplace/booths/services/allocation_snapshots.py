@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Trainee, TraineeStatus
-from marketplace.booths import allocation
+from marketplace.booths.allocation import model
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Application,
@@ -44,7 +44,7 @@ def _features(booth: Booth) -> frozenset[str]:
 
 
 def build_snapshot(market: Market, days: list[MarketDay], seed: int,
-                   waitlist_only: bool = False) -> tuple[allocation.Snapshot, dict]:
+                   waitlist_only: bool = False) -> tuple[model.Snapshot, dict]:
     """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
 
     Booths blocked on a day are unavailable that day; live assignments on those days are fixed
@@ -61,7 +61,7 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     reserved = {r.booth_id: r.category_id for r in market.reserved_booths}
     adjacency = neighbours(booths, venue.break_pairs())
     booth_specs = tuple(
-        allocation.BoothSpec(
+        model.BoothSpec(
             id=b.id, code=b.code, features=_features(b), location_score=b.location_score,
             neighbours=frozenset(adjacency[b.id]),
             reserved_category_id=reserved.get(b.id, b.reserved_category_id),
@@ -82,7 +82,7 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
         Assignment.market_day_id.in_(day_ids),
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
     category_of_trainee = {a.trainee_id: main_category[a.id] for a in applications}
-    fixed = tuple(allocation.FixedAssignment(
+    fixed = tuple(model.FixedAssignment(
         booth_id=a.booth_id, day_id=a.market_day_id, trainee_id=a.trainee_id,
         category_id=category_of_trainee.get(a.trainee_id, NO_CATEGORY)) for a in live)
 
@@ -127,7 +127,7 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
             reason = "not_active_vendor"
         elif trainee.id in banned:
             reason = "struck_out"
-        applicants.append(allocation.ApplicantSpec(
+        applicants.append(model.ApplicantSpec(
             application_id=application.id, trainee_id=trainee.id,
             category_id=main_category[application.id], day_ids=entry_days,
             needs=frozenset(application.needs()),
@@ -136,11 +136,11 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
             misses=application.lottery_misses, location_history=tuple(history[trainee.id]),
             nominated=application.is_nominated,
             busy_day_ids=frozenset(busy[trainee.id] & entry_days)))
-    rules = allocation.Rules(
+    rules = model.Rules(
         category_caps={c.category_id: c.cap for c in market.categories if c.cap is not None},
         allow_clusters=market.allow_clusters)
-    snapshot = allocation.Snapshot(
-        booths=booth_specs, days=tuple(allocation.DaySpec(id=d.id, day=d.day) for d in days),
+    snapshot = model.Snapshot(
+        booths=booth_specs, days=tuple(model.DaySpec(id=d.id, day=d.day) for d in days),
         applicants=tuple(applicants), rules=rules, fixed=fixed, seed=seed)
     return snapshot, {"applications": {a.id: a for a in applications},
                       "booths": {b.id: b for b in booths}, "days": day_by_id}
