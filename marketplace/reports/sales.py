@@ -49,7 +49,8 @@ from marketplace.reports.periods import (
 from marketplace.reports.scope import Scope, sales_condition
 from marketplace.reports.tables import Column, Kind, ReportResult, Table
 
-DIMENSIONS = ("period", "trainee", "centre", "category", "market", "channel", "product")
+DIMENSIONS = ("period", "trainee", "centre", "city", "category", "market", "channel",
+              "product")
 CHANNELS = ("shipping", "pickup", "booth")
 _BOOTH_MEMO = re.compile(r"booth sale #(\d+)$")
 
@@ -65,6 +66,7 @@ class SaleFact:
     trainee: str
     centre_id: int
     centre: str
+    city: str             # the trainee's centre's city
     category_id: int
     category: str
     market_id: int | None
@@ -105,8 +107,9 @@ def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[
                Category.name_en.label("category_en"), VendorOrder.trainee_id,
                VendorOrder.fulfilment, VendorOrder.paid_at, Trainee.store_name,
                Trainee.centre_id, TrainingCentre.name_fa.label("centre_fa"),
-               TrainingCentre.name_en.label("centre_en"), Market.id.label("market_id"),
-               Market.name_fa.label("market_fa"), Market.name_en.label("market_en"))
+               TrainingCentre.name_en.label("centre_en"), TrainingCentre.city,
+               Market.id.label("market_id"), Market.name_fa.label("market_fa"),
+               Market.name_en.label("market_en"))
         .select_from(OrderLine)
         .join(VendorOrder, OrderLine.vendor_order_id == VendorOrder.id)
         .join(Product, OrderLine.product_id == Product.id)
@@ -142,7 +145,8 @@ def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[
             facts.append(SaleFact(
                 key=f"vo:{vo_id}", day=local_day(row.paid_at, zone), channel=channel,
                 trainee_id=row.trainee_id, trainee=row.store_name, centre_id=row.centre_id,
-                centre=_name(row.centre_fa, row.centre_en, locale), category_id=row.category_id,
+                centre=_name(row.centre_fa, row.centre_en, locale), city=row.city,
+                category_id=row.category_id,
                 category=_name(row.category_fa, row.category_en, locale),
                 market_id=row.market_id, market=_name(row.market_fa, row.market_en, locale),
                 product_id=row.product_id, product=row.title, units=row.quantity, gross=gross,
@@ -169,8 +173,9 @@ def booth_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[S
                Category.name_fa.label("category_fa"), Category.name_en.label("category_en"),
                BoothSale.trainee_id, Trainee.store_name, Trainee.centre_id,
                TrainingCentre.name_fa.label("centre_fa"),
-               TrainingCentre.name_en.label("centre_en"), Market.id.label("market_id"),
-               Market.name_fa.label("market_fa"), Market.name_en.label("market_en"))
+               TrainingCentre.name_en.label("centre_en"), TrainingCentre.city,
+               Market.id.label("market_id"), Market.name_fa.label("market_fa"),
+               Market.name_en.label("market_en"))
         .select_from(BoothSale)
         .join(Product, BoothSale.product_id == Product.id)
         .join(Category, Product.category_id == Category.id)
@@ -202,7 +207,8 @@ def booth_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[S
     return [SaleFact(
         key=f"bs:{row.sale_id}", day=local_day(row.created_at, zone), channel="booth",
         trainee_id=row.trainee_id, trainee=row.store_name, centre_id=row.centre_id,
-        centre=_name(row.centre_fa, row.centre_en, locale), category_id=row.category_id,
+        centre=_name(row.centre_fa, row.centre_en, locale), city=row.city,
+        category_id=row.category_id,
         category=_name(row.category_fa, row.category_en, locale), market_id=row.market_id,
         market=_name(row.market_fa, row.market_en, locale), product_id=row.product_id,
         product=_name(row.title_fa, row.title_en, locale), units=row.quantity,
@@ -259,6 +265,8 @@ def _group_key(fact: SaleFact, by: str) -> tuple[object, str]:
         return fact.trainee_id, fact.trainee
     if by == "centre":
         return fact.centre_id, fact.centre
+    if by == "city":
+        return fact.city, fact.city
     if by == "category":
         return fact.category_id, fact.category
     if by == "market":
@@ -270,8 +278,8 @@ def _group_key(fact: SaleFact, by: str) -> tuple[object, str]:
 
 def columns(by: str) -> list[Column]:
     first = {"period": _("Period"), "trainee": _("Trainee"), "centre": _("Centre"),
-             "category": _("Category"), "market": _("Market"), "channel": _("Channel"),
-             "product": _("Product")}[by]
+             "city": _("City"), "category": _("Category"), "market": _("Market"),
+             "channel": _("Channel"), "product": _("Product")}[by]
     return [Column("label", first), Column("count", _("Sales"), Kind.INT),
             Column("units", _("Items"), Kind.INT), Column("gross", _("Gross"), Kind.MONEY),
             Column("commission", _("Commission"), Kind.MONEY),

@@ -33,8 +33,8 @@ def report_title(report: Report) -> str:
 
 def dimension_label(by: str) -> str:
     return {"period": _("Period"), "trainee": _("Trainee"), "centre": _("Centre"),
-            "category": _("Category"), "market": _("Market"), "channel": _("Channel"),
-            "product": _("Product")}[by]
+            "city": _("City"), "category": _("Category"), "market": _("Market"),
+            "channel": _("Channel"), "product": _("Product")}[by]
 
 
 @bp.app_context_processor

@@ -64,6 +64,8 @@ def test_per_market_and_centre(world):
     assert figures(markets[world.market_1.id]) == (1, 1, 2500, 250, 0, 2250)
     centres = rows_by_label(report(EVERYTHING, "centre"))
     assert centres["Centre X"]["net"] == 13_030 and centres["Centre Y"]["net"] == 3600
+    cities = rows_by_label(report(EVERYTHING, "city"))
+    assert cities["سردرود"]["net"] == 13_030 and cities["اسکو"]["net"] == 3600
 
 
 def test_by_period_compares_with_the_month_before(world, db):
