@@ -3,8 +3,9 @@ booths there are, how many were given (occupancy), checked in, no-shows, the wai
 subsidised (free) booth-days and their value, and booth fees due, paid and waived.
 
 Occupancy counts every booth-day given and not cancelled (checked in, still active, or a
-no-show: the booth was kept for someone) over the venue's active booths. Six grouped queries
-whatever the number of days."""
+no-show: the booth was kept for someone) over the venue's active booths. Subsidised booth-days
+are also given per market, centre and trainee. Seven grouped queries whatever the number of
+days."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import Trainee, TrainingCentre
 from marketplace.booths.models import (
     ApplicationDay,
     ApplicationDayStatus,
@@ -33,7 +35,7 @@ from marketplace.extensions import db
 from marketplace.reports.charts import bar_chart
 from marketplace.reports.periods import Period, change_percent
 from marketplace.reports.scope import Scope, municipality_condition
-from marketplace.reports.tables import Column, Kind, ReportResult, Table
+from marketplace.reports.tables import Column, Kind, ReportResult, Section, Table
 
 TAKEN = (AssignmentStatus.ACTIVE, AssignmentStatus.CHECKED_IN, AssignmentStatus.NO_SHOW)
 
@@ -109,6 +111,31 @@ def day_rows(scope: Scope, first, last, locale: str) -> list[dict]:
     return rows
 
 
+def subsidy_rows(scope: Scope, period: Period, locale: str) -> list[dict]:
+    """Subsidised (free) booth-days given in `period` and their value, per market, centre and
+    trainee (reversed entries — days cancelled — left out)."""
+    rows = db.session.execute(
+        select(Market.name_fa, Market.name_en, TrainingCentre.name_fa.label("centre_fa"),
+               TrainingCentre.name_en.label("centre_en"), Trainee.store_name,
+               func.count(SubsidyEntry.id), func.sum(SubsidyEntry.value_amount))
+        .join(Assignment, SubsidyEntry.assignment_id == Assignment.id)
+        .join(Market, SubsidyEntry.market_id == Market.id)
+        .join(Venue, Market.venue_id == Venue.id)
+        .join(Trainee, SubsidyEntry.trainee_id == Trainee.id)
+        .join(TrainingCentre, SubsidyEntry.centre_id == TrainingCentre.id)
+        .where(Assignment.day >= period.start, Assignment.day < period.end,
+               SubsidyEntry.is_reversed.is_(False),
+               municipality_condition(scope, Venue.municipality_id))
+        .group_by(Market.id, Market.name_fa, Market.name_en, TrainingCentre.id,
+                  TrainingCentre.name_fa, TrainingCentre.name_en, Trainee.id,
+                  Trainee.store_name)
+        .order_by(Market.id, TrainingCentre.id, Trainee.id)).all()
+    return [{"market": _name(market_fa, market_en, locale),
+             "centre": _name(centre_fa, centre_en, locale), "trainee": store,
+             "days": int(days), "value": int(value or 0)}
+            for market_fa, market_en, centre_fa, centre_en, store, days, value in rows]
+
+
 def occupancy(rows: list[dict]) -> float | None:
     booths = sum(r["booths"] for r in rows)
     return round(sum(r["taken"] for r in rows) * 100 / booths, 1) if booths else None
@@ -156,5 +183,13 @@ def booth_use_report(scope: Scope, period: Period, zone: ZoneInfo, locale: str,
                             rate=format_number(earlier or 0))
     else:
         text = _("%(period)s: no market days at your venues.", period=period.label(locale))
+    subsidies = Table([
+        Column("market", _("Market")), Column("centre", _("Centre")),
+        Column("trainee", _("Trainee")),
+        Column("days", _("Subsidised booth-days"), Kind.INT),
+        Column("value", _("Subsidy value"), Kind.MONEY)],
+        subsidy_rows(scope, period, locale), currency)
     return ReportResult(name="booths", title=_("Booth use"), summary=text, period=period,
-                        previous=previous, table=Table(columns(), now, currency), chart=chart)
+                        previous=previous, table=Table(columns(), now, currency), chart=chart,
+                        sections=[Section(_("Subsidised booth-days by market, centre and "
+                                            "trainee"), subsidies)])

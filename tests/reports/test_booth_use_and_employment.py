@@ -54,6 +54,9 @@ def test_booth_use_of_a_market_day(world, db, create_trainee, create_assignment,
             one["fees_paid"], one["fees_waived"]) == (2, 2, 100.0, 1, 1, 1, 1, 5000, 3000, 0, 0)
     two = rows[world.market_2.id]
     assert (two["booths"], two["taken"], two["occupancy"]) == (1, 0, 0.0)
+    subsidies = result.sections[0].table.rows
+    assert [(r["market"], r["centre"], r["trainee"], r["days"], r["value"])
+            for r in subsidies] == [("Market One", "Centre X", "Store A", 1, 5000)]
     # Both markets' days: 3 booths, 2 given.
     assert "2 market days, 66.7% of booths given, 1 check-ins, 1 no-shows" in result.summary
 
