@@ -157,6 +157,8 @@ def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[
 def _share(amount: int, weights: list[int], currency: str) -> list[int]:
     if not amount:
         return [0] * len(weights)
+    if len(weights) == 1:  # most vendor orders have one line: nothing to share
+        return [amount]
     if sum(weights) <= 0:
         weights = [1] * len(weights)
     return [m.amount for m in Money(amount, currency).allocate(weights)]

@@ -93,3 +93,23 @@ def test_money_in_toman_for_persian_rials(world):
     net = next(c for c in result.table.columns if c.key == "net")
     # 13,030 rials are 1,303 toman.
     assert result.table.cell(row, net, "fa") == "۱٬۳۰۳\u00a0تومان"
+
+
+def test_a_two_line_order_shares_its_commission_and_refund_by_line_value(
+        world, create_product, place_test_order):
+    from tests.reports.conftest import _refund
+
+    b = world.trainee_b
+    cushion = create_product(trainee=b, category=world.category_2, price_amount=1000, stock=3)
+    order = place_test_order(world.buyer, world.product_b1, cushion, fulfilment="shipping",
+                             paid=True)
+    # Goods 5,000 (+700 shipping), commission 500; 1,000 refunded returns
+    # 500 × 1,000 / 5,700 = 88 (half up): 412 kept, 1,000 refunded, shared 4 : 1.
+    _refund(order.vendor_orders[0], 1000)
+    rows = {row["key"]: row for row in report(Scope(trainee_id=b.id), "category").table.rows}
+    one, two = rows[world.category_1.id], rows[world.category_2.id]
+    # Category 1: order 3 (4,000, commission 400) and this order's tableau line.
+    assert figures(one) == (2, 2, 8000, 400 + 330, 800, 8000 - 730 - 800)
+    assert figures(two) == (1, 1, 1000, 82, 200, 718)
+    whole = rows_by_label(report(Scope(trainee_id=b.id), "trainee"))["Store B"]
+    assert (whole["commission"], whole["refunds"]) == (400 + 412, 1000)
