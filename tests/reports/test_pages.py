@@ -121,3 +121,19 @@ def test_staff_keep_the_term_skill_list(world, client, login, db):
     assert db.session.query(TermSkill).count() == 0
     login(world.trainee_a.user)
     assert client.get("/reports/skills").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["offset=abc&grain=year&by=nothing",
+                                   "offset=99999999999&category=99999999999999",
+                                   "offset=۲&grain=week&category=۵", "city=" + "س" * 300])
+def test_odd_choices_fall_back_to_defaults(world, client, login, query):
+    login(world.admin)
+    for name in ("sales", "needs"):
+        assert client.get(f"/reports/{name}?{query}").status_code == 200
+
+
+def test_the_api_refuses_choices_out_of_range(world, client, api_token):
+    headers = api_token(world.admin)
+    for query in ("offset=-1", "offset=100000", "by=nothing", "category=0"):
+        assert client.get(f"/api/v1/reports/needs?{query}" if "category" in query else
+                          f"/api/v1/reports/sales?{query}", headers=headers).status_code == 422
