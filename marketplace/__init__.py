@@ -55,6 +55,9 @@ from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.providers import check_providers
 from marketplace.payments.services.pay_at_pickup import on_vendor_order_cancelled
+from marketplace.reports import api as reports_api
+from marketplace.reports import views as reports_views
+from marketplace.reports.errors import ReportErrorCode
 from marketplace.storefront import api as storefront_api
 from marketplace.storefront import views as storefront_views
 from marketplace.storefront.errors import StorefrontErrorCode
@@ -64,10 +67,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every package's error codes, lowest first: the OpenAPI error schema lists them all.
 ERROR_CODES: tuple[type[ErrorCode], ...] = (
     CoreErrorCode, AccountErrorCode, CatalogueErrorCode, BoothErrorCode, OrderErrorCode,
-    PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode)
+    PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode, ReportErrorCode)
 
 # Packages with a Persian catalogue of their own (`<package>/translations`), besides the root's.
-TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront")
+TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront",
+                       "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -146,11 +150,11 @@ def _register_blueprints(app: Flask) -> None:
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
                            category_admin_views.bp, storefront_views.bp, booths_views.bp,
                            orders_views.bp, payments_views.bp, debt_views.bp, booth_sale_views.bp,
-                           checkout_views.bp):
+                           checkout_views.bp, reports_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
                           booths_api.blp, orders_api.blp, payments_api.blp,
-                          checkout_api.blp):
+                          checkout_api.blp, reports_api.blp):
         # API calls authenticate with a bearer token and never with the session cookie (see
         # accounts.auth), so CSRF protection has nothing to protect.
         csrf.exempt(api_blueprint)

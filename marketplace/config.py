@@ -56,6 +56,12 @@ class Config:
     # Searches are logged in batches: at most this many seconds or rows wait (catalogue.search_log).
     SEARCH_LOG_FLUSH_SECONDS = _env_int("SEARCH_LOG_FLUSH_SECONDS", 2)
     SEARCH_LOG_BATCH = _env_int("SEARCH_LOG_BATCH", 200)
+    # Reports (issue 19): a search term seen by fewer distinct visitors than this in a period
+    # is never shown (k-anonymity); searches with at most REPORTS_FEW_RESULTS hits count as
+    # "found little"; `flask prune-search-log` deletes search-log rows older than the retention.
+    REPORTS_MIN_VISITORS = _env_int("REPORTS_MIN_VISITORS", 5)
+    REPORTS_FEW_RESULTS = _env_int("REPORTS_FEW_RESULTS", 2)
+    SEARCH_LOG_RETENTION_DAYS = _env_int("SEARCH_LOG_RETENTION_DAYS", 400)
 
     MARKETPLACE_NAME = os.environ.get("MARKETPLACE_NAME", "Bazaarche")
     MARKETPLACE_CURRENCY = os.environ.get("MARKETPLACE_CURRENCY", "USD").upper()

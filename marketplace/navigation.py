@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.booths.policies import can_staff_any_municipality
 from marketplace.core.nav import NavItem
+from marketplace.reports.scope import visible_reports
 
 
 def _is_trainee(user) -> bool:
@@ -49,6 +50,8 @@ USER_MENU = (
             visible=_is_centre_staff_or_admin, order=62),
     NavItem(_l("Booth nominations"), "booths.centre_applications",
             visible=lambda u: u.is_centre_staff, order=65),
+    NavItem(_l("Reports"), "reports.index", visible=lambda u: bool(visible_reports(u)),
+            order=70),
     NavItem(_l("Organisations"), "accounts.organisations", visible=_is_admin, order=80),
     NavItem(_l("Categories"), "category_admin.admin_categories", visible=_is_admin, order=81),
     NavItem(_l("My account"), "accounts.profile", order=90),

@@ -357,3 +357,7 @@ class SearchLog(Model):
     duration_ms: Mapped[int] = mapped_column()
     source: Mapped[str] = mapped_column(String(8), default="html")  # html | api
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # A keyed hash naming the visitor without saying who they are (search_log.visitor_key):
+    # the demand report counts distinct visitors per term and hides terms too few people
+    # searched for (k-anonymity). NULL for rows written before it existed; they never count.
+    visitor: Mapped[str | None] = mapped_column(String(16))

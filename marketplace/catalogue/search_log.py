@@ -13,12 +13,15 @@ at once (tests).
 from __future__ import annotations
 
 import atexit
+import hashlib
+import hmac
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import after_this_request, current_app, g
+from flask import after_this_request, current_app, g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import insert
 
 from marketplace.catalogue.models import SearchLog
@@ -69,7 +72,8 @@ def record_search(query: str, filters: dict, result_count: int, duration_ms: int
                   source: str) -> None:
     """Queue one search for the log; the batch, when due, is written after this response."""
     row = {"query": query[:500], "filters": filters, "result_count": result_count,
-           "duration_ms": duration_ms, "source": source, "created_at": datetime.now(UTC)}
+           "duration_ms": duration_ms, "source": source, "created_at": datetime.now(UTC),
+           "visitor": visitor_key()}
     rows = current_app.extensions["search_log"].add(row)
     if not rows:
         return
@@ -83,6 +87,20 @@ def record_search(query: str, filters: dict, result_count: int, duration_ms: int
         g.sqlite_write_lock = True
         _insert(rows)
         return response
+
+
+def visitor_key() -> str | None:
+    """Who searched, as 16 hex digits of an HMAC under the app's secret: the signed-in user's
+    id, else the client address and browser. Nothing personal can be read back from it, and it
+    is the same for one visitor all along, so the demand report can count distinct visitors."""
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated:
+        who = f"user:{current_user.id}"
+    else:
+        who = f"anon:{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    secret = str(current_app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(secret, who.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def flush() -> None:

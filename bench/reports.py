@@ -1,0 +1,189 @@
+"""The reports at size (issue 19): paid orders with their lines and ledger rows, booth sales
+and search-log rows spread over three years, added to a database made by `bench.generate`,
+then each report built in-process as an administrator, timed and its statements counted.
+
+    .venv/bin/python -m bench.generate --database-url sqlite:////tmp/bz-reports.sqlite3
+    .venv/bin/python -m bench.reports --database-url sqlite:////tmp/bz-reports.sqlite3 \
+        --orders 1000000 --searches 5000000
+
+The issue's target is under 1 s per report at 1M orders and 5M searches; `--orders` and
+`--searches` scale it down on a shared machine (the figures printed say which sizes).
+Rows go in with core `executemany` in batches, like bench.generate.
+
+Measured 2026-12-07 on the shared 2-CPU machine, SQLite, 100,000 orders and 500,000 searches
+over three years (`bench.generate --products 5000 --trainees 500 --centres 20`), the Persian
+month with its six-month series, as an administrator:
+
+| report | seconds | statements |
+| --- | --- | --- |
+| sales | 5.39 | 4 |
+| needs | 0.83 | 6 |
+| booths | 0.01 | 1 |
+| employment | 0.61 | 4 |
+| platform | 1.14 | 8 |
+
+Statements stay constant; time does not. Sales builds one Python row per order line of the
+six months (≈15k here: 1.1 s in SQLite, 1.1 s fetching, 1.6 s in Python), so at 1M orders it
+needs a summary table (per day × trainee × channel × market × category, kept by the services
+that book sales) and indexes on vendor_orders.paid_at and ledger_entries.vendor_order_id;
+needs and platform scan the period's rows (search_log.created_at is indexed; a summary per day
+× term × city × category with a visitor sketch would make them flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("MARKETPLACE_ENV", "development")
+
+from sqlalchemy import event, func, insert, select
+
+from marketplace import create_app
+from marketplace.accounts.models import Trainee, User
+from marketplace.catalogue.models import Product, SearchLog
+from marketplace.extensions import db
+from marketplace.orders.models import (
+    Fulfilment,
+    Order,
+    OrderLine,
+    OrderStatus,
+    VendorOrder,
+    VendorOrderStatus,
+)
+from marketplace.payments.models import LedgerEntry, LedgerKind
+from marketplace.reports.build import Choices, build
+from marketplace.reports.scope import Report
+
+BATCH = 5_000
+YEARS = 3
+TERMS = ("رنگرزی گیاهی", "نقشه کشی فرش", "کدنویسی نقشه", "دار قالی", "تابلو فرش ابریشم",
+         "گلیم سفارشی", "سفال لعابی", "چاقو سازی", "ملیله کاری", "قلمزنی مس")
+CITIES = ("سردرود", "اسکو", "سهند", "تبریز")
+
+
+def _insert(table, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(table), rows)
+        rows.clear()
+
+
+def add_orders(count: int, rng: random.Random, now: datetime) -> None:
+    trainees = list(db.session.execute(select(Trainee.id)).scalars())
+    products = db.session.execute(
+        select(Product.id, Product.trainee_id, Product.price_amount, Product.currency)
+        .limit(20_000)).all()
+    by_trainee: dict[int, list] = {}
+    for product in products:
+        by_trainee.setdefault(product.trainee_id, []).append(product)
+    sellers = [t for t in trainees if t in by_trainee]
+    buyer = db.session.scalar(select(User.id).order_by(User.id).limit(1))
+    first_order = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
+    first_vo = (db.session.scalar(select(func.max(VendorOrder.id))) or 0) + 1
+    orders, vendor_orders, lines, ledger = [], [], [], []
+    span = YEARS * 365 * 86400
+    for n in range(count):
+        order_id, vo_id = first_order + n, first_vo + n
+        trainee = rng.choice(sellers)
+        product = rng.choice(by_trainee[trainee])
+        quantity = rng.choice((1, 1, 1, 2, 3))
+        subtotal = product.price_amount * quantity
+        paid_at = now - timedelta(seconds=rng.randrange(span))
+        orders.append({"id": order_id, "number": f"B{order_id:09d}", "buyer_id": buyer,
+                       "status": OrderStatus.PAID, "total_amount": subtotal,
+                       "currency": product.currency, "paid_at": paid_at,
+                       "contact_name": "bench", "contact_email": "bench@example.org",
+                       "created_at": paid_at, "updated_at": paid_at})
+        vendor_orders.append({
+            "id": vo_id, "order_id": order_id, "trainee_id": trainee,
+            "status": VendorOrderStatus.COMPLETED, "fulfilment": rng.choice(tuple(Fulfilment)),
+            "subtotal_amount": subtotal, "shipping_amount": 0, "total_amount": subtotal,
+            "refunded_amount": 0, "currency": product.currency, "paid_at": paid_at,
+            "status_changed_at": paid_at, "created_at": paid_at, "updated_at": paid_at})
+        lines.append({"vendor_order_id": vo_id, "product_id": product.id, "title": "bench",
+                      "quantity": quantity, "unit_price_amount": product.price_amount,
+                      "currency": product.currency})
+        common = {"trainee_id": trainee, "vendor_order_id": vo_id, "currency": product.currency,
+                  "created_at": paid_at, "available_at": paid_at}
+        ledger.append({**common, "kind": LedgerKind.SALE, "amount": subtotal})
+        ledger.append({**common, "kind": LedgerKind.COMMISSION, "amount": -(subtotal // 10)})
+        if len(orders) >= BATCH:
+            for table, rows in ((Order, orders), (VendorOrder, vendor_orders),
+                                (OrderLine, lines), (LedgerEntry, ledger)):
+                _insert(table, rows)
+            db.session.commit()
+    for table, rows in ((Order, orders), (VendorOrder, vendor_orders), (OrderLine, lines),
+                        (LedgerEntry, ledger)):
+        _insert(table, rows)
+    db.session.commit()
+
+
+def add_searches(count: int, rng: random.Random, now: datetime) -> None:
+    rows = []
+    span = YEARS * 365 * 86400
+    for n in range(count):
+        rows.append({"query": rng.choice(TERMS), "filters": {"city": rng.choice(CITIES)},
+                     "result_count": rng.choice((0, 0, 1, 2, 5, 30)), "duration_ms": 5,
+                     "source": "html", "created_at": now - timedelta(seconds=rng.randrange(span)),
+                     "visitor": f"{rng.randrange(200_000):016x}"})
+        if len(rows) >= BATCH:
+            _insert(SearchLog, rows)
+            db.session.commit()
+            if n % 500_000 == 0:
+                print(f"  {n} searches", flush=True)
+    _insert(SearchLog, rows)
+    db.session.commit()
+
+
+def time_reports(admin) -> list[tuple[str, float, int]]:
+    results = []
+    for report in Report:
+        statements = []
+
+        def count(*_args, _seen=statements, **_kwargs):
+            _seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        started = time.perf_counter()
+        build(admin, report, Choices(by="period"), "fa")
+        elapsed = time.perf_counter() - started
+        event.remove(db.engine, "before_cursor_execute", count)
+        results.append((report.value, elapsed, len(statements)))
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=500_000)
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--skip-generate", action="store_true")
+    args = parser.parse_args(argv)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url,
+                      "SEARCH_LOG_FLUSH_SECONDS": 0})
+    rng = random.Random(args.seed)
+    now = datetime.now(UTC)
+    with app.test_request_context("/?lang=fa"):
+        if not args.skip_generate:
+            print(f"adding {args.orders} orders and {args.searches} searches…", flush=True)
+            add_orders(args.orders, rng, now)
+            add_searches(args.searches, rng, now)
+        admin = db.session.scalar(select(User).order_by(User.id).limit(1))
+        admin.is_admin = True  # in this session only: never committed
+        print(f"| report | seconds | statements |  ({args.orders} orders, "
+              f"{args.searches} searches)\n| --- | --- | --- |")
+        for name, seconds, statements in time_reports(admin):
+            print(f"| {name} | {seconds:.3f} | {statements} |", flush=True)
+        db.session.rollback()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""flask commands of the reports domain."""
+
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import delete
+
+from marketplace.catalogue.models import SearchLog
+from marketplace.core.db import utcnow
+from marketplace.extensions import db
+
+
+def prune_search_log_rows(days: int) -> int:
+    """Delete search-log rows older than `days` days; how many went."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(delete(SearchLog).where(SearchLog.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@click.command("prune-search-log")
+@click.option("--days", type=int, default=None,
+              help="Keep this many days (default SEARCH_LOG_RETENTION_DAYS).")
+@with_appcontext
+def prune_search_log(days):
+    """Delete searches older than the search log's retention period (the needs assessment
+    reads no further back)."""
+    days = days if days is not None else current_app.config["SEARCH_LOG_RETENTION_DAYS"]
+    gone = prune_search_log_rows(max(days, 1))
+    db.session.commit()
+    click.echo(f"Search log: {gone} rows older than {days} days deleted.")

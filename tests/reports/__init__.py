@@ -1,0 +1,1 @@
+"""Tests of the reports domain (issue 19)."""

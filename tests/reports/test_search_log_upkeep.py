@@ -1,0 +1,33 @@
+"""The search log names its visitor by a keyed hash (for the k-threshold) and is pruned after
+its retention period by `flask prune-search-log` (also a step of `flask maintenance`)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from marketplace.catalogue.models import SearchLog
+from marketplace.cli import MAINTENANCE_COMMANDS
+
+
+def test_each_search_is_logged_with_a_visitor_key(db, client, login, create_user):
+    client.get("/products?q=گلیم", headers={"User-Agent": "phone A"})
+    client.get("/products?q=گلیم", headers={"User-Agent": "phone A"})
+    client.get("/products?q=گلیم", headers={"User-Agent": "phone B"})
+    keys = list(db.session.scalars(select(SearchLog.visitor).order_by(SearchLog.id)))
+    assert len(keys) == 3 and all(k and len(k) == 16 for k in keys)
+    assert keys[0] == keys[1] != keys[2]
+    user = create_user()
+    login(user)
+    client.get("/products?q=سفال")
+    signed_in = db.session.scalars(select(SearchLog.visitor).order_by(SearchLog.id.desc())).first()
+    assert signed_in not in keys and len(signed_in) == 16
+
+
+def test_prune_deletes_rows_older_than_the_retention(db, runner, log_searches, app):
+    log_searches("قدیمی", visitors=2, at=datetime.now(UTC) - timedelta(days=500))
+    log_searches("تازه", visitors=3)
+    result = runner.invoke(args=["prune-search-log"])
+    assert result.exit_code == 0, result.output
+    assert "2 rows" in result.output
+    assert set(db.session.scalars(select(SearchLog.query))) == {"تازه"}
+    assert "prune-search-log" in MAINTENANCE_COMMANDS
