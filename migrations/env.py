@@ -20,6 +20,7 @@ import marketplace.booths.models
 import marketplace.catalogue.models
 import marketplace.orders.models
 import marketplace.payments.models  # noqa: F401 - imported for its tables
+import marketplace.training.models  # noqa: F401 - imported for its tables
 
 config = context.config
 fileConfig(config.config_file_name)
