@@ -153,7 +153,7 @@ class SpaceBookings(MethodView):
             raise NotFound(_("That centre does not exist."),
                            code=TrainingErrorCode.UNKNOWN_BOOKING)
         series = None
-        if data["series"] is not None:
+        if data.get("series") is not None:
             given = data["series"]
             series = Series(tuple(_weekdays(given["weekdays"])), given["every_weeks"],
                             given["starts_on"], given["ends_on"])

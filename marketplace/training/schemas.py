@@ -92,7 +92,8 @@ class BookingInSchema(StrictSchema):
     ends_at = _time(required=True)
     day = fields.Date(load_default=None, allow_none=True,
                       metadata={"description": "The day of a single session."})
-    series = fields.Nested(SeriesInSchema, load_default=None, allow_none=True,
+    # Optional, with no default: a default of null would document any object as valid.
+    series = fields.Nested(SeriesInSchema,
                            metadata={"description": "A series instead of a single day."})
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
