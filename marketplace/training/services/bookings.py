@@ -163,7 +163,8 @@ def session_report(booking: Booking) -> list[Window]:
     windows = []
     for session in booking.sessions:
         starts, ends = session.starts_at, session.ends_at
-        if session.status == SessionStatus.PROPOSED and session.proposed_starts_at:
+        if session.status == SessionStatus.PROPOSED and session.proposed_starts_at and \
+                session.proposed_ends_at:
             starts, ends = session.proposed_starts_at, session.proposed_ends_at
         windows.append(Window(starts, ends, session_id=session.id))
     return check_windows(booking.space, windows, exclude_booking_id=booking.id)
