@@ -114,3 +114,18 @@ def test_attendance_and_the_export(client, db, world, api_token, approved_course
     assert len(rows[0]) == 5 + len(course["sessions"])
     assert rows[1][0] == "'=cmd"  # never a formula in a spreadsheet
     assert rows[2][0] == "Nima" and rows[2][5] == "1" and rows[1][5] == ""
+
+
+def test_a_course_follows_its_booking_when_sessions_are_withdrawn(client, db, world, api_token,
+                                                                  approved_course):
+    course = approved_course()
+    first, *rest = course["sessions"]
+    booking_url = f"/api/v1/training/bookings/{course['booking_id']}/withdraw"
+    centre = api_token(world.centre_staff)
+    assert client.post(booking_url, json={"session_ids": [first["id"]]},
+                       headers=centre).status_code == 200
+    shown = client.get(f"/api/v1/training/courses/{course['id']}").json
+    assert [s["id"] for s in shown["sessions"]] == [s["id"] for s in rest]
+    assert client.post(booking_url, json={}, headers=centre).json["status"] == "withdrawn"
+    assert client.get(f"/api/v1/training/courses/{course['id']}").json["is_cancelled"] is True
+    assert client.get("/api/v1/training/courses").json == []

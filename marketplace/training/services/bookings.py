@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.errors import AccountErrorCode
@@ -31,6 +31,7 @@ from marketplace.training.models import (
     Booking,
     BookingKind,
     BookingStatus,
+    Course,
     SessionStatus,
     Space,
     TrainingSession,
@@ -309,6 +310,7 @@ def accept_proposal(actor: User, booking: Booking, session_id: int) -> Booking:
     session.proposed_starts_at = session.proposed_ends_at = None
     _hold(booking, [session], actor)
     booking.refresh_status()
+    _sync_course(booking)
     db.session.flush()
     notices.to_space_staff(booking, "accepted")
     return booking
@@ -329,6 +331,20 @@ def withdraw(actor: User, booking: Booking, session_ids=None) -> Booking:
     for session in sessions:
         session.status = SessionStatus.WITHDRAWN
     booking.refresh_status()
+    _sync_course(booking)
     db.session.flush()
     notices.to_space_staff(booking, "withdrawn")
     return booking
+
+
+def _sync_course(booking: Booking) -> None:
+    """A course on the booking follows its approved sessions: the calendar's first and last
+    session, and cancelled when none is left."""
+    course = db.session.scalar(select(Course).where(Course.booking_id == booking.id))
+    if course is None:
+        return
+    sessions = booking.approved_sessions
+    if not sessions:
+        course.is_cancelled = True
+        return
+    course.first_session_at, course.last_session_at = sessions[0].starts_at, sessions[-1].ends_at
