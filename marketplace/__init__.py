@@ -61,17 +61,20 @@ from marketplace.reports.errors import ReportErrorCode
 from marketplace.storefront import api as storefront_api
 from marketplace.storefront import views as storefront_views
 from marketplace.storefront.errors import StorefrontErrorCode
+from marketplace.training import api as training_api
+from marketplace.training import views as training_views
+from marketplace.training.errors import TrainingErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every package's error codes, lowest first: the OpenAPI error schema lists them all.
 ERROR_CODES: tuple[type[ErrorCode], ...] = (
-    CoreErrorCode, AccountErrorCode, CatalogueErrorCode, BoothErrorCode, OrderErrorCode,
-    PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode, ReportErrorCode)
+    CoreErrorCode, AccountErrorCode, CatalogueErrorCode, BoothErrorCode, TrainingErrorCode,
+    OrderErrorCode, PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode, ReportErrorCode)
 
 # Packages with a Persian catalogue of their own (`<package>/translations`), besides the root's.
 TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront",
-                       "reports")
+                       "training", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -149,11 +152,12 @@ def _register_blueprints(app: Flask) -> None:
     """Every page and API blueprint, in dependency order."""
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
                            category_admin_views.bp, storefront_views.bp, booths_views.bp,
-                           orders_views.bp, payments_views.bp, debt_views.bp, booth_sale_views.bp,
-                           checkout_views.bp, reports_views.bp):
+                           training_views.bp, orders_views.bp, payments_views.bp,
+                           debt_views.bp, booth_sale_views.bp, checkout_views.bp,
+                           reports_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
-                          booths_api.blp, orders_api.blp, payments_api.blp,
+                          booths_api.blp, training_api.blp, orders_api.blp, payments_api.blp,
                           checkout_api.blp, reports_api.blp):
         # API calls authenticate with a bearer token and never with the session cookie (see
         # accounts.auth), so CSRF protection has nothing to protect.

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.booths.policies import can_staff_any_municipality
 from marketplace.core.nav import NavItem
 from marketplace.reports.scope import visible_reports
+from marketplace.training.policies import can_create_spaces, can_request_bookings
 
 
 def _is_trainee(user) -> bool:
@@ -27,6 +28,7 @@ MAIN_MENU = (
     NavItem(_l("Products"), "catalogue.search", order=10),
     NavItem(_l("Training centres"), "storefront.centres", order=40),
     NavItem(_l("Markets"), "booths.markets_open", order=40),
+    NavItem(_l("Courses"), "training.calendar", order=45),
     NavItem(_l("Cart"), "orders.cart", order=90),
 )
 
@@ -41,6 +43,15 @@ USER_MENU = (
     NavItem(_l("Shipping fee"), "orders.shipping", visible=_is_trainee, order=46),
     NavItem(_l("Venues and markets"), "booths.staff_markets",
             visible=can_staff_any_municipality, order=55),
+    NavItem(_l("Training spaces"), "training.staff_spaces", visible=can_create_spaces,
+            order=56),
+    NavItem(_l("Booking requests"), "training.staff_requests", visible=can_create_spaces,
+            order=57),
+    NavItem(_l("Our bookings"), "training.centre_bookings", visible=can_request_bookings,
+            order=66),
+    NavItem(_l("Our courses"), "training.centre_courses", visible=can_request_bookings,
+            order=67),
+    NavItem(_l("My courses"), "training.my_courses", order=41),
     NavItem(_l("Trainees to verify"), "accounts.centre_trainees",
             visible=_is_centre_staff_or_admin, order=60),
     NavItem(_l("My ledger"), "payments.ledger", visible=_is_trainee, order=60),

@@ -20,7 +20,8 @@ import marketplace.booths.models
 import marketplace.catalogue.models
 import marketplace.orders.models
 import marketplace.payments.models
-import marketplace.reports.models  # noqa: F401 - imported for its tables
+import marketplace.reports.models
+import marketplace.training.models  # noqa: F401 - imported for its tables
 
 config = context.config
 fileConfig(config.config_file_name)

@@ -109,6 +109,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
 
     db.session.add(CentreStaff(user=staff, centre=trainee.centre))
     db.session.commit()
+    training = _training_world(staff, venue, trainee.centre, buyer)
     admin = create_user(is_admin=True)
     headers = {"anonymous": {}, "buyer": api_token(buyer), "trainee": api_token(trainee.user),
                "staff": api_token(staff), "admin": api_token(admin)}
@@ -124,7 +125,38 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "market_id": market.id, "day_id": day.id, "application_id": application.id,
         "assignment_id": assignment.id, "line_id": cart.lines[0].id, "number": order.number,
         "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id, "action": "suspend",
+        **training,
     })
+
+
+def _training_world(staff, venue, centre, buyer) -> dict[str, int]:
+    """A room in the venue; one booking of it by the centre approved and carrying a course the
+    buyer registered for, another waiting for a decision (issue 20)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from marketplace.training.models import Space
+    from marketplace.training.services import bookings, courses
+
+    space = Space(venue=venue, name_fa="کلاس", capacity=20, equipment=["power"],
+                  opens_at=time(8, 0), closes_at=time(20, 0), open_weekdays=list(range(7)))
+    db.session.add(space)
+    db.session.flush()
+    day = (datetime.now(UTC) + timedelta(days=7)).date()
+
+    def booking(hour: int):
+        return bookings.request_booking(staff, space, centre, bookings.BookingData(
+            kind="class", title="Class", expected_attendance=10, starts_at=time(hour, 0),
+            ends_at=time(hour + 2, 0), day=day))
+
+    held, waiting = booking(9), booking(14)
+    bookings.approve_sessions(staff, held, [held.sessions[0].id])
+    course = courses.publish_course(staff, held, courses.CourseData(
+        title="Course", trade="dyeing", teacher="Teacher", capacity=10))
+    registration = courses.register(buyer, course)
+    db.session.commit()
+    return {"space_id": space.id, "booking_id": waiting.id,
+            "session_id": waiting.sessions[0].id, "course_id": course.id,
+            "registration_id": registration.id}
 
 
 class ServerErrors:

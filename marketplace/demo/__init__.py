@@ -13,13 +13,14 @@ can run on every `make run`:
 - `orders` — shipping fees, payout details and ledger rows, and the demo buyer's orders;
 - `reports` — searches buyers in Sardrud made and found little for, and the term → skill
   mapping, so the needs assessment has something to say.
+- `training` — rooms in Sardrud's cultural centre and Sahand's hall, courses and registrations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from marketplace.demo import catalogue, markets, orders, people, reports
+from marketplace.demo import catalogue, markets, orders, people, reports, training
 from marketplace.extensions import db
 
 Echo = Callable[[str], object]
@@ -27,7 +28,7 @@ Echo = Callable[[str], object]
 # In dependency order: each step needs the rows of those before it.
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
-    orders.seed_orders, reports.seed)
+    orders.seed_orders, training.seed, reports.seed)
 
 
 def seed(echo: Echo) -> None:

@@ -70,6 +70,10 @@ _STOCK_RULES = {"not_enough_stock": None, "out_of_stock": None, "product_unavail
                 "own_product": None, "cart_full": None}
 # A phone number must be a mobile in its country's numbering plan (core.phone, phonenumbers).
 _PHONE_RULES = {"invalid_phone": frozenset({"phone"})}
+_TRAINING_SESSION_RULES = dict.fromkeys((
+    "outside_opening_hours", "over_capacity", "equipment_missing", "session_in_past",
+    "invalid_session_time", "series_empty", "series_too_long", "blocked_period", "market_day",
+    "space_inactive", "no_session_chosen"))
 STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
     "POST /api/v1/accounts/register": _PHONE_RULES,
     "POST /api/v1/accounts/register-trainee": _PHONE_RULES,
@@ -113,6 +117,21 @@ STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
     "POST /api/v1/booths/markets/{market_id}/applications": dict.fromkeys((
         "window_not_open", "window_closed", "unknown_day", "day_closed", "unknown_category",
         "category_not_welcomed", "unknown_booth", "not_your_product", "already_applied")),
+    # Training: sessions in the space's hours and weekdays, outside blocks and market days, not
+    # in the past, a series of 1 … 100 sessions, attendance within the space's capacity and its
+    # equipment (issue 20).
+    "POST /api/v1/training/spaces": {"validation_error": frozenset({"closes_at"})},
+    "PUT /api/v1/training/spaces/{space_id}": {"validation_error": frozenset({"closes_at"})},
+    "POST /api/v1/training/spaces/{space_id}/blocks": {"dates_out_of_order": None},
+    "POST /api/v1/training/spaces/{space_id}/bookings": _TRAINING_SESSION_RULES,
+    "POST /api/v1/training/bookings/{booking_id}/approve": _TRAINING_SESSION_RULES,
+    "POST /api/v1/training/bookings/{booking_id}/sessions/{session_id}/propose":
+        _TRAINING_SESSION_RULES,
+    "POST /api/v1/training/bookings/{booking_id}/sessions/{session_id}/accept":
+        _TRAINING_SESSION_RULES,
+    "POST /api/v1/training/bookings/{booking_id}/course": {"over_capacity": None},
+    "PUT /api/v1/training/courses/{course_id}/sessions/{session_id}/attendance": {
+        "not_registered": None},
 }
 
 

@@ -1,0 +1,33 @@
+"""Training (spaces, bookings, courses, registrations): the error codes its refusals carry."""
+
+from marketplace.core.errors import ErrorCode
+
+
+class TrainingErrorCode(ErrorCode):
+    ALREADY_REGISTERED = "already_registered"
+    BLOCKED_PERIOD = "blocked_period"
+    BOOKING_CLOSED = "booking_closed"
+    BOOKING_NOT_APPROVED = "booking_not_approved"
+    COURSE_CLOSED = "course_closed"
+    COURSE_EXISTS = "course_exists"
+    COURSE_FULL = "course_full"
+    EQUIPMENT_MISSING = "equipment_missing"
+    INVALID_SESSION_TIME = "invalid_session_time"
+    MARKET_DAY = "market_day"
+    NOT_CENTRE_STAFF = "not_centre_staff"
+    NOT_REGISTERED = "not_registered"
+    NOT_SPACE_STAFF = "not_space_staff"
+    NO_SESSION_CHOSEN = "no_session_chosen"
+    OUTSIDE_OPENING_HOURS = "outside_opening_hours"
+    OVER_CAPACITY = "over_capacity"
+    SERIES_EMPTY = "series_empty"
+    SERIES_TOO_LONG = "series_too_long"
+    SESSION_CONFLICT = "session_conflict"
+    SESSION_IN_PAST = "session_in_past"
+    SESSION_NOT_PENDING = "session_not_pending"
+    SPACE_INACTIVE = "space_inactive"
+    UNKNOWN_BOOKING = "unknown_booking"
+    UNKNOWN_COURSE = "unknown_course"
+    UNKNOWN_REGISTRATION = "unknown_registration"
+    UNKNOWN_SESSION = "unknown_session"
+    UNKNOWN_SPACE = "unknown_space"

@@ -1,0 +1,79 @@
+"""People-facing names for the training domain's codes: equipment, kinds, statuses, trades,
+weekdays. The fixed lists live here so forms, schemas and templates share them."""
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.booths.labels import BLOCK_REASON_LABELS
+
+EQUIPMENT_LABELS = {
+    "projector": _l("Projector"),
+    "looms": _l("Looms"),
+    "sinks": _l("Sinks"),
+    "power": _l("Power sockets"),
+    "whiteboard": _l("Whiteboard"),
+    "computers": _l("Computers"),
+    "sewing_machines": _l("Sewing machines"),
+    "kitchen": _l("Kitchen"),
+}
+EQUIPMENT = tuple(EQUIPMENT_LABELS)
+
+BOOKING_KIND_LABELS = {
+    "class": _l("Class"),
+    "one_day_course": _l("One-day course"),
+    "workshop": _l("Workshop"),
+    "seminar": _l("Seminar"),
+}
+
+BOOKING_STATUS_LABELS = {
+    "pending": _l("Waiting for a decision"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+SESSION_STATUS_LABELS = {
+    "requested": _l("Requested"),
+    "approved": _l("Approved"),
+    "proposed": _l("Another time proposed"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    "registered": _l("Registered"),
+    "waitlisted": _l("On the waitlist"),
+    "cancelled": _l("Cancelled"),
+}
+
+# The trades courses teach. The needs-assessment report (issue 19) should read the same list;
+# until it has one of its own this is the list, keyed by stable codes.
+TRADE_LABELS = {
+    "carpet_design": _l("Carpet design"),
+    "carpet_weaving": _l("Carpet weaving"),
+    "dyeing": _l("Traditional dyeing"),
+    "pattern_coding": _l("Carpet pattern coding"),
+    "pottery": _l("Pottery"),
+    "tailoring": _l("Tailoring and clothing design"),
+    "pastry": _l("Traditional pastry"),
+    "woodwork": _l("Woodwork and marquetry"),
+    "computing": _l("Computing"),
+    "business": _l("Selling and small business"),
+}
+TRADES = tuple(TRADE_LABELS)
+
+# Python's weekday numbers (Monday 0), listed from Saturday as the Iranian week runs.
+WEEKDAY_LABELS = {
+    5: _l("Saturday"), 6: _l("Sunday"), 0: _l("Monday"), 1: _l("Tuesday"),
+    2: _l("Wednesday"), 3: _l("Thursday"), 4: _l("Friday"),
+}
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+__all__ = ["BLOCK_REASON_LABELS", "BOOKING_KIND_LABELS", "BOOKING_STATUS_LABELS", "EQUIPMENT",
+           "EQUIPMENT_LABELS", "REGISTRATION_STATUS_LABELS", "RRULE_DAYS",
+           "SESSION_STATUS_LABELS", "TRADES", "TRADE_LABELS", "WEEKDAY_LABELS", "label"]
+
+
+def label(table: dict, code) -> str:
+    """The label of `code` in `table`, or the code itself for one not listed."""
+    key = getattr(code, "value", code)
+    return str(table.get(key, key))

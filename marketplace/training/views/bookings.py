@@ -1,0 +1,175 @@
+"""Bookings: centres choose a space and request it (one session or a series in words), the
+space's staff decide session by session with the conflicts in front of them, and the centre
+accepts a proposed time or withdraws."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.models import TrainingCentre
+from marketplace.core.errors import DomainError, RuleViolation
+from marketplace.core.forms import apply_domain_error
+from marketplace.core.i18n import marketplace_zone
+from marketplace.extensions import db
+from marketplace.training import policies, queries
+from marketplace.training.errors import TrainingErrorCode
+from marketplace.training.forms import ProposeForm, RejectForm, RequestForm
+from marketplace.training.recurrence import Series
+from marketplace.training.services import bookings, spaces
+from marketplace.training.views.blueprint import bp, centre_only
+
+
+@bp.get("/training/book")
+def choose_space():
+    centre_only()
+    return render_template("training/choose_space.html", spaces=queries.bookable_spaces())
+
+
+def _booking_data(form: RequestForm) -> bookings.BookingData:
+    series = None
+    if form.repeat.data == "series":
+        if form.starts_on.data is None or form.ends_on.data is None:
+            raise RuleViolation(_("Give the first and last day of the series."),
+                                code=TrainingErrorCode.SERIES_EMPTY,
+                                fields={"starts_on": [_("Required.")]})
+        series = Series(tuple(form.weekdays.data or ()), form.every_weeks.data or 1,
+                        form.starts_on.data, form.ends_on.data)
+    return bookings.BookingData(
+        kind=form.kind.data, title=form.title.data,
+        expected_attendance=form.expected_attendance.data,
+        equipment_needs=list(form.equipment_needs.data or []),
+        starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+        day=form.day.data if form.repeat.data != "series" else None, series=series,
+        note=form.note.data or "")
+
+
+@bp.route("/training/spaces/<int:space_id>/request", methods=["GET", "POST"])
+@login_required
+def request_space(space_id):
+    centre_only()
+    space = spaces.get_space(space_id)
+    if not space.is_active:
+        abort(404)
+    form = RequestForm()
+    centres = queries.centres_by_id(current_user.staff_centre_ids)
+    locale = current_user.locale
+    form.centre_id.choices = [(c.id, c.name(locale)) for c in
+                              sorted(centres.values(), key=lambda c: c.id)]
+    if form.validate_on_submit():
+        try:
+            centre = db.session.get(TrainingCentre, form.centre_id.data)
+            if centre is None:
+                abort(404)
+            booking = bookings.request_booking(current_user, space, centre, _booking_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request was sent to the municipality."), "success")
+            return redirect(url_for("training.booking_page", booking_id=booking.id))
+    return render_template("training/request_form.html", form=form, space=space)
+
+
+@bp.get("/training/bookings")
+@login_required
+def centre_bookings():
+    centre_only()
+    rows = queries.centre_bookings(current_user)
+    return render_template("training/centre_bookings.html", bookings=rows,
+                           courses=queries.courses_of_bookings(b.id for b in rows))
+
+
+@bp.get("/training/bookings/<int:booking_id>")
+@login_required
+def booking_page(booking_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    is_staff = policies.can_decide_booking(current_user, booking)
+    report = bookings.session_report(booking) if is_staff else []
+    return render_template(
+        "training/booking.html", booking=booking, is_staff=is_staff,
+        is_centre=policies.can_act_for_booking(current_user, booking),
+        report={w.session_id: w for w in report}, reject_form=RejectForm(),
+        propose_forms=_propose_forms(booking) if is_staff else {},
+        course=queries.courses_of_bookings([booking.id]).get(booking.id))
+
+
+def _propose_forms(booking) -> dict[int, ProposeForm]:
+    """One form per waiting session, each with its own field names, filled with its time."""
+    zone = marketplace_zone()
+    forms = {}
+    for session in booking.sessions:
+        if session.status.value in ("requested", "proposed"):
+            starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+            forms[session.id] = ProposeForm(prefix=f"s{session.id}", data={
+                "day": starts.date(), "starts_at": starts.time(), "ends_at": ends.time()})
+    return forms
+
+
+def _back(booking_id: int):
+    return redirect(url_for("training.booking_page", booking_id=booking_id))
+
+
+def _session_ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("session_ids") if v.isdigit()]
+
+
+@bp.post("/training/bookings/<int:booking_id>/approve")
+@login_required
+def approve(booking_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    bookings.approve_sessions(current_user, booking, _session_ids())
+    db.session.commit()
+    flash(_("The sessions chosen are approved."), "success")
+    return _back(booking.id)
+
+
+@bp.post("/training/bookings/<int:booking_id>/reject")
+@login_required
+def reject(booking_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash(_("Give the centre a reason."), "error")
+        return _back(booking.id)
+    bookings.reject_booking(current_user, booking, form.reason.data, _session_ids() or None)
+    db.session.commit()
+    flash(_("The booking was rejected; the centre is told why."), "success")
+    return _back(booking.id)
+
+
+@bp.post("/training/bookings/<int:booking_id>/sessions/<int:session_id>/propose")
+@login_required
+def propose(booking_id, session_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    form = ProposeForm(prefix=f"s{session_id}")
+    if not form.validate_on_submit():
+        flash(_("Give the day and the times you propose."), "error")
+        return _back(booking.id)
+    bookings.propose_time(current_user, booking, session_id, form.day.data,
+                          form.starts_at.data, form.ends_at.data, form.note.data or "")
+    db.session.commit()
+    flash(_("Another time was proposed to the centre."), "success")
+    return _back(booking.id)
+
+
+@bp.post("/training/bookings/<int:booking_id>/sessions/<int:session_id>/accept")
+@login_required
+def accept(booking_id, session_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    bookings.accept_proposal(current_user, booking, session_id)
+    db.session.commit()
+    flash(_("You accepted the proposed time; the session is approved."), "success")
+    return _back(booking.id)
+
+
+@bp.post("/training/bookings/<int:booking_id>/withdraw")
+@login_required
+def withdraw(booking_id):
+    booking = bookings.get_booking(current_user, booking_id)
+    bookings.withdraw(current_user, booking, _session_ids() or None)
+    db.session.commit()
+    flash(_("Withdrawn."), "success")
+    return _back(booking.id)
