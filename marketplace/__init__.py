@@ -16,9 +16,11 @@ from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
 from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import api as booths_api
+from marketplace.booths import offer_api  # noqa: F401 - routes join booths'
 from marketplace.booths import views as booths_views
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.services.assignments import on_trainee_status_changed
+from marketplace.booths.signals import booth_day_lost, pickups_counted
 from marketplace.catalogue import admin_views as category_admin_views
 from marketplace.catalogue import api as catalogue_api
 from marketplace.catalogue import views as catalogue_views
@@ -47,9 +49,10 @@ from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
+from marketplace.orders.services.pickups import on_booth_day_lost, on_pickups_counted
 from marketplace.orders.signals import vendor_order_cancelled
 from marketplace.payments import api as payments_api
-from marketplace.payments import booth_sale_views, debt_views
+from marketplace.payments import booth_sale_views, debt_views, pickup_views
 from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
@@ -153,7 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
                            category_admin_views.bp, storefront_views.bp, booths_views.bp,
                            training_views.bp, orders_views.bp, payments_views.bp,
-                           debt_views.bp, booth_sale_views.bp, checkout_views.bp,
+                           debt_views.bp, booth_sale_views.bp, pickup_views.bp, checkout_views.bp,
                            reports_views.bp):
         app.register_blueprint(page_blueprint)
     for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
@@ -170,6 +173,8 @@ def _connect_signals() -> None:
     (blinker keeps one connection however many apps are made)."""
     trainee_status_changed.connect(on_trainee_status_changed)
     vendor_order_cancelled.connect(on_vendor_order_cancelled)
+    booth_day_lost.connect(on_booth_day_lost)
+    pickups_counted.connect(on_pickups_counted)
 
 
 def _register_request_hooks(app: Flask) -> None:

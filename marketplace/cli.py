@@ -13,7 +13,7 @@ from rq import SimpleWorker
 
 from marketplace import demo
 from marketplace.accounts.services import SignUp, find_user_by_email, register_buyer
-from marketplace.booths.cli import mark_no_shows
+from marketplace.booths.cli import expire_booth_offers, mark_no_shows
 from marketplace.catalogue.cli import reindex_search
 from marketplace.core.jobs import job_queue
 from marketplace.extensions import db
@@ -31,7 +31,7 @@ def seed_demo():
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
 MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows",
-                        "charge-booth-fees", "prune-search-log")
+                        "charge-booth-fees", "expire-booth-offers", "prune-search-log")
 
 
 def run_maintenance(app) -> None:
@@ -52,7 +52,7 @@ def run_maintenance(app) -> None:
 @with_appcontext
 def maintenance():
     """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows,
-    charge booth fees, prune the search log."""
+    charge booth fees, pass on unanswered booth offers, prune the search log."""
     run_maintenance(current_app._get_current_object())
 
 
@@ -97,7 +97,8 @@ def create_admin(email, name, password):
 
 
 COMMANDS = (seed_demo, maintenance, worker, create_admin, reindex_search, mark_no_shows,
-            expire_orders, reconcile_payments, charge_booth_fees, prune_search_log)
+            expire_booth_offers, expire_orders, reconcile_payments, charge_booth_fees,
+            prune_search_log)
 
 
 def register_commands(app) -> None:

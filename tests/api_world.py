@@ -104,6 +104,17 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     assignment = create_assignment(booth, market.days[1], trainee)
     run = allocation_runs.preview_allocation(staff, market)
     db.session.commit()
+    # A freed booth-day offered to the trainee from the waitlist, waiting for an answer.
+    from datetime import timedelta
+
+    from marketplace.booths.models import BoothOffer
+    from marketplace.core.db import utcnow
+
+    offer = BoothOffer(market_day_id=market.days[2].id, booth_id=booth.id,
+                       application_id=application.id, trainee_id=trainee.id,
+                       expires_at=utcnow() + timedelta(days=1))
+    db.session.add(offer)
+    db.session.commit()
 
     from marketplace.accounts.models import CentreStaff
 
@@ -126,6 +137,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "assignment_id": assignment.id, "line_id": cart.lines[0].id, "number": order.number,
         "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id, "action": "suspend",
         **training,
+        "offer_id": offer.id,
     })
 
 

@@ -289,9 +289,12 @@ class WithdrawDay(MethodView):
     @blp.response(200, BoothApplicationSchema)
     @login_required_api
     def post(self, data, application_id):
-        """Withdraw one day of your application, before the market's cut-off."""
+        """Withdraw one day of your application, before the market's cut-off. When buyers
+        pick up at your booth that day it is a 409 `pickups_at_stake` (their count in
+        `fields.pickups`) unless `confirm_pickups` is true."""
         application = applications.get_application_for(current_user, application_id)
-        applications.withdraw_application_day(current_user, application, data["day_id"])
+        applications.withdraw_application_day(current_user, application, data["day_id"],
+                                              confirm_pickups=data["confirm_pickups"])
         db.session.commit()
         return application
 

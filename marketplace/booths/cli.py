@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from marketplace.booths.services import attendance
+from marketplace.booths.services import attendance, offers
 from marketplace.extensions import db
 
 
@@ -18,3 +18,14 @@ def mark_no_shows():
     db.session.commit()
     click.echo(f"{summary['no_shows']} no-shows marked, {summary['strikes']} strikes, "
                f"{summary['ineligible']} trainees made ineligible.")
+
+
+@click.command("expire-booth-offers")
+@with_appcontext
+def expire_booth_offers():
+    """Pass waitlist offers left unanswered past their deadline to the next applicant.
+
+    Run it every few minutes (it is part of `flask maintenance`)."""
+    expired = offers.expire_offers()
+    db.session.commit()
+    click.echo(f"{expired} booth offers expired and passed on.")

@@ -19,7 +19,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.booths.labels import BLOCK_REASON_LABELS, MARKET_KIND_LABELS
-from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
+from marketplace.booths.models.markets import (
+    MAX_OFFER_HOURS,
+    MAX_SALES_FEE_PERCENT,
+    MIN_OFFER_HOURS,
+)
 from marketplace.core.api import MAX_AMOUNT
 from marketplace.core.forms import AmountField, Bounds, Form, LocalizedIntegerField, ascii_digits
 
@@ -138,6 +142,9 @@ class MarketForm(Form):
     sales_fee_percent = LocalizedIntegerField(
         _l("Market's fee on booth sales (percent, 0 = none)"), default=0,
         validators=[Bounds(minimum=0, maximum=MAX_SALES_FEE_PERCENT)])
+    offer_hours = LocalizedIntegerField(
+        _l("Hours a waitlisted trainee has to accept a freed booth"), default=24,
+        validators=[Bounds(minimum=MIN_OFFER_HOURS, maximum=MAX_OFFER_HOURS)])
 
 
 class ApplyForm(Form):

@@ -3,7 +3,11 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.booths.models import BlockReason, MarketKind
-from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
+from marketplace.booths.models.markets import (
+    MAX_OFFER_HOURS,
+    MAX_SALES_FEE_PERCENT,
+    MIN_OFFER_HOURS,
+)
 from marketplace.core.api import MAX_AMOUNT, NOT_BLANK, id_field, ids_field
 from marketplace.core.input import SingleLine
 
@@ -100,6 +104,8 @@ class BoothMarketInSchema(StrictSchema):
     withdraw_cutoff_hours = fields.Integer(load_default=48, validate=validate.Range(0, 24 * 60))
     sales_fee_percent = fields.Integer(load_default=0,
                                        validate=validate.Range(0, MAX_SALES_FEE_PERCENT))
+    offer_hours = fields.Integer(load_default=24,
+                                 validate=validate.Range(MIN_OFFER_HOURS, MAX_OFFER_HOURS))
     categories = fields.List(fields.Nested(CategoryCapSchema), load_default=list)
     reserved_booths = fields.List(fields.Nested(ReservedBoothSchema), load_default=list)
     published_seed = fields.Integer(load_default=None, allow_none=True,
@@ -135,6 +141,10 @@ class BoothApplicationInSchema(StrictSchema):
 
 class WithdrawDayInSchema(StrictSchema):
     day_id = id_field(strict=False, required=True)
+    confirm_pickups = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Withdraw even though buyers pick up at your booth that day "
+                                 "(without it such a withdrawal is a 409 `pickups_at_stake`)."})
 
 
 class NominateInSchema(StrictSchema):
@@ -229,6 +239,7 @@ class BoothMarketSchema(Schema):
     check_in_deadline_minutes = fields.Integer()
     withdraw_cutoff_hours = fields.Integer()
     sales_fee_percent = fields.Integer()
+    offer_hours = fields.Integer()
     published_seed = fields.Integer()
     days = fields.List(fields.Nested(BoothMarketDaySchema))
     categories = fields.List(fields.Nested(MarketCategoryOutSchema))

@@ -152,7 +152,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
                     _("Choose one of the pickup places offered."))
                 continue
             plan.update(place=option.place, day=option.day, market_day_id=option.market_day_id,
-                        booth_code=option.booth_code)
+                        booth_code=option.booth_code, assignment_id=option.assignment_id)
         plans.append(plan)
     if errors:
         raise BadRequest(_("Please check the highlighted fields."),
@@ -188,6 +188,7 @@ def place_order(buyer, cart: Cart, choices: CheckoutChoices, locale: str = "fa")
             trainee=group.trainee, fulfilment=plan["fulfilment"],
             pickup_place=plan["place"], pickup_day=plan["day"],
             pickup_market_day_id=plan["market_day_id"], pickup_booth_code=plan.get("booth_code"),
+            pickup_assignment_id=plan.get("assignment_id"),
             shipping_address=plan["address"],
             payment_method=PaymentMethod.AT_PICKUP
             if at_pickup and plan["fulfilment"] == Fulfilment.PICKUP else PaymentMethod.ONLINE,

@@ -14,13 +14,14 @@ can run on every `make run`:
 - `reports` — searches buyers in Sardrud made and found little for, and the term → skill
   mapping, so the needs assessment has something to say.
 - `training` — rooms in Sardrud's cultural centre and Sahand's hall, courses and registrations.
+- `pickups` — the handover codes of the buyer's pickups, and a pending waitlist offer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from marketplace.demo import catalogue, markets, orders, people, reports, training
+from marketplace.demo import catalogue, markets, orders, people, pickups, reports, training
 from marketplace.extensions import db
 
 Echo = Callable[[str], object]
@@ -28,7 +29,8 @@ Echo = Callable[[str], object]
 # In dependency order: each step needs the rows of those before it.
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
-    orders.seed_orders, training.seed, reports.seed)
+    orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer, training.seed,
+    reports.seed)
 
 
 def seed(echo: Echo) -> None:

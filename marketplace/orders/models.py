@@ -7,6 +7,7 @@ status and refunds. Vendor-order status moves only along `VENDOR_ORDER_TRANSITIO
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -22,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Trainee, User
-from marketplace.booths.models import MarketDay
+from marketplace.booths.models import Assignment, MarketDay
 from marketplace.catalogue.models import Product
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.core.money import Money
@@ -62,6 +63,8 @@ class PaymentMethod(enum.StrEnum):
 
 
 S = VendorOrderStatus
+# A pickup part not collected, cancelled or refunded yet: the buyer still comes to the booth.
+OPEN_PICKUP_STATUSES = (S.PENDING_PAYMENT, S.PAID, S.READY_FOR_PICKUP)
 _REFUNDABLE = (S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.COMPLETED, S.PARTLY_REFUNDED)
 
 # Every allowed move of a vendor order: (from, action) -> to. Anything else is a 409.
@@ -96,6 +99,20 @@ VENDOR_ACTIONS = ("mark_ready", "mark_shipped", "complete", "cancel", "confirm_p
 # Those orders carries out itself; "confirm_paid_at_pickup" is a payment, which payments records
 # (it books the cash) before it calls orders.services.orders.mark_paid_at_pickup.
 FULFILMENT_ACTIONS = ("mark_ready", "mark_shipped", "complete", "cancel")
+
+
+# The trainee took the handover code at the booth (orders.services.pickups): a paid part is
+# handed over whether or not it was marked ready first. A system action, like "pay".
+VENDOR_ORDER_TRANSITIONS[(S.PAID, "hand_over")] = S.COMPLETED
+VENDOR_ORDER_TRANSITIONS[(S.READY_FOR_PICKUP, "hand_over")] = S.COMPLETED
+
+# Digits of the code a buyer shows at the booth to collect a pickup part.
+HANDOVER_CODE_DIGITS = 6
+
+
+def new_handover_code(_context=None) -> str:
+    """A random code of HANDOVER_CODE_DIGITS digits (a column default: insert_now passes None)."""
+    return f"{secrets.randbelow(10**HANDOVER_CODE_DIGITS):0{HANDOVER_CODE_DIGITS}d}"
 
 
 def next_vendor_status(current: VendorOrderStatus, action: str) -> VendorOrderStatus | None:
@@ -259,8 +276,23 @@ class VendorOrder(TimestampMixin, Model):
     pickup_market_day_id: Mapped[int | None] = mapped_column(ForeignKey("market_days.id"))
     pickup_day: Mapped[date | None] = mapped_column()
     # The booth's code on that day; with pickup_market_day the place is worded at display time
-    # in the reader's language (pickup_place keeps the text as shown at checkout).
+    # in the reader's language (pickup_place keeps the text as shown at checkout). Kept as
+    # written at checkout or rebooking: the code shown comes from pickup_assignment when set.
     pickup_booth_code: Mapped[str | None] = mapped_column(String(20))
+    # The trainee's booth-day the buyer collects at (booths.booth_assignments): when it goes
+    # away (day closed, booth taken back or blocked, day withdrawn, no-show) booths' signal
+    # `booth_day_lost` reaches orders.services.pickups, which marks the part disrupted.
+    pickup_assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booth_assignments.id"), index=True)
+    # Set when that booth-day went away and until the buyer rebooks, switches to shipping or is
+    # refunded; `pickup_disruption` says why (the booth's cancel reason, or "no_show").
+    pickup_disrupted_at: Mapped[datetime | None] = mapped_column()
+    pickup_disruption: Mapped[str | None] = mapped_column(String(40))
+    # The code the buyer shows at the booth (pickup parts); kept plain because the buyer's page
+    # and reminders show it again, compared in constant time, refused after a few wrong tries.
+    handover_code: Mapped[str | None] = mapped_column(String(8), default=new_handover_code)
+    handover_failures: Mapped[int] = mapped_column(default=0)
+    handover_failed_at: Mapped[datetime | None] = mapped_column()
     shipping_address: Mapped[str | None] = mapped_column(Text)
     subtotal_amount: Mapped[int] = mapped_column(BigInteger)
     shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -281,6 +313,7 @@ class VendorOrder(TimestampMixin, Model):
     order: Mapped[Order] = relationship(back_populates="vendor_orders")
     trainee: Mapped[Trainee] = relationship()
     pickup_market_day: Mapped[MarketDay | None] = relationship()
+    pickup_assignment: Mapped[Assignment | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="vendor_order", cascade="all, delete-orphan", order_by="OrderLine.id")
 
@@ -291,6 +324,19 @@ class VendorOrder(TimestampMixin, Model):
     @property
     def pays_at_pickup(self) -> bool:
         return self.payment_method == PaymentMethod.AT_PICKUP
+
+    @property
+    def pickup_needs_choice(self) -> bool:
+        """Its booth-day went away and the buyer has not chosen what happens yet."""
+        return self.fulfilment == Fulfilment.PICKUP and self.pickup_disrupted_at is not None \
+            and self.status in OPEN_PICKUP_STATUSES
+
+    @property
+    def awaits_handover(self) -> bool:
+        """A pickup part the buyer may collect now with their code."""
+        return self.fulfilment == Fulfilment.PICKUP and self.pickup_disrupted_at is None and (
+            self.status in (VendorOrderStatus.PAID, VendorOrderStatus.READY_FOR_PICKUP)
+            or self.awaits_pickup_payment)
 
     @property
     def awaits_pickup_payment(self) -> bool:

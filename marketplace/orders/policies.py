@@ -41,3 +41,8 @@ def can_manage_vendor_order(user, vendor_order: VendorOrder) -> bool:
 
 def can_cancel_order(user, order: Order) -> bool:
     return _signed_in(user) and (user.id == order.buyer_id or user.is_admin)
+
+
+def can_choose_pickup(user, vendor_order: VendorOrder) -> bool:
+    """Rebook, ship or refund a pickup whose booth-day went away: the order's buyer alone."""
+    return _signed_in(user) and user.id == vendor_order.order.buyer_id

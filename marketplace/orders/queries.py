@@ -86,6 +86,7 @@ class PickupOption:
     day: date | None = None
     market_day_id: int | None = None
     booth_code: str | None = None
+    assignment_id: int | None = None
 
 
 def booth_place(market_name: str, booth_code: str, locale: str | None = None) -> str:
@@ -95,12 +96,22 @@ def booth_place(market_name: str, booth_code: str, locale: str | None = None) ->
 
 
 def pickup_place_text(vendor_order: VendorOrder) -> str:
-    """Where the buyer collects this part, worded now in the reader's language; orders
-    placed before the booth code was kept fall back to the text stored at checkout."""
+    """Where the buyer collects this part, worded now in the reader's language: the booth of
+    its booth-day (pickup_assignment) when it has one, else the booth code kept at checkout;
+    orders placed before the booth code was kept fall back to the text stored at checkout."""
     market_day = vendor_order.pickup_market_day if vendor_order.pickup_market_day_id else None
-    if market_day is None or not vendor_order.pickup_booth_code:
+    code = pickup_booth_code(vendor_order)
+    if market_day is None or not code:
         return vendor_order.pickup_place or ""
-    return booth_place(market_day.market.name(locale_code()), vendor_order.pickup_booth_code)
+    return booth_place(market_day.market.name(locale_code()), code)
+
+
+def pickup_booth_code(vendor_order: VendorOrder) -> str | None:
+    """The booth's code, derived from the booth-day the part is collected at."""
+    assignment = vendor_order.pickup_assignment if vendor_order.pickup_assignment_id else None
+    if assignment is not None:
+        return assignment.booth.code
+    return vendor_order.pickup_booth_code
 
 
 # Live booth assignments of some trainees on open market days in a date range. Built once:
@@ -108,7 +119,7 @@ def pickup_place_text(vendor_order: VendorOrder) -> str:
 # the joins and their key on every call.
 _BOOTH_DAYS_OF_TRAINEES = (
     select(Assignment.trainee_id, MarketDay.id, MarketDay.day, Market.name_fa, Market.name_en,
-           Booth.code)
+           Booth.code, Assignment.id)
     .join(MarketDay, Assignment.market_day_id == MarketDay.id)
     .join(Market, MarketDay.market_id == Market.id)
     .join(Booth, Assignment.booth_id == Booth.id)
@@ -130,11 +141,11 @@ def pickup_options(trainees, locale: str, today: date | None = None
         rows = db.session.execute(_BOOTH_DAYS_OF_TRAINEES, {
             "trainee_ids": [t.id for t in trainees], "first_day": today,
             "last_day": today + timedelta(days=PICKUP_HORIZON_DAYS)})
-        for trainee_id, day_id, day, name_fa, name_en, booth_code in rows:
+        for trainee_id, day_id, day, name_fa, name_en, booth_code, assignment_id in rows:
             market = name_en if locale == "en" and name_en else name_fa
             options[trainee_id].append(PickupOption(
                 key=f"day-{day_id}", place=booth_place(market, booth_code, locale), day=day,
-                market_day_id=day_id, booth_code=booth_code))
+                market_day_id=day_id, booth_code=booth_code, assignment_id=assignment_id))
     for trainee in trainees:
         if not options[trainee.id]:
             centre = trainee.centre
@@ -150,13 +161,14 @@ def _today() -> date:
 # --- orders ----------------------------------------------------------------------------------
 
 def _pickup_option():
-    return selectinload(VendorOrder.pickup_market_day).joinedload(MarketDay.market)
+    return (selectinload(VendorOrder.pickup_market_day).joinedload(MarketDay.market),
+            selectinload(VendorOrder.pickup_assignment).joinedload(Assignment.booth))
 
 
 def _order_options():
     return (selectinload(Order.vendor_orders).selectinload(VendorOrder.lines),
             selectinload(Order.vendor_orders).joinedload(VendorOrder.trainee),
-            selectinload(Order.vendor_orders).options(_pickup_option()))
+            selectinload(Order.vendor_orders).options(*_pickup_option()))
 
 
 def order_by_number(number: str) -> Order | None:
@@ -182,7 +194,7 @@ def vendor_orders_of(trainee_id: int, status: str | None = None):
     statement = (select(VendorOrder).where(VendorOrder.trainee_id == trainee_id)
                  .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
                           selectinload(VendorOrder.lines),
-                          joinedload(VendorOrder.trainee), _pickup_option())
+                          joinedload(VendorOrder.trainee), *_pickup_option())
                  .order_by(VendorOrder.id.desc()))
     if status:
         statement = statement.where(VendorOrder.status == status)
@@ -194,7 +206,7 @@ def vendor_orders_of_centres(centre_ids: set[int] | None, status: str | None = N
     statement = (select(VendorOrder).join(Trainee, VendorOrder.trainee_id == Trainee.id)
                  .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
                           selectinload(VendorOrder.lines),
-                          joinedload(VendorOrder.trainee), _pickup_option())
+                          joinedload(VendorOrder.trainee), *_pickup_option())
                  .order_by(VendorOrder.id.desc()))
     if centre_ids is not None:
         statement = statement.where(Trainee.centre_id.in_(centre_ids))
@@ -207,7 +219,7 @@ def vendor_order(vendor_order_id: int) -> VendorOrder | None:
     return db.session.scalar(
         select(VendorOrder).where(VendorOrder.id == vendor_order_id)
         .options(joinedload(VendorOrder.order).joinedload(Order.buyer),
-                 selectinload(VendorOrder.lines), _pickup_option(),
+                 selectinload(VendorOrder.lines), *_pickup_option(),
                  joinedload(VendorOrder.trainee).joinedload(Trainee.centre)))
 
 

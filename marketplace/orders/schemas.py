@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from marketplace.core.api import amount_field, id_field
 from marketplace.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from marketplace.orders.models import VENDOR_ACTIONS, VendorOrderStatus
-from marketplace.orders.queries import pickup_place_text
+from marketplace.orders.queries import pickup_booth_code, pickup_place_text
 from marketplace.orders.services.cart import MAX_LINE_QUANTITY, bad_quantity, quantity_problem
 
 ORDER_PAGE_SIZE = 20
@@ -119,9 +119,15 @@ class VendorOrderSchema(Schema):
         metadata={"description": "`online` (in the order's online payment) or `at_pickup` "
                                  "(paid to the trainee at the booth)."})
     pickup_place = fields.Function(lambda vo: _pickup_place_text(vo) or None, allow_none=True)
-    pickup_booth_code = fields.String(allow_none=True)
+    pickup_booth_code = fields.Function(lambda vo: pickup_booth_code(vo), allow_none=True,
+                                        metadata={"description": "The booth of the booth-day "
+                                                                 "the part is collected at."})
     pickup_day = fields.Date(allow_none=True)
     pickup_market_day_id = fields.Integer(allow_none=True)
+    pickup_assignment_id = fields.Integer(allow_none=True)
+    pickup_needs_choice = fields.Boolean(
+        metadata={"description": "The booth-day went away: the buyer chooses another day, "
+                                 "shipping or a refund (/vendor-orders/{id}/pickup-choice)."})
     shipping_address = fields.String(allow_none=True)
     subtotal_amount = fields.Integer()
     shipping_amount = fields.Integer()
@@ -132,6 +138,15 @@ class VendorOrderSchema(Schema):
     created_at = fields.DateTime()
     allowed_actions = fields.Function(lambda vo: vo.allowed_actions())
     lines = fields.List(fields.Nested(OrderLineSchema))
+
+
+class BuyerVendorOrderSchema(VendorOrderSchema):
+    """A vendor order as its buyer sees it: with the code they show at the booth (never in
+    the trainee's SaleSchema, or the trainee could complete a pickup alone)."""
+
+    handover_code = fields.Function(
+        lambda vo: vo.handover_code if vo.fulfilment.value == "pickup" else None,
+        allow_none=True)
 
 
 class SaleSchema(VendorOrderSchema):
@@ -156,7 +171,8 @@ class OrderSchema(Schema):
     paid_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     contact_name = fields.String()
-    vendor_orders = fields.List(fields.Nested(VendorOrderSchema(exclude=("allowed_actions",))))
+    vendor_orders = fields.List(fields.Nested(BuyerVendorOrderSchema(
+        exclude=("allowed_actions",))))
 
 
 class PageMetaSchema(Schema):

@@ -12,14 +12,22 @@ from flask_babel import gettext as _
 
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import locale_code
 from marketplace.extensions import db
 from marketplace.orders import queries
-from marketplace.orders.schemas import SaleSchema, TransitionSchema
-from marketplace.orders.services import fulfilment
+from marketplace.orders.schemas import BuyerVendorOrderSchema, SaleSchema, TransitionSchema
+from marketplace.orders.services import fulfilment, pickups
 from marketplace.payments import queries as payment_queries
-from marketplace.payments.schemas import BoothSaleInputSchema, BoothSaleSchema
-from marketplace.payments.services import booth_sales, pay_at_pickup
+from marketplace.payments.pickup_views import COUNTED_REFUSALS
+from marketplace.payments.schemas import (
+    BoothSaleInputSchema,
+    BoothSaleSchema,
+    HandoverInputSchema,
+    PickupChoiceInputSchema,
+    PickupOptionsSchema,
+)
+from marketplace.payments.services import booth_sales, pay_at_pickup, pickup_changes
 
 blp = api_blueprint("payments_api", __name__, "",
                     "Trainees move their vendor orders: ready, shipped, handed over, paid at "
@@ -67,3 +75,65 @@ class BoothSales(MethodView):
         sale = booth_sales.record_booth_sale(require_login(), data)
         db.session.commit()
         return sale
+
+
+# --- pickups that follow their booth ---------------------------------------------------------
+
+@blp.route("/vendor-orders/<int:vendor_order_id>/pickup-choice")
+class PickupChoice(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, PickupOptionsSchema)
+    @login_required_api
+    def get(self, vendor_order_id):
+        """What the buyer may choose for a pickup whose booth-day went away (404 for anyone but
+        the buyer; 409 `pickup_not_disrupted` when nothing is to choose)."""
+        vendor_order = pickups.disrupted_pickup_for(require_login(), vendor_order_id)
+        refusal = pickups.shipping_refusal(vendor_order)
+        return {"vendor_order_id": vendor_order.id, "reason": vendor_order.pickup_disruption,
+                "days": pickups.rebook_options(vendor_order, locale_code()),
+                "shipping_allowed": refusal is None,
+                "shipping_refusal": refusal[0].value if refusal else None,
+                "refund_amount": vendor_order.refundable.amount}
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(PickupChoiceInputSchema)
+    @blp.response(200, BuyerVendorOrderSchema(exclude=("allowed_actions",)))
+    @login_required_api
+    def post(self, data, vendor_order_id):
+        """Choose: `rebook` another of the trainee's booth-days (`assignment_id`), `shipping`
+        (`shipping_address`; 422 `shipping_needs_payment` when it would cost more) or a full
+        `refund` of this vendor order."""
+        user = require_login()
+        if data["choice"] == "rebook":
+            pickups.rebook_pickup(user, vendor_order_id, data["assignment_id"] or 0,
+                                  locale_code())
+        elif data["choice"] == "shipping":
+            pickups.switch_to_shipping(user, vendor_order_id, data["shipping_address"])
+        else:
+            pickup_changes.refund_lost_pickup(user, vendor_order_id)
+        db.session.commit()
+        return queries.vendor_order(vendor_order_id)
+
+
+@blp.route("/vendor-orders/<int:vendor_order_id>/handover")
+class Handover(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(HandoverInputSchema)
+    @blp.response(200, SaleSchema)
+    @login_required_api
+    def post(self, data, vendor_order_id):
+        """Complete a pickup with the buyer's handover code (also the payment of a part paid
+        at the booth). A wrong code is a 422 `wrong_handover_code` and counts; after a few
+        the part is locked for a while: 429 `handover_locked` with Retry-After."""
+        user = require_login()
+        vendor_order = queries.vendor_order(vendor_order_id)
+        if vendor_order is None:
+            raise NotFound(_("We could not find that order."))
+        try:
+            pickup_changes.hand_over(user, vendor_order, data["code"])
+        except DomainError as error:
+            if error.code in COUNTED_REFUSALS:
+                db.session.commit()  # the wrong try stays counted
+            raise
+        db.session.commit()
+        return queries.vendor_order(vendor_order_id)

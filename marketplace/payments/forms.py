@@ -127,3 +127,23 @@ class BoothSaleForm(Form):
                              payment_kind=BoothSalePayment(self.payment_kind.data),
                              card_reference=self.card_reference.data or "",
                              client_key=self.client_key.data or "")
+
+
+class RebookPickupForm(Form):
+    """Another of the trainee's booth-days for a pickup whose day went away (the service
+    checks the choice is one offered)."""
+
+    assignment_id = RadioField(_l("Another day at the trainee's booth"), coerce=int,
+                               validators=[InputRequired()], validate_choice=False)
+
+
+class ShipInsteadForm(Form):
+    shipping_address = TextAreaField(_l("Ship to this address"), filters=[strip],
+                                     validators=[InputRequired(), Length(max=1000)])
+
+
+class HandoverForm(Form):
+    """The code the buyer shows at the booth, typed with any digits."""
+
+    code = StringField(_l("The buyer's handover code"), filters=[strip, ascii_digits],
+                       validators=[InputRequired(), Length(max=12)])

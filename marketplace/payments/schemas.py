@@ -47,3 +47,44 @@ class BoothSaleSchema(Schema):
     card_reference = fields.String(allow_none=True)
     assignment_id = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class PickupChoiceInputSchema(Schema):
+    """The buyer's choice for a pickup whose booth-day went away."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    choice = fields.String(required=True, validate=validate.OneOf(("rebook", "shipping",
+                                                                   "refund")))
+    assignment_id = id_field(load_default=None, allow_none=True,
+                             metadata={"description": "With `rebook`: one of `days`."})
+    shipping_address = SingleLine(load_default="", validate=validate.Length(max=1000),
+                                  metadata={"description": "With `shipping`."})
+
+
+class PickupDaySchema(Schema):
+    assignment_id = fields.Integer()
+    market_day_id = fields.Integer()
+    day = fields.Date()
+    place = fields.String()
+
+
+class PickupOptionsSchema(Schema):
+    vendor_order_id = fields.Integer()
+    reason = fields.String(allow_none=True)
+    days = fields.List(fields.Nested(PickupDaySchema))
+    shipping_allowed = fields.Boolean()
+    shipping_refusal = fields.String(allow_none=True)
+    refund_amount = fields.Integer(metadata={"description": "What a refund gives back, in "
+                                                            "minor units (whole rials for "
+                                                            "IRR)."})
+
+
+class HandoverInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    code = SingleLine(required=True, validate=validate.Length(min=1, max=12),
+                      metadata={"description": "The digits the buyer shows (any digits)."})

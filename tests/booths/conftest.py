@@ -43,3 +43,19 @@ def make_day_today(db, day) -> None:
     day.day = now.astimezone(marketplace_zone()).date()
     day.opens_at = now - timedelta(minutes=5)
     db.session.commit()
+
+
+def accept_offers(db) -> int:
+    """Every pending waitlist offer accepted by its trainee (a freed booth-day is offered, not
+    given: booths.services.offers); returns how many."""
+    from sqlalchemy import select
+
+    from marketplace.booths.models import BoothOffer, OfferStatus
+    from marketplace.booths.services import offers
+
+    pending = db.session.scalars(select(BoothOffer).where(
+        BoothOffer.status == OfferStatus.PENDING).order_by(BoothOffer.id)).all()
+    for offer in pending:
+        offers.accept_offer(offer.trainee.user, offer)
+    db.session.commit()
+    return len(pending)

@@ -19,6 +19,7 @@ from marketplace.booths.models import (
 )
 from marketplace.booths.services import allocation_runs, assignments, markets, venues
 from marketplace.core.errors import Conflict
+from tests.booths.conftest import accept_offers
 
 
 def live(db, **where):
@@ -63,6 +64,7 @@ def test_suspended_trainees_and_a_blocked_booth_day_are_left_out_and_the_waitlis
 
     created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
+    accept_offers(db)  # the freed booth-days are offered to the waitlist, and accepted
 
     assert [x.trainee_id for x in created] == [d.id]
     assert run.status == RunStatus.CONFIRMED
@@ -111,6 +113,7 @@ def test_a_booth_taken_a_trainee_placed_elsewhere_and_a_closed_day_are_left_out(
 
     created = allocation_runs.confirm_run(world.staff, run)
     db.session.commit()
+    accept_offers(db)
     reasons = {(x["trainee_id"], x["day_id"]): x["reason"] for x in allocation_runs.dropped_of(run)}
     assert reasons == {(trainees[0].id, first.id): "booth_taken",
                        (trainees[1].id, first.id): "trainee_already_placed",

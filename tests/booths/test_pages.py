@@ -18,7 +18,7 @@ from marketplace.booths.models import (
     Venue,
 )
 from marketplace.booths.services import allocation_runs, applications, assignments, booth_writes
-from tests.booths.conftest import make_day_today
+from tests.booths.conftest import accept_offers, make_day_today
 
 
 def count(db, model):
@@ -154,6 +154,8 @@ def test_staff_cancellation_offers_the_booth_day_to_the_waitlist(client, login, 
     assert response.status_code == 302
     db.session.expire_all()
     assert given.status == AssignmentStatus.CANCELLED
+    assert accept_offers(db) == 1  # offered to the one waiting, who accepts
+    db.session.expire_all()
     assert waiting.status == ApplicationStatus.ACCEPTED
     assert db.session.scalar(select(Assignment).where(
         Assignment.trainee_id == waiting.trainee_id)).booth_id == given.booth_id

@@ -30,6 +30,7 @@ from marketplace.booths.services import (
     markets,
 )
 from marketplace.core.errors import Conflict, RuleViolation
+from tests.booths.conftest import accept_offers
 
 
 def count(db, model):
@@ -122,6 +123,8 @@ def test_waitlist_fills_a_withdrawn_booth_day(db, world, create_trainee):
     applications.withdraw_application_day(application.trainee.user, application, day.id)
     db.session.commit()
     assert holder.status == AssignmentStatus.CANCELLED
+    # The freed booth-day is offered to the one waiting; it is theirs once they accept.
+    assert accept_offers(db) == 1
     replacement = db.session.scalar(select(Assignment).where(
         Assignment.trainee_id == waiting[0].trainee_id))
     assert replacement is not None and replacement.status == AssignmentStatus.ACTIVE

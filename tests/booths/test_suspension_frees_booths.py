@@ -14,6 +14,7 @@ from marketplace.booths.models import (
 )
 from marketplace.booths.services import allocation_runs, assignments, booth_writes
 from marketplace.core.db import utcnow
+from tests.booths.conftest import accept_offers
 
 
 def live_of(db, trainee):
@@ -60,7 +61,8 @@ def test_suspension_frees_future_booth_days_to_the_waitlist_and_mails_the_traine
         Assignment.trainee_id == suspended.id)).all()
     assert {a.cancel_reason for a in cancelled if a.status == AssignmentStatus.CANCELLED} == \
         {"trainee_suspended"}
-    # The waitlist filled both freed booth-days.
+    # The waitlist filled both freed booth-days (offered, then accepted).
+    assert accept_offers(db) == 2
     for day_id, booth_id in booths.items():
         refill = db.session.scalar(select(Assignment).where(
             Assignment.market_day_id == day_id, Assignment.booth_id == booth_id,

@@ -1,5 +1,5 @@
 """Booth tables: venues and their booth maps, markets and days, applications, assignments,
-allocation runs, fees, subsidies, no-show strikes and sales made at the booth.
+allocation runs, waitlist offers, fees, subsidies, no-show strikes and sales made at the booth.
 
 A booth can never be given twice for the same day: two partial unique indexes over live
 assignments (active or checked in) hold that on SQLite and PostgreSQL alike.
@@ -40,15 +40,42 @@ from marketplace.booths.models.markets import (
     MarketDay,
     MarketReservedBooth,
 )
+from marketplace.booths.models.offers import BoothOffer, OfferStatus
 from marketplace.booths.models.sales import BoothSale, BoothSalePayment
 from marketplace.booths.models.venues import Booth, BoothBlock, Venue
 
 __all__ = [
-    "LIVE_ASSIGNMENT_STATUSES", "AllocationRun", "Application", "ApplicationCategory",
-    "ApplicationDay", "ApplicationDayStatus", "ApplicationPreferredBooth", "ApplicationProduct",
-    "ApplicationStatus", "Assignment", "AssignmentSource", "AssignmentStatus", "BlockReason",
-    "Booth", "BoothBlock", "BoothFee", "BoothSale", "BoothSalePayment", "FeeStatus",
-    "Ineligibility", "Market", "MarketCategory",
-    "MarketDay", "MarketDayStatus", "MarketKind", "MarketReservedBooth", "NoShowStrike",
-    "RunScope", "RunStatus", "SubsidyEntry", "Venue",
+    "LIVE_ASSIGNMENT_STATUSES",
+    "AllocationRun",
+    "Application",
+    "ApplicationCategory",
+    "ApplicationDay",
+    "ApplicationDayStatus",
+    "ApplicationPreferredBooth",
+    "ApplicationProduct",
+    "ApplicationStatus",
+    "Assignment",
+    "AssignmentSource",
+    "AssignmentStatus",
+    "BlockReason",
+    "Booth",
+    "BoothBlock",
+    "BoothFee",
+    "BoothOffer",
+    "BoothSale",
+    "BoothSalePayment",
+    "FeeStatus",
+    "Ineligibility",
+    "Market",
+    "MarketCategory",
+    "MarketDay",
+    "MarketDayStatus",
+    "MarketKind",
+    "MarketReservedBooth",
+    "NoShowStrike",
+    "OfferStatus",
+    "RunScope",
+    "RunStatus",
+    "SubsidyEntry",
+    "Venue",
 ]

@@ -22,6 +22,8 @@ from marketplace.extensions import Model
 
 # The most a market may take of booth sales, in percent (checked by forms, schemas, services).
 MAX_SALES_FEE_PERCENT = 50
+# Bounds of a waitlist offer's time to answer, in hours (checked by forms, schemas, services).
+MIN_OFFER_HOURS, MAX_OFFER_HOURS = 1, 168
 
 
 class Market(TimestampMixin, Model):
@@ -54,6 +56,9 @@ class Market(TimestampMixin, Model):
     # The market's share of what its trainees sell face to face at their booths, in whole
     # percent (0: none); payments books it with each booth sale made on one of its days.
     sales_fee_percent: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How long a trainee offered a freed booth-day from the waitlist has to accept it before
+    # it passes to the next applicant (booths.services.offers).
+    offer_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     # Published before the lottery, so anyone can re-run it and get the same draw.
     published_seed: Mapped[int] = mapped_column(BigInteger)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -42,6 +42,7 @@ from marketplace.booths.services.booth_writes import (
     create_assignment,
     lock_booth_writes,
 )
+from marketplace.booths.services.offer_writes import make_offers
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.mail import send_mail_after_commit
@@ -338,7 +339,10 @@ def replay_run(run: AllocationRun) -> tuple[bool, dict]:
 
 def fill_from_waitlist(day: MarketDay, actor: User | None = None,
                        now: datetime | None = None) -> AllocationRun | None:
-    """Give freed booths of `day` to waitlisted applicants, by the allocator's rules.
+    """Offer freed booths of `day` to waitlisted applicants, by the allocator's rules: each
+    booth to the applicant its lottery draws (booths.services.offer_writes), who accepts or
+    declines before the market's deadline; silence or a refusal passes it on by a new run
+    (booths.services.offers), which leaves them out.
 
     Runs only before the day opens; the run is stored (scope waitlist) like any other.
     """
@@ -362,11 +366,8 @@ def fill_from_waitlist(day: MarketDay, actor: User | None = None,
                      status=RunStatus.CONFIRMED, actor=actor, day=day)
     run.confirmed_at = utcnow()
     run.confirmed_by_id = actor.id if actor else None
-    # Only placements change anything: the others stay on the waitlist as they were.
-    placed_only = model.Result(placements=result.placements, unserved=(),
-                                    lottery=result.lottery, seed=result.seed,
-                                    misses_after={p.application_id: 0
-                                                  for p in result.placements})
-    _apply_result(market, run, placed_only, lookups, actor, AssignmentSource.WAITLIST)
+    # Only placements change anything, as offers: the others stay on the waitlist as they
+    # were, and an applicant's lottery misses reset only when they accept.
+    make_offers(market, run, result.placements, lookups, now)
     db.session.flush()
     return run

@@ -21,9 +21,11 @@ from marketplace.booths.models import (
     Assignment,
     AssignmentStatus,
     Booth,
+    BoothOffer,
     Ineligibility,
     Market,
     MarketDay,
+    OfferStatus,
 )
 from marketplace.booths.schedule import neighbours
 from marketplace.extensions import db
@@ -48,9 +50,11 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     """The allocator's input for `days` of `market`, and lookups the caller needs afterwards.
 
     Booths blocked on a day are unavailable that day; live assignments on those days are fixed
-    (they take the booth and count for caps and neighbours). A trainee holding a booth at another
-    market on the date of one of the days is busy that day. An application takes part with its
-    days still requested or waitlisted (only waitlisted ones when `waitlist_only`).
+    (they take the booth and count for caps and neighbours), and so are booth-days offered from
+    the waitlist and not yet answered. A trainee holding a booth at another market on the date
+    of one of the days is busy that day. An application takes part with its days still
+    requested or waitlisted (only waitlisted ones when `waitlist_only`), except a day whose
+    offer it declined or let pass.
     """
     venue = market.venue
     day_ids = [d.id for d in days]
@@ -82,9 +86,21 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
         Assignment.market_day_id.in_(day_ids),
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
     category_of_trainee = {a.trainee_id: main_category[a.id] for a in applications}
+    # A booth-day offered and not yet answered is held for its trainee like a given one.
+    offers = db.session.scalars(select(BoothOffer).where(
+        BoothOffer.market_day_id.in_(day_ids),
+        BoothOffer.status.in_((OfferStatus.PENDING, OfferStatus.DECLINED,
+                               OfferStatus.EXPIRED)))).all()
+    held = [(a.booth_id, a.market_day_id, a.trainee_id) for a in live] + \
+        [(o.booth_id, o.market_day_id, o.trainee_id) for o in offers
+         if o.status == OfferStatus.PENDING]
     fixed = tuple(model.FixedAssignment(
-        booth_id=a.booth_id, day_id=a.market_day_id, trainee_id=a.trainee_id,
-        category_id=category_of_trainee.get(a.trainee_id, NO_CATEGORY)) for a in live)
+        booth_id=booth_id, day_id=day_id, trainee_id=trainee_id,
+        category_id=category_of_trainee.get(trainee_id, NO_CATEGORY))
+        for booth_id, day_id, trainee_id in held)
+    # Who declined a day's offer or let it pass is not offered that day again.
+    passed = {(o.application_id, o.market_day_id) for o in offers
+              if o.status != OfferStatus.PENDING}
 
     first_day = min(d.day for d in days)
     banned = set(db.session.scalars(select(Ineligibility.trainee_id).where(
@@ -118,7 +134,8 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
     applicants = []
     for application in applications:
         entry_days = frozenset(e.market_day_id for e in application.days
-                               if e.market_day_id in day_by_id and e.status in wanted)
+                               if e.market_day_id in day_by_id and e.status in wanted
+                               and (application.id, e.market_day_id) not in passed)
         if not entry_days:
             continue
         trainee = application.trainee

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,9 +31,11 @@ from marketplace.booths.models import (
 )
 from marketplace.booths.services.allocation_runs import fill_from_waitlist
 from marketplace.booths.services.booth_writes import _cancel, _mail_cancelled, lock_booth_writes
+from marketplace.booths.signals import count_pickups
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from marketplace.core.i18n import format_number
 from marketplace.extensions import db
 
 
@@ -229,9 +232,11 @@ REJECTION_CODES = ("category_not_welcomed", "incomplete", "not_eligible", "dupli
 
 
 def withdraw_application_day(actor: User, application: Application, market_day_id: int,
-                             now: datetime | None = None) -> ApplicationDay:
+                             now: datetime | None = None,
+                             confirm_pickups: bool = False) -> ApplicationDay:
     """The trainee gives up one day, before the market's cut-off; a booth they held that day
-    goes to the waitlist."""
+    goes to the waitlist. When buyers pick up at that booth-day the trainee is warned first
+    (409 `pickups_at_stake` with their count) and must confirm."""
     now = now or utcnow()
     if not policies.can_withdraw_application(actor, application):
         raise NotFound(_("That application does not exist."),
@@ -247,6 +252,10 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
     if now >= cutoff:
         raise RuleViolation(_("It is too late to withdraw from that day."),
                             code=BoothErrorCode.WITHDRAW_CUTOFF_PASSED)
+    held = [a for a in _live_assignments_of(application) if a.market_day_id == market_day_id]
+    pickups = count_pickups(a.id for a in held)
+    if pickups and not confirm_pickups:
+        raise pickups_at_stake(pickups)
     # Before the first write: a confirm holding the lock may be writing this same entry.
     lock_booth_writes()
     entry.status = ApplicationDayStatus.WITHDRAWN
@@ -260,6 +269,19 @@ def withdraw_application_day(actor: User, application: Application, market_day_i
     if freed and day.is_open:
         fill_from_waitlist(day, actor=None, now=now)
     return entry
+
+
+def pickups_at_stake(count: int) -> Conflict:
+    """The warning before a day with pickups is withdrawn; `fields.pickups` holds the count."""
+    return Conflict(ngettext("%(count)s buyer picks up an order at your booth that day. If "
+                             "you withdraw, they are told and offered another day, shipping "
+                             "or a refund. Confirm to withdraw anyway.",
+                             "%(count)s buyers pick up orders at your booth that day. If you "
+                             "withdraw, they are told and offered another day, shipping or a "
+                             "refund. Confirm to withdraw anyway.",
+                             count, count=format_number(count)),
+                    code=BoothErrorCode.PICKUPS_AT_STAKE,
+                    fields={"pickups": [str(count)], "confirm_pickups": [_("Required.")]})
 
 
 def _live_assignments_of(application: Application) -> list[Assignment]:

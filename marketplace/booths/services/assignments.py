@@ -22,7 +22,9 @@ from marketplace.booths.models import (
     AssignmentSource,
     AssignmentStatus,
     Booth,
+    BoothOffer,
     MarketDay,
+    OfferStatus,
 )
 from marketplace.booths.services.allocation_runs import fill_from_waitlist
 from marketplace.booths.services.booth_writes import (
@@ -30,6 +32,9 @@ from marketplace.booths.services.booth_writes import (
     _conflict_for,
     _mail_cancelled,
     create_assignment,
+    lock_booth_writes,
+    pending_offer_holds,
+    withdraw_offers,
 )
 from marketplace.booths.services.venues import is_blocked, missing_features
 from marketplace.core.db import utcnow
@@ -70,12 +75,17 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
                 _("Booth %(code)s lacks what the trainee needs: %(needs)s.", code=booth.code,
                   needs=", ".join(str(FEATURE_LABELS[n]) for n in lacking)),
                 code=BoothErrorCode.BOOTH_LACKS_FEATURE)
+    # Queued behind an offer being answered or passed on, so what is read next is settled.
+    lock_booth_writes()
     existing = db.session.scalar(select(Assignment.id).where(
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
         ((Assignment.market_day_id == day.id) & (Assignment.booth_id == booth.id))
         | ((Assignment.day == day.day) & (Assignment.trainee_id == trainee.id))))
     if existing:
         raise _conflict_for(booth.id, day.id)
+    if pending_offer_holds(booth.id, day.id):
+        raise Conflict(_("That booth is offered to a waitlisted trainee on that day; wait for "
+                         "their answer."), code=BoothErrorCode.BOOTH_OFFERED)
     assignment = create_assignment(booth, day, trainee, source=AssignmentSource.MANUAL,
                                    application=application, actor=actor)
     if application is not None:
@@ -132,6 +142,14 @@ def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_sus
     placed again.
     """
     now = now or utcnow()
+    # Booth-days offered to them and not answered yet pass on, as after a cancellation.
+    offered_days = list(db.session.scalars(select(MarketDay).join(
+        BoothOffer, BoothOffer.market_day_id == MarketDay.id).where(
+        BoothOffer.trainee_id == trainee.id, BoothOffer.status == OfferStatus.PENDING)))
+    withdraw_offers(BoothOffer.trainee_id == trainee.id, reason=reason)
+    for day in offered_days:
+        if day.is_open:
+            fill_from_waitlist(day, actor=None, now=now)
     freed = list(db.session.scalars(
         select(Assignment).join(MarketDay, Assignment.market_day_id == MarketDay.id)
         .where(Assignment.trainee_id == trainee.id,

@@ -21,6 +21,7 @@ from marketplace.booths.models import (
     MarketDayStatus,
     NoShowStrike,
 )
+from marketplace.booths.signals import booth_day_lost
 from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
@@ -93,6 +94,7 @@ def mark_no_shows(now: datetime | None = None) -> dict[str, int]:
             continue
         assignment.status = AssignmentStatus.NO_SHOW
         marked += 1
+        booth_day_lost.send(assignment, reason="no_show")
         db.session.add(NoShowStrike(trainee_id=assignment.trainee_id, market_id=market.id,
                                     assignment_id=assignment.id))
         db.session.flush()

@@ -9,7 +9,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Trainee, User
@@ -22,11 +22,14 @@ from marketplace.booths.models import (
     AssignmentStatus,
     Booth,
     BoothFee,
+    BoothOffer,
     FeeStatus,
     MarketDay,
+    OfferStatus,
     SubsidyEntry,
 )
-from marketplace.core.db import utcnow
+from marketplace.booths.signals import booth_day_lost
+from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.errors import Conflict
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
@@ -122,6 +125,23 @@ def _cancel(assignment: Assignment, reason: str) -> None:
         SubsidyEntry.assignment_id == assignment.id))
     if subsidy is not None:
         subsidy.is_reversed = True
+    # Buyers who pick up at this booth-day are told and offered another way (orders).
+    booth_day_lost.send(assignment, reason=reason)
+
+
+def withdraw_offers(*conditions, reason: str) -> int:
+    """Pending waitlist offers matching `conditions` end unanswered (the day closed, the booth
+    blocked, the trainee suspended): nobody can accept what is gone."""
+    return rows_changed(db.session.execute(
+        update(BoothOffer).where(BoothOffer.status == OfferStatus.PENDING.value, *conditions)
+        .values(status=OfferStatus.WITHDRAWN.value, decided_at=utcnow(), reason=reason)
+        .execution_options(synchronize_session="fetch")))
+
+
+def pending_offer_holds(booth_id: int, market_day_id: int) -> bool:
+    return db.session.scalar(select(BoothOffer.id).where(
+        BoothOffer.booth_id == booth_id, BoothOffer.market_day_id == market_day_id,
+        BoothOffer.status == OfferStatus.PENDING).limit(1)) is not None
 
 
 def _mail_cancelled(assignment: Assignment, reason: str) -> None:

@@ -19,6 +19,7 @@ from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
     Assignment,
+    BoothOffer,
     Market,
     MarketCategory,
     MarketDay,
@@ -27,13 +28,17 @@ from marketplace.booths.models import (
     MarketReservedBooth,
     Venue,
 )
-from marketplace.booths.models.markets import MAX_SALES_FEE_PERCENT
+from marketplace.booths.models.markets import (
+    MAX_OFFER_HOURS,
+    MAX_SALES_FEE_PERCENT,
+    MIN_OFFER_HOURS,
+)
 from marketplace.booths.schedule import (
     one_off_dates,
     opening_instant,
     recurring_dates,
 )
-from marketplace.booths.services.booth_writes import _cancel
+from marketplace.booths.services.booth_writes import _cancel, withdraw_offers
 from marketplace.catalogue.models import Category
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
@@ -84,6 +89,7 @@ class MarketData:
     check_in_deadline_minutes: int = 60
     withdraw_cutoff_hours: int = 48
     sales_fee_percent: int = 0
+    offer_hours: int = 24
     # [(category_id, cap or None)]
     categories: list = field(default_factory=list)
     # [(booth_id, category_id)]
@@ -121,6 +127,10 @@ def _check_market(venue: Venue, data: MarketData) -> list[date]:
     if not 0 <= data.sales_fee_percent <= MAX_SALES_FEE_PERCENT:
         errors["sales_fee_percent"] = [_("Must be between 0 and %(n)s.",
                                          n=format_number(MAX_SALES_FEE_PERCENT))]
+    if not MIN_OFFER_HOURS <= data.offer_hours <= MAX_OFFER_HOURS:
+        errors["offer_hours"] = [_("Must be between %(low)s and %(high)s.",
+                                   low=format_number(MIN_OFFER_HOURS),
+                                   high=format_number(MAX_OFFER_HOURS))]
     if errors:
         raise RuleViolation(_("Some fields are not valid."), code=BoothErrorCode.INVALID_MARKET,
                             fields=errors)
@@ -167,7 +177,8 @@ def _apply_market_fields(market: Market, data: MarketData) -> None:
     market.applications_open_at = data.applications_open_at
     market.applications_close_at = data.applications_close_at
     for name in ("allow_clusters", "no_show_strike_limit", "ineligibility_days",
-                 "check_in_deadline_minutes", "withdraw_cutoff_hours", "sales_fee_percent"):
+                 "check_in_deadline_minutes", "withdraw_cutoff_hours", "sales_fee_percent",
+                 "offer_hours"):
         setattr(market, name, getattr(data, name))
     market.categories = [MarketCategory(category_id=int(c),
                                         cap=None if cap is None else int(cap))
@@ -228,6 +239,7 @@ def close_market_day(actor: User, day: MarketDay, reason: str) -> list[Assignmen
     day.status = MarketDayStatus.CLOSED
     day.closed_reason = reason
     day.closed_at = utcnow()
+    withdraw_offers(BoothOffer.market_day_id == day.id, reason="day_closed")
     cancelled = list(db.session.scalars(
         select(Assignment).where(Assignment.market_day_id == day.id,
                                  Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))))

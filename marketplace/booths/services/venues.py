@@ -21,11 +21,12 @@ from marketplace.booths.models import (
     BlockReason,
     Booth,
     BoothBlock,
+    BoothOffer,
     MarketDay,
     Venue,
 )
 from marketplace.booths.schedule import booth_cells
-from marketplace.booths.services.booth_writes import _cancel, _mail_cancelled
+from marketplace.booths.services.booth_writes import _cancel, _mail_cancelled, withdraw_offers
 from marketplace.catalogue.models import Category
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.extensions import db
@@ -261,6 +262,10 @@ def block_booth(actor: User, booth: Booth, data: BlockData) -> BoothBlock:
     for assignment in live:
         _cancel(assignment, "booth_blocked")
         _mail_cancelled(assignment, "booth_blocked")
+    blocked_days = select(MarketDay.id).where(MarketDay.day >= data.starts_on,
+                                              MarketDay.day <= data.ends_on)
+    withdraw_offers(BoothOffer.booth_id == booth.id, BoothOffer.market_day_id.in_(blocked_days),
+                    reason="booth_blocked")
     db.session.flush()
     return block
 

@@ -75,7 +75,8 @@ def _market_data(form: MarketForm, venue) -> markets.MarketData:
         ineligibility_days=form.ineligibility_days.data,
         check_in_deadline_minutes=form.check_in_deadline_minutes.data,
         withdraw_cutoff_hours=form.withdraw_cutoff_hours.data,
-        sales_fee_percent=form.sales_fee_percent.data or 0, categories=categories,
+        sales_fee_percent=form.sales_fee_percent.data or 0,
+        offer_hours=form.offer_hours.data or 24, categories=categories,
         reserved_booths=reserved)
 
 

@@ -8,12 +8,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.booths import policies, queries
+from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.forms import (
     ApplyForm,
 )
+from marketplace.booths.models import MarketDay
 from marketplace.booths.services import (
     applications,
     markets,
+    offers,
 )
 from marketplace.booths.views.blueprint import _categories, bp
 from marketplace.catalogue.models import Product
@@ -76,7 +79,8 @@ def mine():
         abort(404)
     return render_template("booths/mine.html",
                            applications=queries.trainee_applications(trainee),
-                           assignments=queries.trainee_assignments(trainee), now=utcnow())
+                           assignments=queries.trainee_assignments(trainee), now=utcnow(),
+                           offers=offers.offers_of(trainee.id))
 
 
 @bp.post("/booths/applications/<int:application_id>/withdraw-day")
@@ -86,7 +90,18 @@ def withdraw_day(application_id):
     day_id = request.form.get("day_id", "")
     if not day_id.isdigit():
         abort(400)
-    applications.withdraw_application_day(current_user, application, int(day_id))
+    try:
+        applications.withdraw_application_day(
+            current_user, application, int(day_id),
+            confirm_pickups=request.form.get("confirm_pickups") == "1")
+    except DomainError as error:
+        if error.code != BoothErrorCode.PICKUPS_AT_STAKE:
+            raise
+        db.session.rollback()
+        # The confirmation step: the count of buyers, and the same form with the confirmation.
+        day = db.session.get(MarketDay, int(day_id))
+        return render_template("booths/withdraw_confirm.html", application=application,
+                               day=day, message=error.message), 409
     db.session.commit()
     flash(_("You withdrew from that day."), "success")
     return redirect(url_for("booths.mine"))

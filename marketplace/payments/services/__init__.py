@@ -12,6 +12,8 @@ orders.services.orders; tests/payments/test_only_payments_pays.py keeps it so).
 - `booth_fees`: due booth fees charged to balances;
 - `booth_sales`: a trainee's face-to-face sale at the booth, on checkout's stock statement,
   booked as money in hand (and the market's fee on sales, if it takes one);
+- `pickup_changes`: the full refund of a pickup whose booth-day went away, and the handover
+  with the buyer's code (a part paid at the booth is paid by it);
 - `payouts`: payout accounts, payout batches;
 - `split_settlement`: the trainees' shares the gateway settles to their Sheba at payment
   (Zarinpal's wages);

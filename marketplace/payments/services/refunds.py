@@ -43,6 +43,13 @@ def refund_vendor_order(actor, vendor_order: VendorOrder, amount: int, restock: 
     never more than was paid and not yet refunded; stock returns for goods not shipped when
     `restock`."""
     check_vendor_access(actor, vendor_order)
+    return issue_refund(actor, vendor_order, amount, restock, reason)
+
+
+def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
+                 reason: str = "") -> Refund:
+    """The refund itself, once the caller has checked who may ask for it (the trainee or an
+    admin above; the buyer of a pickup whose booth-day went away, in pickup_changes)."""
     vendor_order = lock(VendorOrder, vendor_order.id)
     refundable = vendor_order.total_amount - vendor_order.refunded_amount
     if amount > refundable:
