@@ -17,7 +17,7 @@ from marketplace.orders.services import pickups
 from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.services import payments
 from marketplace.payments.services.payments import record_paid_order
-from tests.payments.conftest import ZARINPAL_MERCHANT
+from tests.factories.payments import ZARINPAL_MERCHANT
 
 BUYERS = 20
 IRR = {"PAYMENT_PROVIDERS": ("zarinpal", "pay_at_pickup"), "MARKETPLACE_CURRENCY": "IRR",
