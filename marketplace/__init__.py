@@ -16,7 +16,6 @@ from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
 from marketplace.accounts.signals import trainee_status_changed
 from marketplace.booths import api as booths_api
-from marketplace.booths import offer_api  # noqa: F401 - routes join booths'
 from marketplace.booths import views as booths_views
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.services.assignments import on_trainee_status_changed

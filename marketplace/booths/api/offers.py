@@ -1,12 +1,12 @@
-"""The API of waitlist offers: a trainee lists the freed booth-days offered to them and accepts
-or declines one. Its routes join booths' API blueprint (imported by the app factory)."""
+"""Booths API — waitlist offers: a trainee lists the freed booth-days offered to them and
+accepts or declines one."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from marketplace.booths.api import blp
+from marketplace.booths.api.blueprint import blp
 from marketplace.booths.services import offers
 from marketplace.core.api import BEARER
 from marketplace.core.auth import login_required_api, require_login
