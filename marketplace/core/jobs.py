@@ -37,6 +37,12 @@ def after_commit(fn, *args, **kwargs) -> None:
     session.info.setdefault(_QUEUE_KEY, []).append((fn, args, kwargs, savepoint))
 
 
+def run_or_enqueue(fn, *args, **kwargs) -> None:
+    """Hand `fn` to RQ now (REDIS_URL), else run it here, logging a failure: for a job that,
+    already after a commit, starts other work (notifications start each mail and SMS)."""
+    _run_or_enqueue(fn, args, kwargs)
+
+
 def _run_or_enqueue(fn, args, kwargs) -> None:
     if current_app.config.get("REDIS_URL") and _enqueued(fn, args, kwargs):
         return

@@ -262,6 +262,8 @@ class VendorOrder(TimestampMixin, Model):
     # in the reader's language (pickup_place keeps the text as shown at checkout).
     pickup_booth_code: Mapped[str | None] = mapped_column(String(20))
     shipping_address: Mapped[str | None] = mapped_column(Text)
+    # The carrier's tracking code the trainee gave when shipping (told to the buyer).
+    tracking_code: Mapped[str | None] = mapped_column(String(64))
     subtotal_amount: Mapped[int] = mapped_column(BigInteger)
     shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     total_amount: Mapped[int] = mapped_column(BigInteger)
