@@ -62,6 +62,10 @@ class VendorOrderArgsSchema(PageArgsSchema):
 
 class TransitionSchema(StrictSchema):
     action = fields.String(required=True, validate=validate.OneOf(VENDOR_ACTIONS))
+    tracking_code = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=64),
+                                  metadata={"description": "With mark_shipped: the carrier's "
+                                            "tracking code, told to the buyer."})
 
 
 class PaySchema(StrictSchema):
@@ -123,6 +127,7 @@ class VendorOrderSchema(Schema):
     pickup_day = fields.Date(allow_none=True)
     pickup_market_day_id = fields.Integer(allow_none=True)
     shipping_address = fields.String(allow_none=True)
+    tracking_code = fields.String(allow_none=True)
     subtotal_amount = fields.Integer()
     shipping_amount = fields.Integer()
     total_amount = fields.Integer()
