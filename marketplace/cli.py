@@ -17,7 +17,7 @@ from marketplace.booths.cli import mark_no_shows
 from marketplace.catalogue.cli import reindex_search
 from marketplace.core.jobs import job_queue
 from marketplace.extensions import db
-from marketplace.orders.cli import expire_orders
+from marketplace.orders.cli import expire_orders, remind_pickups
 from marketplace.payments.cli import charge_booth_fees, reconcile_payments
 
 
@@ -30,7 +30,7 @@ def seed_demo():
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
 MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows",
-                        "charge-booth-fees")
+                        "charge-booth-fees", "remind-pickups")
 
 
 def run_maintenance(app) -> None:
@@ -51,7 +51,7 @@ def run_maintenance(app) -> None:
 @with_appcontext
 def maintenance():
     """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows,
-    charge booth fees."""
+    charge booth fees, remind tomorrow's pickups."""
     run_maintenance(current_app._get_current_object())
 
 
@@ -96,7 +96,7 @@ def create_admin(email, name, password):
 
 
 COMMANDS = (seed_demo, maintenance, worker, create_admin, reindex_search, mark_no_shows,
-            expire_orders, reconcile_payments, charge_booth_fees)
+            expire_orders, reconcile_payments, charge_booth_fees, remind_pickups)
 
 
 def register_commands(app) -> None:

@@ -10,14 +10,15 @@ can run on every `make run`:
 - `catalogue` — categories with their attributes, and about sixty listings with pictures drawn
   by `pictures`;
 - `markets` — two venues with their booth maps, two markets, applications and an allocation;
-- `orders` — shipping fees, payout details and ledger rows, and the demo buyer's orders.
+- `orders` — shipping fees, payout details and ledger rows, and the demo buyer's orders;
+- `notices` — a few more notices on the demo buyer's and trainee's bell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from marketplace.demo import catalogue, markets, orders, people
+from marketplace.demo import catalogue, markets, notices, orders, people
 from marketplace.extensions import db
 
 Echo = Callable[[str], object]
@@ -25,7 +26,7 @@ Echo = Callable[[str], object]
 # In dependency order: each step needs the rows of those before it.
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
-    orders.seed_orders)
+    orders.seed_orders, notices.seed)
 
 
 def seed(echo: Echo) -> None:
