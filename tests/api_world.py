@@ -108,6 +108,11 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     from marketplace.accounts.models import CentreStaff
 
     db.session.add(CentreStaff(user=staff, centre=trainee.centre))
+    from marketplace.notifications.models import EventKind, Notification
+
+    notice = Notification(recipient_id=buyer.id, kind=EventKind.ORDER_PAID, title="Order paid",
+                          body="", context={})
+    db.session.add(notice)
     db.session.commit()
     admin = create_user(is_admin=True)
     headers = {"anonymous": {}, "buyer": api_token(buyer), "trainee": api_token(trainee.user),
@@ -124,6 +129,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "market_id": market.id, "day_id": day.id, "application_id": application.id,
         "assignment_id": assignment.id, "line_id": cart.lines[0].id, "number": order.number,
         "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id, "action": "suspend",
+        "notification_id": notice.id,
     })
 
 
