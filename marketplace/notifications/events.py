@@ -75,6 +75,12 @@ def digits(value) -> str:
     return localize_digits(str(value if value is not None else ""))
 
 
+def number(ctx: Mapping) -> str:
+    """An order's number as the site shows it everywhere (an identifier a buyer may type, so
+    its Latin letters and digits stay as they are)."""
+    return str(ctx.get("number", ""))
+
+
 def _first(ctx: Mapping, key: str):
     values = ctx.get(key) or []
     return values[0] if values else None
@@ -83,18 +89,18 @@ def _first(ctx: Mapping, key: str):
 # --- renderers -------------------------------------------------------------------------------
 
 def _order_placed(ctx):
-    return (_("Order %(number)s is placed", number=digits(ctx["number"])),
+    return (_("Order %(number)s is placed", number=number(ctx)),
             _("You pay each trainee when you pick up your items. Total: %(amount)s",
               amount=ctx.get("total", "")))
 
 
 def _order_paid(ctx):
-    return (_("Order %(number)s is paid", number=digits(ctx["number"])),
+    return (_("Order %(number)s is paid", number=number(ctx)),
             _("Thank you. Total: %(amount)s", amount=ctx.get("total", "")))
 
 
 def _order_received(ctx):
-    return (_("New order %(number)s", number=digits(ctx["number"])),
+    return (_("New order %(number)s", number=number(ctx)),
             _("From %(buyer)s, total %(amount)s.", buyer=ctx.get("buyer_name", ""),
               amount=ctx.get("total", "")))
 
@@ -102,41 +108,41 @@ def _order_received(ctx):
 def _order_shipped(ctx):
     body = _("%(store)s has shipped your items.", store=ctx.get("store", ""))
     if ctx.get("tracking"):
-        body += " " + _("Tracking code: %(code)s", code=digits(ctx["tracking"]))
-    return _("Order %(number)s is shipped", number=digits(ctx["number"])), body
+        body += " " + _("Tracking code: %(code)s", code=str(ctx["tracking"]))
+    return _("Order %(number)s is shipped", number=number(ctx)), body
 
 
 def _order_ready(ctx):
-    return (_("Order %(number)s is ready for pickup", number=digits(ctx["number"])),
+    return (_("Order %(number)s is ready for pickup", number=number(ctx)),
             _("%(store)s has your items ready at %(place)s.", store=ctx.get("store", ""),
               place=ctx.get("pickup_place", "")))
 
 
 def _order_completed(ctx):
-    return (_("Order %(number)s is handed over", number=digits(ctx["number"])),
+    return (_("Order %(number)s is handed over", number=number(ctx)),
             _("Your items from %(store)s are handed over. Enjoy them!",
               store=ctx.get("store", "")))
 
 
 def _order_cancelled(ctx):
-    return (_("Order %(number)s: a part is cancelled", number=digits(ctx["number"])),
+    return (_("Order %(number)s: a part is cancelled", number=number(ctx)),
             _("%(store)s cancelled their part of the order.", store=ctx.get("store", "")))
 
 
 def _order_refunded(ctx):
-    return (_("Order %(number)s: a refund", number=digits(ctx["number"])),
+    return (_("Order %(number)s: a refund", number=number(ctx)),
             _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
               amount=ctx.get("refunded", "")))
 
 
 def _order_expired(ctx):
-    return (_("Order %(number)s was not paid in time", number=digits(ctx["number"])),
+    return (_("Order %(number)s was not paid in time", number=number(ctx)),
             _("The items went back on sale. You can order them again if they are still "
               "available."))
 
 
 def _payment_refunded(ctx):
-    return (_("Order %(number)s: money back", number=digits(ctx["number"])),
+    return (_("Order %(number)s: money back", number=number(ctx)),
             _("%(amount)s is on its way back to you.", amount=ctx.get("amount", "")))
 
 
@@ -147,7 +153,7 @@ def _pickup_reminder(ctx):
     if ctx.get("handover_code"):
         body += " " + _("Show the code %(code)s to the trainee.",
                         code=digits(ctx["handover_code"]))
-    return _("Pickup tomorrow: order %(number)s", number=digits(ctx["number"])), body
+    return _("Pickup tomorrow: order %(number)s", number=number(ctx)), body
 
 
 def _listing_approved(ctx):
