@@ -34,3 +34,14 @@ def test_a_buyer_sees_the_bell_and_reads_the_notices_on_a_phone(app, db, page, f
     page.get_by_role("button", name=fa("Mark all read"), exact=True).click()
     expect(page.locator("a.bell .bell-count")).to_have_text("۰")
     expect(page.locator(".notice-unread")).to_have_count(0)
+
+    page.get_by_role("link", name=fa("How notices reach me"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(fa("How notices reach me"))
+    sms = page.get_by_role("checkbox", name=f'{fa("Order ready for pickup")}: {fa("Text message")}')
+    expect(sms).to_be_checked()
+    sms.uncheck()
+    page.get_by_role("button", name=fa("Save"), exact=True).click()
+    expect(page.get_by_role("checkbox", name=f'{fa("Order ready for pickup")}: '
+                                             f'{fa("Text message")}')).not_to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "notice-preferences-phone-fa")
