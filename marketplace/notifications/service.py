@@ -1,31 +1,33 @@
 """`notify(recipient, event, context)`: the one way every domain tells someone something.
 
-Called inside the request's transaction, it only records the notice on the session. After the
-commit, one job per transaction (core.jobs.after_commit: inline, or RQ with REDIS_URL)
-delivers every notice the transaction made: it reads the recipients' channel choices in one
-query, renders each notice in its recipient's language, writes the in-app rows in one
-statement, then hands each mail and SMS to its own job (core.mail, core.sms: retried on RQ,
-SMS limited per number). A rolled-back transaction (or savepoint) sends nothing.
+Called inside the request's transaction, it only records the notice on the session. When the
+transaction commits, the notices it made are written to the recipients' feeds in that same
+transaction (the channel choices of every recipient read in one query, each notice rendered in
+its recipient's language, the rows inserted in one statement), so a feed row exists exactly
+when what it tells of does. Only after the commit does anything leave: one job per
+transaction (core.jobs.after_commit: inline, or RQ with REDIS_URL) hands each mail and SMS to
+a job of its own (core.mail, core.sms: retried on RQ, SMS limited per number). A rolled-back
+transaction or savepoint writes and sends nothing.
 
-The job writes through a session of its own: run inline, it runs inside the request
-session's after-commit event, where that session may not emit SQL.
+Why the rows are written at the commit and not by the after-commit job: run inline, that job
+would need a second database connection while the request still holds its own (its
+after-commit event fires before the connection goes back), and under load every request
+would hold two — 200 concurrent checkouts exhausted the pool.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from flask_babel import force_locale
 from sqlalchemy import event, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
-from marketplace.core.jobs import after_commit, run_or_enqueue
+from marketplace.core.jobs import after_commit, queued_jobs, run_or_enqueue
 from marketplace.core.mail import send_mail
 from marketplace.core.sms import deliver_text
 from marketplace.extensions import db
@@ -67,7 +69,8 @@ def notify(recipient: User, event: EventKind, context: Mapping | None = None, *,
     `context` feeds the kind's renderer (events.SPECS) and, for the email channel, the mail
     template `mail=(subject, template)` (the generic notice mail when none); `email` replaces
     the recipient's address for this mail (an order's contact address); `link` is a path on
-    the site. A `dedupe_key` makes the notice go at most once to this recipient."""
+    the site. A `dedupe_key` makes the notice go at most once to this recipient (a reminder
+    that a maintenance pass may queue again)."""
     if recipient is None or event not in SPECS:
         return
     notice = Notice(
@@ -75,9 +78,8 @@ def notify(recipient: User, event: EventKind, context: Mapping | None = None, *,
         email=email or recipient.email,
         phone=recipient.phone if recipient.has_verified_phone else None,
         kind=event.value, context=codec.encode(dict(context or {})), link=link, mail=mail,
-        # A key of its own when none is given: a job retried on RQ writes no second row.
-        dedupe_key=dedupe_key or uuid.uuid4().hex)
-    _batch().append(notice)
+        dedupe_key=dedupe_key)
+    _batch().notices.append(notice)
 
 
 def site_path(endpoint: str, **values) -> str:
@@ -88,8 +90,16 @@ def site_path(endpoint: str, **values) -> str:
         return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def _batch() -> list[Notice]:
-    """This transaction's (or savepoint's) list of notices, delivered by one job."""
+@dataclass
+class Batch:
+    """The notices of one transaction (or savepoint), and once written, what they send."""
+
+    notices: list[Notice] = field(default_factory=list)
+    sends: list[tuple] = field(default_factory=list)
+
+
+def _batch() -> Batch:
+    """This transaction's (or savepoint's) batch of notices, sent by one job."""
     session = db.session()
     if not session.in_transaction():
         session.begin()
@@ -97,9 +107,10 @@ def _batch() -> list[Notice]:
     batches = session.info.setdefault(_BATCHES, {})
     batch = batches.get(key)
     if batch is None:
-        batch = batches[key] = []
-        # Queued now, read at commit: the list is filled by the notify() calls that follow.
-        after_commit(deliver_notices, batch)
+        batch = batches[key] = Batch()
+        # Queued now, filled by the notify() calls that follow and written at the commit
+        # (below); a savepoint rolled back drops it from the queue, and so from the feed.
+        after_commit(send_notices, batch)
     return batch
 
 
@@ -110,25 +121,48 @@ def _forget_batches(session):
         session.info.pop(_BATCHES, None)
 
 
-# --- the job ---------------------------------------------------------------------------------
+# --- at the commit: the feed rows; after it: the sends ---------------------------------------
 
-def deliver_notices(notices: list[Notice]) -> None:
-    if not notices:
-        return
-    with Session(db.engine, expire_on_commit=False) as session:
-        preferences = _preferences(session, {n.recipient_id for n in notices})
-        planned = [_plan(notice, preferences) for notice in notices]
-        try:
-            session.execute(insert(Notification), [row for row, _sends in planned])
-            session.commit()
-        except IntegrityError:
-            # Some went before (a job retried on RQ, a reminder sent twice): one by one, and
-            # only what was not there yet goes out.
-            session.rollback()
-            planned = [(row, sends) for row, sends in planned if _insert_once(session, row)]
-    for _row, sends in planned:
-        for fn, args in sends:
-            run_or_enqueue(fn, *args)
+@event.listens_for(Session, "before_commit")
+def _write_notices(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint is released; the real commit is still to come
+    batches = [args[0] for args in queued_jobs(session, send_notices)]
+    if any(batch.notices for batch in batches):
+        write_notices(session, batches)
+
+
+def write_notices(session: Session, batches: list[Batch]) -> None:
+    """Render and insert every notice of `batches` (two statements), and plan their sends."""
+    notices = [notice for batch in batches for notice in batch.notices]
+    preferences = _preferences(session, {n.recipient_id for n in notices})
+    sent = _sent_before(session, {n.dedupe_key for n in notices if n.dedupe_key})
+    rows = []
+    for batch in batches:
+        for notice in batch.notices:
+            if notice.dedupe_key:
+                if (notice.recipient_id, notice.dedupe_key) in sent:
+                    continue  # a reminder already sent: once only
+                sent.add((notice.recipient_id, notice.dedupe_key))
+            row, sends = _plan(notice, preferences)
+            rows.append(row)
+            batch.sends.extend(sends)
+    if rows:
+        session.execute(insert(Notification), rows)
+
+
+def send_notices(batch: Batch) -> None:
+    """The job: each mail and SMS of the transaction's notices goes as a job of its own."""
+    for fn, args in batch.sends:
+        run_or_enqueue(fn, *args)
+
+
+def _sent_before(session: Session, keys: set[str]) -> set[tuple[int, str]]:
+    if not keys:
+        return set()
+    rows = session.execute(select(Notification.recipient_id, Notification.dedupe_key)
+                           .where(Notification.dedupe_key.in_(keys)))
+    return {(recipient_id, key) for recipient_id, key in rows}
 
 
 def _plan(notice: Notice, preferences: dict) -> tuple[dict, list]:
@@ -143,16 +177,6 @@ def _plan(notice: Notice, preferences: dict) -> tuple[dict, list]:
     if Channel.SMS in channels and notice.phone:
         sends.append((deliver_text, (notice.phone, _sms_text(title, body))))
     return _row(notice, title, body, Channel.IN_APP in channels), sends
-
-
-def _insert_once(session: Session, row: dict) -> bool:
-    try:
-        session.execute(insert(Notification), [row])
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
 
 
 def render(notice: Notice) -> tuple[str, str]:

@@ -133,15 +133,25 @@ def test_a_keyed_notice_goes_once(db, phone_user, notices_of, sms_outbox):
     assert len(notices_of(user)) == 1 and len(sms_outbox()) == 1
 
 
-def test_a_retried_job_sends_nothing_twice(db, phone_user, notices_of, sms_outbox):
-    from marketplace.notifications import service
-
+def test_a_keyed_notice_queued_twice_in_one_transaction_goes_once(db, phone_user, notices_of,
+                                                                   sms_outbox):
     user = phone_user()
-    notify(user, EventKind.ORDER_READY_FOR_PICKUP, READY)
-    batch = next(iter(db.session.info["notification_batches"].values()))
+    notify(user, EventKind.ORDER_READY_FOR_PICKUP, READY, dedupe_key="reminder")
+    notify(user, EventKind.ORDER_READY_FOR_PICKUP, READY, dedupe_key="reminder")
     db.session.commit()
-    service.deliver_notices(list(batch))  # RQ runs a failed job again
     assert len(notices_of(user)) == 1 and len(sms_outbox()) == 1
+
+
+def test_the_feed_row_commits_with_what_it_tells_of(db, create_user, notices_of, count_queries):
+    """Written in the transaction itself (no second connection after the commit): two
+    statements for any number of notices."""
+    users = [create_user() for _ in range(5)]
+    with count_queries() as counted:
+        for user in users:
+            notify(user, EventKind.LISTING_APPROVED, {"title_fa": "تابلو"})
+        db.session.commit()
+    assert counted.n == 2, counted.statements
+    assert all(len(notices_of(user)) == 1 for user in users)
 
 
 @pytest.fixture
