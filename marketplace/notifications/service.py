@@ -157,7 +157,7 @@ def send_notices(batch: Batch) -> None:
         run_or_enqueue(fn, *args)
 
 
-def _sent_before(session: Session, keys: set[str]) -> set[tuple[int, str]]:
+def _sent_before(session: Session, keys: set[str]) -> set[tuple[int, str | None]]:
     if not keys:
         return set()
     rows = session.execute(select(Notification.recipient_id, Notification.dedupe_key)
