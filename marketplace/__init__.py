@@ -14,11 +14,13 @@ from marketplace.accounts import phone_api, phone_views  # noqa: F401 - routes j
 from marketplace.accounts import views as accounts_views
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
-from marketplace.accounts.signals import trainee_status_changed
+from marketplace.accounts.signals import trainee_registered, trainee_status_changed
 from marketplace.booths import api as booths_api
 from marketplace.booths import views as booths_views
 from marketplace.booths.errors import BoothErrorCode
-from marketplace.booths.services.assignments import on_trainee_status_changed
+from marketplace.booths.services.assignments import (
+    on_trainee_status_changed as free_booths_on_status_change,
+)
 from marketplace.booths.signals import booth_day_lost, pickups_counted
 from marketplace.catalogue import admin_views as category_admin_views
 from marketplace.catalogue import api as catalogue_api
@@ -45,6 +47,11 @@ from marketplace.core.pg_lazy_begin import read_outside_transactions
 from marketplace.core.security import register_security_headers
 from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from marketplace.navigation import MAIN_MENU, USER_MENU
+from marketplace.notifications import api as notifications_api
+from marketplace.notifications import views as notifications_views
+from marketplace.notifications.errors import NotificationErrorCode
+from marketplace.notifications.feed import BELL_COLUMN, unread_count_column
+from marketplace.notifications.receivers import on_trainee_registered, on_trainee_status_changed
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
@@ -71,12 +78,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every package's error codes, lowest first: the OpenAPI error schema lists them all.
 ERROR_CODES: tuple[type[ErrorCode], ...] = (
-    CoreErrorCode, AccountErrorCode, CatalogueErrorCode, BoothErrorCode, TrainingErrorCode,
-    OrderErrorCode, PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode, ReportErrorCode)
+    CoreErrorCode, AccountErrorCode, NotificationErrorCode, CatalogueErrorCode, BoothErrorCode,
+    TrainingErrorCode, OrderErrorCode, PaymentErrorCode, CheckoutErrorCode, StorefrontErrorCode,
+    ReportErrorCode)
 
 # Packages with a Persian catalogue of their own (`<package>/translations`), besides the root's.
-TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "orders", "payments", "storefront",
-                       "training", "reports")
+TRANSLATED_PACKAGES = ("booths", "catalogue", "checkout", "notifications", "orders", "payments",
+                       "storefront", "training", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -130,7 +138,8 @@ def _init_extensions(app: Flask) -> None:
             read_outside_transactions(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
-    register_loaders(login_manager)
+    register_loaders(login_manager, app,
+                     extra_columns={BELL_COLUMN: unread_count_column()})
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: "UTC")
@@ -141,6 +150,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     register_template_helpers(app)
     register_nav(app, main=MAIN_MENU, user=USER_MENU)
+    notifications_views.register_bell(app)
     register_security_headers(app)
     # After csrf.init_app: it replaces the csrf_token() template global that CSRF set.
     page_cache.init_app(app)
@@ -152,15 +162,16 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Every page and API blueprint, in dependency order."""
-    for page_blueprint in (core_views.bp, accounts_views.bp, catalogue_views.bp,
+    for page_blueprint in (core_views.bp, accounts_views.bp, notifications_views.bp,
+                           catalogue_views.bp,
                            category_admin_views.bp, storefront_views.bp, booths_views.bp,
                            training_views.bp, orders_views.bp, payments_views.bp,
                            debt_views.bp, booth_sale_views.bp, pickup_views.bp, checkout_views.bp,
                            reports_views.bp):
         app.register_blueprint(page_blueprint)
-    for api_blueprint in (accounts_api.blp, catalogue_api.blp, storefront_api.blp,
-                          booths_api.blp, training_api.blp, orders_api.blp, payments_api.blp,
-                          checkout_api.blp, reports_api.blp):
+    for api_blueprint in (accounts_api.blp, notifications_api.blp, catalogue_api.blp,
+                          storefront_api.blp, booths_api.blp, training_api.blp, orders_api.blp,
+                          payments_api.blp, checkout_api.blp, reports_api.blp):
         # API calls authenticate with a bearer token and never with the session cookie (see
         # accounts.auth), so CSRF protection has nothing to protect.
         csrf.exempt(api_blueprint)
@@ -170,7 +181,9 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_signals() -> None:
     """Reactions across packages: a lower package sends a signal, a higher one acts on it
     (blinker keeps one connection however many apps are made)."""
+    trainee_status_changed.connect(free_booths_on_status_change)
     trainee_status_changed.connect(on_trainee_status_changed)
+    trainee_registered.connect(on_trainee_registered)
     vendor_order_cancelled.connect(on_vendor_order_cancelled)
     booth_day_lost.connect(on_booth_day_lost)
     pickups_counted.connect(on_pickups_counted)

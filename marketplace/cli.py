@@ -17,7 +17,7 @@ from marketplace.booths.cli import expire_booth_offers, mark_no_shows
 from marketplace.catalogue.cli import reindex_search
 from marketplace.core.jobs import job_queue
 from marketplace.extensions import db
-from marketplace.orders.cli import expire_orders
+from marketplace.orders.cli import expire_orders, remind_pickups
 from marketplace.payments.cli import charge_booth_fees, reconcile_payments
 from marketplace.reports.cli import prune_search_log
 
@@ -31,7 +31,8 @@ def seed_demo():
 
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
 MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows",
-                        "charge-booth-fees", "expire-booth-offers", "prune-search-log")
+                        "charge-booth-fees", "expire-booth-offers", "remind-pickups",
+                        "prune-search-log")
 
 
 def run_maintenance(app) -> None:
@@ -52,7 +53,8 @@ def run_maintenance(app) -> None:
 @with_appcontext
 def maintenance():
     """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows,
-    charge booth fees, pass on unanswered booth offers, prune the search log."""
+    charge booth fees, pass on unanswered booth offers, remind tomorrow's pickups, prune the
+    search log."""
     run_maintenance(current_app._get_current_object())
 
 
@@ -98,7 +100,7 @@ def create_admin(email, name, password):
 
 COMMANDS = (seed_demo, maintenance, worker, create_admin, reindex_search, mark_no_shows,
             expire_booth_offers, expire_orders, reconcile_payments, charge_booth_fees,
-            prune_search_log)
+            remind_pickups, prune_search_log)
 
 
 def register_commands(app) -> None:

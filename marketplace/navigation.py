@@ -61,6 +61,8 @@ USER_MENU = (
             visible=_is_centre_staff_or_admin, order=62),
     NavItem(_l("Booth nominations"), "booths.centre_applications",
             visible=lambda u: u.is_centre_staff, order=65),
+    NavItem(_l("Notice to trainees"), "notifications.centre_broadcast_start",
+            visible=lambda u: u.is_centre_staff, order=66),
     NavItem(_l("Reports"), "reports.index", visible=lambda u: bool(visible_reports(u)),
             order=70),
     NavItem(_l("Organisations"), "accounts.organisations", visible=_is_admin, order=80),

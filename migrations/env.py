@@ -18,6 +18,7 @@ from sqlalchemy.types import TypeDecorator
 import marketplace.accounts.models
 import marketplace.booths.models
 import marketplace.catalogue.models
+import marketplace.notifications.models
 import marketplace.orders.models
 import marketplace.payments.models
 import marketplace.reports.models

@@ -119,6 +119,11 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     from marketplace.accounts.models import CentreStaff
 
     db.session.add(CentreStaff(user=staff, centre=trainee.centre))
+    from marketplace.notifications.models import EventKind, Notification
+
+    notice = Notification(recipient_id=buyer.id, kind=EventKind.ORDER_PAID, title="Order paid",
+                          body="", context={})
+    db.session.add(notice)
     db.session.commit()
     training = _training_world(staff, venue, trainee.centre, buyer)
     admin = create_user(is_admin=True)
@@ -138,6 +143,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "vendor_order_id": sold.vendor_orders[0].id, "run_id": run.id, "action": "suspend",
         **training,
         "offer_id": offer.id,
+        "notification_id": notice.id,
     })
 
 

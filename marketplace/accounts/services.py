@@ -24,7 +24,7 @@ from marketplace.accounts.models import (
     User,
 )
 from marketplace.accounts.phone_codes import parse_phone_field
-from marketplace.accounts.signals import trainee_status_changed
+from marketplace.accounts.signals import trainee_registered, trainee_status_changed
 from marketplace.core.auth import hash_api_token, hash_password, new_api_token, verify_password
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
@@ -151,12 +151,8 @@ def register_trainee(data: TraineeSignUp) -> User:
                       bio=data.bio or "", status=TraineeStatus.PENDING)
     db.session.add(trainee)
     db.session.flush()
-    for membership in centre.staff:
-        send_mail_after_commit(
-            membership.user.email, N_("A trainee is waiting for verification"),
-            "trainee_pending", locale=membership.user.locale,
-            trainee_name=user.display_name, centre_name=centre.name(membership.user.locale),
-            review_url=external_url("accounts.centre_trainees"))
+    # The centre's staff are told (notifications, through the signal: it sits above accounts).
+    trainee_registered.send(trainee)
     return user
 
 
@@ -183,12 +179,9 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     trainee.status_changed_at = utcnow()
     trainee.status_changed_by_id = actor.id
     db.session.flush()
-    # Higher layers react in this transaction (booths free a suspended trainee's booth-days).
+    # Higher layers react in this transaction: booths free a suspended trainee's booth-days,
+    # notifications tell the trainee.
     trainee_status_changed.send(trainee, actor=actor, old=previous, new=target)
-    send_mail_after_commit(
-        trainee.user.email, N_("Your trainee account has changed"), "trainee_status",
-        locale=trainee.user.locale, trainee_name=trainee.user.display_name,
-        status=target.value, reason=trainee.status_reason)
     return trainee
 
 

@@ -12,3 +12,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 trainee_status_changed = _signals.signal("trainee-status-changed")
+
+# Sent by register_trainee once the pending trainee is flushed: sender = the Trainee. The
+# notifications package tells the centre's staff.
+trainee_registered = _signals.signal("trainee-registered")

@@ -34,6 +34,11 @@ def can_manage_market(user, market) -> bool:
     return can_manage_municipality(user, market.venue.municipality_id)
 
 
+def can_broadcast_to_day(user, day) -> bool:
+    """Send a notice to every trainee booked on a market day: the market's staff."""
+    return can_manage_market(user, day.market)
+
+
 def can_staff_any_municipality(user) -> bool:
     return _signed_in(user) and (user.is_admin or user.is_municipal_staff)
 

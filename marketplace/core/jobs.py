@@ -37,6 +37,20 @@ def after_commit(fn, *args, **kwargs) -> None:
     session.info.setdefault(_QUEUE_KEY, []).append((fn, args, kwargs, savepoint))
 
 
+def queued_jobs(session, fn) -> list[tuple]:
+    """The arguments of each call of `fn` queued on `session` and still to run after its
+    commit (those queued in a savepoint since rolled back are gone): for work that must be
+    completed inside the transaction just before it commits (notifications write their rows)."""
+    return [args for queued, args, _kwargs, _savepoint in session.info.get(_QUEUE_KEY, ())
+            if queued is fn]
+
+
+def run_or_enqueue(fn, *args, **kwargs) -> None:
+    """Hand `fn` to RQ now (REDIS_URL), else run it here, logging a failure: for a job that,
+    already after a commit, starts other work (notifications start each mail and SMS)."""
+    _run_or_enqueue(fn, args, kwargs)
+
+
 def _run_or_enqueue(fn, args, kwargs) -> None:
     if current_app.config.get("REDIS_URL") and _enqueued(fn, args, kwargs):
         return

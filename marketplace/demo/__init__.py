@@ -15,13 +15,23 @@ can run on every `make run`:
   mapping, so the needs assessment has something to say.
 - `training` — rooms in Sardrud's cultural centre and Sahand's hall, courses and registrations.
 - `pickups` — the handover codes of the buyer's pickups, and a pending waitlist offer.
+- `notices` — a few more notices on the demo buyer's and trainee's bell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from marketplace.demo import catalogue, markets, orders, people, pickups, reports, training
+from marketplace.demo import (
+    catalogue,
+    markets,
+    notices,
+    orders,
+    people,
+    pickups,
+    reports,
+    training,
+)
 from marketplace.extensions import db
 
 Echo = Callable[[str], object]
@@ -30,7 +40,7 @@ Echo = Callable[[str], object]
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
     orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer, training.seed,
-    reports.seed)
+    reports.seed, notices.seed)
 
 
 def seed(echo: Echo) -> None:

@@ -1,4 +1,5 @@
-"""`flask expire-orders`: give back the stock of unpaid orders past their hold."""
+"""`flask expire-orders`: give back the stock of unpaid orders past their hold;
+`flask remind-pickups`: remind tomorrow's pickups to their buyers."""
 
 import click
 from flask.cli import with_appcontext
@@ -7,6 +8,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.orders.services.cart import delete_stale_guest_carts
 from marketplace.orders.services.orders import due_order_ids, expire_order
+from marketplace.orders.services.reminders import remind_pickups as queue_pickup_reminders
 
 
 @click.command("expire-orders")
@@ -23,3 +25,12 @@ def expire_orders():
     carts = delete_stale_guest_carts()
     db.session.commit()
     click.echo(f"Expired {expired} unpaid order(s); deleted {carts} stale guest cart(s).")
+
+
+@click.command("remind-pickups")
+@with_appcontext
+def remind_pickups():
+    """Remind each buyer of tomorrow's pickups (market, booth, time), once (run by cron)."""
+    count = queue_pickup_reminders()
+    db.session.commit()
+    click.echo(f"Reminded {count} pickup(s).")

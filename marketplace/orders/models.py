@@ -294,6 +294,8 @@ class VendorOrder(TimestampMixin, Model):
     handover_failures: Mapped[int] = mapped_column(default=0)
     handover_failed_at: Mapped[datetime | None] = mapped_column()
     shipping_address: Mapped[str | None] = mapped_column(Text)
+    # The carrier's tracking code the trainee gave when shipping (told to the buyer).
+    tracking_code: Mapped[str | None] = mapped_column(String(64))
     subtotal_amount: Mapped[int] = mapped_column(BigInteger)
     shipping_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     total_amount: Mapped[int] = mapped_column(BigInteger)

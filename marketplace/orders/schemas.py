@@ -62,6 +62,10 @@ class VendorOrderArgsSchema(PageArgsSchema):
 
 class TransitionSchema(StrictSchema):
     action = fields.String(required=True, validate=validate.OneOf(VENDOR_ACTIONS))
+    tracking_code = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=64),
+                                  metadata={"description": "With mark_shipped: the carrier's "
+                                            "tracking code, told to the buyer."})
 
 
 class PaySchema(StrictSchema):
@@ -129,6 +133,7 @@ class VendorOrderSchema(Schema):
         metadata={"description": "The booth-day went away: the buyer chooses another day, "
                                  "shipping or a refund (/vendor-orders/{id}/pickup-choice)."})
     shipping_address = fields.String(allow_none=True)
+    tracking_code = fields.String(allow_none=True)
     subtotal_amount = fields.Integer()
     shipping_amount = fields.Integer()
     total_amount = fields.Integer()

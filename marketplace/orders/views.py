@@ -252,7 +252,8 @@ def sale_action(vendor_order_id, action):
     vendor_order = queries.vendor_order(vendor_order_id)
     if vendor_order is None:
         raise NotFound(_("We could not find that order."))
-    fulfilment.mark_vendor_order(current_user, vendor_order, action)
+    fulfilment.mark_vendor_order(current_user, vendor_order, action,
+                                 tracking_code=request.form.get("tracking_code"))
     db.session.commit()
     flash(_("The order is now “%(status)s”.", status=status_label(vendor_order.status)),
           "success")

@@ -49,7 +49,8 @@ class VendorOrderTransition(MethodView):
         if data["action"] == "confirm_paid_at_pickup":
             pay_at_pickup.confirm_paid_at_pickup(user, vendor_order)
         else:
-            fulfilment.mark_vendor_order(user, vendor_order, data["action"])
+            fulfilment.mark_vendor_order(user, vendor_order, data["action"],
+                                         tracking_code=data.get("tracking_code"))
         db.session.commit()
         return queries.vendor_order(vendor_order_id)
 

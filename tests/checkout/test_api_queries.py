@@ -90,8 +90,12 @@ def test_a_one_line_pickup_checkout_runs_few_statements(client, db, create_user,
     # order mails are written from what was read.
     # The payments are read only once the lock is held: read in the locking statement they
     # came from before a concurrent starter's commit, and a double-click failed with a 500
-    # (tests/payments/test_concurrent_starts.py).
-    assert pay.n == 6, "\n".join(s[:150] for s in pay.statements)
+    # (tests/payments/test_concurrent_starts.py). At the commit, the notices of the order
+    # (buyer and trainees alike): their channel choices in one SELECT, their feed rows in one
+    # INSERT — two statements however many people (notifications.service).
+    assert pay.n == 8, "\n".join(s[:150] for s in pay.statements)
+    assert sum("FROM notification_preferences" in s for s in pay.statements) == 1
+    assert sum(s.startswith("INSERT INTO notifications") for s in pay.statements) == 1
     lock, read = pay.statements[1], pay.statements[2]
     assert " ".join(lock.split()).startswith("SELECT orders.id FROM orders WHERE"), lock
     if db.engine.dialect.name == "postgresql":  # SQLite's writers hold the lock from BEGIN

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.booths.models import ApplicationDayStatus, MarketDay
 from marketplace.booths.services import markets
 from marketplace.extensions import db as _db
+from marketplace.notifications.models import EventKind, Notification
 from marketplace.orders.models import Fulfilment, VendorOrder, VendorOrderStatus
 from marketplace.orders.services import pickups
 from marketplace.payments.models import Refund, RefundStatus
@@ -114,6 +115,9 @@ def test_closing_a_day_with_20_pickups_tells_each_buyer_once_and_each_chooses(
     pickups.on_booth_day_lost(stall.assignments[0], reason="day_closed")
     db.session.commit()
     assert sum(1 for m in outbox() if m["Subject"] == LOST) == BUYERS
+    # ...and each has it on their bell too (the notification centre's in-app channel).
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == EventKind.PICKUP_LOST)) == BUYERS
 
     rebooked, shipped, refunded = placed[:7], placed[7:14], placed[14:]
     for buyer, order in rebooked:

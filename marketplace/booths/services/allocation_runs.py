@@ -45,8 +45,9 @@ from marketplace.booths.services.booth_writes import (
 from marketplace.booths.services.offer_writes import make_offers
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 # The allocator's reasons that end an applicant-day rather than put it on the waitlist.
 FINAL_UNSERVED_REASONS = {"ineligible", "day_not_open"}
@@ -245,15 +246,15 @@ def _mail_outcomes(market: Market, result, lookups: dict, created: list[Assignme
         user = application.trainee.user
         given = sorted(by_application.get(application_id, []),
                        key=lambda a: days[a.market_day_id].day)
-        send_mail_after_commit(
-            user.email, "Booth allocation for your market", "booths_allocation",
-            locale=user.locale, lang=user.locale, trainee_name=user.display_name,
-            market_id=market.id,
-            market_name_fa=market.name_fa, market_name_en=market.name("en"),
-            given=[(days[a.market_day_id].day, booths[a.booth_id].code, a.check_in_code)
-                   for a in given],
-            not_given=[(days[u.day_id].day, u.reason)
-                       for u in waitlisted.get(application_id, []) if u.day_id in days])
+        notify(user, EventKind.BOOTH_ALLOCATION, {
+            "lang": user.locale, "trainee_name": user.display_name, "market_id": market.id,
+            "market_name_fa": market.name_fa, "market_name_en": market.name("en"),
+            "given": [(days[a.market_day_id].day, booths[a.booth_id].code, a.check_in_code)
+                      for a in given],
+            "not_given": [(days[u.day_id].day, u.reason)
+                          for u in waitlisted.get(application_id, []) if u.day_id in days]},
+            mail=("Booth allocation for your market", "booths_allocation"),
+            link=site_path("booths.mine"))
 
 
 def confirm_run(actor: User, run: AllocationRun, now: datetime | None = None

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import Trainee, User
+from marketplace.accounts.models import MunicipalStaff, Trainee, User
 from marketplace.booths import policies
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
@@ -37,6 +37,8 @@ from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 
 def get_application_for(actor: User, application_id: int) -> Application:
@@ -125,8 +127,10 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
         raise Conflict(_("You have already applied for this market."),
                        code=BoothErrorCode.ALREADY_APPLIED)
     if existing is not None:
-        return _reopen_application(existing, data, day_ids, category_ids, product_ids,
-                                   preferred)
+        reopened = _reopen_application(existing, data, day_ids, category_ids, product_ids,
+                                       preferred)
+        _tell_municipal_staff(reopened)
+        return reopened
     application = Application(
         market=market, trainee=trainee, needs_power=data.needs_power,
         needs_accessible=data.needs_accessible, needs_covered=data.needs_covered,
@@ -144,7 +148,22 @@ def apply_for_market(actor: User, market: Market, data: ApplicationData,
     except IntegrityError:
         raise Conflict(_("You have already applied for this market."),
                        code=BoothErrorCode.ALREADY_APPLIED) from None
+    _tell_municipal_staff(application)
     return application
+
+
+def _tell_municipal_staff(application: Application) -> None:
+    """The staff of the market's municipality have an application to read (one query)."""
+    market = application.market
+    staff = db.session.scalars(
+        select(User).join(MunicipalStaff, MunicipalStaff.user_id == User.id)
+        .where(MunicipalStaff.municipality_id == market.venue.municipality_id)
+        .order_by(User.id))
+    for user in staff:
+        notify(user, EventKind.BOOTH_APPLICATION_RECEIVED, {
+            "trainee_name": application.trainee.store_name, "market_id": market.id,
+            "market_name_fa": market.name_fa, "market_name_en": market.name("en")},
+            link=site_path("booths.market_applications", market_id=market.id))
 
 
 def _reopen_application(application: Application, data: ApplicationData, day_ids: list[int],

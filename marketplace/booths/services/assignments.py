@@ -39,8 +39,9 @@ from marketplace.booths.services.booth_writes import (
 from marketplace.booths.services.venues import is_blocked, missing_features
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 
 def get_assignment_for_staff(actor: User, assignment_id: int) -> Assignment:
@@ -122,12 +123,12 @@ def cancel_assignment(actor: User, assignment: Assignment, now: datetime | None 
 def _mail_assigned(assignment: Assignment, booth: Booth, day: MarketDay,
                    trainee: Trainee) -> None:
     market = day.market
-    send_mail_after_commit(
-        trainee.user.email, "You have a booth", "booths_assigned",
-        locale=trainee.user.locale, lang=trainee.user.locale,
-        trainee_name=trainee.user.display_name, market_id=market.id,
-        market_name_fa=market.name_fa, market_name_en=market.name("en"), days=[day.day],
-        booth_codes=[booth.code], check_in_codes=[assignment.check_in_code])
+    notify(trainee.user, EventKind.BOOTH_ASSIGNED, {
+        "lang": trainee.user.locale, "trainee_name": trainee.user.display_name,
+        "market_id": market.id, "market_name_fa": market.name_fa,
+        "market_name_en": market.name("en"), "days": [day.day], "booth_codes": [booth.code],
+        "check_in_codes": [assignment.check_in_code]},
+        mail=("You have a booth", "booths_assigned"), link=site_path("booths.mine"))
 
 
 # --- a trainee who may no longer take booths ------------------------------------------------
@@ -171,11 +172,11 @@ def free_booths_of_inactive_trainee(trainee: Trainee, reason: str = "trainee_sus
                 e.status == ApplicationDayStatus.ACCEPTED for e in application.days):
             application.status = ApplicationStatus.WAITLISTED
     user = trainee.user
-    send_mail_after_commit(
-        user.email, "Your booths are cancelled", "booths_freed", locale=user.locale,
-        lang=user.locale, trainee_name=user.display_name, reason=reason,
-        booths=[(a.market_day.day, a.booth.code, a.market_day.market.name_fa,
-                 a.market_day.market.name("en")) for a in freed])
+    notify(user, EventKind.BOOTHS_FREED, {
+        "lang": user.locale, "trainee_name": user.display_name, "reason": reason,
+        "booths": [(a.market_day.day, a.booth.code, a.market_day.market.name_fa,
+                    a.market_day.market.name("en")) for a in freed]},
+        mail=("Your booths are cancelled", "booths_freed"), link=site_path("booths.mine"))
     db.session.flush()
     for day in {a.market_day.id: a.market_day for a in freed}.values():
         if day.is_open:

@@ -26,8 +26,9 @@ from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.i18n import marketplace_zone
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 # Staff may start checking people in a little before the venue opens (setting up stalls).
 CHECK_IN_OPENS_BEFORE = timedelta(hours=3)
@@ -109,11 +110,12 @@ def mark_no_shows(now: datetime | None = None) -> dict[str, int]:
                                          market_id=market.id, until=until))
             banned += 1
             trainee = assignment.trainee
-            send_mail_after_commit(
-                trainee.user.email, "You cannot take booths for a while",
-                "booths_ineligible", locale=trainee.user.locale, lang=trainee.user.locale,
-                trainee_name=trainee.user.display_name, market_name_fa=market.name_fa,
-                market_name_en=market.name("en"), strikes=count, until=until)
+            notify(trainee.user, EventKind.BOOTH_INELIGIBLE, {
+                "lang": trainee.user.locale, "trainee_name": trainee.user.display_name,
+                "market_name_fa": market.name_fa, "market_name_en": market.name("en"),
+                "strikes": count, "until": until},
+                mail=("You cannot take booths for a while", "booths_ineligible"),
+                link=site_path("booths.mine"))
     db.session.flush()
     return {"no_shows": marked, "strikes": strikes, "ineligible": banned}
 

@@ -31,8 +31,9 @@ from marketplace.booths.models import (
 from marketplace.booths.signals import booth_day_lost
 from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.errors import Conflict
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 # Any key of our own for PostgreSQL's advisory locks ("booths" in ASCII).
 BOOTH_WRITES_LOCK = 0x626F6F746873
@@ -146,10 +147,9 @@ def pending_offer_holds(booth_id: int, market_day_id: int) -> bool:
 
 def _mail_cancelled(assignment: Assignment, reason: str) -> None:
     trainee, day = assignment.trainee, assignment.market_day
-    send_mail_after_commit(
-        trainee.user.email, "Your booth was cancelled", "booths_cancelled",
-        locale=trainee.user.locale, lang=trainee.user.locale,
-        trainee_name=trainee.user.display_name,
-        market_id=day.market_id, market_name_fa=day.market.name_fa,
-        market_name_en=day.market.name("en"), day=day.day, booth_code=assignment.booth.code,
-        reason=reason)
+    notify(trainee.user, EventKind.BOOTH_CANCELLED, {
+        "lang": trainee.user.locale, "trainee_name": trainee.user.display_name,
+        "market_id": day.market_id, "market_name_fa": day.market.name_fa,
+        "market_name_en": day.market.name("en"), "day": day.day,
+        "booth_code": assignment.booth.code, "reason": reason},
+        mail=("Your booth was cancelled", "booths_cancelled"), link=site_path("booths.mine"))

@@ -43,8 +43,9 @@ from marketplace.catalogue.models import Category
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 
 def _zone() -> str:
@@ -246,11 +247,12 @@ def close_market_day(actor: User, day: MarketDay, reason: str) -> list[Assignmen
     for assignment in cancelled:
         _cancel(assignment, "day_closed")
         trainee = assignment.trainee
-        send_mail_after_commit(
-            trainee.user.email, "A market day you had a booth on is closed",
-            "booths_day_closed", locale=trainee.user.locale, lang=trainee.user.locale,
-            trainee_name=trainee.user.display_name, market_id=day.market_id,
-            market_name_fa=day.market.name_fa, market_name_en=day.market.name("en"),
-            day=day.day, booth_code=assignment.booth.code, reason=reason)
+        notify(trainee.user, EventKind.MARKET_DAY_CLOSED, {
+            "lang": trainee.user.locale, "trainee_name": trainee.user.display_name,
+            "market_id": day.market_id, "market_name_fa": day.market.name_fa,
+            "market_name_en": day.market.name("en"), "day": day.day,
+            "booth_code": assignment.booth.code, "reason": reason},
+            mail=("A market day you had a booth on is closed", "booths_day_closed"),
+            link=site_path("booths.mine"))
     db.session.flush()
     return cancelled

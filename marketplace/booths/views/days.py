@@ -15,6 +15,7 @@ from marketplace.booths.models import Booth
 from marketplace.booths.services import (
     assignments,
     attendance,
+    broadcasts,
     markets,
 )
 from marketplace.booths.views.blueprint import _staff_only, bp
@@ -22,6 +23,7 @@ from marketplace.core.errors import DomainError
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import localize_digits
 from marketplace.extensions import db
+from marketplace.notifications.broadcasts import MESSAGE_MAX
 
 # --- staff: manual assignment, check-in, lists -----------------------------------------------
 
@@ -58,6 +60,22 @@ def assign(day_id):
     return render_template("booths/assign.html", day=day, market=market, venue=venue,
                            form=form, assignments=live,
                            map=queries.booth_map(venue, day, live))
+
+
+@bp.route("/booths/days/<int:day_id>/notice", methods=["GET", "POST"])
+def day_notice(day_id):
+    """A notice to every trainee booked on the day (rain, changed hours)."""
+    _staff_only()
+    day = broadcasts.get_day_for_broadcast(current_user, day_id)
+    if request.method == "POST":
+        count = broadcasts.broadcast_to_day(current_user, day, request.form.get("message", ""))
+        db.session.commit()
+        flash(_("Your notice went to %(n)s trainees.", n=localize_digits(str(count))),
+              "success")
+        return redirect(url_for("booths.manage_market", market_id=day.market_id))
+    return render_template("booths/day_notice.html", day=day, market=day.market,
+                           recipients=len(broadcasts.booked_trainee_users(day)),
+                           max_length=MESSAGE_MAX)
 
 
 @bp.get("/booths/days/<int:day_id>/check-in")

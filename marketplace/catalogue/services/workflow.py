@@ -20,6 +20,8 @@ from marketplace.catalogue.services.listing_data import settle_stock_status
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 
 
 def _transition(actor: User | None, product: Product, action: str,
@@ -59,6 +61,9 @@ def submit_product(actor: User, product: Product) -> Product:
     if product.trainee.centre.auto_approve_listings:
         _transition(None, product, "approve", reason=None)
         settle_stock_status(product)
+        _tell_trainee(product, EventKind.LISTING_APPROVED)
+    else:
+        _tell_centre_staff(product)
     db.session.flush()
     return product
 
@@ -68,6 +73,7 @@ def approve_product(actor: User, product: Product) -> Product:
         raise _not_found()
     _transition(actor, product, "approve")
     settle_stock_status(product)
+    _tell_trainee(product, EventKind.LISTING_APPROVED)
     db.session.flush()
     return product
 
@@ -78,6 +84,7 @@ def reject_product(actor: User, product: Product, reason: str) -> Product:
     if not policies.can_review_product(actor, product):
         raise _not_found()
     _transition(actor, product, "reject", reason=reason)
+    _tell_trainee(product, EventKind.LISTING_RETURNED)
     db.session.flush()
     return product
 
@@ -106,6 +113,23 @@ def archive_product(actor: User, product: Product) -> Product:
     _transition(actor, product, "archive")
     db.session.flush()
     return product
+
+
+def _tell_trainee(product: Product, kind: EventKind) -> None:
+    notify(product.trainee.user, kind,
+           {"title_fa": product.title_fa, "title_en": product.title_en or "",
+            "reason": product.status_reason or ""},
+           link=site_path("catalogue.my_products"))
+
+
+def _tell_centre_staff(product: Product) -> None:
+    """A listing waits for review: its centre's staff are told."""
+    trainee = product.trainee
+    for membership in trainee.centre.staff:
+        notify(membership.user, EventKind.LISTING_SUBMITTED,
+               {"title_fa": product.title_fa, "title_en": product.title_en or "",
+                "trainee_name": trainee.store_name},
+               link=site_path("catalogue.review_queue"))
 
 
 def status_label(status: ProductStatus) -> str:

@@ -28,11 +28,14 @@ from marketplace.orders.services.transitions import (
 )
 from marketplace.orders.signals import vendor_order_cancelled
 
+TRACKING_CODE_MAX = 64
 
-def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOrder:
-    """A trainee (their own) or an admin moves a vendor order: ready, shipped, completed, or
-    cancelled (unpaid pay-at-pickup orders). Paid at pickup is a payment: payments records it
-    (see orders.mark_paid_at_pickup)."""
+
+def mark_vendor_order(actor, vendor_order: VendorOrder, action: str,
+                      tracking_code: str | None = None) -> VendorOrder:
+    """A trainee (their own) or an admin moves a vendor order: ready, shipped (with the
+    carrier's tracking code, if any), completed, or cancelled (unpaid pay-at-pickup orders).
+    Paid at pickup is a payment: payments records it (see orders.mark_paid_at_pickup)."""
     if not policies.can_view_vendor_order(actor, vendor_order):
         raise NotFound(_("We could not find that order."))
     if not policies.can_manage_vendor_order(actor, vendor_order):
@@ -48,8 +51,12 @@ def mark_vendor_order(actor, vendor_order: VendorOrder, action: str) -> VendorOr
         raise Conflict(_("That does not fit how this order is delivered."),
                        code=CoreErrorCode.INVALID_TRANSITION)
     now = utcnow()
-    stamps = {"mark_ready": {"ready_at": now}, "mark_shipped": {"shipped_at": now},
-              "complete": {"completed_at": now}, "cancel": {"cancelled_at": now}}[action]
+    stamp = {"mark_ready": "ready_at", "mark_shipped": "shipped_at",
+             "complete": "completed_at", "cancel": "cancelled_at"}[action]
+    stamps: dict[str, object] = {stamp: now}
+    tracking = (tracking_code or "").strip()[:TRACKING_CODE_MAX]
+    if action == "mark_shipped" and tracking:
+        stamps["tracking_code"] = tracking
     target = move_vendor_order(vendor_order, action, **stamps)
     order = vendor_order.order
     if action == "cancel":

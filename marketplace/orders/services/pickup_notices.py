@@ -1,18 +1,11 @@
-"""What buyers and trainees are told about pickups whose booth-day went away: one function per
-notice, each sending mail (and an SMS to a verified mobile number) after the commit.
-
-Kept apart and tiny so the notification centre's `notify()` can replace the bodies without
-touching the callers (orders.services.pickups).
-"""
+"""What buyers and trainees are told about pickups whose booth-day went away, through the
+notification centre (in-app, mail with the pickup's own template, SMS by their choices)."""
 
 from __future__ import annotations
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
-
-from marketplace.core.mail import send_mail_after_commit
-from marketplace.core.sms import send_text_after_commit
 from marketplace.core.urls import external_url
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 from marketplace.orders.models import VendorOrder
 
 SUBJECT_PICKUP_LOST = "Your pickup needs a new choice"
@@ -23,25 +16,22 @@ def pickup_lost(vendor_order: VendorOrder) -> None:
     """The buyer's booth-day went away: choose another day, shipping or a refund."""
     order = vendor_order.order
     buyer = order.buyer
-    link = external_url("pickups.choose", number=order.number, vendor_order_id=vendor_order.id)
-    send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_PICKUP_LOST,
-                           "order_pickup_lost", locale=buyer.locale, name=buyer.display_name,
-                           number=order.number, store=vendor_order.trainee.store_name,
-                           day=vendor_order.pickup_day, link=link)
-    if buyer.phone and buyer.has_verified_phone:
-        with force_locale(buyer.locale):
-            text = _("Bazaarche: your pickup of order %(number)s cannot happen as planned. "
-                     "Choose another day, shipping or a refund: %(link)s",
-                     number=order.number, link=link)
-        # Digits stay Latin: the text carries a link and an order number to type.
-        send_text_after_commit(buyer.phone, text)
+    values = {"number": order.number, "vendor_order_id": vendor_order.id}
+    notify(buyer, EventKind.PICKUP_LOST, {
+        "name": buyer.display_name, "number": order.number,
+        "store": vendor_order.trainee.store_name, "day": vendor_order.pickup_day,
+        "link": external_url("pickups.choose", **values)},
+        mail=(SUBJECT_PICKUP_LOST, "order_pickup_lost"), email=order.contact_email,
+        link=site_path("pickups.choose", **values), dedupe_key=f"pickup-lost-{vendor_order.id}-"
+        f"{vendor_order.pickup_assignment_id or 0}")
 
 
 def pickup_rebooked(vendor_order: VendorOrder) -> None:
     """The trainee learns the buyer now collects on another of their booth-days."""
     seller = vendor_order.trainee.user
-    send_mail_after_commit(seller.email, SUBJECT_PICKUP_REBOOKED, "order_pickup_rebooked",
-                           locale=seller.locale, name=seller.display_name,
-                           number=vendor_order.order.number, day=vendor_order.pickup_day,
-                           link=external_url("orders.sale_detail",
-                                             vendor_order_id=vendor_order.id))
+    notify(seller, EventKind.PICKUP_REBOOKED, {
+        "name": seller.display_name, "number": vendor_order.order.number,
+        "day": vendor_order.pickup_day,
+        "link": external_url("orders.sale_detail", vendor_order_id=vendor_order.id)},
+        mail=(SUBJECT_PICKUP_REBOOKED, "order_pickup_rebooked"),
+        link=site_path("orders.sale_detail", vendor_order_id=vendor_order.id))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from marketplace.accounts.models import Trainee
 from marketplace.booths.models import Assignment, BoothFee, FeeStatus, MarketDay
 from marketplace.core.db import utcnow
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
+from marketplace.payments import queries
 from marketplace.payments.models import LedgerKind
 from marketplace.payments.services.ledger import post_entry
 
@@ -28,4 +33,19 @@ def charge_booth_fees(now=None) -> int:
         fee.status = FeeStatus.PAID
         fee.settled_at = now
     db.session.flush()
+    if fees:
+        _tell_debtors({fee.trainee_id for fee in fees}, fees[0].currency)
     return len(fees)
+
+
+def _tell_debtors(trainee_ids: set[int], currency: str) -> None:
+    """The trainees whom the fees put (or kept) in debt are told what they owe (two queries)."""
+    owing = {debt.trainee_id: debt for debt in queries.debts(currency, sorted(trainee_ids))}
+    if not owing:
+        return
+    trainees = db.session.scalars(select(Trainee).where(Trainee.id.in_(list(owing)))
+                                  .options(joinedload(Trainee.user)))
+    for trainee in trainees:
+        user = trainee.user
+        notify(user, EventKind.DEBT_DUE, {"amount": owing[trainee.id].amount.format(user.locale)},
+               link=site_path("payments.ledger"))

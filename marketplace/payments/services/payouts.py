@@ -12,7 +12,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
+from marketplace.accounts.models import Trainee
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
     BadRequest,
@@ -23,6 +25,8 @@ from marketplace.core.errors import (
 )
 from marketplace.core.money import Money
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayError
@@ -167,6 +171,7 @@ def _pay_trainee(batch: PayoutBatch, account: PayoutAccount, entries, amount: in
         payout.status = PayoutStatus.PAID
         payout.paid_at = now
         db.session.flush()
+        _tell_paid([payout])
     return payout
 
 
@@ -175,9 +180,25 @@ def mark_batch_paid(actor, batch: PayoutBatch) -> PayoutBatch:
     if actor is None or not actor.is_admin:
         raise Forbidden(_("Only administrators can pay out."))
     now = utcnow()
+    paid = []
     for payout in batch.payouts:
         if payout.status == PayoutStatus.PENDING:
             payout.status = PayoutStatus.PAID
             payout.paid_at = now
+            paid.append(payout)
     db.session.flush()
+    _tell_paid(paid)
     return batch
+
+
+def _tell_paid(payouts: list[Payout]) -> None:
+    """Each trainee paid hears of it (their users read in one query)."""
+    if not payouts:
+        return
+    trainees = {t.id: t for t in db.session.scalars(
+        select(Trainee).where(Trainee.id.in_({p.trainee_id for p in payouts}))
+        .options(joinedload(Trainee.user)))}
+    for payout in payouts:
+        user = trainees[payout.trainee_id].user
+        notify(user, EventKind.PAYOUT_SENT, {"amount": payout.money.format(user.locale)},
+               link=site_path("payments.ledger"), dedupe_key=f"payout:{payout.id}")

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import locale_for
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.money import Money
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.orders.services.refunds import apply_vendor_refund
@@ -100,10 +101,12 @@ def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
     book_refund(vendor_order, refund, refunded_before, in_cash=provider.name == PAY_AT_PICKUP)
     buyer = order.buyer
     locale = locale_for(buyer)
-    send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_REFUND,
-                           "payment_refunded", locale=locale, name=buyer.display_name,
-                           number=order.number, amount=refund.money.format(locale),
-                           store=vendor_order.trainee.store_name)
+    notify(buyer, EventKind.ORDER_REFUNDED, {
+        "name": buyer.display_name, "number": order.number,
+        "amount": refund.money.format(locale), "refunded": refund.money.format(locale),
+        "store": vendor_order.trainee.store_name},
+        mail=(SUBJECT_REFUND, "payment_refunded"), email=order.contact_email,
+        link=site_path("orders.order_detail", number=order.number))
     return refund
 
 
@@ -127,11 +130,12 @@ def refund_whole_payment(payment: Payment, reason: str) -> Refund:
     order = payment.order
     buyer = order.buyer
     locale = locale_for(buyer)
-    send_mail_after_commit(order.contact_email or buyer.email, SUBJECT_AUTO_REFUND,
-                           "payment_refunded_automatically", locale=locale,
-                           name=buyer.display_name, number=order.number,
-                           amount=refund.money.format(locale), reason=reason,
-                           by_transfer=not provider.refunds_online)
+    notify(buyer, EventKind.PAYMENT_REFUNDED, {
+        "name": buyer.display_name, "number": order.number,
+        "amount": refund.money.format(locale), "reason": reason,
+        "by_transfer": not provider.refunds_online},
+        mail=(SUBJECT_AUTO_REFUND, "payment_refunded_automatically"), email=order.contact_email,
+        link=site_path("orders.order_detail", number=order.number))
     log.info("payment %s of order %s refunded automatically (%s)", payment.id, order.number,
              reason)
     return refund

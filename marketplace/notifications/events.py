@@ -1,0 +1,360 @@
+"""What each kind of notice says, to whom it may go, and by which channels by default.
+
+A renderer turns a notice's context into its title and body; it runs inside
+`force_locale(recipient.locale)`, so `_()` and the date and digit helpers speak the
+recipient's language. The context is the one the kind's mail template (when it has one) reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.core.i18n import format_day, locale_code, localize_digits, marketplace_zone
+from marketplace.notifications.models import Channel, EventKind
+
+IN_APP, EMAIL, SMS = Channel.IN_APP, Channel.EMAIL, Channel.SMS
+
+# Who a kind of notice can reach: the preferences page shows each person the kinds of their
+# roles only.
+BUYER, TRAINEE, CENTRE_STAFF, MUNICIPAL_STAFF = "buyer", "trainee", "centre_staff", "municipal"
+
+Renderer = Callable[[Mapping], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    kind: EventKind
+    label: object  # lazy string, for the preferences page
+    audience: str
+    defaults: frozenset[Channel]
+    render: Renderer
+
+
+# --- helpers the renderers share -------------------------------------------------------------
+
+def _en() -> bool:
+    return locale_code().startswith("en")
+
+
+def market(ctx: Mapping) -> str:
+    """The market's name in the reader's language (contexts carry both)."""
+    english = ctx.get("market_name_en")
+    return str(english) if _en() and english else str(ctx.get("market_name_fa") or "")
+
+
+def listing(ctx: Mapping) -> str:
+    english = ctx.get("title_en")
+    return str(english) if _en() and english else str(ctx.get("title_fa") or "")
+
+
+def sender(ctx: Mapping) -> str:
+    english = ctx.get("sender_en")
+    return str(english) if _en() and english else str(ctx.get("sender_fa") or "")
+
+
+def day(value) -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_day(value, with_weekday=True)
+
+
+def clock(value) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return ""
+    return localize_digits(value.astimezone(marketplace_zone()).strftime("%H:%M"))
+
+
+def digits(value) -> str:
+    return localize_digits(str(value if value is not None else ""))
+
+
+def number(ctx: Mapping) -> str:
+    """An order's number as the site shows it everywhere (an identifier a buyer may type, so
+    its Latin letters and digits stay as they are)."""
+    return str(ctx.get("number", ""))
+
+
+def _first(ctx: Mapping, key: str):
+    values = ctx.get(key) or []
+    return values[0] if values else None
+
+
+# --- renderers -------------------------------------------------------------------------------
+
+def _order_placed(ctx):
+    return (_("Order %(number)s is placed", number=number(ctx)),
+            _("You pay each trainee when you pick up your items. Total: %(amount)s",
+              amount=ctx.get("total", "")))
+
+
+def _order_paid(ctx):
+    return (_("Order %(number)s is paid", number=number(ctx)),
+            _("Thank you. Total: %(amount)s", amount=ctx.get("total", "")))
+
+
+def _order_received(ctx):
+    return (_("New order %(number)s", number=number(ctx)),
+            _("From %(buyer)s, total %(amount)s.", buyer=ctx.get("buyer_name", ""),
+              amount=ctx.get("total", "")))
+
+
+def _order_shipped(ctx):
+    body = _("%(store)s has shipped your items.", store=ctx.get("store", ""))
+    if ctx.get("tracking"):
+        body += " " + _("Tracking code: %(code)s", code=str(ctx["tracking"]))
+    return _("Order %(number)s is shipped", number=number(ctx)), body
+
+
+def _order_ready(ctx):
+    return (_("Order %(number)s is ready for pickup", number=number(ctx)),
+            _("%(store)s has your items ready at %(place)s.", store=ctx.get("store", ""),
+              place=ctx.get("pickup_place", "")))
+
+
+def _order_completed(ctx):
+    return (_("Order %(number)s is handed over", number=number(ctx)),
+            _("Your items from %(store)s are handed over. Enjoy them!",
+              store=ctx.get("store", "")))
+
+
+def _order_cancelled(ctx):
+    return (_("Order %(number)s: a part is cancelled", number=number(ctx)),
+            _("%(store)s cancelled their part of the order.", store=ctx.get("store", "")))
+
+
+def _order_refunded(ctx):
+    return (_("Order %(number)s: a refund", number=number(ctx)),
+            _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
+              amount=ctx.get("refunded", "")))
+
+
+def _order_expired(ctx):
+    return (_("Order %(number)s was not paid in time", number=number(ctx)),
+            _("The items went back on sale. You can order them again if they are still "
+              "available."))
+
+
+def _payment_refunded(ctx):
+    return (_("Order %(number)s: money back", number=number(ctx)),
+            _("%(amount)s is on its way back to you.", amount=ctx.get("amount", "")))
+
+
+def _pickup_reminder(ctx):
+    body = _("%(market)s, booth %(booth)s, %(day)s from %(time)s.", market=market(ctx),
+             booth=digits(ctx.get("booth_code", "")), day=day(ctx["day"]),
+             time=clock(ctx.get("opens_at")))
+    if ctx.get("handover_code"):
+        body += " " + _("Show the code %(code)s to the trainee.",
+                        code=digits(ctx["handover_code"]))
+    return _("Pickup tomorrow: order %(number)s", number=number(ctx)), body
+
+
+def _listing_approved(ctx):
+    return (_("Your listing is published"),
+            _("“%(title)s” is now for sale.", title=listing(ctx)))
+
+
+def _listing_returned(ctx):
+    return (_("Your listing was returned"),
+            _("“%(title)s” needs changes: %(reason)s", title=listing(ctx),
+              reason=ctx.get("reason") or ""))
+
+
+def _listing_submitted(ctx):
+    return (_("A listing is waiting for review"),
+            _("%(trainee)s sent “%(title)s” for review.", trainee=ctx.get("trainee_name", ""),
+              title=listing(ctx)))
+
+
+def _trainee_registered(ctx):
+    return (_("A trainee is waiting for verification"),
+            _("%(trainee)s signed up as a trainee of %(centre)s.",
+              trainee=ctx.get("trainee_name", ""), centre=ctx.get("centre_name", "")))
+
+
+def _reason(ctx) -> str:
+    return _("Reason: %(reason)s", reason=ctx["reason"]) if ctx.get("reason") else ""
+
+
+def _trainee_verified(ctx):
+    return (_("Your trainee account is verified"),
+            _("You can now sell in your store and apply for booths."))
+
+
+def _trainee_rejected(ctx):
+    return _("Your trainee account was not verified"), _reason(ctx)
+
+
+def _trainee_suspended(ctx):
+    return _("Your trainee account is suspended"), _reason(ctx)
+
+
+def _application_received(ctx):
+    return (_("A new booth application"),
+            _("%(trainee)s applied for %(market)s.", trainee=ctx.get("trainee_name", ""),
+              market=market(ctx)))
+
+
+def _booth_assigned(ctx):
+    return (_("You have a booth"),
+            _("%(market)s: booth %(booth)s on %(day)s.", market=market(ctx),
+              booth=digits(_first(ctx, "booth_codes") or ""), day=day(_first(ctx, "days"))))
+
+
+def _booth_allocation(ctx):
+    return (_("Booths of %(market)s are allocated", market=market(ctx)),
+            _("Booth-days given to you: %(given)s; without a booth for now: %(waiting)s.",
+              given=digits(len(ctx.get("given") or [])),
+              waiting=digits(len(ctx.get("not_given") or []))))
+
+
+def _booth_offered(ctx):
+    body = _("%(market)s: booth %(booth)s on %(day)s.", market=market(ctx),
+             booth=digits(ctx.get("booth_code", "")), day=day(ctx["day"]))
+    if ctx.get("deadline"):
+        deadline = ctx["deadline"]
+        body += " " + _("Answer by %(day)s %(time)s.", day=day(deadline), time=clock(deadline))
+    return _("A booth is offered to you"), body
+
+
+def _booth_offer_passed(ctx):
+    return (_("A booth offer has passed"),
+            _("%(market)s: booth %(booth)s on %(day)s went to the next applicant. Not "
+              "answering is never a strike.", market=market(ctx),
+              booth=digits(ctx.get("booth_code", "")), day=day(ctx["day"])))
+
+
+def _pickup_lost(ctx):
+    return (_("Your pickup of order %(number)s needs a new choice", number=number(ctx)),
+            _("%(store)s's booth is no longer there on %(day)s. Choose another day, shipping "
+              "or a refund.", store=ctx.get("store", ""), day=day(ctx["day"])))
+
+
+def _pickup_rebooked(ctx):
+    return (_("A buyer moved their pickup"),
+            _("The buyer of order %(number)s now collects it at your booth on %(day)s.",
+              number=number(ctx), day=day(ctx["day"])))
+
+
+def _booth_cancelled(ctx):
+    return (_("Your booth was cancelled"),
+            _("%(market)s: booth %(booth)s on %(day)s.", market=market(ctx),
+              booth=digits(ctx.get("booth_code", "")), day=day(ctx["day"])))
+
+
+def _booths_freed(ctx):
+    return (_("Your booths are cancelled"),
+            _("%(n)s booth-days are offered to others on the waitlist.",
+              n=digits(len(ctx.get("booths") or []))))
+
+
+def _booth_ineligible(ctx):
+    return (_("You cannot take booths for a while"),
+            _("You cannot take booths at this municipality's markets until %(day)s.",
+              day=day(ctx["until"])))
+
+
+def _day_closed(ctx):
+    body = _("%(market)s is closed on %(day)s.", market=market(ctx), day=day(ctx["day"]))
+    return _("A market day is closed"), " ".join(filter(None, (body, _reason(ctx))))
+
+
+def _payout_sent(ctx):
+    return (_("Your payout is on its way"),
+            _("%(amount)s was sent to your bank account.", amount=ctx.get("amount", "")))
+
+
+def _debt_due(ctx):
+    return (_("You owe the marketplace"),
+            _("You owe %(amount)s; pay it from your statement.", amount=ctx.get("amount", "")))
+
+
+def _broadcast(ctx):
+    return _("Notice from %(sender)s", sender=sender(ctx)), str(ctx.get("message", ""))
+
+
+def _spec(kind, label, audience, defaults, render) -> tuple[EventKind, EventSpec]:
+    return kind, EventSpec(kind, label, audience, frozenset(defaults), render)
+
+
+K = EventKind
+SPECS: dict[EventKind, EventSpec] = dict((
+    _spec(K.ORDER_PLACED, _l("Order placed"), BUYER, {IN_APP, EMAIL}, _order_placed),
+    _spec(K.ORDER_PAID, _l("Order paid"), BUYER, {IN_APP, EMAIL}, _order_paid),
+    _spec(K.ORDER_SHIPPED, _l("Order shipped"), BUYER, {IN_APP, EMAIL}, _order_shipped),
+    _spec(K.ORDER_READY_FOR_PICKUP, _l("Order ready for pickup"), BUYER,
+          {IN_APP, EMAIL, SMS}, _order_ready),
+    _spec(K.PICKUP_REMINDER, _l("Pickup reminder the day before"), BUYER, {IN_APP, SMS},
+          _pickup_reminder),
+    _spec(K.ORDER_COMPLETED, _l("Order handed over"), BUYER, {IN_APP, EMAIL},
+          _order_completed),
+    _spec(K.ORDER_CANCELLED, _l("Order cancelled"), BUYER, {IN_APP, EMAIL}, _order_cancelled),
+    _spec(K.ORDER_REFUNDED, _l("Order refunded"), BUYER, {IN_APP, EMAIL}, _order_refunded),
+    _spec(K.PAYMENT_REFUNDED, _l("Money paid back"), BUYER, {IN_APP, EMAIL},
+          _payment_refunded),
+    _spec(K.ORDER_EXPIRED, _l("Order not paid in time"), BUYER, {IN_APP, EMAIL},
+          _order_expired),
+    _spec(K.ORDER_RECEIVED, _l("New order to fulfil"), TRAINEE, {IN_APP, EMAIL},
+          _order_received),
+    _spec(K.LISTING_APPROVED, _l("Listing published"), TRAINEE, {IN_APP}, _listing_approved),
+    _spec(K.LISTING_RETURNED, _l("Listing returned"), TRAINEE, {IN_APP}, _listing_returned),
+    _spec(K.TRAINEE_VERIFIED, _l("Trainee account verified"), TRAINEE, {IN_APP, EMAIL},
+          _trainee_verified),
+    _spec(K.TRAINEE_REJECTED, _l("Trainee account not verified"), TRAINEE, {IN_APP, EMAIL},
+          _trainee_rejected),
+    _spec(K.TRAINEE_SUSPENDED, _l("Trainee account suspended"), TRAINEE, {IN_APP, EMAIL},
+          _trainee_suspended),
+    _spec(K.BOOTH_ASSIGNED, _l("Booth given"), TRAINEE, {IN_APP, EMAIL}, _booth_assigned),
+    _spec(K.BOOTH_ALLOCATION, _l("Booth allocation results"), TRAINEE, {IN_APP, EMAIL},
+          _booth_allocation),
+    _spec(K.BOOTH_OFFERED, _l("Booth offered from the waitlist"), TRAINEE,
+          {IN_APP, EMAIL, SMS}, _booth_offered),
+    _spec(K.BOOTH_OFFER_PASSED, _l("Booth offer passed on"), TRAINEE, {IN_APP, EMAIL},
+          _booth_offer_passed),
+    _spec(K.PICKUP_LOST, _l("Pickup needs a new choice"), BUYER, {IN_APP, EMAIL, SMS},
+          _pickup_lost),
+    _spec(K.PICKUP_REBOOKED, _l("A buyer moved a pickup"), TRAINEE, {IN_APP, EMAIL},
+          _pickup_rebooked),
+    _spec(K.BOOTH_CANCELLED, _l("Booth cancelled"), TRAINEE, {IN_APP, EMAIL},
+          _booth_cancelled),
+    _spec(K.BOOTHS_FREED, _l("Booths cancelled with your account"), TRAINEE, {IN_APP, EMAIL},
+          _booths_freed),
+    _spec(K.BOOTH_INELIGIBLE, _l("No booths for a while (no-shows)"), TRAINEE,
+          {IN_APP, EMAIL}, _booth_ineligible),
+    _spec(K.MARKET_DAY_CLOSED, _l("Market day closed"), TRAINEE, {IN_APP, EMAIL, SMS},
+          _day_closed),
+    _spec(K.PAYOUT_SENT, _l("Payout sent"), TRAINEE, {IN_APP, EMAIL}, _payout_sent),
+    _spec(K.DEBT_DUE, _l("Debt to pay"), TRAINEE, {IN_APP, EMAIL}, _debt_due),
+    _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
+          {IN_APP, SMS}, _broadcast),
+    _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},
+          _listing_submitted),
+    _spec(K.TRAINEE_REGISTERED, _l("Trainee waiting for verification"), CENTRE_STAFF,
+          {IN_APP, EMAIL}, _trainee_registered),
+    _spec(K.BOOTH_APPLICATION_RECEIVED, _l("Booth application received"), MUNICIPAL_STAFF,
+          {IN_APP}, _application_received),
+))
+
+
+def audiences_of(user) -> set[str]:
+    """The audiences whose kinds `user` may receive (and set channels for)."""
+    found = {BUYER}
+    if user.trainee is not None:
+        found.add(TRAINEE)
+    if user.is_centre_staff or user.is_admin:
+        found.add(CENTRE_STAFF)
+    if user.is_municipal_staff or user.is_admin:
+        found.add(MUNICIPAL_STAFF)
+    return found
+
+
+def specs_for(user) -> list[EventSpec]:
+    audiences = audiences_of(user)
+    return [spec for spec in SPECS.values() if spec.audience in audiences]
