@@ -39,7 +39,7 @@ def staff_markets():
 
 def _market_data(form: MarketForm) -> markets.MarketData:
     welcomed = form.category_ids.data or []
-    caps = form.caps()
+    caps, reserved = form.caps(), form.reserved()
     categories = [(c, caps.get(c)) for c in welcomed]
     categories += [(c, cap) for c, cap in caps.items() if c not in welcomed]
     return markets.MarketData(
@@ -54,7 +54,7 @@ def _market_data(form: MarketForm) -> markets.MarketData:
         check_in_deadline_minutes=form.check_in_deadline_minutes.data,
         withdraw_cutoff_hours=form.withdraw_cutoff_hours.data,
         sales_fee_percent=form.sales_fee_percent.data or 0, categories=categories,
-        reserved_booths=form.reserved())
+        reserved_booths=reserved)
 
 
 def _market_form(venue, market: Market | None) -> MarketForm:
