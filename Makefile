@@ -123,3 +123,14 @@ bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	$(PY) -m bench.run --generate-if-missing --database-url $(BENCH_SQLITE) \
 		--database-url $(BENCH_PG) --output bench/results/latest.md $(BENCH_ARGS)
+
+# Browser libraries from npm (package.json, package-lock.json), copied into static/vendor/ and
+# committed there: `make run` on a fresh machine needs no npm, and no page loads a CDN. Run
+# after changing package.json, then commit static/vendor/.
+.PHONY: vendor
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/jalalidatepicker
+	cp node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js \
+		node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css \
+		node_modules/@majidh1/jalalidatepicker/LICENSE static/vendor/jalalidatepicker/

@@ -6,7 +6,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.core.forms import Form, ascii_digits
 
-LANGUAGE_CHOICES = [("fa", "فارسی"), ("en", "English")]
+# Each language by its own name, marked as in that language (lang=…) for readers and screen
+# readers: "English" on a Persian page is not an untranslated word.
+LANGUAGE_CHOICES = [("fa", "فارسی", {"lang": "fa"}), ("en", "English", {"lang": "en"})]
 
 
 class LoginForm(Form):

@@ -36,6 +36,7 @@ from marketplace.core.errors import (
     NotFound,
     RuleViolation,
 )
+from marketplace.core.i18n import format_number
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.text import slugify
 from marketplace.core.urls import external_url
@@ -99,9 +100,9 @@ def check_password_strength(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
         raise RuleViolation(
-            _("Choose a password of at least %(n)d characters.", n=minimum),
+            _("Choose a password of at least %(n)s characters.", n=format_number(minimum)),
             code=AccountErrorCode.WEAK_PASSWORD,
-            fields={"password": [_("At least %(n)d characters.", n=minimum)]},
+            fields={"password": [_("At least %(n)s characters.", n=format_number(minimum))]},
         )
 
 

@@ -1,19 +1,40 @@
 """WTForms pieces shared by every blueprint's forms."""
 
+from datetime import date, datetime, time
+
 from flask import current_app
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.core import Label
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, Input, ListWidget, TextInput
 
-from marketplace.core.digits import parse_int, to_ascii_digits
+from marketplace.core.dates import (
+    clock_input_text,
+    day_input_text,
+    is_persian,
+    moment_input_text,
+    parse_clock,
+    parse_day,
+    parse_moment,
+)
+from marketplace.core.digits import parse_int, to_ascii_digits, to_persian_digits
 from marketplace.core.i18n import (
     amount_input_text,
     format_money,
     format_number,
+    locale_code,
+    localize_digits,
     money_unit,
 )
 from marketplace.core.input import text_problem
@@ -42,9 +63,39 @@ class Form(FlaskForm):
                 field.validators = [*field.validators, text_rules]
             return field
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, then write every message's numbers in the reader's digits: WTForms' own
+        («دست‌کم ۱۰ نویسه») and ours alike (digits only: a sentence's full stop stays)."""
+        valid = super().validate(extra_validators)
+        if not valid and is_persian(locale_code()):
+            for field in self:
+                if isinstance(field.errors, list):
+                    field.errors = [to_persian_digits(str(e), separators=False)
+                                    for e in field.errors]
+            self.form_errors: list = [to_persian_digits(str(e), separators=False)
+                                      for e in self.form_errors]
+        return valid
+
+
+class NumericInput(TextInput):
+    """A text input with the phone's number pad: `type=number` refuses «۵۰۰»."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(field, **kwargs)
+
 
 class LocalizedIntegerField(IntegerField):
-    """An integer typed with Latin, Persian or Arabic-Indic digits and optional separators."""
+    """An integer typed with Latin, Persian or Arabic-Indic digits and optional separators,
+    shown back in the reader's digits, in a text input with the number pad."""
+
+    widget = NumericInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return localize_digits(str(self.data)) if self.data is not None else ""
 
     def process_formdata(self, valuelist):
         if not valuelist or valuelist[0] in ("", None):
@@ -104,6 +155,134 @@ class AmountField(StringField):
             if isinstance(self.data, int) else ""
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (weekdays, categories): easier on a phone than
+    a multiple select, which needs Ctrl-click on a computer."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LocalDateInput(Input):
+    """A day in the reader's calendar: in Persian a text input the Jalali picker
+    (static/js/dates.js) opens on, «۱۴۰۵/۰۹/۱۶»; otherwise the browser's own date input (or
+    date-and-time input), which sends ISO."""
+
+    input_type = "text"
+    validation_attrs = ["required", "disabled", "readonly"]
+
+    def __init__(self, with_time: bool = False):
+        super().__init__()
+        self.with_time = with_time
+
+    def __call__(self, field, **kwargs):
+        if is_persian(locale_code()):
+            example = "۱۴۰۵/۰۹/۱۶ ۱۴:۳۰" if self.with_time else "۱۴۰۵/۰۹/۱۶"
+            kwargs.update({"type": "text", "data-jdp": True})
+            if not self.with_time:
+                # The decimal pad has a separator key (۱۴۰۵٫۰۹٫۱۶ reads too); a number pad
+                # on some phones has none.
+                kwargs["data-jdp-only-date"] = True
+                kwargs.setdefault("inputmode", "decimal")
+            kwargs.setdefault("autocomplete", "off")
+            kwargs.setdefault("placeholder", example)
+        else:
+            kwargs["type"] = "datetime-local" if self.with_time else "date"
+        return super().__call__(field, **kwargs)
+
+
+class _KeepsItsProblem:
+    """A field whose refused text keeps its own message: without this, DataRequired would
+    replace "Enter a date such as …" with "This field is required."."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class LocalDateField(_KeepsItsProblem, Field):
+    """A calendar day typed in the reader's calendar (`core.dates.parse_day`: Jalali with any
+    digits in Persian, Gregorian otherwise; an ISO date reads in both), as a `date`."""
+
+    widget = LocalDateInput()
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def problem(self) -> str:
+        example = day_input_text(date(2026, 12, 7), locale_code())
+        return str(self.message or _("Enter a date such as %(example)s.", example=example))
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        if not text or not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_day(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.problem()) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return day_input_text(self.data, locale_code()) if isinstance(self.data, date) else ""
+
+
+class LocalDateTimeField(_KeepsItsProblem, Field):
+    """A day and a time of day in the reader's calendar, as a naive `datetime` in the
+    marketplace's zone (the caller makes it aware)."""
+
+    widget = LocalDateInput(with_time=True)
+
+    def problem(self) -> str:
+        example = moment_input_text(datetime(2026, 12, 7, 9, 30), locale_code())
+        return _("Enter a date and time such as %(example)s.", example=example)
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        if not text or not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_moment(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.problem()) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return moment_input_text(self.data, locale_code()) \
+            if isinstance(self.data, datetime) else ""
+
+
+class LocalTimeField(_KeepsItsProblem, Field):
+    """A time of day («۰۹:۳۰») typed with any digits in a text input: a browser's time input
+    shows its own digits and AM/PM, whatever the page's language."""
+
+    widget = NumericInput()
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        if not text or not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_clock(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Enter a time such as %(example)s.",
+                               example=clock_input_text(time(9, 30), locale_code()))) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return clock_input_text(self.data, locale_code()) if isinstance(self.data, time) else ""
+
+
 class Bounds:
     """A number's smallest and largest value (either may be None), the message naming the
     bound in the reader's digits. Leaves a missing value to Optional/DataRequired."""
@@ -137,17 +316,25 @@ def ascii_digits(value):
     return to_ascii_digits(value) if isinstance(value, str) else value
 
 
+def _readers_digits(message) -> str:
+    """A message's numbers in the page's digits (services format some with %d)."""
+    text = str(message)
+    return to_persian_digits(text, separators=False) if is_persian(locale_code()) else text
+
+
 def apply_domain_error(form: FlaskForm, error) -> None:
     """Show a service's DomainError on the form: per field where it names fields."""
     placed = False
     for name, messages in (error.fields or {}).items():
         field = getattr(form, name, None)
         if field is not None:
-            field.errors = list(field.errors) + [str(m) for m in messages]
+            field.errors = list(field.errors) + [_readers_digits(m) for m in messages]
             placed = True
     if not placed:
-        form.form_errors.append(str(error.message))
+        form.form_errors.append(_readers_digits(error.message))
 
 
-__all__ = ["AmountField", "Bounds", "Form", "LocalizedIntegerField", "ValidationError",
+__all__ = ["AmountField", "Bounds", "CheckboxesField", "Form", "LocalDateField",
+           "LocalDateTimeField", "LocalTimeField", "LocalizedIntegerField", "NumericInput",
+           "ValidationError",
            "apply_domain_error", "ascii_digits", "strip", "text_rules"]

@@ -22,6 +22,7 @@ from marketplace.catalogue.models import (
 )
 from marketplace.catalogue.services import images, products, workflow
 from marketplace.catalogue.services.listing_data import ListingData
+from marketplace.core.digits import to_ascii_digits, to_persian_digits
 from marketplace.core.money import Money
 from marketplace.demo.people import demo_email
 from marketplace.demo.pictures import draw_carpet, draw_object
@@ -187,8 +188,8 @@ def _tableaux(maker: int, count: int, rng: random.Random):
         height = width + rng.choice((10, 20, 30, 40))
         material_fa = {"wool": "", "silk": " ابریشمی", "wool_silk": " پشم و ابریشم"}[material]
         title = f"تابلو فرش {fa}{material_fa}"
-        if k % 4 == 3:
-            title = f"تابلوفرش {fa} {knots} رج"
+        if k % 4 == 3:  # typed on a Persian keyboard: Persian digits
+            title = f"تابلوفرش {fa} {to_persian_digits(str(knots))} رج"
         price = round(width * height * (knots / 40) * (2.2 if material == "silk" else 1.4)
                       / 10) + 40
         made_to_order = k % 6 == 5
@@ -230,8 +231,10 @@ def seed(echo) -> None:
         if user is None or user.trainee is None:
             continue
         trainee: Trainee = user.trainee
-        if db.session.scalar(select(Product.id).where(Product.trainee_id == trainee.id,
-                                                      Product.title_fa == title)):
+        # A database seeded before the titles had Persian digits keeps its products.
+        if db.session.scalar(select(Product.id).where(
+                Product.trainee_id == trainee.id,
+                Product.title_fa.in_({title, to_ascii_digits(title)}))):
             existing += 1
             continue
         product = products.create_product(user, ListingData(

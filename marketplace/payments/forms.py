@@ -18,6 +18,7 @@ from marketplace.core.forms import (
     AmountField,
     Bounds,
     Form,
+    LocalDateField,
     LocalizedIntegerField,
     ascii_digits,
     strip,
@@ -32,6 +33,17 @@ from marketplace.payments.sheba import InvalidSheba, normalise_sheba
 
 REFUND_REASON_MAX = 500
 AMOUNT_SUCH_AS = _l("Enter an amount such as %(example)s.")
+
+
+class PeriodForm(Form):
+    """A statement's period, from a GET query: `?from=…&to=…` in the reader's calendar
+    (Jalali in Persian; an ISO date reads in any language, so old links still work)."""
+
+    class Meta:
+        csrf = False
+
+    first = LocalDateField(_l("From"), name="from", validators=[Optional()])
+    last = LocalDateField(_l("To"), name="to", validators=[Optional()])
 
 
 class RefundForm(Form):

@@ -26,8 +26,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.core.auth import admin_required, require_login
+from marketplace.core.dates import jalali_column
 from marketplace.core.db import utcnow
-from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import BadRequest, CoreErrorCode, NotFound
 from marketplace.core.i18n import locale_for
 from marketplace.core.money import Money
@@ -37,7 +37,7 @@ from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.models import VendorOrder
 from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
-from marketplace.payments.forms import PayoutAccountForm, RefundForm
+from marketplace.payments.forms import PayoutAccountForm, PeriodForm, RefundForm
 from marketplace.payments.models import LedgerKind, PaymentStatus, PayoutBatch, PayoutMethod
 from marketplace.payments.services import debts, pay_at_pickup, payouts, refunds, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
@@ -163,17 +163,18 @@ def _trainee():
     return user.trainee
 
 
-def _period() -> tuple[date, date, datetime, datetime]:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive, marketplace time zone); this month by default."""
+def _period(form: PeriodForm) -> tuple[date, date, datetime, datetime]:
+    """The form's period (inclusive, marketplace time zone); this month by default, and for a
+    date the form refused (its error is on the form)."""
     zone = ZoneInfo(current_app.config.get("MARKETPLACE_TIMEZONE", "UTC"))
     today = utcnow().astimezone(zone).date()
-    try:
-        first = date.fromisoformat(to_ascii_digits(request.args.get("from") or "")) \
-            if request.args.get("from") else today.replace(day=1)
-        last = date.fromisoformat(to_ascii_digits(request.args.get("to") or "")) \
-            if request.args.get("to") else today
-    except ValueError:
-        raise BadRequest(_("Give dates as YYYY-MM-DD."), code=PaymentErrorCode.BAD_DATE) from None
+    form.validate()
+    first = form.first.data or today.replace(day=1)
+    last = form.last.data or today
+    # The fields show the period in force (a refused text stays, beside its error).
+    for field, shown in ((form.first, first), (form.last, last)):
+        if field.data is None and not field.errors:
+            field.data = shown
     if last < first or (last - first).days > 3660:
         raise BadRequest(_("The period must end after it starts and span at most ten years."),
                          code=PaymentErrorCode.BAD_PERIOD)
@@ -185,42 +186,52 @@ def _period() -> tuple[date, date, datetime, datetime]:
 @bp.route("/my/ledger")
 def ledger():
     trainee = _trainee()
-    first, last, start, end = _period()
+    period = PeriodForm(formdata=request.args)
+    first, last, start, end = _period(period)
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     report = queries.statement(trainee.id, currency, start, end)
     now = utcnow()
     debt = queries.debt_of(trainee.id, currency)
     provider = debts.online_provider(currency)
     return render_template(
-        "payments/ledger.html", report=report, first=first, last=last,
+        "payments/ledger.html", report=report, first=first, last=last, period=period,
         balance=queries.balance(trainee.id, currency),
         available=queries.available_balance(trainee.id, currency, now),
         account=queries.payout_account(trainee.id), debt=debt, now=now,
         debt_payment=queries.open_debt_payment(trainee.id) if debt else None,
         pays_online=provider is not None,
-        online_minimum=debts.online_minimum(provider, currency) if provider else None)
+        online_minimum=debts.online_minimum(provider, currency) if provider else None), \
+        400 if period.errors else 200
 
 
 @bp.route("/my/ledger.csv")
 def ledger_csv():
     trainee = _trainee()
-    first, last, start, end = _period()
+    period = PeriodForm(formdata=request.args)
+    first, last, start, end = _period(period)
+    if period.errors:
+        raise BadRequest(str(next(iter(period.errors.values()))[0]),
+                         code=PaymentErrorCode.BAD_DATE)
     currency = current_app.config["MARKETPLACE_CURRENCY"]
     report = queries.statement(trainee.id, currency, start, end)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["date", "kind", "description", "order", "amount", "currency", "balance"])
+    zone = ZoneInfo(current_app.config.get("MARKETPLACE_TIMEZONE", "UTC"))
+    # ISO columns for machines; a Jalali one beside the date for people (issue 18).
+    writer.writerow(["date", "date_jalali", "kind", "description", "order", "amount",
+                     "currency", "balance"])
     running = report.opening
-    writer.writerow([start.date().isoformat(), "opening_balance", "", "", "", currency,
-                     report.opening.to_decimal_string()])
+    writer.writerow([first.isoformat(), jalali_column(first), "opening_balance", "", "", "",
+                     currency, report.opening.to_decimal_string()])
     for entry in report.entries:
         running = running + entry.money
-        writer.writerow([entry.created_at.isoformat(), entry.kind.value, entry.memo,
+        writer.writerow([entry.created_at.isoformat(), jalali_column(entry.created_at, zone),
+                         entry.kind.value, entry.memo,
                          entry.vendor_order.order.number if entry.vendor_order else "",
                          entry.money.to_decimal_string(), currency,
                          running.to_decimal_string()])
-    writer.writerow([end.date().isoformat(), "closing_balance", "", "", "", currency,
-                     report.closing.to_decimal_string()])
+    writer.writerow([last.isoformat(), jalali_column(last), "closing_balance", "", "", "",
+                     currency, report.closing.to_decimal_string()])
     filename = f"ledger-{trainee.store_slug}-{first.isoformat()}-{last.isoformat()}.csv"
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

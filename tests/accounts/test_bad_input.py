@@ -254,3 +254,11 @@ def test_the_reset_mail_link_is_absolute_and_points_at_the_reset_page(client, cr
     client.post("/password/forgot", data={"email": user.email.upper()})
     (mail,) = outbox()
     assert re.search(r"https?://[^\s]+/password/reset/[\w.-]+", mail.get_content())
+
+
+def test_a_short_password_is_refused_in_persian_digits(client, db):
+    """Issue 18: «دست‌کم ۱۰ نویسه», not «10»."""
+    response = client.post("/signup?lang=fa", data={**GOOD, "password": "short"})
+    html = response.get_data(as_text=True)
+    assert "دست‌کم ۱۰ نویسه" in html and "دست‌کم 10" not in html
+    assert users(db) == 0

@@ -72,7 +72,7 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
     response = client.post("/booths/venues/new", data={
         "municipality_id": world.municipality.id, "name_fa": "میدان سهند",
         "name_en": "Sahand square", "opens_at": "09:00", "closes_at": "14:00",
-        "grid_width": "۱۰", "grid_height": "4", "grid_breaks": "4,0,5,0",
+        "grid_width": "۱۰", "grid_height": "4", "walkways": "4,0,5,0",
         "standard_fee_amount": "500"})
     assert response.status_code == 302
     venue = db.session.scalar(select(Venue).where(Venue.name_fa == "میدان سهند"))
@@ -95,25 +95,26 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
     assert f"/booths/venues/{venue.id}/map?x=4&amp;y=0" not in html  # taken by A4
     assert f"/booths/venues/{venue.id}/map?x=3&amp;y=0" in html  # a free cell: add here
     prefilled = client.get(f"/booths/venues/{venue.id}/map?x=3&y=2").get_data(as_text=True)
-    assert 'name="grid_x" type="number" value="3"' in prefilled
-    assert 'name="grid_y" type="number" value="2"' in prefilled
+    assert 'name="grid_x" type="text" value="3"' in prefilled
+    assert 'name="grid_y" type="text" value="2"' in prefilled
+    a4 = db.session.scalar(select(Booth.id).where(Booth.code == "A4"))
 
     now = datetime.now(UTC)
     fmt = "%Y-%m-%dT%H:%M"
     market_form = {
         "kind": "recurring", "name_fa": "بازارچه جمعه", "starts_on": "2027-03-21",
-        "ends_on": "2027-05-21", "recurrence_rule": "FREQ=WEEKLY;BYDAY=FR",
+        "ends_on": "2027-05-21", "repeat": "weekly", "weekdays": ["FR"],
         "applications_open_at": now.strftime(fmt),
         "applications_close_at": (now + timedelta(days=9)).strftime(fmt),
-        "category_ids": [world.category.id], "caps": f"{world.category.id}:2",
-        "reserved": f"A4:{world.category.id}", "no_show_strike_limit": "2",
+        "category_ids": [world.category.id], f"cap_{world.category.id}": "۲",
+        f"reserve_{a4}": str(world.category.id), "no_show_strike_limit": "2",
         "ineligibility_days": "30", "check_in_deadline_minutes": "45",
         "withdraw_cutoff_hours": "24", "sales_fee_percent": "۵"}
     too_much = client.post(f"/booths/venues/{venue.id}/markets/new",
                            data={**market_form, "sales_fee_percent": "51"})
     assert too_much.status_code == 200 and count(db, Market) == 1
     bad = client.post(f"/booths/venues/{venue.id}/markets/new",
-                      data={**market_form, "recurrence_rule": "FREQ=DAILY;COUNT=0"})
+                      data={**market_form, "weekdays": []})
     assert bad.status_code == 200 and count(db, Market) == 1
     response = client.post(f"/booths/venues/{venue.id}/markets/new", data=market_form)
     assert response.status_code == 302
@@ -121,7 +122,9 @@ def test_staff_create_a_venue_booths_and_a_recurring_market_with_forms(
     assert market.kind == MarketKind.RECURRING and len(market.days) == 9
     assert market.sales_fee_percent == 5
     assert [(c.category_id, c.cap) for c in market.categories] == [(world.category.id, 2)]
-    assert len(market.reserved_booths) == 1
+    assert market.recurrence_rule == "FREQ=WEEKLY;BYDAY=FR"
+    assert [(r.booth_id, r.category_id) for r in market.reserved_booths] == \
+        [(a4, world.category.id)]
     assert client.get(f"/booths/markets/{market.id}/edit").status_code == 200
 
 

@@ -70,11 +70,12 @@ def ledger(db) -> dict:
 
 
 def statement(client, login, user) -> list[list[str]]:
-    """The trainee's ledger CSV (this month): rows of kind, amount, running balance."""
+    """The trainee's ledger CSV (this month): rows of kind, amount, running balance (after the
+    ISO and the Jalali date)."""
     login(user)
     response = client.get("/my/ledger.csv")
     assert response.status_code == 200
-    return [[row[1], row[4], row[6]] for row in csv.reader(io.StringIO(response.text))][1:]
+    return [[row[2], row[5], row[7]] for row in csv.reader(io.StringIO(response.text))][1:]
 
 
 def place_mixed(client, login, shop) -> Order:

@@ -161,14 +161,14 @@ def test_statement_page_and_csv(db, shop, place_test_order, client, login):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:2] == ["date", "kind"]
-    kinds = [r[1] for r in rows[1:]]
+    assert rows[0][:3] == ["date", "date_jalali", "kind"]
+    kinds = [r[2] for r in rows[1:]]
     assert kinds == ["opening_balance", "sale", "commission", "closing_balance"]
     assert rows[-1][-1] == "45.00"   # 50.00 − 10 % commission
 
     earlier = client.get("/my/ledger.csv", query_string={"from": "2020-01-01",
                                                           "to": "2020-01-31"})
-    assert [r[1] for r in csv.reader(io.StringIO(earlier.get_data(as_text=True)))][1:] == \
+    assert [r[2] for r in csv.reader(io.StringIO(earlier.get_data(as_text=True)))][1:] == \
         ["opening_balance", "closing_balance"]
     assert client.get("/my/ledger", query_string={"from": "yesterday"}).status_code == 400
 
@@ -218,3 +218,45 @@ def test_statement_page_in_persian(db, shop, client, login):
     text = client.get("/my/ledger?lang=fa").get_data(as_text=True)
     assert "دفتر حساب من" in text
     assert "ماندهٔ ابتدای دوره" in text
+
+
+def test_statement_period_in_jalali_and_csv_with_a_jalali_column(app, db, shop,
+                                                                 place_test_order, client,
+                                                                 login):
+    """Issue 18: the period is a form of Jalali dates in Persian (an ISO link still works),
+    a bad date is an error on the page, and the CSV keeps ISO dates beside Jalali ones."""
+    import re
+    from zoneinfo import ZoneInfo
+
+    from marketplace.core.dates import day_input_text, jalali_column
+
+    order = place_test_order(shop.buyer, (shop.product_a, 2))
+    payment = payments.start_payment(shop.buyer, order, "stripe")
+    db.session.commit()
+    payments.confirm_test_payment(shop.buyer, payment, "pm_card_visa")
+    shop.trainee_a.user.locale = "fa"
+    db.session.commit()
+    login(shop.trainee_a.user)
+    today = utcnow().astimezone(ZoneInfo(app.config["MARKETPLACE_TIMEZONE"])).date()
+    first, last = today - timedelta(days=2), today + timedelta(days=1)
+    period = {"from": day_input_text(first, "fa"), "to": day_input_text(last, "fa")}
+
+    page = client.get("/my/ledger", query_string=period)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert order.number in html and 'type="date"' not in html
+    assert f'value="{period["from"]}"' in html and "data-jdp-only-date" in html
+
+    rows = list(csv.reader(io.StringIO(client.get("/my/ledger.csv", query_string=period)
+                                       .get_data(as_text=True))))
+    assert rows[0][:3] == ["date", "date_jalali", "kind"]
+    assert rows[1][:3] == [first.isoformat(), jalali_column(first), "opening_balance"]
+    assert rows[-1][:3] == [last.isoformat(), jalali_column(last), "closing_balance"]
+    assert [r[2] for r in rows[1:]] == ["opening_balance", "sale", "commission",
+                                        "closing_balance"]
+    assert all(re.fullmatch(r"1[34]\d\d/\d\d/\d\d( \d\d:\d\d)?", r[1]) for r in rows[1:])
+
+    bad = client.get("/my/ledger", query_string={"from": "۱۴۰۵/۱۳/۴۰"})
+    assert bad.status_code == 400
+    assert "تاریخی مانند ۱۴۰۵/۰۹/۱۶ بنویسید." in bad.get_data(as_text=True)
+    assert client.get("/my/ledger.csv", query_string={"from": "nonsense"}).status_code == 400

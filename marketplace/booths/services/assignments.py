@@ -39,6 +39,7 @@ from marketplace.booths.services.booth_writes import (
 from marketplace.booths.services.venues import is_blocked, missing_features
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import localize_digits
 from marketplace.extensions import db
 from marketplace.notifications.models import EventKind
 from marketplace.notifications.service import notify, site_path
@@ -62,7 +63,8 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
     if not day.is_open:
         raise RuleViolation(_("That day is closed."), code=BoothErrorCode.DAY_CLOSED)
     if is_blocked(booth, day.day):
-        raise RuleViolation(_("Booth %(code)s is blocked on that day.", code=booth.code),
+        raise RuleViolation(_("Booth %(code)s is blocked on that day.",
+                              code=localize_digits(booth.code)),
                             code=BoothErrorCode.BOOTH_BLOCKED)
     if trainee.status != TraineeStatus.VERIFIED or trainee.user.is_disabled:
         raise RuleViolation(_("Only verified trainees can take a booth."),
@@ -73,7 +75,8 @@ def assign_booth(actor: User, day: MarketDay, booth: Booth, trainee: Trainee) ->
         lacking = missing_features(booth, application.needs())
         if lacking:
             raise RuleViolation(
-                _("Booth %(code)s lacks what the trainee needs: %(needs)s.", code=booth.code,
+                _("Booth %(code)s lacks what the trainee needs: %(needs)s.",
+                  code=localize_digits(booth.code),
                   needs=", ".join(str(FEATURE_LABELS[n]) for n in lacking)),
                 code=BoothErrorCode.BOOTH_LACKS_FEATURE)
     # Queued behind an offer being answered or passed on, so what is read next is settled.

@@ -181,11 +181,22 @@ def _apply_market_fields(market: Market, data: MarketData) -> None:
                  "check_in_deadline_minutes", "withdraw_cutoff_hours", "sales_fee_percent",
                  "offer_hours"):
         setattr(market, name, getattr(data, name))
-    market.categories = [MarketCategory(category_id=int(c),
-                                        cap=None if cap is None else int(cap))
-                         for c, cap in data.categories]
-    market.reserved_booths = [MarketReservedBooth(booth_id=int(b), category_id=int(c))
-                              for b, c in data.reserved_booths]
+    # Rows that stay are changed in place: a new row beside the old one of the same category
+    # (or booth) would be inserted before the old one is deleted, against the unique index.
+    kept_categories = {row.category_id: row for row in market.categories}
+    categories = []
+    for c, cap in data.categories:
+        row = kept_categories.get(int(c)) or MarketCategory(category_id=int(c))
+        row.cap = None if cap is None else int(cap)
+        categories.append(row)
+    market.categories = categories
+    kept_booths = {row.booth_id: row for row in market.reserved_booths}
+    reserved = []
+    for b, c in data.reserved_booths:
+        booth_row = kept_booths.get(int(b)) or MarketReservedBooth(booth_id=int(b))
+        booth_row.category_id = int(c)
+        reserved.append(booth_row)
+    market.reserved_booths = reserved
 
 
 def create_market(actor: User, venue: Venue, data: MarketData) -> Market:

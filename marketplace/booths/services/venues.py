@@ -29,6 +29,7 @@ from marketplace.booths.schedule import booth_cells
 from marketplace.booths.services.booth_writes import _cancel, _mail_cancelled, withdraw_offers
 from marketplace.catalogue.models import Category
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
+from marketplace.core.i18n import localize_digits
 from marketplace.extensions import db
 
 FEATURE_COLUMNS = {"power": "has_power", "accessible": "is_accessible",
@@ -110,7 +111,8 @@ def _check_venue(data: VenueData, booths=()) -> list[list[int]]:
         if booth.grid_x + booth.width > data.grid_width or \
                 booth.grid_y + booth.height > data.grid_height:
             raise RuleViolation(_("Booth %(code)s would fall outside the smaller grid.",
-                                  code=booth.code), code=BoothErrorCode.BOOTHS_OUTSIDE_GRID)
+                                  code=localize_digits(booth.code)),
+                                code=BoothErrorCode.BOOTHS_OUTSIDE_GRID)
     return breaks
 
 
@@ -198,7 +200,8 @@ def _check_booth(venue: Venue, data: BoothData, booth: Booth | None = None) -> N
                              code=code), code=BoothErrorCode.DUPLICATE_BOOTH_CODE,
                            fields={"code": [_("Already used.")]})
         if data.is_active and other.is_active and cells & booth_cells(other):
-            raise RuleViolation(_("The booth would overlap booth %(code)s.", code=other.code),
+            raise RuleViolation(_("The booth would overlap booth %(code)s.",
+                                  code=localize_digits(other.code)),
                                 code=BoothErrorCode.BOOTH_OVERLAPS)
 
 

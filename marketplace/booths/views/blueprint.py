@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality
-from marketplace.booths import policies
+from marketplace.booths import policies, recurrence
 from marketplace.booths.labels import (
     APPLICATION_STATUS_LABELS,
     ASSIGNMENT_STATUS_LABELS,
@@ -32,6 +32,12 @@ bp = Blueprint("booths", __name__)
 @bp.app_template_filter("booth_unserved_reason")
 def unserved_reason_filter(code) -> str:
     return label(UNSERVED_REASON_LABELS, code)
+
+
+@bp.app_template_filter("recurrence")
+def recurrence_filter(rule) -> str:
+    """A market's kept RRULE in words («هر هفته، جمعه»): staff never read the rule itself."""
+    return recurrence.describe(rule)
 
 
 @bp.app_template_filter("booth_cancel_reason")

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.booths import queries
-from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.forms import (
     MarketForm,
     local_to_utc,
+    market_form,
     utc_to_local,
 )
 from marketplace.booths.models import Market
+from marketplace.booths.recurrence import choice_of
 from marketplace.booths.services import (
     allocation_runs,
     applications,
@@ -21,9 +22,9 @@ from marketplace.booths.services import (
     venues,
 )
 from marketplace.booths.views.blueprint import _categories, _staff_only, bp
-from marketplace.core.errors import DomainError, RuleViolation
+from marketplace.core.errors import DomainError
 from marketplace.core.forms import apply_domain_error
-from marketplace.core.i18n import format_number
+from marketplace.core.i18n import format_number, locale_code
 from marketplace.extensions import db
 
 # --- staff: markets --------------------------------------------------------------------------
@@ -36,38 +37,15 @@ def staff_markets():
                            venues=queries.staff_venues(current_user))
 
 
-def _parse_pairs(text: str) -> list[tuple[str, str]]:
-    pairs = []
-    for part in (text or "").split(";"):
-        if part.strip():
-            left, _sep, right = part.partition(":")
-            pairs.append((left.strip(), right.strip()))
-    return pairs
-
-
-def _market_data(form: MarketForm, venue) -> markets.MarketData:
-    caps = {}
-    try:
-        for category_id, cap in _parse_pairs(form.caps.data):
-            caps[int(category_id)] = int(cap) if cap else None
-        codes = {b.code: b.id for b in venue.booths}
-        reserved = []
-        for code, category_id in _parse_pairs(form.reserved.data):
-            if code not in codes:
-                raise RuleViolation(_("There is no booth %(code)s at this venue.", code=code),
-                                    code=BoothErrorCode.UNKNOWN_BOOTH,
-                                    fields={"reserved": [_("Unknown booth code.")]})
-            reserved.append((codes[code], int(category_id)))
-    except ValueError:
-        raise RuleViolation(_("Write caps and reservations as pairs such as 12:3;14:1."),
-                            code=BoothErrorCode.INVALID_PAIRS,
-                            fields={"caps": [_("Not valid.")]}) from None
-    categories = [(c, caps.get(c)) for c in form.category_ids.data or []]
-    categories += [(c, cap) for c, cap in caps.items() if c not in (form.category_ids.data or [])]
+def _market_data(form: MarketForm) -> markets.MarketData:
+    welcomed = form.category_ids.data or []
+    caps, reserved = form.caps(), form.reserved()
+    categories = [(c, caps.get(c)) for c in welcomed]
+    categories += [(c, cap) for c, cap in caps.items() if c not in welcomed]
     return markets.MarketData(
         kind=form.kind.data, name_fa=form.name_fa.data, name_en=form.name_en.data,
         description=form.description.data or "", starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data, recurrence_rule=form.recurrence_rule.data,
+        ends_on=form.ends_on.data, recurrence_rule=form.recurrence_rule(),
         applications_open_at=local_to_utc(form.applications_open_at.data),
         applications_close_at=local_to_utc(form.applications_close_at.data),
         allow_clusters=form.allow_clusters.data,
@@ -80,32 +58,46 @@ def _market_data(form: MarketForm, venue) -> markets.MarketData:
         reserved_booths=reserved)
 
 
-def _market_form(market: Market | None) -> MarketForm:
-    form = MarketForm(obj=market)
-    form.category_ids.choices = [(c.id, c.name(current_user.locale)) for c in _categories()]
+def _market_form(venue, market: Market | None) -> MarketForm:
+    form = market_form(_categories(), [b for b in venue.booths if b.is_active], locale_code(),
+                       obj=market)
+    if market is not None and market.recurrence_rule and request.method == "POST" and \
+            choice_of(market.recurrence_rule) is None:
+        form.offer_to_keep(market.recurrence_rule)  # a rule the API gave may stay as it is
     if request.method == "GET" and market is not None:
         form.kind.data = market.kind.value
+        form.show_rule(market.recurrence_rule)
         form.applications_open_at.data = utc_to_local(market.applications_open_at)
         form.applications_close_at.data = utc_to_local(market.applications_close_at)
         form.category_ids.data = [c.category_id for c in market.categories]
-        form.caps.data = ";".join(f"{c.category_id}:{c.cap}" for c in market.categories
-                                  if c.cap is not None)
-        form.reserved.data = ";".join(f"{r.booth.code}:{r.category_id}"
-                                      for r in market.reserved_booths)
+        for c in market.categories:
+            if c.cap is not None and f"cap_{c.category_id}" in form:
+                form[f"cap_{c.category_id}"].data = c.cap
+        for r in market.reserved_booths:
+            if f"reserve_{r.booth_id}" in form:
+                form[f"reserve_{r.booth_id}"].data = r.category_id
     return form
+
+
+def _show_error(form: MarketForm, error: DomainError) -> None:
+    """A service's error on the form; what it says of the rule belongs to the weekdays."""
+    if error.fields and "recurrence_rule" in error.fields:
+        error.fields = {("weekdays" if name == "recurrence_rule" else name): messages
+                        for name, messages in error.fields.items()}
+    apply_domain_error(form, error)
 
 
 @bp.route("/booths/venues/<int:venue_id>/markets/new", methods=["GET", "POST"])
 def new_market(venue_id):
     _staff_only()
     venue = venues.get_venue_for_staff(current_user, venue_id)
-    form = _market_form(None)
+    form = _market_form(venue, None)
     if form.validate_on_submit():
         try:
-            market = markets.create_market(current_user, venue, _market_data(form, venue))
+            market = markets.create_market(current_user, venue, _market_data(form))
         except DomainError as error:
             db.session.rollback()
-            apply_domain_error(form, error)
+            _show_error(form, error)
         else:
             db.session.commit()
             flash(_("Market saved with %(n)s days.", n=format_number(len(market.days))),
@@ -118,13 +110,13 @@ def new_market(venue_id):
 def edit_market(market_id):
     _staff_only()
     market = markets.get_market_for_staff(current_user, market_id)
-    form = _market_form(market)
+    form = _market_form(market.venue, market)
     if form.validate_on_submit():
         try:
-            markets.update_market(current_user, market, _market_data(form, market.venue))
+            markets.update_market(current_user, market, _market_data(form))
         except DomainError as error:
             db.session.rollback()
-            apply_domain_error(form, error)
+            _show_error(form, error)
         else:
             db.session.commit()
             flash(_("Market saved."), "success")

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.booths import queries
+from marketplace.booths import queries, walkways
 from marketplace.booths.forms import (
     BlockForm,
     BoothForm,
@@ -17,6 +17,7 @@ from marketplace.booths.services import (
     venues,
 )
 from marketplace.booths.views.blueprint import _categories, _municipality_choices, _staff_only, bp
+from marketplace.booths.walkways import edge_value
 from marketplace.core.errors import DomainError
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import localize_digits
@@ -56,7 +57,8 @@ def new_venue():
             db.session.commit()
             flash(_("Venue saved."), "success")
             return redirect(url_for("booths.venue_map", venue_id=venue.id))
-    return render_template("booths/venue_form.html", form=form, venue=None)
+    return render_template("booths/venue_form.html", form=form, venue=None,
+                           walkway_rows=_walkway_rows(form, None))
 
 
 @bp.route("/booths/venues/<int:venue_id>/edit", methods=["GET", "POST"])
@@ -67,8 +69,8 @@ def edit_venue(venue_id):
     form.municipality_id.choices = [(venue.municipality_id, venue.municipality.name(
         current_user.locale))]
     if request.method == "GET":
-        form.grid_breaks.data = ";".join(",".join(str(v) for v in item)
-                                         for item in venue.grid_breaks or [])
+        form.walkways.data = [edge_value(*(int(v) for v in item))
+                              for item in venue.grid_breaks or []]
     if form.validate_on_submit():
         try:
             venues.update_venue(current_user, venue, _venue_data(form))
@@ -79,7 +81,18 @@ def edit_venue(venue_id):
             db.session.commit()
             flash(_("Venue saved."), "success")
             return redirect(url_for("booths.venue_map", venue_id=venue.id))
-    return render_template("booths/venue_form.html", form=form, venue=venue)
+    return render_template("booths/venue_form.html", form=form, venue=venue,
+                           walkway_rows=_walkway_rows(form, venue))
+
+
+def _walkway_rows(form: VenueForm, venue) -> list | None:
+    """The grid to draw walkways on: the size the form holds (the venue's, or what was just
+    typed), with its booths; None when it is too large to draw."""
+    width, height = form.grid_width.data, form.grid_height.data
+    if not walkways.drawable(width, height):
+        return None
+    booths = [b for b in venue.booths if b.is_active] if venue is not None else []
+    return walkways.grid_rows(width, height, form.walkways.data or [], booths)
 
 
 def _booth_form(form: BoothForm) -> BoothForm:
@@ -140,7 +153,9 @@ def block_booth(booth_id):
     booth = venues.get_booth_for_staff(current_user, booth_id)
     form = BlockForm()
     if not form.validate_on_submit():
-        flash(_("Give the first and last day of the block."), "error")
+        problems = [str(e) for errors in form.errors.values() for e in errors
+                    if not isinstance(e, dict)]
+        flash(" ".join([_("Give the first and last day of the block."), *problems]), "error")
         return redirect(url_for("booths.venue_map", venue_id=booth.venue_id, booth=booth.id))
     venues.block_booth(current_user, booth, venues.BlockData(
         form.starts_on.data, form.ends_on.data, form.reason.data, form.note.data or ""))

@@ -58,7 +58,7 @@ def mail_order_placed(order: Order) -> None:
     for vo in vendor_orders:
         parts.append({"store": vo.trainee.store_name, "lines": _lines_for_mail(vo, locale),
                       "fulfilment": vo.fulfilment.value, "pickup_place": vo.pickup_place or "",
-                      "pickup_day": vo.pickup_day.isoformat() if vo.pickup_day else "",
+                      "pickup_day": vo.pickup_day,  # a date: the mail shows it Jalali in fa
                       "shipping_address": vo.shipping_address or "",
                       "total": vo.total.format(locale), "pay_at_pickup": vo.pays_at_pickup})
     kind = EventKind.ORDER_PLACED if order.pays_at_pickup else EventKind.ORDER_PAID
