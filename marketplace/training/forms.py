@@ -7,20 +7,25 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.booths.labels import BLOCK_REASON_LABELS
 from marketplace.core.api import MAX_AMOUNT
-from marketplace.core.forms import AmountField, Bounds, Form, LocalizedIntegerField
+from marketplace.core.forms import (
+    AmountField,
+    Bounds,
+    Form,
+    LocalDateField,
+    LocalizedIntegerField,
+    LocalTimeField,
+)
 from marketplace.training.labels import (
     BOOKING_KIND_LABELS,
     EQUIPMENT_LABELS,
@@ -50,8 +55,8 @@ class SpaceForm(Form):
     equipment = CheckboxesField(_l("Equipment"), choices=_choices(EQUIPMENT_LABELS))
     is_accessible = BooleanField(_l("Accessible (step-free entrance, accessible toilet)"))
     accessibility_note = StringField(_l("Accessibility notes"), validators=[Length(max=300)])
-    opens_at = TimeField(_l("Opens at"), default=time(8, 0), validators=[DataRequired()])
-    closes_at = TimeField(_l("Closes at"), default=time(20, 0), validators=[DataRequired()])
+    opens_at = LocalTimeField(_l("Opens at"), default=time(8, 0), validators=[DataRequired()])
+    closes_at = LocalTimeField(_l("Closes at"), default=time(20, 0), validators=[DataRequired()])
     open_weekdays = CheckboxesField(_l("Open on"), coerce=int,
                                     choices=_choices(WEEKDAY_LABELS),
                                     default=list(WEEKDAY_LABELS))
@@ -60,8 +65,8 @@ class SpaceForm(Form):
 
 
 class BlockForm(Form):
-    starts_on = DateField(_l("From"), validators=[DataRequired()])
-    ends_on = DateField(_l("To"), validators=[DataRequired()])
+    starts_on = LocalDateField(_l("From"), validators=[DataRequired()])
+    ends_on = LocalDateField(_l("To"), validators=[DataRequired()])
     reason = SelectField(_l("Reason"), choices=_choices(BLOCK_REASON_LABELS))
     note = StringField(_l("Note"), validators=[Length(max=1000)])
 
@@ -78,15 +83,15 @@ class RequestForm(Form):
     repeat = RadioField(_l("Sessions"), default="once",
                         choices=lambda: [("once", str(_l("One session"))),
                                          ("series", str(_l("A series")))])
-    day = DateField(_l("Day (one session)"), validators=[Optional()])
+    day = LocalDateField(_l("Day (one session)"), validators=[Optional()])
     weekdays = CheckboxesField(_l("On (series)"), coerce=int, choices=_choices(WEEKDAY_LABELS))
     every_weeks = SelectField(_l("Repeats"), coerce=int, default=1,
                               choices=lambda: [(1, str(_l("Every week"))),
                                                (2, str(_l("Every two weeks")))])
-    starts_on = DateField(_l("From (series)"), validators=[Optional()])
-    ends_on = DateField(_l("To (series)"), validators=[Optional()])
-    starts_at = TimeField(_l("Starts at"), default=time(9, 0), validators=[DataRequired()])
-    ends_at = TimeField(_l("Ends at"), default=time(12, 0), validators=[DataRequired()])
+    starts_on = LocalDateField(_l("From (series)"), validators=[Optional()])
+    ends_on = LocalDateField(_l("To (series)"), validators=[Optional()])
+    starts_at = LocalTimeField(_l("Starts at"), default=time(9, 0), validators=[DataRequired()])
+    ends_at = LocalTimeField(_l("Ends at"), default=time(12, 0), validators=[DataRequired()])
     note = TextAreaField(_l("Note to the municipality"), validators=[Length(max=2000)])
 
 
@@ -96,9 +101,9 @@ class RejectForm(Form):
 
 
 class ProposeForm(Form):
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    starts_at = TimeField(_l("Starts at"), validators=[DataRequired()])
-    ends_at = TimeField(_l("Ends at"), validators=[DataRequired()])
+    day = LocalDateField(_l("Day"), validators=[DataRequired()])
+    starts_at = LocalTimeField(_l("Starts at"), validators=[DataRequired()])
+    ends_at = LocalTimeField(_l("Ends at"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Length(max=500)])
 
 
@@ -124,4 +129,4 @@ class CalendarForm(Form):
 
     city = SelectField(_l("City"), default="")
     trade = SelectField(_l("Trade"), default="")
-    since = DateField(_l("From"), validators=[Optional()])
+    since = LocalDateField(_l("From"), validators=[Optional()])
