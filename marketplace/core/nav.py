@@ -1,12 +1,16 @@
 """The header's menus: entries shown by who may use them (the table is
 marketplace.navigation, given to `register_nav` by the app factory).
 
+The user menu's entries are grouped into a few disclosure menus (`groups` maps an entry's
+endpoint to its menu's name; `TOP` entries stay as plain links, the rest go in
+`DEFAULT_MENU`), so the header shows "My shop", "Staff" and "Account" instead of a long row.
+
 Every page renders both menus, so each is built once per process for each (language, which
 entries the reader may see, script root): the labels and URLs of a menu depend on nothing
 else. A request pays only the `visible(user)` checks, no `url_for` and no translation lookups.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
@@ -40,13 +44,50 @@ def menu_links(name: str, items: tuple[NavItem, ...], user) -> list[dict]:
     return links
 
 
-def register_nav(app, main: Iterable[NavItem], user: Iterable[NavItem]) -> None:
+TOP = "top"
+DEFAULT_MENU = "account"
+
+
+def grouped_menus(menus: tuple[tuple[str, object, tuple[NavItem, ...]], ...], user) -> list[dict]:
+    """The user's non-empty menus in order, each {"name", "label", "links"}; built once per
+    process for each (language, entries shown, script root) like `menu_links`."""
+    every = tuple(item for _name, _label, items in menus for item in items)
+    shown = tuple(item.visible is None or bool(item.visible(user)) for item in every)
+    key = ("menus", locale_code(), shown, request.script_root)
+    built = current_app.extensions.setdefault("nav_menus", {})
+    found = built.get(key)
+    if found is None:
+        found, start = [], 0
+        for name, label, items in menus:
+            links = _links(items, shown[start:start + len(items)])
+            start += len(items)
+            if links:
+                found.append({"name": name, "label": str(label), "links": links})
+        built[key] = found
+    return found
+
+
+def register_nav(app, main: Iterable[NavItem], user: Iterable[NavItem],
+                 groups: Mapping[str, str] | None = None,
+                 menus: Iterable[tuple[str, object]] = ()) -> None:
+    """`groups`: endpoint -> menu name; `menus`: (name, lazy label) in the header's order."""
     main_items = tuple(sorted(main, key=lambda item: item.order))
     user_items = tuple(sorted(user, key=lambda item: item.order))
+    groups = dict(groups or {})
+    menus = tuple(menus)
+
+    def menu_of(item: NavItem) -> str:
+        return groups.get(item.endpoint, DEFAULT_MENU if menus else TOP)
+
+    top_items = tuple(item for item in user_items if menu_of(item) == TOP)
+    grouped = tuple((name, label, tuple(item for item in user_items if menu_of(item) == name))
+                    for name, label in menus)
 
     @app.context_processor
     def nav_context():
         return {
             "main_nav_items": lambda: menu_links("main", main_items, current_user),
-            "user_nav_items": lambda: menu_links("user", user_items, current_user),
+            # the plain links of the user menu; the rest come grouped from user_nav_menus
+            "user_nav_items": lambda: menu_links("user", top_items, current_user),
+            "user_nav_menus": lambda: grouped_menus(grouped, current_user),
         }
