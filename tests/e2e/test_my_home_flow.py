@@ -53,3 +53,13 @@ def test_a_trainee_lands_on_their_home_on_a_phone(app, db, page, fa, screenshot,
     returned.click()
     expect(page).to_have_url(re.compile(r"/my/products$"))
     expect(page.locator("main")).to_contain_text("تابلو فرش برگشتی")
+
+    # The same home in English, on the phone and on a desktop screen.
+    page.goto("/my?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My page")
+    expect(page.locator(".todo a[href='/my/products'] .todo-count")).to_have_text("1")
+    assert fits_the_screen(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_menu(page, "staff")
+    assert fits_the_screen(page)
+    screenshot(page, "my-home-en-desktop")

@@ -153,10 +153,11 @@ def test_the_home_needs_a_sign_in(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("role", ["trainee", "staff", "admin"])
-def test_sign_in_lands_on_the_home(client, role, trainee, create_centre_staff, create_admin):
+@pytest.mark.parametrize("role", ["trainee", "staff", "municipal", "admin"])
+def test_sign_in_lands_on_the_home(client, role, trainee, create_centre_staff, create_admin,
+                                   create_municipal_staff):
     user = {"trainee": lambda: trainee.user, "staff": create_centre_staff,
-            "admin": create_admin}[role]()
+            "municipal": create_municipal_staff, "admin": create_admin}[role]()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"].endswith("/my")
 
