@@ -43,7 +43,7 @@ from marketplace.core.nav import register_nav
 from marketplace.core.pg_lazy_begin import read_outside_transactions
 from marketplace.core.security import register_security_headers
 from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-from marketplace.navigation import MAIN_MENU, MENU_OF, USER_MENU, USER_MENUS
+from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
@@ -135,7 +135,7 @@ def _init_extensions(app: Flask) -> None:
     stripe_gateway.init_app(app)
     register_error_handlers(app)
     register_template_helpers(app)
-    register_nav(app, main=MAIN_MENU, user=USER_MENU, groups=MENU_OF, menus=USER_MENUS)
+    register_nav(app, main=MAIN_MENU, user=USER_MENU)
     register_security_headers(app)
     # After csrf.init_app: it replaces the csrf_token() template global that CSRF set.
     page_cache.init_app(app)

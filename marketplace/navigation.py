@@ -7,7 +7,7 @@ The main menu is public; the user menu shows an entry when its `visible(user)` i
 from flask_babel import lazy_gettext as _l
 
 from marketplace.booths.policies import can_staff_any_municipality
-from marketplace.core.nav import NavItem
+from marketplace.core.nav import TOP, NavItem, grouped
 from marketplace.reports.scope import visible_reports
 
 
@@ -77,5 +77,6 @@ _STAFF = ("booths.staff_markets", "accounts.centre_trainees", "catalogue.review_
           "payments.admin_payouts", "debts.admin_debts", "payments.admin_refunds_owed",
           "notifications.centre_broadcast_start", "training.staff_spaces",
           "training.staff_requests", "training.centre_bookings", "training.centre_courses")
-MENU_OF = {"storefront.my_home": "top", **dict.fromkeys(_SHOP, "shop"),
+MENU_OF = {"storefront.my_home": TOP, **dict.fromkeys(_SHOP, "shop"),
            **dict.fromkeys(_STAFF, "staff")}
+USER_MENU = grouped(USER_MENU, MENU_OF, USER_MENUS)
