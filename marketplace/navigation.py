@@ -1,13 +1,13 @@
 """The site's menus, in one place: what each person sees in the header (core.nav renders it).
 
 The main menu is public; the user menu shows an entry when its `visible(user)` is true.
-`order` sorts each menu.
+`order` sorts each menu; the user menu's entries are grouped by USER_MENUS / MENU_OF below.
 """
 
 from flask_babel import lazy_gettext as _l
 
 from marketplace.booths.policies import can_staff_any_municipality
-from marketplace.core.nav import NavItem
+from marketplace.core.nav import TOP, NavItem, grouped
 from marketplace.reports.scope import visible_reports
 from marketplace.training.policies import can_create_spaces, can_request_bookings
 
@@ -71,4 +71,25 @@ USER_MENU = (
     NavItem(_l("Payouts"), "payments.admin_payouts", visible=_is_admin, order=90),
     NavItem(_l("Trainees' debts"), "debts.admin_debts", visible=_is_admin, order=91),
     NavItem(_l("Refunds owed"), "payments.admin_refunds_owed", visible=_is_admin, order=92),
+    NavItem(_l("My page"), "storefront.my_home", order=1),
 )
+
+# The header groups the user menu into these disclosure menus, in this order; MENU_OF says
+# which entry goes where (by endpoint). "top" entries stay plain links; an entry not listed
+# goes in the account menu. Endpoints of pages not merged yet may be listed in advance.
+USER_MENUS = (
+    ("shop", _l("My shop")),
+    ("staff", _l("Staff")),
+    ("account", _l("Account")),
+)
+_SHOP = ("storefront.my_store", "catalogue.my_products", "booths.mine", "orders.my_sales",
+         "booth_sales.sell", "orders.shipping", "payments.ledger")
+_STAFF = ("booths.staff_markets", "accounts.centre_trainees", "catalogue.review_queue",
+          "orders.centre_sales", "booths.centre_applications", "reports.index",
+          "accounts.organisations", "category_admin.admin_categories",
+          "payments.admin_payouts", "debts.admin_debts", "payments.admin_refunds_owed",
+          "notifications.centre_broadcast_start", "training.staff_spaces",
+          "training.staff_requests", "training.centre_bookings", "training.centre_courses")
+MENU_OF = {"storefront.my_home": TOP, **dict.fromkeys(_SHOP, "shop"),
+           **dict.fromkeys(_STAFF, "staff")}
+USER_MENU = grouped(USER_MENU, MENU_OF, USER_MENUS)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from marketplace.accounts import phone_codes
 from marketplace.accounts.forms import PhoneCodeForm, PhoneForm, PhoneSignupForm
+from marketplace.accounts.landing import landing_url
 from marketplace.accounts.models import CodePurpose
 from marketplace.accounts.views import bp, only_posts
 from marketplace.core.errors import DomainError, TooManyRequests
@@ -59,7 +60,7 @@ def phone_login_code():
             db.session.commit()
             session.pop(SIGN_IN_KEY, None)
             login_user(user)
-            return redirect(next_target(url_for("storefront.home")))
+            return redirect(next_target(landing_url(user)))
     return _code_page(form, phone, url_for("accounts.phone_login_code"), _("Log in"))
 
 

@@ -20,6 +20,7 @@ from marketplace.accounts.forms import (
     TokenForm,
     TraineeSignupForm,
 )
+from marketplace.accounts.landing import landing_url
 from marketplace.accounts.models import ApiToken, TraineeStatus, TrainingCentre
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
@@ -64,7 +65,7 @@ def login():
             form.form_errors.append(str(error.message))
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(next_target(url_for("storefront.home")))
+            return redirect(next_target(landing_url(user)))
     return render_template("accounts/login.html", form=form)
 
 

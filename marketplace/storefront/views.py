@@ -8,6 +8,7 @@ import hashlib
 from flask import (
     Blueprint,
     Response,
+    current_app,
     redirect,
     render_template,
     request,
@@ -22,11 +23,11 @@ from marketplace.catalogue.queries.listings import newest_products
 from marketplace.core import qr
 from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import locale_code, marketplace_zone
 from marketplace.core.page_cache import cached_page
 from marketplace.core.pagination import page_args
 from marketplace.core.urls import absolute_url
-from marketplace.storefront import queries
+from marketplace.storefront import queries, todo
 from marketplace.storefront.errors import StorefrontErrorCode
 from marketplace.storefront.links import avatar_url, product_cover, product_path
 
@@ -54,6 +55,28 @@ def home():
     return render_template("storefront/home.html",
                            newest_products=newest_products(8),
                            upcoming_markets=booth_queries.upcoming_markets(today, limit=5))
+
+
+@bp.get("/my")
+@login_required
+def my_home():
+    """The signed-in home: for each role the user holds, what waits for them, each a count
+    and a link (storefront.todo: one query per role)."""
+    user = current_user
+    currency = current_app.config["MARKETPLACE_CURRENCY"]
+    today = todo.today_here()
+    trainee = user.trainee
+    return render_template(
+        "storefront/my_home.html", today=today,
+        buyer=todo.buyer_counts(user.id),
+        trainee=trainee,
+        trainee_todo=todo.trainee_todo(trainee.id, currency, today) if trainee else None,
+        centre_todo=todo.centre_todo(user.staff_centre_ids, currency,
+                                     todo.month_start(today, locale_code()))
+        if user.is_centre_staff else None,
+        municipal_todo=todo.municipal_todo(user.staff_municipality_ids, today)
+        if user.is_municipal_staff else None,
+        admin_todo=todo.admin_todo(currency) if user.is_admin else None)
 
 
 @bp.get("/s/<store_slug>")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marketplace.accounts.models import Trainee, TraineeStatus, User
-from tests.e2e.persian_pages import expect_persian_rtl, log_in
+from tests.e2e.persian_pages import expect_persian_rtl, log_in, log_out
 from tests.factories.accounts import PASSWORD
 
 
@@ -57,8 +57,7 @@ def test_trainee_signs_up_in_persian_is_verified_by_centre_staff_and_logs_in(
     trainee_id = trainee.id
     db.session.rollback()
 
-    page.get_by_role("button", name=fa("Log out"), exact=True).click()
-    expect(page.get_by_role("button", name=fa("Log out"), exact=True)).to_have_count(0)
+    log_out(page, fa)
 
     # --- the Sardrud institute's staff verify her --------------------------------------------
     staff_page = new_page()

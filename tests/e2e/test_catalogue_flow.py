@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.catalogue.models import Product, ProductImage, ProductStatus
 from tests.e2e.images import natural_width_once_loaded
-from tests.e2e.persian_pages import log_in
+from tests.e2e.persian_pages import log_in, open_menu
 from tests.factories.catalogue import png_bytes
 
 
@@ -28,6 +28,7 @@ def test_a_tableau_is_listed_approved_found_and_opened(app, db, page, new_page, 
 
     # --- the trainee lists a tableau ------------------------------------------------------
     log_in(page, fa, weaver_email)
+    open_menu(page, "shop")
     page.get_by_role("link", name=fa("My products"), exact=True).click()
     page.get_by_role("link", name=fa("List a new product"), exact=True).click()
     page.wait_for_load_state()  # the deferred script that reloads the form is listening
@@ -70,6 +71,7 @@ def test_a_tableau_is_listed_approved_found_and_opened(app, db, page, new_page, 
     # --- the centre approves it -----------------------------------------------------------
     reviewer = new_page()
     log_in(reviewer, fa, staff_email)
+    open_menu(reviewer, "staff")
     reviewer.get_by_role("link", name=fa("Listings to review"), exact=True).click()
     card = reviewer.locator(".cat-review").filter(has_text="تابلو فرش ابریشم گل و مرغ")
     expect(card).to_be_visible()
