@@ -21,9 +21,11 @@ from marketplace.booths.models import (
     ApplicationStatus,
     Assignment,
     AssignmentStatus,
+    BoothOffer,
     Market,
     MarketDay,
     MarketDayStatus,
+    OfferStatus,
     Venue,
 )
 from marketplace.catalogue.models import Product, ProductStatus
@@ -87,6 +89,7 @@ class TraineeTodo:
     returned: int
     markets_to_apply: int
     booth_days: int
+    offers: int
     balance: Money
 
     @property
@@ -113,6 +116,9 @@ def trainee_todo(trainee_id: int, currency: str, today: date) -> TraineeTodo:
         booth_days=_count(Assignment.trainee_id == trainee_id,
                           Assignment.status == AssignmentStatus.ACTIVE,
                           Assignment.day >= today, of=Assignment),
+        offers=_count(BoothOffer.trainee_id == trainee_id,
+                      BoothOffer.status == OfferStatus.PENDING, BoothOffer.expires_at > now,
+                      of=BoothOffer),
         balance=select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
             LedgerEntry.trainee_id == trainee_id, LedgerEntry.currency == currency)
         .scalar_subquery())

@@ -2,11 +2,12 @@
 a count and a link; signing in lands there; a constant number of queries; grouped menus."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from marketplace.accounts.models import TraineeStatus
+from marketplace.booths.models import BoothOffer
 from marketplace.catalogue.models import ProductStatus
 from marketplace.core.db import utcnow
 from marketplace.payments.models import LedgerKind
@@ -46,6 +47,11 @@ def test_a_trainee_sees_returned_listings_booth_days_and_balance(
     for day in market.days:
         create_assignment(booth, day, trainee)
     create_market()                                             # open, not applied to
+    later = create_market(days=1)
+    db.session.add(BoothOffer(market_day_id=later.days[0].id, booth_id=create_booth(later.venue).id,
+                              trainee_id=trainee.id, application_id=create_application(
+                                  later, trainee=trainee).id,
+                              expires_at=utcnow() + timedelta(hours=5)))
     post_entry(trainee.id, LedgerKind.BOOTH_FEE, -700, app.config["MARKETPLACE_CURRENCY"])
     db.session.commit()
     login(trainee.user)
@@ -55,6 +61,7 @@ def test_a_trainee_sees_returned_listings_booth_days_and_balance(
     assert todo_count(page, "/my/products") == "2"
     assert todo_count(page, "/booths/mine") == "2"
     assert todo_count(page, "/booths/open") == "1"  # the market not applied to yet
+    assert todo_count(page, "/booths/mine#my-offers") == "1"  # a pending waitlist offer
     assert "You owe" in page and 'href="/my/ledger"' in page
     assert "My training centre" not in page and "Running Bazaarche" not in page
 
