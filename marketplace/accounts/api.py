@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.accounts import policies, queries, services
+from marketplace.accounts import api_tokens, policies, queries, services
 from marketplace.accounts.models import ApiToken
 from marketplace.accounts.schemas import (
     ApiTokenSchema,
@@ -93,7 +93,7 @@ class TokenByPassword(MethodView):
     def post(self, data):
         """Create a personal API token with email and password. The token is shown only once."""
         user = services.authenticate(data["email"], data["password"])
-        row, token = services.create_api_token(user, data["name"])
+        row, token = api_tokens.create_api_token(user, data["name"])
         db.session.commit()
         return _token_out(row, token)
 
@@ -126,7 +126,7 @@ class MyTokens(MethodView):
     @blp.response(201, NewApiTokenSchema)
     def post(self, data):
         """Create another token. It is shown only in this answer."""
-        row, token = services.create_api_token(require_login(), data["name"])
+        row, token = api_tokens.create_api_token(require_login(), data["name"])
         db.session.commit()
         return _token_out(row, token)
 
@@ -139,7 +139,7 @@ class MyToken(MethodView):
     @blp.response(204)
     def delete(self, token_id):
         """Revoke one of the signed-in user's tokens; calls with it then answer 401."""
-        services.revoke_api_token(require_login(), token_id)
+        api_tokens.revoke_api_token(require_login(), token_id)
         db.session.commit()
 
 

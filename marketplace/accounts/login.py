@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from marketplace.accounts.api_tokens import user_for_api_token
 from marketplace.accounts.models import User
-from marketplace.accounts.services import user_for_api_token
 from marketplace.core.auth import bearer_token
 from marketplace.extensions import db
 

@@ -5,7 +5,7 @@ Routes on the accounts API blueprint."""
 from flask import current_app
 from flask.views import MethodView
 
-from marketplace.accounts import phone_codes, services
+from marketplace.accounts import api_tokens, phone_codes
 from marketplace.accounts.api import _token_out, blp
 from marketplace.accounts.models import CodePurpose
 from marketplace.accounts.phone_views import code_limit
@@ -51,6 +51,6 @@ class TokenByPhoneCode(MethodView):
         except DomainError:
             db.session.commit()  # the wrong try is counted
             raise
-        row, token = services.create_api_token(user, data["name"])
+        row, token = api_tokens.create_api_token(user, data["name"])
         db.session.commit()
         return _token_out(row, token)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from marketplace.accounts import policies
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import (
     TRAINEE_TRANSITIONS,
-    ApiToken,
     CentreKind,
     CentreStaff,
     Municipality,
@@ -25,10 +24,9 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.phone_codes import parse_phone_field
 from marketplace.accounts.signals import trainee_registered, trainee_status_changed
-from marketplace.core.auth import hash_api_token, hash_password, new_api_token, verify_password
+from marketplace.core.auth import hash_password, verify_password
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
-    BadRequest,
     Conflict,
     CoreErrorCode,
     DomainError,
@@ -374,45 +372,3 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
 def _optional_phone(text: str | None) -> str | None:
     """A contact number in E.164, or None when left empty."""
     return parse_phone_field(text) if text and text.strip() else None
-
-
-# --- API tokens ------------------------------------------------------------------------------
-
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the row and the token itself, which is shown once and never stored."""
-    name = (name or "").strip()
-    if not name:
-        raise BadRequest(_("Give the token a name."), code=AccountErrorCode.NAME_REQUIRED,
-                         fields={"name": [_("Required.")]})
-    token = new_api_token()
-    row = ApiToken(user=user, name=name[:100], token_hash=hash_api_token(token),
-                   token_prefix=token[:12])
-    db.session.add(row)
-    db.session.flush()
-    return row, token
-
-
-def revoke_api_token(user: User, token_id: int) -> ApiToken:
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != user.id:
-        raise NotFound(_("That token does not exist."), code=AccountErrorCode.UNKNOWN_TOKEN)
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        db.session.flush()
-    return row
-
-
-# Built once: every API call runs it, and a statement object that is reused keeps its
-# SQL-cache key, so no call pays for building the expression and its key again (~0.15 ms).
-_USER_FOR_TOKEN_HASH = (
-    select(User).join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-           User.is_disabled.is_(False)))
-
-
-def user_for_api_token(token: str) -> User | None:
-    """The enabled user behind a live (not revoked) token, or None.
-
-    Runs on every API call, so it is one statement: the token joined to its user, with the
-    revocation and the disabled account checked in SQL, on every call (nothing is cached)."""
-    return db.session.scalar(_USER_FOR_TOKEN_HASH, {"token_hash": hash_api_token(token)})

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from marketplace.accounts import queries, services
+from marketplace.accounts import api_tokens, queries, services
 from marketplace.accounts.forms import (
     CentreForm,
     ChangePasswordForm,
@@ -215,7 +215,7 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        _row, new_token = services.create_api_token(current_user, form.name.data)
+        _row, new_token = api_tokens.create_api_token(current_user, form.name.data)
         db.session.commit()
         form = TokenForm(formdata=None)
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
@@ -226,7 +226,7 @@ def tokens():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id):
-    services.revoke_api_token(current_user, token_id)
+    api_tokens.revoke_api_token(current_user, token_id)
     db.session.commit()
     flash(_("The token is revoked."), "info")
     return redirect(url_for("accounts.tokens"))

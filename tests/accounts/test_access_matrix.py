@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts.api_tokens import create_api_token
 from marketplace.accounts.models import (
     ApiToken,
     CentreStaff,
@@ -20,7 +21,6 @@ from marketplace.accounts.models import (
     TrainingCentre,
     User,
 )
-from marketplace.accounts.services import create_api_token
 
 ROLES = ("anonymous", "buyer", "pending_trainee", "verified_trainee", "suspended_trainee",
          "staff_a", "staff_b", "municipal_staff", "admin")

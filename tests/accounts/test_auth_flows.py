@@ -271,7 +271,7 @@ def test_a_bearer_token_is_checked_in_one_statement(app, db, create_user, api_to
     read together: one statement, the token joined to its user."""
     from sqlalchemy import event
 
-    from marketplace.accounts.services import user_for_api_token
+    from marketplace.accounts.api_tokens import user_for_api_token
 
     user = create_user()
     token = api_token(user)["Authorization"].removeprefix("Bearer ")

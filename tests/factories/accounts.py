@@ -120,7 +120,7 @@ def create_municipal_staff(db, create_user, create_municipality):
 @pytest.fixture
 def api_token(db):
     """api_token(user) -> headers that authenticate an /api/v1 call as `user`."""
-    from marketplace.accounts.services import create_api_token
+    from marketplace.accounts.api_tokens import create_api_token
 
     def make(user) -> dict:
         _row, token = create_api_token(user, "test")

@@ -37,7 +37,7 @@ def take_stock(product_id: int, quantity: int) -> bool:
 
 
 # Built once: every order placed runs it per line, and a statement object that is reused keeps
-# its SQL-cache key (as accounts.services' token lookup does).
+# its SQL-cache key (as accounts.api_tokens' lookup does).
 _TAKE_STOCK = (
     update(Product)
     .where(Product.id == bindparam("product_id"), Product.stock >= bindparam("quantity"),
