@@ -10,6 +10,7 @@ from marketplace.core.errors import ErrorCode
 class AccountErrorCode(ErrorCode):
     # Codes, not secrets: ruff's S105 reads *_TOKEN and *_PASSWORD names as passwords.
     ALREADY_STAFF = "already_staff"
+    ALREADY_TRAINEE = "already_trainee"
     EMAIL_TAKEN = "email_taken"
     EXPIRED_TOKEN = "expired_token"  # noqa: S105
     CODE_ATTEMPTS_EXHAUSTED = "code_attempts_exhausted"

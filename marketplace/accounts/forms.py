@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from marketplace.accounts.services import TraineeDetails
 from marketplace.core.forms import Form, ascii_digits
 
 # Each language by its own name, marked as in that language (lang=…) for readers and screen
@@ -25,7 +26,9 @@ class SignupForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class TraineeSignupForm(SignupForm):
+class TraineeDetailsForm(Form):
+    """A trainee's training and store: at trainee sign-up, or when a buyer asks to sell."""
+
     centre_id = SelectField(_l("Training centre"), coerce=int, validators=[DataRequired()])
     trade = StringField(_l("Trade (e.g. carpet weaving)"),
                         validators=[DataRequired(), Length(max=120)])
@@ -33,6 +36,15 @@ class TraineeSignupForm(SignupForm):
                                      validators=[Optional(), Length(max=64)])
     store_name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=120)])
     bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
+
+    def details(self) -> TraineeDetails:
+        return TraineeDetails(centre_id=self.centre_id.data, trade=self.trade.data,
+                              certificate_number=self.certificate_number.data or None,
+                              store_name=self.store_name.data, bio=self.bio.data or "")
+
+
+class TraineeSignupForm(SignupForm, TraineeDetailsForm):
+    pass
 
 
 class ReasonForm(Form):

@@ -130,6 +130,17 @@ class TraineeSignUp(SignUp):
     bio: str = ""
 
 
+@dataclass(frozen=True)
+class TraineeDetails:
+    """What a trainee tells about their training and store (at sign-up, or later as a buyer)."""
+
+    centre_id: int
+    trade: str
+    certificate_number: str | None = None
+    store_name: str = ""
+    bio: str = ""
+
+
 def unique_store_slug(store_name: str) -> str:
     base = slugify(store_name) or "store"
     slug, n = base, 1
@@ -141,9 +152,25 @@ def unique_store_slug(store_name: str) -> str:
 
 def register_trainee(data: TraineeSignUp) -> User:
     """A buyer account plus a pending trainee profile; the chosen centre's staff are told."""
-    centre = get_centre(data.centre_id)  # validate before the first write
+    get_centre(data.centre_id)  # validate before the first write
     user = register_buyer(data)
-    store_name = (data.store_name or data.display_name).strip()
+    _add_trainee_profile(user, data, data.display_name)
+    return user
+
+
+def become_trainee(user: User, data: TraineeDetails) -> Trainee:
+    """A signed-in buyer (one who signed up with a phone number alone, say) asks to sell: a
+    pending trainee profile, as at trainee sign-up; the chosen centre's staff are told."""
+    if user.trainee is not None:
+        raise Conflict(_("You already have a trainee profile."),
+                       code=AccountErrorCode.ALREADY_TRAINEE)
+    return _add_trainee_profile(user, data, user.display_name)
+
+
+def _add_trainee_profile(user: User, data: TraineeDetails | TraineeSignUp,
+                         display_name: str) -> Trainee:
+    centre = get_centre(data.centre_id)
+    store_name = (data.store_name or display_name).strip()
     trainee = Trainee(user=user, centre=centre, trade=data.trade.strip(),
                       certificate_number=(data.certificate_number or None),
                       store_name=store_name, store_slug=unique_store_slug(store_name),
@@ -152,7 +179,7 @@ def register_trainee(data: TraineeSignUp) -> User:
     db.session.flush()
     # The centre's staff are told (notifications, through the signal: it sits above accounts).
     trainee_registered.send(trainee)
-    return user
+    return trainee
 
 
 # --- verification ----------------------------------------------------------------------------

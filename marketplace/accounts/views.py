@@ -18,6 +18,7 @@ from marketplace.accounts.forms import (
     SignupForm,
     StaffForm,
     TokenForm,
+    TraineeDetailsForm,
     TraineeSignupForm,
 )
 from marketplace.accounts.landing import landing_url
@@ -96,6 +97,8 @@ def signup():
 
 @bp.route("/signup/trainee", methods=["GET", "POST"])
 def signup_trainee():
+    if current_user.is_authenticated:
+        return _become_trainee()
     form = TraineeSignupForm()
     form.centre_id.choices = centre_choices()
     if form.validate_on_submit():
@@ -111,6 +114,25 @@ def signup_trainee():
         else:
             db.session.commit()
             login_user(user)
+            flash(_("Your trainee account is waiting for your centre to verify it."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/signup_trainee.html", form=form)
+
+
+def _become_trainee():
+    """Signed in already (a buyer who signed up with a phone number alone, say): only the
+    training and store parts of the form; the account is theirs already."""
+    if current_user.trainee is not None:
+        return redirect(url_for("accounts.profile"))
+    form = TraineeDetailsForm()
+    form.centre_id.choices = centre_choices()
+    if form.validate_on_submit():
+        try:
+            services.become_trainee(current_user, form.details())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
             flash(_("Your trainee account is waiting for your centre to verify it."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/signup_trainee.html", form=form)

@@ -10,6 +10,7 @@ from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.sms.outbox import outbox_messages
+from marketplace.notifications.models import EventKind, Notification
 
 PHONE = "+989121234567"
 
@@ -66,3 +67,43 @@ def test_an_account_without_email_gets_no_mail_and_no_password_opens_it(db, outb
     for email in ("", "None"):
         with pytest.raises(DomainError):
             services.authenticate(email, "")
+
+
+def test_a_trainee_signs_up_with_a_number_then_asks_to_sell(
+        client, db, create_centre, create_centre_staff):
+    """Phone first for trainees too: a number and a code make the account, then the training
+    and store part of the trainee form (no email, no password) makes a pending trainee whose
+    centre's staff are told; asking twice changes nothing."""
+    centre = create_centre()
+    staff = create_centre_staff(centre=centre)
+    sign_up(client, name="رضا")
+    client.post("/signup/phone/code", data={"code": outbox_messages()[0]["code"]})
+    form = client.get("/signup/trainee?lang=fa").get_data(as_text=True)
+    assert 'name="email"' not in form and 'name="password"' not in form
+    assert 'name="centre_id"' in form
+    assert 'id="become-trainee"' in client.get("/account").get_data(as_text=True)
+
+    response = client.post("/signup/trainee", data={
+        "centre_id": centre.id, "trade": "قالی‌بافی", "store_name": "کارگاه رضا"})
+    assert response.status_code == 302 and response.location.endswith("/account")
+    user = db.session.scalars(select(User).where(User.phone == PHONE)).one()
+    assert user.email is None and user.trainee is not None
+    assert user.trainee.status.value == "pending" and user.trainee.centre_id == centre.id
+    assert db.session.scalar(select(Notification).where(
+        Notification.recipient_id == staff.id,
+        Notification.kind == EventKind.TRAINEE_REGISTERED)) is not None
+
+    again = client.get("/signup/trainee")
+    assert again.status_code == 302 and again.location.endswith("/account")
+    with pytest.raises(DomainError) as refused:
+        services.become_trainee(user, services.TraineeDetails(centre_id=centre.id, trade="x"))
+    assert refused.value.code == "already_trainee"
+
+
+def test_asking_to_sell_needs_a_real_centre(client, db):
+    sign_up(client)
+    client.post("/signup/phone/code", data={"code": outbox_messages()[0]["code"]})
+    response = client.post("/signup/trainee", data={
+        "centre_id": 999999, "trade": "x", "store_name": "y"})
+    assert response.status_code == 200  # the form again, with the error; nothing written
+    assert db.session.scalars(select(User)).one().trainee is None
