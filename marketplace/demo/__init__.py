@@ -14,6 +14,8 @@ can run on every `make run`:
 - `reports` — searches buyers in Sardrud made and found little for, and the term → skill
   mapping, so the needs assessment has something to say.
 - `training` — rooms in Sardrud's cultural centre and Sahand's hall, courses and registrations.
+- `booth_sales` — a one-of-a-kind tableau sold face to face at the booth, gone from the online
+  store.
 - `pickups` — the handover codes of the buyer's pickups, and a pending waitlist offer.
 - `notices` — a few more notices on the demo buyer's and trainee's bell.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from marketplace.demo import (
+    booth_sales,
     catalogue,
     markets,
     notices,
@@ -40,7 +43,7 @@ Echo = Callable[[str], object]
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
     orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer, training.seed,
-    reports.seed, notices.seed)
+    reports.seed, notices.seed, booth_sales.seed)
 
 
 def seed(echo: Echo) -> None:
