@@ -276,6 +276,33 @@ def _debt_due(ctx):
             _("You owe %(amount)s; pay it from your statement.", amount=ctx.get("amount", "")))
 
 
+# What happened to a booking of a training space (training.notices sends the step's name).
+BOOKING_STEPS = {
+    "requested": _l("A space was requested"),
+    "approved": _l("Your booking was approved"),
+    "rejected": _l("Your booking was rejected"),
+    "proposed": _l("Another time was proposed for your booking"),
+    "accepted": _l("The centre accepted the proposed time"),
+    "withdrawn": _l("A booking was withdrawn"),
+}
+
+
+def _space_booking(ctx):
+    english = _en()
+    space = ctx.get("space_en") if english and ctx.get("space_en") else ctx.get("space_fa", "")
+    centre = ctx.get("centre_en") if english and ctx.get("centre_en") else ctx.get("centre_fa", "")
+    body = _("“%(title)s” by %(centre)s in %(space)s.", title=ctx.get("title", ""),
+             centre=centre, space=space)
+    if ctx.get("reason"):
+        body += " " + _("Reason: %(reason)s", reason=ctx["reason"])
+    return str(BOOKING_STEPS.get(ctx.get("event", ""), "")), body
+
+
+def _course_place(ctx):
+    return (_("You have a place on the course"),
+            _("A place came free on “%(title)s”: it is yours.", title=ctx.get("title", "")))
+
+
 def _broadcast(ctx):
     return _("Notice from %(sender)s", sender=sender(ctx)), str(ctx.get("message", ""))
 
@@ -332,6 +359,12 @@ SPECS: dict[EventKind, EventSpec] = dict((
           _day_closed),
     _spec(K.PAYOUT_SENT, _l("Payout sent"), TRAINEE, {IN_APP, EMAIL}, _payout_sent),
     _spec(K.DEBT_DUE, _l("Debt to pay"), TRAINEE, {IN_APP, EMAIL}, _debt_due),
+    _spec(K.SPACE_BOOKING, _l("Requests for your training spaces"), MUNICIPAL_STAFF,
+          {IN_APP, EMAIL}, _space_booking),
+    _spec(K.SPACE_BOOKING_ANSWER, _l("Answers to your centre's space bookings"), CENTRE_STAFF,
+          {IN_APP, EMAIL}, _space_booking),
+    _spec(K.COURSE_PLACE, _l("A place on a course"), BUYER, {IN_APP, EMAIL, SMS},
+          _course_place),
     _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
           {IN_APP, SMS}, _broadcast),
     _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},

@@ -48,6 +48,9 @@ class EventKind(enum.StrEnum):
     PAYOUT_SENT = "payout_sent"
     DEBT_DUE = "debt_due"
     STAFF_BROADCAST = "staff_broadcast"
+    SPACE_BOOKING = "space_booking"              # to municipal staff: a request and its answers
+    SPACE_BOOKING_ANSWER = "space_booking_answer"  # to the centre: approved, rejected, proposed
+    COURSE_PLACE = "course_place"                # off a course's waitlist: a place is yours
 
 
 class Channel(enum.StrEnum):

@@ -1,17 +1,16 @@
-"""Telling the other side of a booking or a course what happened — the one place that does, so
-the notification centre (issue 17's `notify()`) can replace these mails in one module.
-
-Each function queues mail after the commit (core.mail); a person with no address gets none.
-"""
+"""Telling the other side of a booking or a course what happened — the one place that does,
+through the notification centre (`notify()`: the bell, and mail with these templates, SMS by
+each person's choices)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from marketplace.accounts.models import MunicipalStaff, User
-from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 from marketplace.training.models import Booking, Registration
 
 
@@ -38,32 +37,35 @@ def _municipal_staff(booking: Booking) -> list[User]:
         User.is_disabled.is_(False))))
 
 
-def _send(user: User | None, event: str, booking: Booking, **extra) -> None:
+def _send(user: User | None, kind: EventKind, event: str, booking: Booking, **extra) -> None:
     if user is None:
         return
-    send_mail_after_commit(
-        user.email, SUBJECTS[event], "training_booking", locale=user.locale, event=event,
-        name=user.display_name, title=booking.title, centre_fa=booking.centre.name_fa,
-        centre_en=booking.centre.name("en"), space_fa=booking.space.name_fa,
-        space_en=booking.space.name("en"), lang=user.locale,
-        link=external_url("training.booking_page", booking_id=booking.id), **extra)
+    notify(user, kind, {
+        "event": event, "name": user.display_name, "title": booking.title,
+        "centre_fa": booking.centre.name_fa, "centre_en": booking.centre.name("en"),
+        "space_fa": booking.space.name_fa, "space_en": booking.space.name("en"),
+        "lang": user.locale,
+        "link": external_url("training.booking_page", booking_id=booking.id), **extra},
+        mail=(SUBJECTS[event], "training_booking"),
+        link=site_path("training.booking_page", booking_id=booking.id))
 
 
 def to_space_staff(booking: Booking, event: str) -> None:
     """The municipal staff of the booked space: a new request, an answer to a proposal, a
     withdrawal."""
     for user in _municipal_staff(booking):
-        _send(user, event, booking)
+        _send(user, EventKind.SPACE_BOOKING, event, booking)
 
 
 def to_centre(booking: Booking, event: str, reason: str = "") -> None:
     """Whoever asked for the booking at the centre: approved, rejected, another time."""
-    _send(booking.requested_by, event, booking, reason=reason)
+    _send(booking.requested_by, EventKind.SPACE_BOOKING_ANSWER, event, booking, reason=reason)
 
 
 def moved_up(registration: Registration) -> None:
     user, course = registration.user, registration.course
-    send_mail_after_commit(
-        user.email, SUBJECTS["moved_up"], "training_moved_up", locale=user.locale,
-        name=user.display_name, title=course.title,
-        link=external_url("training.course_page", course_id=course.id))
+    notify(user, EventKind.COURSE_PLACE, {
+        "name": user.display_name, "title": course.title,
+        "link": external_url("training.course_page", course_id=course.id)},
+        mail=(SUBJECTS["moved_up"], "training_moved_up"),
+        link=site_path("training.course_page", course_id=course.id))

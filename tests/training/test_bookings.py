@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.booths.models import BlockReason
+from marketplace.notifications.models import EventKind, Notification
 from marketplace.training.models import (
     Booking,
     SessionStatus,
@@ -38,6 +39,10 @@ def test_a_single_session_request_waits_for_the_municipality(client, db, world, 
     # Saturday 10:00 in Tehran (UTC+3:30) is 06:30 UTC.
     assert session["starts_at"].endswith("06:30:00+00:00")
     assert [m["To"] for m in outbox()] == [world.staff.email]
+    # ...and on their bell, through the notification centre.
+    (notice,) = db.session.scalars(select(Notification).where(
+        Notification.recipient_id == world.staff.id)).all()
+    assert notice.kind == EventKind.SPACE_BOOKING and notice.link.startswith("/")
 
 
 def test_a_weekly_series_chosen_in_words_makes_one_session_a_week(client, db, world,
