@@ -191,96 +191,102 @@ class LocalDateInput(Input):
         return super().__call__(field, **kwargs)
 
 
-class _KeepsItsProblem:
-    """A field whose refused text keeps its own message: without this, DataRequired would
-    replace "Enter a date such as …" with "This field is required."."""
+class _TextReadField(Field):
+    """A value typed as text in the reader's calendar and digits: `read` turns the text into the
+    value (ValueError when it cannot), `write` turns a value back into the text the field shows,
+    and `problem()` says what to type. A refused text keeps that message: without
+    `pre_validate`, DataRequired would replace "Enter a date such as …" with "This field is
+    required."."""
+
+    value_type: type = object
+
+    def read(self, text: str):
+        return text
+
+    def write(self, value, locale: str) -> str:
+        return str(value)
+
+    def problem(self) -> str:
+        return ""
 
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
 
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        if not text or not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = self.read(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.problem()) from None
 
-class LocalDateField(_KeepsItsProblem, Field):
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.write(self.data, locale_code()) if isinstance(self.data, self.value_type) \
+            else ""
+
+
+class LocalDateField(_TextReadField):
     """A calendar day typed in the reader's calendar (`core.dates.parse_day`: Jalali with any
     digits in Persian, Gregorian otherwise; an ISO date reads in both), as a `date`."""
 
     widget = LocalDateInput()
+    value_type = date
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.message = message
 
+    def read(self, text: str) -> date:
+        return parse_day(text)
+
+    def write(self, value, locale: str) -> str:
+        return day_input_text(value, locale)
+
     def problem(self) -> str:
         example = day_input_text(date(2026, 12, 7), locale_code())
         return str(self.message or _("Enter a date such as %(example)s.", example=example))
 
-    def process_formdata(self, valuelist):
-        text = valuelist[0] if valuelist else ""
-        if not text or not str(text).strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_day(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.problem()) from None
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return day_input_text(self.data, locale_code()) if isinstance(self.data, date) else ""
-
-
-class LocalDateTimeField(_KeepsItsProblem, Field):
+class LocalDateTimeField(_TextReadField):
     """A day and a time of day in the reader's calendar, as a naive `datetime` in the
     marketplace's zone (the caller makes it aware)."""
 
     widget = LocalDateInput(with_time=True)
+    value_type = datetime
+
+    def read(self, text: str) -> datetime:
+        return parse_moment(text)
+
+    def write(self, value, locale: str) -> str:
+        return moment_input_text(value, locale)
 
     def problem(self) -> str:
         example = moment_input_text(datetime(2026, 12, 7, 9, 30), locale_code())
         return _("Enter a date and time such as %(example)s.", example=example)
 
-    def process_formdata(self, valuelist):
-        text = valuelist[0] if valuelist else ""
-        if not text or not str(text).strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_moment(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.problem()) from None
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return moment_input_text(self.data, locale_code()) \
-            if isinstance(self.data, datetime) else ""
-
-
-class LocalTimeField(_KeepsItsProblem, Field):
+class LocalTimeField(_TextReadField):
     """A time of day («۰۹:۳۰») typed with any digits in a text input: a browser's time input
     shows its own digits and AM/PM, whatever the page's language."""
 
     widget = NumericInput()
+    value_type = time
 
-    def process_formdata(self, valuelist):
-        text = valuelist[0] if valuelist else ""
-        if not text or not str(text).strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_clock(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter a time such as %(example)s.",
-                               example=clock_input_text(time(9, 30), locale_code()))) from None
+    def read(self, text: str) -> time:
+        return parse_clock(text)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return clock_input_text(self.data, locale_code()) if isinstance(self.data, time) else ""
+    def write(self, value, locale: str) -> str:
+        return clock_input_text(value, locale)
+
+    def problem(self) -> str:
+        return _("Enter a time such as %(example)s.",
+                 example=clock_input_text(time(9, 30), locale_code()))
 
 
 class Bounds:
