@@ -5,9 +5,10 @@ The user menu's entries are grouped into a few disclosure menus (`grouped`: an e
 endpoint names its menu; `TOP` entries stay plain links, unlisted ones go in `DEFAULT_MENU`),
 so the header shows "My shop", "Staff" and "Account" instead of a long row of links.
 
-Every page renders both menus, so each is built once per process for each (language, which
-entries the reader may see, script root): the labels and URLs of a menu depend on nothing
-else. A request pays only the `visible(user)` checks, no `url_for` and no translation lookups.
+Every page renders both menus, so each menu's HTML is rendered once per process for each
+(language, which entries the reader may see, script root): the labels and URLs of a menu depend
+on nothing else. A request pays only the `visible(user)` checks and swapping the log-out form's
+CSRF token in, no `url_for`, no translation lookups and no template.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -15,8 +16,13 @@ from dataclasses import dataclass, replace
 
 from flask import current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from marketplace.core.i18n import locale_code
+from marketplace.core.page_cache import csrf_token_or_hole
+
+# Where the request's CSRF token goes in a kept menu (never a character a label or URL holds).
+CSRF_HOLE = "\x00bz-nav-csrf\x00"
 
 
 @dataclass(frozen=True)
@@ -31,18 +37,6 @@ class NavItem:
 def _links(items: tuple[NavItem, ...], shown: tuple[bool, ...]) -> list[dict]:
     return [{"label": str(item.label), "url": url_for(item.endpoint)}
             for item, show in zip(items, shown, strict=True) if show]
-
-
-def menu_links(name: str, items: tuple[NavItem, ...], user) -> list[dict]:
-    """The menu's links for `user` in the request's language, built once per process for each
-    combination that decides them (callers only read the list)."""
-    shown = tuple(item.visible is None or bool(item.visible(user)) for item in items)
-    key = (name, locale_code(), shown, request.script_root)
-    built = current_app.extensions.setdefault("nav_menus", {})
-    links = built.get(key)
-    if links is None:
-        links = built[key] = _links(items, shown)
-    return links
 
 
 TOP = "top"
@@ -66,22 +60,15 @@ def grouped(items: Iterable[NavItem], groups: Mapping[str, str],
     return result
 
 
-def grouped_menus(menus: tuple[tuple[str, object, tuple[NavItem, ...]], ...], user) -> list[dict]:
-    """The user's non-empty menus in order, each {"name", "label", "links"}; built once per
-    process for each (language, entries shown, script root) like `menu_links`."""
-    every = tuple(item for _name, _label, items in menus for item in items)
-    shown = tuple(item.visible is None or bool(item.visible(user)) for item in every)
-    key = ("menus", locale_code(), shown, request.script_root)
-    built = current_app.extensions.setdefault("nav_menus", {})
-    found = built.get(key)
-    if found is None:
-        found, start = [], 0
-        for name, label, items in menus:
-            links = _links(items, shown[start:start + len(items)])
-            start += len(items)
-            if links:
-                found.append({"name": name, "label": str(label), "links": links})
-        built[key] = found
+def _grouped_links(menus: tuple[tuple[str, object, tuple[NavItem, ...]], ...],
+                   shown: tuple[bool, ...]) -> list[dict]:
+    """The non-empty menus in order, each {"name", "label", "links"}."""
+    found, start = [], 0
+    for name, label, items in menus:
+        links = _links(items, shown[start:start + len(items)])
+        start += len(items)
+        if links:
+            found.append({"name": name, "label": str(label), "links": links})
     return found
 
 
@@ -97,8 +84,54 @@ def register_nav(app, main: Iterable[NavItem], user: Iterable[NavItem]) -> None:
 
     @app.context_processor
     def nav_context():
+        # The user behind the proxy, once: each `visible` check reads several of its
+        # attributes, and every read through `current_user` looks the user up again.
+        def user():
+            return current_user._get_current_object()
+
         return {
-            "main_nav_items": lambda: menu_links("main", main_items, current_user),
-            "user_nav_items": lambda: menu_links("user", top_items, current_user),
-            "user_nav_menus": lambda: grouped_menus(in_menus, current_user),
+            "main_nav_html": lambda: main_nav_html(main_items, user()),
+            "user_nav_html": lambda: user_nav_html(top_items, in_menus, user()),
         }
+
+
+def _shown(items: tuple[NavItem, ...], user) -> tuple[bool, ...]:
+    return tuple(item.visible is None or bool(item.visible(user)) for item in items)
+
+
+def _kept_html(key: tuple, render: Callable[[], Markup]) -> Markup:
+    built = current_app.extensions.setdefault("nav_html", {})
+    html = built.get(key)
+    if html is None:
+        html = built[key] = render()
+    return html
+
+
+def _render(template: str, **context) -> Markup:
+    # The environment's globals only (url_for, _): no context processor runs, so nothing of
+    # the reader can slip into what every reader with the same key is given. The template
+    # escapes what it writes (.html), so its output is markup.
+    html = current_app.jinja_env.get_template(template).render(**context)
+    return Markup(html)  # noqa: S704
+
+
+def main_nav_html(items: tuple[NavItem, ...], user) -> Markup:
+    shown = _shown(items, user)
+    key = ("main", locale_code(), shown, request.script_root)
+    return _kept_html(key, lambda: _render("_nav/main.html", links=_links(items, shown)))
+
+
+def user_nav_html(top: tuple[NavItem, ...],
+                  menus: tuple[tuple[str, object, tuple[NavItem, ...]], ...], user) -> Markup:
+    """The plain links and the disclosure menus of a signed-in reader."""
+    shown_top = _shown(top, user)
+    every = tuple(item for _name, _label, items in menus for item in items)
+    shown = _shown(every, user)
+    key = ("user", locale_code(), shown_top, shown, request.script_root)
+
+    def render() -> str:
+        return _render("_nav/user.html", links=_links(top, shown_top),
+                       menus=_grouped_links(menus, shown), csrf_hole=CSRF_HOLE)
+
+    html = _kept_html(key, render)
+    return html.replace(CSRF_HOLE, csrf_token_or_hole())  # Markup.replace escapes the token

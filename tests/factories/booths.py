@@ -25,12 +25,16 @@ from marketplace.booths.models import (
     Venue,
 )
 from marketplace.booths.schedule import one_off_dates, opening_instant
+from marketplace.core.db import utcnow
+from marketplace.core.i18n import marketplace_zone
 
 _seq = itertools.count(1)
 
 
 def future_day(days_ahead: int = 10) -> date:
-    return (datetime.now(UTC) + timedelta(days=days_ahead)).date()
+    """A day counted from today where the markets are (late in the UTC evening it is already
+    tomorrow in Tehran): `days_ahead=0` is the day the app calls today."""
+    return (utcnow().astimezone(marketplace_zone()) + timedelta(days=days_ahead)).date()
 
 
 @pytest.fixture
