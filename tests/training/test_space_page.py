@@ -5,19 +5,8 @@ queries."""
 from tests.storefront.persian_text import leaks
 
 
-def _second_course(client, api_token, world, request_booking):
-    booking = request_booking(starts_at="14:00", ends_at="16:00", title="کارگاه رنگرزی")
-    client.post(f"/api/v1/training/bookings/{booking['id']}/approve",
-                json={"session_ids": [s["id"] for s in booking["sessions"]]},
-                headers=api_token(world.staff))
-    response = client.post(f"/api/v1/training/bookings/{booking['id']}/course", json={
-        "title": "کارگاه رنگرزی", "trade": "dyeing", "teacher": "رضا", "capacity": 5},
-        headers=api_token(world.centre_staff))
-    assert response.status_code == 201, response.json
-
-
 def test_a_space_shows_its_facts_and_upcoming_courses(client, db, world, api_token,
-                                                      approved_course, request_booking,
+                                                      approved_course, afternoon_course,
                                                       count_queries):
     course = approved_course(title="طراحی فرش برای نوآموزان")
     world.space.is_accessible, world.space.accessibility_note = True, "رمپ ورودی"
@@ -36,7 +25,7 @@ def test_a_space_shows_its_facts_and_upcoming_courses(client, db, world, api_tok
         assert text in html, text
     assert "سه‌شنبه" not in html  # closed on Tuesdays
 
-    _second_course(client, api_token, world, request_booking)
+    afternoon_course()
     with count_queries() as two:
         en = client.get(url + "?lang=en").get_data(as_text=True)
     assert two.n == one.n
