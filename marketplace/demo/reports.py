@@ -32,11 +32,12 @@ SEARCHES = (
     ("دار قالی", 7, 0, 0, False),
     ("تعمیر فرش", 2, 1, 0, False),   # fewer than five visitors: the report never shows it
 )
+# term, skill (fa, en), and its trade in the one trade list courses use (training.labels)
 SKILLS = (
-    ("رنگرزی گیاهی", "رنگرزی گیاهی الیاف", "Natural dyeing"),
-    ("نقشه", "طراحی و نقشه‌کشی فرش", "Carpet pattern design"),
-    ("کدنویسی نقشه", "کدنویسی نقشهٔ فرش", "Pattern coding"),
-    ("دار قالی", "ساخت و برپایی دار قالی", "Loom building"),
+    ("رنگرزی گیاهی", "رنگرزی گیاهی الیاف", "Natural dyeing", "dyeing"),
+    ("نقشه", "طراحی و نقشه‌کشی فرش", "Carpet pattern design", "carpet_design"),
+    ("کدنویسی نقشه", "کدنویسی نقشهٔ فرش", "Pattern coding", "pattern_coding"),
+    ("دار قالی", "ساخت و برپایی دار قالی", "Loom building", "carpet_weaving"),
 )
 SOURCE = "demo"
 
@@ -48,11 +49,15 @@ def _visitor(n: int) -> str:
 def seed(echo) -> None:
     carpets = db.session.scalar(select(Category.id).where(Category.slug == "carpet-tableaux"))
     added_skills = 0
-    for term, skill_fa, skill_en in SKILLS:
+    for term, skill_fa, skill_en, trade in SKILLS:
         key = normalize(term)
-        if db.session.scalar(select(TermSkill.id).where(TermSkill.term == key)) is None:
-            db.session.add(TermSkill(term=key, skill_fa=skill_fa, skill_en=skill_en))
+        entry = db.session.scalar(select(TermSkill).where(TermSkill.term == key))
+        if entry is None:
+            db.session.add(TermSkill(term=key, skill_fa=skill_fa, skill_en=skill_en,
+                                     trade=trade))
             added_skills += 1
+        elif entry.trade is None:  # seeded before terms had trades
+            entry.trade = trade
     if db.session.scalar(select(SearchLog.id).where(SearchLog.source == SOURCE).limit(1)):
         echo(f"reports: demo searches already there; {added_skills} skill mappings added")
         return

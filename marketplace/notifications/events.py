@@ -303,6 +303,19 @@ def _course_place(ctx):
             _("A place came free on “%(title)s”: it is yours.", title=ctx.get("title", "")))
 
 
+def _course_reminder(ctx):
+    english = _en()
+    space = ctx.get("space_en") if english and ctx.get("space_en") else ctx.get("space_fa", "")
+    venue = ctx.get("venue_en") if english and ctx.get("venue_en") else ctx.get("venue_fa", "")
+    starts = ctx.get("starts_at")
+    body = _("%(day)s from %(start)s to %(end)s, %(space)s, %(venue)s.",
+             day=format_day(starts, with_weekday=True) if isinstance(starts, datetime) else "",
+             start=clock(starts), end=clock(ctx.get("ends_at")), space=space, venue=venue)
+    if ctx.get("address"):
+        body += " " + _("Address: %(address)s", address=ctx["address"])
+    return _("Your course meets soon: “%(title)s”", title=ctx.get("title", "")), body
+
+
 def _broadcast(ctx):
     return _("Notice from %(sender)s", sender=sender(ctx)), str(ctx.get("message", ""))
 
@@ -365,6 +378,8 @@ SPECS: dict[EventKind, EventSpec] = dict((
           {IN_APP, EMAIL}, _space_booking),
     _spec(K.COURSE_PLACE, _l("A place on a course"), BUYER, {IN_APP, EMAIL, SMS},
           _course_place),
+    _spec(K.COURSE_REMINDER, _l("Reminder before each session of your courses"), BUYER,
+          {IN_APP, SMS}, _course_reminder),
     _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
           {IN_APP, SMS}, _broadcast),
     _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},

@@ -51,6 +51,7 @@ class EventKind(enum.StrEnum):
     SPACE_BOOKING = "space_booking"              # to municipal staff: a request and its answers
     SPACE_BOOKING_ANSWER = "space_booking_answer"  # to the centre: approved, rejected, proposed
     COURSE_PLACE = "course_place"                # off a course's waitlist: a place is yours
+    COURSE_REMINDER = "course_reminder"          # a session of your course within a day
 
 
 class Channel(enum.StrEnum):

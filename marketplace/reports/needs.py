@@ -5,26 +5,31 @@ results), grouped by their normalised term (the log keeps the query's normalised
 catalogue.queries.search_params), the category filter and the city filter, this period
 against the one before; demand against supply per category (searches naming the category
 against its active listings); and, through the staff-kept mapping (`models.TermSkill`), the
-trades and skills those terms ask for.
+trades and skills those terms ask for, each beside the courses of its trade held in the period
+and planned from now (in the chosen city) — the trade list is training's, one for both — with
+a button for centre staff to propose a course for it.
 
 No personal data: a row seen by fewer than `REPORTS_MIN_VISITORS` distinct visitors in the
 period is never shown (k-anonymity), nor is an earlier period's figure below that; visitors
 are the log's keyed hashes (catalogue.search_log.visitor_key), rows without one never count.
 
-Four queries: the terms (one grouped query over both periods), demand per category, supply per
-category, and the searches per day for the chart's series."""
+Five queries: the terms (one grouped query over both periods), demand per category, supply per
+category, the searches per day for the chart's series, and the courses per trade."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import case, distinct, func, literal, select
 
+from marketplace.accounts.models import Municipality
+from marketplace.booths.models import Venue
 from marketplace.catalogue.models import Category, Product, ProductStatus, SearchLog
+from marketplace.core.db import utcnow
 from marketplace.core.i18n import format_number
 from marketplace.core.text import normalize
 from marketplace.extensions import db
@@ -32,6 +37,8 @@ from marketplace.reports.charts import bar_chart
 from marketplace.reports.models import TermSkill
 from marketplace.reports.periods import Period, bucket_of, change_percent, series
 from marketplace.reports.tables import Column, Kind, ReportResult, Section, Table
+from marketplace.training.labels import TRADE_LABELS, label
+from marketplace.training.models import Course, Space
 
 TOP_TERMS = 10
 
@@ -143,8 +150,9 @@ def skills_for(terms: list[dict], mappings: list[TermSkill], locale: str) -> lis
             if all(word in row["term"] for word in words):
                 row.setdefault("skills", []).append(mapping.skill(locale))
                 entry = skills.setdefault(mapping.skill(locale), {
-                    "skill": mapping.skill(locale), "searches": 0, "previous_searches": 0,
-                    "terms": []})
+                    "skill": mapping.skill(locale), "trade_code": mapping.trade,
+                    "searches": 0, "previous_searches": 0, "terms": []})
+                entry["trade_code"] = entry["trade_code"] or mapping.trade
                 entry["searches"] += row["searches"]
                 entry["previous_searches"] += row["previous_searches"] or 0
                 if row["term"] not in entry["terms"]:
@@ -157,12 +165,40 @@ def skills_for(terms: list[dict], mappings: list[TermSkill], locale: str) -> lis
     return result
 
 
+def courses_by_trade(period: Period, zone: ZoneInfo, city: str | None,
+                     now: datetime) -> dict[str, tuple[int, int]]:
+    """Per trade: the courses held in `period` (begun by `now`, with sessions in the period)
+    and those planned (not begun by `now`), cancelled ones left out, in `city` when one is
+    chosen. A course is one or the other, never both."""
+    start, end = period.bounds(zone)
+    begun_by = min(end, now)
+    held = func.sum(case(((Course.first_session_at < begun_by) &
+                          (Course.last_session_at >= start), 1), else_=0))
+    planned = func.sum(case((Course.first_session_at >= now, 1), else_=0))
+    stmt = (select(Course.trade, held, planned).where(Course.is_cancelled.is_(False))
+            .group_by(Course.trade))
+    if city:
+        stmt = stmt.join(Space, Space.id == Course.space_id).join(
+            Venue, Venue.id == Space.venue_id).join(
+            Municipality, Municipality.id == Venue.municipality_id).where(
+            Municipality.city == city)
+    return {trade: (int(h or 0), int(p or 0)) for trade, h, p in db.session.execute(stmt)}
+
+
+def _with_courses(skills: list[dict], courses: dict[str, tuple[int, int]]) -> None:
+    for entry in skills:
+        code = entry.get("trade_code")
+        entry["trade"] = label(TRADE_LABELS, code) if code else ""
+        entry["courses_held"], entry["courses_planned"] = courses.get(code or "", (0, 0))
+
+
 def needs_report(period: Period, zone: ZoneInfo, locale: str, currency: str, k: int, few: int,
                  wanted: NeedsFilter) -> ReportResult:
     terms = term_rows(period, zone, k, few, wanted)
     categories = {c.id: c for c in db.session.scalars(select(Category))}
     mappings = list(db.session.scalars(select(TermSkill).order_by(TermSkill.term)))
     skills = skills_for(terms, mappings, locale)
+    _with_courses(skills, courses_by_trade(period, zone, wanted.city, utcnow()))
     for row in terms:
         category = categories.get(row["category_id"]) if row["category_id"] else None
         row["category"] = category.name(locale) if category else ""
@@ -188,13 +224,17 @@ def needs_report(period: Period, zone: ZoneInfo, locale: str, currency: str, k: 
         for row in terms[:TOP_TERMS]], rtl=rtl)
     sections = [
         Section(_("Skills buyers want"), Table([
-            Column("skill", _("Skill")), Column("terms", _("Terms")),
+            Column("skill", _("Skill")), Column("trade", _("Trade")),
+            Column("terms", _("Terms")),
             Column("searches", _("Searches"), Kind.INT),
             Column("previous_searches", _("Searches, period before"), Kind.INT),
-            Column("change", _("Change"), Kind.PERCENT)], skills, currency),
+            Column("change", _("Change"), Kind.PERCENT),
+            Column("courses_held", _("Courses held"), Kind.INT),
+            Column("courses_planned", _("Courses planned"), Kind.INT)], skills, currency),
             bar_chart(_("Searches per skill"), [
                 (s["skill"], s["searches"], format_number(s["searches"]))
-                for s in skills[:TOP_TERMS]], rtl=rtl) if skills else None),
+                for s in skills[:TOP_TERMS]], rtl=rtl) if skills else None,
+            action="propose_course"),
         Section(_("Demand and supply by category"), Table([
             Column("category", _("Category")), Column("searches", _("Searches"), Kind.INT),
             Column("found_little", _("Found little"), Kind.INT),

@@ -1,5 +1,7 @@
 """The staff-kept mapping from search terms to trades and skills (`models.TermSkill`):
-centre staff and administrators add and remove entries. Functions flush and never commit."""
+centre staff and administrators add and remove entries. A term's trade is a code of the one
+trade list courses use (training.labels.TRADES), so the needs report can put the courses held
+for a skill beside it. Functions flush and never commit."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from marketplace.core.text import normalize
 from marketplace.extensions import db
 from marketplace.reports.errors import ReportErrorCode
 from marketplace.reports.models import TermSkill
+from marketplace.training.labels import TRADES
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class TermSkillData:
     term: str
     skill_fa: str
     skill_en: str = ""
+    trade: str = ""
 
 
 def can_keep_skills(user) -> bool:
@@ -40,11 +44,16 @@ def add_term_skill(actor, data: TermSkillData) -> TermSkill:
         raise RuleViolation(_("Type a search term with letters in it."),
                             code=ReportErrorCode.INVALID_TERM,
                             fields={"term": [_("Type a search term with letters in it.")]})
+    if data.trade not in TRADES:
+        raise RuleViolation(_("Choose the trade from the list."),
+                            code=ReportErrorCode.INVALID_TERM,
+                            fields={"trade": [_("Choose the trade from the list.")]})
     if db.session.scalar(select(TermSkill.id).where(TermSkill.term == term)) is not None:
         raise Conflict(_("That term already has a skill."), code=ReportErrorCode.TERM_TAKEN,
                        fields={"term": [_("That term already has a skill.")]})
     entry = TermSkill(term=term, skill_fa=data.skill_fa.strip(),
-                      skill_en=data.skill_en.strip(), created_by_id=actor.id)
+                      skill_en=data.skill_en.strip(), trade=data.trade,
+                      created_by_id=actor.id)
     db.session.add(entry)
     db.session.flush()
     return entry

@@ -65,6 +65,9 @@ class Section:
     title: str
     table: Table
     chart: Chart | None = None
+    # A button the page puts on each row for readers who may use it ("propose_course": the
+    # skills wanted, for centre staff); downloads and the API leave it out.
+    action: str | None = None
 
 
 @dataclass

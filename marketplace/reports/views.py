@@ -19,6 +19,7 @@ from marketplace.reports.forms import TermSkillForm
 from marketplace.reports.periods import Grain
 from marketplace.reports.sales import DIMENSIONS
 from marketplace.reports.scope import Report, visible_reports
+from marketplace.training import policies as training_policies
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -69,7 +70,8 @@ def show(name: str):
     return render_template("reports/report.html", result=result, report=report,
                            choices=choices, grains=list(Grain),
                            dimensions=DIMENSIONS if report == Report.SALES else (),
-                           locale=locale)
+                           locale=locale,
+                           can_propose=training_policies.can_request_bookings(current_user))
 
 
 def download(result, wanted: str, locale: str) -> Response:

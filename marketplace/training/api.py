@@ -161,7 +161,8 @@ class SpaceBookings(MethodView):
             kind=data["kind"].value, title=data["title"],
             expected_attendance=data["expected_attendance"],
             equipment_needs=data["equipment_needs"], starts_at=data["starts_at"],
-            ends_at=data["ends_at"], day=data["day"], series=series, note=data["note"]))
+            ends_at=data["ends_at"], day=data["day"], series=series, note=data["note"],
+            trade=data["trade"]))
         db.session.commit()
         return _booking_out(booking, with_checks=False)
 

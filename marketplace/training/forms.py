@@ -75,6 +75,9 @@ class RequestForm(Form):
     centre_id = SelectField(_l("Training centre"), coerce=int, validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=_choices(BOOKING_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    trade = SelectField(_l("Trade it teaches"), default="",
+                        choices=lambda: [("", str(_l("Not said yet")))] +
+                        [(k, str(v)) for k, v in TRADE_LABELS.items()])
     expected_attendance = LocalizedIntegerField(_l("Expected attendance"), default=15,
                                                 validators=[DataRequired(),
                                                             Bounds(1, 10000)])

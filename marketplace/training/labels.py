@@ -45,8 +45,9 @@ REGISTRATION_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
-# The trades courses teach. The needs-assessment report (issue 19) should read the same list;
-# until it has one of its own this is the list, keyed by stable codes.
+# The trades, keyed by stable codes: the one list courses teach from and the needs assessment
+# reads skills in (reports.skills stores a term's trade as one of these codes), so the report
+# can show the courses held for each skill it finds wanted.
 TRADE_LABELS = {
     "carpet_design": _l("Carpet design"),
     "carpet_weaving": _l("Carpet weaving"),

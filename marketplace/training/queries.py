@@ -105,6 +105,7 @@ class CalendarFilters:
     trade: str | None = None
     since: date | None = None
     centre: str | None = None   # a centre's slug: that centre's courses
+    space_id: int | None = None  # the courses held in one space (its public page)
 
 
 def public_courses(filters: CalendarFilters, now: datetime, limit: int = 100) -> list[Course]:
@@ -122,11 +123,19 @@ def public_courses(filters: CalendarFilters, now: datetime, limit: int = 100) ->
         statement = statement.where(Course.trade == filters.trade)
     if filters.centre:
         statement = statement.where(Course.centre.has(TrainingCentre.slug == filters.centre))
+    if filters.space_id:
+        statement = statement.where(Course.space_id == filters.space_id)
     if filters.since:
         start = datetime.combine(filters.since, datetime.min.time(), tzinfo=marketplace_zone())
         statement = statement.where(Course.last_session_at >= start)
     statement = statement.order_by(Course.first_session_at, Course.id).limit(limit)
     return list(db.session.scalars(statement).unique())
+
+
+def public_space(space_id: int) -> Space | None:
+    """A space with its venue and municipality, for its public page."""
+    return db.session.scalar(select(Space).where(Space.id == space_id).options(
+        *_space_options()))
 
 
 def course_cities() -> list[str]:

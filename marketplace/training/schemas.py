@@ -96,6 +96,8 @@ class BookingInSchema(StrictSchema):
     series = fields.Nested(SeriesInSchema,
                            metadata={"description": "A series instead of a single day."})
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+    trade = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(TRADES),
+                          metadata={"description": "The trade the course will teach, if said."})
 
 
 class SessionIdsInSchema(StrictSchema):
@@ -208,6 +210,7 @@ class BookingSchema(Schema):
     expected_attendance = fields.Integer()
     equipment_needs = fields.List(fields.String())
     note = fields.String()
+    trade = fields.String(allow_none=True)
     recurrence_rule = fields.String(allow_none=True)
     status = fields.Enum(BookingStatus, by_value=True)
     rejection_reason = fields.String(allow_none=True)

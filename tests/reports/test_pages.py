@@ -109,14 +109,18 @@ def test_staff_keep_the_term_skill_list(world, client, login, db):
     page = client.get("/reports/skills?lang=en")
     assert page.status_code == 200
     response = client.post("/reports/skills?lang=en", data={
-        "term": "رنگرزي گياهي", "skill_fa": "رنگرزی گیاهی", "skill_en": "Natural dyeing"},
-        follow_redirects=True)
+        "term": "رنگرزي گياهي", "skill_fa": "رنگرزی گیاهی", "skill_en": "Natural dyeing",
+        "trade": "dyeing"}, follow_redirects=True)
     assert response.status_code == 200
     entry = db.session.query(TermSkill).one()
     assert entry.term == "رنگرزی گیاهی"  # kept in its search form
+    assert entry.trade == "dyeing"  # a code of the trade list courses use
     again = client.post("/reports/skills?lang=en", data={
-        "term": "رنگرزی گیاهی", "skill_fa": "x", "skill_en": ""})
+        "term": "رنگرزی گیاهی", "skill_fa": "x", "skill_en": "", "trade": "dyeing"})
     assert "already has a skill" in again.get_data(as_text=True)
+    client.post("/reports/skills?lang=en", data={
+        "term": "گلیم", "skill_fa": "گلیم‌بافی", "trade": "basket_weaving"})
+    assert db.session.query(TermSkill).count() == 1  # a trade not on the list
     client.post(f"/reports/skills/{entry.id}/delete")
     assert db.session.query(TermSkill).count() == 0
     login(world.trainee_a.user)

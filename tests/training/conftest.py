@@ -99,3 +99,20 @@ def approved_course(client, api_token, world, request_booking):
         return response.json
 
     return make
+
+
+@pytest.fixture
+def afternoon_course(client, api_token, world, request_booking):
+    """A one-session course next Saturday afternoon (beside approved_course's mornings)."""
+    def make(**overrides) -> dict:
+        booking = request_booking(starts_at="14:00", ends_at="16:00", title="کارگاه رنگرزی")
+        client.post(f"/api/v1/training/bookings/{booking['id']}/approve",
+                    json={"session_ids": [s["id"] for s in booking["sessions"]]},
+                    headers=api_token(world.staff))
+        response = client.post(f"/api/v1/training/bookings/{booking['id']}/course", json={
+            "title": "کارگاه رنگرزی", "trade": "dyeing", "teacher": "رضا", "capacity": 5,
+            **overrides}, headers=api_token(world.centre_staff))
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return make

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import joinedload
 
-from marketplace.booths.models import Market, MarketDay, MarketDayStatus
+from marketplace.booths.models import Market, MarketDay, MarketDayStatus, Venue
 from marketplace.core.db import utcnow
 from marketplace.core.errors import ErrorCode
 from marketplace.core.i18n import marketplace_zone
 from marketplace.extensions import db
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.models import SessionStatus, Space, TrainingSession
+from marketplace.training.models import (
+    Booking,
+    SessionStatus,
+    Space,
+    SpaceBlock,
+    TrainingSession,
+)
 
 
 @dataclass
@@ -131,3 +137,61 @@ def upcoming_market_days(space: Space, since: date, limit: int = 60) -> list[Mar
             Market.venue_id == space.venue_id, MarketDay.status == MarketDayStatus.OPEN,
             MarketDay.day >= since).options(joinedload(MarketDay.market))
         .order_by(MarketDay.day).limit(limit)))
+
+
+@dataclass
+class LateConflict:
+    """An approved session that a block or a market day now falls on. Approving checks both,
+    so such a session was approved before the block was made or the market day opened (or
+    before the space was marked as used by markets), and its centre still expects the space."""
+
+    session: TrainingSession
+    block: SpaceBlock | None = None
+    market_day: MarketDay | None = None
+
+
+def conflicts_after_approval(municipality_ids: set[int] | None, now: datetime | None = None,
+                             limit: int = 300) -> list[LateConflict]:
+    """Approved sessions still to come that a block or an open market day of their space is
+    on, in the spaces of `municipality_ids` (None: every space), soonest first. Three queries:
+    the blocks, the market days, then the approved sessions around them."""
+    now = now or utcnow()
+    zone = marketplace_zone()
+    today = now.astimezone(zone).date()
+    in_scope = Space.venue.has(Venue.municipality_id.in_(municipality_ids)) \
+        if municipality_ids is not None else true()
+    blocks: dict[int, list[SpaceBlock]] = {}
+    for row in db.session.scalars(select(SpaceBlock).join(SpaceBlock.space).where(
+            SpaceBlock.ends_on >= today, in_scope)):
+        blocks.setdefault(row.space_id, []).append(row)
+    market_days: dict[tuple[int, date], MarketDay] = {}
+    for space_id, market_day in db.session.execute(
+            select(Space.id, MarketDay).join(Market, Market.venue_id == Space.venue_id)
+            .join(MarketDay, MarketDay.market_id == Market.id)
+            .where(Space.used_by_markets.is_(True), MarketDay.status == MarketDayStatus.OPEN,
+                   MarketDay.day >= today, in_scope)
+            .options(joinedload(MarketDay.market))):
+        market_days.setdefault((space_id, market_day.day), market_day)
+    space_ids = set(blocks) | {space_id for space_id, _day in market_days}
+    if not space_ids:
+        return []
+    last_day = max([b.ends_on for bs in blocks.values() for b in bs] +
+                   [day for _space, day in market_days])
+    until = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    found = []
+    for session in db.session.scalars(
+            select(TrainingSession).where(
+                TrainingSession.space_id.in_(space_ids),
+                TrainingSession.status == SessionStatus.APPROVED,
+                TrainingSession.ends_at > now, TrainingSession.starts_at < until)
+            .options(joinedload(TrainingSession.booking).joinedload(Booking.centre),
+                     joinedload(TrainingSession.booking).joinedload(Booking.space))
+            .order_by(TrainingSession.starts_at, TrainingSession.id)):
+        held_on = session.starts_at.astimezone(zone).date()
+        block = next((b for b in blocks.get(session.space_id, []) if b.covers(held_on)), None)
+        on_market = market_days.get((session.space_id, held_on))
+        if block is not None or on_market is not None:
+            found.append(LateConflict(session, block, on_market))
+            if len(found) >= limit:
+                break
+    return found

@@ -26,7 +26,7 @@ from marketplace.core.i18n import format_day, format_number
 from marketplace.extensions import db
 from marketplace.training import notices, policies
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT
+from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT, TRADES
 from marketplace.training.models import (
     Booking,
     BookingKind,
@@ -56,6 +56,7 @@ class BookingData:
     series: Series | None = None  # … or a series
     equipment_needs: list[str] = field(default_factory=list)
     note: str = ""
+    trade: str | None = None    # the trade the course will teach, when the centre says
 
 
 def lock_space(space_id: int) -> None:
@@ -87,6 +88,8 @@ def _check_request(space: Space, data: BookingData) -> list[date]:
         fields["title"] = [_("Required.")]
     if any(item not in EQUIPMENT for item in data.equipment_needs):
         fields["equipment_needs"] = [_("Choose from the list.")]
+    if data.trade is not None and data.trade not in TRADES:
+        fields["trade"] = [_("Choose from the list.")]
     if fields:
         raise RuleViolation(_("Some details of the booking are not valid."), fields=fields)
     if not 1 <= data.expected_attendance <= MAX_ATTENDANCE or \
@@ -139,6 +142,7 @@ def request_booking(actor: User, space: Space, centre: TrainingCentre,
         space=space, centre=centre, kind=BookingKind(data.kind), title=data.title.strip(),
         expected_attendance=data.expected_attendance,
         equipment_needs=sorted(set(data.equipment_needs)), note=data.note or "",
+        trade=data.trade,
         weekdays=sorted(set(series.weekdays)) if series else None,
         every_weeks=series.every_weeks if series else None,
         series_starts_on=series.starts_on if series else None,

@@ -16,15 +16,26 @@ from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.forms import ProposeForm, RejectForm, RequestForm
+from marketplace.training.labels import TRADES
 from marketplace.training.recurrence import Series
 from marketplace.training.services import bookings, spaces
 from marketplace.training.views.blueprint import bp, centre_only
 
 
+def proposal_args() -> dict[str, str]:
+    """A course proposal's trade and title from the query string (the needs report's button),
+    carried from the list of spaces to the request form; anything unknown is dropped."""
+    trade = request.args.get("trade", "")
+    title = " ".join(request.args.get("title", "").split())[:200]
+    return {k: v for k, v in (("trade", trade if trade in TRADES else ""), ("title", title))
+            if v}
+
+
 @bp.get("/training/book")
 def choose_space():
     centre_only()
-    return render_template("training/choose_space.html", spaces=queries.bookable_spaces())
+    return render_template("training/choose_space.html", spaces=queries.bookable_spaces(),
+                           proposal=proposal_args())
 
 
 def _booking_data(form: RequestForm) -> bookings.BookingData:
@@ -42,7 +53,7 @@ def _booking_data(form: RequestForm) -> bookings.BookingData:
         equipment_needs=list(form.equipment_needs.data or []),
         starts_at=form.starts_at.data, ends_at=form.ends_at.data,
         day=form.day.data if form.repeat.data != "series" else None, series=series,
-        note=form.note.data or "")
+        note=form.note.data or "", trade=form.trade.data or None)
 
 
 @bp.route("/training/spaces/<int:space_id>/request", methods=["GET", "POST"])
@@ -53,6 +64,10 @@ def request_space(space_id):
     if not space.is_active:
         abort(404)
     form = RequestForm()
+    if request.method == "GET":
+        proposal = proposal_args()
+        form.trade.data = proposal.get("trade", "")
+        form.title.data = proposal.get("title")
     centres = queries.centres_by_id(current_user.staff_centre_ids)
     locale = current_user.locale
     form.centre_id.choices = [(c.id, c.name(locale)) for c in

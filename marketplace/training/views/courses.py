@@ -29,6 +29,7 @@ def new_course(booking_id):
     form = CourseForm()
     if request.method == "GET":
         form.title.data = booking.title
+        form.trade.data = booking.trade or form.trade.data
         form.capacity.data = min(booking.expected_attendance, booking.space.capacity)
     if form.validate_on_submit():
         try:

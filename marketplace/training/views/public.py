@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.db import utcnow
+from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 from marketplace.training import policies, queries
+from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.forms import CalendarForm
-from marketplace.training.labels import TRADE_LABELS
+from marketplace.training.labels import TRADE_LABELS, WEEKDAY_LABELS
 from marketplace.training.models import RegistrationStatus
 from marketplace.training.services import courses
 from marketplace.training.views.blueprint import bp
@@ -44,6 +46,23 @@ def course_page(course_id):
         mine=queries.my_registration(current_user, course),
         can_manage=policies.can_manage_course(current_user, course),
         is_over=course.last_session_at <= utcnow() or course.is_cancelled)
+
+
+@bp.get("/courses/spaces/<int:space_id>")
+def public_space(space_id):
+    """A space as citizens and centres see it: where, how big, what is in it, when it is open,
+    and the public courses coming up there."""
+    space = queries.public_space(space_id)
+    if space is None:
+        raise NotFound(_("That space does not exist."), code=TrainingErrorCode.UNKNOWN_SPACE)
+    rows = queries.public_courses(queries.CalendarFilters(space_id=space.id), utcnow())
+    # The open days in the order of the Iranian week (from Saturday), as the staff chose them.
+    open_days = [str(name) for day, name in WEEKDAY_LABELS.items()
+                 if day in (space.open_weekdays or [])]
+    return render_template(
+        "training/public_space.html", space=space, courses=rows, open_days=open_days,
+        counts=queries.registration_counts(c.id for c in rows),
+        can_request=space.is_active and policies.can_request_bookings(current_user))
 
 
 @bp.post("/courses/<int:course_id>/register")

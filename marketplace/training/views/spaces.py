@@ -12,14 +12,17 @@ from flask_login import current_user
 from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import format_number, marketplace_zone
 from marketplace.extensions import db
 from marketplace.training import queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.forms import BlockForm, SpaceForm
 from marketplace.training.models import SpaceBlock
 from marketplace.training.services import spaces
-from marketplace.training.services.availability import upcoming_market_days
+from marketplace.training.services.availability import (
+    conflicts_after_approval,
+    upcoming_market_days,
+)
 from marketplace.training.views.blueprint import bp, staff_only
 
 
@@ -110,10 +113,16 @@ def block_space(space_id):
     if not form.validate_on_submit():
         flash(_("Give the first and last day of the block."), "error")
         return redirect(url_for("training.space_page", space_id=space.id))
-    spaces.block_space(current_user, space, spaces.BlockData(
+    block = spaces.block_space(current_user, space, spaces.BlockData(
         form.starts_on.data, form.ends_on.data, form.reason.data, form.note.data or ""))
     db.session.commit()
     flash(_("The space is blocked for that period."), "success")
+    caught = [c for c in conflicts_after_approval({space.municipality_id})
+              if c.block is not None and c.block.id == block.id]
+    if caught:
+        flash(_("%(n)s approved session(s) fall in this period; they are listed under "
+                "conflicts after approval.", n=format_number(len(caught))), "warning")
+        return redirect(url_for("training.staff_conflicts"))
     return redirect(url_for("training.space_page", space_id=space.id))
 
 
@@ -150,6 +159,15 @@ def delete_block(block_id):
     db.session.commit()
     flash(_("Block removed."), "success")
     return redirect(url_for("training.space_page", space_id=space_id))
+
+
+@bp.get("/training/conflicts")
+def staff_conflicts():
+    """Approved sessions a later block or market day now falls on, in the staff's spaces."""
+    staff_only()
+    scope = None if current_user.is_admin else current_user.staff_municipality_ids
+    return render_template("training/staff_conflicts.html",
+                           conflicts=conflicts_after_approval(scope))
 
 
 @bp.get("/training/requests")
