@@ -21,6 +21,12 @@ JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر"
 JALALI_WEEKDAYS_FA = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
 
 
+# Set by the language switch for a visitor who is not signed in. A signed-in user's saved
+# language outranks the session's, so without it a visitor who switched to English before
+# signing in was back in Persian after: the account adopts that choice at sign-in instead.
+CHOSEN_SIGNED_OUT = "locale_chosen_signed_out"
+
+
 def supported() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
 
@@ -65,6 +71,14 @@ def select_locale() -> str:
         return session["locale"]
     return best_from_accept_language(request.headers.get("Accept-Language")) or \
         current_app.config["DEFAULT_LOCALE"]
+
+
+def choice_made_signed_out() -> str | None:
+    """The language this browser chose with the switch before signing in, if any; asked once
+    (at sign-in), then forgotten."""
+    if session.pop(CHOSEN_SIGNED_OUT, False) and session.get("locale") in supported():
+        return session["locale"]
+    return None
 
 
 def locale_code() -> str:

@@ -56,6 +56,21 @@ def test_login_goes_back_to_a_local_next_page_only(client, create_user):
     assert "evil" not in response.headers["Location"]
 
 
+def test_the_language_chosen_before_signing_in_stays_after(client, db, create_user):
+    """The account's saved language used to take over at sign-in; the switch is asked once."""
+    nasrin, parisa = create_user(locale="fa"), create_user(locale="fa")
+    client.post("/language", data={"locale": "en"})
+    log_in(client, nasrin.email)
+    assert '<html lang="en" dir="ltr">' in client.get("/").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, nasrin.id).locale == "en"
+    # The next person on this browser chose nothing: their own language.
+    client.post("/logout")
+    log_in(client, parisa.email)
+    assert '<html lang="fa" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert db.session.get(User, parisa.id).locale == "fa"
+
+
 def test_logout(client, create_user):
     user = create_user()
     log_in(client, user.email)
