@@ -14,7 +14,7 @@ from marketplace.accounts import phone_codes
 from marketplace.accounts.forms import PhoneCodeForm, PhoneForm, PhoneSignupForm
 from marketplace.accounts.landing import landing_url
 from marketplace.accounts.models import CodePurpose
-from marketplace.accounts.views import bp, only_posts
+from marketplace.accounts.views import bp, next_to_carry, only_posts
 from marketplace.core.errors import DomainError, TooManyRequests
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import locale_code
@@ -39,7 +39,7 @@ def code_limit() -> str:
 def phone_login():
     form = PhoneForm()
     if form.validate_on_submit() and _asked_for_code(form, CodePurpose.SIGN_IN, SIGN_IN_KEY):
-        return redirect(url_for("accounts.phone_login_code"))
+        return redirect(url_for("accounts.phone_login_code", next=next_to_carry()))
     return render_template("accounts/phone_login.html", form=form)
 
 
@@ -61,7 +61,8 @@ def phone_login_code():
             session.pop(SIGN_IN_KEY, None)
             login_user(user)
             return redirect(next_target(landing_url(user)))
-    return _code_page(form, phone, url_for("accounts.phone_login_code"), _("Log in"))
+    return _code_page(form, phone, url_for("accounts.phone_login_code", next=next_to_carry()),
+                      _("Log in"))
 
 
 # --- sign up with number + code (buyers; no email needed) ------------------------------------
@@ -72,7 +73,7 @@ def phone_signup():
     form = PhoneSignupForm()
     if form.validate_on_submit() and _asked_for_code(form, CodePurpose.SIGN_UP, SIGN_UP_KEY):
         session[SIGN_UP_NAME_KEY] = form.display_name.data
-        return redirect(url_for("accounts.phone_signup_code"))
+        return redirect(url_for("accounts.phone_signup_code", next=next_to_carry()))
     return render_template("accounts/phone_signup.html", form=form)
 
 
@@ -96,7 +97,8 @@ def phone_signup_code():
             login_user(user)
             flash(_("Welcome to Bazaarche!"), "success")
             return redirect(next_target(url_for("storefront.home")))
-    return _code_page(form, phone, url_for("accounts.phone_signup_code"), _("Sign up"))
+    return _code_page(form, phone, url_for("accounts.phone_signup_code", next=next_to_carry()),
+                      _("Sign up"))
 
 
 # --- add and verify a number -----------------------------------------------------------------

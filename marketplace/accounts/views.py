@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from sqlalchemy import select
 
 from marketplace.accounts import api_tokens, queries, services
@@ -26,7 +26,7 @@ from marketplace.accounts.models import ApiToken, TraineeStatus, TrainingCentre
 from marketplace.core.auth import admin_required
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.forms import apply_domain_error
-from marketplace.core.i18n import locale_code
+from marketplace.core.i18n import choice_made_signed_out, locale_code
 from marketplace.core.phone import display_phone
 from marketplace.core.redirects import next_target
 from marketplace.extensions import db, limiter
@@ -55,6 +55,14 @@ def centre_choices() -> list[tuple[int, str]]:
 
 # --- sign-in ---------------------------------------------------------------------------------
 
+@bp.app_template_global("next_to_carry")
+def next_to_carry() -> str | None:
+    """The request's `next` when it is a path on this site, for the links and forms of the
+    sign-in and sign-up steps to pass on (None: url_for leaves the parameter out), so that
+    the page a visitor was sent from is where they land after signing up too."""
+    return next_target("") or None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, exempt_when=only_posts)
 def login():
@@ -68,6 +76,16 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(next_target(landing_url(user)))
     return render_template("accounts/login.html", form=form)
+
+
+@user_logged_in.connect
+def keep_the_language_chosen_before_signing_in(_app, user, **_extra):
+    """A visitor who switched language before signing in (or signing up) stays in it: the
+    account's saved language would otherwise take over."""
+    chosen = choice_made_signed_out()
+    if chosen and chosen != user.locale:
+        user.locale = chosen
+        db.session.commit()
 
 
 @bp.post("/logout")

@@ -9,14 +9,22 @@ from babel.numbers import format_decimal
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from marketplace.core.digits import to_persian_digits
 from marketplace.core.money import Money, unit_name
+from marketplace.core.phone import InvalidPhone, display_phone, parse_mobile
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur"}
 JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
                     "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 JALALI_WEEKDAYS_FA = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+
+
+# Set by the language switch for a visitor who is not signed in. A signed-in user's saved
+# language outranks the session's, so without it a visitor who switched to English before
+# signing in was back in Persian after: the account adopts that choice at sign-in instead.
+CHOSEN_SIGNED_OUT = "locale_chosen_signed_out"
 
 
 def supported() -> tuple[str, ...]:
@@ -63,6 +71,14 @@ def select_locale() -> str:
         return session["locale"]
     return best_from_accept_language(request.headers.get("Accept-Language")) or \
         current_app.config["DEFAULT_LOCALE"]
+
+
+def choice_made_signed_out() -> str | None:
+    """The language this browser chose with the switch before signing in, if any; asked once
+    (at sign-in), then forgotten."""
+    if session.pop(CHOSEN_SIGNED_OUT, False) and session.get("locale") in supported():
+        return session["locale"]
+    return None
 
 
 def locale_code() -> str:
@@ -153,6 +169,19 @@ def amount_input_text(value: Money | None) -> str:
     return localize_digits(value.to_shown_string())
 
 
+def format_phone(value: str | None) -> Markup:
+    """A phone number as people read it: a stored E.164 number or one a buyer typed at
+    checkout (09141234567, +98 914…), in the national form and the page's digits, isolated
+    left to right so its digit groups do not read backwards on a Persian line."""
+    if not value:
+        return Markup("")
+    try:
+        shown = display_phone(parse_mobile(value), locale_code())
+    except InvalidPhone:  # a landline or a number typed oddly: shown as typed
+        shown = localize_digits(value)
+    return Markup('<bdi dir="ltr">{}</bdi>').format(shown)
+
+
 def register_template_helpers(app) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
@@ -162,6 +191,7 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(amount_input_text, "amount_input")
     app.add_template_filter(format_number, "num")
     app.add_template_filter(localize_digits, "digits")
+    app.add_template_filter(format_phone, "phone")
 
     @app.context_processor
     def language_context():

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from marketplace.core.errors import CoreErrorCode, json_error
+from marketplace.core.i18n import CHOSEN_SIGNED_OUT
 from marketplace.core.redirects import safe_redirect_target
 from marketplace.extensions import db
 
@@ -13,14 +14,18 @@ bp = Blueprint("core", __name__)
 
 @bp.post("/language")
 def set_language():
-    """The language switch: remembered in the session, and on the account when signed in."""
+    """The language switch: remembered in the session, and on the account when signed in (or
+    as soon as the visitor signs in: accounts)."""
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
+        session.pop(CHOSEN_SIGNED_OUT, None)
         current_user.locale = locale
         db.session.commit()
+    else:
+        session[CHOSEN_SIGNED_OUT] = True
     return redirect(safe_redirect_target(request.form.get("next"), "/"))
 
 

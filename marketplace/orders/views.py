@@ -33,7 +33,7 @@ from marketplace.extensions import db
 from marketplace.orders import cart_cookie, policies, queries
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.forms import AddToCartForm, CartLineForm, ShippingFeeForm
-from marketplace.orders.labels import status_label
+from marketplace.orders.labels import order_heading, status_label
 from marketplace.orders.models import FULFILMENT_ACTIONS, ShippingRate, VendorOrderStatus
 from marketplace.orders.services import cart as carts
 from marketplace.orders.services import fulfilment
@@ -170,7 +170,8 @@ def shipping():
 @login_required
 def order_detail(number):
     order = queries.viewable_order(current_user, number)
-    return render_template("orders/order.html", order=order, locale=locale_code())
+    return render_template("orders/order.html", order=order, heading=order_heading(order),
+                           locale=locale_code())
 
 
 @bp.get("/my/orders")

@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin
 
 from marketplace.accounts.models import TraineeStatus, User
 from marketplace.accounts.policies import is_active_vendor
+from marketplace.core.sms.outbox import outbox_messages
 from tests.factories.accounts import PASSWORD
 
 
@@ -54,6 +55,46 @@ def test_login_goes_back_to_a_local_next_page_only(client, create_user):
                            data={"email": user.email, "password": PASSWORD})
     assert urlparse(response.headers["Location"]).netloc in ("", "localhost")
     assert "evil" not in response.headers["Location"]
+
+
+def test_the_language_chosen_before_signing_in_stays_after(client, db, create_user):
+    """The account's saved language used to take over at sign-in; the switch is asked once."""
+    nasrin, parisa = create_user(locale="fa"), create_user(locale="fa")
+    client.post("/language", data={"locale": "en"})
+    log_in(client, nasrin.email)
+    assert '<html lang="en" dir="ltr">' in client.get("/").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, nasrin.id).locale == "en"
+    # The next person on this browser chose nothing: their own language.
+    client.post("/logout")
+    log_in(client, parisa.email)
+    assert '<html lang="fa" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert db.session.get(User, parisa.id).locale == "fa"
+
+
+def test_next_survives_sign_up_to_local_pages_only(client, db):
+    """From the login page a checkout sent to (?next=), through sign-up, back to the checkout;
+    with a mobile number too (two steps); never to another site."""
+    login_page = client.get("/login?next=/checkout").get_data(as_text=True)
+    assert 'href="/signup?next=/checkout"' in login_page
+    assert 'action="/signup?next=/checkout"' in client.get("/signup?next=/checkout").text
+    response = client.post("/signup?next=/checkout", data={
+        "display_name": "Nasrin", "email": "nasrin@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/checkout"
+
+    client.post("/logout")
+    response = client.post("/signup/phone?next=/checkout",
+                           data={"phone": "09121234567", "display_name": "Maryam"})
+    assert response.location == "/signup/phone/code?next=/checkout"
+    code = outbox_messages()[-1]["code"]
+    assert client.post(response.location, data={"code": code}).location == "/checkout"
+
+    client.post("/logout")
+    evil = client.get("/signup?next=//evil.example/").get_data(as_text=True)
+    assert 'action="/signup"' in evil and 'href="/login"' in evil  # not passed on
+    response = client.post("/signup?next=//evil.example/", data={
+        "display_name": "Parisa", "email": "parisa@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and "evil" not in response.location
 
 
 def test_logout(client, create_user):

@@ -122,6 +122,17 @@ def test_numbers_and_money_in_persian_digits(app):
     assert render(app, "{{ n|num }}{{ d|day }}", "fa", n=None, d=None) == ""
 
 
+def test_phones_in_the_national_form_and_the_page_s_digits(app):
+    """A buyer's number as typed at checkout or a stored one; a number that is not a mobile
+    is shown as typed, in the page's digits."""
+    isolated = '<bdi dir="ltr">{}</bdi>'.format
+    assert render(app, "{{ p|phone }}", "fa", p="09141234567") == isolated("۰۹۱۴ ۱۲۳ ۴۵۶۷")
+    assert render(app, "{{ p|phone }}", "fa", p="+989141234567") == isolated("۰۹۱۴ ۱۲۳ ۴۵۶۷")
+    assert render(app, "{{ p|phone }}", "en", p="۰۹۱۴۱۲۳۴۵۶۷") == isolated("0914 123 4567")
+    assert render(app, "{{ p|phone }}", "fa", p="041-3333") == isolated("۰۴۱-۳۳۳۳")
+    assert render(app, "{{ p|phone }}", "fa", p=None) == ""
+
+
 def test_translated_strings_in_python_code(app):
     from flask_babel import gettext
 

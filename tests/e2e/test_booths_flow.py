@@ -1,6 +1,7 @@
 """In a real browser, in Persian: a trainee applies for a festival booth, municipal staff run
 the allocator, read the preview with its reasons, confirm it, and the public market page shows
-the trainee at their booth, linked to their store."""
+the trainee at their booth, linked to their store. On a 390-px phone the staff's market pages
+fit the screen: their tables become cards."""
 
 
 from playwright.sync_api import expect
@@ -9,6 +10,8 @@ from sqlalchemy import select
 from marketplace.booths.models import Application, ApplicationStatus, Assignment
 from marketplace.core.i18n import jalali_date
 from tests.e2e.persian_pages import log_in
+
+PHONE = {"width": 390, "height": 844}
 
 
 def test_trainee_applies_staff_allocate_and_the_public_page_shows_the_booth(
@@ -27,7 +30,8 @@ def test_trainee_applies_staff_allocate_and_the_public_page_shows_the_booth(
     trainee = create_trainee(store_name="تابلو فرش رحیمی", store_slug="rahimi-tableau")
     trainee.user.locale = "fa"
     first_day = market.days[0]
-    market_id, first_day_text = market.id, jalali_date(first_day.day, with_weekday=True)
+    market_id, first_day_id = market.id, first_day.id
+    first_day_text = jalali_date(first_day.day, with_weekday=True)
     trainee_email, staff_email = trainee.user.email, staff.email
     db.session.commit()
     db.session.rollback()  # hold no transaction while the browser writes
@@ -84,3 +88,15 @@ def test_trainee_applies_staff_allocate_and_the_public_page_shows_the_booth(
     expect(link).to_have_attribute("href", "/s/rahimi-tableau")
     expect(visitor.locator(f"#booth-{assignment.booth_id}.booth-taken")).to_have_count(1)
     screenshot(visitor, "booths-market-page-fa")
+
+    # --- the staff's market pages on a phone: no sideways scrolling (the days table was 718 px,
+    # the check-in code field 474 px) ----------------------------------------------------------
+    staff_page.set_viewport_size(PHONE)
+    for name, path in (("manage", f"/booths/markets/{market_id}/manage"),
+                       ("applications", f"/booths/markets/{market_id}/applications"),
+                       ("markets", "/booths/markets"),
+                       ("check-in", f"/booths/days/{first_day_id}/check-in"),
+                       ("print", f"/booths/days/{first_day_id}/print")):
+        staff_page.goto(path)
+        assert staff_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        screenshot(staff_page, f"booths-{name}-fa-390")

@@ -1,6 +1,9 @@
 """Cart, order, sales and shipping-fee pages (orders.views) through the test client."""
 
+import re
+
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from marketplace.catalogue.models import Product, ProductStatus
@@ -152,6 +155,63 @@ def test_paid_at_pickup_has_one_route_and_the_sale_page_posts_to_it(client, db, 
     assert response.headers["Location"].endswith(f"/sales/{vendor_order.id}")
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == OrderStatus.PAID
+
+
+def heading(client, order, lang="en") -> str:
+    page = client.get(f"/orders/{order.number}?lang={lang}").get_data(as_text=True)
+    return re.search(r'<h1 id="order-heading">(.*?)</h1>', page).group(1), page
+
+
+def test_the_order_page_heading_follows_its_parts(client, db, login, shop, place_test_order,
+                                                  set_shipping_fee):
+    """Not "Paid" for ever: being prepared, then part by part (with the tracking code), then
+    shipped and delivered, in the reader's language."""
+    from marketplace.orders.services.fulfilment import mark_vendor_order
+
+    set_shipping_fee(shop.trainee_a)
+    set_shipping_fee(shop.trainee_b)
+    order = place_test_order(shop.buyer, shop.tableau_a, shop.tableau_b, fulfilment="shipping",
+                             paid=True)
+    part_a, part_b = sorted(order.vendor_orders, key=lambda vo: vo.trainee_id != shop.trainee_a.id)
+    login(shop.buyer)
+    assert heading(client, order)[0] == "Being prepared"
+    mark_vendor_order(shop.trainee_a.user, part_a, "mark_shipped", tracking_code="RR123456789IR")
+    db.session.commit()
+    text, page = heading(client, order)
+    assert text == "1 part being prepared · 1 part shipped"
+    assert 'tracking code: <bdi dir="ltr">RR123456789IR</bdi>' in page
+    mark_vendor_order(shop.trainee_b.user, part_b, "mark_shipped")
+    db.session.commit()
+    assert heading(client, order)[0] == "Shipped"
+    for part, trainee in ((part_a, shop.trainee_a), (part_b, shop.trainee_b)):
+        mark_vendor_order(trainee.user, part, "complete")
+    db.session.commit()
+    assert heading(client, order, "fa")[0] == "تحویل شد"
+
+
+def test_the_heading_words_for_pickup_refunds_and_cancelled_parts(app):
+    from marketplace.orders.labels import order_heading
+    from marketplace.orders.models import PaymentMethod, VendorOrder
+
+    def order(*parts, status=OrderStatus.PAID):
+        return Order(status=status, vendor_orders=[
+            VendorOrder(status=part, payment_method=method) for part, method in parts])
+
+    S, online, at_booth = VendorOrderStatus, PaymentMethod.ONLINE, PaymentMethod.AT_PICKUP
+    g.pop("_flask_babel", None)  # the locale Flask-Babel chose for the app context
+    with app.test_request_context("/?lang=en"):
+        assert order_heading(order((S.READY_FOR_PICKUP, online), (S.CANCELLED, online))) == \
+            "Ready for pickup"  # a cancelled part among live ones is left out
+        assert order_heading(order((S.REFUNDED, online), (S.REFUNDED, online))) == "Refunded"
+        assert order_heading(order((S.PENDING_PAYMENT, at_booth), (S.COMPLETED, online),
+                                   (S.COMPLETED, online))) == \
+            "1 part to pay at pickup · 2 parts delivered"
+        assert order_heading(order((S.CANCELLED, online), status=OrderStatus.EXPIRED)) == \
+            "Expired"
+    g.pop("_flask_babel", None)
+    with app.test_request_context("/?lang=fa"):
+        assert order_heading(order((S.SHIPPED, online), (S.REFUNDED, online))) == \
+            "۱ بخش ارسال شد · ۱ بخش بازپرداخت شد"
 
 
 def test_my_sales_filters_and_rejects_unknown_status(client, login, shop, place_test_order):
