@@ -129,7 +129,7 @@ def user_nav_html(top: tuple[NavItem, ...],
     shown = _shown(every, user)
     key = ("user", locale_code(), shown_top, shown, request.script_root)
 
-    def render() -> str:
+    def render() -> Markup:
         return _render("_nav/user.html", links=_links(top, shown_top),
                        menus=_grouped_links(menus, shown), csrf_hole=CSRF_HOLE)
 
