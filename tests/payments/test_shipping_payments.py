@@ -28,13 +28,17 @@ def app_config(zarinpal_standin):
 
 @pytest.fixture
 def lost_pickup(db, stall, place_test_order, create_user):  # noqa: F811
-    """A paid pickup order whose booth-day was closed; the trainee ships for FEE."""
+    """A paid pickup order (Zarinpal in rials, Stripe in dollars) whose booth-day was
+    closed; the trainee ships for FEE."""
     rate = db.session.scalar(select(ShippingRate).where(ShippingRate.trainee_id
                                                         == stall.trainee.id))
     rate.amount = FEE
     buyer = create_user()
     order = place_test_order(buyer, stall.product)
-    record_paid_order(order, "zarinpal", "A" + str(order.id).rjust(35, "0"))
+    if order.currency == "IRR":
+        record_paid_order(order, "zarinpal", "A" + str(order.id).rjust(35, "0"))
+    else:
+        record_paid_order(order, "stripe", f"pi_paid_{order.id}")
     markets.close_market_day(stall.staff, stall.days[0], "Storm warning")
     db.session.commit()
     return buyer, order, order.vendor_orders[0].id
