@@ -1,7 +1,7 @@
 """shipping payments: the difference paid to ship a pickup part
 
 Revision ID: f3260d2295e2
-Revises: d2f7a9c41e86
+Revises: df9561d2cbf3
 Create Date: 2026-12-07 21:02:58.120896
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f3260d2295e2'
-down_revision = 'd2f7a9c41e86'
+down_revision = 'df9561d2cbf3'
 branch_labels = None
 depends_on = None
 
