@@ -16,7 +16,8 @@ can run on every `make run`:
 - `training` — rooms in Sardrud's cultural centre and Sahand's hall, courses and registrations.
 - `booth_sales` — a one-of-a-kind tableau sold face to face at the booth, gone from the online
   store.
-- `pickups` — the handover codes of the buyer's pickups, and a pending waitlist offer.
+- `pickups` — the handover codes of the buyer's pickups, waitlist offers (one pending, one
+  accepted), and a closed market day whose pickup buyers were told, one of them rebooked.
 - `notices` — a few more notices on the demo buyer's and trainee's bell.
 """
 
@@ -42,8 +43,8 @@ Echo = Callable[[str], object]
 # In dependency order: each step needs the rows of those before it.
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
-    orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer, training.seed,
-    reports.seed, notices.seed, booth_sales.seed)
+    orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer,
+    pickups.seed_closed_day, training.seed, reports.seed, notices.seed, booth_sales.seed)
 
 
 def seed(echo: Echo) -> None:

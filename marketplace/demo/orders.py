@@ -92,9 +92,9 @@ def seed_orders(echo) -> None:
     if len(unique) < 3 or not regular:
         echo("checkout: not enough listings for demo orders")
         return
-    paid = _place(buyer, [unique[0], regular[0]])
+    paid = place_pickup_order(buyer, [unique[0], regular[0]])
     record_paid_order(paid, StripeProvider.name, f"pi_demo_{paid.number}")
-    at_pickup = _place(buyer, [unique[1], unique[2]])
+    at_pickup = place_pickup_order(buyer, [unique[1], unique[2]])
     hold_order_for_pickup(at_pickup, PAY_AT_PICKUP)
     db.session.flush()
     echo(f"checkout: demo orders {paid.number} (paid) and {at_pickup.number} "
@@ -110,10 +110,14 @@ def _for_sale(kind: ProductKind, limit: int) -> list[Product]:
         .order_by(Product.id).limit(limit)))
 
 
-def _place(buyer: User, products: list[Product]) -> Order:
+def place_pickup_order(buyer: User, products: list[Product],
+                       pickup: dict[int, str] | None = None) -> Order:
+    """An order placed the real way, every part collected at a booth: at the place key chosen
+    per trainee in `pickup` (a booth-day, `day-<market day id>`), else the first offered."""
     cart = carts.get_or_create_cart(buyer, None)
     for product in products:
         carts.add_to_cart(buyer, cart, product.id, 1)
     choices = CheckoutChoices(contact_name=buyer.display_name, contact_phone="09141234567",
-                              fulfilment={p.trainee_id: Fulfilment.PICKUP for p in products})
+                              fulfilment={p.trainee_id: Fulfilment.PICKUP for p in products},
+                              pickup=dict(pickup or {}))
     return place_order(buyer, cart, choices, "fa")

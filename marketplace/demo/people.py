@@ -48,6 +48,9 @@ MUNICIPALITIES = [
 ADMIN = ("admin", "مدیر سامانه بازارچه")
 BUYER = ("buyer", "نیلوفر احمدی")
 BUYER_PHONE = "+989141234567"
+# A second buyer, whose pickup on a closed market day was rebooked (demo.pickups).
+SECOND_BUYER = ("buyer2", "سارا محمدی")
+SECOND_BUYER_PHONE = "+989141234568"
 
 # email local part, name, centre slug
 CENTRE_STAFF = [
@@ -223,3 +226,7 @@ def seed(echo) -> None:
         db.session.flush()
     echo(f"accounts: buyer {buyer.email} ({'created' if made else 'already there'}), "
          f"mobile {buyer.phone or '—'}")
+    second, made = _user(*SECOND_BUYER)
+    if made:
+        second.phone, second.phone_verified_at = SECOND_BUYER_PHONE, utcnow()
+        db.session.flush()

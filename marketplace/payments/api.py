@@ -16,6 +16,7 @@ from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.extensions import db
 from marketplace.orders import queries
+from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.schemas import BuyerVendorOrderSchema, SaleSchema, TransitionSchema
 from marketplace.orders.services import fulfilment, pickups
 from marketplace.payments import queries as payment_queries
@@ -27,7 +28,12 @@ from marketplace.payments.schemas import (
     PickupChoiceInputSchema,
     PickupOptionsSchema,
 )
-from marketplace.payments.services import booth_sales, pay_at_pickup, pickup_changes
+from marketplace.payments.services import (
+    booth_sales,
+    pay_at_pickup,
+    pickup_changes,
+    shipping_payments,
+)
 
 blp = api_blueprint("payments_api", __name__, "",
                     "Trainees move their vendor orders: ready, shipped, handed over, paid at "
@@ -90,6 +96,9 @@ class PickupChoice(MethodView):
         the buyer; 409 `pickup_not_disrupted` when nothing is to choose)."""
         vendor_order = pickups.disrupted_pickup_for(require_login(), vendor_order_id)
         refusal = pickups.shipping_refusal(vendor_order)
+        if refusal is None and pickups.shipping_difference(vendor_order):
+            # The fee is paid on the site's pages (payments.services.shipping_payments).
+            refusal = (OrderErrorCode.SHIPPING_NEEDS_PAYMENT, "")
         return {"vendor_order_id": vendor_order.id, "reason": vendor_order.pickup_disruption,
                 "days": pickups.rebook_options(vendor_order, locale_code()),
                 "shipping_allowed": refusal is None,
@@ -102,13 +111,16 @@ class PickupChoice(MethodView):
     @login_required_api
     def post(self, data, vendor_order_id):
         """Choose: `rebook` another of the trainee's booth-days (`assignment_id`), `shipping`
-        (`shipping_address`; 422 `shipping_needs_payment` when it would cost more) or a full
-        `refund` of this vendor order."""
+        (`shipping_address`; 422 `shipping_needs_payment` when it would cost more: that fee
+        is paid on the order's pickup page) or a full `refund` of this vendor order; 409
+        `shipping_payment_in_progress` while the buyer is paying a shipping fee for it."""
         user = require_login()
         if data["choice"] == "rebook":
-            pickups.rebook_pickup(user, vendor_order_id, data["assignment_id"] or 0,
-                                  locale_code())
+            pickup_changes.rebook_lost_pickup(user, vendor_order_id,
+                                              data["assignment_id"] or 0, locale_code())
         elif data["choice"] == "shipping":
+            vendor_order = pickups.disrupted_pickup_for(user, vendor_order_id)
+            shipping_payments.check_no_open_shipping_payment(vendor_order)
             pickups.switch_to_shipping(user, vendor_order_id, data["shipping_address"])
         else:
             pickup_changes.refund_lost_pickup(user, vendor_order_id)

@@ -7,16 +7,17 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import queries
 from marketplace.payments.gateway import GatewayError
-from marketplace.payments.models import DebtPayment
+from marketplace.payments.models import DebtPayment, ShippingPayment
 from marketplace.payments.providers import ZARINPAL, is_enabled
-from marketplace.payments.services import booth_fees, debts, webhooks
+from marketplace.payments.services import booth_fees, debts, shipping_payments, webhooks
 from marketplace.payments.services import zarinpal as zarinpal_payments
 
 
 @click.command("reconcile-payments")
 @with_appcontext
 def reconcile_payments():
-    """Settle every payment still open — an order's or a trainee's debt payment — by asking its
+    """Settle every payment still open — an order's, a trainee's debt payment or a
+    shipping fee's — by asking its
     provider (repairs lost webhooks and callbacks, and requests that died between charging and
     committing). One transaction per payment."""
     counts: dict[str, int] = {}
@@ -44,6 +45,17 @@ def reconcile_payments():
             db.session.rollback()
             status = "error"
             click.echo(f"debt payment {payment_id}: {error}", err=True)
+        counts[status] = counts.get(status, 0) + 1
+    for payment_id in shipping_payments.shipping_payment_ids_to_reconcile():
+        try:
+            shipping = shipping_payments.settle_shipping_payment(
+                db.session.get(ShippingPayment, payment_id))
+            status = f"{shipping.status} (shipping)"
+            db.session.commit()
+        except (GatewayError, DomainError) as error:
+            db.session.rollback()
+            status = "error"
+            click.echo(f"shipping payment {payment_id}: {error}", err=True)
         counts[status] = counts.get(status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing open"
     click.echo(f"Reconciled payments: {summary}.")

@@ -205,6 +205,57 @@ class DebtPayment(TimestampMixin, Model):
         return "debts.zarinpal_callback", {"payment_id": self.id}
 
 
+class ShippingPayment(TimestampMixin, Model):
+    """A buyer paying the difference to have a pickup part shipped instead, after its booth-day
+    went away (payments.services.shipping_payments): one attempt through one online provider,
+    for the shipping fee alone. Only once it succeeds does the part switch to shipping, to
+    the address kept here, and the fee is booked to its trainee (the ledger's one shipping row
+    per vendor order). A partial unique index keeps one open attempt per vendor order."""
+
+    __tablename__ = "shipping_payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("uq_shipping_payments_vendor_order_open", "vendor_order_id", unique=True,
+              sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_order_id: Mapped[int] = mapped_column(ForeignKey("vendor_orders.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus, name="shipping_payment_status"),
+        default=PaymentStatus.PENDING)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    money: Mapped[Money] = money_composite("amount")
+    shipping_address: Mapped[str] = mapped_column(Text)
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    confirm_attempts: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column()
+
+    # Not stored: Stripe's client secret, set when the payment is started.
+    client_secret = None  # type: str | None
+
+    vendor_order: Mapped[VendorOrder] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+    def gateway_label(self) -> tuple[str, dict[str, str | int]]:
+        """What the gateway shows and keeps: a description and metadata."""
+        number = self.vendor_order.order.number
+        return (f"Bazaarche order {number}, shipping instead of pickup",
+                {"order": number, "shipping_payment": self.id})
+
+    def return_route(self) -> tuple[str, dict[str, str | int]]:
+        """The endpoint a gateway sends the payer back to (Zarinpal's callback)."""
+        return "pickups.zarinpal_shipping_callback", {"payment_id": self.id}
+
+
 class WebhookEvent(Model):
     """A provider event we accepted; the unique (provider, event_id) makes a replay a no-op."""
 

@@ -28,6 +28,7 @@ from marketplace.payments.models import (
     PayoutItem,
     Refund,
     RefundStatus,
+    ShippingPayment,
 )
 from marketplace.payments.providers import PAY_AT_PICKUP, PROVIDERS
 
@@ -246,6 +247,11 @@ def open_debt_payment(trainee_id: int) -> DebtPayment | None:
 def debt_payment_by_reference(provider: str, reference: str) -> DebtPayment | None:
     return db.session.scalar(select(DebtPayment).where(DebtPayment.provider == provider,
                                                        DebtPayment.provider_reference == reference))
+
+
+def shipping_payment_by_reference(provider: str, reference: str) -> ShippingPayment | None:
+    return db.session.scalar(select(ShippingPayment).where(
+        ShippingPayment.provider == provider, ShippingPayment.provider_reference == reference))
 
 
 def owed_refund_providers() -> list[str]:

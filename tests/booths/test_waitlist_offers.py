@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
+    AllocationRun,
     ApplicationDayStatus,
     ApplicationStatus,
     Assignment,
@@ -19,6 +20,7 @@ from marketplace.booths.models import (
     NoShowStrike,
     OfferStatus,
 )
+from marketplace.booths.services import allocation_runs, allocation_snapshots, offers
 from marketplace.booths.services import assignments as assignment_services
 from marketplace.core.db import utcnow
 
@@ -103,6 +105,64 @@ def test_declining_passes_it_on_and_is_no_strike(db, world, full_day, client, ap
     (passed_on,) = _pending(db)
     assert passed_on.booth_id == offer.booth_id and passed_on.trainee_id != offer.trainee_id
     assert db.session.scalar(select(func.count()).select_from(NoShowStrike)) == 0
+
+
+def test_passing_on_follows_the_lottery_of_the_run_that_offered(
+        db, world, full_day, create_application):
+    """Each refusal passes the booth-day to the next applicant of the first waitlist run's
+    lottery, not to the winner of a new draw; every run stays replayable."""
+    held, _waiting = full_day
+    day = held[0].market_day
+    for _ in range(4):
+        application = create_application(world.market, category=world.category, days=[day],
+                                          status=ApplicationStatus.WAITLISTED)
+        application.days[0].status = ApplicationDayStatus.WAITLISTED
+    db.session.commit()
+    offer = _free_booth_zero(db, world, held)
+    expected = allocation_snapshots.lottery_order(db.session.get(AllocationRun, offer.run_id),
+                                             day.id)
+    assert len(expected) == 6
+    offered = [offer.application_id]
+    for _ in range(5):
+        offers.decline_offer(offer.trainee.user, offer)
+        db.session.commit()
+        (offer,) = _pending(db)
+        offered.append(offer.application_id)
+    assert offered == list(expected)
+    for run in db.session.scalars(select(AllocationRun)):
+        assert allocation_runs.replay_run(run)[0], run.id
+
+
+def test_staff_confirming_a_run_while_an_offer_waits_leave_it_to_the_answer(
+        db, world, full_day, create_trainee, create_application):
+    """An allocation confirmed while a booth-day's offer waits for its answer neither gives
+    that booth away nor marks the offeree accepted for the day; declining still passes it
+    on, and the offeree is left waiting, not accepted without a booth."""
+    held, _waiting = full_day
+    day = held[0].market_day
+    offer = _free_booth_zero(db, world, held)
+    newcomer = create_trainee()
+    create_application(world.market, trainee=newcomer, category=world.category, days=[day])
+    db.session.commit()
+    run = allocation_runs.preview_allocation(world.staff, world.market)
+    allocation_runs.confirm_run(world.staff, run)
+    db.session.commit()
+
+    db.session.expire_all()
+    offer = db.session.get(BoothOffer, offer.id)
+    assert offer.status == OfferStatus.PENDING
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.booth_id == offer.booth_id, Assignment.market_day_id == day.id,
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))) == 0
+    assert offer.application.days[0].status == ApplicationDayStatus.WAITLISTED
+    assert offer.application.status != ApplicationStatus.ACCEPTED
+
+    offers.decline_offer(offer.trainee.user, offer)
+    db.session.commit()
+    (passed_on,) = _pending(db)
+    assert passed_on.booth_id == offer.booth_id and passed_on.trainee_id != offer.trainee_id
+    offer = db.session.get(BoothOffer, offer.id)
+    assert offer.application.days[0].status == ApplicationDayStatus.WAITLISTED
 
 
 def test_silence_passes_it_on_through_maintenance(db, world, full_day, runner, outbox):

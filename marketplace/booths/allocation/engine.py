@@ -193,7 +193,12 @@ class _Run:
             weight = self.rules.weight(a, self.misses[a.application_id])
             u = rng.random()
             draws.append((u ** (1.0 / weight), a.application_id, a, weight, u))
-        draws.sort(key=lambda d: (-d[0], d[1]))
+        kept = dict(self.snapshot.kept_order).get(day.id)
+        if kept:  # the order of an earlier lottery holds (Snapshot.kept_order)
+            position = {app_id: i for i, app_id in enumerate(kept)}
+            draws.sort(key=lambda d: (position.get(d[1], len(kept)), -d[0], d[1]))
+        else:
+            draws.sort(key=lambda d: (-d[0], d[1]))
         standing: dict[int, int] = {}
         for rank, (key, app_id, a, weight, u) in enumerate(draws, start=1):
             standing[app_id] = rank

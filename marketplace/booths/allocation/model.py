@@ -161,6 +161,10 @@ class Snapshot:
     rules: Rules = field(default_factory=Rules)
     fixed: tuple[FixedAssignment, ...] = ()
     seed: int = 0
+    # Per day, a drawing order kept from an earlier run: (day id, application ids first drawn
+    # first). A booth-day offered from the waitlist and passed on goes to the next applicant
+    # of the lottery that offered it, not to a new draw; whoever is not in it comes after.
+    kept_order: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         # Canonical order, so equal inputs in any order make equal snapshots (and equal JSON).

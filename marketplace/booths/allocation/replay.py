@@ -72,6 +72,9 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
              "category_id": f.category_id}
             for f in sorted(snapshot.fixed, key=lambda f: (f.day_id, f.booth_id, f.trainee_id))
         ],
+        # Only when there is one: documents of runs without it stay as they were.
+        **({"kept_order": [[day_id, list(order)] for day_id, order in snapshot.kept_order]}
+           if snapshot.kept_order else {}),
     }
 
 
@@ -128,8 +131,10 @@ def snapshot_from_json(data: Mapping[str, Any]) -> Snapshot:
                                       trainee_id=int(f["trainee_id"]),
                                       category_id=int(f["category_id"]))
                       for f in data["fixed"])
+        kept_order = tuple((int(day_id), tuple(int(a) for a in order))
+                           for day_id, order in data.get("kept_order", ()))
         return Snapshot(booths=booths, days=days, applicants=applicants, rules=rules,
-                        fixed=fixed, seed=int(data["seed"]))
+                        fixed=fixed, seed=int(data["seed"]), kept_order=kept_order)
     except (KeyError, TypeError) as exc:
         raise ValueError(f"malformed snapshot document: {exc!r}") from exc
 

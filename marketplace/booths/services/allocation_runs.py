@@ -5,6 +5,7 @@ the same rules.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from marketplace.booths.services.allocation_snapshots import (
     OPEN_ENTRY_STATUSES,
     build_snapshot,
     derived_seed,
+    lottery_order,
+    pending_offers,
 )
 from marketplace.booths.services.booth_writes import (
     codes_taken,
@@ -195,9 +198,15 @@ def _apply_result(market: Market, run: AllocationRun, result, lookups: dict,
         entry.status = ApplicationDayStatus.ACCEPTED
         entry.reason_code = None
         created.append(assignment)
+    offered = pending_offers(list(days))
     for unserved in result.unserved:
-        entry = entries.get((unserved.application_id, unserved.day_id))
+        key = (unserved.application_id, unserved.day_id)
+        entry = entries.get(key)
         if entry is None or entry.status not in OPEN_ENTRY_STATUSES:
+            continue
+        if unserved.reason == "already_assigned" and key in offered:
+            # Held by a waitlist offer still to be answered, not by a booth: their answer
+            # decides the day (accepting makes it accepted; declining leaves it waiting).
             continue
         if unserved.reason == "already_assigned":
             entry.status = ApplicationDayStatus.ACCEPTED
@@ -339,11 +348,14 @@ def replay_run(run: AllocationRun) -> tuple[bool, dict]:
 
 
 def fill_from_waitlist(day: MarketDay, actor: User | None = None,
-                       now: datetime | None = None) -> AllocationRun | None:
+                       now: datetime | None = None,
+                       passed_on: AllocationRun | None = None) -> AllocationRun | None:
     """Offer freed booths of `day` to waitlisted applicants, by the allocator's rules: each
     booth to the applicant its lottery draws (booths.services.offer_writes), who accepts or
     declines before the market's deadline; silence or a refusal passes it on by a new run
-    (booths.services.offers), which leaves them out.
+    (booths.services.offers), which leaves them out and keeps the lottery order of the run
+    that made the offer passed on (`passed_on`): the next applicant in that order is offered
+    it, not the winner of a new draw.
 
     Runs only before the day opens; the run is stored (scope waitlist) like any other.
     """
@@ -362,6 +374,9 @@ def fill_from_waitlist(day: MarketDay, actor: User | None = None,
         AllocationRun.market_day_id == day.id, AllocationRun.scope == RunScope.WAITLIST))
     seed = derived_seed(market.published_seed, "waitlist", day.id, count)
     snapshot, lookups = build_snapshot(market, [day], seed, waitlist_only=True)
+    kept = lottery_order(passed_on, day.id) if passed_on is not None else ()
+    if kept:
+        snapshot = dataclasses.replace(snapshot, kept_order=((day.id, kept),))
     result = engine.allocate(snapshot)
     run = _store_run(market, snapshot, result, scope=RunScope.WAITLIST,
                      status=RunStatus.CONFIRMED, actor=actor, day=day)

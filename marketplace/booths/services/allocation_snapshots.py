@@ -6,6 +6,7 @@ uses.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from marketplace.accounts.models import Trainee, TraineeStatus
 from marketplace.booths.allocation import model
 from marketplace.booths.models import (
     LIVE_ASSIGNMENT_STATUSES,
+    AllocationRun,
     Application,
     ApplicationDayStatus,
     ApplicationStatus,
@@ -161,3 +163,19 @@ def build_snapshot(market: Market, days: list[MarketDay], seed: int,
         applicants=tuple(applicants), rules=rules, fixed=fixed, seed=seed)
     return snapshot, {"applications": {a.id: a for a in applications},
                       "booths": {b.id: b for b in booths}, "days": day_by_id}
+
+
+def lottery_order(run: AllocationRun, day_id: int) -> tuple[int, ...]:
+    """The applications of `run`'s lottery on a day, first drawn first (its stored result)."""
+    draws = [d for d in json.loads(run.result_json).get("lottery", ())
+             if d["day_id"] == day_id]
+    return tuple(int(d["application_id"]) for d in sorted(draws, key=lambda d: d["rank"]))
+
+
+def pending_offers(day_ids: list[int]) -> set[tuple[int, int]]:
+    """(application, day) of the waitlist offers on these days still waiting for an answer."""
+    if not day_ids:
+        return set()
+    return {(a, d) for a, d in db.session.execute(
+        select(BoothOffer.application_id, BoothOffer.market_day_id).where(
+            BoothOffer.market_day_id.in_(day_ids), BoothOffer.status == OfferStatus.PENDING))}

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from marketplace.accounts.models import User
 from marketplace.booths.errors import BoothErrorCode
 from marketplace.booths.models import (
+    AllocationRun,
     ApplicationDayStatus,
     ApplicationStatus,
     Assignment,
@@ -103,8 +104,13 @@ def decline_offer(actor: User, offer: BoothOffer, now: datetime | None = None) -
                   reason="declined"):
         raise _refuse_answer(offer, now)
     db.session.flush()
-    fill_from_waitlist(offer.market_day, actor=None, now=now)
+    fill_from_waitlist(offer.market_day, actor=None, now=now, passed_on=_run_of(offer))
     return offer
+
+
+def _run_of(offer: BoothOffer) -> AllocationRun | None:
+    """The waitlist run whose lottery made the offer (its order passes the offer on)."""
+    return db.session.get(AllocationRun, offer.run_id) if offer.run_id else None
 
 
 def expire_offers(now: datetime | None = None) -> int:
@@ -124,7 +130,10 @@ def expire_offers(now: datetime | None = None) -> int:
             offer_notices.offer_passed(offer)
             expired.append(offer)
     db.session.flush()
+    # Each day passes on in the lottery order of the run that offered it (the latest, if
+    # several offers of one day expire together).
+    runs = {o.market_day_id: _run_of(o) for o in sorted(expired, key=lambda o: o.run_id or 0)}
     for day in {o.market_day_id: o.market_day for o in expired}.values():
         if day.is_open:
-            fill_from_waitlist(day, actor=None, now=now)
+            fill_from_waitlist(day, actor=None, now=now, passed_on=runs[day.id])
     return len(expired)

@@ -124,30 +124,49 @@ def shipping_difference(vendor_order: VendorOrder) -> int | None:
 
 
 def shipping_refusal(vendor_order: VendorOrder) -> tuple[OrderErrorCode, str] | None:
-    """Why this part cannot switch to shipping here, or None when it can."""
-    difference = shipping_difference(vendor_order)
-    if difference is None:
+    """Why this part cannot switch to shipping at all, or None when it can (a fee to pay is
+    no refusal: payments.services.shipping_payments takes it first)."""
+    if shipping_difference(vendor_order) is None:
         return OrderErrorCode.SHIPPING_NOT_OFFERED, _("This trainee does not ship.")
-    # A shipped part is paid online; paying a difference, or a part meant to be paid in cash
-    # at the booth, would need a payment of its own, which the order has no way to take yet.
-    if difference > 0 or vendor_order.pays_at_pickup:
+    # A part meant to be paid in cash at the booth would need its whole price paid online
+    # with the fee, which no payment here takes.
+    if vendor_order.pays_at_pickup:
         return OrderErrorCode.SHIPPING_NEEDS_PAYMENT, _(
             "Shipping this part needs a further payment, which cannot be taken here yet; "
             "choose another day or a refund.")
     return None
 
 
-def switch_to_shipping(user, vendor_order_id: int, address: str) -> VendorOrder:
-    """Ship the part instead (only when nothing more is to be paid: see shipping_refusal)."""
-    vendor_order = disrupted_pickup_for(user, vendor_order_id)
+def checked_shipping_address(address: str | None) -> str:
     address = (address or "").strip()
     if not address:
         raise RuleViolation(_("Enter the address to ship to."),
                             code=CoreErrorCode.VALIDATION_ERROR,
                             fields={"shipping_address": [_("Required.")]})
+    return address
+
+
+def check_can_ship(vendor_order: VendorOrder) -> None:
     refusal = shipping_refusal(vendor_order)
     if refusal is not None:
         raise RuleViolation(refusal[1], code=refusal[0])
+
+
+def switch_to_shipping(user, vendor_order_id: int, address: str) -> VendorOrder:
+    """Ship the part instead when that costs nothing more; a fee is paid first
+    (payments.services.shipping_payments), whose settlement calls ship_instead."""
+    vendor_order = disrupted_pickup_for(user, vendor_order_id)
+    address = checked_shipping_address(address)
+    check_can_ship(vendor_order)
+    if shipping_difference(vendor_order):
+        raise RuleViolation(_("Shipping this part costs more: pay the difference first."),
+                            code=OrderErrorCode.SHIPPING_NEEDS_PAYMENT)
+    return ship_instead(vendor_order, address)
+
+
+def ship_instead(vendor_order: VendorOrder, address: str) -> VendorOrder:
+    """The switch itself: the part is shipped to `address` from where the trainee marks it
+    shipped. The callers checked the buyer and that any fee is paid."""
     if vendor_order.status == VendorOrderStatus.READY_FOR_PICKUP:
         # Back to paid, from where the trainee marks it shipped.
         db.session.execute(update(VendorOrder).where(VendorOrder.id == vendor_order.id)

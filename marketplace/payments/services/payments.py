@@ -20,7 +20,7 @@ from marketplace.orders.models import Order, OrderStatus, VendorOrder
 from marketplace.orders.services import orders as order_outcomes
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
-from marketplace.payments.models import DebtPayment, Payment, PaymentStatus
+from marketplace.payments.models import DebtPayment, Payment, PaymentStatus, ShippingPayment
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
     TEST_CARDS,
@@ -88,8 +88,10 @@ def _lock_order_with_parts(lock_statement, **params) -> tuple[Order | None, list
     return rows[0][0], [payment for _order, payment in rows if payment is not None]
 
 
-def apply_state(payment: Payment | DebtPayment, result: ProviderPayment) -> None:
-    """Copy the provider's view onto an order's payment or a debt payment (never un-paid)."""
+def apply_state(payment: Payment | DebtPayment | ShippingPayment,
+                result: ProviderPayment) -> None:
+    """Copy the provider's view onto an order's, a debt's or a shipping fee's payment (never
+    un-paid)."""
     if result.reference and not payment.provider_reference:
         payment.provider_reference = result.reference
     if payment.status != PaymentStatus.SUCCEEDED:

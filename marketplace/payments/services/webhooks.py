@@ -24,6 +24,7 @@ from marketplace.payments.providers import (
 from marketplace.payments.services.debts import settle_debt_payment
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import apply_state, settle_payment
+from marketplace.payments.services.shipping_payments import settle_shipping_payment
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,16 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers) -> str:
         payment = queries.payment_by_reference(provider_name, event.object_id)
         debt_payment = None if payment is not None else \
             queries.debt_payment_by_reference(provider_name, event.object_id)
-        if payment is not None or debt_payment is not None:
+        shipping_payment = None if payment is not None or debt_payment is not None else \
+            queries.shipping_payment_by_reference(provider_name, event.object_id)
+        if payment is not None or debt_payment is not None or shipping_payment is not None:
             try:
                 if payment is not None:
                     settle_payment(payment)
                 elif debt_payment is not None:
                     settle_debt_payment(debt_payment)
+                elif shipping_payment is not None:
+                    settle_shipping_payment(shipping_payment)
             except GatewayUnavailable as error:
                 # Answer 503 so the provider delivers again; the event row is rolled back too.
                 raise PaymentUnavailable(str(error)) from error

@@ -26,7 +26,7 @@ from marketplace.extensions import db
 from marketplace.payments import zarinpal
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayError, GatewayUnavailable
-from marketplace.payments.models import DebtPayment, Payment, PaymentStatus
+from marketplace.payments.models import DebtPayment, Payment, PaymentStatus, ShippingPayment
 from marketplace.payments.providers import (
     ZARINPAL,
     ProviderPayment,
@@ -37,6 +37,7 @@ from marketplace.payments.providers import (
 from marketplace.payments.services.debts import settle_debt_payment
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import settle_payment
+from marketplace.payments.services.shipping_payments import settle_shipping_payment
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ _LOCK_BY_AUTHORITY = (
     .with_for_update().execution_options(populate_existing=True))
 _LOCK_DEBT_BY_AUTHORITY = (
     select(DebtPayment).where(DebtPayment.provider == ZARINPAL)
+    .with_for_update().execution_options(populate_existing=True))
+_LOCK_SHIPPING_BY_AUTHORITY = (
+    select(ShippingPayment).where(ShippingPayment.provider == ZARINPAL)
     .with_for_update().execution_options(populate_existing=True))
 
 
@@ -116,6 +120,19 @@ def handle_debt_callback(payment_id: int, authority: str | None,
     if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
         return payment
     return settle_debt_payment(payment, _verified(payment, status))
+
+
+def handle_shipping_callback(payment_id: int, authority: str | None,
+                             status: str | None) -> ShippingPayment:
+    """The buyer is back from paying a shipping fee on Zarinpal: settled once, as an order's."""
+    authority = _checked_authority(authority)
+    payment = db.session.scalar(
+        _LOCK_SHIPPING_BY_AUTHORITY.where(ShippingPayment.provider_reference == authority))
+    if payment is None or payment.id != payment_id:
+        raise _foreign(f"shipping payment {payment_id}", authority)
+    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
+        return payment
+    return settle_shipping_payment(payment, _verified(payment, status))
 
 
 def _refusal_code(error: GatewayError) -> PaymentErrorCode:

@@ -1,0 +1,267 @@
+"""Shipping that costs more: a buyer whose pickup booth-day went away chooses shipping, and the
+trainee's shipping fee is paid first, online, through the order's own provider (Zarinpal in
+rials, Stripe) — the same start / settle / callback / webhook machinery as an order's payment
+and a trainee's debt payment (payments.services.payments, .debts). Only the settlement of a
+succeeded payment switches the part to shipping (orders.services.pickups.ship_instead) and
+books the fee to its trainee, so "paid" has one owner here. Functions flush and never commit.
+
+Paying twice is impossible by construction:
+- starting locks the vendor order's row and reads its open shipping payment: one still open
+  (a double submit, a second tab) is answered again, with the address given last; a partial
+  unique index keeps one open payment per vendor order even so. One left open longer than
+  ORDER_HOLD_MINUTES is closed with its provider first (or settled, if it was paid);
+- while a payment is open and fresh, the buyer's other choices (another day, a refund) are a
+  409 `shipping_payment_in_progress` (check_no_open_shipping_payment);
+- settling locks the payment's row and does nothing once it is settled, so replayed callbacks
+  and webhooks change nothing; the fee's ledger row is the vendor order's one shipping row.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.core.db import utcnow
+from marketplace.core.errors import BadRequest, Conflict, NotFound
+from marketplace.extensions import db
+from marketplace.orders.models import VendorOrder
+from marketplace.orders.services import pickups
+from marketplace.payments.errors import PaymentErrorCode
+from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
+from marketplace.payments.models import (
+    OPEN_PAYMENT_STATUSES,
+    LedgerKind,
+    PaymentStatus,
+    ShippingPayment,
+)
+from marketplace.payments.providers import (
+    TEST_CARDS,
+    PaymentProvider,
+    ProviderPayment,
+    StripeProvider,
+    enabled_providers,
+    get_provider,
+)
+from marketplace.payments.services.errors import (
+    PaymentDeclined,
+    PaymentRejected,
+    PaymentUnavailable,
+    declined_message,
+    rejected_message,
+    unavailable_message,
+)
+from marketplace.payments.services.ledger import post_entry
+from marketplace.payments.services.locking import lock
+from marketplace.payments.services.payments import apply_state
+
+log = logging.getLogger(__name__)
+ONLINE_PROVIDERS = ("stripe", "zarinpal")
+
+
+def _hold() -> timedelta:
+    return timedelta(minutes=current_app.config.get("ORDER_HOLD_MINUTES", 30))
+
+
+def provider_for(vendor_order: VendorOrder) -> PaymentProvider | None:
+    """The order's own online provider when it is still enabled, else the enabled online
+    provider that takes the order's currency."""
+    currency = vendor_order.order.currency
+    online = [p for p in enabled_providers()
+              if p.name in ONLINE_PROVIDERS and p.accepts(currency)]
+    return next((p for p in online if p.name == vendor_order.order.payment_provider),
+                online[0] if online else None)
+
+
+def ship_or_pay(actor, vendor_order_id: int, address: str | None) -> ShippingPayment | None:
+    """The buyer chose shipping: switched at once when it costs nothing more (None), else the
+    payment of the difference, started (the part switches when it succeeds)."""
+    vendor_order = pickups.disrupted_pickup_for(actor, vendor_order_id)
+    address = pickups.checked_shipping_address(address)
+    pickups.check_can_ship(vendor_order)
+    fee = pickups.shipping_difference(vendor_order) or 0
+    if fee <= 0:
+        pickups.switch_to_shipping(actor, vendor_order.id, address)
+        return None
+    provider = provider_for(vendor_order)
+    if provider is None:
+        raise BadRequest(_("Paying online is not available here; choose another day or a "
+                           "refund."), code=PaymentErrorCode.UNKNOWN_PROVIDER)
+    lock(VendorOrder, vendor_order.id)  # starters for one part queue here
+    earlier = _open_payment_of(vendor_order.id)
+    if earlier is not None:
+        if earlier.created_at > utcnow() - _hold() and earlier.provider == provider.name \
+                and earlier.amount == fee:
+            earlier.shipping_address = address
+            db.session.flush()
+            return _with_client_secret(earlier)
+        if _close(earlier).status == PaymentStatus.SUCCEEDED:
+            return earlier  # paid after all: its settlement switched the part
+    attempts = db.session.scalar(select(func.count(ShippingPayment.id)).where(
+        ShippingPayment.vendor_order_id == vendor_order.id)) or 0
+    payment = ShippingPayment(
+        vendor_order=vendor_order, provider=provider.name, amount=fee,
+        currency=vendor_order.order.currency, status=PaymentStatus.PENDING,
+        shipping_address=address,
+        idempotency_key=f"order-{vendor_order.order.number}-part-{vendor_order.id}"
+                        f"-shipping-{attempts + 1}")
+    db.session.add(payment)
+    db.session.flush()
+    result = _ask(provider, "start", payment, lambda: provider.start_payment(payment))
+    apply_state(payment, result)
+    db.session.flush()
+    if payment.status == PaymentStatus.SUCCEEDED:
+        settle_shipping_payment(payment, result)
+    return payment
+
+
+def _open_payment_of(vendor_order_id: int) -> ShippingPayment | None:
+    return db.session.scalar(select(ShippingPayment).where(
+        ShippingPayment.vendor_order_id == vendor_order_id,
+        ShippingPayment.status.in_(OPEN_PAYMENT_STATUSES))
+        .execution_options(populate_existing=True))
+
+
+def check_no_open_shipping_payment(vendor_order: VendorOrder) -> None:
+    """Another choice while the shipping fee is being paid would leave a payment with nothing
+    to pay for: 409 while it is fresh; a stale one is closed with its provider first (one
+    that was paid meanwhile settles, and the part ships)."""
+    payment = _open_payment_of(vendor_order.id)
+    if payment is None:
+        return
+    if payment.created_at > utcnow() - _hold() or \
+            _close(payment).status == PaymentStatus.SUCCEEDED:
+        raise Conflict(_("You are paying to have this part shipped. Finish that payment, or "
+                         "wait a few minutes and choose again; nothing is charged twice."),
+                       code=PaymentErrorCode.SHIPPING_PAYMENT_IN_PROGRESS)
+
+
+def _with_client_secret(payment: ShippingPayment) -> ShippingPayment:
+    if payment.is_open and payment.provider == "stripe" and payment.provider_reference:
+        provider = get_provider(payment.provider)
+        payment.client_secret = _ask(provider, "read", payment,
+                                     lambda: provider.fetch_payment(payment)).client_secret
+    return payment
+
+
+def _ask(provider: PaymentProvider, what: str, payment: ShippingPayment,
+         call) -> ProviderPayment:
+    """Call the provider; its errors become the answers payers see (nothing is written)."""
+    try:
+        return call()
+    except GatewayUnavailable as error:
+        log.warning("%s shipping payment %s: provider unavailable (%s)", what, payment.id,
+                    error)
+        raise PaymentUnavailable(unavailable_message()) from error
+    except GatewayDeclined as error:
+        raise PaymentDeclined(declined_message()) from error
+    except GatewayError as error:
+        log.error("%s shipping payment %s refused: %s", what, payment.id, error)
+        raise PaymentRejected(rejected_message()) from error
+
+
+def _close(payment: ShippingPayment) -> ShippingPayment:
+    """Close an open payment the buyer left (a closed gateway tab) with its provider first, so
+    it cannot be paid later; if it was paid meanwhile, it settles instead."""
+    provider = get_provider(payment.provider)
+    result = _ask(provider, "close", payment, lambda: provider.cancel_payment(payment))
+    if result.status == PaymentStatus.SUCCEEDED:
+        return settle_shipping_payment(payment, result)
+    if result.status not in (PaymentStatus.CANCELLED, PaymentStatus.FAILED):
+        raise Conflict(_("Your payment is still being processed. Please wait a moment and "
+                         "try again."), code=PaymentErrorCode.SHIPPING_PAYMENT_IN_PROGRESS)
+    apply_state(payment, result)
+    db.session.flush()
+    return payment
+
+
+def settle_shipping_payment(payment: ShippingPayment,
+                            result: ProviderPayment | None = None) -> ShippingPayment:
+    """Bring `payment` in line with its provider's view (asked again unless `result` was just
+    obtained from it). Succeeded → the part ships to the address given and the fee is booked
+    to its trainee; repeats, late or concurrent deliveries find it settled and change
+    nothing."""
+    payment = lock(ShippingPayment, payment.id)
+    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
+        return payment
+    if result is None:  # the gateway's errors go up as they are (webhooks answer on them)
+        if not payment.provider_reference:
+            return payment
+        result = get_provider(payment.provider).fetch_payment(payment)
+    if result.amount is not None and (result.amount != payment.amount or
+                                      (result.currency or payment.currency) != payment.currency):
+        log.error("shipping payment %s: provider holds %s %s, we expected %s %s", payment.id,
+                  result.amount, result.currency, payment.amount, payment.currency)
+        raise Conflict(_("The amount paid does not match this payment."),
+                       code=PaymentErrorCode.AMOUNT_MISMATCH)
+    apply_state(payment, result)
+    if result.status == PaymentStatus.SUCCEEDED:
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.settled_at = now = utcnow()
+        _ship_paid_part(payment, now)
+    db.session.flush()
+    return payment
+
+
+def _ship_paid_part(payment: ShippingPayment, paid_at: datetime) -> None:
+    vendor_order = lock(VendorOrder, payment.vendor_order_id)
+    if not vendor_order.pickup_needs_choice:
+        # Cannot happen through these pages (the other choices wait for this payment); if the
+        # part went another way regardless, the fee is the buyer's to get back, by hand.
+        log.error("shipping payment %s paid, but vendor order %s no longer waits for a "
+                  "choice: refund %s %s by hand", payment.id, vendor_order.id, payment.amount,
+                  payment.currency)
+        return
+    pickups.ship_instead(vendor_order, payment.shipping_address)
+    hold = timedelta(days=current_app.config.get("PAYOUT_HOLD_DAYS", 14))
+    post_entry(vendor_order.trainee_id, LedgerKind.SHIPPING, payment.amount, payment.currency,
+               vendor_order_id=vendor_order.id, available_at=paid_at + hold,
+               memo=f"shipping instead of pickup, order {vendor_order.order.number}")
+
+
+def shipping_payment_for(actor, payment_id: int) -> ShippingPayment:
+    """The actor's own shipping payment; anyone else's (or none) is missing."""
+    payment = db.session.get(ShippingPayment, payment_id)
+    if payment is None or actor is None or not getattr(actor, "is_authenticated", False) or \
+            payment.vendor_order.order.buyer_id != actor.id:
+        raise NotFound(_("We could not find that payment."))
+    return payment
+
+
+def refresh_shipping_payment(payment: ShippingPayment) -> ShippingPayment:
+    """The buyer is back from the provider's page (Stripe's return): settle from its view."""
+    if not payment.provider_reference or payment.settled_at is not None:
+        return payment
+    provider = get_provider(payment.provider)
+    return settle_shipping_payment(payment, _ask(provider, "read", payment,
+                                                 lambda: provider.fetch_payment(payment)))
+
+
+def confirm_test_shipping_payment(payment: ShippingPayment, card: str) -> ShippingPayment:
+    """Development only (Stripe stand-in): confirm with a test card, then settle."""
+    provider = get_provider(payment.provider)
+    if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
+        raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
+    if card not in TEST_CARDS:
+        raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
+    payment = lock(ShippingPayment, payment.id)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    if not payment.is_open or not payment.provider_reference:
+        raise Conflict(_("Start the payment first."), code=PaymentErrorCode.PAYMENT_NOT_STARTED)
+    payment.confirm_attempts += 1
+    db.session.flush()
+    result = _ask(provider, "confirm", payment,
+                  lambda: provider.confirm_with_test_card(payment, card))
+    return settle_shipping_payment(payment, result)
+
+
+def shipping_payment_ids_to_reconcile() -> list[int]:
+    """Shipping payments a lost webhook or callback could have left open."""
+    return list(db.session.scalars(
+        select(ShippingPayment.id).where(ShippingPayment.status.in_(OPEN_PAYMENT_STATUSES),
+                                         ShippingPayment.provider_reference.is_not(None))
+        .order_by(ShippingPayment.id)))
