@@ -45,7 +45,7 @@ from marketplace.catalogue.queries.categories import (
 )
 from marketplace.catalogue.queries.search import search_with_facets
 from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
-from marketplace.catalogue.services import access, images, products, workflow
+from marketplace.catalogue.services import access, images, products, store_images, workflow
 from marketplace.catalogue.services.listing_data import ListingData, invalid_listing
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.digits import parse_int
@@ -323,6 +323,25 @@ def upload_image(product_id: int):
     db.session.commit()
     _flash_saved(before, item, _("The photo is added."))
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+@bp.post("/my/store/<any(avatar, banner):kind>")
+@login_required
+def store_image(kind: str):
+    """The trainee's store photo or banner (their account page's form)."""
+    upload = request.files.get("image")
+    back = url_for("accounts.profile") + "#store-images"
+    if upload is None or not upload.filename:
+        flash(_("Choose a photo to upload."), "error")
+        return redirect(back)
+    try:
+        data = upload.read(MAX_UPLOAD_READ)
+    finally:
+        upload.close()
+    store_images.set_store_image(current_user, kind, data)
+    db.session.commit()
+    flash(_("The photo is added."), "success")
+    return redirect(back)
 
 
 def _photo_description() -> str:
