@@ -12,7 +12,7 @@ page cache's: Redis, a folder or memory) under a *version* token:
 - every other process reads the store at most every RECHECK_SECONDS and takes the new rows
   from there, without a query, so a renamed category reaches every header within that delay;
 - a process loads the rows from the database only when the store has none (the first process
-  to start, or after the store was emptied).
+  to start, after the store was emptied, or once the shared rows are SHARED_SECONDS old).
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from marketplace.extensions import cache, db
 
 SHARED_KEY = "category-menu"  # (version, rows) in the shared store
 RECHECK_SECONDS = 5.0
+# The shared rows expire after this long, and some process reads them again: a database
+# changed behind the app's back (restored, regenerated) shows its categories within the hour.
+SHARED_SECONDS = 3600
 _APP_KEY = "category_menu"
 _CHANGED = "category_menu_changed"  # session.info: categories written in this transaction
 _ROWS = "category_menu_rows"  # session.info: the rows read just before its commit
@@ -91,11 +94,15 @@ def _kept() -> _Kept:
     now = time.monotonic()
     if kept is not None and now - kept.checked_at < RECHECK_SECONDS:
         return kept
-    shared = _read_shared()
-    if shared is None:
-        if kept is not None:  # the store is down: keep what this process has
+    try:
+        shared = cache.get(SHARED_KEY)
+    except Exception:  # the store is down: keep what this process has
+        log.warning("cache unavailable; the category menu may be stale", exc_info=True)
+        if kept is not None:
             kept.checked_at = now
             return kept
+        shared = None
+    if shared is None:
         shared = _publish(_load_rows(), only_if_missing=True)
     if kept is not None and kept.version == shared[0]:
         kept.checked_at = now
@@ -104,23 +111,15 @@ def _kept() -> _Kept:
     return kept
 
 
-def _read_shared() -> tuple[str, list[Row]] | None:
-    try:
-        return cache.get(SHARED_KEY)
-    except Exception:  # the store is down
-        log.warning("cache unavailable; the category menu may be stale", exc_info=True)
-        return None
-
-
 def _publish(rows: list[Row], only_if_missing: bool = False) -> tuple[str, list[Row]]:
     shared = (secrets.token_hex(8), rows)
     try:
         if only_if_missing:
             # Another process may have published meanwhile; theirs wins.
-            if not cache.add(SHARED_KEY, shared, timeout=0):
+            if not cache.add(SHARED_KEY, shared, timeout=SHARED_SECONDS):
                 return cache.get(SHARED_KEY) or shared
         else:
-            cache.set(SHARED_KEY, shared, timeout=0)
+            cache.set(SHARED_KEY, shared, timeout=SHARED_SECONDS)
     except Exception:  # the commit stands; other processes keep their menus a while
         log.error("cache unavailable: other processes keep their category menus", exc_info=True)
     return shared
