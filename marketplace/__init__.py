@@ -25,6 +25,7 @@ from marketplace.booths.signals import booth_day_lost, pickups_counted
 from marketplace.catalogue import admin_views as category_admin_views
 from marketplace.catalogue import api as catalogue_api
 from marketplace.catalogue import views as catalogue_views
+from marketplace.catalogue.category_menu import register_category_menu
 from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.checkout import api as checkout_api
 from marketplace.checkout import views as checkout_views
@@ -151,6 +152,7 @@ def _init_extensions(app: Flask) -> None:
     register_template_helpers(app)
     register_nav(app, main=MAIN_MENU, user=USER_MENU)
     notifications_views.register_bell(app)
+    register_category_menu(app)
     register_security_headers(app)
     # After csrf.init_app: it replaces the csrf_token() template global that CSRF set.
     page_cache.init_app(app)

@@ -88,6 +88,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
     for_sale = create_product(trainee=other_trainee, category=carpet_category, stock=50,
                               attributes={"width_cm": 60})
     image = images.add_product_image(trainee.user, product, png_bytes(), "a photo")
+    product.status = ProductStatus.ACTIVE  # a new photo waits for review: approved again
     db.session.commit()
 
     order = place_test_order(buyer, for_sale, fulfilment="shipping")

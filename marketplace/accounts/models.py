@@ -186,7 +186,9 @@ class Trainee(TimestampMixin, Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     store_name: Mapped[str] = mapped_column(String(120))
     store_slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Storage keys of the store's photo and banner (catalogue.services.store_images).
     avatar_path: Mapped[str | None] = mapped_column(String(255))
+    banner_path: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[TraineeStatus] = mapped_column(
         enum_column(TraineeStatus, name="trainee_status"), default=TraineeStatus.PENDING,
         index=True)

@@ -327,11 +327,22 @@ def fees_of_market(market: Market) -> list[BoothFee]:
 def upcoming_appearances(trainee: Trainee, today: date | None = None,
                          limit: int = 5) -> list[Assignment]:
     """Where a trainee will be: their live booths on open days from today on."""
+    return _appearances(trainee.id, today, limit)
+
+
+def next_appearance(trainee_id: int) -> Assignment | None:
+    """The trainee's next live booth on an open day (the product page's "see it at booth …"):
+    one query, with its booth, day and market."""
+    found = _appearances(trainee_id, None, 1)
+    return found[0] if found else None
+
+
+def _appearances(trainee_id: int, today: date | None, limit: int) -> list[Assignment]:
     if today is None:
         today = utcnow().astimezone(marketplace_zone()).date()
     return list(db.session.scalars(
         select(Assignment).join(MarketDay)
-        .where(Assignment.trainee_id == trainee.id,
+        .where(Assignment.trainee_id == trainee_id,
                Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES),
                MarketDay.status == MarketDayStatus.OPEN, MarketDay.day >= today)
         .options(joinedload(Assignment.booth),

@@ -168,11 +168,16 @@ PRODUCT_TRANSITIONS: dict[tuple[ProductStatus, str], ProductStatus] = {
     (S.ACTIVE, "sell_out"): S.SOLD_OUT,
     (S.SOLD_OUT, "restock"): S.ACTIVE,
     **{(status, "archive"): S.ARCHIVED for status in S if status != S.ARCHIVED},
+    # The owner changed what the centre approved (title, description, photos, attributes).
+    **{(status, "resubmit"): S.SUBMITTED for status in (S.ACTIVE, S.SOLD_OUT, S.PAUSED)},
 }
 # Statuses whose listing the owner may still change (archived ones are kept as they were).
 EDITABLE_STATUSES = frozenset(S) - {S.ARCHIVED}
 # Products in these statuses have been approved and are (or were) for sale.
 PUBLISHED_STATUSES = frozenset({S.ACTIVE, S.SOLD_OUT})
+# Listings the centre approved as they stand: changing what they show sends them back to
+# review (catalogue.services.workflow.send_back_to_review).
+APPROVED_STATUSES = frozenset({S.ACTIVE, S.SOLD_OUT, S.PAUSED})
 
 
 class Product(TimestampMixin, Model):

@@ -45,7 +45,7 @@ from marketplace.catalogue.queries.categories import (
 )
 from marketplace.catalogue.queries.search import search_with_facets
 from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
-from marketplace.catalogue.services import access, images, products, workflow
+from marketplace.catalogue.services import access, images, products, store_images, workflow
 from marketplace.catalogue.services.listing_data import ListingData, invalid_listing
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.digits import parse_int
@@ -253,6 +253,7 @@ def edit_product(product_id: int):
         return _editor(item, tree, category, form)
     if not form.validate():
         return _editor(item, tree, category, form, form.field_errors(), status=422)
+    before = item.status
     try:
         products.update_product(current_user, item, form.listing_data())
     except DomainError as error:
@@ -261,8 +262,16 @@ def edit_product(product_id: int):
         return _editor(item, tree, category, form, _service_errors(form, error),
                        status=error.status)
     db.session.commit()
-    flash(_("Your changes are saved."), "success")
+    _flash_saved(before, item, _("Your changes are saved."))
     return redirect(url_for("catalogue.edit_product", product_id=item.id))
+
+
+def _flash_saved(before: ProductStatus, item: Product, message: str) -> None:
+    """`message`, or that the change sent the approved listing back to review."""
+    if before != item.status == ProductStatus.SUBMITTED:
+        message = _("Your changes are saved and sent to your training centre for review; the "
+                    "listing is off sale until it is approved again.")
+    flash(message, "success")
 
 
 _OWNER_ACTIONS = {
@@ -309,10 +318,30 @@ def upload_image(product_id: int):
         data = upload.read(MAX_UPLOAD_READ)
     finally:
         upload.close()
+    before = item.status
     images.add_product_image(current_user, item, data, _photo_description())
     db.session.commit()
-    flash(_("The photo is added."), "success")
+    _flash_saved(before, item, _("The photo is added."))
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
+
+
+@bp.post("/my/store/<any(avatar, banner):kind>")
+@login_required
+def store_image(kind: str):
+    """The trainee's store photo or banner (their account page's form)."""
+    upload = request.files.get("image")
+    back = url_for("accounts.profile") + "#store-images"
+    if upload is None or not upload.filename:
+        flash(_("Choose a photo to upload."), "error")
+        return redirect(back)
+    try:
+        data = upload.read(MAX_UPLOAD_READ)
+    finally:
+        upload.close()
+    store_images.set_store_image(current_user, kind, data)
+    db.session.commit()
+    flash(_("The photo is added."), "success")
+    return redirect(back)
 
 
 def _photo_description() -> str:
@@ -331,6 +360,7 @@ MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1
 def image_action(product_id: int, image_id: int, op: str):
     item = access.get_product_for_owner(current_user, product_id)
     image = images.get_image_for_owner(current_user, item, image_id)
+    before = item.status
     if op == "alt":
         images.update_image_alt(current_user, image, _photo_description())
     elif op == "delete":
@@ -343,6 +373,8 @@ def image_action(product_id: int, image_id: int, op: str):
             order[index], order[target] = order[target], order[index]
         images.reorder_product_images(current_user, item, order)
     db.session.commit()
+    if before != item.status:
+        _flash_saved(before, item, _("Your changes are saved."))
     return redirect(url_for("catalogue.edit_product", product_id=item.id) + "#photos")
 
 

@@ -27,9 +27,18 @@ def product_cover(product) -> dict | None:
 
 def avatar_url(trainee) -> str | None:
     """Where the trainee's photo is served (a storage key), if they have one."""
-    if not trainee.avatar_path:
+    return _stored_url(trainee.avatar_path)
+
+
+def banner_url(trainee) -> str | None:
+    """Where the store's uploaded banner is served, if it has one."""
+    return _stored_url(trainee.banner_path)
+
+
+def _stored_url(key: str | None) -> str | None:
+    if not key:
         return None
     try:
-        return get_storage().url(trainee.avatar_path)
-    except ValueError:  # not a storage key we would have written: show no photo
+        return get_storage().url(key)
+    except ValueError:  # not a storage key we would have written: show nothing
         return None

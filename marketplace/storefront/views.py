@@ -29,7 +29,7 @@ from marketplace.core.pagination import page_args
 from marketplace.core.urls import absolute_url
 from marketplace.storefront import queries, todo
 from marketplace.storefront.errors import StorefrontErrorCode
-from marketplace.storefront.links import avatar_url, product_cover, product_path
+from marketplace.storefront.links import avatar_url, banner_url, product_cover, product_path
 
 bp = Blueprint("storefront", __name__)
 
@@ -90,6 +90,7 @@ def store(store_slug):
                            appearances=booth_queries.upcoming_appearances(trainee),
                            banner=banner_variant(trainee.store_slug),
                            avatar_url=avatar_url(trainee),
+                           banner_url=banner_url(trainee),
                            store_url=absolute_url(url_for(".store", store_slug=store_slug)),
                            product_path=product_path)
 

@@ -56,8 +56,9 @@ def test_search_runs_the_same_queries_for_1_and_24_results(app, db, catalogue, u
 
 def test_product_page_and_api_run_a_constant_number_of_queries(db, client, create_product,
                                                                create_trainee, login,
-                                                               carpet_category):
-    trainee = create_trainee()
+                                                               carpet_category, create_centre):
+    # The photos are public at once (elsewhere a new photo waits for review).
+    trainee = create_trainee(centre=create_centre(auto_approve_listings=True))
     plain = create_product(trainee=trainee, category=carpet_category,
                            attributes={"width_cm": 20})
     rich = create_product(trainee=trainee, category=carpet_category,

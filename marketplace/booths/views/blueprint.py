@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts.models import Municipality
-from marketplace.booths import policies, recurrence
+from marketplace.booths import policies, queries, recurrence
 from marketplace.booths.labels import (
     APPLICATION_STATUS_LABELS,
     ASSIGNMENT_STATUS_LABELS,
@@ -54,7 +54,9 @@ def booth_labels():
             "MARKET_KIND_LABELS": MARKET_KIND_LABELS, "REJECTION_LABELS": REJECTION_LABELS,
             "INELIGIBLE_REASON_LABELS": INELIGIBLE_REASON_LABELS,
             "FEE_STATUS_LABELS": FEE_STATUS_LABELS,
-            "booth_money": lambda amount, currency: Money(int(amount or 0), currency)}
+            "booth_money": lambda amount, currency: Money(int(amount or 0), currency),
+            # The product page (catalogue, below booths) includes booths/_product_booth.html.
+            "next_booth_appearance": queries.next_appearance}
 
 
 def _staff_only():

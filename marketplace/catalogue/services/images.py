@@ -1,4 +1,6 @@
-"""A listing's photos: add, describe, reorder, delete, and their stored files."""
+"""A listing's photos: add, describe, reorder, delete, and their stored files. A new, removed
+or redescribed photo of an approved listing sends it back to review (the order does not: the
+centre saw every photo)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from marketplace.catalogue.models import (
     ProductImage,
 )
 from marketplace.catalogue.services.access import _not_found
+from marketplace.catalogue.services.workflow import send_back_to_review
 from marketplace.catalogue.storage import get_storage
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
 from marketplace.core.jobs import after_commit
@@ -52,6 +55,7 @@ def add_product_image(actor: User, product: Product, data: bytes,
                          height=processed.height, byte_size=processed.byte_size, alt_text=alt_text,
                          position=max((i.position for i in product.images), default=-1) + 1)
     product.images.append(image)
+    send_back_to_review(actor, product)
     db.session.flush()
     storage = get_storage()
     for size, blob in processed.renditions.items():
@@ -71,7 +75,9 @@ def get_image_for_owner(actor: User, product: Product, image_id: int) -> Product
 def update_image_alt(actor: User, image: ProductImage, alt_text: str) -> ProductImage:
     if not policies.can_edit_product(actor, image.product):
         raise _not_found()
-    image.alt_text = alt_text
+    if alt_text != (image.alt_text or ""):
+        image.alt_text = alt_text
+        send_back_to_review(actor, image.product)
     db.session.flush()
     return image
 
@@ -84,6 +90,7 @@ def delete_product_image(actor: User, image: ProductImage) -> None:
     product.images.remove(image)
     for position, remaining in enumerate(product.images):
         remaining.position = position
+    send_back_to_review(actor, product)
     db.session.flush()
     after_commit(_delete_files, keys)
 

@@ -19,7 +19,7 @@ from marketplace.catalogue.services.listing_data import (
     stored_attributes,
     write_attributes,
 )
-from marketplace.catalogue.services.workflow import _transition
+from marketplace.catalogue.services.workflow import _transition, send_back_to_review
 from marketplace.core.errors import Conflict, Forbidden
 from marketplace.core.jobs import after_commit
 from marketplace.extensions import db
@@ -60,15 +60,36 @@ def update_product(actor: User, product: Product, data: ListingData) -> Product:
         category, attributes = product.category, None
     else:
         category, attributes = check_listing(data)
+    reviewed_changed = _reviewed_content_changed(product, data, category, attributes)
     for name, value in data.columns().items():
         setattr(product, name, value)
     product.category = category
     if attributes is not None:
         write_attributes(product, attributes)
     settle_stock_status(product)
+    if reviewed_changed:
+        send_back_to_review(actor, product)
     db.session.flush()
     refresh_search_key(product)
     return product
+
+
+# What the centre reviews of a listing's own fields; price, stock, kind, lead time and
+# shipping weight change without a new review.
+REVIEWED_FIELDS = ("title_fa", "title_en", "description_fa", "description_en")
+
+
+def _reviewed_content_changed(product: Product, data: ListingData, category,
+                              attributes: dict | None) -> bool:
+    """The text, category or attribute values differ from what is stored (values compared as
+    stored, so «۴۰» for 40 is no change)."""
+    columns = data.columns()
+    if any((columns[name] or "") != (getattr(product, name) or "") for name in REVIEWED_FIELDS):
+        return True
+    if category.id != product.category_id:
+        return True
+    return attributes is not None and {d.key: text for d, (text, _n, _b) in attributes.items()} \
+        != stored_attributes(product)
 
 
 def delete_product(actor: User, product: Product) -> bool:

@@ -10,6 +10,7 @@ from marketplace.accounts.policies import is_active_vendor
 from marketplace.catalogue import policies
 from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.models import (
+    APPROVED_STATUSES,
     PRODUCT_TRANSITIONS,
     Product,
     ProductStatus,
@@ -66,6 +67,20 @@ def submit_product(actor: User, product: Product) -> Product:
         _tell_centre_staff(product)
     db.session.flush()
     return product
+
+
+def send_back_to_review(actor: User, product: Product) -> bool:
+    """The owner changed what its centre approved (its title, description, photos or
+    attributes; not its price or stock): an approved listing waits for review again, and the
+    centre's staff are told as for any submission. A centre that approves its trainees'
+    listings at once has nothing to review (and a paused listing stays paused). True when it
+    was sent back."""
+    if product.status not in APPROVED_STATUSES or product.trainee.centre.auto_approve_listings:
+        return False
+    _transition(actor, product, "resubmit")
+    _tell_centre_staff(product)
+    db.session.flush()
+    return True
 
 
 def approve_product(actor: User, product: Product) -> Product:
@@ -149,7 +164,8 @@ def _lazy_labels():
     }
     actions = {"submit": _l("submitted"), "approve": _l("approved"), "reject": _l("rejected"),
                "pause": _l("paused"), "resume": _l("resumed"), "archive": _l("archived"),
-               "sell_out": _l("marked sold out"), "restock": _l("restocked")}
+               "sell_out": _l("marked sold out"), "restock": _l("restocked"),
+               "resubmit": _l("sent back for review")}
     return statuses, actions
 
 
