@@ -2,7 +2,7 @@
 photo the trainee uploads, beside `avatar_path` (their store photo), which already exists.
 
 Revision ID: ec06e85c3023
-Revises: d2f7a9c41e86
+Revises: f3260d2295e2
 Create Date: 2026-12-07 21:35:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ec06e85c3023'
-down_revision = 'd2f7a9c41e86'
+down_revision = 'f3260d2295e2'
 branch_labels = None
 depends_on = None
 
