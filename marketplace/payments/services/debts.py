@@ -19,7 +19,7 @@ made again from scratch (its trainees are made at other times).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -33,26 +33,14 @@ from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.payments import policies, queries
 from marketplace.payments.errors import PaymentErrorCode
-from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
 from marketplace.payments.models import DebtPayment, LedgerKind, PaymentStatus
 from marketplace.payments.providers import (
-    TEST_CARDS,
     PaymentProvider,
     ProviderPayment,
-    StripeProvider,
     enabled_providers,
-    get_provider,
 )
-from marketplace.payments.services.errors import (
-    PaymentDeclined,
-    PaymentRejected,
-    PaymentUnavailable,
-    declined_message,
-    rejected_message,
-    unavailable_message,
-)
+from marketplace.payments.services import side_payments
 from marketplace.payments.services.ledger import post_entry
-from marketplace.payments.services.locking import lock
 from marketplace.payments.services.payments import apply_state
 
 log = logging.getLogger(__name__)
@@ -110,7 +98,7 @@ def start_debt_payment(actor) -> DebtPayment:
                           idempotency_key=f"debt-{trainee.id}-{stamp}-payment-{attempts + 1}")
     db.session.add(payment)
     db.session.flush()
-    result = _ask(provider, "start", payment, lambda: provider.start_payment(payment))
+    result = side_payments.ask(provider, "start", payment, lambda: provider.start_payment(payment))
     apply_state(payment, result)
     db.session.flush()
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -135,74 +123,30 @@ def _check_gateway_minimum(provider: PaymentProvider, debt: Money) -> None:
             code=PaymentErrorCode.DEBT_BELOW_GATEWAY_MINIMUM)
 
 
-def _ask(provider: PaymentProvider, what: str, payment: DebtPayment, call) -> ProviderPayment:
-    """Call the provider; its errors become the answers payers see (nothing is written)."""
-    try:
-        return call()
-    except GatewayUnavailable as error:
-        log.warning("%s debt payment %s: provider unavailable (%s)", what, payment.id, error)
-        raise PaymentUnavailable(unavailable_message()) from error
-    except GatewayDeclined as error:
-        raise PaymentDeclined(declined_message()) from error
-    except GatewayError as error:
-        log.error("%s debt payment %s refused: %s", what, payment.id, error)
-        raise PaymentRejected(rejected_message()) from error
-
-
 def _close_stale(payment: DebtPayment) -> DebtPayment:
-    """Close an open payment the trainee left (a closed gateway tab): with its provider first,
-    so it cannot be paid later; if it was paid meanwhile, it settles the debt instead."""
-    provider = get_provider(payment.provider)
-    result = _ask(provider, "close", payment, lambda: provider.cancel_payment(payment))
-    if result.status == PaymentStatus.SUCCEEDED:
-        return settle_debt_payment(payment, result)
-    if result.status not in (PaymentStatus.CANCELLED, PaymentStatus.FAILED):
-        raise _in_progress()  # still processing with the provider
-    apply_state(payment, result)
-    db.session.flush()
-    return payment
+    """Close an open payment the trainee left; one paid meanwhile settles the debt instead."""
+    return side_payments.close_stale(payment, settle_debt_payment, _in_progress)
 
 
 def settle_debt_payment(payment: DebtPayment,
                         result: ProviderPayment | None = None) -> DebtPayment:
-    """Bring `payment` in line with its provider's view (asked again unless `result` was just
-    obtained from it). Succeeded → one ledger credit of its amount settles the debt; repeats,
-    late or concurrent deliveries find it settled and change nothing."""
-    payment = lock(DebtPayment, payment.id)
-    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
-        return payment
-    if result is None:  # the gateway's errors go up as they are (webhooks answer on them)
-        if not payment.provider_reference:
-            return payment
-        result = get_provider(payment.provider).fetch_payment(payment)
-    if result.amount is not None and (result.amount != payment.amount or
-                                      (result.currency or payment.currency) != payment.currency):
-        log.error("debt payment %s: provider holds %s %s, we expected %s %s", payment.id,
-                  result.amount, result.currency, payment.amount, payment.currency)
-        raise Conflict(_("The amount paid does not match this payment."),
-                       code=PaymentErrorCode.AMOUNT_MISMATCH)
-    apply_state(payment, result)
-    if result.status == PaymentStatus.SUCCEEDED:
-        now = utcnow()
-        payment.status = PaymentStatus.SUCCEEDED
-        payment.settled_at = now
-        # The trainee paid in: a positive payout row (see LedgerKind.PAYOUT), payable at once.
-        post_entry(payment.trainee_id, LedgerKind.PAYOUT, payment.amount, payment.currency,
-                   debt_payment_id=payment.id, available_at=now,
-                   memo=f"debt paid online, payment {payment.id}")
-    db.session.flush()
-    return payment
+    """Settle from the provider's view (side_payments.settle): succeeded → one ledger credit
+    of its amount settles the debt."""
+    return side_payments.settle(payment, result, _credit_the_trainee)
+
+
+def _credit_the_trainee(payment: DebtPayment, paid_at: datetime) -> None:
+    # The trainee paid in: a positive payout row (see LedgerKind.PAYOUT), payable at once.
+    post_entry(payment.trainee_id, LedgerKind.PAYOUT, payment.amount, payment.currency,
+               debt_payment_id=payment.id, available_at=paid_at,
+               memo=f"debt paid online, payment {payment.id}")
 
 
 def refresh_debt_payment(actor, payment: DebtPayment) -> DebtPayment:
     """The payer is back from the provider's page (Stripe's return): settle from its view."""
     if not policies.can_pay_debt_of(actor, payment.trainee):
         raise NotFound(_("We could not find that payment."))
-    if not payment.provider_reference or payment.settled_at is not None:
-        return payment
-    provider = get_provider(payment.provider)
-    return settle_debt_payment(payment, _ask(provider, "read", payment,
-                                             lambda: provider.fetch_payment(payment)))
+    return side_payments.refresh(payment, settle_debt_payment)
 
 
 def debt_payment_for(actor, payment_id: int) -> DebtPayment:
@@ -218,27 +162,9 @@ def confirm_test_debt_payment(actor, payment: DebtPayment, card: str) -> DebtPay
     """Development only (Stripe stand-in): confirm with a test card, then settle."""
     if not policies.can_pay_debt_of(actor, payment.trainee):
         raise NotFound(_("We could not find that payment."))
-    provider = get_provider(payment.provider)
-    if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
-        raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
-    if card not in TEST_CARDS:
-        raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
-    payment = lock(DebtPayment, payment.id)
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return payment
-    if not payment.is_open or not payment.provider_reference:
-        raise Conflict(_("Start the payment first."), code=PaymentErrorCode.PAYMENT_NOT_STARTED)
-    payment.confirm_attempts += 1
-    db.session.flush()
-    result = _ask(provider, "confirm", payment,
-                  lambda: provider.confirm_with_test_card(payment, card))
-    return settle_debt_payment(payment, result)
+    return side_payments.confirm_with_test_card(payment, card, settle_debt_payment)
 
 
 def debt_payment_ids_to_reconcile() -> list[int]:
     """Debt payments a lost webhook or callback could have left open."""
-    return list(db.session.scalars(
-        select(DebtPayment.id).where(DebtPayment.status.in_((PaymentStatus.PENDING,
-                                                             PaymentStatus.REQUIRES_ACTION)),
-                                     DebtPayment.provider_reference.is_not(None))
-        .order_by(DebtPayment.id)))
+    return side_payments.ids_to_reconcile(DebtPayment)

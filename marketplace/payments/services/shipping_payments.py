@@ -31,7 +31,6 @@ from marketplace.extensions import db
 from marketplace.orders.models import VendorOrder
 from marketplace.orders.services import pickups
 from marketplace.payments.errors import PaymentErrorCode
-from marketplace.payments.gateway import GatewayDeclined, GatewayError, GatewayUnavailable
 from marketplace.payments.models import (
     OPEN_PAYMENT_STATUSES,
     LedgerKind,
@@ -39,21 +38,12 @@ from marketplace.payments.models import (
     ShippingPayment,
 )
 from marketplace.payments.providers import (
-    TEST_CARDS,
     PaymentProvider,
     ProviderPayment,
-    StripeProvider,
     enabled_providers,
     get_provider,
 )
-from marketplace.payments.services.errors import (
-    PaymentDeclined,
-    PaymentRejected,
-    PaymentUnavailable,
-    declined_message,
-    rejected_message,
-    unavailable_message,
-)
+from marketplace.payments.services import side_payments
 from marketplace.payments.services.ledger import post_entry
 from marketplace.payments.services.locking import lock
 from marketplace.payments.services.payments import apply_state
@@ -110,7 +100,7 @@ def ship_or_pay(actor, vendor_order_id: int, address: str | None) -> ShippingPay
                         f"-shipping-{attempts + 1}")
     db.session.add(payment)
     db.session.flush()
-    result = _ask(provider, "start", payment, lambda: provider.start_payment(payment))
+    result = side_payments.ask(provider, "start", payment, lambda: provider.start_payment(payment))
     apply_state(payment, result)
     db.session.flush()
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -142,68 +132,26 @@ def check_no_open_shipping_payment(vendor_order: VendorOrder) -> None:
 def _with_client_secret(payment: ShippingPayment) -> ShippingPayment:
     if payment.is_open and payment.provider == "stripe" and payment.provider_reference:
         provider = get_provider(payment.provider)
-        payment.client_secret = _ask(provider, "read", payment,
-                                     lambda: provider.fetch_payment(payment)).client_secret
+        payment.client_secret = side_payments.ask(
+            provider, "read", payment, lambda: provider.fetch_payment(payment)).client_secret
     return payment
 
 
-def _ask(provider: PaymentProvider, what: str, payment: ShippingPayment,
-         call) -> ProviderPayment:
-    """Call the provider; its errors become the answers payers see (nothing is written)."""
-    try:
-        return call()
-    except GatewayUnavailable as error:
-        log.warning("%s shipping payment %s: provider unavailable (%s)", what, payment.id,
-                    error)
-        raise PaymentUnavailable(unavailable_message()) from error
-    except GatewayDeclined as error:
-        raise PaymentDeclined(declined_message()) from error
-    except GatewayError as error:
-        log.error("%s shipping payment %s refused: %s", what, payment.id, error)
-        raise PaymentRejected(rejected_message()) from error
+def _still_processing() -> Conflict:
+    return Conflict(_("Your payment is still being processed. Please wait a moment and try "
+                      "again."), code=PaymentErrorCode.SHIPPING_PAYMENT_IN_PROGRESS)
 
 
 def _close(payment: ShippingPayment) -> ShippingPayment:
-    """Close an open payment the buyer left (a closed gateway tab) with its provider first, so
-    it cannot be paid later; if it was paid meanwhile, it settles instead."""
-    provider = get_provider(payment.provider)
-    result = _ask(provider, "close", payment, lambda: provider.cancel_payment(payment))
-    if result.status == PaymentStatus.SUCCEEDED:
-        return settle_shipping_payment(payment, result)
-    if result.status not in (PaymentStatus.CANCELLED, PaymentStatus.FAILED):
-        raise Conflict(_("Your payment is still being processed. Please wait a moment and "
-                         "try again."), code=PaymentErrorCode.SHIPPING_PAYMENT_IN_PROGRESS)
-    apply_state(payment, result)
-    db.session.flush()
-    return payment
+    """Close an open payment the buyer left; one paid meanwhile settles (the part ships)."""
+    return side_payments.close_stale(payment, settle_shipping_payment, _still_processing)
 
 
 def settle_shipping_payment(payment: ShippingPayment,
                             result: ProviderPayment | None = None) -> ShippingPayment:
-    """Bring `payment` in line with its provider's view (asked again unless `result` was just
-    obtained from it). Succeeded → the part ships to the address given and the fee is booked
-    to its trainee; repeats, late or concurrent deliveries find it settled and change
-    nothing."""
-    payment = lock(ShippingPayment, payment.id)
-    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
-        return payment
-    if result is None:  # the gateway's errors go up as they are (webhooks answer on them)
-        if not payment.provider_reference:
-            return payment
-        result = get_provider(payment.provider).fetch_payment(payment)
-    if result.amount is not None and (result.amount != payment.amount or
-                                      (result.currency or payment.currency) != payment.currency):
-        log.error("shipping payment %s: provider holds %s %s, we expected %s %s", payment.id,
-                  result.amount, result.currency, payment.amount, payment.currency)
-        raise Conflict(_("The amount paid does not match this payment."),
-                       code=PaymentErrorCode.AMOUNT_MISMATCH)
-    apply_state(payment, result)
-    if result.status == PaymentStatus.SUCCEEDED:
-        payment.status = PaymentStatus.SUCCEEDED
-        payment.settled_at = now = utcnow()
-        _ship_paid_part(payment, now)
-    db.session.flush()
-    return payment
+    """Settle from the provider's view (side_payments.settle): succeeded → the part ships to
+    the address given and the fee is booked to its trainee."""
+    return side_payments.settle(payment, result, _ship_paid_part)
 
 
 def _ship_paid_part(payment: ShippingPayment, paid_at: datetime) -> None:
@@ -233,35 +181,14 @@ def shipping_payment_for(actor, payment_id: int) -> ShippingPayment:
 
 def refresh_shipping_payment(payment: ShippingPayment) -> ShippingPayment:
     """The buyer is back from the provider's page (Stripe's return): settle from its view."""
-    if not payment.provider_reference or payment.settled_at is not None:
-        return payment
-    provider = get_provider(payment.provider)
-    return settle_shipping_payment(payment, _ask(provider, "read", payment,
-                                                 lambda: provider.fetch_payment(payment)))
+    return side_payments.refresh(payment, settle_shipping_payment)
 
 
 def confirm_test_shipping_payment(payment: ShippingPayment, card: str) -> ShippingPayment:
     """Development only (Stripe stand-in): confirm with a test card, then settle."""
-    provider = get_provider(payment.provider)
-    if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
-        raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
-    if card not in TEST_CARDS:
-        raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
-    payment = lock(ShippingPayment, payment.id)
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return payment
-    if not payment.is_open or not payment.provider_reference:
-        raise Conflict(_("Start the payment first."), code=PaymentErrorCode.PAYMENT_NOT_STARTED)
-    payment.confirm_attempts += 1
-    db.session.flush()
-    result = _ask(provider, "confirm", payment,
-                  lambda: provider.confirm_with_test_card(payment, card))
-    return settle_shipping_payment(payment, result)
+    return side_payments.confirm_with_test_card(payment, card, settle_shipping_payment)
 
 
 def shipping_payment_ids_to_reconcile() -> list[int]:
     """Shipping payments a lost webhook or callback could have left open."""
-    return list(db.session.scalars(
-        select(ShippingPayment.id).where(ShippingPayment.status.in_(OPEN_PAYMENT_STATUSES),
-                                         ShippingPayment.provider_reference.is_not(None))
-        .order_by(ShippingPayment.id)))
+    return side_payments.ids_to_reconcile(ShippingPayment)
