@@ -1,9 +1,9 @@
 """The category tree in every page's header: top-level categories with their children, as
 links to the search page.
 
-Every page shows it, so like the header's other menus (core.nav.menu_links) it is kept per
-process, and its links for each (language, script root) are built once; a page pays no query
-for it. The categories it is made of (a few short rows) live in the shared cache store (the
+Every page shows it, so like the header's other menus (core.nav) it is kept per process, and
+its HTML for each (language, script root) is rendered once; a page pays no query and no
+template for it. The categories it is made of (a few short rows) live in the shared cache store (the
 page cache's: Redis, a folder or memory) under a *version* token:
 
 - a commit that writes the categories table reads them again just before committing (in its
@@ -24,14 +24,17 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import current_app, has_app_context, request, url_for
+from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
 from marketplace.catalogue.models import Category
 from marketplace.core.i18n import locale_code
+from marketplace.core.nav import render_fragment
 from marketplace.extensions import cache, db
 
+MENU_TEMPLATE = "catalogue/_category_menu.html"
 SHARED_KEY = "category-menu"  # (version, rows) in the shared store
 RECHECK_SECONDS = 5.0
 # The shared rows expire after this long, and some process reads them again: a database
@@ -51,20 +54,23 @@ class _Kept:
     version: str
     rows: list[Row]
     checked_at: float
-    menus: dict = field(default_factory=dict)  # (locale, script root) -> menu
+    menus: dict = field(default_factory=dict)  # (locale, script root) -> the menu's HTML
 
 
-def category_menu() -> list[dict]:
-    """[{"label", "url", "children": [{"label", "url"}]}] for the top-level categories in
-    display order. Callers only read it: later requests share the list."""
+def category_menu() -> Markup:
+    """The top-level categories in display order with their children, as links."""
     kept = _kept()
     if _categories_unwritten():  # shown to this session only: neither kept nor shared
-        return _links(_load_rows(), locale_code())
+        return _html(_load_rows())
     key = (locale_code(), request.script_root)
     menu = kept.menus.get(key)
     if menu is None:
-        menu = kept.menus[key] = _links(kept.rows, locale_code())
+        menu = kept.menus[key] = _html(kept.rows)
     return menu
+
+
+def _html(rows: list[Row]) -> Markup:
+    return render_fragment(MENU_TEMPLATE, categories=_links(rows, locale_code()))
 
 
 def _links(rows: list[Row], locale: str) -> list[dict]:

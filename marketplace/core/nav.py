@@ -107,10 +107,10 @@ def _kept_html(key: tuple, render: Callable[[], Markup]) -> Markup:
     return html
 
 
-def _render(template: str, **context) -> Markup:
-    # The environment's globals only (url_for, _): no context processor runs, so nothing of
-    # the reader can slip into what every reader with the same key is given. The template
-    # escapes what it writes (.html), so its output is markup.
+def render_fragment(template: str, **context) -> Markup:
+    """A piece of every page that is the same for every reader with the same key, to keep:
+    rendered with the environment's globals only (url_for, _), so no context processor can
+    slip anything of the reader into it. The template escapes what it writes (.html)."""
     html = current_app.jinja_env.get_template(template).render(**context)
     return Markup(html)  # noqa: S704
 
@@ -118,7 +118,7 @@ def _render(template: str, **context) -> Markup:
 def main_nav_html(items: tuple[NavItem, ...], user) -> Markup:
     shown = _shown(items, user)
     key = ("main", locale_code(), shown, request.script_root)
-    return _kept_html(key, lambda: _render("_nav/main.html", links=_links(items, shown)))
+    return _kept_html(key, lambda: render_fragment("_nav/main.html", links=_links(items, shown)))
 
 
 def user_nav_html(top: tuple[NavItem, ...],
@@ -130,7 +130,7 @@ def user_nav_html(top: tuple[NavItem, ...],
     key = ("user", locale_code(), shown_top, shown, request.script_root)
 
     def render() -> Markup:
-        return _render("_nav/user.html", links=_links(top, shown_top),
+        return render_fragment("_nav/user.html", links=_links(top, shown_top),
                        menus=_grouped_links(menus, shown), csrf_hole=CSRF_HOLE)
 
     html = _kept_html(key, render)
