@@ -1,5 +1,6 @@
 # The README's two commands: `make run` and `make test`. Everything else is a helper.
-#   make run     .venv, install, translations, migrate, demo data, Stripe stand-in, serve on :PORT
+#   make run     .venv, install, translations, migrate, demo data, payment stand-ins, order
+#                expiry every minute in the background, serve on :PORT
 #   make test    .venv, install, translations, the whole pytest suite (SQLite unless
 #                TEST_DATABASE_URL is set; browser tests when /usr/bin/chromium exists)
 SHELL := /bin/bash
@@ -34,7 +35,7 @@ RUN_ENV += STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_STANDIN_PORT) \
 	STRIPE_PUBLISHABLE_KEY=pk_test_local_standin \
 	STRIPE_WEBHOOK_SECRET=whsec_local_standin \
 	PAYMENT_PROVIDERS=stripe,pay_at_pickup
-WITH_STANDIN := 1
+WITH_STRIPE_STANDIN := 1
 endif
 
 # The local Zarinpal stand-in (devtools/zarinpal_standin.py) answers Zarinpal's payment gateway on
@@ -51,7 +52,6 @@ RUN_ENV := $(filter-out PAYMENT_PROVIDERS=%,$(RUN_ENV)) \
 	ZARINPAL_API_BASE=http://127.0.0.1:$(ZARINPAL_STANDIN_PORT) \
 	ZARINPAL_MERCHANT_ID=local-standin-merchant-0000000000000 \
 	PAYMENT_PROVIDERS=zarinpal,pay_at_pickup
-WITH_STANDIN := 1
 WITH_ZARINPAL_STANDIN := 1
 endif
 
@@ -77,29 +77,26 @@ run: install
 	regenerated since this database was made, remove the development database \
 	(instance/marketplace.sqlite3) and run make run again."; exit 1; }
 	$(RUN_ENV) $(FLASK) seed-demo
-ifdef WITH_STANDIN
-	@standins=""; \
-	stop_standins() { for pid in $$standins; do kill "$$pid" 2>/dev/null; wait "$$pid" 2>/dev/null; done; }; \
-	trap stop_standins EXIT; trap 'exit 130' INT TERM; \
+	@helpers=""; \
+	stop_helpers() { for pid in $$helpers; do kill "$$pid" 2>/dev/null; wait "$$pid" 2>/dev/null; done; }; \
+	trap stop_helpers EXIT; trap 'exit 130' INT TERM; \
 	wait_for() { for _ in $$(seq 1 100); do \
 		(exec 3<>/dev/tcp/127.0.0.1/$$1) 2>/dev/null && return 0; \
 		kill -0 "$$2" 2>/dev/null || { echo "The $$3 stand-in did not start"; exit 1; }; \
 		sleep 0.1; done; }; \
-	if [ "$(STRIPE_STANDIN)" = 1 ]; then \
+	if [ -n "$(WITH_STRIPE_STANDIN)" ]; then \
 		echo "Starting the local Stripe stand-in on http://127.0.0.1:$(STRIPE_STANDIN_PORT)"; \
 		$(RUN_ENV) STANDIN_WEBHOOK_URL=http://127.0.0.1:$(PORT)/payments/stripe/webhook \
 			$(PY) -m devtools.stripe_standin --port $(STRIPE_STANDIN_PORT) & pid=$$!; \
-		standins="$$standins $$pid"; wait_for $(STRIPE_STANDIN_PORT) $$pid Stripe; fi; \
+		helpers="$$helpers $$pid"; wait_for $(STRIPE_STANDIN_PORT) $$pid Stripe; fi; \
 	if [ -n "$(WITH_ZARINPAL_STANDIN)" ]; then \
 		echo "Starting the local Zarinpal stand-in on http://127.0.0.1:$(ZARINPAL_STANDIN_PORT)"; \
 		$(PY) -m devtools.zarinpal_standin --port $(ZARINPAL_STANDIN_PORT) & pid=$$!; \
-		standins="$$standins $$pid"; wait_for $(ZARINPAL_STANDIN_PORT) $$pid Zarinpal; fi; \
-	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it and the stand-ins)"; \
+		helpers="$$helpers $$pid"; wait_for $(ZARINPAL_STANDIN_PORT) $$pid Zarinpal; fi; \
+	echo "Expiring unpaid orders every minute in the background (devtools/order_expiry.py)"; \
+	$(RUN_ENV) $(PY) -m devtools.order_expiry & helpers="$$helpers $$!"; \
+	echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it and the helpers)"; \
 	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
-else
-	@echo "Bazaarche on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops it)"
-	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
-endif
 
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -19,6 +19,10 @@ can run on every `make run`:
 - `pickups` — the handover codes of the buyer's pickups, waitlist offers (one pending, one
   accepted), and a closed market day whose pickup buyers were told, one of them rebooked.
 - `notices` — a few more notices on the demo buyer's and trainee's bell.
+- `orders.seed_past_sales` — the second buyer's order of three weeks ago, delivered: its sales
+  are past the holding period, so a payout batch can be made.
+- `markets.seed_today` — a one-day bazaar today (Tehran's today, the day `make run` runs) with
+  booths given, so check-in can be tried; last, so the steps before it never see its booths.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ Echo = Callable[[str], object]
 STEPS: tuple[Callable[[Echo], None], ...] = (
     people.seed, catalogue.seed, markets.seed, orders.seed_shipping_rates, orders.seed_payouts,
     orders.seed_orders, pickups.seed_pickup_codes, pickups.seed_waitlist_offer,
-    pickups.seed_closed_day, training.seed, reports.seed, notices.seed, booth_sales.seed)
+    pickups.seed_closed_day, training.seed, reports.seed, notices.seed, booth_sales.seed,
+    orders.seed_past_sales, markets.seed_today)
 
 
 def seed(echo: Echo) -> None:

@@ -1,9 +1,11 @@
 """Demo markets and booths: Sahand's new-town weekly bazaar (every Friday, 40 booths) and the
 Sardrud carpet-tableau festival (3 days, 60 booths), with applications from the demo trainees
-and a confirmed allocation.
+and a confirmed allocation; and a one-day bazaar on the square today, its booths given by hand,
+so municipal staff can try check-in on the day.
 
-`seed(echo)` is idempotent: venues and markets are looked up by name before they are created.
-It goes through the services (as the municipal staff), so the demo holds every rule.
+`seed(echo)` is idempotent: venues and markets are looked up by name before they are created;
+`seed_today(echo)` adds today's bazaar only on a day that has none. Both go through the
+services (as the municipal staff), so the demo holds every rule.
 """
 
 from __future__ import annotations
@@ -13,20 +15,42 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from marketplace.accounts.models import Municipality
+from marketplace.accounts.models import Municipality, TraineeStatus
 from marketplace.accounts.services import find_user_by_email
-from marketplace.booths.models import Application, Market, Venue
-from marketplace.booths.services import allocation_runs, applications, markets, venues
+from marketplace.booths.models import (
+    LIVE_ASSIGNMENT_STATUSES,
+    Application,
+    Assignment,
+    Market,
+    MarketDay,
+    MarketDayStatus,
+    Venue,
+)
+from marketplace.booths.services import (
+    allocation_runs,
+    applications,
+    assignments,
+    markets,
+    venues,
+)
 from marketplace.catalogue.models import Category, Product
-from marketplace.core.errors import Conflict
+from marketplace.core.db import utcnow
+from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.i18n import jalali_date
 from marketplace.core.money import minor_units
 from marketplace.demo.people import demo_email
 from marketplace.extensions import db
+from marketplace.storefront.todo import today_here
 
 SAHAND_VENUE = "میدان بازارچه شهر جدید سهند"
 SAHAND_MARKET = "بازارچه جمعه شهر جدید سهند"
 SARDRUD_VENUE = "سالن فرهنگی شهرداری سردرود"
 SARDRUD_MARKET = "جشنواره تابلو فرش سردرود"
+# Today's one-day bazaar on the Sahand square: its name carries the day, so each day of
+# `make run` finds (or makes) its own. Booths by hand to these trainees (trainee1 is a login).
+TODAY_MARKET = "بازارچه یک‌روزه سهند، {day}"
+TODAY_MARKET_EN = "Sahand one-day bazaar, {day}"
+TODAY_TRAINEES = ["trainee1", "trainee2", "trainee3", "trainee5", "trainee10", "trainee11"]
 
 # Demo trainees (demo.people) by email local part; pending and rejected ones cannot apply.
 SARDRUD_APPLICANTS = ["trainee1", "trainee2", "trainee3", "trainee4", "trainee5", "trainee6",
@@ -214,3 +238,60 @@ def seed(echo) -> None:
         echo(f"booths: Friday bazaar — {count} applications, {run.placements_count} "
              f"booth-days given")
     db.session.flush()
+
+
+def seed_today(echo) -> None:
+    """A market day today with booths given, so check-in can be tried on the day: a one-day
+    bazaar on the Sahand square, its booths given by the municipal staff on the map (as they
+    would for a bazaar arranged at short notice). Made once per day: a later `make run` finds
+    today's bazaar (or, on a Friday, the Friday bazaar's booths) and changes nothing, and on
+    another day adds that day's bazaar beside the earlier ones, which stay as people left
+    them."""
+    staff = _staff("sahand")
+    venue = db.session.scalar(select(Venue).where(Venue.name_fa == SAHAND_VENUE))
+    if staff is None or venue is None:
+        echo("booths: the Sahand square or its staff is missing; no market day today")
+        return
+    today, now = today_here(), utcnow()  # today in Tehran, not UTC's date
+    name_fa = TODAY_MARKET.format(day=jalali_date(today))
+    if db.session.scalar(select(Market.id).where(Market.venue_id == venue.id,
+                                                 Market.name_fa == name_fa)) is not None:
+        echo(f"booths: today's bazaar ({today}) is already there")
+        return
+    if _has_booths_on(today):
+        echo(f"booths: a market day today ({today}) with booths given is already there")
+        return
+    market = markets.create_market(staff, venue, markets.MarketData(
+        kind="one_off", name_fa=name_fa,
+        name_en=TODAY_MARKET_EN.format(day=f"{today.day} {today:%B %Y}"),
+        description="بازارچه‌ی یک‌روزه‌ی محصولات کارآموزان در میدان شهر جدید سهند.",
+        starts_on=today, ends_on=today,
+        applications_open_at=now - timedelta(days=14),
+        applications_close_at=now - timedelta(days=2),
+        categories=[(c, None) for c in sorted(set(_categories(CATEGORY_HINTS).values()))]))
+    day = market.days[0]
+    booths = iter(sorted((b for b in venue.booths if b.is_active), key=lambda b: b.id))
+    given = []
+    for local in TODAY_TRAINEES:
+        user = find_user_by_email(demo_email(local))
+        if user is None or user.trainee is None or \
+                user.trainee.status != TraineeStatus.VERIFIED:
+            continue
+        booth = next(booths, None)
+        if booth is None:
+            break
+        try:
+            assignment = assignments.assign_booth(staff, day, booth, user.trainee)
+        except DomainError:  # a booth elsewhere today (a Friday): they keep that one
+            continue
+        given.append(f"{booth.code} → {user.email} (code {assignment.check_in_code})")
+    db.session.flush()
+    echo(f"booths: today's bazaar {today} on the Sahand square, {len(given)} booths given; "
+         f"check-in at /booths/days/{day.id}/check-in: " + ", ".join(given))
+
+
+def _has_booths_on(day) -> bool:
+    return db.session.scalar(
+        select(Assignment.id).join(MarketDay, Assignment.market_day_id == MarketDay.id)
+        .where(MarketDay.day == day, MarketDay.status == MarketDayStatus.OPEN,
+               Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)).limit(1)) is not None

@@ -12,8 +12,9 @@ from marketplace.orders.services.reminders import remind_pickups as queue_pickup
 
 
 @click.command("expire-orders")
+@click.option("--quiet", is_flag=True, help="Say nothing when nothing expired (for a loop).")
 @with_appcontext
-def expire_orders():
+def expire_orders(quiet):
     """Expire unpaid orders past ORDER_HOLD_MINUTES and return their stock (run by cron)."""
     expired = 0
     for order_id in due_order_ids():
@@ -24,7 +25,8 @@ def expire_orders():
         db.session.commit()
     carts = delete_stale_guest_carts()
     db.session.commit()
-    click.echo(f"Expired {expired} unpaid order(s); deleted {carts} stale guest cart(s).")
+    if expired or carts or not quiet:
+        click.echo(f"Expired {expired} unpaid order(s); deleted {carts} stale guest cart(s).")
 
 
 @click.command("remind-pickups")

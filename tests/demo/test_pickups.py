@@ -1,7 +1,8 @@
 """The demo's pickups and waitlist (issue 17's done-when): a closed market day told its pickup
 buyers (in-app and by SMS in the development outbox) and one of them rebooked to another of
-the trainee's booth-days; one waitlist offer still open, one accepted. A second run of
-seed-demo changes nothing."""
+the trainee's booth-days; one waitlist offer still open, one accepted. And the demo shows
+everything (issue 18): a market day today (Tehran's) with booths to check in, and balances past
+the holding period to pay out. A second run of seed-demo changes nothing."""
 
 from sqlalchemy import func, select
 
@@ -14,10 +15,16 @@ from marketplace.booths.models import (
     MarketDayStatus,
     OfferStatus,
 )
+from marketplace.booths.services.attendance import check_in
+from marketplace.core.db import utcnow
 from marketplace.core.sms.outbox import outbox_messages
 from marketplace.demo import people, pickups
 from marketplace.notifications.models import EventKind, Notification
 from marketplace.orders.models import Order, VendorOrder
+from marketplace.payments.models import PayoutAccount, PayoutMethod
+from marketplace.payments.queries import available_balance
+from marketplace.payments.services.payouts import create_payout_batch
+from marketplace.storefront.todo import today_here
 
 
 def _counts(db):
@@ -59,8 +66,26 @@ def test_the_demo_closes_a_day_and_its_buyers_rebook_once(runner, db):
     assert accepted.status == OfferStatus.ACCEPTED
     assert db.session.get(Assignment, accepted.assignment_id).trainee_id == accepted.trainee_id
 
+    today = db.session.scalars(select(Assignment).join(MarketDay).where(
+        MarketDay.day == today_here(), MarketDay.status == MarketDayStatus.OPEN,
+        Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES))).all()
+    assert len(today) >= 3
+    currency = runner.app.config["MARKETPLACE_CURRENCY"]
+    payable = [a.trainee_id for a in db.session.scalars(select(PayoutAccount))
+               if available_balance(a.trainee_id, currency, utcnow()).amount > 0]
+    assert len(payable) >= 2
+
     before = _counts(db)
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.session.expire_all()
     assert _counts(db) == before
     assert waiting.pickup_needs_choice
+
+    # The municipal staff check a trainee in at today's bazaar once it opens; the admin pays out.
+    day = today[0].market_day
+    staff = db.session.scalar(select(User).where(User.email == people.demo_email(
+        "municipal.sahand")))
+    assert check_in(staff, today[0], now=day.opens_at).checked_in_at == day.opens_at
+    admin = db.session.scalar(select(User).where(User.email == people.demo_email("admin")))
+    assert set(payable) <= {p.trainee_id for p in create_payout_batch(
+        admin, PayoutMethod.BANK_TRANSFER).payouts}
