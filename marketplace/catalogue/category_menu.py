@@ -135,6 +135,9 @@ def prime() -> None:
     """Load the menu's rows now, outside any request (tests: a page's queries are then
     counted as a process that has served pages runs them)."""
     _kept()
+    # End the transaction the load began: outside a request SQLite's takes the write lock
+    # (core.db), which would hold off every other connection until this session ends.
+    db.session.rollback()
 
 
 def _categories_unwritten() -> bool:
