@@ -34,6 +34,7 @@ from marketplace.booths.models import (
     Venue,
 )
 from marketplace.booths.schedule import neighbours
+from marketplace.core import page_cache
 from marketplace.core.db import utcnow
 from marketplace.core.i18n import marketplace_zone
 from marketplace.extensions import db
@@ -330,11 +331,45 @@ def upcoming_appearances(trainee: Trainee, today: date | None = None,
     return _appearances(trainee.id, today, limit)
 
 
-def next_appearance(trainee_id: int) -> Assignment | None:
+@dataclass(frozen=True)
+class NextAppearance:
+    """Where a maker will be next with a booth, as the product page shows it."""
+
+    booth_id: int
+    booth_code: str
+    market_day_id: int
+    day: date
+    market_id: int
+    market_name_fa: str
+    market_name_en: str | None
+
+    def market_name(self, locale: str) -> str:
+        return self.market_name_en if locale == "en" and self.market_name_en else \
+            self.market_name_fa
+
+
+# Each maker's next booth for the product pages, kept in this process until the next public
+# change (assignments are public) or the page cache's age limit: every page of a maker's
+# pieces asks the same thing.
+KEPT_APPEARANCES = 5_000
+
+
+def next_appearance(trainee_id: int) -> NextAppearance | None:
     """The trainee's next live booth on an open day (the product page's "see it at booth …"):
-    one query, with its booth, day and market."""
-    found = _appearances(trainee_id, None, 1)
-    return found[0] if found else None
+    at most one query, with its booth, day and market."""
+    today = utcnow().astimezone(marketplace_zone()).date()
+    kept = page_cache.memo_in_process("next-appearance", KEPT_APPEARANCES)
+    key = (trainee_id, today)
+    if key not in kept:
+        found = _appearances(trainee_id, today, 1)
+        kept[key] = _plain(found[0]) if found else None
+    return kept[key]
+
+
+def _plain(assignment: Assignment) -> NextAppearance:
+    market = assignment.market_day.market
+    return NextAppearance(assignment.booth_id, assignment.booth.code, assignment.market_day_id,
+                          assignment.market_day.day, market.id, market.name_fa, market.name_en)
 
 
 def _appearances(trainee_id: int, today: date | None, limit: int) -> list[Assignment]:

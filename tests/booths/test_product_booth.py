@@ -44,3 +44,17 @@ def test_the_product_page_names_the_next_booth_day(client, world, create_trainee
         in en
     assert len(after) == len(before)
     assert sum("assignments" in s for s in after) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_SECONDS": 60}])
+def test_a_makers_next_booth_is_asked_once_for_all_their_pieces(client, world, create_trainee,
+                                                                create_product, create_booth,
+                                                                create_assignment):
+    maker = create_trainee()
+    first, other = create_product(maker), create_product(maker)
+    create_assignment(create_booth(world.venue, code="B-2"), world.market.days[1], maker)
+    client.get(f"/p/{first.id}?lang=en")
+    with statements(client.application.extensions["sqlalchemy"].engine) as seen:
+        page = client.get(f"/p/{other.id}?lang=en").text
+    assert "See it at booth B-2" in page
+    assert not any("assignments" in s for s in seen)
