@@ -291,6 +291,9 @@ class LedgerEntry(Model):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         Index("ix_ledger_entries_trainee_created", "trainee_id", "created_at"),
+        # The reports: a vendor order's commission and refunds, and each period's bookings.
+        Index("ix_ledger_entries_vendor_order_id", "vendor_order_id"),
+        Index("ix_ledger_entries_created_at", "created_at"),
         # A vendor order's sale, shipping and commission are posted once.
         Index("uq_ledger_entries_vendor_order_kind", "vendor_order_id", "kind", unique=True,
               sqlite_where=text("refund_id IS NULL AND vendor_order_id IS NOT NULL"),
