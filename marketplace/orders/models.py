@@ -253,7 +253,9 @@ class VendorOrder(TimestampMixin, Model):
     __tablename__ = "vendor_orders"
     __table_args__ = (
         UniqueConstraint("order_id", "trainee_id"),
-        Index("ix_vendor_orders_trainee_status", "trainee_id", "status"),
+        # With paid_at: the employment report's first and last sale per trainee from the
+        # index alone (reports.employment).
+        Index("ix_vendor_orders_trainee_status_paid", "trainee_id", "status", "paid_at"),
         # The sales report reads the days not yet summarised by payment time (reports.summary).
         Index("ix_vendor_orders_paid_at", "paid_at"),
         CheckConstraint("total_amount = subtotal_amount + shipping_amount",

@@ -14,8 +14,10 @@ count against the sale they return. Cancelled and unpaid orders never were sales
 order's commission and refunds are shared among its lines by line value (largest remainder,
 no unit lost), so the per-category and per-product figures add up to the totals.
 
-Four queries whatever the size of the period (online lines, their ledger sums, booth sales,
-their commission rows); grouping is done here."""
+Past days come from the daily summary (reports.summary) when it holds them clean; every
+other day (today, days a write touched since, days never summarised) is read from the orders:
+the summary's days, then four queries (online lines, their ledger sums, booth sales, their
+commission rows) and one or two over the summary, whatever the size of the period."""
 
 from __future__ import annotations
 
