@@ -10,24 +10,9 @@ The issue's target is under 1 s per report at 1M orders and 5M searches; `--orde
 `--searches` scale it down on a shared machine (the figures printed say which sizes).
 Rows go in with core `executemany` in batches, like bench.generate.
 
-Measured 2026-12-07 on the shared 2-CPU machine, SQLite, 100,000 orders and 500,000 searches
-over three years (`bench.generate --products 5000 --trainees 500 --centres 20`), the Persian
-month with its six-month series, as an administrator:
-
-| report | seconds | statements |
-| --- | --- | --- |
-| sales | 5.39 | 4 |
-| needs | 0.83 | 6 |
-| booths | 0.01 | 1 |
-| employment | 0.61 | 4 |
-| platform | 1.14 | 8 |
-
-Statements stay constant; time does not. Sales builds one Python row per order line of the
-six months (≈15k here: 1.1 s in SQLite, 1.1 s fetching, 1.6 s in Python), so at 1M orders it
-needs a summary table (per day × trainee × channel × market × category, kept by the services
-that book sales) and indexes on vendor_orders.paid_at and ledger_entries.vendor_order_id;
-needs and platform scan the period's rows (search_log.created_at is indexed; a summary per day
-× term × city × category with a visitor sketch would make them flat).
+`--summarise` runs `flask summarise-sales` first (the sales summary, reports.summary); without
+it the sales report reads every day from the orders. Figures, machine and commands: the
+reports section of bench/README.md.
 """
 
 from __future__ import annotations
