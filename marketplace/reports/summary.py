@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from marketplace.booths.models import BoothSale
 from marketplace.catalogue.models import Product
@@ -151,11 +152,25 @@ def _mark_touched_days(session: Session, _context) -> None:
     moments, vendor_orders, products = _moments_touched(session)
     if not (moments or vendor_orders or products):
         return
+    # Vendor orders this session holds answer from memory (a checkout's new lines, a refund's
+    # ledger rows): no statement unless one is not loaded.
+    unknown = set()
+    for vo_id in vendor_orders:
+        held = session.identity_map.get(identity_key(VendorOrder, vo_id))
+        if held is not None and "paid_at" in held.__dict__:
+            if held.paid_at is not None:
+                moments.add(held.paid_at)
+        else:
+            unknown.add(vo_id)
+    if not (moments or unknown or products):
+        return
     connection = session.connection()
-    if vendor_orders:
+    if unknown:
         moments.update(paid for paid in connection.scalars(
-            select(VendorOrder.paid_at).where(VendorOrder.id.in_(vendor_orders)))
+            select(VendorOrder.paid_at).where(VendorOrder.id.in_(unknown)))
             if paid is not None)
+    if not (moments or products):
+        return
     zone = marketplace_zone()
     days = {local_day(moment, zone) for moment in moments}
     touched: ColumnElement[bool] | None = SalesDay.day.in_(days) if days else None
