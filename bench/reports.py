@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("MARKETPLACE_ENV", "development")
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text, update
 
 from marketplace import create_app
 from marketplace.accounts.models import Trainee, User
@@ -46,6 +46,7 @@ from marketplace.orders.models import (
 )
 from marketplace.payments.models import LedgerEntry, LedgerKind
 from marketplace.reports.build import Choices, build
+from marketplace.reports.models import SalesDay
 from marketplace.reports.scope import Report
 from marketplace.reports.summary import days_to_summarise, summarise
 
@@ -193,6 +194,10 @@ def main(argv=None) -> int:
             print(f"adding {args.orders} orders and {args.searches} searches…", flush=True)
             add_orders(args.orders, rng, now)
             add_searches(args.searches, rng, now)
+            # Core inserts pass by the writes' marking (reports.summary): whatever was
+            # summarised before must be rebuilt.
+            db.session.execute(update(SalesDay).values(dirty=True))
+            db.session.commit()
             analyze()
         if args.summarise:
             summarise_all()
