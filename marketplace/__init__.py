@@ -66,11 +66,13 @@ from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.providers import check_providers
 from marketplace.payments.services.pay_at_pickup import on_vendor_order_cancelled
 from marketplace.reports import api as reports_api
+from marketplace.reports import headlines as reports_headlines
 from marketplace.reports import views as reports_views
 from marketplace.reports.errors import ReportErrorCode
 from marketplace.storefront import api as storefront_api
 from marketplace.storefront import views as storefront_views
 from marketplace.storefront.errors import StorefrontErrorCode
+from marketplace.storefront.headlines import register_headlines
 from marketplace.training import api as training_api
 from marketplace.training import views as training_views
 from marketplace.training.errors import TrainingErrorCode
@@ -151,6 +153,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     register_template_helpers(app)
     register_nav(app, main=MAIN_MENU, user=USER_MENU)
+    register_headlines(app, reports_headlines.headlines)  # the reports' figures on /my
     notifications_views.register_bell(app)
     register_category_menu(app)
     register_security_headers(app)

@@ -19,7 +19,7 @@ from marketplace.core.jobs import job_queue
 from marketplace.extensions import db
 from marketplace.orders.cli import expire_orders, remind_pickups
 from marketplace.payments.cli import charge_booth_fees, reconcile_payments
-from marketplace.reports.cli import prune_search_log
+from marketplace.reports.cli import prune_search_log, summarise_sales
 from marketplace.training.cli import remind_sessions
 
 
@@ -33,7 +33,7 @@ def seed_demo():
 # Periodic upkeep: what cron runs (`flask maintenance`) and what `flask worker` runs by itself.
 MAINTENANCE_COMMANDS = ("expire-orders", "reconcile-payments", "mark-no-shows",
                         "charge-booth-fees", "expire-booth-offers", "remind-pickups",
-                        "remind-sessions", "prune-search-log")
+                        "remind-sessions", "prune-search-log", "summarise-sales")
 
 
 def run_maintenance(app) -> None:
@@ -55,7 +55,7 @@ def run_maintenance(app) -> None:
 def maintenance():
     """Run the periodic upkeep once: expire unpaid orders, reconcile payments, mark no-shows,
     charge booth fees, pass on unanswered booth offers, remind tomorrow's pickups and the next
-    day's course sessions, prune the search log."""
+    day's course sessions, prune the search log, summarise past days' sales."""
     run_maintenance(current_app._get_current_object())
 
 
@@ -101,7 +101,7 @@ def create_admin(email, name, password):
 
 COMMANDS = (seed_demo, maintenance, worker, create_admin, reindex_search, mark_no_shows,
             expire_booth_offers, expire_orders, reconcile_payments, charge_booth_fees,
-            remind_pickups, remind_sessions, prune_search_log)
+            remind_pickups, remind_sessions, prune_search_log, summarise_sales)
 
 
 def register_commands(app) -> None:

@@ -190,6 +190,7 @@ class Order(TimestampMixin, Model):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_status_expires", "status", "expires_at"),
+        Index("ix_orders_paid_at", "paid_at"),  # the platform report's orders per period
         CheckConstraint("total_amount >= 0", name="total_not_negative"),
     )
 
@@ -252,7 +253,11 @@ class VendorOrder(TimestampMixin, Model):
     __tablename__ = "vendor_orders"
     __table_args__ = (
         UniqueConstraint("order_id", "trainee_id"),
-        Index("ix_vendor_orders_trainee_status", "trainee_id", "status"),
+        # With paid_at: the employment report's first and last sale per trainee from the
+        # index alone (reports.employment).
+        Index("ix_vendor_orders_trainee_status_paid", "trainee_id", "status", "paid_at"),
+        # The sales report reads the days not yet summarised by payment time (reports.summary).
+        Index("ix_vendor_orders_paid_at", "paid_at"),
         CheckConstraint("total_amount = subtotal_amount + shipping_amount",
                         name="total_is_subtotal_plus_shipping"),
         CheckConstraint("refunded_amount >= 0 AND refunded_amount <= total_amount",

@@ -341,7 +341,14 @@ class LedgerEntry(Model):
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
-        Index("ix_ledger_entries_trainee_created", "trainee_id", "created_at"),
+        # With kind and amount, balances and the reports' sums per trainee read the index
+        # alone (the platform report's debts sum every trainee's whole ledger).
+        Index("ix_ledger_entries_trainee_created_kind_amount", "trainee_id", "created_at",
+              "kind", "amount"),
+        # The reports: a vendor order's commission and refunds, and each period's bookings
+        # per day and kind (from the index alone).
+        Index("ix_ledger_entries_vendor_order_id", "vendor_order_id"),
+        Index("ix_ledger_entries_created_kind_amount", "created_at", "kind", "amount"),
         # A vendor order's sale, shipping and commission are posted once.
         Index("uq_ledger_entries_vendor_order_kind", "vendor_order_id", "kind", unique=True,
               sqlite_where=text("refund_id IS NULL AND vendor_order_id IS NOT NULL"),

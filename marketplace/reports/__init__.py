@@ -11,5 +11,9 @@ module per report, each with a pure part that turns rows into figures:
 - `exports` — CSV and XLSX (openpyxl) of a table;
 - `sales`, `needs`, `booth_use`, `employment`, `platform` — the reports;
 - `skills` — the term → trade/skill mapping staff keep (`models.TermSkill`);
-- `cli` — `flask prune-search-log` (the search log's retention period).
+- `summary` — each past day's sales added up ahead (`flask summarise-sales`, a maintenance
+  command; writes mark the days they touch), so the sales report is fast at real size;
+- `headlines` — each role's headline figure on the home page (/my), given to storefront;
+- `cli` — `flask prune-search-log` (the search log's retention period), `flask
+  summarise-sales`.
 """

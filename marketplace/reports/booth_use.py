@@ -1,11 +1,12 @@
 """Booth use, for the municipalities that lend the booths: per market day and venue, the
 booths there are, how many were given (occupancy), checked in, no-shows, the waitlist, the
-subsidised (free) booth-days and their value, and booth fees due, paid and waived.
+booths offered from it and the offers accepted, the subsidised (free) booth-days and their
+value, and booth fees due, paid and waived.
 
 Occupancy counts every booth-day given and not cancelled (checked in, still active, or a
 no-show: the booth was kept for someone) over the venue's active booths. Subsidised booth-days
-are also given per market, centre and trainee. Seven grouped queries whatever the number of
-days."""
+are also given per market, centre and trainee. Eight grouped queries whatever the number
+of days."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from marketplace.accounts.models import Trainee, TrainingCentre
 from marketplace.booths.models import (
@@ -23,9 +24,11 @@ from marketplace.booths.models import (
     AssignmentStatus,
     Booth,
     BoothFee,
+    BoothOffer,
     FeeStatus,
     Market,
     MarketDay,
+    OfferStatus,
     SubsidyEntry,
     Venue,
 )
@@ -74,6 +77,14 @@ def day_rows(scope: Scope, first, last, locale: str) -> list[dict]:
         .where(ApplicationDay.market_day_id.in_(day_ids),
                ApplicationDay.status == ApplicationDayStatus.WAITLISTED)
         .group_by(ApplicationDay.market_day_id)).all())
+    # Booths offered from the waitlist (a place freed after allocation) and how many the
+    # trainees took; offers still open count as made, not yet accepted.
+    offers: dict[int, tuple[int, int]] = {
+        day_id: (int(made), int(accepted or 0)) for day_id, made, accepted in db.session.execute(
+            select(BoothOffer.market_day_id, func.count(BoothOffer.id),
+                   func.sum(case((BoothOffer.status == OfferStatus.ACCEPTED, 1), else_=0)))
+            .where(BoothOffer.market_day_id.in_(day_ids))
+            .group_by(BoothOffer.market_day_id))}
     subsidies = {day_id: (int(count), int(value or 0)) for day_id, count, value in
                  db.session.execute(
                      select(Assignment.market_day_id, func.count(SubsidyEntry.id),
@@ -103,7 +114,9 @@ def day_rows(scope: Scope, first, last, locale: str) -> list[dict]:
             "occupancy": round(taken * 100 / total, 1) if total else None,
             "checked_in": counted.get(str(AssignmentStatus.CHECKED_IN), 0),
             "no_shows": counted.get(str(AssignmentStatus.NO_SHOW), 0),
-            "waitlist": int(waitlist.get(day_id, 0)), "subsidised": subsidised,
+            "waitlist": int(waitlist.get(day_id, 0)),
+            "offers": offers.get(day_id, (0, 0))[0],
+            "offers_accepted": offers.get(day_id, (0, 0))[1], "subsidised": subsidised,
             "subsidy_value": value,
             "fees_due": fees.get(day_id, {}).get(str(FeeStatus.DUE), 0),
             "fees_paid": fees.get(day_id, {}).get(str(FeeStatus.PAID), 0),
@@ -149,6 +162,8 @@ def columns() -> list[Column]:
             Column("checked_in", _("Checked in"), Kind.INT),
             Column("no_shows", _("No-shows"), Kind.INT),
             Column("waitlist", _("Waitlist"), Kind.INT),
+            Column("offers", _("Waitlist offers"), Kind.INT),
+            Column("offers_accepted", _("Offers accepted"), Kind.INT),
             Column("subsidised", _("Subsidised booth-days"), Kind.INT),
             Column("subsidy_value", _("Subsidy value"), Kind.MONEY),
             Column("fees_due", _("Fees due"), Kind.MONEY),

@@ -1,6 +1,6 @@
 """flask commands of the reports domain."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import click
 from flask import current_app
@@ -9,7 +9,9 @@ from sqlalchemy import delete
 
 from marketplace.catalogue.models import SearchLog
 from marketplace.core.db import utcnow
+from marketplace.core.i18n import marketplace_zone
 from marketplace.extensions import db
+from marketplace.reports.summary import days_to_summarise, summarise
 
 
 def prune_search_log_rows(days: int) -> int:
@@ -30,3 +32,16 @@ def prune_search_log(days):
     gone = prune_search_log_rows(max(days, 1))
     db.session.commit()
     click.echo(f"Search log: {gone} rows older than {days} days deleted.")
+
+
+@click.command("summarise-sales")
+@click.option("--through", default=None, help="Last day to summarise (YYYY-MM-DD; default "
+              "yesterday in the marketplace's time zone).")
+@with_appcontext
+def summarise_sales(through):
+    """Summarise each past day's sales that is not summarised yet or was touched since (the
+    sales report then reads that day from the summary)."""
+    last = date.fromisoformat(through) if through else \
+        datetime.now(marketplace_zone()).date() - timedelta(days=1)
+    done = summarise(days_to_summarise(last))
+    click.echo(f"Sales summary: {done} days rebuilt.")

@@ -3,9 +3,9 @@ assessment (a search term such as «رنگرزی گیاهی» read as the skill 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.db import utcnow
@@ -30,3 +30,42 @@ class TermSkill(Model):
 
     def skill(self, locale: str) -> str:
         return self.skill_en if locale == "en" and self.skill_en else self.skill_fa
+
+
+class SalesDay(Model):
+    """A local day (the marketplace's time zone) whose sales are summarised in
+    `SalesSummary`. `dirty`: a write touched the day's sales after it was summarised (a
+    refund, a booth sale, a rebooked pickup…), so the reports read that day from the orders
+    again until `flask summarise-sales` rebuilds it."""
+
+    __tablename__ = "report_sales_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    dirty: Mapped[bool] = mapped_column(default=True)
+    built_at: Mapped[datetime | None] = mapped_column()
+
+
+class SalesSummary(Model):
+    """The sales of one day, trainee, channel, market, category, product and currency —
+    the sales report's figures added up ahead (reports.summary). Commission and refunds are
+    each line's share, as the report shares them; the three counts count a sale once
+    overall, once per category and once per product it has lines in."""
+
+    __tablename__ = "report_sales_summary"
+    __table_args__ = (Index("ix_report_sales_summary_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column()
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    sales: Mapped[int] = mapped_column(default=0)
+    category_sales: Mapped[int] = mapped_column(default=0)
+    product_sales: Mapped[int] = mapped_column(default=0)
+    units: Mapped[int] = mapped_column(BigInteger, default=0)
+    gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunds: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -14,19 +14,22 @@ count against the sale they return. Cancelled and unpaid orders never were sales
 order's commission and refunds are shared among its lines by line value (largest remainder,
 no unit lost), so the per-category and per-product figures add up to the totals.
 
-Four queries whatever the size of the period (online lines, their ledger sums, booth sales,
-their commission rows); grouping is done here."""
+Past days come from the daily summary (reports.summary) when it holds them clean; every
+other day (today, days a write touched since, days never summarised) is read from the orders:
+the summary's days, then four queries (online lines, their ledger sums, booth sales, their
+commission rows) and one or two over the summary, whatever the size of the period."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from marketplace.accounts.models import Trainee, TrainingCentre
 from marketplace.booths.models import Assignment, BoothSale, Market, MarketDay, Venue
@@ -38,6 +41,7 @@ from marketplace.orders.models import Fulfilment, OrderLine, VendorOrder
 from marketplace.payments.models import LedgerEntry, LedgerKind
 from marketplace.payments.services.ledger import BOOKED_STATUSES
 from marketplace.reports.charts import bar_chart
+from marketplace.reports.models import SalesDay, SalesSummary
 from marketplace.reports.periods import (
     Period,
     bucket_of,
@@ -88,9 +92,14 @@ def _name(fa: str | None, en: str | None, locale: str) -> str:
     return (en or fa or "") if locale == "en" else (fa or en or "")
 
 
-def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[SaleFact]:
-    where = and_(VendorOrder.status.in_(BOOKED_STATUSES), VendorOrder.paid_at >= start,
-                 VendorOrder.paid_at < end,
+def _during(column, ranges: Sequence[tuple[datetime, datetime] | tuple[date, date]]
+            ) -> ColumnElement[bool]:
+    return or_(*(and_(column >= start, column < end) for start, end in ranges))
+
+
+def online_facts(scope: Scope, ranges: list[tuple[datetime, datetime]], zone: ZoneInfo,
+                 locale: str) -> list[SaleFact]:
+    where = and_(VendorOrder.status.in_(BOOKED_STATUSES), _during(VendorOrder.paid_at, ranges),
                  sales_condition(scope, VendorOrder.trainee_id, Trainee.centre_id,
                                  Venue.municipality_id))
 
@@ -102,7 +111,7 @@ def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[
 
     lines = db.session.execute(scoped(
         select(OrderLine.vendor_order_id, OrderLine.quantity, OrderLine.unit_price_amount,
-               OrderLine.currency, OrderLine.product_id, OrderLine.title,
+               OrderLine.currency, OrderLine.product_id, Product.title_fa, Product.title_en,
                Product.category_id, Category.name_fa.label("category_fa"),
                Category.name_en.label("category_en"), VendorOrder.trainee_id,
                VendorOrder.fulfilment, VendorOrder.paid_at, Trainee.store_name,
@@ -149,7 +158,10 @@ def online_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[
                 category_id=row.category_id,
                 category=_name(row.category_fa, row.category_en, locale),
                 market_id=row.market_id, market=_name(row.market_fa, row.market_en, locale),
-                product_id=row.product_id, product=row.title, units=row.quantity, gross=gross,
+                # The product's name in the reader's language, as for booth sales and the
+                # summary (a line keeps the title of the moment, in the buyer's language).
+                product_id=row.product_id, product=_name(row.title_fa, row.title_en, locale),
+                units=row.quantity, gross=gross,
                 commission=line_commission, refunds=line_refunds, currency=currency))
     return facts
 
@@ -164,8 +176,9 @@ def _share(amount: int, weights: list[int], currency: str) -> list[int]:
     return [m.amount for m in Money(amount, currency).allocate(weights)]
 
 
-def booth_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[SaleFact]:
-    where = and_(BoothSale.created_at >= start, BoothSale.created_at < end,
+def booth_facts(scope: Scope, ranges: list[tuple[datetime, datetime]], zone: ZoneInfo,
+                locale: str) -> list[SaleFact]:
+    where = and_(_during(BoothSale.created_at, ranges),
                  sales_condition(scope, BoothSale.trainee_id, Trainee.centre_id,
                                  Venue.municipality_id))
     rows = db.session.execute(
@@ -199,8 +212,9 @@ def booth_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[S
                 LedgerEntry.trainee_id.in_(trainee_ids),
                 LedgerEntry.kind == LedgerKind.COMMISSION,
                 LedgerEntry.vendor_order_id.is_(None),
-                LedgerEntry.created_at >= start - timedelta(days=1),
-                LedgerEntry.created_at < end + timedelta(days=1),
+                _during(LedgerEntry.created_at, [(start - timedelta(days=1),
+                                                  end + timedelta(days=1))
+                                                 for start, end in ranges]),
                 LedgerEntry.memo.like("%booth sale #%"))):
         found = _BOOTH_MEMO.search(memo or "")
         if found:
@@ -221,9 +235,24 @@ def booth_facts(scope: Scope, start, end, zone: ZoneInfo, locale: str) -> list[S
 
 def facts_between(scope: Scope, start_day: date, end_day: date, zone: ZoneInfo,
                   locale: str) -> list[SaleFact]:
-    from_, to = local_midnight(start_day, zone), local_midnight(end_day, zone)
-    return online_facts(scope, from_, to, zone, locale) + \
-        booth_facts(scope, from_, to, zone, locale)
+    return facts_during(scope, [(start_day, end_day)], zone, locale)
+
+
+def facts_during(scope: Scope, days: list[tuple[date, date]], zone: ZoneInfo,
+                 locale: str) -> list[SaleFact]:
+    """The sales of runs of local days [first, after-last), from the orders themselves."""
+    if not days:
+        return []
+    ranges = [(local_midnight(start, zone), local_midnight(end, zone)) for start, end in days]
+    return online_facts(scope, ranges, zone, locale) + booth_facts(scope, ranges, zone, locale)
+
+
+def first_sale_day(zone: ZoneInfo) -> date | None:
+    online = db.session.scalar(select(func.min(VendorOrder.paid_at))
+                               .where(VendorOrder.status.in_(BOOKED_STATUSES)))
+    booth = db.session.scalar(select(func.min(BoothSale.created_at)))
+    firsts = [local_day(moment, zone) for moment in (online, booth) if moment is not None]
+    return min(firsts) if firsts else None
 
 
 @dataclass
@@ -233,10 +262,11 @@ class Totals:
     gross: int = 0
     commission: int = 0
     refunds: int = 0
+    counted: int = 0  # sales counted ahead (the summary's days): their keys are not here
 
     @property
     def count(self) -> int:
-        return len(self.keys)
+        return len(self.keys) + self.counted
 
     @property
     def net(self) -> int:
@@ -248,6 +278,14 @@ class Totals:
         self.gross += fact.gross
         self.commission += fact.commission
         self.refunds += fact.refunds
+
+    def add_summed(self, count: int, units: int, gross: int, commission: int,
+                   refunds: int) -> None:
+        self.counted += int(count or 0)
+        self.units += int(units or 0)
+        self.gross += int(gross or 0)
+        self.commission += int(commission or 0)
+        self.refunds += int(refunds or 0)
 
 
 def totals(facts: list[SaleFact]) -> Totals:
@@ -263,19 +301,124 @@ def channel_label(channel: str) -> str:
 
 
 def _group_key(fact: SaleFact, by: str) -> tuple[object, str]:
+    return _key_and_label(by, fact.trainee_id, fact.trainee, fact.centre_id, fact.centre,
+                          fact.city, fact.category_id, fact.category, fact.market_id,
+                          fact.market, fact.product_id, fact.product, fact.channel)
+
+
+def _key_and_label(by: str, trainee_id, trainee, centre_id, centre, city, category_id,
+                   category, market_id, market, product_id, product,
+                   channel) -> tuple[object, str]:
     if by == "trainee":
-        return fact.trainee_id, fact.trainee
+        return trainee_id, trainee
     if by == "centre":
-        return fact.centre_id, fact.centre
+        return centre_id, centre
     if by == "city":
-        return fact.city, fact.city
+        return city, city
     if by == "category":
-        return fact.category_id, fact.category
+        return category_id, category
     if by == "market":
-        return fact.market_id or 0, fact.market or _("No market (shipped or elsewhere)")
+        return market_id or 0, market or _("No market (shipped or elsewhere)")
     if by == "product":
-        return fact.product_id, fact.product
-    return fact.channel, channel_label(fact.channel)
+        return product_id, product
+    return channel, channel_label(channel)
+
+
+# --- the summary's days (reports.summary) ----------------------------------------------------
+
+def clean_days(start: date, end: date) -> set[date]:
+    """The days of [start, end) the summary holds and no write has touched since."""
+    return set(db.session.scalars(select(SalesDay.day).where(
+        SalesDay.day >= start, SalesDay.day < end, SalesDay.dirty.is_(False))))
+
+
+def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Sorted days as [first, after-last) runs of consecutive days."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], day + timedelta(days=1))
+        else:
+            runs.append((day, day + timedelta(days=1)))
+    return runs
+
+
+def _summed(count_column):
+    return (func.sum(count_column), func.sum(SalesSummary.units),
+            func.sum(SalesSummary.gross), func.sum(SalesSummary.commission),
+            func.sum(SalesSummary.refunds))
+
+
+def _summary_scoped(stmt, scope: Scope, days: list[tuple[date, date]]):
+    stmt = stmt.where(_during(SalesSummary.day, days))
+    if scope.everything:
+        return stmt
+    return (stmt.join(Trainee, SalesSummary.trainee_id == Trainee.id)
+            .outerjoin(Market, SalesSummary.market_id == Market.id)
+            .outerjoin(Venue, Market.venue_id == Venue.id)
+            .where(sales_condition(scope, SalesSummary.trainee_id, Trainee.centre_id,
+                                   Venue.municipality_id)))
+
+
+def summed_by_day(scope: Scope, days: list[tuple[date, date]]) -> list:
+    """(day, sales, units, gross, commission, refunds) of each summarised day in `days`."""
+    if not days:
+        return []
+    return list(db.session.execute(_summary_scoped(
+        select(SalesSummary.day, *_summed(SalesSummary.sales)), scope, days)
+        .group_by(SalesSummary.day)).all())
+
+
+_COUNTS = {"category": SalesSummary.category_sales, "product": SalesSummary.product_sales}
+
+
+def summed_by(scope: Scope, by: str, days: list[tuple[date, date]], split: date,
+              locale: str) -> list[tuple[object, str, bool, tuple]]:
+    """The summarised days grouped `by` a dimension, each group twice: before `split` and
+    from it on — (key, label, from split on?, (sales, units, gross, commission, refunds))."""
+    if not days:
+        return []
+    current = (SalesSummary.day >= split).label("current")
+    labels = {
+        "trainee": (SalesSummary.trainee_id, Trainee.store_name),
+        "centre": (Trainee.centre_id, TrainingCentre.name_fa, TrainingCentre.name_en),
+        "city": (TrainingCentre.city,),
+        "category": (SalesSummary.category_id, Category.name_fa, Category.name_en),
+        "market": (SalesSummary.market_id, Market.name_fa, Market.name_en),
+        "product": (SalesSummary.product_id, Product.title_fa, Product.title_en),
+        "channel": (SalesSummary.channel,),
+    }[by]
+    stmt = select(*labels, current, *_summed(_COUNTS.get(by, SalesSummary.sales)))
+    if scope.everything:  # _summary_scoped joins these only to limit the rows
+        if by in ("trainee", "centre", "city"):
+            stmt = stmt.join(Trainee, SalesSummary.trainee_id == Trainee.id)
+        if by == "market":
+            stmt = stmt.outerjoin(Market, SalesSummary.market_id == Market.id)
+    stmt = _summary_scoped(stmt.select_from(SalesSummary), scope, days)
+    if by in ("centre", "city"):
+        stmt = stmt.join(TrainingCentre, Trainee.centre_id == TrainingCentre.id)
+    elif by == "category":
+        stmt = stmt.join(Category, SalesSummary.category_id == Category.id)
+    elif by == "product":
+        stmt = stmt.join(Product, SalesSummary.product_id == Product.id)
+    result = []
+    for row in db.session.execute(stmt.group_by(*labels, current)):
+        values: dict[str, object] = dict.fromkeys((
+            "trainee_id", "trainee", "centre_id", "centre", "city", "category_id", "category",
+            "market_id", "market", "product_id", "product", "channel"))
+        head = row[:len(labels)]
+        if by == "trainee":
+            values.update(trainee_id=head[0], trainee=head[1])
+        elif by == "city":
+            values.update(city=head[0])
+        elif by == "channel":
+            values.update(channel=head[0])
+        else:
+            name = _name(head[1], head[2], locale) if head[0] is not None else ""
+            values.update({f"{by}_id": head[0], by: name})
+        key, label = _key_and_label(by, **values)
+        result.append((key, label, bool(row.current), tuple(row[len(labels) + 1:])))
+    return result
 
 
 def columns(by: str) -> list[Column]:
@@ -297,17 +440,40 @@ def _row(label: str, key: object, now: Totals, before: Totals | None) -> dict:
             "net": now.net, "previous_net": previous, "change": change_percent(now.net, previous)}
 
 
+def _live(first: date, end: date, clean: set[date]) -> list[tuple[date, date]]:
+    """The days of [first, end) the summary does not hold clean: read from the orders."""
+    return day_ranges(first + timedelta(days=n) for n in range((end - first).days)
+                      if first + timedelta(days=n) not in clean)
+
+
+def period_totals(scope: Scope, period: Period, zone: ZoneInfo, locale: str,
+                  clean: set[date] | None = None) -> Totals:
+    """One period's totals, as the report's summary line gives them (the home page's
+    headline); `clean`: the period's clean_days when the caller has them already."""
+    if clean is None:
+        clean = clean_days(period.start, period.end)
+    result = totals(facts_during(scope, _live(period.start, period.end, clean), zone, locale))
+    for _day, *figures in summed_by_day(scope, day_ranges(clean)):
+        result.add_summed(*figures)
+    return result
+
+
 def sales_report(scope: Scope, period: Period, by: str, zone: ZoneInfo, locale: str,
                  currency: str) -> ReportResult:
     """The report for `period` grouped `by` one of DIMENSIONS, compared with the period
     before; its chart shows net sales over the last few periods."""
     periods = series(period)
-    facts = facts_between(scope, periods[0].start, period.end, zone, locale)
+    clean = clean_days(periods[0].start, period.end)
+    facts = facts_during(scope, _live(periods[0].start, period.end, clean), zone, locale)
     per_period: dict[Period, Totals] = {p: Totals(set()) for p in periods}
     for fact in facts:
         bucket = bucket_of(fact.day, periods)
         if bucket is not None:
             per_period[bucket].add(fact)
+    for day, *figures in summed_by_day(scope, day_ranges(clean)):
+        bucket = bucket_of(_as_date(day), periods)
+        if bucket is not None:
+            per_period[bucket].add_summed(*figures)
     previous = period.previous()
     if by == "period":
         rows = [_row(p.label(locale), p.key, per_period[p], per_period.get(p.previous()))
@@ -323,6 +489,11 @@ def sales_report(scope: Scope, period: Period, by: str, zone: ZoneInfo, locale: 
                 now[key].add(fact)
             elif previous.contains(fact.day):
                 before[key].add(fact)
+        recent = day_ranges(day for day in clean if day >= previous.start)
+        for key, label, is_current, figures in summed_by(scope, by, recent, period.start,
+                                                         locale):
+            labels.setdefault(key, label)
+            (now if is_current else before)[key].add_summed(*figures)
         rows = [_row(labels[key], key, now[key], before.get(key)) for key in labels]
         rows = [row for row in rows if row["count"] or row["previous_net"]]
         rows.sort(key=lambda row: (-row["net"], -row["previous_net"], str(row["label"])))
@@ -336,6 +507,10 @@ def sales_report(scope: Scope, period: Period, by: str, zone: ZoneInfo, locale: 
                                                           currency),
         period=period, previous=previous, table=Table(columns(by), rows, currency),
         chart=chart)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def summary(current: Totals, earlier: Totals, period: Period, locale: str,

@@ -29,6 +29,7 @@ from marketplace.core.pagination import page_args
 from marketplace.core.urls import absolute_url
 from marketplace.storefront import queries, todo
 from marketplace.storefront.errors import StorefrontErrorCode
+from marketplace.storefront.headlines import headlines_for
 from marketplace.storefront.links import avatar_url, banner_url, product_cover, product_path
 
 bp = Blueprint("storefront", __name__)
@@ -76,7 +77,8 @@ def my_home():
         if user.is_centre_staff else None,
         municipal_todo=todo.municipal_todo(user.staff_municipality_ids, today)
         if user.is_municipal_staff else None,
-        admin_todo=todo.admin_todo(currency) if user.is_admin else None)
+        admin_todo=todo.admin_todo(currency) if user.is_admin else None,
+        headlines=headlines_for(user, locale_code()))
 
 
 @bp.get("/s/<store_slug>")

@@ -11,9 +11,12 @@ from marketplace.booths.models import (
     ApplicationDayStatus,
     AssignmentStatus,
     BoothFee,
+    BoothOffer,
     FeeStatus,
+    OfferStatus,
     SubsidyEntry,
 )
+from marketplace.core.db import utcnow
 from marketplace.core.i18n import marketplace_zone
 from marketplace.reports.booth_use import booth_use_report
 from marketplace.reports.employment import employment_report, quartiles
@@ -44,14 +47,22 @@ def test_booth_use_of_a_market_day(world, db, create_trainee, create_assignment,
                                 value_amount=5000, currency="USD"))
     db.session.add(BoothFee(trainee_id=other.id, assignment_id=no_show.id, amount=3000,
                             currency="USD", status=FeeStatus.DUE))
+    # The no-show's booth was first offered from the waitlist to someone who declined, then to
+    # `other`, who accepted.
+    for status, trainee in ((OfferStatus.DECLINED, waiting.trainee),
+                            (OfferStatus.ACCEPTED, other)):
+        db.session.add(BoothOffer(market_day_id=day.id, booth_id=booth_2.id,
+                                  trainee_id=trainee.id, application_id=waiting.id,
+                                  status=status, expires_at=utcnow()))
     db.session.commit()
     with force_locale("en"):
         result = booth_use_report(EVERYTHING, this_month(), marketplace_zone(), "en", "USD")
     rows = {row["market_id"]: row for row in result.table.rows}
     one = rows[world.market_1.id]
     assert (one["booths"], one["taken"], one["occupancy"], one["checked_in"], one["no_shows"],
-            one["waitlist"], one["subsidised"], one["subsidy_value"], one["fees_due"],
-            one["fees_paid"], one["fees_waived"]) == (2, 2, 100.0, 1, 1, 1, 1, 5000, 3000, 0, 0)
+            one["waitlist"], one["offers"], one["offers_accepted"], one["subsidised"],
+            one["subsidy_value"], one["fees_due"], one["fees_paid"], one["fees_waived"]) == \
+        (2, 2, 100.0, 1, 1, 1, 2, 1, 1, 5000, 3000, 0, 0)
     two = rows[world.market_2.id]
     assert (two["booths"], two["taken"], two["occupancy"]) == (1, 0, 0.0)
     subsidies = result.sections[0].table.rows

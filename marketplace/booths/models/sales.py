@@ -35,6 +35,7 @@ class BoothSale(Model):
         CheckConstraint("unit_price_amount >= 0", name="unit_price_not_negative"),
         # The trainee's page lists today's sales, newest first.
         Index("ix_booth_sales_trainee_created", "trainee_id", "created_at"),
+        Index("ix_booth_sales_created_at", "created_at"),  # the sales report's days
         # A sale sent again (the phone's offline queue retrying after a lost answer) is the
         # same sale: one row per key the page made for it.
         Index("uq_booth_sales_trainee_client_key", "trainee_id", "client_key", unique=True),
