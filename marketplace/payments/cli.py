@@ -36,27 +36,20 @@ def reconcile_payments():
             status = "error"
             click.echo(f"payment {payment_id}: {error}", err=True)
         counts[status] = counts.get(status, 0) + 1
-    for payment_id in debts.debt_payment_ids_to_reconcile():
-        try:
-            payment = debts.settle_debt_payment(db.session.get(DebtPayment, payment_id))
-            status = f"{payment.status} (debt)"
-            db.session.commit()
-        except (GatewayError, DomainError) as error:
-            db.session.rollback()
-            status = "error"
-            click.echo(f"debt payment {payment_id}: {error}", err=True)
-        counts[status] = counts.get(status, 0) + 1
-    for payment_id in shipping_payments.shipping_payment_ids_to_reconcile():
-        try:
-            shipping = shipping_payments.settle_shipping_payment(
-                db.session.get(ShippingPayment, payment_id))
-            status = f"{shipping.status} (shipping)"
-            db.session.commit()
-        except (GatewayError, DomainError) as error:
-            db.session.rollback()
-            status = "error"
-            click.echo(f"shipping payment {payment_id}: {error}", err=True)
-        counts[status] = counts.get(status, 0) + 1
+    side = (("debt", DebtPayment, debts.debt_payment_ids_to_reconcile,
+             debts.settle_debt_payment),
+            ("shipping", ShippingPayment, shipping_payments.shipping_payment_ids_to_reconcile,
+             shipping_payments.settle_shipping_payment))
+    for kind, model, open_ids, settle in side:
+        for payment_id in open_ids():
+            try:
+                status = f"{settle(db.session.get(model, payment_id)).status} ({kind})"
+                db.session.commit()
+            except (GatewayError, DomainError) as error:
+                db.session.rollback()
+                status = "error"
+                click.echo(f"{kind} payment {payment_id}: {error}", err=True)
+            counts[status] = counts.get(status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing open"
     click.echo(f"Reconciled payments: {summary}.")
 
