@@ -7,11 +7,17 @@ Unit tests fake Stripe's HTTP with `responses` and use `STRIPE_UNIT_CONFIG` inst
 
 import json
 import time
+from dataclasses import dataclass
 
 import pytest
 import stripe
+from sqlalchemy import select
 
 from devtools.stripe_standin import StandIn
+from marketplace.booths.models import ApplicationDayStatus
+from marketplace.booths.services import markets
+from marketplace.orders.models import ShippingRate
+from marketplace.payments.services.payments import record_paid_order
 
 WEBHOOK_SECRET = "whsec_test_secret"
 STRIPE_UNIT_CONFIG = {
@@ -79,3 +85,60 @@ def ledger_rows(db):
         return list(db.session.scalars(query))
 
     return rows
+
+
+# --- pickups whose booth-day went away (issue 17) ---------------------------------------
+
+SHIPPING_FEE = 150_000  # what the trainee of `lost_pickup` charges to ship
+
+@dataclass
+class Stall:
+    staff: object
+    trainee: object
+    product: object
+    market: object
+    days: list
+    booths: list
+    assignments: list
+    application: object
+
+
+@pytest.fixture
+def stall(db, create_municipality, create_municipal_staff, create_venue, create_booth,
+          create_market, create_trainee, create_product, create_application,
+          create_assignment, set_shipping_fee):
+    """A trainee with booths on the first two days of a three-day market (booth A-1 then
+    B-2), a product with plenty of stock, and free shipping."""
+    municipality = create_municipality()
+    staff = create_municipal_staff(municipality=municipality)
+    venue = create_venue(municipality=municipality)
+    booths = [create_booth(venue=venue, code="A-1"), create_booth(venue=venue, code="B-2")]
+    market = create_market(venue=venue, days=3, name_fa="جشنواره تابلو فرش")
+    trainee = create_trainee(store_name="تابلو فرش رحیمی")
+    product = create_product(trainee=trainee, stock=200, price_amount=1_200_000)
+    application = create_application(market, trainee=trainee, days=market.days[:2])
+    for entry in application.days:
+        entry.status = ApplicationDayStatus.ACCEPTED
+    assignments = [create_assignment(booths[i], market.days[i], trainee, application=application)
+                   for i in range(2)]
+    set_shipping_fee(trainee, 0)
+    return Stall(staff, trainee, product, market, list(market.days), booths, assignments,
+                 application)
+
+
+@pytest.fixture
+def lost_pickup(db, stall, place_test_order, create_user):
+    """A paid pickup order (Zarinpal in rials, Stripe in dollars) whose booth-day was
+    closed; the trainee ships for SHIPPING_FEE."""
+    rate = db.session.scalar(select(ShippingRate).where(ShippingRate.trainee_id
+                                                        == stall.trainee.id))
+    rate.amount = SHIPPING_FEE
+    buyer = create_user()
+    order = place_test_order(buyer, stall.product)
+    if order.currency == "IRR":
+        record_paid_order(order, "zarinpal", "A" + str(order.id).rjust(35, "0"))
+    else:
+        record_paid_order(order, "stripe", f"pi_paid_{order.id}")
+    markets.close_market_day(stall.staff, stall.days[0], "Storm warning")
+    db.session.commit()
+    return buyer, order, order.vendor_orders[0].id

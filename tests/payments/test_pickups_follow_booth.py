@@ -4,12 +4,11 @@ another of the trainee's days, shipping or a full refund; the trainee is warned 
 withdrawing a day with pickups. Zarinpal in rials (its refunds are owed, so no network)."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.booths.models import ApplicationDayStatus, MarketDay
+from marketplace.booths.models import MarketDay
 from marketplace.booths.services import markets
 from marketplace.extensions import db as _db
 from marketplace.notifications.models import EventKind, Notification
@@ -30,41 +29,6 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 @pytest.fixture
 def app_config():
     return IRR
-
-
-@dataclass
-class Stall:
-    staff: object
-    trainee: object
-    product: object
-    market: object
-    days: list
-    booths: list
-    assignments: list
-    application: object
-
-
-@pytest.fixture
-def stall(db, create_municipality, create_municipal_staff, create_venue, create_booth,
-          create_market, create_trainee, create_product, create_application,
-          create_assignment, set_shipping_fee):
-    """A trainee with booths on the first two days of a three-day market (booth A-1 then
-    B-2), a product with plenty of stock, and free shipping."""
-    municipality = create_municipality()
-    staff = create_municipal_staff(municipality=municipality)
-    venue = create_venue(municipality=municipality)
-    booths = [create_booth(venue=venue, code="A-1"), create_booth(venue=venue, code="B-2")]
-    market = create_market(venue=venue, days=3, name_fa="جشنواره تابلو فرش")
-    trainee = create_trainee(store_name="تابلو فرش رحیمی")
-    product = create_product(trainee=trainee, stock=200, price_amount=1_200_000)
-    application = create_application(market, trainee=trainee, days=market.days[:2])
-    for entry in application.days:
-        entry.status = ApplicationDayStatus.ACCEPTED
-    assignments = [create_assignment(booths[i], market.days[i], trainee, application=application)
-                   for i in range(2)]
-    set_shipping_fee(trainee, 0)
-    return Stall(staff, trainee, product, market, list(market.days), booths, assignments,
-                 application)
 
 
 def _pickup_order(place_test_order, create_user, stall, how="online"):

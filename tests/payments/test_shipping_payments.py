@@ -9,39 +9,19 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from marketplace.booths.services import markets
-from marketplace.orders.models import Fulfilment, ShippingRate, VendorOrder
+from marketplace.orders.models import Fulfilment, VendorOrder
 from marketplace.payments.models import LedgerEntry, LedgerKind, PaymentStatus, ShippingPayment
-from marketplace.payments.services.payments import record_paid_order
 from tests.factories.payments import zarinpal_config
-from tests.payments.test_pickups_follow_booth import stall  # noqa: F401 - a fixture
+from tests.payments.conftest import SHIPPING_FEE
 from tests.payments.test_zarinpal_flow import gateway
 
-FEE = 150_000
+FEE = SHIPPING_FEE
 ADDRESS = "Tabriz, Valiasr St. 12"
 
 
 @pytest.fixture
 def app_config(zarinpal_standin):
     return {**zarinpal_config(zarinpal_standin), "MARKETPLACE_BASE_URL": "http://shop.test"}
-
-
-@pytest.fixture
-def lost_pickup(db, stall, place_test_order, create_user):  # noqa: F811
-    """A paid pickup order (Zarinpal in rials, Stripe in dollars) whose booth-day was
-    closed; the trainee ships for FEE."""
-    rate = db.session.scalar(select(ShippingRate).where(ShippingRate.trainee_id
-                                                        == stall.trainee.id))
-    rate.amount = FEE
-    buyer = create_user()
-    order = place_test_order(buyer, stall.product)
-    if order.currency == "IRR":
-        record_paid_order(order, "zarinpal", "A" + str(order.id).rjust(35, "0"))
-    else:
-        record_paid_order(order, "stripe", f"pi_paid_{order.id}")
-    markets.close_market_day(stall.staff, stall.days[0], "Storm warning")
-    db.session.commit()
-    return buyer, order, order.vendor_orders[0].id
 
 
 def _ship(client, order, part_id, address=ADDRESS):
@@ -66,7 +46,7 @@ def _state(db, part_id):
 
 
 def test_the_fee_is_paid_before_the_part_ships_and_settles_once(
-        db, client, login, lost_pickup, zarinpal_standin, stall):  # noqa: F811
+        db, client, login, lost_pickup, zarinpal_standin, stall):
     buyer, order, part_id = lost_pickup
     login(buyer)
     page = client.get(f"/orders/{order.number}/pickups/{part_id}?lang=en")
@@ -99,7 +79,7 @@ def test_the_fee_is_paid_before_the_part_ships_and_settles_once(
 
 
 def test_a_payment_given_up_leaves_the_choice_and_nobody_else_pays(
-        db, client, login, lost_pickup, zarinpal_standin, stall, create_user):  # noqa: F811
+        db, client, login, lost_pickup, zarinpal_standin, stall, create_user):
     buyer, order, part_id = lost_pickup
     login(create_user())  # someone else: the part and its payment are missing to them
     assert _ship(client, order, part_id).status_code == 404

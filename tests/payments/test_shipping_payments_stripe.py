@@ -8,8 +8,7 @@ from sqlalchemy import select
 from marketplace.orders.models import Fulfilment
 from marketplace.payments.models import PaymentStatus, ShippingPayment
 from tests.payments.conftest import intent_event, signed, standin_config
-from tests.payments.test_pickups_follow_booth import stall  # noqa: F401 - a fixture
-from tests.payments.test_shipping_payments import ADDRESS, FEE, _ship, _state, lost_pickup  # noqa: F401
+from tests.payments.test_shipping_payments import ADDRESS, FEE, _ship, _state
 
 
 @pytest.fixture
@@ -17,7 +16,7 @@ def app_config(standin):
     return standin_config(standin)
 
 
-def test_the_fee_paid_by_card_ships_the_part_once(db, client, login, lost_pickup):  # noqa: F811
+def test_the_fee_paid_by_card_ships_the_part_once(db, client, login, lost_pickup):
     buyer, order, part_id = lost_pickup
     login(buyer)
     page = _ship(client, order, part_id)
