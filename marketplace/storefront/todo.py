@@ -9,9 +9,8 @@ reads their tables directly; it writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
-import jdatetime
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,8 +37,6 @@ from marketplace.payments.models import LedgerEntry
 from marketplace.payments.queries import available_entries_query
 
 V = VendorOrderStatus
-#: A sale that happened: paid and not (wholly) refunded.
-SOLD_STATUSES = (V.PAID, V.READY_FOR_PICKUP, V.SHIPPED, V.COMPLETED, V.PARTLY_REFUNDED)
 #: A buyer's order still on its way to them.
 UNDER_WAY_STATUSES = (V.PAID, V.READY_FOR_PICKUP, V.SHIPPED)
 #: How far ahead "next market days" looks.
@@ -61,15 +58,6 @@ def _one_row(**columns: ColumnElement) -> dict:
 
 def today_here() -> date:
     return utcnow().astimezone(marketplace_zone()).date()
-
-
-def month_start(today: date, locale: str) -> datetime:
-    """Midnight (UTC-aware) at the start of this month: the Jalali month in Persian."""
-    if locale == "fa":
-        first = jdatetime.date.fromgregorian(date=today).replace(day=1).togregorian()
-    else:
-        first = today.replace(day=1)
-    return datetime.combine(first, time.min, tzinfo=marketplace_zone()).astimezone(UTC)
 
 
 # --- buyer (everyone) ---------------------------------------------------------------------------
@@ -130,27 +118,21 @@ def trainee_todo(trainee_id: int, currency: str, today: date) -> TraineeTodo:
 
 @dataclass(frozen=True)
 class CentreTodo:
+    """What centre staff have to do. Their trainees' sales this month are not counted here:
+    the sales report's headline beside these (reports.headlines) is the one figure, with the
+    report's definition (paid date, booth sales, refunds), so /my never shows two."""
+
     to_verify: int
     to_review: int
-    month_sales: int
-    month_total: Money
 
 
-def centre_todo(centre_ids: set[int], currency: str, since: datetime) -> CentreTodo:
+def centre_todo(centre_ids: set[int]) -> CentreTodo:
     ours = Trainee.centre_id.in_(centre_ids or {-1})
-    by_trainee = [(Trainee, Trainee.id == VendorOrder.trainee_id)]
-    sold = (ours, VendorOrder.status.in_(SOLD_STATUSES), VendorOrder.created_at >= since,
-            VendorOrder.currency == currency)
     row = _one_row(
         to_verify=_count(ours, Trainee.status == TraineeStatus.PENDING, of=Trainee),
         to_review=_count(ours, Product.status == ProductStatus.SUBMITTED, of=Product,
-                         join=[(Trainee, Trainee.id == Product.trainee_id)]),
-        month_sales=_count(*sold, of=VendorOrder, join=by_trainee),
-        month_total=select(func.coalesce(func.sum(VendorOrder.subtotal_amount), 0))
-        .select_from(VendorOrder).join(*by_trainee[0]).where(*sold).scalar_subquery())
-    return CentreTodo(to_verify=row["to_verify"], to_review=row["to_review"],
-                      month_sales=row["month_sales"],
-                      month_total=Money(int(row["month_total"]), currency))
+                         join=[(Trainee, Trainee.id == Product.trainee_id)]))
+    return CentreTodo(**row)
 
 
 # --- municipal staff ----------------------------------------------------------------------------

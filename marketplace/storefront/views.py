@@ -72,9 +72,7 @@ def my_home():
         buyer=todo.buyer_counts(user.id),
         trainee=trainee,
         trainee_todo=todo.trainee_todo(trainee.id, currency, today) if trainee else None,
-        centre_todo=todo.centre_todo(user.staff_centre_ids, currency,
-                                     todo.month_start(today, locale_code()))
-        if user.is_centre_staff else None,
+        centre_todo=todo.centre_todo(user.staff_centre_ids) if user.is_centre_staff else None,
         municipal_todo=todo.municipal_todo(user.staff_municipality_ids, today)
         if user.is_municipal_staff else None,
         admin_todo=todo.admin_todo(currency) if user.is_admin else None,

@@ -34,6 +34,19 @@ def test_each_role_sees_the_figures_of_its_reports(world, client, login, log_sea
     assert "۵۰٪" in occupancy and LATIN_DIGIT.search(occupancy) is None
 
 
+def test_centre_staff_see_one_sales_figure_the_reports(world, client, login):
+    """/my once showed two "sales this month" for a centre: the to-do list's (vendor orders
+    created this month, gross) and the report's headline. Only the report's is left; it
+    counts the booth sale and takes the refund off, as /reports/sales does."""
+    login(world.staff_x)
+    page = client.get("/my?lang=en").get_data(as_text=True)
+    assert page.count("sales this month") == 1
+    assert "Sales of our trainees this month" not in page
+    assert headlines(page)[0] == ("/reports/sales", "3 Our trainees' sales this month net $130.30")
+    report = client.get("/reports/sales?lang=en").get_data(as_text=True)
+    assert "130.30" in report
+
+
 def test_the_headlines_run_a_constant_number_of_queries(world, client, login, count_queries,
                                                           place_test_order, create_user):
     user = world.staff_x

@@ -2,7 +2,7 @@
 a count and a link; signing in lands there; a constant number of queries; grouped menus."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,7 +12,6 @@ from marketplace.catalogue.models import ProductStatus
 from marketplace.core.db import utcnow
 from marketplace.payments.models import LedgerKind
 from marketplace.payments.services.ledger import post_entry
-from marketplace.storefront import todo
 from tests.factories.accounts import PASSWORD
 
 
@@ -152,10 +151,10 @@ def test_the_home_runs_a_constant_number_of_queries(
     with count_queries() as many:
         assert client.get("/my").status_code == 200
     assert many.n == few.n
-    # The user, the buyer's, the trainee's and the centre's counts (5), then the reports'
+    # The user, the buyer's, the trainee's and the centre's counts (4), then the reports'
     # headlines (reports.headlines): the summary's days, each sales figure's online lines,
     # their ledger rows and booth sales (2 × 3), the centre's city and its top search term.
-    assert few.n <= 5 + 1 + 2 * 3 + 2
+    assert few.n <= 4 + 1 + 2 * 3 + 2
 
 
 def test_the_home_needs_a_sign_in(client):
@@ -212,12 +211,3 @@ def test_a_buyer_has_only_the_account_menu(client, login, create_user):
     login(create_user())
     header = client.get("/?lang=en").get_data(as_text=True).split("</header>", 1)[0]
     assert re.findall(r'<details class="nav-menu nav-menu-(\w+)"', header) == ["account"]
-
-
-def test_month_start_is_the_jalali_month_in_persian(app):
-    # 7 December 2026 is 16 Azar 1405: the Persian month began on 22 November
-    day = date(2026, 12, 7)
-    assert todo.month_start(day, "fa").astimezone(todo.marketplace_zone()).date() == \
-        date(2026, 11, 22)
-    assert todo.month_start(day, "en").astimezone(todo.marketplace_zone()).date() == \
-        date(2026, 12, 1)
