@@ -57,6 +57,10 @@ PRIVATE_TABLES = frozenset({
     "order_lines", "payments", "refunds", "webhook_events", "ledger_entries", "payout_accounts",
     "payout_batches", "payouts", "payout_items", "product_status_changes", "booth_fees",
     "booth_subsidies",
+    # Counted and summarised for the reports, shown on no public page: their batched and
+    # maintenance writes must not throw every kept page away.
+    "product_view_days", "product_requests", "report_sales_days", "report_sales_summary",
+    "report_search_days", "report_search_summary",
 })
 _CHANGED = "page_cache_changed_tables"
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.db import utcnow
@@ -69,3 +69,41 @@ class SalesSummary(Model):
     gross: Mapped[int] = mapped_column(BigInteger, default=0)
     commission: Mapped[int] = mapped_column(BigInteger, default=0)
     refunds: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SearchDay(Model):
+    """A local day whose search log is summarised in `SearchSummary`, and with which "few
+    results" (`few`, REPORTS_FEW_RESULTS when it was built). The needs assessment reads a day
+    from the summary only when it is not `dirty` (searches of the day were written after it
+    was built, or some were pruned) and was built with today's `few`; every other day it
+    reads from the log."""
+
+    __tablename__ = "report_search_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    dirty: Mapped[bool] = mapped_column(default=True)
+    few: Mapped[int] = mapped_column(default=0)
+    built_at: Mapped[datetime | None] = mapped_column()
+
+
+class SearchSummary(Model):
+    """The searches of one local day per normalised term, category filter and city filter:
+    how many, how many found nothing, and who searched — the distinct visitor keys
+    (catalogue.search_log.visitor_key), space-separated, so the report can union them over a
+    period and count distinct visitors exactly for the k-threshold. `little`: the searches
+    found at most the day's `few` results (the needs terms read these); searches that found
+    more are kept only when they filtered by a category (demand per category), as one row per
+    category with the term and city left out."""
+
+    __tablename__ = "report_search_summary"
+    __table_args__ = (Index("ix_report_search_summary_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column()
+    query: Mapped[str] = mapped_column(String(500), default="")
+    category_id: Mapped[int | None] = mapped_column()  # a filter's value, not a reference
+    city: Mapped[str | None] = mapped_column(Text)  # as long as the log's filter may be
+    little: Mapped[bool] = mapped_column()
+    searches: Mapped[int] = mapped_column(default=0)
+    zero: Mapped[int] = mapped_column(default=0)
+    visitors: Mapped[str] = mapped_column(Text, default="")

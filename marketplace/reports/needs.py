@@ -3,39 +3,62 @@
 From the search log: searches that found nothing or little (at most `REPORTS_FEW_RESULTS`
 results), grouped by their normalised term (the log keeps the query's normalised words,
 catalogue.queries.search_params), the category filter and the city filter, this period
-against the one before; demand against supply per category (searches naming the category
-against its active listings); and, through the staff-kept mapping (`models.TermSkill`), the
-trades and skills those terms ask for, each beside the courses of its trade held in the period
-and planned from now (in the chosen city) — the trade list is training's, one for both — with
-a button for centre staff to propose a course for it.
+against the one before; demand against supply per category (searches naming the category,
+views of its product pages and requests for its sold-out or made-to-order items — catalogue's
+`ProductViewDay` and `ProductRequest` — against its active listings); and, through the
+staff-kept mapping (`models.TermSkill`), the trades and skills those terms ask for, each
+beside the courses of its trade held in the period and planned from now (in the chosen
+city) — the trade list is training's, one for both — with a button for centre staff to
+propose a course for it.
 
 No personal data: a row seen by fewer than `REPORTS_MIN_VISITORS` distinct visitors in the
 period is never shown (k-anonymity), nor is an earlier period's figure below that; visitors
 are the log's keyed hashes (catalogue.search_log.visitor_key), rows without one never count.
 
-Five queries: the terms (one grouped query over both periods), demand per category, supply per
-category, the searches per day for the chart's series, and the courses per trade."""
+Past days come from the search summary (reports.search_summary), today and days not
+summarised from the log, each query reading both at once; figures are the same either way.
+
+Seven queries: the summarised days, the terms (both periods), searches per category, listings,
+views and requests per category, the searches per period for the chart's series, and the
+courses per trade."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, select, union_all
 
 from marketplace.accounts.models import Municipality
 from marketplace.booths.models import Venue
-from marketplace.catalogue.models import Category, Product, ProductStatus, SearchLog
+from marketplace.catalogue.models import (
+    Category,
+    Product,
+    ProductRequest,
+    ProductStatus,
+    ProductViewDay,
+    SearchLog,
+)
 from marketplace.core.db import utcnow
 from marketplace.core.i18n import format_number
 from marketplace.core.text import normalize
 from marketplace.extensions import db
 from marketplace.reports.charts import bar_chart
+from marketplace.reports.models import SearchSummary as S
 from marketplace.reports.models import TermSkill
-from marketplace.reports.periods import Period, bucket_of, change_percent, series
+from marketplace.reports.periods import Period, change_percent, local_midnight, series
+from marketplace.reports.search_summary import (
+    category_filter,
+    city_filter,
+    clean_search_days,
+    day_runs,
+    during,
+    log_ranges,
+    unclean_runs,
+)
 from marketplace.reports.tables import Column, Kind, ReportResult, Section, Table
 from marketplace.training.labels import TRADE_LABELS, label
 from marketplace.training.models import Course, Space
@@ -49,92 +72,169 @@ class NeedsFilter:
     category_id: int | None = None
 
 
-def _category_filter():
-    return SearchLog.filters["category_id"].as_integer()
+def _visitor_keys(value: str | None) -> list[str]:
+    """A summary row's visitors (space-separated keys) or a log row's visitor, as keys."""
+    return value.split() if value else []
 
 
-def _city_filter():
-    return SearchLog.filters["city"].as_string()
-
-
-def term_rows(period: Period, zone: ZoneInfo, k: int, few: int, wanted: NeedsFilter) -> list[dict]:
+def term_rows(period: Period, zone: ZoneInfo, k: int, few: int, wanted: NeedsFilter,
+              clean: set[date] | None = None) -> list[dict]:
     """Searches that found at most `few` results, per (term, category, city), with at least
-    `k` distinct visitors in `period`."""
+    `k` distinct visitors in `period`. Summarised days (`clean`, the summary's days built with
+    `few`; read here when not given) come from the summary, the others from the log, in one
+    statement; the visitors of both are unioned here, so each counts once."""
     previous = period.previous()
-    start, end = period.bounds(zone)
-    before, _start = previous.bounds(zone)
-    now = SearchLog.created_at >= start
-    category, city = _category_filter(), _city_filter()
-    searches = func.sum(case((now, 1), else_=0)).label("searches")
-    visitors = func.count(distinct(case((now, SearchLog.visitor)))).label("visitors")
-    earlier = func.sum(case((now, 0), else_=1)).label("earlier")
-    earlier_visitors = func.count(distinct(case((now, None), else_=SearchLog.visitor)))
-    zero = func.sum(case((now & (SearchLog.result_count == 0), 1), else_=0)).label("zero")
-    stmt = (select(SearchLog.query, category.label("category_id"), city.label("city"), searches,
-                   visitors, earlier, earlier_visitors.label("earlier_visitors"), zero)
-            .where(SearchLog.created_at >= before, SearchLog.created_at < end,
-                   SearchLog.result_count <= few, SearchLog.query != literal(""))
-            .group_by(SearchLog.query, category, city)
-            .having(func.count(distinct(case((now, SearchLog.visitor)))) >= k))
+    if clean is None:
+        clean = clean_search_days(previous.start, period.end, few)
+    start, _end = period.bounds(zone)
+    summary = (select(S.query, S.category_id, S.city,
+                      case((S.day >= period.start, 1), else_=0).label("now"),
+                      S.searches, S.zero, S.visitors)
+               .where(during(S.day, _within(clean, previous.start, period.end)),
+                      S.little.is_(True), S.query != literal("")))
+    category, city = category_filter(), city_filter()
+    now = case((SearchLog.created_at >= start, 1), else_=0)
+    logged = (select(SearchLog.query, category.label("category_id"), city.label("city"),
+                     now.label("now"), func.count().label("searches"),
+                     func.sum(case((SearchLog.result_count == 0, 1), else_=0)).label("zero"),
+                     SearchLog.visitor.label("visitors"))
+              .where(during(SearchLog.created_at, log_ranges(
+                  unclean_runs(previous.start, period.end, clean))),
+                     SearchLog.result_count <= few, SearchLog.query != literal(""))
+              .group_by(SearchLog.query, category, city, now, SearchLog.visitor))
     if wanted.city:
-        stmt = stmt.where(city == wanted.city)
+        summary = summary.where(S.city == wanted.city)
+        logged = logged.where(city == wanted.city)
     if wanted.category_id:
-        stmt = stmt.where(category == wanted.category_id)
+        summary = summary.where(S.category_id == wanted.category_id)
+        logged = logged.where(category == wanted.category_id)
+    groups: dict[tuple, _TermCounts] = {}
+    for row in db.session.execute(union_all(summary, logged)):
+        counts = groups.setdefault((row.query, row.category_id, row.city), _TermCounts())
+        if row.now:
+            counts.searches += int(row.searches or 0)
+            counts.zero += int(row.zero or 0)
+            counts.visitors.update(_visitor_keys(row.visitors))
+        else:
+            counts.earlier += int(row.searches or 0)
+            counts.earlier_visitors.update(_visitor_keys(row.visitors))
     rows = []
-    for row in db.session.execute(stmt):
-        shown_before = int(row.earlier or 0) if (row.earlier_visitors or 0) >= k else None
-        rows.append({"term": normalize(row.query), "category_id": row.category_id,
-                     "city": row.city or "", "searches": int(row.searches or 0),
-                     "no_results": int(row.zero or 0), "visitors": int(row.visitors or 0),
+    for (query, category_id, city_name), counts in groups.items():
+        if len(counts.visitors) < k:
+            continue
+        shown_before = counts.earlier if len(counts.earlier_visitors) >= k else None
+        rows.append({"term": normalize(query), "category_id": category_id,
+                     "city": city_name or "", "searches": counts.searches,
+                     "no_results": counts.zero, "visitors": len(counts.visitors),
                      "previous_searches": shown_before,
-                     "change": change_percent(int(row.searches or 0), shown_before or 0)
+                     "change": change_percent(counts.searches, shown_before or 0)
                      if shown_before is not None else None})
-    rows.sort(key=lambda r: (-r["searches"], -r["visitors"], r["term"]))
+    rows.sort(key=lambda r: (-r["searches"], -r["visitors"], r["term"], r["category_id"] or 0,
+                             r["city"]))
     return rows
 
 
-def category_demand(period: Period, zone: ZoneInfo, k: int, few: int) -> list[dict]:
+@dataclass
+class _TermCounts:
+    searches: int = 0
+    zero: int = 0
+    visitors: set[str] = field(default_factory=set)
+    earlier: int = 0
+    earlier_visitors: set[str] = field(default_factory=set)
+
+
+def _within(clean: set[date], start: date, end: date) -> list[tuple[date, date]]:
+    """The runs of summarised days in [start, end)."""
+    return day_runs(day for day in clean if start <= day < end)
+
+
+def category_demand(period: Period, zone: ZoneInfo, k: int, few: int,
+                    clean: set[date]) -> list[dict]:
     """Per category named by a search filter: searches, those that found little, distinct
     visitors (categories below k visitors left out) against active listings."""
-    start, end = period.bounds(zone)
-    category = _category_filter()
-    demand = db.session.execute(
-        select(category, func.count(SearchLog.id),
-               func.sum(case((SearchLog.result_count <= few, 1), else_=0)),
-               func.count(distinct(SearchLog.visitor)))
-        .where(SearchLog.created_at >= start, SearchLog.created_at < end,
-               category.is_not(None))
-        .group_by(category)).all()
-    supply = dict(db.session.execute(
-        select(Product.category_id, func.count(Product.id))
-        .where(Product.status == ProductStatus.ACTIVE).group_by(Product.category_id)).all())
+    summary = (select(S.category_id, S.searches,
+                      case((S.little.is_(True), S.searches), else_=0).label("little"),
+                      S.visitors)
+               .where(during(S.day, _within(clean, period.start, period.end)),
+                      S.category_id.is_not(None)))
+    category = category_filter()
+    logged = (select(category.label("category_id"), func.count().label("searches"),
+                     func.sum(case((SearchLog.result_count <= few, 1), else_=0)).label("little"),
+                     SearchLog.visitor.label("visitors"))
+              .where(during(SearchLog.created_at, log_ranges(
+                  unclean_runs(period.start, period.end, clean))), category.is_not(None))
+              .group_by(category, SearchLog.visitor))
+    demand: dict[int, _TermCounts] = {}
+    for row in db.session.execute(union_all(summary, logged)):
+        counts = demand.setdefault(row.category_id, _TermCounts())
+        counts.searches += int(row.searches or 0)
+        counts.zero += int(row.little or 0)  # here: the searches that found little
+        counts.visitors.update(_visitor_keys(row.visitors))
+    interest = _interest(period, zone)
     rows = []
-    for category_id, count, little, visitors in demand:
-        if (visitors or 0) < k or category_id is None:
+    for category_id in sorted(set(demand) | set(interest["views"]) | set(interest["requests"]),
+                              key=lambda c: (c is None, c or 0)):
+        counts = demand.get(category_id, _TermCounts())
+        if category_id is None or (len(counts.visitors) < k and not (
+                interest["views"].get(category_id) or interest["requests"].get(category_id))):
             continue
-        listings = int(supply.get(category_id, 0))
-        rows.append({"category_id": int(category_id), "searches": int(count),
-                     "found_little": int(little or 0), "listings": listings,
-                     "per_listing": round(int(count) / listings, 1) if listings else None})
+        listings = interest["listings"].get(category_id, 0)
+        searches = counts.searches if len(counts.visitors) >= k else 0
+        rows.append({"category_id": int(category_id), "searches": searches,
+                     "found_little": counts.zero if searches else 0,
+                     "views": interest["views"].get(category_id, 0),
+                     "requests": interest["requests"].get(category_id, 0),
+                     "listings": listings,
+                     "per_listing": round(searches / listings, 1) if listings else None})
     rows.sort(key=lambda r: (-int(r["searches"] or 0), int(r["category_id"] or 0)))
     return rows
 
 
-def daily_little(periods: list[Period], zone: ZoneInfo, few: int) -> dict[Period, int]:
-    """Searches that found little per period of the chart's series (counted per UTC day)."""
-    start, _first_end = periods[0].bounds(zone)
-    _last_start, end = periods[-1].bounds(zone)
-    day = func.date(SearchLog.created_at)
+def _interest(period: Period, zone: ZoneInfo) -> dict[str, dict[int, int]]:
+    """Per category: active listings (now), product page views and requests for sold-out or
+    made-to-order items in `period` — one statement."""
+    start, end = period.bounds(zone)
+    parts = (
+        select(Product.category_id, literal("listings").label("what"), func.count(Product.id))
+        .where(Product.status == ProductStatus.ACTIVE).group_by(Product.category_id),
+        select(Product.category_id, literal("views"), func.sum(ProductViewDay.views))
+        .join(Product, Product.id == ProductViewDay.product_id)
+        .where(ProductViewDay.day >= period.start, ProductViewDay.day < period.end)
+        .group_by(Product.category_id),
+        select(Product.category_id, literal("requests"), func.count(ProductRequest.id))
+        .join(Product, Product.id == ProductRequest.product_id)
+        .where(ProductRequest.created_at >= start, ProductRequest.created_at < end)
+        .group_by(Product.category_id))
+    found: dict[str, dict[int, int]] = {"listings": {}, "views": {}, "requests": {}}
+    for category_id, what, count in db.session.execute(union_all(*parts)):
+        found[what][category_id] = int(count or 0)
+    return found
+
+
+def daily_little(periods: list[Period], zone: ZoneInfo, few: int,
+                 clean: set[date]) -> dict[Period, int]:
+    """Searches that found little per period of the chart's series (local days: a search
+    at 01:00 on a month's first day counts in that month)."""
+    first, last = periods[0].start, periods[-1].end
+    ends = [period.end for period in periods]
+    summary = (select(_bucket(S.day, ends).label("bucket"), func.sum(S.searches))
+               .where(during(S.day, _within(clean, first, last)), S.little.is_(True))
+               .group_by(_bucket(S.day, ends)))
+    instants = [local_midnight(end, zone) for end in ends]
+    logged = (select(_bucket(SearchLog.created_at, instants).label("bucket"), func.count())
+              .where(during(SearchLog.created_at, log_ranges(unclean_runs(first, last, clean))),
+                     SearchLog.result_count <= few)
+              .group_by(_bucket(SearchLog.created_at, instants)))
     counts: dict[Period, int] = defaultdict(int)
-    for value, count in db.session.execute(
-            select(day, func.count(SearchLog.id))
-            .where(SearchLog.created_at >= start, SearchLog.created_at < end,
-                   SearchLog.result_count <= few).group_by(day)):
-        the_day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        bucket = bucket_of(the_day, periods)
-        if bucket is not None:
-            counts[bucket] += int(count)
+    for bucket, count in db.session.execute(union_all(summary, logged)):
+        counts[periods[int(bucket)]] += int(count or 0)
     return counts
+
+
+def _bucket(column, ends: list) -> ColumnElement[int]:
+    """The index of the series' period `column` falls in (rows are within the series)."""
+    return case(*((column < end, index) for index, end in enumerate(ends[:-1])),
+                else_=len(ends) - 1)
 
 
 def skills_for(terms: list[dict], mappings: list[TermSkill], locale: str) -> list[dict]:
@@ -194,7 +294,9 @@ def _with_courses(skills: list[dict], courses: dict[str, tuple[int, int]]) -> No
 
 def needs_report(period: Period, zone: ZoneInfo, locale: str, currency: str, k: int, few: int,
                  wanted: NeedsFilter) -> ReportResult:
-    terms = term_rows(period, zone, k, few, wanted)
+    periods = series(period)
+    clean = clean_search_days(min(periods[0].start, period.previous().start), period.end, few)
+    terms = term_rows(period, zone, k, few, wanted, clean)
     categories = {c.id: c for c in db.session.scalars(select(Category))}
     mappings = list(db.session.scalars(select(TermSkill).order_by(TermSkill.term)))
     skills = skills_for(terms, mappings, locale)
@@ -204,12 +306,11 @@ def needs_report(period: Period, zone: ZoneInfo, locale: str, currency: str, k: 
         row["category"] = category.name(locale) if category else ""
         row["skills"] = "، ".join(row.get("skills", [])) if locale.startswith("fa") \
             else ", ".join(row.get("skills", []))
-    demand = category_demand(period, zone, k, few)
+    demand = category_demand(period, zone, k, few, clean)
     for row in demand:
         category = categories.get(row["category_id"])
         row["category"] = category.name(locale) if category else str(row["category_id"])
-    periods = series(period)
-    little = daily_little(periods, zone, few)
+    little = daily_little(periods, zone, few, clean)
     rtl = locale.startswith("fa")
     table = Table([
         Column("term", _("What buyers searched for")), Column("category", _("Category")),
@@ -238,6 +339,8 @@ def needs_report(period: Period, zone: ZoneInfo, locale: str, currency: str, k: 
         Section(_("Demand and supply by category"), Table([
             Column("category", _("Category")), Column("searches", _("Searches"), Kind.INT),
             Column("found_little", _("Found little"), Kind.INT),
+            Column("views", _("Product views"), Kind.INT),
+            Column("requests", _("Asked for (sold out, made to order)"), Kind.INT),
             Column("listings", _("Active listings"), Kind.INT),
             Column("per_listing", _("Searches per listing"), Kind.NUMBER)], demand, currency)),
         Section(_("Searches that found little, over time"), Table([
