@@ -3,7 +3,7 @@ its retention period by `flask prune-search-log` (also a step of `flask maintena
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from marketplace.catalogue.models import SearchLog
 from marketplace.cli import MAINTENANCE_COMMANDS
@@ -31,3 +31,23 @@ def test_prune_deletes_rows_older_than_the_retention(db, runner, log_searches, a
     assert "2 rows" in result.output
     assert set(db.session.scalars(select(SearchLog.query))) == {"تازه"}
     assert "prune-search-log" in MAINTENANCE_COMMANDS
+
+
+def test_maintenance_refreshes_sqlite_s_planner_statistics(db, runner, log_searches):
+    """SQLite never gathers statistics by itself (without them it picks worse indexes at
+    size); `flask optimize-database`, a step of `flask maintenance`, runs a sampled ANALYZE
+    and PRAGMA optimize. PostgreSQL's autovacuum analyses on its own: nothing to do there."""
+    log_searches("گلیم", visitors=3)
+    result = runner.invoke(args=["optimize-database"])
+    assert result.exit_code == 0, result.output
+    whole = runner.invoke(args=["maintenance"])
+    assert whole.exit_code == 0, whole.output
+    assert "optimize-database" in MAINTENANCE_COMMANDS
+    if db.engine.dialect.name == "sqlite":
+        assert "analysed" in result.output
+        stats = db.session.execute(text(
+            "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'search_log'")).scalar()
+        db.session.rollback()
+        assert stats > 0
+    else:
+        assert "autovacuum" in result.output
