@@ -56,6 +56,10 @@ class Config:
     # Searches are logged in batches: at most this many seconds or rows wait (catalogue.search_log).
     SEARCH_LOG_FLUSH_SECONDS = _env_int("SEARCH_LOG_FLUSH_SECONDS", 2)
     SEARCH_LOG_BATCH = _env_int("SEARCH_LOG_BATCH", 200)
+    # Product page views are counted in each process and written as one upsert per batch
+    # (catalogue.product_views): at most this many seconds or views wait.
+    PRODUCT_VIEWS_FLUSH_SECONDS = _env_int("PRODUCT_VIEWS_FLUSH_SECONDS", 30)
+    PRODUCT_VIEWS_BATCH = _env_int("PRODUCT_VIEWS_BATCH", 500)
     # Reports (issue 19): a search term seen by fewer distinct visitors than this in a period
     # is never shown (k-anonymity); searches with at most REPORTS_FEW_RESULTS hits count as
     # "found little"; `flask prune-search-log` deletes search-log rows older than the retention.

@@ -8,6 +8,7 @@ from marketplace.core.errors import ErrorCode
 
 
 class CatalogueErrorCode(ErrorCode):
+    ALREADY_REQUESTED = "already_requested"
     ATTRIBUTE_CLASH = "attribute_clash"
     ATTRIBUTE_IN_USE = "attribute_in_use"
     BAD_FILTER = "bad_filter"
@@ -19,6 +20,7 @@ class CatalogueErrorCode(ErrorCode):
     IMAGE_PIXELS = "image_pixels"
     IMAGE_TOO_LARGE = "image_too_large"
     IMAGE_TYPE = "image_type"
+    NOT_REQUESTABLE = "not_requestable"
     NOT_A_TRAINEE = "not_a_trainee"
     PRODUCT_ARCHIVED = "product_archived"
     PRODUCT_NOT_FOUND = "product_not_found"

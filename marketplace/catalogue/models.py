@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     DDL,
@@ -368,3 +368,36 @@ class SearchLog(Model):
     # the demand report counts distinct visitors per term and hides terms too few people
     # searched for (k-anonymity). NULL for rows written before it existed; they never count.
     visitor: Mapped[str | None] = mapped_column(String(16))
+
+
+class ProductViewDay(Model):
+    """How many times a product's page was opened on a local day (the marketplace's time
+    zone): the needs assessment's product views. Counted in each process and added here in
+    batches (catalogue.product_views), never a write per page view."""
+
+    __tablename__ = "product_view_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True)
+    views: Mapped[int] = mapped_column(default=0)
+
+
+class RequestKind(enum.StrEnum):
+    SOLD_OUT = "sold_out"            # "tell me when it is back"
+    MADE_TO_ORDER = "made_to_order"  # "make me one"
+
+
+class ProductRequest(Model):
+    """A signed-in buyer asked for a product that is sold out, or asked its maker to make one
+    to order; the trainee is told (catalogue.services.requests). Once per buyer and product."""
+
+    __tablename__ = "product_requests"
+    __table_args__ = (UniqueConstraint("product_id", "user_id"),
+                      Index("ix_product_requests_created_at", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RequestKind] = mapped_column(enum_column(RequestKind, name="request_kind"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

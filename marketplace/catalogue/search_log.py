@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,11 +29,17 @@ from marketplace.catalogue.models import SearchLog
 from marketplace.extensions import db
 
 
-class SearchLogBuffer:
-    """The rows one app's process has not written yet."""
+class RowBuffer:
+    """The rows one app's process has not written yet, and how to write them (`write(rows)`,
+    in an app context, committing). The search log's, and the product views'
+    (catalogue.product_views); `settings` names the config keys of its flush interval and
+    batch size."""
 
-    def __init__(self, app):
+    def __init__(self, app, write: Callable[[list[dict]], None],
+                 settings: tuple[str, str] = ("SEARCH_LOG_FLUSH_SECONDS", "SEARCH_LOG_BATCH")):
         self.app = app
+        self.write = write
+        self.seconds_key, self.batch_key = settings
         self.lock = threading.Lock()
         self.rows: list[dict] = []
         self.last_write = time.monotonic()
@@ -43,8 +50,8 @@ class SearchLogBuffer:
         config = self.app.config
         with self.lock:
             self.rows.append(row)
-            due = (len(self.rows) >= config["SEARCH_LOG_BATCH"] or
-                   time.monotonic() - self.last_write >= config["SEARCH_LOG_FLUSH_SECONDS"])
+            due = (len(self.rows) >= config[self.batch_key] or
+                   time.monotonic() - self.last_write >= config[self.seconds_key])
             return self.take() if due else []
 
     def take(self) -> list[dict]:
@@ -59,13 +66,29 @@ class SearchLogBuffer:
             return
         try:
             with self.app.app_context():
-                _insert(rows)
+                self.write(rows)
         except Exception:  # exiting anyway: say what was lost, no traceback
-            self.app.logger.warning("search log: %d rows not written at exit", len(rows))
+            self.app.logger.warning("%d buffered rows not written at exit", len(rows))
+
+    def add_after_response(self, row: dict) -> None:
+        """Queue a row; when the batch is due, write it after this request's response."""
+        rows = self.add(row)
+        if not rows:
+            return
+
+        @after_this_request
+        def write_rows(response):
+            # The page was read in a deferred transaction; on SQLite turning that into a write
+            # fails at once if another writer committed meanwhile, so the reads end first and
+            # the rows go in under BEGIN IMMEDIATE, which waits its turn.
+            db.session.rollback()
+            g.sqlite_write_lock = True
+            self.write(rows)
+            return response
 
 
 def init_app(app) -> None:
-    app.extensions["search_log"] = SearchLogBuffer(app)
+    app.extensions["search_log"] = RowBuffer(app, _insert)
 
 
 def record_search(query: str, filters: dict, result_count: int, duration_ms: int,
@@ -74,19 +97,7 @@ def record_search(query: str, filters: dict, result_count: int, duration_ms: int
     row = {"query": query[:500], "filters": filters, "result_count": result_count,
            "duration_ms": duration_ms, "source": source, "created_at": datetime.now(UTC),
            "visitor": visitor_key()}
-    rows = current_app.extensions["search_log"].add(row)
-    if not rows:
-        return
-
-    @after_this_request
-    def write_rows(response):
-        # The page was read in a deferred transaction; on SQLite turning that into a write
-        # fails at once if another writer committed meanwhile, so the reads end first and the
-        # rows go in under BEGIN IMMEDIATE, which waits its turn.
-        db.session.rollback()
-        g.sqlite_write_lock = True
-        _insert(rows)
-        return response
+    current_app.extensions["search_log"].add_after_response(row)
 
 
 def visitor_key() -> str | None:
@@ -110,7 +121,7 @@ def flush() -> None:
         rows = buffer.take()
     if rows:
         db.session.rollback()
-        _insert(rows)
+        buffer.write(rows)
 
 
 def _insert(rows: list[dict]) -> None:

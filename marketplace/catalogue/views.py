@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from marketplace.catalogue import policies, search_log
+from marketplace.catalogue import policies, product_views, search_log
 from marketplace.catalogue.cards import product_cards
 from marketplace.catalogue.errors import CatalogueErrorCode
 from marketplace.catalogue.forms import (
@@ -45,11 +45,18 @@ from marketplace.catalogue.queries.categories import (
 )
 from marketplace.catalogue.queries.search import search_with_facets
 from marketplace.catalogue.queries.search_params import DroppedFilter, parse_search
-from marketplace.catalogue.services import access, images, products, store_images, workflow
+from marketplace.catalogue.services import (
+    access,
+    images,
+    products,
+    requests,
+    store_images,
+    workflow,
+)
 from marketplace.catalogue.services.listing_data import ListingData, invalid_listing
 from marketplace.catalogue.storage import check_key, get_storage
 from marketplace.core.digits import parse_int
-from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.errors import Conflict, DomainError, Forbidden, RuleViolation
 from marketplace.core.page_cache import cached_page, remember_for_hits
 from marketplace.core.pagination import page_args
 from marketplace.extensions import db
@@ -86,6 +93,7 @@ def log_cached_search(meta: dict) -> None:
 @bp.record_once
 def _start_search_log(state):
     search_log.init_app(state.app)
+    product_views.init_app(state.app)
 
 
 def _currency() -> str:
@@ -129,11 +137,15 @@ def search():
 
 
 @bp.get("/p/<int:product_id>")
-@cached_page
+@cached_page(on_hit=product_views.count_cached_view)
 def product(product_id: int):
     item = listings.load_product(product_id)
     if item is None or not policies.can_view_product(current_user, item):
         abort(404)
+    is_owner = policies.is_owner(current_user, item)
+    if not is_owner:  # counted in memory, written in batches: no statement here
+        product_views.count_view(item.id)
+        remember_for_hits(product_view=item.id)
     chain: list[Category] = []  # the category and its ancestors, root first
     current: Category | None = item.category
     while current is not None and current not in chain:
@@ -144,11 +156,30 @@ def product(product_id: int):
         item.attribute_values, key=lambda v: (depth.get(v.definition.category_id, 99),
                                               v.definition.position, v.definition.id))]
     return render_template("catalogue/product.html", product=item, chain=chain,
-                           attributes=attributes, is_owner=policies.is_owner(current_user, item),
+                           attributes=attributes, is_owner=is_owner,
                            is_public=policies.is_publicly_visible(item),
+                           request_kind=requests.request_kind(item),
                            can_review=policies.can_review_product(current_user, item),
                            has_cart="orders/_add_to_cart.html" in _templates(),
                            store_url=_store_url(item))
+
+
+@bp.post("/p/<int:product_id>/request")
+@login_required
+def request_product(product_id: int):
+    """A buyer asks for a sold-out item, or asks its maker to make one; the maker is told."""
+    item = listings.load_product(product_id)
+    if item is None:
+        abort(404)
+    try:
+        requests.request_product(current_user, item)
+    except (Conflict, RuleViolation) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your request went to the maker."), "success")
+    return redirect(url_for("catalogue.product", product_id=product_id))
 
 
 def _store_url(item: Product) -> str:

@@ -161,6 +161,14 @@ def _listing_approved(ctx):
             _("“%(title)s” is now for sale.", title=listing(ctx)))
 
 
+def _product_requested(ctx):
+    if ctx.get("kind") == "made_to_order":
+        return (_("A buyer asks you to make one"),
+                _("A buyer would like you to make “%(title)s” for them.", title=listing(ctx)))
+    return (_("A buyer wants a sold-out item"),
+            _("A buyer asked for “%(title)s”, which is sold out.", title=listing(ctx)))
+
+
 def _listing_returned(ctx):
     return (_("Your listing was returned"),
             _("“%(title)s” needs changes: %(reason)s", title=listing(ctx),
@@ -345,6 +353,8 @@ SPECS: dict[EventKind, EventSpec] = dict((
           _order_received),
     _spec(K.LISTING_APPROVED, _l("Listing published"), TRAINEE, {IN_APP}, _listing_approved),
     _spec(K.LISTING_RETURNED, _l("Listing returned"), TRAINEE, {IN_APP}, _listing_returned),
+    _spec(K.PRODUCT_REQUESTED, _l("Buyers asking for a sold-out or made-to-order item"),
+          TRAINEE, {IN_APP}, _product_requested),
     _spec(K.TRAINEE_VERIFIED, _l("Trainee account verified"), TRAINEE, {IN_APP, EMAIL},
           _trainee_verified),
     _spec(K.TRAINEE_REJECTED, _l("Trainee account not verified"), TRAINEE, {IN_APP, EMAIL},

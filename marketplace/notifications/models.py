@@ -32,6 +32,7 @@ class EventKind(enum.StrEnum):
     LISTING_APPROVED = "listing_approved"
     LISTING_RETURNED = "listing_returned"
     LISTING_SUBMITTED = "listing_submitted"      # to the centre's staff
+    PRODUCT_REQUESTED = "product_requested"      # to the trainee: sold out, or make me one
     TRAINEE_REGISTERED = "trainee_registered"    # to the centre's staff
     TRAINEE_VERIFIED = "trainee_verified"
     TRAINEE_REJECTED = "trainee_rejected"
