@@ -4,10 +4,14 @@ what the token's owner may see. A report one may not read is a 404."""
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api, require_login
+from marketplace.core.errors import NotFound
 from marketplace.core.i18n import locale_code
+from marketplace.extensions import db
+from marketplace.reports import skills
 from marketplace.reports.build import Choices, build
 from marketplace.reports.periods import Calendar, Grain
 from marketplace.reports.schemas import (
@@ -15,6 +19,7 @@ from marketplace.reports.schemas import (
     ReportArgsSchema,
     ReportSchema,
     SalesArgsSchema,
+    TermSkillSchema,
 )
 from marketplace.reports.scope import Report
 from marketplace.reports.tables import ReportResult
@@ -110,3 +115,47 @@ class PlatformReport(MethodView):
     def get(self, args):
         """Orders, buyers, sales, commission, refunds, payouts and debts (administrators)."""
         return _answer(Report.PLATFORM, args)
+
+
+def _skill_keeper():
+    """The list is for whom its page is (centre staff and administrators); to anyone else
+    it does not exist, as the page."""
+    user = require_login()
+    if not skills.can_keep_skills(user):
+        raise NotFound(_("We could not find that page."))
+    return user
+
+
+@blp.route("/skills")
+class TermSkills(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, TermSkillSchema(many=True))
+    @login_required_api
+    def get(self):
+        """The search terms read as skills in the needs report (centre staff and
+        administrators)."""
+        _skill_keeper()
+        return skills.term_skills()
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(TermSkillSchema)
+    @blp.response(201, TermSkillSchema)
+    @login_required_api
+    def post(self, data):
+        """Read a search term as a skill of a trade from now on. 409 when the term (in its
+        search form) already has one."""
+        entry = skills.add_term_skill(_skill_keeper(), skills.TermSkillData(
+            data["term"], data["skill_fa"], data.get("skill_en", ""), data["trade"]))
+        db.session.commit()
+        return entry
+
+
+@blp.route("/skills/<int:entry_id>")
+class TermSkillEntry(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    @login_required_api
+    def delete(self, entry_id):
+        """Stop reading this entry's term as its skill."""
+        skills.delete_term_skill(_skill_keeper(), entry_id)
+        db.session.commit()

@@ -8,6 +8,7 @@ from marketplace.core.input import SingleLine
 from marketplace.reports.periods import MAX_OFFSET, Calendar, Grain
 from marketplace.reports.sales import DIMENSIONS
 from marketplace.reports.tables import Kind
+from marketplace.training.labels import TRADES
 
 
 class ReportArgsSchema(Schema):
@@ -57,3 +58,16 @@ class ReportSchema(Schema):
     columns = fields.List(fields.Nested(ColumnSchema), required=True)
     rows = fields.List(fields.Dict(keys=fields.String()), required=True, metadata={
         "description": "One object per row, keyed by the columns' keys."})
+
+
+class TermSkillSchema(Schema):
+    """One entry of the staff-kept list: a search term read as a skill of a trade."""
+
+    id = fields.Integer(dump_only=True)
+    term = SingleLine(required=True, validate=validate.Length(min=1, max=120), metadata={
+        "description": "The search term; kept in its search form (normalised)."})
+    skill_fa = SingleLine(required=True, validate=validate.Length(min=1, max=120))
+    skill_en = SingleLine(load_default="", validate=validate.Length(max=120))
+    trade = fields.String(required=True, validate=validate.OneOf(TRADES), metadata={
+        "description": "A code of the trade list courses use."})
+    created_at = fields.DateTime(dump_only=True)
