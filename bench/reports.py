@@ -10,8 +10,10 @@ The issue's target is under 1 s per report at 1M orders and 5M searches; `--orde
 `--searches` scale it down on a shared machine (the figures printed say which sizes).
 Rows go in with core `executemany` in batches, like bench.generate.
 
-`--summarise` runs `flask summarise-sales` first (the sales summary, reports.summary); without
-it the sales report reads every day from the orders. Figures, machine and commands: the
+`--summarise` runs `flask summarise-sales` and `flask summarise-searches` first (the sales and
+search-log summaries, reports.summary and reports.search_summary); without them the sales
+report reads every day from the orders and the needs report from the search log. `--only`
+times some reports alone (e.g. `--only needs`). Figures, machine and commands: the
 reports section of bench/README.md.
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("MARKETPLACE_ENV", "development")
 
+from flask import current_app
 from sqlalchemy import event, func, insert, select, text, update
 
 from marketplace import create_app
@@ -48,6 +51,7 @@ from marketplace.payments.models import LedgerEntry, LedgerKind
 from marketplace.reports.build import Choices, build
 from marketplace.reports.models import SalesDay
 from marketplace.reports.scope import Report
+from marketplace.reports.search_summary import search_days_to_summarise, summarise_searches
 from marketplace.reports.summary import days_to_summarise, summarise
 
 BATCH = 5_000
@@ -137,12 +141,15 @@ def analyze() -> None:
         connection.execute(text("ANALYZE"))
 
 
-def time_reports(admin, repeat: int) -> list[tuple[str, float, float, int]]:
+def time_reports(admin, repeat: int, only: list[str] | None = None
+                 ) -> list[tuple[str, float, float, int]]:
     """Each report `repeat` times: (name, median wall seconds, median CPU seconds of this
     process, statements). The machine is shared: the CPU time is what SQLite and Python
     spent here whatever else runs (PostgreSQL's own work is only in the wall time)."""
     results = []
     for report in Report:
+        if only and report.value not in only:
+            continue
         for by in ("period", "category") if report == Report.SALES else ("period",):
             walls, cpus, statements = [], [], []
 
@@ -164,14 +171,22 @@ def time_reports(admin, repeat: int) -> list[tuple[str, float, float, int]]:
     return results
 
 
-def summarise_all() -> float:
-    """`flask summarise-sales` over every day so far (the first run at a new size)."""
+def summarise_all(sales: bool = True) -> float:
+    """`flask summarise-sales` (unless `sales` is False) and `flask summarise-searches` over
+    every day so far (the first run at a new size)."""
+    elapsed = 0.0
+    yesterday = datetime.now(marketplace_zone()).date() - timedelta(days=1)
+    if sales:
+        started = time.perf_counter()
+        days = summarise(days_to_summarise(yesterday))
+        elapsed = time.perf_counter() - started
+        print(f"summarised {days} days in {elapsed:.1f} s", flush=True)
+    few = current_app.config["REPORTS_FEW_RESULTS"]
     started = time.perf_counter()
-    days = summarise(days_to_summarise(
-        datetime.now(marketplace_zone()).date() - timedelta(days=1)))
-    elapsed = time.perf_counter() - started
-    print(f"summarised {days} days in {elapsed:.1f} s", flush=True)
-    return elapsed
+    days = summarise_searches(search_days_to_summarise(yesterday, few), few)
+    searches = time.perf_counter() - started
+    print(f"summarised the search log of {days} days in {searches:.1f} s", flush=True)
+    return elapsed + searches
 
 
 def main(argv=None) -> int:
@@ -183,13 +198,18 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--summarise", action="store_true",
                         help="run `flask summarise-sales` before timing (the sales summary)")
+    parser.add_argument("--summarise-searches", action="store_true",
+                        help="run `flask summarise-searches` alone before timing")
     parser.add_argument("--repeat", type=int, default=3, help="timings per report (median)")
+    parser.add_argument("--only", nargs="*", help="time these reports alone (sales, needs…)")
     args = parser.parse_args(argv)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url,
                       "SEARCH_LOG_FLUSH_SECONDS": 0})
     rng = random.Random(args.seed)
     now = datetime.now(UTC)
     with app.test_request_context("/?lang=fa"):
+        db.create_all()  # tables newer than the generated database (a summary, say)
+        db.session.commit()
         if not args.skip_generate:
             print(f"adding {args.orders} orders and {args.searches} searches…", flush=True)
             add_orders(args.orders, rng, now)
@@ -199,13 +219,13 @@ def main(argv=None) -> int:
             db.session.execute(update(SalesDay).values(dirty=True))
             db.session.commit()
             analyze()
-        if args.summarise:
-            summarise_all()
+        if args.summarise or args.summarise_searches:
+            summarise_all(sales=args.summarise)
         admin = db.session.scalar(select(User).order_by(User.id).limit(1))
         admin.is_admin = True  # in this session only: never committed
         print(f"| report | seconds (median of {args.repeat}) | CPU seconds | statements |  "
               f"({args.orders} orders, {args.searches} searches)\n| --- | --- | --- | --- |")
-        for name, seconds, cpu, statements in time_reports(admin, args.repeat):
+        for name, seconds, cpu, statements in time_reports(admin, args.repeat, args.only):
             print(f"| {name} | {seconds:.3f} | {cpu:.3f} | {statements} |", flush=True)
         db.session.rollback()
     return 0

@@ -93,21 +93,26 @@ def term_rows(period: Period, zone: ZoneInfo, k: int, few: int, wanted: NeedsFil
                .where(during(S.day, _within(clean, previous.start, period.end)),
                       S.little.is_(True), S.query != literal("")))
     category, city = category_filter(), city_filter()
-    now = case((SearchLog.created_at >= start, 1), else_=0)
-    logged = (select(SearchLog.query, category.label("category_id"), city.label("city"),
-                     now.label("now"), func.count().label("searches"),
-                     func.sum(case((SearchLog.result_count == 0, 1), else_=0)).label("zero"),
-                     SearchLog.visitor.label("visitors"))
-              .where(during(SearchLog.created_at, log_ranges(
-                  unclean_runs(previous.start, period.end, clean))),
-                     SearchLog.result_count <= few, SearchLog.query != literal(""))
-              .group_by(SearchLog.query, category, city, now, SearchLog.visitor))
+    searched = (select(SearchLog.query, category.label("category_id"), city.label("city"),
+                       case((SearchLog.created_at >= start, 1), else_=0).label("now"),
+                       case((SearchLog.result_count == 0, 1), else_=0).label("zero"),
+                       SearchLog.visitor)
+                .where(during(SearchLog.created_at, log_ranges(
+                    unclean_runs(previous.start, period.end, clean))),
+                       SearchLog.result_count <= few, SearchLog.query != literal("")))
     if wanted.city:
         summary = summary.where(S.city == wanted.city)
-        logged = logged.where(city == wanted.city)
+        searched = searched.where(city == wanted.city)
     if wanted.category_id:
         summary = summary.where(S.category_id == wanted.category_id)
-        logged = logged.where(category == wanted.category_id)
+        searched = searched.where(category == wanted.category_id)
+    # Grouped outside: PostgreSQL does not take an expression with parameters in the GROUP
+    # BY for the same one in the SELECT.
+    log = searched.subquery()
+    logged = (select(log.c.query, log.c.category_id, log.c.city, log.c.now,
+                     func.count().label("searches"), func.sum(log.c.zero).label("zero"),
+                     log.c.visitor.label("visitors"))
+              .group_by(log.c.query, log.c.category_id, log.c.city, log.c.now, log.c.visitor))
     groups: dict[tuple, _TermCounts] = {}
     for row in db.session.execute(union_all(summary, logged)):
         counts = groups.setdefault((row.query, row.category_id, row.city), _TermCounts())
@@ -158,12 +163,15 @@ def category_demand(period: Period, zone: ZoneInfo, k: int, few: int,
                .where(during(S.day, _within(clean, period.start, period.end)),
                       S.category_id.is_not(None)))
     category = category_filter()
-    logged = (select(category.label("category_id"), func.count().label("searches"),
-                     func.sum(case((SearchLog.result_count <= few, 1), else_=0)).label("little"),
-                     SearchLog.visitor.label("visitors"))
-              .where(during(SearchLog.created_at, log_ranges(
-                  unclean_runs(period.start, period.end, clean))), category.is_not(None))
-              .group_by(category, SearchLog.visitor))
+    log = (select(category.label("category_id"),
+                  case((SearchLog.result_count <= few, 1), else_=0).label("little"),
+                  SearchLog.visitor)
+           .where(during(SearchLog.created_at, log_ranges(
+               unclean_runs(period.start, period.end, clean))), category.is_not(None))
+           .subquery())
+    logged = (select(log.c.category_id, func.count().label("searches"),
+                     func.sum(log.c.little).label("little"), log.c.visitor.label("visitors"))
+              .group_by(log.c.category_id, log.c.visitor))
     demand: dict[int, _TermCounts] = {}
     for row in db.session.execute(union_all(summary, logged)):
         counts = demand.setdefault(row.category_id, _TermCounts())
@@ -217,14 +225,16 @@ def daily_little(periods: list[Period], zone: ZoneInfo, few: int,
     at 01:00 on a month's first day counts in that month)."""
     first, last = periods[0].start, periods[-1].end
     ends = [period.end for period in periods]
-    summary = (select(_bucket(S.day, ends).label("bucket"), func.sum(S.searches))
-               .where(during(S.day, _within(clean, first, last)), S.little.is_(True))
-               .group_by(_bucket(S.day, ends)))
-    instants = [local_midnight(end, zone) for end in ends]
-    logged = (select(_bucket(SearchLog.created_at, instants).label("bucket"), func.count())
-              .where(during(SearchLog.created_at, log_ranges(unclean_runs(first, last, clean))),
-                     SearchLog.result_count <= few)
-              .group_by(_bucket(SearchLog.created_at, instants)))
+    # Grouped outside the subqueries: PostgreSQL does not take a CASE in the GROUP BY for
+    # the one in the SELECT when each has parameters of its own.
+    days = (select(_bucket(S.day, ends).label("bucket"), S.searches)
+            .where(during(S.day, _within(clean, first, last)), S.little.is_(True)).subquery())
+    summary = select(days.c.bucket, func.sum(days.c.searches)).group_by(days.c.bucket)
+    rows = (select(_bucket(SearchLog.created_at, [local_midnight(end, zone) for end in ends])
+                   .label("bucket"))
+            .where(during(SearchLog.created_at, log_ranges(unclean_runs(first, last, clean))),
+                   SearchLog.result_count <= few).subquery())
+    logged = select(rows.c.bucket, func.count()).group_by(rows.c.bucket)
     counts: dict[Period, int] = defaultdict(int)
     for bucket, count in db.session.execute(union_all(summary, logged)):
         counts[periods[int(bucket)]] += int(count or 0)
