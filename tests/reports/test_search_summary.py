@@ -19,6 +19,7 @@ from marketplace.reports.search_summary import (
     summarise_searches,
 )
 
+
 def zone():
     return marketplace_zone()
 
