@@ -251,7 +251,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--mode", action="append", choices=sorted(MODES),
                         help="repeatable; default both (signed-in, then cold)")
-    parser.add_argument("--profile", choices=sorted(TARGETS),
+    parser.add_argument("--profile", choices=sorted([*TARGETS, "healthz", "layout"]),
                         help="print a cProfile of this page kind instead of the table")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args(argv)
