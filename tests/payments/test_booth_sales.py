@@ -266,6 +266,20 @@ def test_the_page_in_english(db, client, login, seller):
     assert "Sell at the booth" in html and "Record the sale" in html and "5 left" in html
 
 
+def test_the_page_registers_its_service_worker_served_beside_it(db, client, login, seller):
+    trainee, _tableau, _rugs = seller
+    login(trainee.user)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'data-worker="/booths/booth-sale-worker.js"' in html
+    assert f'data-worker-scope="{PAGE}"' in html
+    client.post("/logout")  # the worker itself is no one's: served signed out too
+    # The worker's folder (/booths/) holds the page: its scope may be the page.
+    worker = client.get("/booths/booth-sale-worker.js")
+    assert worker.status_code == 200 and "javascript" in worker.content_type
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert "caches.open" in worker.get_data(as_text=True)
+
+
 def test_a_sale_sent_again_with_its_client_key_is_recorded_once(db, client, login, seller):
     trainee, _tableau, rugs = seller
     login(trainee.user)
