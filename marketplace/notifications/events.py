@@ -485,8 +485,9 @@ def check_sms_templates(config: Mapping) -> None:
     """Refuse to start with an SMS_NOTICE_TEMPLATES entry that could never be sent: a kind
     that does not exist or has no tokens, or a template name that is not text."""
     problems = []
+    known = {spec.kind.value: spec for spec in SPECS.values()}
     for kind, entry in (config.get("SMS_NOTICE_TEMPLATES") or {}).items():
-        spec = SPECS.get(EventKind(kind)) if kind in EventKind._value2member_map_ else None
+        spec = known.get(kind)
         if spec is None or spec.sms_tokens is None:
             problems.append(f"{kind!r} is not a kind of notice with SMS template tokens")
         names = entry.values() if isinstance(entry, Mapping) else [entry]

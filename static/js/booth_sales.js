@@ -69,6 +69,12 @@
 
   if (keyField && !keyField.value) keyField.value = newKey();
 
+  // Opened with no signal, this is the copy the service worker kept: its messages ("Sale
+  // recorded: …") told of the visit that kept it, not of this one.
+  if (!navigator.onLine) {
+    document.querySelectorAll(".flashes .flash").forEach(function (old) { old.remove(); });
+  }
+
   form.addEventListener("submit", function (event) {
     if (navigator.onLine) return;  // sent as usual
     event.preventDefault();

@@ -145,6 +145,13 @@ def test_with_no_signal_the_page_opens_from_its_service_worker_and_the_sale_goes
     page.goto("/booths/sell")
     # The worker has kept the page and its files.
     expect(page.locator("html[data-offline-ready]")).to_have_count(1)
+    # A sale online: the page it comes back to (and the worker keeps) says it was recorded.
+    page.get_by_label(fa("Product"), exact=True).select_option(str(cushions_id))
+    page.get_by_label(fa("Quantity"), exact=True).fill("۱")
+    page.get_by_role("button", name=fa("Record the sale"), exact=True).click()
+    recorded = page.get_by_role("status").filter(has_text=fa(
+        "Sale recorded: %(n)s × %(title)s.", n="۱", title="کوسن گلیمی"))
+    expect(recorded).to_be_visible()
     # Sold meanwhile from another phone: a page fetched now would list it, the kept copy not.
     record_booth_sale(trainee.user, BoothSaleData(product_id=rug.id, quantity=1,
                                                   payment_kind=BoothSalePayment.CASH))
@@ -156,6 +163,8 @@ def test_with_no_signal_the_page_opens_from_its_service_worker_and_the_sale_goes
     assert response is not None and response.from_service_worker
     expect(page.get_by_role("heading", level=1)).to_have_text(fa("Sell at the booth"))
     expect(page.locator("#booth-sales-today")).not_to_contain_text("گلیم دستباف")
+    expect(page.locator("#booth-sales-today")).to_contain_text("کوسن گلیمی")
+    expect(recorded).to_have_count(0)  # that message was for the visit that kept the page
     expect_persian_rtl(page)  # the kept stylesheet and scripts are there too
     page.get_by_label(fa("Product"), exact=True).select_option(str(cushions_id))
     page.get_by_label(fa("Quantity"), exact=True).fill("۲")
@@ -174,4 +183,5 @@ def test_with_no_signal_the_page_opens_from_its_service_worker_and_the_sale_goes
 
     db.session.rollback()
     sales = db.session.scalars(select(BoothSale).order_by(BoothSale.id))
-    assert [(s.product_id, s.quantity) for s in sales] == [(rug.id, 1), (cushions_id, 2)]
+    assert [(s.product_id, s.quantity) for s in sales] == [
+        (cushions_id, 1), (rug.id, 1), (cushions_id, 2)]
