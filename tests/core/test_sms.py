@@ -127,6 +127,7 @@ def test_tokens_keep_to_kavenegars_space_and_length_rules():
     fitted = fit_tokens({"token20": " ".join("word" for _ in range(12)), "token": "۱۸ آذر"})
     assert list(fitted) == ["token", "token20"]
     assert fitted["token"] == "۱۸_آذر" and fitted["token20"].count(" ") == 8
+    assert fit_tokens({"token10": "$12.00"}) == {"token": "-", "token10": "$12.00"}  # required
     with pytest.raises(ValueError, match="token4"):
         fit_tokens({"token4": "x"})
 

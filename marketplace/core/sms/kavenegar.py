@@ -80,13 +80,14 @@ class KavenegarProvider:
 
 
 def fit_tokens(tokens: Mapping[str, str]) -> dict[str, str]:
-    """`tokens` (slot → value) kept to verify/lookup's rules, in slot order. An unknown slot
-    is a programming error, not the operator's refusal."""
+    """`tokens` (slot → value) kept to verify/lookup's rules, in slot order; `token`, which
+    verify/lookup requires, is always there (EMPTY when a template uses only the others). An
+    unknown slot is a programming error, not the operator's refusal."""
     unknown = set(tokens) - set(TOKEN_SPACES)
     if unknown:
         raise ValueError(f"not Kavenegar token slots: {sorted(unknown)}")
-    return {slot: fit_token(str(tokens[slot]), spaces)
-            for slot, spaces in TOKEN_SPACES.items() if slot in tokens}
+    return {slot: fit_token(str(tokens.get(slot, "")), spaces)
+            for slot, spaces in TOKEN_SPACES.items() if slot in tokens or slot == "token"}
 
 
 def fit_token(value: str, spaces: int) -> str:
