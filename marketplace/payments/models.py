@@ -23,7 +23,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
@@ -158,7 +158,41 @@ class Refund(Model):
 
 
 
-class DebtPayment(TimestampMixin, Model):
+class SidePaymentMixin(TimestampMixin):
+    """The columns and behaviour of a payment that is not an order's own (a trainee's debt, a
+    buyer's shipping fee; payments.services.side_payments): one attempt through one online
+    provider. Each table names its own status enum `<table singular>_status`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    confirm_attempts: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column()
+
+    # Not stored: Stripe's client secret, set when the payment is started.
+    client_secret = None  # type: str | None
+
+    @declared_attr
+    def status(cls) -> Mapped[PaymentStatus]:
+        name = cls.__tablename__.removesuffix("s") + "_status"  # type: ignore[attr-defined]
+        return mapped_column(enum_column(PaymentStatus, name=name),
+                             default=PaymentStatus.PENDING)
+
+    @declared_attr
+    def money(cls) -> Mapped[Money]:
+        return money_composite("amount")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+
+class DebtPayment(SidePaymentMixin, Model):
     """A trainee paying online what they owe the marketplace (commission on cash sales, booth
     fees): one attempt through one online provider. Once it succeeds one ledger row credits it
     (`LedgerEntry.debt_payment_id` is unique). A partial unique index keeps one open attempt
@@ -171,29 +205,9 @@ class DebtPayment(TimestampMixin, Model):
               sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    provider: Mapped[str] = mapped_column(String(32))
-    status: Mapped[PaymentStatus] = mapped_column(
-        enum_column(PaymentStatus, name="debt_payment_status"), default=PaymentStatus.PENDING)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    money: Mapped[Money] = money_composite("amount")
-    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    confirm_attempts: Mapped[int] = mapped_column(default=0)
-    error_code: Mapped[str | None] = mapped_column(String(64))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    settled_at: Mapped[datetime | None] = mapped_column()
-
-    # Not stored: Stripe's client secret, set when the payment is started.
-    client_secret = None  # type: str | None
 
     trainee: Mapped[Trainee] = relationship()
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_PAYMENT_STATUSES
 
     def gateway_label(self) -> tuple[str, dict[str, str | int]]:
         """What the gateway shows and keeps: a description and metadata."""
@@ -205,7 +219,7 @@ class DebtPayment(TimestampMixin, Model):
         return "debts.zarinpal_callback", {"payment_id": self.id}
 
 
-class ShippingPayment(TimestampMixin, Model):
+class ShippingPayment(SidePaymentMixin, Model):
     """A buyer paying the difference to have a pickup part shipped instead, after its booth-day
     went away (payments.services.shipping_payments): one attempt through one online provider,
     for the shipping fee alone. Only once it succeeds does the part switch to shipping, to
@@ -219,31 +233,10 @@ class ShippingPayment(TimestampMixin, Model):
               sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     vendor_order_id: Mapped[int] = mapped_column(ForeignKey("vendor_orders.id"), index=True)
-    provider: Mapped[str] = mapped_column(String(32))
-    status: Mapped[PaymentStatus] = mapped_column(
-        enum_column(PaymentStatus, name="shipping_payment_status"),
-        default=PaymentStatus.PENDING)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    money: Mapped[Money] = money_composite("amount")
     shipping_address: Mapped[str] = mapped_column(Text)
-    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    confirm_attempts: Mapped[int] = mapped_column(default=0)
-    error_code: Mapped[str | None] = mapped_column(String(64))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    settled_at: Mapped[datetime | None] = mapped_column()
-
-    # Not stored: Stripe's client secret, set when the payment is started.
-    client_secret = None  # type: str | None
 
     vendor_order: Mapped[VendorOrder] = relationship()
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_PAYMENT_STATUSES
 
     def gateway_label(self) -> tuple[str, dict[str, str | int]]:
         """What the gateway shows and keeps: a description and metadata."""
