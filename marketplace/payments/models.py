@@ -131,13 +131,18 @@ class Payment(TimestampMixin, Model):
 
 class Refund(Model):
     """Money given back to the buyer: for one vendor order, or the whole payment (automatic
-    refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL)."""
+    refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL).
+    Through the order's payment (`payment_id`), or through a shipping payment
+    (`shipping_payment_id`) for what a buyer paid to have a pickup part shipped instead."""
 
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    # Or given back through the shipping payment of a pickup part switched to shipping.
+    shipping_payment_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_payments.id"),
+                                                            index=True)
     vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"),
                                                         index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -153,8 +158,22 @@ class Refund(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     payment: Mapped[Payment | None] = relationship(back_populates="refunds")
+    shipping_payment: Mapped[ShippingPayment | None] = relationship()
     vendor_order: Mapped[VendorOrder | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def paid_through(self) -> Payment | ShippingPayment | None:
+        """The payment the money goes back through (None: cash handed back at the booth)."""
+        return self.payment if self.payment is not None else self.shipping_payment
+
+    @property
+    def order(self) -> Order | None:
+        if self.payment is not None:
+            return self.payment.order
+        if self.shipping_payment is not None:
+            return self.shipping_payment.vendor_order.order
+        return self.vendor_order.order if self.vendor_order is not None else None
 
 
 
@@ -222,9 +241,12 @@ class DebtPayment(SidePaymentMixin, Model):
 class ShippingPayment(SidePaymentMixin, Model):
     """A buyer paying the difference to have a pickup part shipped instead, after its booth-day
     went away (payments.services.shipping_payments): one attempt through one online provider,
-    for the shipping fee alone. Only once it succeeds does the part switch to shipping, to
-    the address kept here, and the fee is booked to its trainee (the ledger's one shipping row
-    per vendor order). A partial unique index keeps one open attempt per vendor order."""
+    for the shipping fee — and, for a part that was to be paid in cash at the booth, its goods
+    too (`goods_amount`). Only once it succeeds does the part switch to shipping, to the address
+    kept here, and the fee is booked to its trainee (the ledger's one shipping row per vendor
+    order). A partial unique index keeps one open attempt per vendor order. Refunds of the part
+    given back through this payment (its goods, and the fee once the part is refunded in
+    full) name it (`Refund.shipping_payment_id`) and add up in `refunded_amount`."""
 
     __tablename__ = "shipping_payments"
     __table_args__ = (
@@ -235,6 +257,14 @@ class ShippingPayment(SidePaymentMixin, Model):
 
     vendor_order_id: Mapped[int] = mapped_column(ForeignKey("vendor_orders.id"), index=True)
     shipping_address: Mapped[str] = mapped_column(Text)
+    # What of `amount` pays for the part's goods (a part to be paid at the booth); the rest
+    # is the shipping fee.
+    goods_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+    @property
+    def fee_amount(self) -> int:
+        return self.amount - self.goods_amount
 
     vendor_order: Mapped[VendorOrder] = relationship()
 

@@ -57,12 +57,13 @@ def _choice_page(vendor_order, rebook=None, ship=None, status=200):
     rebook = rebook or RebookPickupForm()
     rebook.assignment_id.choices = [(o.assignment_id, o.place) for o in options]
     refusal = pickups.shipping_refusal(vendor_order)
-    fee = pickups.shipping_difference(vendor_order)
+    due = shipping_payments.shipping_due(vendor_order)
     return render_template(
         "payments/pickup_choice.html", vo=vendor_order, options=options, rebook=rebook,
         ship=ship or ShipInsteadForm(), shipping_refusal=refusal[1] if refusal else None,
-        provider=shipping_payments.provider_for(vendor_order),
-        shipping_fee=Money(fee, vendor_order.currency) if fee else None), status
+        payment_refusal=shipping_payments.online_refusal(vendor_order, due),
+        shipping_due=due.money if due.total else None,
+        goods_due=Money(due.goods, due.currency) if due.goods else None), status
 
 
 @bp.get("/orders/<number>/pickups/<int:vendor_order_id>")
