@@ -162,8 +162,8 @@ def switch_to_shipping(user, vendor_order_id: int, address: str) -> VendorOrder:
     address = checked_shipping_address(address)
     check_can_ship(vendor_order)
     if shipping_difference(vendor_order) or unpaid_goods(vendor_order):
-        raise RuleViolation(_("Shipping this part needs a payment first: start it with the "
-                              "part's shipping payment."),
+        raise RuleViolation(_("Shipping this part needs a payment first: start the payment, "
+                              "and the part is shipped once it is paid."),
                             code=OrderErrorCode.SHIPPING_NEEDS_PAYMENT)
     return ship_instead(vendor_order, address)
 
