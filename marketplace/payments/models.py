@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -182,6 +183,9 @@ class SidePaymentMixin(TimestampMixin):
     buyer's shipping fee; payments.services.side_payments): one attempt through one online
     provider. Each table names its own status enum `<table singular>_status`."""
 
+    if TYPE_CHECKING:
+        __tablename__: str  # each model's own
+
     id: Mapped[int] = mapped_column(primary_key=True)
     provider: Mapped[str] = mapped_column(String(32))
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -198,7 +202,7 @@ class SidePaymentMixin(TimestampMixin):
 
     @declared_attr
     def status(cls) -> Mapped[PaymentStatus]:
-        name = cls.__tablename__.removesuffix("s") + "_status"  # type: ignore[attr-defined]
+        name = cls.__tablename__.removesuffix("s") + "_status"
         return mapped_column(enum_column(PaymentStatus, name=name),
                              default=PaymentStatus.PENDING)
 

@@ -119,9 +119,11 @@ class ShippingPaymentSchema(Schema):
     amount = amount_field()
     goods_amount = amount_field(metadata={"description": "What of `amount` pays for the "
                                                          "goods (a part that was to be paid "
-                                                         "at the booth), in minor units."})
+                                                         "at the booth), in minor units (whole "
+                                                         "rials for IRR)."})
     fee_amount = amount_field(metadata={"description": "What of `amount` is the shipping "
-                                                       "fee, in minor units."})
+                                                       "fee, in minor units (whole rials for "
+                                                       "IRR)."})
     currency = fields.String()
     client_secret = fields.String(allow_none=True)
     payment_url = fields.Method("_payment_url", allow_none=True,
