@@ -5,6 +5,7 @@ gateway's minimum is explained and refused, writing nothing; and a part refunded
 the paid shipping back through the same provider, once, whatever is replayed. Zarinpal's
 stand-in, rials (its refunds are owed: paid by bank transfer)."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -247,3 +248,36 @@ def test_a_part_paid_through_its_shipping_payment_is_refunded_through_it(
     assert not any(k == LedgerKind.PAYOUT for k, _a in kinds)
     assert [a for k, a in kinds if k == LedgerKind.REFUND] == [-goods, -FEE]
     assert db.session.scalar(select(func.coalesce(func.sum(Payment.refunded_amount), 0))) == 0
+
+
+def test_only_the_buyer_starts_or_reads_a_shipping_payment(
+        db, client, api_token, lost_pickup, stall, create_user, create_admin):
+    """The role matrix of the two new operations: the buyer alone; everyone else is told
+    nothing exists (404), and nothing is written; no token is a 401."""
+    buyer, _order, part_id = lost_pickup
+    started = _api_start(client, api_token(buyer), part_id)
+    assert started.status_code == 201
+    payment_id = started.json["id"]
+    assert client.get(f"/api/v1/shipping-payments/{payment_id}",
+                      headers=api_token(buyer)).status_code == 200
+    for someone in (stall.trainee.user, create_admin(), create_user()):
+        headers = api_token(someone)
+        assert _api_start(client, headers, part_id).status_code == 404
+        assert client.get(f"/api/v1/shipping-payments/{payment_id}",
+                          headers=headers).status_code == 404
+    assert _api_start(client, {}, part_id).status_code == 401
+    assert client.get(f"/api/v1/shipping-payments/{payment_id}").status_code == 401
+    assert _count(db, ShippingPayment) == 1
+    assert db.session.get(ShippingPayment, payment_id).shipping_address == ADDRESS
+
+
+def test_the_persian_page_of_a_cash_part_says_what_is_paid_online(
+        db, client, login, lost_cash_pickup):
+    buyer, order, part_id = lost_cash_pickup
+    login(buyer)
+    page = client.get(f"/orders/{order.number}/pickups/{part_id}?lang=fa").get_data(
+        as_text=True)
+    main = page[page.index("<main"):page.index("</main>")]
+    assert "قرار بود بهای این بخش را در غرفه بپردازید" in main
+    visible = re.sub(r"<[^>]+>", " ", main).replace(order.number, "")  # a code, not a number
+    assert not re.search(r"[0-9]", visible), visible
