@@ -29,8 +29,10 @@ from marketplace.training.schemas import (
     BookingInSchema,
     BookingSchema,
     CalendarArgsSchema,
+    CancelSessionInSchema,
     CourseInSchema,
     CourseSchema,
+    MoveInSchema,
     ProposeInSchema,
     RegistrationSchema,
     RejectInSchema,
@@ -246,6 +248,38 @@ class AcceptProposal(MethodView):
         """Accept the time proposed for a session: it is approved at that time if still free."""
         booking = bookings.get_booking(current_user, booking_id)
         bookings.accept_proposal(current_user, booking, session_id)
+        db.session.commit()
+        return _booking_out(booking, with_checks=False)
+
+
+@blp.route("/bookings/<int:booking_id>/sessions/<int:session_id>/move")
+class MoveSession(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(MoveInSchema)
+    @blp.response(200, BookingSchema)
+    @login_required_api
+    def post(self, data, booking_id, session_id):
+        """Move an approved session to another free time (the space's staff): the same checks
+        as approving (422 for hours, blocks, markets, the past; 409 `session_conflict` for an
+        approved session there). The centre and the course's citizens are told."""
+        booking = bookings.get_booking(current_user, booking_id)
+        bookings.move_session(current_user, booking, session_id, data["day"],
+                              data["starts_at"], data["ends_at"], data["reason"])
+        db.session.commit()
+        return _booking_out(booking, with_checks=False)
+
+
+@blp.route("/bookings/<int:booking_id>/sessions/<int:session_id>/cancel")
+class CancelSession(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CancelSessionInSchema)
+    @blp.response(200, BookingSchema)
+    @login_required_api
+    def post(self, data, booking_id, session_id):
+        """Cancel an approved session with a reason (the space's staff); it frees the space.
+        The centre and the course's citizens are told."""
+        booking = bookings.get_booking(current_user, booking_id)
+        bookings.cancel_session(current_user, booking, session_id, data["reason"])
         db.session.commit()
         return _booking_out(booking, with_checks=False)
 

@@ -110,6 +110,19 @@ class ProposeForm(Form):
     note = StringField(_l("Note"), validators=[Length(max=500)])
 
 
+class MoveSessionForm(Form):
+    day = LocalDateField(_l("New day"), validators=[DataRequired()])
+    starts_at = LocalTimeField(_l("Starts at"), validators=[DataRequired()])
+    ends_at = LocalTimeField(_l("Ends at"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (the centre and the citizens read it)"),
+                         validators=[Length(max=2000)])
+
+
+class CancelSessionForm(Form):
+    reason = TextAreaField(_l("Reason (the centre and the citizens read it)"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
 class CourseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     trade = SelectField(_l("Trade"), choices=_choices(TRADE_LABELS))

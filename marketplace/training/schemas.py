@@ -126,6 +126,20 @@ class ProposeInSchema(StrictSchema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
+class MoveInSchema(StrictSchema):
+    day = fields.Date(required=True)
+    starts_at = _time(required=True, metadata={"description": "Local time."})
+    ends_at = _time(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "Why, for the centre and the citizens."})
+
+
+class CancelSessionInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"pattern": NOT_BLANK,
+                                     "description": "Why, for the centre and the citizens."})
+
+
 class CourseInSchema(StrictSchema):
     title = SingleLine(required=True, validate=validate.Length(min=1, max=200),
                        metadata={"pattern": NOT_BLANK})
