@@ -7,6 +7,8 @@ municipality's space is a 403 `not_space_staff`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,12 +18,12 @@ from marketplace.booths.models import Venue
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api
 from marketplace.core.db import utcnow
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.labels import RRULE_DAYS
-from marketplace.training.models import Booking
+from marketplace.training.models import Booking, Course, Space
 from marketplace.training.recurrence import Series
 from marketplace.training.schemas import (
     AttendanceInSchema,
@@ -32,8 +34,10 @@ from marketplace.training.schemas import (
     CancelSessionInSchema,
     CourseInSchema,
     CourseSchema,
+    LateConflictSchema,
     MoveInSchema,
     ProposeInSchema,
+    PublicSpaceSchema,
     RegistrationSchema,
     RejectInSchema,
     SessionIdsInSchema,
@@ -44,6 +48,7 @@ from marketplace.training.schemas import (
     WithdrawInSchema,
 )
 from marketplace.training.services import bookings, courses, spaces
+from marketplace.training.services.availability import conflicts_for_staff
 
 blp = api_blueprint("training_api", __name__, "/training",
                     "Training spaces and courses: municipal rooms booked by centres, session "
@@ -124,6 +129,25 @@ class SpaceResource(MethodView):
         return space
 
 
+@dataclass
+class PublicSpacePage:
+    space: Space
+    courses: list[Course]
+
+
+@blp.route("/spaces/<int:space_id>/public")
+class PublicSpace(MethodView):
+    @blp.response(200, PublicSpaceSchema)
+    def get(self, space_id):
+        """A space as anyone sees it on its public page (no account needed): where, how big,
+        its equipment and hours, and the public courses coming up there."""
+        space = queries.public_space(space_id)
+        if space is None:
+            raise NotFound(_("That space does not exist."), code=TrainingErrorCode.UNKNOWN_SPACE)
+        return PublicSpacePage(space, queries.public_courses(
+            queries.CalendarFilters(space_id=space.id), utcnow()))
+
+
 @blp.route("/spaces/<int:space_id>/blocks")
 class SpaceBlocks(MethodView):
     @blp.doc(security=BEARER)
@@ -167,6 +191,21 @@ class SpaceBookings(MethodView):
             trade=data["trade"]))
         db.session.commit()
         return _booking_out(booking, with_checks=False)
+
+
+@blp.route("/conflicts")
+class Conflicts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, LateConflictSchema(many=True))
+    @login_required_api
+    def get(self):
+        """Approved sessions still to come that a later block or open market day of their
+        space falls on, in your municipality's spaces (every space for an admin), soonest
+        first. Anyone but municipal staff gets a 403 `not_space_staff`."""
+        if not policies.can_create_spaces(current_user):
+            raise Forbidden(_("Only municipal staff see the conflicts of their spaces."),
+                            code=TrainingErrorCode.NOT_SPACE_STAFF)
+        return conflicts_for_staff(current_user)
 
 
 @blp.route("/bookings")
