@@ -347,6 +347,11 @@ def _course_session_changed(ctx):
     return heading, body
 
 
+def _graduate_work(ctx):
+    return (_("New work by a graduate of “%(course)s”", course=ctx.get("course", "")),
+            _("%(store)s listed “%(title)s”.", store=ctx.get("store", ""), title=listing(ctx)))
+
+
 def _broadcast(ctx):
     return _("Notice from %(sender)s", sender=sender(ctx)), str(ctx.get("message", ""))
 
@@ -413,6 +418,8 @@ SPECS: dict[EventKind, EventSpec] = dict((
           {IN_APP, SMS}, _course_reminder),
     _spec(K.COURSE_SESSION_CHANGED, _l("A session of your course moved or cancelled"), BUYER,
           {IN_APP, EMAIL, SMS}, _course_session_changed),
+    _spec(K.GRADUATE_WORK, _l("New work by graduates of courses you follow"), BUYER,
+          {IN_APP, EMAIL}, _graduate_work),
     _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
           {IN_APP, SMS}, _broadcast),
     _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},

@@ -46,8 +46,9 @@ from marketplace.training.schemas import (
     TrainingSpaceInSchema,
     TrainingSpaceSchema,
     WithdrawInSchema,
+    WorkAlertSchema,
 )
-from marketplace.training.services import bookings, courses, spaces
+from marketplace.training.services import bookings, courses, spaces, work_alerts
 from marketplace.training.services.availability import conflicts_for_staff
 
 blp = api_blueprint("training_api", __name__, "/training",
@@ -389,6 +390,40 @@ class CourseRegistrations(MethodView):
         registration = courses.register(current_user, course)
         db.session.commit()
         return registration
+
+
+@blp.route("/courses/<int:course_id>/work-alert")
+class CourseWorkAlert(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def get(self, course_id):
+        """Whether you are told when this course's graduates list work in its trade."""
+        course = courses.get_course(course_id)
+        return {"course_id": course.id, "following": work_alerts.has_work_alert(
+            current_user, course)}
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def put(self, course_id):
+        """Be told (once per listing) when a trainee who attended this course gets a listing
+        approved in a category of its trade. Any signed-in person may ask; asking twice is
+        harmless."""
+        course = courses.get_course(course_id)
+        work_alerts.opt_in(current_user, course)
+        db.session.commit()
+        return {"course_id": course.id, "following": True}
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def delete(self, course_id):
+        """Stop being told of this course's graduates' work."""
+        course = courses.get_course(course_id)
+        work_alerts.opt_out(current_user, course)
+        db.session.commit()
+        return {"course_id": course.id, "following": False}
 
 
 @blp.route("/registrations/<int:registration_id>")

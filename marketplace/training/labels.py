@@ -62,6 +62,23 @@ TRADE_LABELS = {
 }
 TRADES = tuple(TRADE_LABELS)
 
+# The catalogue categories (by slug; a listing matches through its category or that category's
+# parent) in which a trade's graduates sell what they learnt: a buyer who asked to hear of a
+# course's graduates is told of their listings there. Trades with no goods of their own
+# (computing, selling) have none.
+TRADE_CATEGORY_SLUGS = {
+    "carpet_design": ("carpet-tableaux", "rugs-kilims"),
+    "carpet_weaving": ("rugs-kilims", "carpet-tableaux"),
+    "dyeing": ("rugs-kilims", "carpet-tableaux", "textiles-clothing"),
+    "pattern_coding": ("carpet-tableaux", "rugs-kilims"),
+    "pottery": ("pottery",),
+    "tailoring": ("textiles-clothing",),
+    "pastry": ("food",),
+    "woodwork": ("woodwork",),
+    "computing": (),
+    "business": (),
+}
+
 # Python's weekday numbers (Monday 0), listed from Saturday as the Iranian week runs.
 WEEKDAY_LABELS = {
     5: _l("Saturday"), 6: _l("Sunday"), 0: _l("Monday"), 1: _l("Tuesday"),
@@ -71,7 +88,8 @@ RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 __all__ = ["BLOCK_REASON_LABELS", "BOOKING_KIND_LABELS", "BOOKING_STATUS_LABELS", "EQUIPMENT",
            "EQUIPMENT_LABELS", "REGISTRATION_STATUS_LABELS", "RRULE_DAYS",
-           "SESSION_STATUS_LABELS", "TRADES", "TRADE_LABELS", "WEEKDAY_LABELS", "label"]
+           "SESSION_STATUS_LABELS", "TRADES", "TRADE_CATEGORY_SLUGS", "TRADE_LABELS",
+           "WEEKDAY_LABELS", "label"]
 
 
 def label(table: dict, code) -> str:

@@ -328,3 +328,9 @@ class LateConflictSchema(Schema):
     ends_at = fields.Function(lambda c: c.session.ends_at.isoformat())
     block = fields.Nested(ConflictBlockSchema, allow_none=True)
     market_day = fields.Nested(ConflictMarketDaySchema, allow_none=True)
+
+
+class WorkAlertSchema(Schema):
+    course_id = fields.Integer()
+    following = fields.Boolean(metadata={"description": "Whether you are told when the "
+                                                        "course's graduates list work."})
