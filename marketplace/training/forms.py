@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.booths.labels import BLOCK_REASON_LABELS
 from marketplace.core.api import MAX_AMOUNT
 from marketplace.core.forms import (
@@ -29,7 +30,6 @@ from marketplace.core.forms import (
 from marketplace.training.labels import (
     BOOKING_KIND_LABELS,
     EQUIPMENT_LABELS,
-    TRADE_LABELS,
     WEEKDAY_LABELS,
 )
 

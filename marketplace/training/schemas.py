@@ -3,10 +3,11 @@ Times of day are local (MARKETPLACE_TIMEZONE); instants are UTC."""
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from marketplace.accounts.trades import TRADES
 from marketplace.booths.models import BlockReason
 from marketplace.core.api import MAX_AMOUNT, NOT_BLANK, amount_field, id_field, ids_field
 from marketplace.core.input import SingleLine
-from marketplace.training.labels import EQUIPMENT, RRULE_DAYS, TRADES
+from marketplace.training.labels import EQUIPMENT, RRULE_DAYS
 from marketplace.training.models import (
     BookingKind,
     BookingStatus,

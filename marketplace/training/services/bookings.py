@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import TrainingCentre, User
+from marketplace.accounts.trades import TRADES
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import format_day, format_number
 from marketplace.extensions import db
 from marketplace.training import notices, policies
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT, TRADES
+from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT
 from marketplace.training.models import (
     Booking,
     BookingKind,

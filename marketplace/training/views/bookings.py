@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import TrainingCentre
+from marketplace.accounts.trades import TRADES
 from marketplace.core.errors import DomainError, RuleViolation
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import marketplace_zone
@@ -22,7 +23,6 @@ from marketplace.training.forms import (
     RejectForm,
     RequestForm,
 )
-from marketplace.training.labels import TRADES
 from marketplace.training.models import Booking, SessionStatus, TrainingSession
 from marketplace.training.recurrence import Series
 from marketplace.training.services import bookings, spaces

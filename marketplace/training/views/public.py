@@ -7,13 +7,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.forms import CalendarForm
-from marketplace.training.labels import TRADE_LABELS, WEEKDAY_LABELS
+from marketplace.training.labels import WEEKDAY_LABELS
 from marketplace.training.models import RegistrationStatus
 from marketplace.training.services import courses, work_alerts
 from marketplace.training.views.blueprint import bp
