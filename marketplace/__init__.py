@@ -52,6 +52,7 @@ from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.notifications import api as notifications_api
 from marketplace.notifications import views as notifications_views
 from marketplace.notifications.errors import NotificationErrorCode
+from marketplace.notifications.events import check_sms_templates
 from marketplace.notifications.feed import BELL_COLUMN, unread_count_column
 from marketplace.notifications.receivers import on_trainee_registered, on_trainee_status_changed
 from marketplace.orders import api as orders_api
@@ -104,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
     check_providers(app.config)
+    check_sms_templates(app.config)
     check_display_unit(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 

@@ -2,7 +2,7 @@
 `training_work_alerts`, one row per course and buyer.
 
 Revision ID: b7c2e4a91f30
-Revises: 70bcb5a336b5
+Revises: b5c1e7a2d904
 Create Date: 2026-12-08 00:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7c2e4a91f30'
-down_revision = '70bcb5a336b5'
+down_revision = 'b5c1e7a2d904'
 branch_labels = None
 depends_on = None
 
