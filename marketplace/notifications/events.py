@@ -293,7 +293,24 @@ BOOKING_STEPS = {
     "proposed": _l("Another time was proposed for your booking"),
     "accepted": _l("The centre accepted the proposed time"),
     "withdrawn": _l("A booking was withdrawn"),
+    "moved": _l("An approved session was moved"),
+    "cancelled": _l("An approved session was cancelled"),
 }
+
+
+def session_change(ctx: Mapping) -> str:
+    """What became of one approved session (moved: to when; cancelled: that it is off), for
+    the centre's and the registered citizens' notices alike."""
+    old = ctx.get("old_starts_at")
+    if not isinstance(old, datetime):
+        return ""
+    if ctx.get("event") == "moved":
+        new = ctx.get("starts_at")
+        return _("The session of %(old)s now meets on %(day)s from %(start)s to %(end)s.",
+                 old=format_day(old, with_weekday=True),
+                 day=format_day(new, with_weekday=True) if isinstance(new, datetime) else "",
+                 start=clock(new), end=clock(ctx.get("ends_at")))
+    return _("The session of %(old)s will not take place.", old=format_day(old, with_weekday=True))
 
 
 def _space_booking(ctx):
@@ -302,6 +319,9 @@ def _space_booking(ctx):
     centre = ctx.get("centre_en") if english and ctx.get("centre_en") else ctx.get("centre_fa", "")
     body = _("“%(title)s” by %(centre)s in %(space)s.", title=ctx.get("title", ""),
              centre=centre, space=space)
+    change = session_change(ctx)
+    if change:
+        body += " " + change
     if ctx.get("reason"):
         body += " " + _("Reason: %(reason)s", reason=ctx["reason"])
     return str(BOOKING_STEPS.get(ctx.get("event", ""), "")), body
@@ -323,6 +343,22 @@ def _course_reminder(ctx):
     if ctx.get("address"):
         body += " " + _("Address: %(address)s", address=ctx["address"])
     return _("Your course meets soon: “%(title)s”", title=ctx.get("title", "")), body
+
+
+def _course_session_changed(ctx):
+    title = ctx.get("title", "")
+    heading = _("A session of “%(title)s” was moved", title=title) \
+        if ctx.get("event") == "moved" else \
+        _("A session of “%(title)s” was cancelled", title=title)
+    body = session_change(ctx)
+    if ctx.get("reason"):
+        body += " " + _("Reason: %(reason)s", reason=ctx["reason"])
+    return heading, body
+
+
+def _graduate_work(ctx):
+    return (_("New work by a graduate of “%(course)s”", course=ctx.get("course", "")),
+            _("%(store)s listed “%(title)s”.", store=ctx.get("store", ""), title=listing(ctx)))
 
 
 def _broadcast(ctx):
@@ -384,6 +420,15 @@ def _course_reminder_tokens(ctx):
     starts = ctx.get("starts_at")
     return {"token": short_day(starts), "token2": clock(starts),
             "token3": clock(ctx.get("ends_at")), "token20": str(ctx.get("title", ""))}
+
+
+def _course_session_changed_tokens(ctx):
+    """The old day, then (moved) the new day and start; the course's title."""
+    moved = ctx.get("event") == "moved"
+    starts = ctx.get("starts_at")
+    return {"token": short_day(ctx.get("old_starts_at")),
+            "token2": short_day(starts) if moved else "",
+            "token3": clock(starts) if moved else "", "token20": str(ctx.get("title", ""))}
 
 
 def _broadcast_tokens(ctx):
@@ -453,6 +498,10 @@ SPECS: dict[EventKind, EventSpec] = dict((
           _course_place, _course_place_tokens),
     _spec(K.COURSE_REMINDER, _l("Reminder before each session of your courses"), BUYER,
           {IN_APP, SMS}, _course_reminder, _course_reminder_tokens),
+    _spec(K.COURSE_SESSION_CHANGED, _l("A session of your course moved or cancelled"), BUYER,
+          {IN_APP, EMAIL, SMS}, _course_session_changed, _course_session_changed_tokens),
+    _spec(K.GRADUATE_WORK, _l("New work by graduates of courses you follow"), BUYER,
+          {IN_APP, EMAIL}, _graduate_work),
     _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
           {IN_APP, SMS}, _broadcast, _broadcast_tokens),
     _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, distinct, func, literal, select
 
 from marketplace.accounts.models import Municipality
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.booths.models import Venue
 from marketplace.catalogue.models import Category, Product, ProductStatus, SearchLog
 from marketplace.core.db import utcnow
@@ -37,7 +38,7 @@ from marketplace.reports.charts import bar_chart
 from marketplace.reports.models import TermSkill
 from marketplace.reports.periods import Period, bucket_of, change_percent, series
 from marketplace.reports.tables import Column, Kind, ReportResult, Section, Table
-from marketplace.training.labels import TRADE_LABELS, label
+from marketplace.training.labels import label
 from marketplace.training.models import Course, Space
 
 TOP_TERMS = 10
