@@ -12,8 +12,9 @@ on a 390 px phone, visits the pages it reaches from its own pages, and each page
 
 and leaves a screenshot, test-artifacts/crawl-<locale>-<viewport>-<role>-<page>.jpg.
 
-Kept to about a minute per language on two CPUs (each language is a test of its own, so
-pytest-xdist runs them side by side):
+Kept to about 50 CPU-seconds per language, seeding and browser included (about 130 pages,
+each at two widths; measured on a shared two-CPU machine, both languages used 101 CPU-seconds).
+Each language is a test of its own, so pytest-xdist runs them side by side:
 - the demo world is seeded once per module (per xdist worker);
 - one browser context per role and language, signed in once; each page is loaded once and
   looked at 1280 px wide, then 390 px wide (the window resized, as a phone turned) — a second
@@ -267,6 +268,7 @@ def test_every_page_of_every_role_at_both_widths(
             _sign_in(tab.page, email)
         reached[role] = crawl.crawl(tab, role)
         context.close()
-    assert all(count >= 8 for count in reached.values()), f"pages reached: {reached}"
+    # A role that checked almost nothing was not signed in, or its links were not followed.
+    assert all(count >= 5 for count in reached.values()), f"pages reached: {reached}"
     assert not crawl.problems, \
         f"{len(crawl.problems)} problems ({reached} pages):\n" + "\n".join(crawl.problems)
