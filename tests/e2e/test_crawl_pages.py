@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize, expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -53,7 +54,8 @@ from tests.e2e.persian_pages import account_menu
 from tests.storefront.persian_text import leaks
 
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900},
+                                      "phone": {"width": 390, "height": 844}}
 BROWSER_LOCALES = {"fa": "fa-IR", "en": "en-US"}
 # One of each kind of person (the other centres' and municipalities' staff see the same pages),
 # named for the screenshots.
@@ -109,16 +111,19 @@ AXE_RUN = """async () => {
 @dataclass
 class Tab:
     """The browser tab of one role and language, and the console errors it logged."""
-    page: object
+    page: Page
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def open(cls, context) -> Tab:
+    def open(cls, context: BrowserContext) -> Tab:
         tab = cls(context.new_page())
-        tab.page.on("console",
-                    lambda message: message.type == "error" and tab.errors.append(message.text))
+        tab.page.on("console", tab.console)
         tab.page.on("pageerror", lambda error: tab.errors.append(f"script error: {error}"))
         return tab
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
 
 
 def _address(url: str) -> str:
@@ -132,7 +137,7 @@ class Crawl:
     app: Flask
     base: str
     locale: str
-    screenshot: object
+    screenshot: Callable[..., Path]
     problems: list[str] = field(default_factory=list)
     # Endpoints checked once for all: the anonymous visitor's public pages, then the first
     # signed-in role's account pages.
@@ -199,15 +204,15 @@ class Crawl:
         """Breadth first from the home page; how many pages were checked."""
         kinds: dict[str, int] = {}
         queue, queued, visited = deque([("/", 0)]), {"/"}, 0
-        mine: set[str | None] = set()
+        for_all: set[str] = set()  # endpoints this role checks for the roles after it
         while queue and visited < PER_ROLE:
             url, depth = queue.popleft()
             links, as_asked = self.check(tab, url, role)
             visited += 1
-            endpoint = self.endpoint(urlsplit(url).path)
-            if as_asked and (endpoint in SHARED or
-                             (role == "anonymous" and endpoint not in PERSONAL)):
-                mine.add(endpoint)
+            here = self.endpoint(urlsplit(url).path)
+            if here is not None and as_asked and (
+                    here in SHARED or (role == "anonymous" and here not in PERSONAL)):
+                for_all.add(here)
             if depth >= DEPTH:
                 continue
             for link, endpoint in self.followed(links):
@@ -217,7 +222,7 @@ class Crawl:
                 kinds[endpoint] = kinds.get(endpoint, 0) + 1
                 queued.add(link)
                 queue.append((link, depth + 1))
-        self.done |= mine
+        self.done |= for_all
         return visited
 
 @pytest.fixture(scope="module")
@@ -244,7 +249,7 @@ def _speak(live_app: Flask, email: str, locale: str) -> None:
         db.session.remove()
 
 
-def _sign_in(page, email: str) -> None:
+def _sign_in(page: Page, email: str) -> None:
     page.goto("/login")
     page.locator("main form #email").fill(email)
     page.locator("main form #password").fill(DEMO_PASSWORD)
