@@ -123,7 +123,8 @@ bench: install
 
 # Browser libraries from npm (package.json, package-lock.json), copied into static/vendor/ and
 # committed there: `make run` on a fresh machine needs no npm, and no page loads a CDN. Run
-# after changing package.json, then commit static/vendor/.
+# after changing package.json, then commit static/vendor/. axe-core is the tests': the browser
+# crawler (tests/e2e/test_crawl_pages.py) injects it into each page it checks.
 .PHONY: vendor
 vendor:
 	npm ci --no-audit --no-fund
@@ -131,3 +132,5 @@ vendor:
 	cp node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js \
 		node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css \
 		node_modules/@majidh1/jalalidatepicker/LICENSE static/vendor/jalalidatepicker/
+	mkdir -p static/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/

@@ -119,7 +119,7 @@ def prepare(database_url: str, buyers: int, items: int, trainees: int, seed: int
         users = dict(db.session.execute(select(User.email, User.id)).all())
         db.session.execute(insert(Trainee), [
             {"user_id": users[f"weaver{i}@bench.example"], "centre_id": centre.id,
-             "trade": "carpet weaving", "store_name": f"Tableau {i}",
+             "trade": "carpet_weaving", "store_name": f"Tableau {i}",
              "store_slug": f"tableau-{i}", "status": TraineeStatus.VERIFIED.value}
             for i in range(trainees)])
         trainee_ids = list(db.session.scalars(select(Trainee.id).order_by(Trainee.id)))

@@ -142,6 +142,10 @@ def build_centres(count: int, rng: random.Random) -> list[TrainingCentre]:
 TRADES = {"carpet-tableaux": "بافت تابلو فرش", "rugs-kilims": "بافت فرش و گلیم",
           "handicrafts": "صنایع دستی", "textiles-clothing": "خیاطی و بافتنی",
           "woodwork": "منبت و معرق", "food": "فرآوری مواد غذایی"}
+# Each craft's trade code (accounts.trades; "" where no trade of the list fits).
+TRADE_CODES = {"carpet-tableaux": "carpet_weaving", "rugs-kilims": "carpet_weaving",
+               "handicrafts": "", "textiles-clothing": "tailoring", "woodwork": "woodwork",
+               "food": "pastry"}
 # Most products are carpet tableaux, as in Sardrud.
 CRAFT_WEIGHTS = {"carpet-tableaux": 45, "rugs-kilims": 15, "handicrafts": 12,
                  "textiles-clothing": 10, "woodwork": 8, "food": 10}
@@ -164,7 +168,7 @@ def trainee_rows(count: int, centres: list[TrainingCentre], rng: random.Random):
                       "is_admin": False, "is_disabled": False, "password_changed_at": created,
                       "created_at": created, "updated_at": created})
         centre = rng.choice(centres)
-        trainees.append({"id": i, "user_id": i, "centre_id": centre.id, "trade": TRADES[craft],
+        trainees.append({"id": i, "user_id": i, "centre_id": centre.id, "trade": TRADE_CODES[craft],
                          "bio": f"{name}، {TRADES[craft]} از {centre.city}.",
                          "store_name": f"{TRADES[craft]} {name.split()[0]} {i}",
                          "store_slug": f"store-{i}", "status": status,

@@ -209,7 +209,7 @@ def measure(app, paths: dict[str, list[str]], buyer: tuple[str, str, int], round
 
 
 def profile(app, paths: list[str], buyer: tuple[str, str, int], rounds: int,
-            top: int) -> str:
+            top: int, sort: str = "cumulative", callers: str | None = None) -> str:
     client = app.test_client()
     sign_in_buyer(client, *buyer)
     time_requests(client, paths, 5)
@@ -218,7 +218,11 @@ def profile(app, paths: list[str], buyer: tuple[str, str, int], rounds: int,
     time_requests(client, paths, rounds)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    stats = pstats.Stats(profiler, stream=out).sort_stats(sort)
+    if callers:
+        stats.print_callers(callers)
+    else:
+        stats.print_stats(top)
     return out.getvalue()
 
 
@@ -251,9 +255,13 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--mode", action="append", choices=sorted(MODES),
                         help="repeatable; default both (signed-in, then cold)")
-    parser.add_argument("--profile", choices=sorted(TARGETS),
+    parser.add_argument("--profile", choices=sorted([*TARGETS, "healthz", "layout"]),
                         help="print a cProfile of this page kind instead of the table")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative",
+                        help="cProfile's order: cumulative, tottime, ncalls…")
+    parser.add_argument("--callers", metavar="REGEX",
+                        help="print who calls the functions matching REGEX instead")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bz-inprocess-") as scratch:
@@ -267,7 +275,8 @@ def main(argv=None) -> int:
             for_sale = paths.pop("for_sale")[0]
             buyer = (*buyer_login(args.database_url), int(for_sale.rsplit("/", 1)[-1]))
             if args.profile:
-                print(profile(app, paths[args.profile], buyer, args.rounds, args.top))
+                print(profile(app, paths[args.profile], buyer, args.rounds, args.top,
+                              args.sort, args.callers))
                 continue
             figures = measure(app, paths, buyer, args.rounds, args.warmup)
             print(f"{mode}:\n\n{report(figures)}")

@@ -27,6 +27,7 @@ from marketplace.catalogue import api as catalogue_api
 from marketplace.catalogue import views as catalogue_views
 from marketplace.catalogue.category_menu import register_category_menu
 from marketplace.catalogue.errors import CatalogueErrorCode
+from marketplace.catalogue.signals import listing_approved
 from marketplace.checkout import api as checkout_api
 from marketplace.checkout import views as checkout_views
 from marketplace.checkout.errors import CheckoutErrorCode
@@ -51,6 +52,7 @@ from marketplace.navigation import MAIN_MENU, USER_MENU
 from marketplace.notifications import api as notifications_api
 from marketplace.notifications import views as notifications_views
 from marketplace.notifications.errors import NotificationErrorCode
+from marketplace.notifications.events import check_sms_templates
 from marketplace.notifications.feed import BELL_COLUMN, unread_count_column
 from marketplace.notifications.receivers import on_trainee_registered, on_trainee_status_changed
 from marketplace.orders import api as orders_api
@@ -76,6 +78,7 @@ from marketplace.storefront.headlines import register_headlines
 from marketplace.training import api as training_api
 from marketplace.training import views as training_views
 from marketplace.training.errors import TrainingErrorCode
+from marketplace.training.services.work_alerts import on_listing_approved
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         config_module.check_production_settings(app.config)
     check_providers(app.config)
+    check_sms_templates(app.config)
     check_display_unit(app.config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
 
@@ -192,6 +196,7 @@ def _connect_signals() -> None:
     vendor_order_cancelled.connect(on_vendor_order_cancelled)
     booth_day_lost.connect(on_booth_day_lost)
     pickups_counted.connect(on_pickups_counted)
+    listing_approved.connect(on_listing_approved)
 
 
 def _register_request_hooks(app: Flask) -> None:

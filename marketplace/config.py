@@ -4,6 +4,7 @@
 production) and then overlays any mapping passed to it.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -25,6 +26,16 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def _env_json(name: str, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise RuntimeError(f"{name} is not valid JSON: {error}") from None
 
 
 def development_secret_key() -> str:
@@ -108,6 +119,11 @@ class Config:
     KAVENEGAR_API_BASE = os.environ.get("KAVENEGAR_API_BASE", "https://api.kavenegar.com/v1")
     SMS_TEMPLATE_CODE_FA = os.environ.get("SMS_TEMPLATE_CODE_FA", "bazaarche-code-fa")
     SMS_TEMPLATE_CODE_EN = os.environ.get("SMS_TEMPLATE_CODE_EN", "bazaarche-code-en")
+    # Notices by SMS as templates approved in the Kavenegar panel, which reach numbers on the
+    # operators' advertising blacklist: kind of notice → template name, or one per language
+    # ({"pickup_reminder": {"fa": "bz-pickup-fa", "en": "bz-pickup-en"}}). A kind (or a
+    # reader's language) without one is texted as plain text (notifications.events: tokens).
+    SMS_NOTICE_TEMPLATES = _env_json("SMS_NOTICE_TEMPLATES", {})
 
     # One-time phone codes (accounts.phone_codes).
     PHONE_CODE_TTL_SECONDS = _env_int("PHONE_CODE_TTL_SECONDS", 300)

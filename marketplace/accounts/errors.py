@@ -20,6 +20,7 @@ class AccountErrorCode(ErrorCode):
     INVALID_LOCALE = "invalid_locale"
     INVALID_PHONE = "invalid_phone"
     INVALID_TOKEN = "invalid_token"  # noqa: S105
+    INVALID_TRADE = "invalid_trade"
     NAME_REQUIRED = "name_required"
     PHONE_TAKEN = "phone_taken"
     TOO_MANY_CODES = "too_many_codes"

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.accounts.services import TraineeDetails
+from marketplace.accounts.trades import trade_choices
 from marketplace.core.forms import Form, ascii_digits
 
 # Each language by its own name, marked as in that language (lang=…) for readers and screen
@@ -30,8 +31,8 @@ class TraineeDetailsForm(Form):
     """A trainee's training and store: at trainee sign-up, or when a buyer asks to sell."""
 
     centre_id = SelectField(_l("Training centre"), coerce=int, validators=[DataRequired()])
-    trade = StringField(_l("Trade (e.g. carpet weaving)"),
-                        validators=[DataRequired(), Length(max=120)])
+    trade = SelectField(_l("Trade"), validators=[DataRequired()],
+                        choices=lambda: trade_choices(_l("Choose your trade")))
     certificate_number = StringField(_l("Course or certificate number"), filters=[ascii_digits],
                                      validators=[Optional(), Length(max=64)])
     store_name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=120)])
@@ -71,7 +72,7 @@ class ProfileForm(Form):
     # Callables: WTForms 3.3 deprecates tuple choices given to the constructor.
     locale = SelectField(_l("Language"), choices=lambda: LANGUAGE_CHOICES)
     store_name = StringField(_l("Store name"), validators=[Optional(), Length(max=120)])
-    trade = StringField(_l("Trade"), validators=[Optional(), Length(max=120)])
+    trade = SelectField(_l("Trade"), default="", choices=lambda: trade_choices(_l("Not chosen")))
     bio = TextAreaField(_l("About you and your work"), validators=[Length(max=4000)])
 
 

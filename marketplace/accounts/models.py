@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts.trades import trade_label
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
 from marketplace.extensions import Model
 
@@ -181,7 +182,9 @@ class Trainee(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("training_centres.id"), index=True)
-    trade: Mapped[str] = mapped_column(String(120))
+    # A code of accounts.trades.TRADES; "" when none was chosen (a free-text trade from before
+    # the list that matched no trade).
+    trade: Mapped[str] = mapped_column(String(120), default="")
     certificate_number: Mapped[str | None] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(Text, default="")
     store_name: Mapped[str] = mapped_column(String(120))
@@ -202,6 +205,10 @@ class Trainee(TimestampMixin, Model):
     @property
     def is_verified(self) -> bool:
         return self.status == TraineeStatus.VERIFIED
+
+    @property
+    def trade_label(self) -> str:
+        return trade_label(self.trade)
 
 
 class ApiToken(Model):

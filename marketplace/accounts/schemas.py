@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 
 from marketplace.accounts.models import CentreKind, TraineeStatus
+from marketplace.accounts.trades import TRADES
 from marketplace.config import Config
 from marketplace.core.api import id_field, text_limits
 from marketplace.core.digits import to_ascii_digits
@@ -50,7 +51,9 @@ class RegisterTraineeSchema(RegisterSchema):
     digit_fields = ("phone", "certificate_number")
 
     centre_id = id_field(required=True)
-    trade = SingleLine(required=True, validate=validate.Length(min=1, max=120))
+    trade = fields.String(required=True, validate=validate.OneOf(TRADES),
+                          metadata={"description": "A code of the trade list (as courses "
+                                                   "use)."})
     certificate_number = SingleLine(load_default=None, validate=validate.Length(max=64))
     store_name = SingleLine(required=True, validate=validate.Length(min=1, max=120))
     bio = fields.String(load_default="", validate=validate.Length(max=4000))
@@ -103,7 +106,9 @@ class TraineeSchema(StrictSchema):
     user_id = fields.Integer()
     display_name = fields.String(attribute="user.display_name")
     centre_id = fields.Integer()
-    trade = fields.String()
+    trade = fields.String(metadata={"description": "A code of the trade list; empty when "
+                                                   "none was chosen."})
+    trade_label = fields.String(metadata={"description": "The trade in the reader's language."})
     certificate_number = fields.String(allow_none=True)
     bio = fields.String()
     store_name = fields.String()

@@ -24,6 +24,7 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.phone_codes import parse_phone_field
 from marketplace.accounts.signals import trainee_registered, trainee_status_changed
+from marketplace.accounts.trades import TRADES
 from marketplace.core.auth import hash_password, verify_password
 from marketplace.core.db import utcnow
 from marketplace.core.errors import (
@@ -150,9 +151,19 @@ def unique_store_slug(store_name: str) -> str:
     return slug
 
 
+def check_trade(trade: str | None) -> str:
+    """A trade code of the one list (accounts.trades), or a 422 on the `trade` field."""
+    if trade not in TRADES:
+        raise RuleViolation(_("Choose your trade from the list."),
+                            code=AccountErrorCode.INVALID_TRADE,
+                            fields={"trade": [_("Choose your trade from the list.")]})
+    return trade
+
+
 def register_trainee(data: TraineeSignUp) -> User:
     """A buyer account plus a pending trainee profile; the chosen centre's staff are told."""
     get_centre(data.centre_id)  # validate before the first write
+    check_trade(data.trade)
     user = register_buyer(data)
     _add_trainee_profile(user, data, data.display_name)
     return user
@@ -170,8 +181,9 @@ def become_trainee(user: User, data: TraineeDetails) -> Trainee:
 def _add_trainee_profile(user: User, data: TraineeDetails | TraineeSignUp,
                          display_name: str) -> Trainee:
     centre = get_centre(data.centre_id)
+    trade = check_trade(data.trade)
     store_name = (data.store_name or display_name).strip()
-    trainee = Trainee(user=user, centre=centre, trade=data.trade.strip(),
+    trainee = Trainee(user=user, centre=centre, trade=trade,
                       certificate_number=(data.certificate_number or None),
                       store_name=store_name, store_slug=unique_store_slug(store_name),
                       bio=data.bio or "", status=TraineeStatus.PENDING)
@@ -380,6 +392,8 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
     if locale not in current_app.config["LANGUAGES"]:
         raise RuleViolation(_("Unknown language."), code=AccountErrorCode.INVALID_LOCALE,
                             fields={"locale": [_("Choose fa or en.")]})
+    if trade:
+        check_trade(trade)
     user.display_name = display_name.strip()
     phone = _optional_phone(phone)
     if phone != user.phone:
@@ -391,7 +405,7 @@ def update_profile(user: User, *, display_name: str, phone: str | None, locale: 
         if store_name:
             user.trainee.store_name = store_name.strip()
         if trade:
-            user.trainee.trade = trade.strip()
+            user.trainee.trade = trade
     db.session.flush()
     return user
 

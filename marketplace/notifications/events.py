@@ -3,6 +3,12 @@
 A renderer turns a notice's context into its title and body; it runs inside
 `force_locale(recipient.locale)`, so `_()` and the date and digit helpers speak the
 recipient's language. The context is the one the kind's mail template (when it has one) reads.
+
+A kind that texts people has a token maker too: the few values (slot → value, Kavenegar's
+verify/lookup slots `token`, `token2`, `token3`, `token10`, `token20`) that fill the SMS
+template a deployment approved for it (`SMS_NOTICE_TEMPLATES`), also in the recipient's
+language. Values that should keep their spaces go in `token10` (5 spaces) or `token20` (8);
+core.sms.kavenegar.fit_tokens joins any extra words.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core.dates import day_input_text
 from marketplace.core.i18n import format_day, locale_code, localize_digits, marketplace_zone
 from marketplace.notifications.models import Channel, EventKind
 
@@ -24,6 +31,7 @@ IN_APP, EMAIL, SMS = Channel.IN_APP, Channel.EMAIL, Channel.SMS
 BUYER, TRAINEE, CENTRE_STAFF, MUNICIPAL_STAFF = "buyer", "trainee", "centre_staff", "municipal"
 
 Renderer = Callable[[Mapping], tuple[str, str]]
+TokenMaker = Callable[[Mapping], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,7 @@ class EventSpec:
     audience: str
     defaults: frozenset[Channel]
     render: Renderer
+    sms_tokens: TokenMaker | None = None  # the kind's SMS template tokens, when it has some
 
 
 # --- helpers the renderers share -------------------------------------------------------------
@@ -292,7 +301,24 @@ BOOKING_STEPS = {
     "proposed": _l("Another time was proposed for your booking"),
     "accepted": _l("The centre accepted the proposed time"),
     "withdrawn": _l("A booking was withdrawn"),
+    "moved": _l("An approved session was moved"),
+    "cancelled": _l("An approved session was cancelled"),
 }
+
+
+def session_change(ctx: Mapping) -> str:
+    """What became of one approved session (moved: to when; cancelled: that it is off), for
+    the centre's and the registered citizens' notices alike."""
+    old = ctx.get("old_starts_at")
+    if not isinstance(old, datetime):
+        return ""
+    if ctx.get("event") == "moved":
+        new = ctx.get("starts_at")
+        return _("The session of %(old)s now meets on %(day)s from %(start)s to %(end)s.",
+                 old=format_day(old, with_weekday=True),
+                 day=format_day(new, with_weekday=True) if isinstance(new, datetime) else "",
+                 start=clock(new), end=clock(ctx.get("ends_at")))
+    return _("The session of %(old)s will not take place.", old=format_day(old, with_weekday=True))
 
 
 def _space_booking(ctx):
@@ -301,6 +327,9 @@ def _space_booking(ctx):
     centre = ctx.get("centre_en") if english and ctx.get("centre_en") else ctx.get("centre_fa", "")
     body = _("“%(title)s” by %(centre)s in %(space)s.", title=ctx.get("title", ""),
              centre=centre, space=space)
+    change = session_change(ctx)
+    if change:
+        body += " " + change
     if ctx.get("reason"):
         body += " " + _("Reason: %(reason)s", reason=ctx["reason"])
     return str(BOOKING_STEPS.get(ctx.get("event", ""), "")), body
@@ -324,23 +353,111 @@ def _course_reminder(ctx):
     return _("Your course meets soon: “%(title)s”", title=ctx.get("title", "")), body
 
 
+def _course_session_changed(ctx):
+    title = ctx.get("title", "")
+    heading = _("A session of “%(title)s” was moved", title=title) \
+        if ctx.get("event") == "moved" else \
+        _("A session of “%(title)s” was cancelled", title=title)
+    body = session_change(ctx)
+    if ctx.get("reason"):
+        body += " " + _("Reason: %(reason)s", reason=ctx["reason"])
+    return heading, body
+
+
+def _graduate_work(ctx):
+    return (_("New work by a graduate of “%(course)s”", course=ctx.get("course", "")),
+            _("%(store)s listed “%(title)s”.", store=ctx.get("store", ""), title=listing(ctx)))
+
+
 def _broadcast(ctx):
     return _("Notice from %(sender)s", sender=sender(ctx)), str(ctx.get("message", ""))
 
 
-def _spec(kind, label, audience, defaults, render) -> tuple[EventKind, EventSpec]:
-    return kind, EventSpec(kind, label, audience, frozenset(defaults), render)
+# --- SMS template tokens (see the module's docstring) ---------------------------------------
+
+def short_day(value) -> str:
+    """A day in one word, «۱۴۰۵/۰۹/۱۸» or 2026-12-08: for the slots that hold no space."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(marketplace_zone()).date()
+    return day_input_text(value, locale_code()) if isinstance(value, date) else ""
+
+
+def _order_ready_tokens(ctx):
+    return {"token": number(ctx), "token10": str(ctx.get("store", "")),
+            "token20": str(ctx.get("pickup_place", ""))}
+
+
+def _order_shipped_tokens(ctx):
+    return {"token": number(ctx), "token2": str(ctx.get("tracking") or ""),
+            "token10": str(ctx.get("store", ""))}
+
+
+def _pickup_reminder_tokens(ctx):
+    return {"token": number(ctx), "token2": digits(ctx.get("booth_code", "")),
+            "token3": clock(ctx.get("opens_at")), "token10": day(ctx["day"]),
+            "token20": market(ctx)}
+
+
+def _pickup_lost_tokens(ctx):
+    return {"token": number(ctx), "token2": short_day(ctx["day"]),
+            "token10": str(ctx.get("store", ""))}
+
+
+def _booth_offered_tokens(ctx):
+    deadline = ctx.get("deadline")
+    return {"token": digits(ctx.get("booth_code", "")), "token2": short_day(ctx["day"]),
+            "token3": short_day(deadline) if deadline else "",
+            "token10": clock(deadline) if deadline else "", "token20": market(ctx)}
+
+
+def _day_closed_tokens(ctx):
+    return {"token": short_day(ctx["day"]), "token20": market(ctx)}
+
+
+def _debt_due_tokens(ctx):
+    return {"token10": str(ctx.get("amount", ""))}
+
+
+def _course_place_tokens(ctx):
+    return {"token20": str(ctx.get("title", ""))}
+
+
+def _course_reminder_tokens(ctx):
+    starts = ctx.get("starts_at")
+    return {"token": short_day(starts), "token2": clock(starts),
+            "token3": clock(ctx.get("ends_at")), "token20": str(ctx.get("title", ""))}
+
+
+def _course_session_changed_tokens(ctx):
+    """The old day, then (moved) the new day and start; the course's title."""
+    moved = ctx.get("event") == "moved"
+    starts = ctx.get("starts_at")
+    return {"token": short_day(ctx.get("old_starts_at")),
+            "token2": short_day(starts) if moved else "",
+            "token3": clock(starts) if moved else "", "token20": str(ctx.get("title", ""))}
+
+
+def _broadcast_tokens(ctx):
+    return {"token10": sender(ctx), "token20": str(ctx.get("message", ""))}
+
+
+def _spec(kind, label, audience, defaults, render,
+          sms_tokens: TokenMaker | None = None) -> tuple[EventKind, EventSpec]:
+    return kind, EventSpec(kind, label, audience, frozenset(defaults), render, sms_tokens)
 
 
 K = EventKind
 SPECS: dict[EventKind, EventSpec] = dict((
     _spec(K.ORDER_PLACED, _l("Order placed"), BUYER, {IN_APP, EMAIL}, _order_placed),
     _spec(K.ORDER_PAID, _l("Order paid"), BUYER, {IN_APP, EMAIL}, _order_paid),
-    _spec(K.ORDER_SHIPPED, _l("Order shipped"), BUYER, {IN_APP, EMAIL}, _order_shipped),
+    _spec(K.ORDER_SHIPPED, _l("Order shipped"), BUYER, {IN_APP, EMAIL}, _order_shipped,
+          _order_shipped_tokens),
     _spec(K.ORDER_READY_FOR_PICKUP, _l("Order ready for pickup"), BUYER,
-          {IN_APP, EMAIL, SMS}, _order_ready),
+          {IN_APP, EMAIL, SMS}, _order_ready, _order_ready_tokens),
     _spec(K.PICKUP_REMINDER, _l("Pickup reminder the day before"), BUYER, {IN_APP, SMS},
-          _pickup_reminder),
+          _pickup_reminder, _pickup_reminder_tokens),
     _spec(K.ORDER_COMPLETED, _l("Order handed over"), BUYER, {IN_APP, EMAIL},
           _order_completed),
     _spec(K.ORDER_CANCELLED, _l("Order cancelled"), BUYER, {IN_APP, EMAIL}, _order_cancelled),
@@ -365,11 +482,11 @@ SPECS: dict[EventKind, EventSpec] = dict((
     _spec(K.BOOTH_ALLOCATION, _l("Booth allocation results"), TRAINEE, {IN_APP, EMAIL},
           _booth_allocation),
     _spec(K.BOOTH_OFFERED, _l("Booth offered from the waitlist"), TRAINEE,
-          {IN_APP, EMAIL, SMS}, _booth_offered),
+          {IN_APP, EMAIL, SMS}, _booth_offered, _booth_offered_tokens),
     _spec(K.BOOTH_OFFER_PASSED, _l("Booth offer passed on"), TRAINEE, {IN_APP, EMAIL},
           _booth_offer_passed),
     _spec(K.PICKUP_LOST, _l("Pickup needs a new choice"), BUYER, {IN_APP, EMAIL, SMS},
-          _pickup_lost),
+          _pickup_lost, _pickup_lost_tokens),
     _spec(K.PICKUP_REBOOKED, _l("A buyer moved a pickup"), TRAINEE, {IN_APP, EMAIL},
           _pickup_rebooked),
     _spec(K.BOOTH_CANCELLED, _l("Booth cancelled"), TRAINEE, {IN_APP, EMAIL},
@@ -379,19 +496,24 @@ SPECS: dict[EventKind, EventSpec] = dict((
     _spec(K.BOOTH_INELIGIBLE, _l("No booths for a while (no-shows)"), TRAINEE,
           {IN_APP, EMAIL}, _booth_ineligible),
     _spec(K.MARKET_DAY_CLOSED, _l("Market day closed"), TRAINEE, {IN_APP, EMAIL, SMS},
-          _day_closed),
+          _day_closed, _day_closed_tokens),
     _spec(K.PAYOUT_SENT, _l("Payout sent"), TRAINEE, {IN_APP, EMAIL}, _payout_sent),
-    _spec(K.DEBT_DUE, _l("Debt to pay"), TRAINEE, {IN_APP, EMAIL}, _debt_due),
+    _spec(K.DEBT_DUE, _l("Debt to pay"), TRAINEE, {IN_APP, EMAIL}, _debt_due,
+          _debt_due_tokens),
     _spec(K.SPACE_BOOKING, _l("Requests for your training spaces"), MUNICIPAL_STAFF,
           {IN_APP, EMAIL}, _space_booking),
     _spec(K.SPACE_BOOKING_ANSWER, _l("Answers to your centre's space bookings"), CENTRE_STAFF,
           {IN_APP, EMAIL}, _space_booking),
     _spec(K.COURSE_PLACE, _l("A place on a course"), BUYER, {IN_APP, EMAIL, SMS},
-          _course_place),
+          _course_place, _course_place_tokens),
     _spec(K.COURSE_REMINDER, _l("Reminder before each session of your courses"), BUYER,
-          {IN_APP, SMS}, _course_reminder),
+          {IN_APP, SMS}, _course_reminder, _course_reminder_tokens),
+    _spec(K.COURSE_SESSION_CHANGED, _l("A session of your course moved or cancelled"), BUYER,
+          {IN_APP, EMAIL, SMS}, _course_session_changed, _course_session_changed_tokens),
+    _spec(K.GRADUATE_WORK, _l("New work by graduates of courses you follow"), BUYER,
+          {IN_APP, EMAIL}, _graduate_work),
     _spec(K.STAFF_BROADCAST, _l("Notices from market and centre staff"), TRAINEE,
-          {IN_APP, SMS}, _broadcast),
+          {IN_APP, SMS}, _broadcast, _broadcast_tokens),
     _spec(K.LISTING_SUBMITTED, _l("Listing waiting for review"), CENTRE_STAFF, {IN_APP},
           _listing_submitted),
     _spec(K.TRAINEE_REGISTERED, _l("Trainee waiting for verification"), CENTRE_STAFF,
@@ -416,3 +538,22 @@ def audiences_of(user) -> set[str]:
 def specs_for(user) -> list[EventSpec]:
     audiences = audiences_of(user)
     return [spec for spec in SPECS.values() if spec.audience in audiences]
+
+
+def check_sms_templates(config: Mapping) -> None:
+    """Refuse to start with an SMS_NOTICE_TEMPLATES entry that could never be sent: a kind
+    that does not exist or has no tokens, or a template name that is not text."""
+    problems = []
+    known = {spec.kind.value: spec for spec in SPECS.values()}
+    for kind, entry in (config.get("SMS_NOTICE_TEMPLATES") or {}).items():
+        spec = known.get(kind)
+        if spec is None or spec.sms_tokens is None:
+            problems.append(f"{kind!r} is not a kind of notice with SMS template tokens")
+        names = entry.values() if isinstance(entry, Mapping) else [entry]
+        if not all(isinstance(name, str) and name for name in names):
+            problems.append(f"{kind!r}: a template name, or one per language "
+                            '({"fa": "…", "en": "…"})')
+    if problems:
+        raise RuntimeError("SMS_NOTICE_TEMPLATES: " + "; ".join(problems) + ". Kinds with "
+                           "tokens: " + ", ".join(sorted(k.value for k, s in SPECS.items()
+                                                          if s.sms_tokens)))

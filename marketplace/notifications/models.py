@@ -53,6 +53,8 @@ class EventKind(enum.StrEnum):
     SPACE_BOOKING_ANSWER = "space_booking_answer"  # to the centre: approved, rejected, proposed
     COURSE_PLACE = "course_place"                # off a course's waitlist: a place is yours
     COURSE_REMINDER = "course_reminder"          # a session of your course within a day
+    COURSE_SESSION_CHANGED = "course_session_changed"  # one of its sessions moved or cancelled
+    GRADUATE_WORK = "graduate_work"              # a course's graduate listed work (opted in)
 
 
 class Channel(enum.StrEnum):

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import User
 from marketplace.core.jobs import after_commit, queued_jobs, run_or_enqueue
 from marketplace.core.mail import send_mail
-from marketplace.core.sms import deliver_text
+from marketplace.core.sms import deliver_template, deliver_text
 from marketplace.extensions import db
 from marketplace.notifications import codec
 from marketplace.notifications.events import SPECS
@@ -175,7 +175,7 @@ def _plan(notice: Notice, preferences: dict) -> tuple[dict, list]:
     if Channel.EMAIL in channels and notice.email:
         sends.append((_send_mail, (notice, title, body)))
     if Channel.SMS in channels and notice.phone:
-        sends.append((deliver_text, (notice.phone, _sms_text(title, body))))
+        sends.append(_sms_send(notice, notice.phone, title, body))
     return _row(notice, title, body, Channel.IN_APP in channels), sends
 
 
@@ -196,6 +196,26 @@ def _row(notice: Notice, title: str, body: str, in_app: bool) -> dict:
     return {"recipient_id": notice.recipient_id, "kind": EventKind(notice.kind),
             "title": title, "body": body, "context": notice.context, "link": notice.link,
             "in_app": in_app, "dedupe_key": notice.dedupe_key}
+
+
+def _sms_send(notice: Notice, phone: str, title: str, body: str) -> tuple:
+    """The SMS job: the kind's template with its tokens when this deployment approved one
+    for the reader's language (SMS_NOTICE_TEMPLATES), else the notice as plain text."""
+    template = sms_template(notice.kind, notice.locale)
+    if template is None:
+        return deliver_text, (phone, _sms_text(title, body))
+    spec = SPECS[EventKind(notice.kind)]
+    assert spec.sms_tokens is not None  # checked at start-up (events.check_sms_templates)
+    with force_locale(notice.locale):
+        tokens = spec.sms_tokens(codec.decode(notice.context))
+    return deliver_template, (phone, template, tokens)
+
+
+def sms_template(kind: str, locale: str) -> str | None:
+    entry = (current_app.config.get("SMS_NOTICE_TEMPLATES") or {}).get(kind)
+    if isinstance(entry, Mapping):
+        entry = entry.get(locale.split("_")[0])
+    return entry or None
 
 
 def _sms_text(title: str, body: str) -> str:

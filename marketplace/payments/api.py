@@ -1,5 +1,6 @@
-"""Payments API: moving a vendor order, the one API operation for every move of it; and a
-trainee's sales at the booth (recording one, today's list).
+"""Payments API: moving a vendor order, the one API operation for every move of it; a
+trainee's sales at the booth (recording one, today's list); and a pickup whose booth-day went
+away (the buyer's choice, the payment of what shipping it instead costs, the handover).
 
 It lives here, not in orders.api, because one of the moves — paid at pickup — is a payment:
 payments books the cash before orders records the part as completed, and only payments may make
@@ -16,7 +17,6 @@ from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.i18n import locale_code
 from marketplace.extensions import db
 from marketplace.orders import queries
-from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.schemas import BuyerVendorOrderSchema, SaleSchema, TransitionSchema
 from marketplace.orders.services import fulfilment, pickups
 from marketplace.payments import queries as payment_queries
@@ -27,6 +27,8 @@ from marketplace.payments.schemas import (
     HandoverInputSchema,
     PickupChoiceInputSchema,
     PickupOptionsSchema,
+    ShippingPaymentInputSchema,
+    ShippingPaymentSchema,
 )
 from marketplace.payments.services import (
     booth_sales,
@@ -95,14 +97,16 @@ class PickupChoice(MethodView):
         """What the buyer may choose for a pickup whose booth-day went away (404 for anyone but
         the buyer; 409 `pickup_not_disrupted` when nothing is to choose)."""
         vendor_order = pickups.disrupted_pickup_for(require_login(), vendor_order_id)
+        due = shipping_payments.shipping_due(vendor_order)
         refusal = pickups.shipping_refusal(vendor_order)
-        if refusal is None and pickups.shipping_difference(vendor_order):
-            # The fee is paid on the site's pages (payments.services.shipping_payments).
-            refusal = (OrderErrorCode.SHIPPING_NEEDS_PAYMENT, "")
+        code = refusal[0].value if refusal else None
+        if code is None:
+            payment_refusal = shipping_payments.online_refusal(vendor_order, due)
+            code = payment_refusal.code.value if payment_refusal else None
         return {"vendor_order_id": vendor_order.id, "reason": vendor_order.pickup_disruption,
                 "days": pickups.rebook_options(vendor_order, locale_code()),
-                "shipping_allowed": refusal is None,
-                "shipping_refusal": refusal[0].value if refusal else None,
+                "shipping_allowed": code is None, "shipping_refusal": code,
+                "shipping_due": due.total, "currency": due.currency,
                 "refund_amount": vendor_order.refundable.amount}
 
     @blp.doc(security=BEARER)
@@ -111,9 +115,9 @@ class PickupChoice(MethodView):
     @login_required_api
     def post(self, data, vendor_order_id):
         """Choose: `rebook` another of the trainee's booth-days (`assignment_id`), `shipping`
-        (`shipping_address`; 422 `shipping_needs_payment` when it would cost more: that fee
-        is paid on the order's pickup page) or a full `refund` of this vendor order; 409
-        `shipping_payment_in_progress` while the buyer is paying a shipping fee for it."""
+        (`shipping_address`; 422 `shipping_needs_payment` when something is to be paid first:
+        start that payment with POST .../shipping-payments) or a full `refund` of this vendor
+        order; 409 `shipping_payment_in_progress` while the buyer is paying for shipping."""
         user = require_login()
         if data["choice"] == "rebook":
             pickup_changes.rebook_lost_pickup(user, vendor_order_id,
@@ -126,6 +130,39 @@ class PickupChoice(MethodView):
             pickup_changes.refund_lost_pickup(user, vendor_order_id)
         db.session.commit()
         return queries.vendor_order(vendor_order_id)
+
+
+@blp.route("/vendor-orders/<int:vendor_order_id>/shipping-payments")
+class ShippingPayments(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ShippingPaymentInputSchema)
+    @blp.response(201, ShippingPaymentSchema)
+    @login_required_api
+    def post(self, data, vendor_order_id):
+        """Start paying to have a pickup part whose booth-day went away shipped instead: the
+        trainee's shipping fee, plus the goods of a part that was to be paid at the booth
+        (`shipping_due` of the pickup choice), through the order's online provider. Pay it as
+        an order's payment (`client_secret` for Stripe, `payment_url` for Zarinpal); the
+        part ships once it succeeds. Sent again while it is open, the same payment answers
+        (with the address given last). 409 `nothing_to_pay` when shipping costs nothing more
+        (choose `shipping` directly); 422 `shipping_below_gateway_minimum` when the amount
+        is below the gateway's smallest payment (nothing is written); 404 for anyone but
+        the buyer."""
+        payment = shipping_payments.start_shipping_payment(require_login(), vendor_order_id,
+                                                           data["shipping_address"])
+        db.session.commit()
+        return payment
+
+
+@blp.route("/shipping-payments/<int:payment_id>")
+class ShippingPaymentState(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ShippingPaymentSchema)
+    @login_required_api
+    def get(self, payment_id):
+        """Your shipping payment as it stands (settled by the provider's webhook or
+        callback); 404 for anyone else's."""
+        return shipping_payments.shipping_payment_for(require_login(), payment_id)
 
 
 @blp.route("/vendor-orders/<int:vendor_order_id>/handover")

@@ -1,11 +1,12 @@
 """The trainee's booth-sale page (`/booths/sell`): record a face-to-face sale of one of their
 own products — picked from the list, or opened from the item's QR tag, which links here with
 `?product=<id>` — and see today's booth sales. The service takes the stock with online
-checkout's statement (payments.services.booth_sales); this page only commits."""
+checkout's statement (payments.services.booth_sales); this page only commits. Its service
+worker (static/js/booth_sale_worker.js) keeps it opening with no signal."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from marketplace.catalogue.models import Product
@@ -63,3 +64,13 @@ def sell():
     total = Money(sum(s.total.amount for s in sales), sales[0].currency) if sales else None
     return render_template("payments/booth_sell.html", form=form, sales=sales, titles=titles,
                            sales_total=total, error_code=error_code), status
+
+
+@bp.route("/booths/booth-sale-worker.js")
+def worker():
+    """The page's service worker, a file of static/ served here, beside the page: a worker's
+    scope can be no wider than the folder it is served from, and /static/js/ does not hold
+    /booths/sell. Checked for a newer version at every visit (no-cache)."""
+    response = current_app.send_static_file("js/booth_sale_worker.js")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -30,6 +30,7 @@ class PaymentErrorCode(ErrorCode):
     PAYMENT_PROVIDER_REJECTED = "payment_provider_rejected"
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
     REFUND_NOT_OWED = "refund_not_owed"
+    SHIPPING_BELOW_GATEWAY_MINIMUM = "shipping_below_gateway_minimum"
     SHIPPING_PAYMENT_IN_PROGRESS = "shipping_payment_in_progress"
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
     UNKNOWN_AUTHORITY = "unknown_authority"

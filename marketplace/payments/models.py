@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.accounts.models import Trainee, User
 from marketplace.core.db import TimestampMixin, enum_column, utcnow
@@ -131,13 +132,18 @@ class Payment(TimestampMixin, Model):
 
 class Refund(Model):
     """Money given back to the buyer: for one vendor order, or the whole payment (automatic
-    refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL)."""
+    refund of a payment that arrived after the stock went elsewhere; vendor_order_id NULL).
+    Through the order's payment (`payment_id`), or through a shipping payment
+    (`shipping_payment_id`) for what a buyer paid to have a pickup part shipped instead."""
 
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    # Or given back through the shipping payment of a pickup part switched to shipping.
+    shipping_payment_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_payments.id"),
+                                                            index=True)
     vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"),
                                                         index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -153,12 +159,63 @@ class Refund(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     payment: Mapped[Payment | None] = relationship(back_populates="refunds")
+    shipping_payment: Mapped[ShippingPayment | None] = relationship()
     vendor_order: Mapped[VendorOrder | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
+    @property
+    def paid_through(self) -> Payment | ShippingPayment | None:
+        """The payment the money goes back through (None: cash handed back at the booth)."""
+        return self.payment if self.payment is not None else self.shipping_payment
+
+    @property
+    def order(self) -> Order | None:
+        if self.payment is not None:
+            return self.payment.order
+        if self.shipping_payment is not None:
+            return self.shipping_payment.vendor_order.order
+        return self.vendor_order.order if self.vendor_order is not None else None
 
 
-class DebtPayment(TimestampMixin, Model):
+
+class SidePaymentMixin(TimestampMixin):
+    """The columns and behaviour of a payment that is not an order's own (a trainee's debt, a
+    buyer's shipping fee; payments.services.side_payments): one attempt through one online
+    provider. Each table names its own status enum `<table singular>_status`."""
+
+    if TYPE_CHECKING:
+        __tablename__: str  # each model's own
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    confirm_attempts: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column()
+
+    # Not stored: Stripe's client secret, set when the payment is started.
+    client_secret = None  # type: str | None
+
+    @declared_attr
+    def status(cls) -> Mapped[PaymentStatus]:
+        name = cls.__tablename__.removesuffix("s") + "_status"
+        return mapped_column(enum_column(PaymentStatus, name=name),
+                             default=PaymentStatus.PENDING)
+
+    @declared_attr
+    def money(cls) -> Mapped[Money]:
+        return money_composite("amount")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+
+class DebtPayment(SidePaymentMixin, Model):
     """A trainee paying online what they owe the marketplace (commission on cash sales, booth
     fees): one attempt through one online provider. Once it succeeds one ledger row credits it
     (`LedgerEntry.debt_payment_id` is unique). A partial unique index keeps one open attempt
@@ -171,29 +228,9 @@ class DebtPayment(TimestampMixin, Model):
               sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    provider: Mapped[str] = mapped_column(String(32))
-    status: Mapped[PaymentStatus] = mapped_column(
-        enum_column(PaymentStatus, name="debt_payment_status"), default=PaymentStatus.PENDING)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    money: Mapped[Money] = money_composite("amount")
-    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    confirm_attempts: Mapped[int] = mapped_column(default=0)
-    error_code: Mapped[str | None] = mapped_column(String(64))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    settled_at: Mapped[datetime | None] = mapped_column()
-
-    # Not stored: Stripe's client secret, set when the payment is started.
-    client_secret = None  # type: str | None
 
     trainee: Mapped[Trainee] = relationship()
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_PAYMENT_STATUSES
 
     def gateway_label(self) -> tuple[str, dict[str, str | int]]:
         """What the gateway shows and keeps: a description and metadata."""
@@ -205,12 +242,15 @@ class DebtPayment(TimestampMixin, Model):
         return "debts.zarinpal_callback", {"payment_id": self.id}
 
 
-class ShippingPayment(TimestampMixin, Model):
+class ShippingPayment(SidePaymentMixin, Model):
     """A buyer paying the difference to have a pickup part shipped instead, after its booth-day
     went away (payments.services.shipping_payments): one attempt through one online provider,
-    for the shipping fee alone. Only once it succeeds does the part switch to shipping, to
-    the address kept here, and the fee is booked to its trainee (the ledger's one shipping row
-    per vendor order). A partial unique index keeps one open attempt per vendor order."""
+    for the shipping fee — and, for a part that was to be paid in cash at the booth, its goods
+    too (`goods_amount`). Only once it succeeds does the part switch to shipping, to the address
+    kept here, and the fee is booked to its trainee (the ledger's one shipping row per vendor
+    order). A partial unique index keeps one open attempt per vendor order. Refunds of the part
+    given back through this payment (its goods, and the fee once the part is refunded in
+    full) name it (`Refund.shipping_payment_id`) and add up in `refunded_amount`."""
 
     __tablename__ = "shipping_payments"
     __table_args__ = (
@@ -219,31 +259,18 @@ class ShippingPayment(TimestampMixin, Model):
               sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     vendor_order_id: Mapped[int] = mapped_column(ForeignKey("vendor_orders.id"), index=True)
-    provider: Mapped[str] = mapped_column(String(32))
-    status: Mapped[PaymentStatus] = mapped_column(
-        enum_column(PaymentStatus, name="shipping_payment_status"),
-        default=PaymentStatus.PENDING)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    money: Mapped[Money] = money_composite("amount")
     shipping_address: Mapped[str] = mapped_column(Text)
-    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    confirm_attempts: Mapped[int] = mapped_column(default=0)
-    error_code: Mapped[str | None] = mapped_column(String(64))
-    error_message: Mapped[str | None] = mapped_column(Text)
-    settled_at: Mapped[datetime | None] = mapped_column()
-
-    # Not stored: Stripe's client secret, set when the payment is started.
-    client_secret = None  # type: str | None
-
-    vendor_order: Mapped[VendorOrder] = relationship()
+    # What of `amount` pays for the part's goods (a part to be paid at the booth); the rest
+    # is the shipping fee.
+    goods_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_PAYMENT_STATUSES
+    def fee_amount(self) -> int:
+        return self.amount - self.goods_amount
+
+    vendor_order: Mapped[VendorOrder] = relationship()
 
     def gateway_label(self) -> tuple[str, dict[str, str | int]]:
         """What the gateway shows and keeps: a description and metadata."""

@@ -6,15 +6,12 @@ the services are orders.services.pickups and payments.services.pickup_changes.""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from functools import partial
 
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
-    g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -24,23 +21,21 @@ from flask_babel import gettext as _
 
 from marketplace.core import qr
 from marketplace.core.auth import require_login
-from marketplace.core.errors import BadRequest, CoreErrorCode, DomainError, NotFound
+from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import locale_code
 from marketplace.core.money import Money
-from marketplace.core.security import STRIPE_CSP, content_security_policy
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.orders import queries
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.services import pickups
 from marketplace.payments.forms import HandoverForm, RebookPickupForm, ShipInsteadForm
-from marketplace.payments.models import PaymentStatus
-from marketplace.payments.providers import OFFERED_TEST_CARDS, StripeProvider, get_provider
+from marketplace.payments.models import ShippingPayment
 from marketplace.payments.services import pickup_changes, shipping_payments
 from marketplace.payments.services import zarinpal as zarinpal_payments
 from marketplace.payments.services.access import check_vendor_access
-from marketplace.payments.services.errors import PaymentUnavailable
+from marketplace.payments.side_payment_pages import SidePaymentPages
 
 bp = Blueprint("pickups", __name__)
 
@@ -62,12 +57,13 @@ def _choice_page(vendor_order, rebook=None, ship=None, status=200):
     rebook = rebook or RebookPickupForm()
     rebook.assignment_id.choices = [(o.assignment_id, o.place) for o in options]
     refusal = pickups.shipping_refusal(vendor_order)
-    fee = pickups.shipping_difference(vendor_order)
+    due = shipping_payments.shipping_due(vendor_order)
     return render_template(
         "payments/pickup_choice.html", vo=vendor_order, options=options, rebook=rebook,
         ship=ship or ShipInsteadForm(), shipping_refusal=refusal[1] if refusal else None,
-        provider=shipping_payments.provider_for(vendor_order),
-        shipping_fee=Money(fee, vendor_order.currency) if fee else None), status
+        payment_refusal=shipping_payments.online_refusal(vendor_order, due),
+        shipping_due=due.money if due.total else None,
+        goods_due=Money(due.goods, due.currency) if due.goods else None), status
 
 
 @bp.get("/orders/<number>/pickups/<int:vendor_order_id>")
@@ -113,7 +109,7 @@ def ship(number, vendor_order_id):
         else:
             db.session.commit()
             if payment is not None:
-                return _after_shipping_payment(payment)
+                return SHIPPING_PAGES.after(payment)
             flash(_("Your items will be shipped to you."), "success")
             return redirect(url_for("orders.order_detail", number=number), 303)
     return _choice_page(vendor_order, ship=form, status=status)
@@ -121,86 +117,42 @@ def ship(number, vendor_order_id):
 
 # --- paying the shipping fee (payments.services.shipping_payments) ---------------------------
 
-def _to_gateway(url: str):
-    """A 303 to a gateway's page; the form's `form-action` must allow where it ends."""
-    response = redirect(url, 303)
-    parts = urlsplit(url)
-    response.headers["Content-Security-Policy"] = content_security_policy().replace(
-        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
-    return response
+def _order_url(payment) -> str:
+    return url_for("orders.order_detail", number=payment.vendor_order.order.number)
 
 
-def _after_shipping_payment(payment):
-    """Where the buyer goes once a shipping fee's payment was started or came back."""
-    number = payment.vendor_order.order.number
-    if payment.status == PaymentStatus.SUCCEEDED:
-        flash(_("Thank you: the shipping is paid and your items will be shipped to you."),
-              "success")
-        return redirect(url_for("orders.order_detail", number=number), 303)
-    if payment.is_open:
-        page = get_provider(payment.provider).payment_page_url(payment)
-        if page:  # Zarinpal: pay on the gateway's page, come back to the callback
-            return _to_gateway(page)
-        return _card_page(payment)
-    flash(_("The payment did not go through. Nothing was charged; please try again."), "error")
-    return redirect(url_for("pickups.choose", number=number,
-                            vendor_order_id=payment.vendor_order_id), 303)
-
-
-def _card_page(payment):
-    standin = StripeProvider.is_standin()
-    secret = None if standin else payment.client_secret
-    response = make_response(render_template(
-        "payments/shipping_pay.html", payment=payment, standin=standin,
-        test_cards=OFFERED_TEST_CARDS, client_secret=secret,
-        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY", "")))
-    if secret:
-        response.headers["Content-Security-Policy"] = STRIPE_CSP
-    return response
+SHIPPING_PAGES = SidePaymentPages(
+    template="payments/shipping_pay.html",
+    find=shipping_payments.shipping_payment_for,
+    confirm_test_card=lambda _actor, payment, card:
+        shipping_payments.confirm_test_shipping_payment(payment, card),
+    refresh=lambda _actor, payment: shipping_payments.refresh_shipping_payment(payment),
+    zarinpal_return=partial(zarinpal_payments.handle_side_callback, ShippingPayment),
+    paid_message=lambda: _("Thank you: the shipping is paid and your items will be shipped to "
+                           "you."),
+    paid_url=_order_url,
+    retry_url=lambda payment: url_for("pickups.choose",
+                                      number=payment.vendor_order.order.number,
+                                      vendor_order_id=payment.vendor_order_id),
+    waiting_url=lambda: url_for("orders.my_orders"))
 
 
 @bp.post("/orders/shipping-payments/<int:payment_id>/test-card")
 def shipping_test_card(payment_id: int):
     """Development with the Stripe stand-in: confirm server-side with a test card."""
-    payment = shipping_payments.shipping_payment_for(require_login(), payment_id)
-    card = request.form.get("card", "")
-    if card not in dict(OFFERED_TEST_CARDS):
-        raise BadRequest(_("Choose one of the test cards."), code=CoreErrorCode.VALIDATION_ERROR)
-    payment = shipping_payments.confirm_test_shipping_payment(payment, card)
-    db.session.commit()
-    return _after_shipping_payment(payment)
+    return SHIPPING_PAGES.test_card(payment_id)
 
 
 @bp.get("/orders/shipping-payments/<int:payment_id>/return")
 def shipping_payment_return(payment_id: int):
-    """Where Stripe sends the buyer after its Payment Element: settle from Stripe's view."""
-    db.session.rollback()
-    g.sqlite_write_lock = True  # a GET that writes
-    payment = shipping_payments.refresh_shipping_payment(
-        shipping_payments.shipping_payment_for(require_login(), payment_id))
-    db.session.commit()
-    return _after_shipping_payment(payment)
+    """Where Stripe sends the buyer after its Payment Element."""
+    return SHIPPING_PAGES.stripe_return(payment_id)
 
 
 @bp.get("/payments/zarinpal/shipping-callback/<int:payment_id>")
 def zarinpal_shipping_callback(payment_id: int):
-    """Zarinpal sends the buyer back here (`?Authority=…&Status=OK|NOK`): verified with
-    Zarinpal, settled once however often it comes (payments.services.zarinpal)."""
-    db.session.rollback()
-    g.sqlite_write_lock = True  # a GET that writes: concurrent deliveries wait their turn
-    try:
-        payment = zarinpal_payments.handle_shipping_callback(
-            payment_id, request.args.get("Authority"), request.args.get("Status"))
-    except PaymentUnavailable as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
-        return redirect(url_for("orders.my_orders"), 303)
-    db.session.commit()
-    if payment.is_open:
-        flash(_("We are waiting for the payment to be confirmed."), "info")
-        return redirect(url_for("orders.order_detail",
-                                number=payment.vendor_order.order.number), 303)
-    return _after_shipping_payment(payment)
+    """Zarinpal sends the buyer back here."""
+    return SHIPPING_PAGES.zarinpal_callback(payment_id)
 
 
 @bp.post("/orders/<number>/pickups/<int:vendor_order_id>/refund")

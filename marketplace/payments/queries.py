@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Trainee
@@ -254,6 +254,15 @@ def shipping_payment_by_reference(provider: str, reference: str) -> ShippingPaym
         ShippingPayment.provider == provider, ShippingPayment.provider_reference == reference))
 
 
+def paid_shipping_payment(vendor_order_id: int) -> ShippingPayment | None:
+    """The part's settled shipping payment (payments.services.shipping_payments; at most one
+    settles, since settling switches the part to shipping)."""
+    return db.session.scalar(select(ShippingPayment).where(
+        ShippingPayment.vendor_order_id == vendor_order_id,
+        ShippingPayment.status == PaymentStatus.SUCCEEDED,
+        ShippingPayment.settled_at.is_not(None)).order_by(ShippingPayment.id).limit(1))
+
+
 def owed_refund_providers() -> list[str]:
     """Providers whose refunds someone pays by hand (bank transfer): no refund API."""
     return [name for name, provider in PROVIDERS.items()
@@ -261,14 +270,19 @@ def owed_refund_providers() -> list[str]:
 
 
 def refunds_owed(currency: str) -> list[Refund]:
-    """Refunds recorded but not yet paid by bank transfer, the oldest first, with the order and
-    its buyer (two statements)."""
+    """Refunds recorded but not yet paid by bank transfer — through an order's payment or a
+    shipping payment — the oldest first, with the order and its buyer (a constant number of
+    statements)."""
+    owed = owed_refund_providers()
     return list(db.session.scalars(
-        select(Refund).join(Payment, Refund.payment_id == Payment.id)
+        select(Refund).outerjoin(Payment, Refund.payment_id == Payment.id)
+        .outerjoin(ShippingPayment, Refund.shipping_payment_id == ShippingPayment.id)
         .where(Refund.status == RefundStatus.PENDING, Refund.currency == currency,
-               Payment.provider.in_(owed_refund_providers()))
+               or_(Payment.provider.in_(owed), ShippingPayment.provider.in_(owed)))
         .options(selectinload(Refund.payment).selectinload(Payment.order)
-                 .selectinload(Order.buyer))
+                 .selectinload(Order.buyer),
+                 selectinload(Refund.shipping_payment).selectinload(ShippingPayment.vendor_order)
+                 .selectinload(VendorOrder.order).selectinload(Order.buyer))
         .order_by(Refund.created_at, Refund.id)))
 
 

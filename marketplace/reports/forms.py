@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.core.forms import Form
 from marketplace.reports.skills import TermSkillData
-from marketplace.training.labels import TRADE_LABELS
 
 
 class TermSkillForm(Form):

@@ -22,7 +22,7 @@ class TermSkill(Model):
     skill_fa: Mapped[str] = mapped_column(String(120))
     skill_en: Mapped[str] = mapped_column(String(120), default="")
     # The trade the skill belongs to: a code of the one trade list courses use
-    # (training.labels.TRADES), so the report can show the courses held for it. None only on
+    # (accounts.trades.TRADES), so the report can show the courses held for it. None only on
     # entries made before trades were asked for.
     trade: Mapped[str | None] = mapped_column(String(40), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

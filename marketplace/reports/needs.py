@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, func, literal, select, union_all
 
 from marketplace.accounts.models import Municipality
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.booths.models import Venue
 from marketplace.catalogue.models import (
     Category,
@@ -60,7 +61,7 @@ from marketplace.reports.search_summary import (
     unclean_runs,
 )
 from marketplace.reports.tables import Column, Kind, ReportResult, Section, Table
-from marketplace.training.labels import TRADE_LABELS, label
+from marketplace.training.labels import label
 from marketplace.training.models import Course, Space
 
 TOP_TERMS = 10

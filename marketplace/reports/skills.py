@@ -1,6 +1,6 @@
 """The staff-kept mapping from search terms to trades and skills (`models.TermSkill`):
 centre staff and administrators add and remove entries. A term's trade is a code of the one
-trade list courses use (training.labels.TRADES), so the needs report can put the courses held
+trade list courses use (accounts.trades.TRADES), so the needs report can put the courses held
 for a skill beside it. Functions flush and never commit."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.accounts.trades import TRADES
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.text import normalize
 from marketplace.extensions import db
 from marketplace.reports.errors import ReportErrorCode
 from marketplace.reports.models import TermSkill
-from marketplace.training.labels import TRADES
 
 
 @dataclass(frozen=True)

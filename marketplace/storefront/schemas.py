@@ -33,7 +33,9 @@ class StoreSchema(Schema):
     slug = fields.String(attribute="store_slug")
     name = fields.String(attribute="store_name")
     maker = fields.String(attribute="user.display_name")
-    trade = fields.String()
+    trade = fields.String(metadata={"description": "A code of the trade list (empty: none "
+                                                   "chosen)."})
+    trade_label = fields.String(metadata={"description": "The trade in the reader's language."})
     bio = fields.String()
     city = fields.String(attribute="centre.city")
     centre = fields.Nested(CentreRefSchema)

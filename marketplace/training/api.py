@@ -7,6 +7,8 @@ municipality's space is a 403 `not_space_staff`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,12 +18,12 @@ from marketplace.booths.models import Venue
 from marketplace.core.api import BEARER, api_blueprint
 from marketplace.core.auth import login_required_api
 from marketplace.core.db import utcnow
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.labels import RRULE_DAYS
-from marketplace.training.models import Booking
+from marketplace.training.models import Booking, Course, Space
 from marketplace.training.recurrence import Series
 from marketplace.training.schemas import (
     AttendanceInSchema,
@@ -29,9 +31,13 @@ from marketplace.training.schemas import (
     BookingInSchema,
     BookingSchema,
     CalendarArgsSchema,
+    CancelSessionInSchema,
     CourseInSchema,
     CourseSchema,
+    LateConflictSchema,
+    MoveInSchema,
     ProposeInSchema,
+    PublicSpaceSchema,
     RegistrationSchema,
     RejectInSchema,
     SessionIdsInSchema,
@@ -40,8 +46,10 @@ from marketplace.training.schemas import (
     TrainingSpaceInSchema,
     TrainingSpaceSchema,
     WithdrawInSchema,
+    WorkAlertSchema,
 )
-from marketplace.training.services import bookings, courses, spaces
+from marketplace.training.services import bookings, courses, spaces, work_alerts
+from marketplace.training.services.availability import conflicts_for_staff
 
 blp = api_blueprint("training_api", __name__, "/training",
                     "Training spaces and courses: municipal rooms booked by centres, session "
@@ -122,6 +130,25 @@ class SpaceResource(MethodView):
         return space
 
 
+@dataclass
+class PublicSpacePage:
+    space: Space
+    courses: list[Course]
+
+
+@blp.route("/spaces/<int:space_id>/public")
+class PublicSpace(MethodView):
+    @blp.response(200, PublicSpaceSchema)
+    def get(self, space_id):
+        """A space as anyone sees it on its public page (no account needed): where, how big,
+        its equipment and hours, and the public courses coming up there."""
+        space = queries.public_space(space_id)
+        if space is None:
+            raise NotFound(_("That space does not exist."), code=TrainingErrorCode.UNKNOWN_SPACE)
+        return PublicSpacePage(space, queries.public_courses(
+            queries.CalendarFilters(space_id=space.id), utcnow()))
+
+
 @blp.route("/spaces/<int:space_id>/blocks")
 class SpaceBlocks(MethodView):
     @blp.doc(security=BEARER)
@@ -165,6 +192,21 @@ class SpaceBookings(MethodView):
             trade=data["trade"]))
         db.session.commit()
         return _booking_out(booking, with_checks=False)
+
+
+@blp.route("/conflicts")
+class Conflicts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, LateConflictSchema(many=True))
+    @login_required_api
+    def get(self):
+        """Approved sessions still to come that a later block or open market day of their
+        space falls on, in your municipality's spaces (every space for an admin), soonest
+        first. Anyone but municipal staff gets a 403 `not_space_staff`."""
+        if not policies.can_create_spaces(current_user):
+            raise Forbidden(_("Only municipal staff see the conflicts of their spaces."),
+                            code=TrainingErrorCode.NOT_SPACE_STAFF)
+        return conflicts_for_staff(current_user)
 
 
 @blp.route("/bookings")
@@ -250,6 +292,38 @@ class AcceptProposal(MethodView):
         return _booking_out(booking, with_checks=False)
 
 
+@blp.route("/bookings/<int:booking_id>/sessions/<int:session_id>/move")
+class MoveSession(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(MoveInSchema)
+    @blp.response(200, BookingSchema)
+    @login_required_api
+    def post(self, data, booking_id, session_id):
+        """Move an approved session to another free time (the space's staff): the same checks
+        as approving (422 for hours, blocks, markets, the past; 409 `session_conflict` for an
+        approved session there). The centre and the course's citizens are told."""
+        booking = bookings.get_booking(current_user, booking_id)
+        bookings.move_session(current_user, booking, session_id, data["day"],
+                              data["starts_at"], data["ends_at"], data["reason"])
+        db.session.commit()
+        return _booking_out(booking, with_checks=False)
+
+
+@blp.route("/bookings/<int:booking_id>/sessions/<int:session_id>/cancel")
+class CancelSession(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CancelSessionInSchema)
+    @blp.response(200, BookingSchema)
+    @login_required_api
+    def post(self, data, booking_id, session_id):
+        """Cancel an approved session with a reason (the space's staff); it frees the space.
+        The centre and the course's citizens are told."""
+        booking = bookings.get_booking(current_user, booking_id)
+        bookings.cancel_session(current_user, booking, session_id, data["reason"])
+        db.session.commit()
+        return _booking_out(booking, with_checks=False)
+
+
 @blp.route("/bookings/<int:booking_id>/withdraw")
 class WithdrawBooking(MethodView):
     @blp.doc(security=BEARER)
@@ -316,6 +390,40 @@ class CourseRegistrations(MethodView):
         registration = courses.register(current_user, course)
         db.session.commit()
         return registration
+
+
+@blp.route("/courses/<int:course_id>/work-alert")
+class CourseWorkAlert(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def get(self, course_id):
+        """Whether you are told when this course's graduates list work in its trade."""
+        course = courses.get_course(course_id)
+        return {"course_id": course.id, "following": work_alerts.has_work_alert(
+            current_user, course)}
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def put(self, course_id):
+        """Be told (once per listing) when a trainee who attended this course gets a listing
+        approved in a category of its trade. Any signed-in person may ask; asking twice is
+        harmless."""
+        course = courses.get_course(course_id)
+        work_alerts.opt_in(current_user, course)
+        db.session.commit()
+        return {"course_id": course.id, "following": True}
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, WorkAlertSchema)
+    @login_required_api
+    def delete(self, course_id):
+        """Stop being told of this course's graduates' work."""
+        course = courses.get_course(course_id)
+        work_alerts.opt_out(current_user, course)
+        db.session.commit()
+        return {"course_id": course.id, "following": False}
 
 
 @blp.route("/registrations/<int:registration_id>")

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.booths.labels import BLOCK_REASON_LABELS
 from marketplace.core.api import MAX_AMOUNT
 from marketplace.core.forms import (
@@ -29,7 +30,6 @@ from marketplace.core.forms import (
 from marketplace.training.labels import (
     BOOKING_KIND_LABELS,
     EQUIPMENT_LABELS,
-    TRADE_LABELS,
     WEEKDAY_LABELS,
 )
 
@@ -108,6 +108,19 @@ class ProposeForm(Form):
     starts_at = LocalTimeField(_l("Starts at"), validators=[DataRequired()])
     ends_at = LocalTimeField(_l("Ends at"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class MoveSessionForm(Form):
+    day = LocalDateField(_l("New day"), validators=[DataRequired()])
+    starts_at = LocalTimeField(_l("Starts at"), validators=[DataRequired()])
+    ends_at = LocalTimeField(_l("Ends at"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (the centre and the citizens read it)"),
+                         validators=[Length(max=2000)])
+
+
+class CancelSessionForm(Form):
+    reason = TextAreaField(_l("Reason (the centre and the citizens read it)"),
+                           validators=[DataRequired(), Length(max=2000)])
 
 
 class CourseForm(Form):

@@ -1,5 +1,6 @@
-"""People-facing names for the training domain's codes: equipment, kinds, statuses, trades,
-weekdays. The fixed lists live here so forms, schemas and templates share them."""
+"""People-facing names for the training domain's codes: equipment, kinds, statuses, weekdays,
+and the categories each trade's graduates sell in. The fixed lists live here so forms, schemas
+and templates share them; the trades themselves are accounts.trades (trainees choose one too)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -45,22 +46,22 @@ REGISTRATION_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
-# The trades, keyed by stable codes: the one list courses teach from and the needs assessment
-# reads skills in (reports.skills stores a term's trade as one of these codes), so the report
-# can show the courses held for each skill it finds wanted.
-TRADE_LABELS = {
-    "carpet_design": _l("Carpet design"),
-    "carpet_weaving": _l("Carpet weaving"),
-    "dyeing": _l("Traditional dyeing"),
-    "pattern_coding": _l("Carpet pattern coding"),
-    "pottery": _l("Pottery"),
-    "tailoring": _l("Tailoring and clothing design"),
-    "pastry": _l("Traditional pastry"),
-    "woodwork": _l("Woodwork and marquetry"),
-    "computing": _l("Computing"),
-    "business": _l("Selling and small business"),
+# The catalogue categories (by slug; a listing matches through its category or that category's
+# parent) in which a trade's graduates sell what they learnt: a buyer who asked to hear of a
+# course's graduates is told of their listings there. Trades with no goods of their own
+# (computing, selling) have none.
+TRADE_CATEGORY_SLUGS = {
+    "carpet_design": ("carpet-tableaux", "rugs-kilims"),
+    "carpet_weaving": ("rugs-kilims", "carpet-tableaux"),
+    "dyeing": ("rugs-kilims", "carpet-tableaux", "textiles-clothing"),
+    "pattern_coding": ("carpet-tableaux", "rugs-kilims"),
+    "pottery": ("pottery",),
+    "tailoring": ("textiles-clothing",),
+    "pastry": ("food",),
+    "woodwork": ("woodwork",),
+    "computing": (),
+    "business": (),
 }
-TRADES = tuple(TRADE_LABELS)
 
 # Python's weekday numbers (Monday 0), listed from Saturday as the Iranian week runs.
 WEEKDAY_LABELS = {
@@ -71,7 +72,7 @@ RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 __all__ = ["BLOCK_REASON_LABELS", "BOOKING_KIND_LABELS", "BOOKING_STATUS_LABELS", "EQUIPMENT",
            "EQUIPMENT_LABELS", "REGISTRATION_STATUS_LABELS", "RRULE_DAYS",
-           "SESSION_STATUS_LABELS", "TRADES", "TRADE_LABELS", "WEEKDAY_LABELS", "label"]
+           "SESSION_STATUS_LABELS", "TRADE_CATEGORY_SLUGS", "WEEKDAY_LABELS", "label"]
 
 
 def label(table: dict, code) -> str:

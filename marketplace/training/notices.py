@@ -4,14 +4,23 @@ each person's choices)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import MunicipalStaff, User
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.notifications.models import EventKind
 from marketplace.notifications.service import notify, site_path
-from marketplace.training.models import Booking, Registration
+from marketplace.training.models import (
+    Booking,
+    Course,
+    Registration,
+    RegistrationStatus,
+    TrainingSession,
+)
 
 
 def N_(message: str) -> str:
@@ -26,6 +35,8 @@ SUBJECTS = {
     "proposed": N_("Another time was proposed for your booking"),
     "accepted": N_("The centre accepted the proposed time"),
     "withdrawn": N_("A booking was withdrawn"),
+    "moved": N_("An approved session was moved"),
+    "cancelled": N_("An approved session was cancelled"),
     "moved_up": N_("You have a place on the course"),
 }
 
@@ -57,9 +68,11 @@ def to_space_staff(booking: Booking, event: str) -> None:
         _send(user, EventKind.SPACE_BOOKING, event, booking)
 
 
-def to_centre(booking: Booking, event: str, reason: str = "") -> None:
-    """Whoever asked for the booking at the centre: approved, rejected, another time."""
-    _send(booking.requested_by, EventKind.SPACE_BOOKING_ANSWER, event, booking, reason=reason)
+def to_centre(booking: Booking, event: str, reason: str = "", **extra) -> None:
+    """Whoever asked for the booking at the centre: approved, rejected, another time, an
+    approved session moved or cancelled."""
+    _send(booking.requested_by, EventKind.SPACE_BOOKING_ANSWER, event, booking, reason=reason,
+          **extra)
 
 
 def moved_up(registration: Registration) -> None:
@@ -69,3 +82,24 @@ def moved_up(registration: Registration) -> None:
         "link": external_url("training.course_page", course_id=course.id)},
         mail=(SUBJECTS["moved_up"], "training_moved_up"),
         link=site_path("training.course_page", course_id=course.id))
+
+
+def session_changed(booking: Booking, session: TrainingSession, event: str,
+                    old_starts_at: datetime, reason: str = "") -> None:
+    """An approved session was moved ("moved") or cancelled ("cancelled") by the space's
+    staff: the centre that asked, and everyone on the booking's course (registered or
+    waiting), each in their own language."""
+    change = {"old_starts_at": old_starts_at, "starts_at": session.starts_at,
+              "ends_at": session.ends_at}
+    to_centre(booking, event, reason=reason, **change)
+    course = db.session.scalar(select(Course).where(Course.booking_id == booking.id))
+    if course is None:
+        return
+    for registration in db.session.scalars(select(Registration).where(
+            Registration.course_id == course.id,
+            Registration.status.in_((RegistrationStatus.REGISTERED,
+                                     RegistrationStatus.WAITLISTED)))
+            .options(joinedload(Registration.user))):
+        notify(registration.user, EventKind.COURSE_SESSION_CHANGED, {
+            "event": event, "title": course.title, "reason": reason, **change},
+            link=site_path("training.course_page", course_id=course.id))

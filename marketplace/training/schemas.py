@@ -3,10 +3,11 @@ Times of day are local (MARKETPLACE_TIMEZONE); instants are UTC."""
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from marketplace.accounts.trades import TRADES
 from marketplace.booths.models import BlockReason
 from marketplace.core.api import MAX_AMOUNT, NOT_BLANK, amount_field, id_field, ids_field
 from marketplace.core.input import SingleLine
-from marketplace.training.labels import EQUIPMENT, RRULE_DAYS, TRADES
+from marketplace.training.labels import EQUIPMENT, RRULE_DAYS
 from marketplace.training.models import (
     BookingKind,
     BookingStatus,
@@ -124,6 +125,20 @@ class ProposeInSchema(StrictSchema):
     starts_at = _time(required=True)
     ends_at = _time(required=True)
     note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class MoveInSchema(StrictSchema):
+    day = fields.Date(required=True)
+    starts_at = _time(required=True, metadata={"description": "Local time."})
+    ends_at = _time(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "Why, for the centre and the citizens."})
+
+
+class CancelSessionInSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"pattern": NOT_BLANK,
+                                     "description": "Why, for the centre and the citizens."})
 
 
 class CourseInSchema(StrictSchema):
@@ -256,3 +271,67 @@ class RegistrationSchema(Schema):
 
 class AttendanceResultSchema(Schema):
     present = fields.Integer()
+
+
+class PublicSpaceSchema(Schema):
+    """A space as its public page shows it: where, how big, what is in it, when it is open,
+    and the public courses coming up there."""
+
+    id = fields.Function(lambda p: p.space.id)
+    name_fa = fields.Function(lambda p: p.space.name_fa)
+    name_en = fields.Function(lambda p: p.space.name_en)
+    venue_id = fields.Function(lambda p: p.space.venue_id)
+    venue_name_fa = fields.Function(lambda p: p.space.venue.name_fa)
+    venue_name_en = fields.Function(lambda p: p.space.venue.name_en)
+    address = fields.Function(lambda p: p.space.venue.address)
+    city = fields.Function(lambda p: p.space.venue.municipality.city)
+    description = fields.Function(lambda p: p.space.description)
+    capacity = fields.Function(lambda p: p.space.capacity)
+    equipment = fields.Function(lambda p: list(p.space.equipment or []))
+    is_accessible = fields.Function(lambda p: p.space.is_accessible)
+    accessibility_note = fields.Function(lambda p: p.space.accessibility_note)
+    opens_at = fields.Function(lambda p: p.space.opens_at.isoformat())
+    closes_at = fields.Function(lambda p: p.space.closes_at.isoformat())
+    open_weekdays = fields.Function(lambda p: [RRULE_DAYS[d] for d in p.space.open_weekdays or []])
+    is_active = fields.Function(lambda p: p.space.is_active,
+                                metadata={"description": "Taking bookings."})
+    courses = fields.List(fields.Nested(CourseSchema),
+                          metadata={"description": "Public courses still to come, soonest "
+                                                   "first."})
+
+
+class ConflictBlockSchema(Schema):
+    id = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    reason = fields.Enum(BlockReason, by_value=True)
+    note = fields.String()
+
+
+class ConflictMarketDaySchema(Schema):
+    id = fields.Integer()
+    day = fields.Date()
+    market_id = fields.Integer()
+    market_name_fa = fields.Function(lambda d: d.market.name_fa)
+    market_name_en = fields.Function(lambda d: d.market.name_en)
+
+
+class LateConflictSchema(Schema):
+    """An approved session that a later block or open market day of its space falls on; move
+    it (`POST …/sessions/{session_id}/move`) or cancel it (`…/cancel`)."""
+
+    session_id = fields.Function(lambda c: c.session.id)
+    booking_id = fields.Function(lambda c: c.session.booking_id)
+    space_id = fields.Function(lambda c: c.session.space_id)
+    centre_id = fields.Function(lambda c: c.session.booking.centre_id)
+    title = fields.Function(lambda c: c.session.booking.title)
+    starts_at = fields.Function(lambda c: c.session.starts_at.isoformat())
+    ends_at = fields.Function(lambda c: c.session.ends_at.isoformat())
+    block = fields.Nested(ConflictBlockSchema, allow_none=True)
+    market_day = fields.Nested(ConflictMarketDaySchema, allow_none=True)
+
+
+class WorkAlertSchema(Schema):
+    course_id = fields.Integer()
+    following = fields.Boolean(metadata={"description": "Whether you are told when the "
+                                                        "course's graduates list work."})

@@ -6,6 +6,8 @@
  *   posted to the same form with a fresh CSRF token. A sale the server refuses — the piece
  *   was sold meanwhile (409) or the input is no longer valid — stays listed with the
  *   server's own message until dismissed; one that went through reloads the page.
+ * - A service worker (booth_sale_worker.js, registered below) keeps the page and its files,
+ *   so that the page opens even when the phone had no signal to begin with.
  */
 (function () {
   "use strict";
@@ -66,6 +68,12 @@
   }
 
   if (keyField && !keyField.value) keyField.value = newKey();
+
+  // Opened with no signal, this is the copy the service worker kept: its messages ("Sale
+  // recorded: …") told of the visit that kept it, not of this one.
+  if (!navigator.onLine) {
+    document.querySelectorAll(".flashes .flash").forEach(function (old) { old.remove(); });
+  }
 
   form.addEventListener("submit", function (event) {
     if (navigator.onLine) return;  // sent as usual
@@ -153,7 +161,30 @@
       });
   }
 
+  // The service worker keeps this page and its files, so that it opens with no signal
+  // (static/js/booth_sale_worker.js); sending stays here. `data-offline-ready` on <html>
+  // says they are kept.
+  function keepForOffline() {
+    var worker = box.getAttribute("data-worker");
+    if (!worker || !navigator.serviceWorker) return;
+    var ready = function () { document.documentElement.setAttribute("data-offline-ready", ""); };
+    navigator.serviceWorker.register(worker, {scope: box.getAttribute("data-worker-scope")})
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        // Opened through the worker, the page and its files were kept on the way.
+        if (navigator.serviceWorker.controller) return ready();
+        var files = [location.pathname];
+        document.querySelectorAll("link[rel=stylesheet][href], link[rel~=icon][href], script[src]")
+          .forEach(function (element) { files.push(element.href || element.src); });
+        var channel = new MessageChannel();
+        channel.port1.onmessage = ready;
+        registration.active.postMessage({keep: files}, [channel.port2]);
+      })
+      .catch(function () { /* no worker (private mode, old browser): online only */ });
+  }
+
   window.addEventListener("online", sendWaiting);
   render();
   sendWaiting();
+  keepForOffline();
 })();

@@ -43,7 +43,7 @@ def test_register_a_trainee_tells_the_centre_staff_in_their_language(
     create_centre_staff(centre=centre, email="en.staff@example.org", locale="en")
     response = client.post("/api/v1/accounts/register-trainee", json={
         "email": "leila@example.org", "password": "a long enough password",
-        "display_name": "لیلا عباس‌زاده", "centre_id": centre.id, "trade": "بافت تابلو فرش",
+        "display_name": "لیلا عباس‌زاده", "centre_id": centre.id, "trade": "carpet_weaving",
         "store_name": "تابلو فرش لیلا", "certificate_number": "۱۲۳-۴۵"})
     assert response.status_code == 201
     trainee = response.json["trainee"]
@@ -67,7 +67,7 @@ def test_store_slugs_stay_unique(client, create_centre):
     for n in range(3):
         response = client.post("/api/v1/accounts/register-trainee", json={
             "email": f"t{n}@example.org", "password": "a long enough password",
-            "display_name": "T", "centre_id": centre.id, "trade": "carpet",
+            "display_name": "T", "centre_id": centre.id, "trade": "carpet_weaving",
             "store_name": "Sardrud Tableaux"})
         slugs.append(response.json["trainee"]["store_slug"])
     assert slugs == ["sardrud-tableaux", "sardrud-tableaux-2", "sardrud-tableaux-3"]

@@ -195,13 +195,13 @@ def test_editing_the_profile(client, db, create_trainee, login):
     login(trainee.user)
     response = client.post("/account", data={
         "display_name": "Zahra Rahimi", "phone": "۰۹۱۲ ۳۴۵ ۶۷۸۹", "locale": "fa",
-        "store_name": "Rahimi tableaux", "trade": "carpet tableau", "bio": "Silk and wool."})
+        "store_name": "Rahimi tableaux", "trade": "carpet_weaving", "bio": "Silk and wool."})
     assert response.status_code == 302
     db.session.expire_all()
     user = db.session.get(User, trainee.user_id)
     assert (user.display_name, user.phone, user.locale) == ("Zahra Rahimi", "+989123456789", "fa")
     assert (user.trainee.store_name, user.trainee.trade, user.trainee.bio) == (
-        "Rahimi tableaux", "carpet tableau", "Silk and wool.")
+        "Rahimi tableaux", "carpet_weaving", "Silk and wool.")
 
 
 @pytest.mark.parametrize(("status", "shown"), [

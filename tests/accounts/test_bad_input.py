@@ -66,7 +66,7 @@ def test_a_short_password_is_refused(client, db):
 
 
 def test_an_unknown_centre_is_refused_and_no_account_is_left_behind(client, db):
-    body = {**GOOD, "centre_id": 9999, "trade": "carpet weaving", "store_name": "Mine"}
+    body = {**GOOD, "centre_id": 9999, "trade": "carpet_weaving", "store_name": "Mine"}
     response = client.post("/api/v1/accounts/register-trainee", json=body)
     assert_error(response, 404, "unknown_centre", "centre_id")
     assert users(db) == 0 and trainees(db) == 0
@@ -75,7 +75,7 @@ def test_an_unknown_centre_is_refused_and_no_account_is_left_behind(client, db):
 def test_an_unknown_centre_is_refused_on_the_page(client, db, create_centre):
     create_centre()
     response = client.post("/signup/trainee", data={**GOOD, "centre_id": "9999",
-                                                   "trade": "carpet", "store_name": "Mine"})
+                                                   "trade": "carpet_weaving", "store_name": "Mine"})
     assert response.status_code == 200
     assert 'class="field has-error"' in response.get_data(as_text=True)
     assert users(db) == 0 and trainees(db) == 0
@@ -110,7 +110,7 @@ def test_a_json_body_that_is_not_an_object_is_refused(client, db):
 
 def test_wrong_types_are_refused(client, db, create_centre):
     centre = create_centre()
-    body = {**GOOD, "centre_id": str(centre.id), "trade": "carpet", "store_name": "Mine"}
+    body = {**GOOD, "centre_id": str(centre.id), "trade": "carpet_weaving", "store_name": "Mine"}
     response = client.post("/api/v1/accounts/register-trainee", json=body)
     assert_error(response, 422, "validation_error", "centre_id")
     assert users(db) == 0

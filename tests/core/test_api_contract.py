@@ -109,11 +109,14 @@ STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
         "booth_blocked", "booth_lacks_feature", "day_closed", "trainee_not_active")),
     "POST /api/v1/booths/applications/{application_id}/withdraw-day": dict.fromkeys((
         "already_withdrawn", "withdraw_cutoff_passed")),
-    # A day the trainee has a booth on, shipping only when it costs nothing more; the code the
-    # buyer shows at the booth.
+    # A day the trainee has a booth on, shipping only when it costs nothing more (else its
+    # payment, within the gateway's minimum); the code the buyer shows at the booth.
     "POST /api/v1/vendor-orders/{vendor_order_id}/pickup-choice": {
         "unknown_pickup_day": frozenset({"assignment_id"}), "shipping_needs_payment": None,
         "shipping_not_offered": None, "validation_error": frozenset({"shipping_address"})},
+    "POST /api/v1/vendor-orders/{vendor_order_id}/shipping-payments": {
+        "shipping_not_offered": None, "shipping_below_gateway_minimum": None,
+        "validation_error": frozenset({"shipping_address"})},
     "POST /api/v1/vendor-orders/{vendor_order_id}/handover": {
         "wrong_handover_code": frozenset({"code"})},
     "POST /api/v1/booths/applications/{application_id}/nominate": {

@@ -3,6 +3,7 @@ API faked with `responses`, retries through RQ, the per-number limit, codes neve
 
 import logging
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from rq import Retry
 from marketplace.core import jobs, sms
 from marketplace.core.db import utcnow
 from marketplace.core.sms import Secret, SmsError, SmsTemporaryError
-from marketplace.core.sms.kavenegar import KavenegarProvider, receptor
+from marketplace.core.sms.kavenegar import KavenegarProvider, fit_token, fit_tokens, receptor
 from marketplace.core.sms.outbox import outbox_messages
 from marketplace.extensions import db
 
@@ -100,6 +101,60 @@ def test_kavenegar_passing_failures_are_retryable_and_never_show_the_key(kaveneg
     with pytest.raises(SmsTemporaryError) as caught:
         kavenegar.send_code(PHONE, "t", "123456")
     assert "KEY" not in str(caught.value)
+
+
+# --- template sends: Kavenegar's verify/lookup with a notice's tokens -------------------------
+
+@responses.activate
+def test_kavenegar_template_send_posts_its_tokens_in_slot_order(kavenegar):
+    responses.post(LOOKUP, json=answer(200))
+    kavenegar.send_template(PHONE, "bz-pickup-fa", {"token20": "بازارچه پارک ملت",
+                                                    "token": "BZ-1042", "token2": "۷"})
+    body = parse_qsl(responses.calls[0].request.body)
+    assert body == [("receptor", "09121234567"), ("template", "bz-pickup-fa"),
+                    ("token", "BZ-1042"), ("token2", "۷"), ("token20", "بازارچه پارک ملت")]
+
+
+def test_tokens_keep_to_kavenegars_space_and_length_rules():
+    # token, token2, token3: no space; the words are joined, nothing is lost.
+    assert fit_token("Sahand  bazaar\nbooth 7", 0) == "Sahand_bazaar_booth_7"
+    # token10 keeps 5 spaces, token20 8; the words past them are joined.
+    assert fit_token("a b c d e f g h", 5) == "a b c d e f_g_h"
+    assert fit_token("a b c", 8) == "a b c"
+    assert fit_token("   ", 0) == "-"  # an empty token would leave a hole in the template
+    long = fit_token("x" * 150, 0)
+    assert len(long) == 100 and long.endswith("…")
+    fitted = fit_tokens({"token20": " ".join("word" for _ in range(12)), "token": "۱۸ آذر"})
+    assert list(fitted) == ["token", "token20"]
+    assert fitted["token"] == "۱۸_آذر" and fitted["token20"].count(" ") == 8
+    assert fit_tokens({"token10": "$12.00"}) == {"token": "-", "token10": "$12.00"}  # required
+    with pytest.raises(ValueError, match="token4"):
+        fit_tokens({"token4": "x"})
+
+
+def test_a_template_send_in_the_outbox_shows_its_tokens_as_they_would_go(app):
+    sms.deliver_template(PHONE, "bz-ready-en", {"token": "BZ 1042", "token10": "Tableaux"})
+    (message,) = outbox_messages()
+    assert message["template"] == "bz-ready-en"
+    assert message["tokens"] == {"token": "BZ_1042", "token10": "Tableaux"}
+
+
+@responses.activate
+def test_a_template_send_that_times_out_raises_so_rq_retries_it(app):
+    app.config.update(SMS_PROVIDER="kavenegar", KAVENEGAR_API_KEY="KEY", KAVENEGAR_API_BASE=BASE)
+    responses.post(LOOKUP, body=requests.Timeout())
+    responses.post(LOOKUP, json=answer(200))
+    with pytest.raises(SmsTemporaryError):
+        sms.deliver_template(PHONE, "bz-ready-fa", {"token": "BZ-1"})
+    sms.deliver_template(PHONE, "bz-ready-fa", {"token": "BZ-1"})  # RQ's retry
+    assert len(responses.calls) == 2
+
+
+def test_template_sends_count_against_the_per_number_limit(app):
+    app.config["SMS_PER_NUMBER_LIMIT"] = "1 per hour"
+    sms.deliver_template(PHONE, "t", {"token": "1"})
+    sms.deliver_template(PHONE, "t", {"token": "2"})
+    assert [m["tokens"]["token"] for m in outbox_messages()] == ["1"]
 
 
 def test_receptor_forms():

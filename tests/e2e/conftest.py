@@ -206,10 +206,17 @@ def page(new_page):
     return new_page()
 
 
-def save_screenshot(page, name: str) -> Path:
+def save_screenshot(page, name: str, *, jpeg_quality: int | None = None) -> Path:
+    """The whole page as test-artifacts/<name>.png, or .jpg at `jpeg_quality` (half the time
+    for a crawler taking hundreds)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    stem = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+    if jpeg_quality is None:
+        path = stem.with_name(f"{stem.name}.png")
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        path = stem.with_name(f"{stem.name}.jpg")
+        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=jpeg_quality)
     return path
 
 

@@ -27,7 +27,7 @@ def test_from_centres_to_a_store_to_its_tableau_and_back_by_qr(
                             city="سردرود")
     weaver = create_trainee(centre=sardrud, display_name="زهرا رحیمی",
                             store_name="تابلو فرش رحیمی", store_slug="rahimi-tableau",
-                            trade="بافت تابلو فرش", bio="بافنده‌ی تابلو فرش ابریشم در سردرود.")
+                            trade="carpet_weaving", bio="بافنده‌ی تابلو فرش ابریشم در سردرود.")
     tableau = create_product(weaver, category=carpet_category,
                              title_fa="تابلو فرش ابریشم گل و مرغ", price_amount=32000,
                              attributes={"knot_density": "70", "material": "silk",

@@ -84,7 +84,7 @@ def create_trainee(db, create_user, create_centre):
     def make(centre=None, status=TraineeStatus.VERIFIED, user=None, **overrides) -> Trainee:
         n = next(_seq)
         user = user or create_user(display_name=overrides.pop("display_name", f"Trainee {n}"))
-        values = {"trade": "carpet weaving", "store_name": f"Store {n}",
+        values = {"trade": "carpet_weaving", "store_name": f"Store {n}",
                   "store_slug": f"store-{n}", "bio": "", **overrides}
         trainee = Trainee(user=user, centre=centre or create_centre(), status=status, **values)
         db.session.add(trainee)

@@ -142,3 +142,20 @@ def lost_pickup(db, stall, place_test_order, create_user):
     markets.close_market_day(stall.staff, stall.days[0], "Storm warning")
     db.session.commit()
     return buyer, order, order.vendor_orders[0].id
+
+
+@pytest.fixture
+def lost_cash_pickup(db, stall, place_test_order, create_user):
+    """Like `lost_pickup`, but the buyer was to pay the trainee in cash at the booth (nothing
+    paid yet); the trainee ships for SHIPPING_FEE."""
+    from marketplace.payments.services import payments
+
+    rate = db.session.scalar(select(ShippingRate).where(ShippingRate.trainee_id
+                                                        == stall.trainee.id))
+    rate.amount = SHIPPING_FEE
+    buyer = create_user()
+    order = place_test_order(buyer, stall.product)
+    payments.start_payment(buyer, order, "pay_at_pickup")
+    markets.close_market_day(stall.staff, stall.days[0], "Storm warning")
+    db.session.commit()
+    return buyer, order, order.vendor_orders[0].id

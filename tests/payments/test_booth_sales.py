@@ -13,9 +13,12 @@ from marketplace.catalogue.models import Product, ProductKind, ProductStatus
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.errors import Conflict, Forbidden, NotFound
 from marketplace.core.i18n import marketplace_zone
+from marketplace.notifications.models import EventKind, Notification
+from marketplace.notifications.service import site_path
 from marketplace.payments import queries
 from marketplace.payments.models import LedgerEntry, LedgerKind
 from marketplace.payments.services.booth_sales import BoothSaleData, record_booth_sale
+from marketplace.payments.services.ledger import post_entry
 
 LATIN_DIGIT = re.compile(r"[0-9]")
 PAGE = "/booths/sell"
@@ -263,6 +266,20 @@ def test_the_page_in_english(db, client, login, seller):
     assert "Sell at the booth" in html and "Record the sale" in html and "5 left" in html
 
 
+def test_the_page_registers_its_service_worker_served_beside_it(db, client, login, seller):
+    trainee, _tableau, _rugs = seller
+    login(trainee.user)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'data-worker="/booths/booth-sale-worker.js"' in html
+    assert f'data-worker-scope="{PAGE}"' in html
+    client.post("/logout")  # the worker itself is no one's: served signed out too
+    # The worker's folder (/booths/) holds the page: its scope may be the page.
+    worker = client.get("/booths/booth-sale-worker.js")
+    assert worker.status_code == 200 and "javascript" in worker.content_type
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert "caches.open" in worker.get_data(as_text=True)
+
+
 def test_a_sale_sent_again_with_its_client_key_is_recorded_once(db, client, login, seller):
     trainee, _tableau, rugs = seller
     login(trainee.user)
@@ -341,3 +358,53 @@ def test_the_api_is_for_the_products_own_trainee_only(db, client, api_token, sel
     assert buyer.status_code == 403 and buyer.json["error"]["code"] == "not_active_vendor"
     assert client.get(API, headers=api_token(create_user())).status_code == 403
     assert booth_sales(db) == 0
+
+
+# --- the debt the commission leaves: told once, after the commit, in the trainee's language ---
+
+def debt_notices(db, trainee) -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == trainee.user_id, Notification.kind == EventKind.DEBT_DUE)
+        .order_by(Notification.id)))
+
+
+@pytest.mark.parametrize("locale, title", [("fa", "به بازارچه بدهکارید"),
+                                           ("en", "You owe the marketplace")])
+def test_a_cash_sale_whose_commission_puts_the_trainee_in_debt_tells_them_once(
+        app, db, seller, locale, title):
+    trainee, tableau, rugs = seller
+    trainee.user.locale = locale
+    db.session.commit()
+    sell(trainee.user, tableau)
+    db.session.flush()
+    assert debt_notices(db, trainee) == []  # nothing before the commit
+    db.session.commit()
+
+    (notice,) = debt_notices(db, trainee)
+    owed = queries.debt_of(trainee.id, tableau.currency).amount
+    assert owed.amount == 50_000 * app.config.get("COMMISSION_PERCENT", 10) // 100
+    assert notice.title == title and owed.format(locale) in notice.body
+    assert notice.link == site_path("payments.ledger")
+    # A second sale adds to a debt already told of: no second notice.
+    sell(trainee.user, rugs, kind=BoothSalePayment.CARD)
+    db.session.commit()
+    assert len(debt_notices(db, trainee)) == 1
+
+
+def test_a_sale_the_balance_covers_tells_nothing(db, seller):
+    trainee, tableau, _rugs = seller
+    post_entry(trainee.id, LedgerKind.SALE, 100_000, tableau.currency, memo="online sale")
+    db.session.commit()
+    sell(trainee.user, tableau)
+    db.session.commit()
+    assert queries.debt_of(trainee.id, tableau.currency) is None
+    assert debt_notices(db, trainee) == []
+
+
+def test_a_rolled_back_sale_tells_nothing(db, seller):
+    trainee, tableau, _rugs = seller
+    sell(trainee.user, tableau)
+    db.session.rollback()
+    db.session.commit()
+    assert debt_notices(db, trainee) == [] and booth_sales(db) == 0

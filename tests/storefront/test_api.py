@@ -8,7 +8,7 @@ def test_store_api_returns_the_store_and_a_page_of_products(client, create_train
                                                             create_centre, make_product):
     centre = create_centre(slug="sardrud", name_fa="مرکز سردرود", city="سردرود")
     store = create_trainee(centre=centre, store_slug="maryam-tableaux",
-                           store_name="تابلو فرش مریم", trade="بافت تابلو فرش")
+                           store_name="تابلو فرش مریم", trade="carpet_weaving")
     older = make_product(store, title_fa="قدیمی", price_amount=900_000)
     newer = make_product(store, title_fa="تازه")
     make_product(store, status=ProductStatus.DRAFT)
@@ -19,7 +19,8 @@ def test_store_api_returns_the_store_and_a_page_of_products(client, create_train
     body = response.get_json()
     assert body["store"]["slug"] == "maryam-tableaux"
     assert body["store"]["name"] == "تابلو فرش مریم"
-    assert body["store"]["trade"] == "بافت تابلو فرش"
+    assert body["store"]["trade"] == "carpet_weaving"
+    assert body["store"]["trade_label"] == "بافت فرش"
     assert body["store"]["city"] == "سردرود"
     assert body["store"]["centre"]["slug"] == "sardrud"
     assert body["store"]["centre"]["url"] == "http://localhost/c/sardrud"

@@ -90,7 +90,10 @@ def test_pages_answer_in_both_languages(client, db, world, login, request_bookin
     pages = {
         world.staff: ["/training/spaces", f"/training/spaces/{world.space.id}",
                       f"/training/spaces/{world.space.id}/edit", "/training/spaces/new",
-                      "/training/requests", f"/training/bookings/{booking['id']}"],
+                      "/training/requests", f"/training/bookings/{booking['id']}",
+                      "/training/conflicts",
+                      f"/training/bookings/{course['booking_id']}/sessions/"
+                      f"{course['sessions'][0]['id']}/change"],
         world.centre_staff: ["/training/book", f"/training/spaces/{world.space.id}/request",
                              "/training/bookings", "/training/courses",
                              f"/training/bookings/{booking['id']}",

@@ -18,6 +18,7 @@ from marketplace.catalogue.models import (
 )
 from marketplace.catalogue.services.access import _not_found
 from marketplace.catalogue.services.listing_data import settle_stock_status
+from marketplace.catalogue.signals import listing_approved
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, CoreErrorCode, Forbidden
 from marketplace.extensions import db
@@ -62,10 +63,10 @@ def submit_product(actor: User, product: Product) -> Product:
     if product.trainee.centre.auto_approve_listings:
         _transition(None, product, "approve", reason=None)
         settle_stock_status(product)
-        _tell_trainee(product, EventKind.LISTING_APPROVED)
+        _published(product)
     else:
         _tell_centre_staff(product)
-    db.session.flush()
+        db.session.flush()
     return product
 
 
@@ -88,9 +89,15 @@ def approve_product(actor: User, product: Product) -> Product:
         raise _not_found()
     _transition(actor, product, "approve")
     settle_stock_status(product)
+    _published(product)
+    return product
+
+
+def _published(product: Product) -> None:
+    """An approved listing: its trainee is told, and higher layers hear of it (signals)."""
     _tell_trainee(product, EventKind.LISTING_APPROVED)
     db.session.flush()
-    return product
+    listing_approved.send(product)
 
 
 def reject_product(actor: User, product: Product, reason: str) -> Product:

@@ -1,7 +1,9 @@
 """Outgoing SMS behind one interface: the provider is chosen by `SMS_PROVIDER`.
 
 Services call `send_code_after_commit` (a one-time code, sent as the operator's template or
-"pattern" message) or `send_text_after_commit`; nothing leaves before the commit. On RQ a
+"pattern" message) or `send_text_after_commit`; nothing leaves before the commit. Notices go
+as jobs of `deliver_template` (a template approved in the operator's panel, filled with a few
+tokens: what reaches numbers on the operators' advertising blacklist) or `deliver_text`. On RQ a
 send that failed for a passing reason (timeout, the operator's server busy) raises
 `SmsTemporaryError`, and RQ tries it again (core.jobs.RETRY_INTERVALS); a refusal that a retry
 cannot fix (bad number, unknown template) is logged and dropped.
@@ -24,12 +26,12 @@ from marketplace.core.db import utcnow
 from marketplace.core.jobs import after_commit
 from marketplace.core.phone import masked
 from marketplace.core.sms.base import Secret, SmsError, SmsProvider, SmsTemporaryError
-from marketplace.core.sms.kavenegar import KavenegarProvider
+from marketplace.core.sms.kavenegar import KavenegarProvider, fit_tokens
 from marketplace.core.sms.outbox import OutboxProvider
 from marketplace.extensions import limiter
 
-__all__ = ["Secret", "SmsError", "SmsProvider", "SmsTemporaryError", "provider",
-           "send_code_after_commit", "send_text_after_commit"]
+__all__ = ["Secret", "SmsError", "SmsProvider", "SmsTemporaryError", "deliver_template",
+           "deliver_text", "provider", "send_code_after_commit", "send_text_after_commit"]
 log = logging.getLogger(__name__)
 
 
@@ -70,6 +72,15 @@ def deliver_text(phone: str, text: str) -> None:
     if not _within_number_limit(phone):
         return
     _send(lambda p: p.send_text(phone, text), phone)
+
+
+def deliver_template(phone: str, template: str, tokens: dict[str, str]) -> None:
+    """The job: a template send. The tokens are kept to the operator's rules here, so the
+    development outbox shows them as they would go."""
+    if not _within_number_limit(phone):
+        return
+    fitted = fit_tokens(tokens)
+    _send(lambda p: p.send_template(phone, template, fitted), phone)
 
 
 def _send(action, phone: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,5 +29,7 @@ class Secret:
 
 class SmsProvider(Protocol):
     def send_code(self, phone: str, template: str, code: str) -> None: ...
+
+    def send_template(self, phone: str, template: str, tokens: Mapping[str, str]) -> None: ...
 
     def send_text(self, phone: str, text: str) -> None: ...

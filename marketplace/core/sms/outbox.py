@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import current_app
@@ -20,6 +21,9 @@ class OutboxProvider:
 
     def send_code(self, phone: str, template: str, code: str) -> None:
         self._write({"to": phone, "template": template, "code": code})
+
+    def send_template(self, phone: str, template: str, tokens: Mapping[str, str]) -> None:
+        self._write({"to": phone, "template": template, "tokens": dict(tokens)})
 
     def send_text(self, phone: str, text: str) -> None:
         self._write({"to": phone, "text": text})

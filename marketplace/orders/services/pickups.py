@@ -124,17 +124,20 @@ def shipping_difference(vendor_order: VendorOrder) -> int | None:
 
 
 def shipping_refusal(vendor_order: VendorOrder) -> tuple[OrderErrorCode, str] | None:
-    """Why this part cannot switch to shipping at all, or None when it can (a fee to pay is
-    no refusal: payments.services.shipping_payments takes it first)."""
+    """Why this part cannot switch to shipping at all, or None when it can (a fee to pay, or
+    the goods of a part that was to be paid in cash at the booth, is no refusal:
+    payments.services.shipping_payments takes them first)."""
     if shipping_difference(vendor_order) is None:
         return OrderErrorCode.SHIPPING_NOT_OFFERED, _("This trainee does not ship.")
-    # A part meant to be paid in cash at the booth would need its whole price paid online
-    # with the fee, which no payment here takes.
-    if vendor_order.pays_at_pickup:
-        return OrderErrorCode.SHIPPING_NEEDS_PAYMENT, _(
-            "Shipping this part needs a further payment, which cannot be taken here yet; "
-            "choose another day or a refund.")
     return None
+
+
+def unpaid_goods(vendor_order: VendorOrder) -> int:
+    """What of the part's goods is still to pay before it can ship: all of it for a part that
+    was to be paid in cash at the booth (nobody meets the trainee any more), else nothing."""
+    if vendor_order.pays_at_pickup and vendor_order.status == VendorOrderStatus.PENDING_PAYMENT:
+        return vendor_order.total_amount
+    return 0
 
 
 def checked_shipping_address(address: str | None) -> str:
@@ -158,10 +161,20 @@ def switch_to_shipping(user, vendor_order_id: int, address: str) -> VendorOrder:
     vendor_order = disrupted_pickup_for(user, vendor_order_id)
     address = checked_shipping_address(address)
     check_can_ship(vendor_order)
-    if shipping_difference(vendor_order):
-        raise RuleViolation(_("Shipping this part costs more: pay the difference first."),
+    if shipping_difference(vendor_order) or unpaid_goods(vendor_order):
+        raise RuleViolation(_("Shipping this part needs a payment first: start the payment, "
+                              "and the part is shipped once it is paid."),
                             code=OrderErrorCode.SHIPPING_NEEDS_PAYMENT)
     return ship_instead(vendor_order, address)
+
+
+def mark_paid_for_shipping(vendor_order: VendorOrder) -> VendorOrder:
+    """A part that was to be paid in cash at the booth was paid online instead, with its
+    shipping (payments took the money and decides whether the order is paid now): the part is
+    paid, from where ship_instead switches it."""
+    move_vendor_order(vendor_order, "pay", paid_at=utcnow())
+    db.session.flush()
+    return vendor_order
 
 
 def ship_instead(vendor_order: VendorOrder, address: str) -> VendorOrder:

@@ -5,7 +5,8 @@ orders.services.orders; tests/payments/test_only_payments_pays.py keeps it so).
 
 - `payments`: start a payment or pay at pickup, confirm with a test card, settle;
 - `webhooks`: provider events and `flask reconcile-payments`;
-- `refunds`: a vendor order's refund, and the automatic refund of a whole payment;
+- `refunds`: a vendor order's refund (through the order's payment, in cash, or through the
+  part's shipping payment), and the automatic refund of a whole payment;
 - `pay_at_pickup`: the trainee confirms the money taken at pickup; the order paid once no part
   waits;
 - `ledger`: the rows every money movement posts;
@@ -28,7 +29,8 @@ transfer back instead of a second one:
 - a payment: `order-<order number>-payment-<n>` (n-th payment row of the order);
 - a server-side confirmation: `<payment key>-confirm-<attempt>`;
 - a refund: `refund-<order number>-vo<vendor order id>-<n>`, or `refund-<payment key>` for the
-  automatic refund of a whole payment;
+  automatic refund of a whole payment, or `refund-<shipping payment key>-fee` for the shipping
+  a buyer paid, given back when the part is refunded in full;
 - a Connect transfer: `payout-<trainee id>-<digest of the ledger rows it pays>`.
 Order numbers are random and unique, so keys never collide with those of an earlier database
 (Stripe remembers keys for 24 hours; a development database is reset more often than that).

@@ -9,10 +9,9 @@ from marketplace.accounts.models import Trainee
 from marketplace.booths.models import Assignment, BoothFee, FeeStatus, MarketDay
 from marketplace.core.db import utcnow
 from marketplace.extensions import db
-from marketplace.notifications.models import EventKind
-from marketplace.notifications.service import notify, site_path
 from marketplace.payments import queries
 from marketplace.payments.models import LedgerKind
+from marketplace.payments.services.debts import tell_debt_due
 from marketplace.payments.services.ledger import post_entry
 
 
@@ -46,6 +45,4 @@ def _tell_debtors(trainee_ids: set[int], currency: str) -> None:
     trainees = db.session.scalars(select(Trainee).where(Trainee.id.in_(list(owing)))
                                   .options(joinedload(Trainee.user)))
     for trainee in trainees:
-        user = trainee.user
-        notify(user, EventKind.DEBT_DUE, {"amount": owing[trainee.id].amount.format(user.locale)},
-               link=site_path("payments.ledger"))
+        tell_debt_due(trainee.user, owing[trainee.id].amount)

@@ -3,8 +3,10 @@
 The stock is taken with catalogue's `take_stock`, the one conditional UPDATE online checkout
 uses, so a piece sold at the booth disappears online in the same transaction and two sales of
 the last piece — at the booth or online — can never both succeed. The sale is booked in the
-ledger as money already in the trainee's hand (`ledger.book_booth_sale`). Functions flush and
-never commit."""
+ledger as money already in the trainee's hand (`ledger.book_booth_sale`); the commission (and
+any market fee) on it is then a debit, and the sale that turns the trainee's balance into a
+debt tells them so, with the debt-due notice booth fees send. Functions flush and never
+commit."""
 
 from __future__ import annotations
 
@@ -28,8 +30,11 @@ from marketplace.catalogue.queries.listings import MAX_ID
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.errors import Conflict, Forbidden, NotFound
 from marketplace.core.i18n import marketplace_zone
+from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
+from marketplace.payments import queries
+from marketplace.payments.services.debts import tell_debt_due
 from marketplace.payments.services.ledger import book_booth_sale
 
 # The most of one product one sale may record (the form's and the schema's bound).
@@ -96,8 +101,17 @@ def record_booth_sale(actor, data: BoothSaleData) -> BoothSale:
         if same is None:
             raise
         return same
-    book_booth_sale(sale)
+    _tell_if_now_in_debt(trainee, sale.currency, book_booth_sale(sale))
     return sale
+
+
+def _tell_if_now_in_debt(trainee, currency: str, entries) -> None:
+    """Told once: when this sale's entries take the balance from nothing owed to a debt. A
+    sale that adds to a debt the trainee already has (and was told of) tells nothing new."""
+    after = queries.balance(trainee.id, currency)
+    before = after.amount - sum(entry.amount for entry in entries)
+    if after.amount < 0 <= before:
+        tell_debt_due(trainee.user, Money(-after.amount, currency))
 
 
 def _sale_with_key(trainee_id: int, client_key: str) -> BoothSale | None:

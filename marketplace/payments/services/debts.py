@@ -31,6 +31,8 @@ from marketplace.core.errors import BadRequest, Conflict, NotFound, RuleViolatio
 from marketplace.core.i18n import format_money
 from marketplace.core.money import Money
 from marketplace.extensions import db
+from marketplace.notifications.models import EventKind
+from marketplace.notifications.service import notify, site_path
 from marketplace.payments import policies, queries
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.models import DebtPayment, LedgerKind, PaymentStatus
@@ -44,6 +46,13 @@ from marketplace.payments.services.ledger import post_entry
 from marketplace.payments.services.payments import apply_state
 
 log = logging.getLogger(__name__)
+
+
+def tell_debt_due(user, debt: Money) -> None:
+    """The debt-due notice: what the trainee owes, whatever put them in debt (booth fees,
+    the commission on a booth sale), with a link to their statement."""
+    notify(user, EventKind.DEBT_DUE, {"amount": debt.format(user.locale)},
+           link=site_path("payments.ledger"))
 
 
 def online_provider(currency: str) -> PaymentProvider | None:

@@ -1,5 +1,7 @@
 """Refunds: a trainee or an admin gives part of a vendor order back to the buyer, and a whole
-payment is given back when it arrived after its stock was sold or paid an order twice.
+payment is given back when it arrived after its stock was sold or paid an order twice. A part
+shipped instead of collected gives back what its buyer paid for that through its shipping
+payment: its goods when they were paid there, and the fee once the part is refunded in full.
 Functions flush and never commit."""
 
 from __future__ import annotations
@@ -16,19 +18,26 @@ from marketplace.extensions import db
 from marketplace.notifications.models import EventKind
 from marketplace.notifications.service import notify, site_path
 from marketplace.orders.errors import OrderErrorCode
-from marketplace.orders.models import VendorOrder
+from marketplace.orders.models import VendorOrder, VendorOrderStatus
 from marketplace.orders.services.refunds import apply_vendor_refund
 from marketplace.payments import queries
 from marketplace.payments.errors import PaymentErrorCode
 from marketplace.payments.gateway import GatewayError, GatewayUnavailable
-from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from marketplace.payments.models import (
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    ShippingPayment,
+)
 from marketplace.payments.providers import (
     PAY_AT_PICKUP,
     get_provider,
 )
 from marketplace.payments.services.access import check_vendor_access
 from marketplace.payments.services.errors import PaymentRejected, PaymentUnavailable
-from marketplace.payments.services.ledger import book_refund
+from marketplace.payments.services.ledger import book_refund, post_entry
 from marketplace.payments.services.locking import lock
 
 log = logging.getLogger(__name__)
@@ -60,18 +69,20 @@ def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
                   locale_for(actor))),
             code=OrderErrorCode.REFUND_EXCEEDS_PAID, fields={"amount": [_("More than was paid.")]})
     order = vendor_order.order
+    # A part switched from pickup to shipping after its booth-day went away may have paid its
+    # goods through its shipping payment: refunded through that payment, never the order's.
+    shipping_payment = queries.paid_shipping_payment(vendor_order.id)
+    if shipping_payment is not None and not shipping_payment.goods_amount:
+        shipping_payment = None
     # A part paid at pickup is refunded in cash by its trainee, never from the order's online
     # payment (which did not take it); its pay-at-pickup payment, if the whole order had one.
-    in_cash = vendor_order.pays_at_pickup
-    by_provider = (Payment.provider == PAY_AT_PICKUP) if in_cash else \
-        (Payment.provider != PAY_AT_PICKUP)
-    payment = db.session.scalar(select(Payment).where(
-        Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED, by_provider)
-        .order_by(Payment.id).limit(1))
-    if payment is None and not in_cash:
+    in_cash = vendor_order.pays_at_pickup and shipping_payment is None
+    payment = None if shipping_payment is not None else _order_payment(order, in_cash)
+    if payment is None and shipping_payment is None and not in_cash:
         raise Conflict(_("Only a paid order can be refunded."),
                        code=CoreErrorCode.INVALID_TRANSITION)
-    if payment is not None and amount > payment.amount - payment.refunded_amount:
+    paid_through = shipping_payment or payment
+    if paid_through is not None and amount > paid_through.amount - paid_through.refunded_amount:
         raise RuleViolation(_("That is more than is left of the payment."),
                             code=OrderErrorCode.REFUND_EXCEEDS_PAID,
                             fields={"amount": [_("Too much.")]})
@@ -79,26 +90,19 @@ def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
     count = db.session.scalar(select(func.count(Refund.id)).where(
         Refund.vendor_order_id == vendor_order.id))
     apply_vendor_refund(vendor_order, amount, restock)
-    refund = Refund(payment=payment, vendor_order_id=vendor_order.id, amount=amount,
+    refund = Refund(payment=payment, shipping_payment=shipping_payment,
+                    vendor_order_id=vendor_order.id, amount=amount,
                     currency=vendor_order.currency, reason=reason,
                     restock=restock, created_by_id=actor.id,
                     idempotency_key=f"refund-{order.number}-vo{vendor_order.id}-{(count or 0) + 1}")
     db.session.add(refund)
     db.session.flush()
-    provider = get_provider(PAY_AT_PICKUP if in_cash or payment is None else payment.provider)
-    try:
-        result = provider.refund(payment, refund)
-    except GatewayUnavailable as error:
-        raise PaymentUnavailable(_("The card service did not answer. Nothing was refunded; "
-                                   "please try again in a moment.")) from error
-    except GatewayError as error:
-        raise PaymentRejected(_("The card service refused this refund: %(reason)s",
-                                reason=str(error))) from error
-    refund.status = RefundStatus(result.status)
-    refund.provider_reference = result.reference
-    if payment is not None:
-        payment.refunded_amount += amount
+    provider = get_provider(PAY_AT_PICKUP if paid_through is None or in_cash
+                            else paid_through.provider)
+    _give_back(provider, paid_through, refund)
     book_refund(vendor_order, refund, refunded_before, in_cash=provider.name == PAY_AT_PICKUP)
+    if vendor_order.status == VendorOrderStatus.REFUNDED:
+        refund_paid_shipping(actor, vendor_order, reason)
     buyer = order.buyer
     locale = locale_for(buyer)
     notify(buyer, EventKind.ORDER_REFUNDED, {
@@ -107,6 +111,59 @@ def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
         "store": vendor_order.trainee.store_name},
         mail=(SUBJECT_REFUND, "payment_refunded"), email=order.contact_email,
         link=site_path("orders.order_detail", number=order.number))
+    return refund
+
+
+def _order_payment(order, in_cash: bool) -> Payment | None:
+    """The order's succeeded payment a part's refund comes from: its pay-at-pickup payment for
+    a part paid in cash, else its online one."""
+    by_provider = (Payment.provider == PAY_AT_PICKUP) if in_cash else \
+        (Payment.provider != PAY_AT_PICKUP)
+    return db.session.scalar(select(Payment).where(
+        Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED, by_provider)
+        .order_by(Payment.id).limit(1))
+
+
+def _give_back(provider, paid_through: Payment | ShippingPayment | None,
+               refund: Refund) -> None:
+    """Ask `provider` to give `refund` back from `paid_through`; its errors become the
+    answers people read (and the request's transaction, rolled back, wrote nothing)."""
+    try:
+        result = provider.refund(paid_through, refund)
+    except GatewayUnavailable as error:
+        raise PaymentUnavailable(_("The card service did not answer. Nothing was refunded; "
+                                   "please try again in a moment.")) from error
+    except GatewayError as error:
+        raise PaymentRejected(_("The card service refused this refund: %(reason)s",
+                                reason=str(error))) from error
+    refund.status = RefundStatus(result.status)
+    refund.provider_reference = result.reference
+    if paid_through is not None:
+        paid_through.refunded_amount += refund.amount
+
+
+def refund_paid_shipping(actor, vendor_order: VendorOrder, reason: str = "") -> Refund | None:
+    """A part refunded in full gives back the shipping its buyer paid to have it shipped
+    instead of collected (payments.services.shipping_payments), through the same provider, and
+    the trainee's ledger takes the fee back. Once: the refund's key is the payment's, so a
+    repeat finds it (None); nothing paid, nothing to do (None)."""
+    payment = queries.paid_shipping_payment(vendor_order.id)
+    if payment is None or payment.fee_amount <= 0:
+        return None
+    payment = lock(ShippingPayment, payment.id)
+    key = f"refund-{payment.idempotency_key}-fee"
+    if db.session.scalar(select(Refund.id).where(Refund.idempotency_key == key)) is not None:
+        return None
+    refund = Refund(shipping_payment=payment, vendor_order_id=vendor_order.id,
+                    amount=payment.fee_amount, currency=payment.currency, reason=reason,
+                    created_by_id=getattr(actor, "id", None), idempotency_key=key)
+    db.session.add(refund)
+    db.session.flush()
+    _give_back(get_provider(payment.provider), payment, refund)
+    post_entry(vendor_order.trainee_id, LedgerKind.REFUND, -refund.amount, refund.currency,
+               vendor_order_id=vendor_order.id, refund_id=refund.id,
+               memo=f"shipping refunded, order {vendor_order.order.number}")
+    db.session.flush()
     return refund
 
 
@@ -151,8 +208,8 @@ def mark_refund_paid(actor, refund_id: int) -> Refund:
                                 .execution_options(populate_existing=True)).one_or_none()
     if refund is None:
         raise NotFound(_("We could not find that refund."))
-    if refund.status != RefundStatus.PENDING or refund.payment is None or \
-            refund.payment.provider not in queries.owed_refund_providers():
+    if refund.status != RefundStatus.PENDING or refund.paid_through is None or \
+            refund.paid_through.provider not in queries.owed_refund_providers():
         raise Conflict(_("This refund is not waiting to be paid by hand."),
                        code=PaymentErrorCode.REFUND_NOT_OWED)
     refund.status = RefundStatus.SUCCEEDED

@@ -60,8 +60,13 @@ def ask(provider: PaymentProvider, what: str, payment, call: Callable[[], Provid
         raise PaymentRejected(rejected_message()) from error
 
 
+def kind_name(model) -> str:
+    """"debt payment", "shipping payment": for the logs."""
+    return model.__tablename__.removesuffix("s").replace("_", " ")
+
+
 def _name(payment) -> str:
-    return type(payment).__tablename__.removesuffix("s").replace("_", " ")
+    return kind_name(type(payment))
 
 
 def close_stale(payment: Payment, settle: Callable[[Payment, ProviderPayment], Payment],

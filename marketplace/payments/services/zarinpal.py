@@ -1,6 +1,7 @@
 """Zarinpal's return to our site and its reconciliation. Functions flush and never commit.
 
-Debt payments (payments.services.debts) come back the same way, to their own callback.
+Debt payments (payments.services.debts) and shipping fees (.shipping_payments) come back the
+same way, each to its own callback (handle_side_callback).
 
 The callback URL carries the order number, Zarinpal adds `Authority` and `Status`. Anyone can
 call it with anything, as often as they like (ten deliveries, a reload, the back button), so:
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,6 +37,7 @@ from marketplace.payments.providers import (
     get_provider,
     is_enabled,
 )
+from marketplace.payments.services import side_payments
 from marketplace.payments.services.debts import settle_debt_payment
 from marketplace.payments.services.errors import PaymentUnavailable
 from marketplace.payments.services.payments import settle_payment
@@ -47,12 +51,10 @@ _AUTHORITY = re.compile(r"[A-Za-z0-9]{8,64}")
 _LOCK_BY_AUTHORITY = (
     select(Payment).where(Payment.provider == ZARINPAL)
     .with_for_update().execution_options(populate_existing=True))
-_LOCK_DEBT_BY_AUTHORITY = (
-    select(DebtPayment).where(DebtPayment.provider == ZARINPAL)
-    .with_for_update().execution_options(populate_existing=True))
-_LOCK_SHIPPING_BY_AUTHORITY = (
-    select(ShippingPayment).where(ShippingPayment.provider == ZARINPAL)
-    .with_for_update().execution_options(populate_existing=True))
+# How a side payment of each kind settles once Zarinpal verified it.
+_SETTLE: dict[type, Callable] = {DebtPayment: settle_debt_payment,
+                                 ShippingPayment: settle_shipping_payment}
+SidePayment = TypeVar("SidePayment", DebtPayment, ShippingPayment)
 
 
 def _provider() -> ZarinpalProvider:
@@ -109,30 +111,19 @@ def handle_callback(number: str, authority: str | None, status: str | None) -> P
     return settle_payment(payment, _verified(payment, status))
 
 
-def handle_debt_callback(payment_id: int, authority: str | None,
-                         status: str | None) -> DebtPayment:
-    """The trainee is back from paying their debt on Zarinpal: settled once, as an order's."""
+def handle_side_callback(model: type[SidePayment], payment_id: int, authority: str | None,
+                         status: str | None) -> SidePayment:
+    """The payer is back from paying a debt or a shipping fee on Zarinpal (payments that are
+    not an order's own; side_payments): settled once, as an order's."""
     authority = _checked_authority(authority)
     payment = db.session.scalar(
-        _LOCK_DEBT_BY_AUTHORITY.where(DebtPayment.provider_reference == authority))
+        select(model).where(model.provider == ZARINPAL, model.provider_reference == authority)
+        .with_for_update().execution_options(populate_existing=True))
     if payment is None or payment.id != payment_id:
-        raise _foreign(f"debt payment {payment_id}", authority)
+        raise _foreign(f"{side_payments.kind_name(model)} {payment_id}", authority)
     if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
         return payment
-    return settle_debt_payment(payment, _verified(payment, status))
-
-
-def handle_shipping_callback(payment_id: int, authority: str | None,
-                             status: str | None) -> ShippingPayment:
-    """The buyer is back from paying a shipping fee on Zarinpal: settled once, as an order's."""
-    authority = _checked_authority(authority)
-    payment = db.session.scalar(
-        _LOCK_SHIPPING_BY_AUTHORITY.where(ShippingPayment.provider_reference == authority))
-    if payment is None or payment.id != payment_id:
-        raise _foreign(f"shipping payment {payment_id}", authority)
-    if payment.status == PaymentStatus.SUCCEEDED and payment.settled_at is not None:
-        return payment
-    return settle_shipping_payment(payment, _verified(payment, status))
+    return _SETTLE[model](payment, _verified(payment, status))
 
 
 def _refusal_code(error: GatewayError) -> PaymentErrorCode:

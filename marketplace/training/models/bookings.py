@@ -45,8 +45,9 @@ class Booking(TimestampMixin, Model):
     expected_attendance: Mapped[int] = mapped_column()
     equipment_needs: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
-    # The trade the centre means to teach (a code of labels.TRADES), when it says: a proposal
-    # made from the needs assessment carries it, and the course published on it starts from it.
+    # The trade the centre means to teach (a code of accounts.trades.TRADES), when it says: a
+    # proposal made from the needs assessment carries it, and the course published on it starts
+    # from it.
     trade: Mapped[str | None] = mapped_column(String(40))
     # The series as it was chosen in words (None for one session): weekdays (Monday 0), every
     # n weeks, from–to, and the RRULE they make (what booths.schedule reads).

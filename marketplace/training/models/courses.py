@@ -32,7 +32,7 @@ class Course(TimestampMixin, Model):
     space_id: Mapped[int] = mapped_column(ForeignKey("training_spaces.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    trade: Mapped[str] = mapped_column(String(40), index=True)  # a code of labels.TRADES
+    trade: Mapped[str] = mapped_column(String(40), index=True)  # a code of accounts.trades.TRADES
     teacher: Mapped[str] = mapped_column(String(120))
     audience: Mapped[str] = mapped_column(String(300), default="")
     capacity: Mapped[int] = mapped_column()

@@ -195,3 +195,9 @@ def conflicts_after_approval(municipality_ids: set[int] | None, now: datetime | 
             if len(found) >= limit:
                 break
     return found
+
+
+def conflicts_for_staff(user) -> list[LateConflict]:
+    """The late conflicts in the spaces `user` manages: their municipalities', or every
+    space for an admin (the conflicts page and its API)."""
+    return conflicts_after_approval(None if user.is_admin else user.staff_municipality_ids)

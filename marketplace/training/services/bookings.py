@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.models import TrainingCentre, User
+from marketplace.accounts.trades import TRADES
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import format_day, format_number
 from marketplace.extensions import db
 from marketplace.training import notices, policies
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT, TRADES
+from marketplace.training.labels import BOOKING_KIND_LABELS, EQUIPMENT
 from marketplace.training.models import (
     Booking,
     BookingKind,
@@ -291,6 +292,67 @@ def propose_time(actor: User, booking: Booking, session_id: int, day: date, star
     booking.refresh_status()
     db.session.flush()
     notices.to_centre(booking, "proposed")
+    return session
+
+
+# --- changing an approved session -------------------------------------------------------------
+
+def move_session(actor: User, booking: Booking, session_id: int, day: date, starts_at: time,
+                 ends_at: time, reason: str = "") -> TrainingSession:
+    """Move an approved session to another free time (a block or a market came after its
+    approval). The same checks as approving hold, under the same lock; the centre and every
+    registered citizen are told."""
+    _require_staff(actor, booking)
+    _require_open(booking)
+    (session,) = _sessions(booking, [session_id], (SessionStatus.APPROVED,))
+    if ends_at <= starts_at:
+        raise RuleViolation(_("A session must end after it starts."),
+                            code=TrainingErrorCode.INVALID_SESSION_TIME,
+                            fields={"ends_at": [_("Must be after the start.")]})
+    target = window(day, starts_at, ends_at)
+    target.session_id = session.id
+    lock_space(booking.space_id)
+    # Every approved session of the space counts, the booking's own others too.
+    check_windows(booking.space, [target])
+    _refuse_problems([target])
+    if any(other.id != session.id for other in target.conflicts):
+        raise Conflict(_("That time overlaps a session already approved in this space."),
+                       code=TrainingErrorCode.SESSION_CONFLICT)
+    moved_from = session.starts_at
+    try:
+        with db.session.begin_nested():
+            session.starts_at, session.ends_at = target.starts_at, target.ends_at
+            session.decided_by_id, session.decided_at = actor.id, utcnow()
+            session.note = (reason or "").strip()
+            db.session.flush()
+    except IntegrityError:  # PostgreSQL's exclusion constraint: someone got there first
+        raise Conflict(_("That time overlaps a session already approved in this space."),
+                       code=TrainingErrorCode.SESSION_CONFLICT) from None
+    _sync_course(booking)
+    db.session.flush()
+    notices.session_changed(booking, session, "moved", moved_from, reason=session.note)
+    return session
+
+
+def cancel_session(actor: User, booking: Booking, session_id: int,
+                   reason: str) -> TrainingSession:
+    """Take back an approved session with a reason: it frees the space; the centre and every
+    registered citizen are told (a course left with no session is cancelled)."""
+    _require_staff(actor, booking)
+    _require_open(booking)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Give the centre a reason."), code=AccountErrorCode.REASON_REQUIRED,
+                            fields={"reason": [_("Required.")]})
+    (session,) = _sessions(booking, [session_id], (SessionStatus.APPROVED,))
+    session.status = SessionStatus.REJECTED
+    session.decided_by_id, session.decided_at, session.note = actor.id, utcnow(), reason
+    booking.refresh_status()
+    if booking.status == BookingStatus.REJECTED:
+        booking.rejection_reason = reason
+    _sync_course(booking)
+    db.session.flush()
+    notices.session_changed(booking, session, "cancelled", session.starts_at, reason=reason)
     return session
 
 

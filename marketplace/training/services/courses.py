@@ -16,13 +16,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.accounts.trades import TRADES
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from marketplace.core.i18n import format_number
 from marketplace.extensions import db
 from marketplace.training import notices, policies
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.labels import TRADES
 from marketplace.training.models import (
     Attendance,
     Booking,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import current_user
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.core.i18n import localize_digits, marketplace_zone
 from marketplace.training import policies
 from marketplace.training.labels import (
@@ -14,7 +15,6 @@ from marketplace.training.labels import (
     EQUIPMENT_LABELS,
     REGISTRATION_STATUS_LABELS,
     SESSION_STATUS_LABELS,
-    TRADE_LABELS,
     label,
 )
 from marketplace.training.recurrence import describe

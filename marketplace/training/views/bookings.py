@@ -9,14 +9,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.accounts.models import TrainingCentre
+from marketplace.accounts.trades import TRADES
 from marketplace.core.errors import DomainError, RuleViolation
 from marketplace.core.forms import apply_domain_error
 from marketplace.core.i18n import marketplace_zone
 from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
-from marketplace.training.forms import ProposeForm, RejectForm, RequestForm
-from marketplace.training.labels import TRADES
+from marketplace.training.forms import (
+    CancelSessionForm,
+    MoveSessionForm,
+    ProposeForm,
+    RejectForm,
+    RequestForm,
+)
+from marketplace.training.models import Booking, SessionStatus, TrainingSession
 from marketplace.training.recurrence import Series
 from marketplace.training.services import bookings, spaces
 from marketplace.training.views.blueprint import bp, centre_only
@@ -188,3 +195,69 @@ def withdraw(booking_id):
     db.session.commit()
     flash(_("Withdrawn."), "success")
     return _back(booking.id)
+
+
+# --- an approved session moved or cancelled (from the conflicts page) --------------------------
+
+def _approved_session(booking_id: int, session_id: int) -> tuple[Booking, TrainingSession]:
+    """A booking the user decides for, and one of its approved sessions; else a 404."""
+    booking = bookings.get_booking(current_user, booking_id)
+    session = next((s for s in booking.sessions if s.id == session_id), None)
+    if not policies.can_decide_booking(current_user, booking) or session is None or \
+            session.status != SessionStatus.APPROVED:
+        abort(404)
+    return booking, session
+
+
+def _move_form_at(session: TrainingSession) -> MoveSessionForm:
+    """The move form filled with the session's present time (not with a posted form)."""
+    zone = marketplace_zone()
+    starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    return MoveSessionForm(formdata=None, data={"day": starts.date(), "starts_at": starts.time(),
+                                                "ends_at": ends.time()})
+
+
+def _render_change(booking, session, move_form, cancel_form, status=200):
+    return render_template("training/session_change.html", booking=booking, session=session,
+                           move_form=move_form, cancel_form=cancel_form), status
+
+
+@bp.get("/training/bookings/<int:booking_id>/sessions/<int:session_id>/change")
+@login_required
+def change_session(booking_id, session_id):
+    """Move an approved session to another free time, or cancel it with a reason."""
+    booking, session = _approved_session(booking_id, session_id)
+    return _render_change(booking, session, _move_form_at(session), CancelSessionForm())
+
+
+@bp.post("/training/bookings/<int:booking_id>/sessions/<int:session_id>/move")
+@login_required
+def move_session(booking_id, session_id):
+    booking, session = _approved_session(booking_id, session_id)
+    form = MoveSessionForm()
+    if form.validate_on_submit():
+        try:
+            bookings.move_session(current_user, booking, session.id, form.day.data,
+                                  form.starts_at.data, form.ends_at.data, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+            booking, session = _approved_session(booking_id, session_id)
+        else:
+            db.session.commit()
+            flash(_("The session is moved; the centre and the citizens are told."), "success")
+            return _back(booking.id)
+    return _render_change(booking, session, form, CancelSessionForm(), status=422)
+
+
+@bp.post("/training/bookings/<int:booking_id>/sessions/<int:session_id>/cancel")
+@login_required
+def cancel_session(booking_id, session_id):
+    booking, session = _approved_session(booking_id, session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        bookings.cancel_session(current_user, booking, session.id, form.reason.data)
+        db.session.commit()
+        flash(_("The session is cancelled; the centre and the citizens are told."), "success")
+        return _back(booking.id)
+    return _render_change(booking, session, _move_form_at(session), form, status=422)

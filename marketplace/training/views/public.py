@@ -7,15 +7,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.accounts.trades import TRADE_LABELS
 from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
 from marketplace.training import policies, queries
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.forms import CalendarForm
-from marketplace.training.labels import TRADE_LABELS, WEEKDAY_LABELS
+from marketplace.training.labels import WEEKDAY_LABELS
 from marketplace.training.models import RegistrationStatus
-from marketplace.training.services import courses
+from marketplace.training.services import courses, work_alerts
 from marketplace.training.views.blueprint import bp
 
 
@@ -45,7 +46,30 @@ def course_page(course_id):
         "training/course.html", course=course, counts=counts,
         mine=queries.my_registration(current_user, course),
         can_manage=policies.can_manage_course(current_user, course),
-        is_over=course.last_session_at <= utcnow() or course.is_cancelled)
+        is_over=course.last_session_at <= utcnow() or course.is_cancelled,
+        offers_work_alert=work_alerts.trade_has_work(course.trade),
+        has_work_alert=work_alerts.has_work_alert(current_user, course))
+
+
+@bp.post("/courses/<int:course_id>/work-alert")
+@login_required
+def follow_graduates(course_id):
+    """Hear when this course's graduates list work in its trade."""
+    course = courses.get_course(course_id)
+    work_alerts.opt_in(current_user, course)
+    db.session.commit()
+    flash(_("You will hear when graduates of this course list work in its trade."), "success")
+    return redirect(url_for("training.course_page", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/work-alert/delete")
+@login_required
+def unfollow_graduates(course_id):
+    course = courses.get_course(course_id)
+    work_alerts.opt_out(current_user, course)
+    db.session.commit()
+    flash(_("You will no longer hear of this course's graduates."), "success")
+    return redirect(url_for("training.course_page", course_id=course.id))
 
 
 @bp.get("/courses/spaces/<int:space_id>")

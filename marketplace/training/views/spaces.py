@@ -21,6 +21,7 @@ from marketplace.training.models import SpaceBlock
 from marketplace.training.services import spaces
 from marketplace.training.services.availability import (
     conflicts_after_approval,
+    conflicts_for_staff,
     upcoming_market_days,
 )
 from marketplace.training.views.blueprint import bp, staff_only
@@ -165,9 +166,8 @@ def delete_block(block_id):
 def staff_conflicts():
     """Approved sessions a later block or market day now falls on, in the staff's spaces."""
     staff_only()
-    scope = None if current_user.is_admin else current_user.staff_municipality_ids
     return render_template("training/staff_conflicts.html",
-                           conflicts=conflicts_after_approval(scope))
+                           conflicts=conflicts_for_staff(current_user))
 
 
 @bp.get("/training/requests")
