@@ -3,12 +3,12 @@
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.accounts.trades import TRADES
 from marketplace.core.api import MAX_ID
 from marketplace.core.input import SingleLine
 from marketplace.reports.periods import MAX_OFFSET, Calendar, Grain
 from marketplace.reports.sales import DIMENSIONS
 from marketplace.reports.tables import Kind
-from marketplace.training.labels import TRADES
 
 
 class ReportArgsSchema(Schema):

@@ -5,7 +5,7 @@ REPORTS_FEW_RESULTS, and whether late searches touched them since (reports.searc
 `flask summarise-searches` fills both).
 
 Revision ID: 5e7a2c913b40
-Revises: 70bcb5a336b5
+Revises: c4d8e2f1a7b3
 Create Date: 2026-12-08 00:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a2c913b40'
-down_revision = '70bcb5a336b5'
+down_revision = 'c4d8e2f1a7b3'
 branch_labels = None
 depends_on = None
 
