@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -288,28 +289,35 @@ def _staff_user(email: str) -> User:
     return user
 
 
-def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreStaff:
-    _require_admin(actor)
-    user = _staff_user(email)
-    if centre.id in user.staff_centre_ids:
-        raise Conflict(_("That person is already staff of this centre."),
-                       code=AccountErrorCode.ALREADY_STAFF)
-    membership = CentreStaff(user=user, centre=centre)
+Organisation = TrainingCentre | Municipality
+
+
+def add_member(user: User, organisation: Organisation) -> CentreStaff | MunicipalStaff:
+    """Make `user` staff of `organisation` (no policy here: callers check who may)."""
+    membership: CentreStaff | MunicipalStaff
+    if isinstance(organisation, TrainingCentre):
+        if organisation.id in user.staff_centre_ids:
+            raise Conflict(_("That person is already staff of this centre."),
+                           code=AccountErrorCode.ALREADY_STAFF)
+        membership = CentreStaff(user=user, centre=organisation)
+    else:
+        if organisation.id in user.staff_municipality_ids:
+            raise Conflict(_("That person is already staff of this municipality."),
+                           code=AccountErrorCode.ALREADY_STAFF)
+        membership = MunicipalStaff(user=user, municipality=organisation)
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreStaff:
+    _require_admin(actor)
+    return cast(CentreStaff, add_member(_staff_user(email), centre))
 
 
 def add_municipal_staff(actor: User, municipality: Municipality, email: str) -> MunicipalStaff:
     _require_admin(actor)
-    user = _staff_user(email)
-    if municipality.id in user.staff_municipality_ids:
-        raise Conflict(_("That person is already staff of this municipality."),
-                       code=AccountErrorCode.ALREADY_STAFF)
-    membership = MunicipalStaff(user=user, municipality=municipality)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
+    return cast(MunicipalStaff, add_member(_staff_user(email), municipality))
 
 
 # --- sign-in, passwords, profile ---------------------------------------------------------------

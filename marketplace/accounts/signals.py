@@ -16,3 +16,8 @@ trainee_status_changed = _signals.signal("trainee-status-changed")
 # Sent by register_trainee once the pending trainee is flushed: sender = the Trainee. The
 # notifications package tells the centre's staff.
 trainee_registered = _signals.signal("trainee-registered")
+
+# Sent by accounts.invitations.invite_staff once the invitation is flushed: sender = the
+# StaffInvitation; keyword `token`, the secret of its link (kept nowhere else). The
+# notifications package sends it to the invitee.
+staff_invited = _signals.signal("staff-invited")

@@ -205,6 +205,14 @@ def _trainee_suspended(ctx):
     return _("Your trainee account is suspended"), _reason(ctx)
 
 
+def _staff_invited(ctx):
+    return (_("You are invited to the staff of %(organisation)s",
+              organisation=ctx.get("organisation", "")),
+            _("%(inviter)s invited you to join the staff of %(organisation)s. Open the "
+              "invitation to accept it.", inviter=ctx.get("inviter_name", ""),
+              organisation=ctx.get("organisation", "")))
+
+
 def _application_received(ctx):
     return (_("A new booth application"),
             _("%(trainee)s applied for %(market)s.", trainee=ctx.get("trainee_name", ""),
@@ -468,6 +476,8 @@ SPECS: dict[EventKind, EventSpec] = dict((
           _trainee_rejected),
     _spec(K.TRAINEE_SUSPENDED, _l("Trainee account suspended"), TRAINEE, {IN_APP, EMAIL},
           _trainee_suspended),
+    _spec(K.STAFF_INVITED, _l("Invitations to join a centre's or municipality's staff"), BUYER,
+          {IN_APP, EMAIL, SMS}, _staff_invited),
     _spec(K.BOOTH_ASSIGNED, _l("Booth given"), TRAINEE, {IN_APP, EMAIL}, _booth_assigned),
     _spec(K.BOOTH_ALLOCATION, _l("Booth allocation results"), TRAINEE, {IN_APP, EMAIL},
           _booth_allocation),
