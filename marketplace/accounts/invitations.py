@@ -121,7 +121,7 @@ def _check_not_invited(invitee: Invitee, org: Organisation) -> None:
         _of(org), or_(*addresses), StaffInvitation.accepted_at.is_(None),
         StaffInvitation.revoked_at.is_(None), StaffInvitation.expires_at > utcnow()).limit(1))
     if waiting is not None:
-        raise Conflict(_("An invitation to that person is already waiting. Revoke it to send "
+        raise Conflict(_("An invitation to that person is already waiting. Withdraw it to send "
                          "a new one."), code=AccountErrorCode.ALREADY_INVITED)
 
 

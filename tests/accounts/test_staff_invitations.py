@@ -251,3 +251,38 @@ def test_the_api_invites_lists_revokes_and_accepts(client, db, staff, centre, ap
     assert unknown.status_code == 404 and unknown.json["error"]["code"] == "unknown_invitation"
     empty = client.post(base, json={}, headers=headers)
     assert empty.status_code == 400 and empty.json["error"]["code"] == "invitee_required"
+
+
+# --- Persian, on a phone's worth of page -------------------------------------------------------
+
+def test_the_invitation_pages_are_persian_all_the_way_down(client, login, db, create_centre,
+                                                           create_centre_staff, create_user):
+    from tests.storefront.persian_text import leaks
+
+    fa = {"Accept-Language": "fa"}
+    centre = create_centre(name_fa="هنرستان اسکو")
+    staff = create_centre_staff(centre=centre, display_name="زهرا", locale="fa")
+    token = _invite(db, staff, centre, email="invitee@example.org", phone="09127776655")
+    invitee = create_user(email="invitee@example.org", display_name="علی", locale="fa")
+    intruder = create_user(display_name="رضا", locale="fa")
+
+    login(staff)
+    pages = {
+        "staff": client.get(f"/staff/centres/{centre.id}", headers=fa),
+        "confirm": client.post(f"/staff/centres/{centre.id}/invitations", headers=fa,
+                               data={"email": "other@example.org", "phone": "۰۹۱۲۱۱۱۲۲۳۳"}),
+        "refused": client.post(f"/staff/centres/{centre.id}/invitations", headers=fa,
+                               data={"phone": "۱۲", "confirmed": "yes"}),
+    }
+    client.post("/logout", headers=fa)
+    pages["signed out"] = client.get(f"/invitations/{token}", headers=fa)
+    login(invitee)
+    pages["accept"] = client.get(f"/invitations/{token}", headers=fa)
+    login(intruder)
+    pages["not yours"] = client.get(f"/invitations/{token}", headers=fa)
+    for name, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert '<html lang="fa" dir="rtl">' in html, name
+        assert leaks(html) == [], (name, leaks(html))
+    assert "۰۹۱۲ ۷۷۷ ۶۶۵۵" in pages["staff"].get_data(as_text=True)
+    assert "دعوت‌نامه را تأیید کنید" in pages["confirm"].get_data(as_text=True)
