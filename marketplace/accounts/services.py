@@ -224,6 +224,37 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     return trainee
 
 
+def rejected_trainee_of(user: User) -> Trainee:
+    """The user's trainee profile when their centre rejected it; a 404 or 409 otherwise."""
+    trainee = user.trainee
+    if trainee is None:
+        raise NotFound(_("You have no trainee profile."), code=AccountErrorCode.UNKNOWN_TRAINEE)
+    if trainee.status != TraineeStatus.REJECTED:
+        raise Conflict(_("Only details your centre did not verify can be sent again."),
+                       code=CoreErrorCode.INVALID_TRANSITION)
+    return trainee
+
+
+def resubmit_trainee(user: User, data: TraineeDetails) -> Trainee:
+    """A trainee their centre did not verify corrects their details and asks again (issue 18):
+    pending once more, and the staff of the centre (the one chosen now) are told again. The
+    centre's reason stays on the row, so whoever reviews next sees what was asked for."""
+    trainee = rejected_trainee_of(user)
+    trainee.centre = get_centre(data.centre_id)
+    trainee.trade = data.trade.strip()
+    trainee.certificate_number = data.certificate_number or None
+    trainee.store_name = (data.store_name or user.display_name).strip()
+    trainee.bio = data.bio or ""
+    trainee.status = TraineeStatus.PENDING
+    trainee.status_changed_at = utcnow()
+    trainee.status_changed_by_id = user.id
+    db.session.flush()
+    trainee_status_changed.send(trainee, actor=user, old=TraineeStatus.REJECTED,
+                                new=TraineeStatus.PENDING)
+    trainee_registered.send(trainee, resubmitted=True)
+    return trainee
+
+
 def pending_trainees_for(actor: User) -> list[Trainee]:
     centre_ids = actor.staff_centre_ids
     if actor.is_admin:

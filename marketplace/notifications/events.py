@@ -183,6 +183,11 @@ def _listing_submitted(ctx):
 
 
 def _trainee_registered(ctx):
+    if ctx.get("resubmitted"):
+        return (_("A trainee is waiting for verification"),
+                _("%(trainee)s corrected their details and asks %(centre)s again to verify "
+                  "them.", trainee=ctx.get("trainee_name", ""),
+                  centre=ctx.get("centre_name", "")))
     return (_("A trainee is waiting for verification"),
             _("%(trainee)s signed up as a trainee of %(centre)s.",
               trainee=ctx.get("trainee_name", ""), centre=ctx.get("centre_name", "")))

@@ -42,14 +42,16 @@ def on_trainee_status_changed(trainee: Trainee, *, actor: User | None = None,
            mail=(SUBJECT_STATUS, "trainee_status"), link=site_path("accounts.profile"))
 
 
-def on_trainee_registered(trainee: Trainee, **_details) -> None:
-    """The staff of the trainee's centre have someone to verify."""
+def on_trainee_registered(trainee: Trainee, *, resubmitted: bool = False, **_details) -> None:
+    """The staff of the trainee's centre have someone to verify: a new trainee, or one they
+    rejected who corrected their details and asks again (`resubmitted`)."""
     centre = trainee.centre
     for membership in centre.staff:
         staff = membership.user
         notify(staff, EventKind.TRAINEE_REGISTERED,
                {"trainee_name": trainee.user.display_name,
-                "centre_name": centre.name(staff.locale),
+                "centre_name": centre.name(staff.locale), "resubmitted": resubmitted,
+                "reason": trainee.status_reason if resubmitted else None,
                 "review_url": external_url("accounts.centre_trainees")},
                mail=(SUBJECT_PENDING, "trainee_pending"),
                link=site_path("accounts.centre_trainees"))
