@@ -74,7 +74,12 @@ from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.services.pickups import on_booth_day_lost, on_pickups_counted
 from marketplace.orders.signals import vendor_order_cancelled
 from marketplace.payments import api as payments_api
-from marketplace.payments import booth_sale_views, debt_views, pickup_views
+from marketplace.payments import (
+    booth_sale_views,
+    debt_views,
+    pickup_views,
+    test_card_views,  # noqa: F401 - routes join payments'
+)
 from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
