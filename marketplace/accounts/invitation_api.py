@@ -7,7 +7,6 @@ from flask.views import MethodView
 
 from marketplace.accounts import invitations
 from marketplace.accounts.api import blp
-from marketplace.accounts.invitation_views import KINDS
 from marketplace.accounts.schemas import (
     InvitationAcceptSchema,
     InvitationCreateSchema,
@@ -19,30 +18,57 @@ from marketplace.core.auth import login_required_api, require_login
 from marketplace.extensions import db
 
 
-@blp.route(f"/<{KINDS}:kind>/<int:org_id>/invitations")
-class OrganisationInvitations(MethodView):
+def _invitations_of(kind: str, org_id: int):
+    return invitations.open_invitations(require_login(), invitations.organisation(kind, org_id))
+
+
+def _invite(kind: str, org_id: int, data: dict):
+    invitee = invitations.parse_invitee(data["email"], data["phone"])
+    invitation, _token = invitations.invite_staff(
+        require_login(), invitations.organisation(kind, org_id), invitee)
+    db.session.commit()
+    return invitation
+
+
+@blp.route("/centres/<int:centre_id>/invitations")
+class CentreInvitations(MethodView):
     decorators = [login_required_api]
 
     @blp.doc(security=BEARER)
     @blp.response(200, InvitationSchema(many=True))
-    def get(self, kind, org_id):
-        """The organisation's invitations not yet accepted or revoked, newest first (its
-        staff and admins). `kind` is `centres` or `municipalities`."""
-        return invitations.open_invitations(require_login(),
-                                            invitations.organisation(kind, org_id))
+    def get(self, centre_id):
+        """The centre's invitations not yet accepted or revoked, newest first (its staff and
+        admins)."""
+        return _invitations_of(invitations.CENTRES, centre_id)
 
     @blp.doc(security=BEARER)
     @blp.arguments(InvitationCreateSchema)
     @blp.response(201, InvitationSchema)
-    def post(self, data, kind, org_id):
-        """Invite a colleague to the organisation's staff by email or mobile number (its staff
-        and admins). The link goes to the invitee only; 409 `already_staff` or
-        `already_invited` when there is nothing to send."""
-        invitee = invitations.parse_invitee(data["email"], data["phone"])
-        invitation, _token = invitations.invite_staff(
-            require_login(), invitations.organisation(kind, org_id), invitee)
-        db.session.commit()
-        return invitation
+    def post(self, data, centre_id):
+        """Invite a colleague to the centre's staff by email or mobile number (its staff and
+        admins). The link goes to the invitee only; 409 `already_staff` or `already_invited`
+        when there is nothing to send."""
+        return _invite(invitations.CENTRES, centre_id, data)
+
+
+@blp.route("/municipalities/<int:municipality_id>/invitations")
+class MunicipalityInvitations(MethodView):
+    decorators = [login_required_api]
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, InvitationSchema(many=True))
+    def get(self, municipality_id):
+        """The municipality's invitations not yet accepted or revoked, newest first (its staff
+        and admins)."""
+        return _invitations_of(invitations.MUNICIPALITIES, municipality_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(InvitationCreateSchema)
+    @blp.response(201, InvitationSchema)
+    def post(self, data, municipality_id):
+        """Invite a colleague to the municipality's staff by email or mobile number (its staff
+        and admins); as for a centre."""
+        return _invite(invitations.MUNICIPALITIES, municipality_id, data)
 
 
 @blp.route("/invitations/<int:invitation_id>")
