@@ -240,8 +240,8 @@ def resubmit_trainee(user: User, data: TraineeDetails) -> Trainee:
     pending once more, and the staff of the centre (the one chosen now) are told again. The
     centre's reason stays on the row, so whoever reviews next sees what was asked for."""
     trainee = rejected_trainee_of(user)
-    trainee.centre = get_centre(data.centre_id)
-    trainee.trade = data.trade.strip()
+    centre, trade = get_centre(data.centre_id), check_trade(data.trade)  # before any change
+    trainee.centre, trainee.trade = centre, trade
     trainee.certificate_number = data.certificate_number or None
     trainee.store_name = (data.store_name or user.display_name).strip()
     trainee.bio = data.bio or ""

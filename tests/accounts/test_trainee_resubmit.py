@@ -20,7 +20,7 @@ def rejected(create_trainee, create_centre):
 
 
 def _details(centre_id, **overrides):
-    return {"again-centre_id": str(centre_id), "again-trade": "Carpet weaving",
+    return {"again-centre_id": str(centre_id), "again-trade": "carpet_weaving",
             "again-certificate_number": "۹۸۷۶۵", "again-store_name": "Loom house",
             "again-bio": "Hand-knotted rugs", **overrides}
 
@@ -44,7 +44,7 @@ def test_a_rejected_trainee_sends_corrected_details_and_staff_are_told_again(
     trainee = db.session.get(Trainee, rejected.id)
     assert trainee.status == TraineeStatus.PENDING
     assert (trainee.certificate_number, trainee.trade, trainee.store_name) == (
-        "98765", "Carpet weaving", "Loom house")
+        "98765", "carpet_weaving", "Loom house")
     assert trainee.status_reason == REASON  # the reviewer sees what was asked for
     notice = db.session.scalars(select(Notification).where(
         Notification.recipient_id == staff.id,
