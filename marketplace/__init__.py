@@ -10,11 +10,20 @@ from werkzeug.routing import IntegerConverter
 
 from marketplace import config as config_module
 from marketplace.accounts import api as accounts_api
-from marketplace.accounts import phone_api, phone_views  # noqa: F401 - routes join accounts'
+from marketplace.accounts import (  # noqa: F401 - routes join accounts'
+    invitation_api,
+    invitation_views,
+    phone_api,
+    phone_views,
+)
 from marketplace.accounts import views as accounts_views
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
-from marketplace.accounts.signals import trainee_registered, trainee_status_changed
+from marketplace.accounts.signals import (
+    staff_invited,
+    trainee_registered,
+    trainee_status_changed,
+)
 from marketplace.booths import api as booths_api
 from marketplace.booths import views as booths_views
 from marketplace.booths.errors import BoothErrorCode
@@ -54,14 +63,23 @@ from marketplace.notifications import views as notifications_views
 from marketplace.notifications.errors import NotificationErrorCode
 from marketplace.notifications.events import check_sms_templates
 from marketplace.notifications.feed import BELL_COLUMN, unread_count_column
-from marketplace.notifications.receivers import on_trainee_registered, on_trainee_status_changed
+from marketplace.notifications.receivers import (
+    on_staff_invited,
+    on_trainee_registered,
+    on_trainee_status_changed,
+)
 from marketplace.orders import api as orders_api
 from marketplace.orders import views as orders_views
 from marketplace.orders.errors import OrderErrorCode
 from marketplace.orders.services.pickups import on_booth_day_lost, on_pickups_counted
 from marketplace.orders.signals import vendor_order_cancelled
 from marketplace.payments import api as payments_api
-from marketplace.payments import booth_sale_views, debt_views, pickup_views
+from marketplace.payments import (
+    booth_sale_views,
+    debt_views,
+    pickup_views,
+    test_card_views,  # noqa: F401 - routes join payments'
+)
 from marketplace.payments import gateway as stripe_gateway
 from marketplace.payments import views as payments_views
 from marketplace.payments.errors import PaymentErrorCode
@@ -193,6 +211,7 @@ def _connect_signals() -> None:
     trainee_status_changed.connect(free_booths_on_status_change)
     trainee_status_changed.connect(on_trainee_status_changed)
     trainee_registered.connect(on_trainee_registered)
+    staff_invited.connect(on_staff_invited)
     vendor_order_cancelled.connect(on_vendor_order_cancelled)
     booth_day_lost.connect(on_booth_day_lost)
     pickups_counted.connect(on_pickups_counted)

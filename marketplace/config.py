@@ -135,6 +135,8 @@ class Config:
     PHONE_CODE_IP_RATE_LIMIT = os.environ.get("PHONE_CODE_IP_RATE_LIMIT", "10 per 10 minutes")
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    # How long a staff invitation's link stays good (accounts.invitations).
+    STAFF_INVITATION_TTL_DAYS = _env_int("STAFF_INVITATION_TTL_DAYS", 7)
     PASSWORD_MIN_LENGTH = 10
     # argon2id cost; lowered only in tests.
     ARGON2_TIME_COST = 3

@@ -20,6 +20,10 @@ def _is_centre_staff_or_admin(user) -> bool:
     return user.is_centre_staff or user.is_admin
 
 
+def _is_staff(user) -> bool:
+    return user.is_centre_staff or user.is_municipal_staff
+
+
 def _is_admin(user) -> bool:
     return user.is_admin
 
@@ -65,6 +69,7 @@ USER_MENU = (
             visible=lambda u: u.is_centre_staff, order=66),
     NavItem(_l("Reports"), "reports.index", visible=lambda u: bool(visible_reports(u)),
             order=70),
+    NavItem(_l("Colleagues"), "accounts.my_colleagues", visible=_is_staff, order=79),
     NavItem(_l("Organisations"), "accounts.organisations", visible=_is_admin, order=80),
     NavItem(_l("Categories"), "category_admin.admin_categories", visible=_is_admin, order=81),
     NavItem(_l("My account"), "accounts.profile", order=90),
@@ -86,7 +91,7 @@ _SHOP = ("storefront.my_store", "catalogue.my_products", "booths.mine", "orders.
          "booth_sales.sell", "orders.shipping", "payments.ledger")
 _STAFF = ("booths.staff_markets", "accounts.centre_trainees", "catalogue.review_queue",
           "orders.centre_sales", "booths.centre_applications", "reports.index",
-          "accounts.organisations", "category_admin.admin_categories",
+          "accounts.my_colleagues", "accounts.organisations", "category_admin.admin_categories",
           "payments.admin_payouts", "debts.admin_debts", "payments.admin_refunds_owed",
           "notifications.centre_broadcast_start", "training.staff_spaces",
           "training.staff_requests", "training.centre_bookings", "training.centre_courses")

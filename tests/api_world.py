@@ -134,6 +134,11 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
 
     token_id = db.session.scalars(db.select(ApiToken.id).where(
         ApiToken.user_id == buyer.id)).first()
+    from marketplace.accounts import invitations
+
+    invitation, _token = invitations.invite_staff(
+        staff, trainee.centre, invitations.parse_invitee("colleague@example.org", None))
+    db.session.commit()
     return World(headers=headers, path_parameters={
         "product_id": product.id, "image_id": image.id, "token_id": token_id,
         "centre_id": trainee.centre_id, "centre_slug": trainee.centre.slug,
@@ -145,6 +150,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         **training,
         "offer_id": offer.id,
         "notification_id": notice.id,
+        "invitation_id": invitation.id,
     })
 
 

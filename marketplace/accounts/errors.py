@@ -9,6 +9,7 @@ from marketplace.core.errors import ErrorCode
 
 class AccountErrorCode(ErrorCode):
     # Codes, not secrets: ruff's S105 reads *_TOKEN and *_PASSWORD names as passwords.
+    ALREADY_INVITED = "already_invited"
     ALREADY_STAFF = "already_staff"
     ALREADY_TRAINEE = "already_trainee"
     EMAIL_TAKEN = "email_taken"
@@ -21,11 +22,18 @@ class AccountErrorCode(ErrorCode):
     INVALID_PHONE = "invalid_phone"
     INVALID_TOKEN = "invalid_token"  # noqa: S105
     INVALID_TRADE = "invalid_trade"
+    INVITATION_EXPIRED = "invitation_expired"
+    INVITATION_NOT_YOURS = "invitation_not_yours"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_USED = "invitation_used"
+    INVITEE_REQUIRED = "invitee_required"
     NAME_REQUIRED = "name_required"
+    PHONE_NOT_VERIFIED = "phone_not_verified"
     PHONE_TAKEN = "phone_taken"
     TOO_MANY_CODES = "too_many_codes"
     REASON_REQUIRED = "reason_required"
     UNKNOWN_CENTRE = "unknown_centre"
+    UNKNOWN_INVITATION = "unknown_invitation"
     UNKNOWN_MUNICIPALITY = "unknown_municipality"
     UNKNOWN_TOKEN = "unknown_token"  # noqa: S105
     UNKNOWN_TRAINEE = "unknown_trainee"

@@ -1,7 +1,15 @@
 """HTML forms for accounts pages. Rules beyond field shape live in services."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.accounts.services import TraineeDetails
@@ -97,6 +105,16 @@ class MunicipalityForm(Form):
 
 class StaffForm(Form):
     email = EmailField(_l("Email of the staff member"), validators=[DataRequired(), Email()])
+
+
+class InvitationForm(Form):
+    """A colleague to invite: an email, a mobile number, or both (the service asks for one).
+    `confirmed` is set by the confirmation step's button: the first post only shows it."""
+
+    email = EmailField(_l("Colleague's email"), validators=[Optional(), Email(), Length(max=254)])
+    phone = StringField(_l("Colleague's mobile number"), filters=[ascii_digits],
+                        validators=[Optional(), Length(max=32)])
+    confirmed = HiddenField()
 
 
 class TokenForm(Form):

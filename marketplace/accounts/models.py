@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import cast
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.trades import trade_label
@@ -256,3 +257,48 @@ class PhoneCode(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class StaffInvitation(Model):
+    """An invitation to join one centre's or one municipality's staff (issue 18), sent by its
+    staff (or an admin) to an email address or a mobile number. The invitee accepts it while
+    signed in as the account that owns that address or verified number; it is then spent.
+
+    Only a hash of the link's token is kept: the token in the link is the secret, and a read
+    of this table must not let anyone accept an invitation."""
+
+    __tablename__ = "staff_invitations"
+    __table_args__ = (
+        CheckConstraint("(centre_id IS NULL) <> (municipality_id IS NULL)",
+                        name="one_organisation"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_address"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_centres.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))  # lower-cased, as User.email
+    phone: Mapped[str | None] = mapped_column(String(32))   # E.164
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    centre: Mapped[TrainingCentre | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def organisation(self) -> TrainingCentre | Municipality:
+        return self.centre if self.centre is not None else cast(Municipality, self.municipality)
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None

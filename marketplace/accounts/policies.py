@@ -1,6 +1,6 @@
 """Who may do what with accounts objects. Pure functions of the objects given."""
 
-from marketplace.accounts.models import Trainee, TraineeStatus, User
+from marketplace.accounts.models import Municipality, Trainee, TraineeStatus, TrainingCentre, User
 
 
 def is_active_vendor(user: User | None) -> bool:
@@ -35,3 +35,15 @@ def can_view_trainee_private(user: User | None, trainee: Trainee) -> bool:
 
 def can_manage_organisations(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_manage_staff(user: User | None, organisation: TrainingCentre | Municipality) -> bool:
+    """Invite colleagues to (and revoke invitations of) one centre or municipality: its own
+    staff, or an admin. Staff of one kind of organisation have no say over the other kind."""
+    if not user or not user.is_authenticated or user.is_disabled:
+        return False
+    if user.is_admin:
+        return True
+    if isinstance(organisation, TrainingCentre):
+        return is_staff_of_centre(user, organisation.id)
+    return is_staff_of_municipality(user, organisation.id)

@@ -208,3 +208,31 @@ class PhoneTokenRequestSchema(PhoneCodeRequestSchema):
     code = SingleLine(required=True, load_only=True, validate=validate.Length(min=1, max=12))
     name = SingleLine(required=True, validate=validate.Length(min=1, max=100),
                       metadata=text_limits(100, required=True))
+
+
+# --- staff invitations -------------------------------------------------------------------------
+
+class InvitationCreateSchema(_DigitFields, StrictSchema):
+    """An email, a mobile number (any usual way of typing it), or both; one is needed."""
+
+    digit_fields: tuple[str, ...] = ("phone",)
+    email = fields.Email(load_default=None, validate=validate.Length(max=254))
+    phone = fields.String(load_default=None, validate=validate.Length(max=32))
+
+
+class InvitationSchema(StrictSchema):
+    id = fields.Integer()
+    centre_id = fields.Integer(allow_none=True)
+    municipality_id = fields.Integer(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "E.164"})
+    invited_by_id = fields.Integer()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class InvitationAcceptSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "The token in the invitation's link "
+                                                   "(/invitations/<token>)."})

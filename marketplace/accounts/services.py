@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -223,6 +224,37 @@ def change_trainee_status(actor: User, trainee: Trainee, action: str,
     return trainee
 
 
+def rejected_trainee_of(user: User) -> Trainee:
+    """The user's trainee profile when their centre rejected it; a 404 or 409 otherwise."""
+    trainee = user.trainee
+    if trainee is None:
+        raise NotFound(_("You have no trainee profile."), code=AccountErrorCode.UNKNOWN_TRAINEE)
+    if trainee.status != TraineeStatus.REJECTED:
+        raise Conflict(_("Only details your centre did not verify can be sent again."),
+                       code=CoreErrorCode.INVALID_TRANSITION)
+    return trainee
+
+
+def resubmit_trainee(user: User, data: TraineeDetails) -> Trainee:
+    """A trainee their centre did not verify corrects their details and asks again (issue 18):
+    pending once more, and the staff of the centre (the one chosen now) are told again. The
+    centre's reason stays on the row, so whoever reviews next sees what was asked for."""
+    trainee = rejected_trainee_of(user)
+    centre, trade = get_centre(data.centre_id), check_trade(data.trade)  # before any change
+    trainee.centre, trainee.trade = centre, trade
+    trainee.certificate_number = data.certificate_number or None
+    trainee.store_name = (data.store_name or user.display_name).strip()
+    trainee.bio = data.bio or ""
+    trainee.status = TraineeStatus.PENDING
+    trainee.status_changed_at = utcnow()
+    trainee.status_changed_by_id = user.id
+    db.session.flush()
+    trainee_status_changed.send(trainee, actor=user, old=TraineeStatus.REJECTED,
+                                new=TraineeStatus.PENDING)
+    trainee_registered.send(trainee, resubmitted=True)
+    return trainee
+
+
 def pending_trainees_for(actor: User) -> list[Trainee]:
     centre_ids = actor.staff_centre_ids
     if actor.is_admin:
@@ -288,28 +320,35 @@ def _staff_user(email: str) -> User:
     return user
 
 
-def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreStaff:
-    _require_admin(actor)
-    user = _staff_user(email)
-    if centre.id in user.staff_centre_ids:
-        raise Conflict(_("That person is already staff of this centre."),
-                       code=AccountErrorCode.ALREADY_STAFF)
-    membership = CentreStaff(user=user, centre=centre)
+Organisation = TrainingCentre | Municipality
+
+
+def add_member(user: User, organisation: Organisation) -> CentreStaff | MunicipalStaff:
+    """Make `user` staff of `organisation` (no policy here: callers check who may)."""
+    membership: CentreStaff | MunicipalStaff
+    if isinstance(organisation, TrainingCentre):
+        if organisation.id in user.staff_centre_ids:
+            raise Conflict(_("That person is already staff of this centre."),
+                           code=AccountErrorCode.ALREADY_STAFF)
+        membership = CentreStaff(user=user, centre=organisation)
+    else:
+        if organisation.id in user.staff_municipality_ids:
+            raise Conflict(_("That person is already staff of this municipality."),
+                           code=AccountErrorCode.ALREADY_STAFF)
+        membership = MunicipalStaff(user=user, municipality=organisation)
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+def add_centre_staff(actor: User, centre: TrainingCentre, email: str) -> CentreStaff:
+    _require_admin(actor)
+    return cast(CentreStaff, add_member(_staff_user(email), centre))
 
 
 def add_municipal_staff(actor: User, municipality: Municipality, email: str) -> MunicipalStaff:
     _require_admin(actor)
-    user = _staff_user(email)
-    if municipality.id in user.staff_municipality_ids:
-        raise Conflict(_("That person is already staff of this municipality."),
-                       code=AccountErrorCode.ALREADY_STAFF)
-    membership = MunicipalStaff(user=user, municipality=municipality)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
+    return cast(MunicipalStaff, add_member(_staff_user(email), municipality))
 
 
 # --- sign-in, passwords, profile ---------------------------------------------------------------

@@ -14,5 +14,11 @@ _signals = Namespace()
 trainee_status_changed = _signals.signal("trainee-status-changed")
 
 # Sent by register_trainee once the pending trainee is flushed: sender = the Trainee. The
-# notifications package tells the centre's staff.
+# notifications package tells the centre's staff. Sent again with `resubmitted=True` when a
+# rejected trainee corrects their details and asks again (services.resubmit_trainee).
 trainee_registered = _signals.signal("trainee-registered")
+
+# Sent by accounts.invitations.invite_staff once the invitation is flushed: sender = the
+# StaffInvitation; keyword `token`, the secret of its link (kept nowhere else). The
+# notifications package sends it to the invitee.
+staff_invited = _signals.signal("staff-invited")

@@ -1,5 +1,7 @@
 """Accounts pages: sign-up, sign-in, passwords, profile, tokens, verification, organisations."""
 
+from typing import cast
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
@@ -214,7 +216,39 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form,
-                           password_form=ChangePasswordForm(prefix="pw"))
+                           password_form=ChangePasswordForm(prefix="pw"),
+                           again_form=_again_form(user))
+
+
+def _again_form(user, form: TraineeDetailsForm | None = None) -> TraineeDetailsForm | None:
+    """A rejected trainee's details to correct and send again, filled with what they sent;
+    None for everyone else."""
+    trainee = user.trainee
+    if trainee is None or trainee.status != TraineeStatus.REJECTED:
+        return None
+    if form is None:
+        form = TraineeDetailsForm(prefix="again", formdata=None, obj=trainee)
+    form.centre_id.choices = centre_choices()
+    return form
+
+
+@bp.post("/account/trainee/resubmit")
+@login_required
+def resubmit_trainee():
+    services.rejected_trainee_of(current_user)  # nothing to send again: a 404 or 409
+    form = cast(TraineeDetailsForm,
+                _again_form(current_user, TraineeDetailsForm(prefix="again")))
+    if form.validate_on_submit():
+        try:
+            services.resubmit_trainee(current_user, form.details())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your details are sent again. Your centre will check them."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=_profile_form(current_user),
+                           password_form=ChangePasswordForm(prefix="pw"), again_form=form), 422
 
 
 def _profile_form(user) -> ProfileForm:
@@ -246,7 +280,7 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=_profile_form(current_user),
-                           password_form=form), 422
+                           password_form=form, again_form=_again_form(current_user)), 422
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

@@ -190,6 +190,9 @@ def pay_with_test_card(number):
     if payment.status == PaymentStatus.SUCCEEDED:
         flash(payments.payment_message(payment), "success")
         return redirect(url_for("orders.order_detail", number=order.number))
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        # The card asks for the bank's confirmation: the stand-in's page for it.
+        return redirect(url_for("payments.test_authentication", payment_id=payment.id))
     flash(payments.payment_message(payment), "error")
     return redirect(url_for("checkout.pay", number=order.number))
 

@@ -191,6 +191,11 @@ def _listing_submitted(ctx):
 
 
 def _trainee_registered(ctx):
+    if ctx.get("resubmitted"):
+        return (_("A trainee is waiting for verification"),
+                _("%(trainee)s corrected their details and asks %(centre)s again to verify "
+                  "them.", trainee=ctx.get("trainee_name", ""),
+                  centre=ctx.get("centre_name", "")))
     return (_("A trainee is waiting for verification"),
             _("%(trainee)s signed up as a trainee of %(centre)s.",
               trainee=ctx.get("trainee_name", ""), centre=ctx.get("centre_name", "")))
@@ -211,6 +216,14 @@ def _trainee_rejected(ctx):
 
 def _trainee_suspended(ctx):
     return _("Your trainee account is suspended"), _reason(ctx)
+
+
+def _staff_invited(ctx):
+    return (_("You are invited to the staff of %(organisation)s",
+              organisation=ctx.get("organisation", "")),
+            _("%(inviter)s invited you to join the staff of %(organisation)s. Open the "
+              "invitation to accept it.", inviter=ctx.get("inviter_name", ""),
+              organisation=ctx.get("organisation", "")))
 
 
 def _application_received(ctx):
@@ -478,6 +491,8 @@ SPECS: dict[EventKind, EventSpec] = dict((
           _trainee_rejected),
     _spec(K.TRAINEE_SUSPENDED, _l("Trainee account suspended"), TRAINEE, {IN_APP, EMAIL},
           _trainee_suspended),
+    _spec(K.STAFF_INVITED, _l("Invitations to join a centre's or municipality's staff"), BUYER,
+          {IN_APP, EMAIL, SMS}, _staff_invited),
     _spec(K.BOOTH_ASSIGNED, _l("Booth given"), TRAINEE, {IN_APP, EMAIL}, _booth_assigned),
     _spec(K.BOOTH_ALLOCATION, _l("Booth allocation results"), TRAINEE, {IN_APP, EMAIL},
           _booth_allocation),

@@ -37,6 +37,7 @@ class EventKind(enum.StrEnum):
     TRAINEE_VERIFIED = "trainee_verified"
     TRAINEE_REJECTED = "trainee_rejected"
     TRAINEE_SUSPENDED = "trainee_suspended"
+    STAFF_INVITED = "staff_invited"              # to anyone: join an organisation's staff
     BOOTH_APPLICATION_RECEIVED = "booth_application_received"  # to municipal staff
     BOOTH_ASSIGNED = "booth_assigned"
     BOOTH_ALLOCATION = "booth_allocation"

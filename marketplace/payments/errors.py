@@ -27,6 +27,8 @@ class PaymentErrorCode(ErrorCode):
     PAYMENT_DECLINED = "payment_declined"
     PAYMENT_IN_PROGRESS = "payment_in_progress"
     PAYMENT_NOT_STARTED = "payment_not_started"
+    NOT_AWAITING_AUTHENTICATION = "not_awaiting_authentication"
+    BAD_OUTCOME = "bad_outcome"
     PAYMENT_PROVIDER_REJECTED = "payment_provider_rejected"
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
     REFUND_NOT_OWED = "refund_not_owed"

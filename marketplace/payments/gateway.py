@@ -296,6 +296,15 @@ class StripeGateway:
                             {"idempotency_key": idempotency_key})
         return _intent_state(intent)
 
+    def authenticate_test_intent(self, intent_id: str, client_secret: str,
+                                 success: bool) -> IntentState:
+        """The local stand-in only (localstripe's `_authenticate`; Stripe has no such call):
+        the buyer passes or fails the 3-D Secure step of an intent in `requires_action`."""
+        self._call(self.client.raw_request, "post",
+                   f"/v1/payment_intents/{intent_id}/_authenticate",
+                   client_secret=client_secret, success="true" if success else "false")
+        return self.retrieve_payment_intent(intent_id)
+
     def cancel_payment_intent(self, intent_id: str, idempotency_key: str) -> IntentState:
         intent = self._call(self.client.v1.payment_intents.cancel, intent_id, {},
                             {"idempotency_key": idempotency_key})

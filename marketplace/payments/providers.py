@@ -85,6 +85,10 @@ class PaymentProvider(ABC):
     def confirm_with_test_card(self, payment, card: str) -> ProviderPayment:
         raise gateway.GatewayError("this provider has no test cards", code="not_supported")
 
+    def authenticate_test_payment(self, payment, success: bool) -> ProviderPayment:
+        raise gateway.GatewayError("this provider has no test authentication",
+                                   code="not_supported")
+
     def cancel_payment(self, payment) -> ProviderPayment:
         """Close a payment that is no longer wanted (its order expired)."""
         return ProviderPayment(status=PaymentStatus.CANCELLED,
@@ -168,6 +172,14 @@ class StripeProvider(PaymentProvider):
         except gateway.GatewayDeclined:
             return self.fetch_payment(payment)
         return self._result(state)
+
+    def authenticate_test_payment(self, payment, success: bool) -> ProviderPayment:
+        """The stand-in's bank step for the "needs authentication" test card: approved, the
+        charge is made; failed, the intent records the failed attempt."""
+        stripe = self._gateway()
+        state = stripe.retrieve_payment_intent(payment.provider_reference)
+        return self._result(stripe.authenticate_test_intent(state.id, state.client_secret or "",
+                                                            success))
 
     def cancel_payment(self, payment) -> ProviderPayment:
         try:

@@ -74,10 +74,15 @@ _TRAINING_SESSION_RULES = dict.fromkeys((
     "outside_opening_hours", "over_capacity", "equipment_missing", "session_in_past",
     "invalid_session_time", "series_empty", "series_too_long", "blocked_period", "market_day",
     "space_inactive", "no_session_chosen"))
+# A staff invitation goes to an email, a mobile number or both: one of them (a rule across
+# fields), and the number a mobile one.
+_INVITATION_RULES = {**_PHONE_RULES, "invitee_required": frozenset({"email"})}
 STATE_RULES: dict[str, dict[str, frozenset[str] | None]] = {
     "POST /api/v1/accounts/register": _PHONE_RULES,
     "POST /api/v1/accounts/register-trainee": _PHONE_RULES,
     "POST /api/v1/accounts/phone-codes": _PHONE_RULES,
+    "POST /api/v1/centres/{centre_id}/invitations": _INVITATION_RULES,
+    "POST /api/v1/municipalities/{municipality_id}/invitations": _INVITATION_RULES,
     # The code texted to that number, while it lives and has tries left.
     "POST /api/v1/accounts/phone-tokens": {**_PHONE_RULES, **dict.fromkeys((
         "wrong_code", "code_expired", "code_attempts_exhausted"))},

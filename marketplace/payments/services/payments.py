@@ -285,14 +285,21 @@ def _new_payment(order: Order, provider: str, earlier_attempts: int, amount: int
                    idempotency_key=f"order-{order.number}-payment-{earlier_attempts + 1}")
 
 
-def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
-    """Development only (Stripe stand-in): confirm server-side with a test card, then settle."""
+def _standin_provider(actor, payment: Payment) -> PaymentProvider:
+    """The Stripe stand-in behind the buyer's own payment; a 404 for anyone else's payment, or
+    when the test cards are not there (production)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or \
             actor.id != payment.order.buyer_id:
         raise NotFound(_("We could not find that payment."))
     provider = get_provider(payment.provider)
     if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
         raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
+    return provider
+
+
+def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
+    """Development only (Stripe stand-in): confirm server-side with a test card, then settle."""
+    provider = _standin_provider(actor, payment)
     if card not in TEST_CARDS:
         raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
     payment = lock(Payment, payment.id)
@@ -310,6 +317,32 @@ def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
         raise PaymentUnavailable(unavailable_message()) from error
     except GatewayError as error:
         log.error("payment %s: confirming with a test card refused: %s", payment.id, error)
+        raise PaymentRejected(rejected_message()) from error
+    return settle_payment(payment, result)
+
+
+def awaiting_test_authentication(actor, payment: Payment) -> Payment:
+    """The buyer's own stand-in payment whose test card asked for authentication; a 409 once
+    it is approved, failed or otherwise over."""
+    _standin_provider(actor, payment)
+    if payment.status != PaymentStatus.REQUIRES_ACTION:
+        raise Conflict(_("This payment is not waiting for authentication."),
+                       code=PaymentErrorCode.NOT_AWAITING_AUTHENTICATION)
+    return payment
+
+
+def authenticate_test_payment(actor, payment: Payment, approve: bool) -> Payment:
+    """Development only (Stripe stand-in): the bank's confirmation step of the "needs
+    authentication" test card, answered by the buyer. Approved, the payment completes and the
+    order is paid; failed, the payment fails and the order waits for another try."""
+    provider = _standin_provider(actor, payment)
+    payment = awaiting_test_authentication(actor, lock(Payment, payment.id))
+    try:
+        result = provider.authenticate_test_payment(payment, approve)
+    except GatewayUnavailable as error:
+        raise PaymentUnavailable(unavailable_message()) from error
+    except GatewayError as error:
+        log.error("payment %s: the stand-in refused the authentication: %s", payment.id, error)
         raise PaymentRejected(rejected_message()) from error
     return settle_payment(payment, result)
 
