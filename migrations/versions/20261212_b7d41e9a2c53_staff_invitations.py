@@ -3,7 +3,7 @@ invitation of a colleague by email or mobile number (accounts.invitations). Exac
 organisation and at least one address per row; only a hash of the link's token is kept.
 
 Revision ID: b7d41e9a2c53
-Revises: c4d8e2f1a7b3
+Revises: 8c1f4e2a7d95
 Create Date: 2026-12-08 00:50:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e9a2c53'
-down_revision = 'c4d8e2f1a7b3'
+down_revision = '8c1f4e2a7d95'
 branch_labels = None
 depends_on = None
 
