@@ -36,7 +36,7 @@ from marketplace.booths.models import (
 from marketplace.booths.schedule import neighbours
 from marketplace.core import page_cache
 from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import today_here
 from marketplace.extensions import db
 
 CELL = 48  # SVG units per grid cell
@@ -357,7 +357,7 @@ KEPT_APPEARANCES = 5_000
 def next_appearance(trainee_id: int) -> NextAppearance | None:
     """The trainee's next live booth on an open day (the product page's "see it at booth …"):
     at most one query, with its booth, day and market."""
-    today = utcnow().astimezone(marketplace_zone()).date()
+    today = today_here()
     kept = page_cache.memo_in_process("next-appearance", KEPT_APPEARANCES)
     key = (trainee_id, today)
     if key not in kept:
@@ -374,7 +374,7 @@ def _plain(assignment: Assignment) -> NextAppearance:
 
 def _appearances(trainee_id: int, today: date | None, limit: int) -> list[Assignment]:
     if today is None:
-        today = utcnow().astimezone(marketplace_zone()).date()
+        today = today_here()
     return list(db.session.scalars(
         select(Assignment).join(MarketDay)
         .where(Assignment.trainee_id == trainee_id,

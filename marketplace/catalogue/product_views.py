@@ -9,7 +9,6 @@ killed worker loses at most a batch of views."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,8 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.catalogue.models import Product, ProductViewDay
 from marketplace.catalogue.search_log import RowBuffer
-from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import today_here
 from marketplace.extensions import db
 
 _KEY = "product_views"
@@ -29,13 +27,9 @@ def init_app(app) -> None:
                                      ("PRODUCT_VIEWS_FLUSH_SECONDS", "PRODUCT_VIEWS_BATCH"))
 
 
-def today() -> date:
-    return utcnow().astimezone(marketplace_zone()).date()
-
-
 def count_view(product_id: int) -> None:
     """One view of the product's page (in a request)."""
-    current_app.extensions[_KEY].add_after_response({"day": today(), "product_id": product_id})
+    current_app.extensions[_KEY].add_after_response({"day": today_here(), "product_id": product_id})
 
 
 def count_cached_view(meta: dict) -> None:

@@ -11,6 +11,7 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 
+from marketplace.core.db import utcnow
 from marketplace.core.digits import to_persian_digits
 from marketplace.core.money import Money, unit_name
 from marketplace.core.phone import InvalidPhone, display_phone, parse_mobile
@@ -109,6 +110,17 @@ def marketplace_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["MARKETPLACE_TIMEZONE"])
 
 
+def local_day(moment: datetime) -> date:
+    """The calendar day a moment falls on where the marketplace is (Tehran by default): a
+    market day, a pickup day and a report's day are local days, never UTC's."""
+    return moment.astimezone(marketplace_zone()).date()
+
+
+def today_here() -> date:
+    """Today where the marketplace is, by core.db's clock (which the demo may set back)."""
+    return local_day(utcnow())
+
+
 def localize_digits(text: str) -> str:
     return to_persian_digits(text) if locale_code().startswith("fa") else text
 
@@ -132,7 +144,7 @@ def format_day(value: date | datetime | None, with_weekday: bool = False) -> str
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(marketplace_zone()).date()
+        value = local_day(value)
     if locale_code().startswith("fa"):
         return jalali_date(value, with_weekday)
     pattern = "EEEE d MMMM y" if with_weekday else "d MMMM y"

@@ -36,11 +36,10 @@ from marketplace.booths.services import (
 from marketplace.catalogue.models import Category, Product
 from marketplace.core.db import utcnow
 from marketplace.core.errors import Conflict, DomainError
-from marketplace.core.i18n import jalali_date
+from marketplace.core.i18n import jalali_date, today_here
 from marketplace.core.money import minor_units
 from marketplace.demo.people import demo_email
 from marketplace.extensions import db
-from marketplace.storefront.todo import today_here
 
 SAHAND_VENUE = "میدان بازارچه شهر جدید سهند"
 SAHAND_MARKET = "بازارچه جمعه شهر جدید سهند"

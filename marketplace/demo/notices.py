@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from marketplace.accounts.models import User
 from marketplace.booths.models import Market
 from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import today_here
 from marketplace.demo.people import demo_email
 from marketplace.extensions import db
 from marketplace.notifications.models import EventKind, Notification
@@ -38,7 +38,7 @@ def seed(echo) -> None:
         order = db.session.scalar(select(Order).where(Order.buyer_id == buyer.id)
                                   .order_by(Order.id.desc()))
         number = order.number if order is not None else "BZ-DEMO"
-        tomorrow = utcnow().astimezone(marketplace_zone()).date() + timedelta(days=1)
+        tomorrow = today_here() + timedelta(days=1)
         notify(buyer, EventKind.PICKUP_REMINDER, {
             "number": number, "day": tomorrow,
             "market_name_fa": market.name_fa if market else "بازارچه",

@@ -21,7 +21,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.dates import day_input_text
-from marketplace.core.i18n import format_day, locale_code, localize_digits, marketplace_zone
+from marketplace.core.i18n import (
+    format_day,
+    local_day,
+    locale_code,
+    localize_digits,
+    marketplace_zone,
+)
 from marketplace.notifications.models import Channel, EventKind
 
 IN_APP, EMAIL, SMS = Channel.IN_APP, Channel.EMAIL, Channel.SMS
@@ -393,7 +399,7 @@ def short_day(value) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = value.astimezone(marketplace_zone()).date()
+        value = local_day(value)
     return day_input_text(value, locale_code()) if isinstance(value, date) else ""
 
 

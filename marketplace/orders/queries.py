@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
@@ -23,7 +21,7 @@ from marketplace.booths.models import (
 )
 from marketplace.catalogue.models import Product
 from marketplace.core.errors import NotFound
-from marketplace.core.i18n import locale_code, localize_digits
+from marketplace.core.i18n import locale_code, localize_digits, today_here
 from marketplace.extensions import db
 from marketplace.orders import policies
 from marketplace.orders.models import (
@@ -135,7 +133,7 @@ def pickup_options(trainees, locale: str, today: date | None = None
     """Per trainee: their live booth assignments on open market days from today on; where
     they have none, their training centre. One statement for all trainees."""
     trainees = list(trainees)
-    today = today or _today()
+    today = today or today_here()
     options: dict[int, list[PickupOption]] = {t.id: [] for t in trainees}
     if trainees:
         rows = db.session.execute(_BOOTH_DAYS_OF_TRAINEES, {
@@ -152,10 +150,6 @@ def pickup_options(trainees, locale: str, today: date | None = None
             options[trainee.id].append(PickupOption(
                 key="centre", place=f"{centre.name(locale)} — {centre.city}"))
     return options
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["MARKETPLACE_TIMEZONE"])).date()
 
 
 # --- orders ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """flask commands of the reports domain."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -9,7 +9,7 @@ from sqlalchemy import delete
 
 from marketplace.catalogue.models import SearchLog
 from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import today_here
 from marketplace.extensions import db
 from marketplace.reports.search_summary import (
     forget_days_before,
@@ -55,7 +55,7 @@ def summarise_sales(through):
 
 
 def _yesterday() -> date:
-    return datetime.now(marketplace_zone()).date() - timedelta(days=1)
+    return today_here() - timedelta(days=1)
 
 
 @click.command("summarise-searches")

@@ -29,7 +29,6 @@ from marketplace.booths.models import (
 )
 from marketplace.catalogue.models import Product, ProductStatus
 from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.models import Fulfilment, Order, VendorOrder, VendorOrderStatus
@@ -54,10 +53,6 @@ def _count(*conditions: ColumnElement[bool], of=None, join=()) -> ColumnElement[
 def _one_row(**columns: ColumnElement) -> dict:
     row = db.session.execute(select(*(c.label(n) for n, c in columns.items()))).one()
     return row._asdict()
-
-
-def today_here() -> date:
-    return utcnow().astimezone(marketplace_zone()).date()
 
 
 # --- buyer (everyone) ---------------------------------------------------------------------------

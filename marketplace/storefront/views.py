@@ -21,9 +21,8 @@ from flask_login import current_user, login_required
 from marketplace.booths import queries as booth_queries
 from marketplace.catalogue.queries.listings import newest_products
 from marketplace.core import qr
-from marketplace.core.db import utcnow
 from marketplace.core.errors import NotFound
-from marketplace.core.i18n import locale_code, marketplace_zone
+from marketplace.core.i18n import locale_code, today_here
 from marketplace.core.page_cache import cached_page
 from marketplace.core.pagination import page_args
 from marketplace.core.urls import absolute_url
@@ -52,7 +51,7 @@ def storefront_helpers():
 @bp.get("/")
 def home():
     """The home page: what storefront reads from the catalogue and the markets."""
-    today = utcnow().astimezone(marketplace_zone()).date()
+    today = today_here()
     return render_template("storefront/home.html",
                            newest_products=newest_products(8),
                            upcoming_markets=booth_queries.upcoming_markets(today, limit=5))
@@ -65,7 +64,7 @@ def my_home():
     and a link (storefront.todo: one query per role)."""
     user = current_user
     currency = current_app.config["MARKETPLACE_CURRENCY"]
-    today = todo.today_here()
+    today = today_here()
     trainee = user.trainee
     return render_template(
         "storefront/my_home.html", today=today,

@@ -17,6 +17,7 @@ from marketplace.booths.models import (
 )
 from marketplace.booths.services.attendance import check_in
 from marketplace.core.db import utcnow
+from marketplace.core.i18n import today_here
 from marketplace.core.sms.outbox import outbox_messages
 from marketplace.demo import people, pickups
 from marketplace.notifications.models import EventKind, Notification
@@ -24,7 +25,6 @@ from marketplace.orders.models import Order, VendorOrder
 from marketplace.payments.models import PayoutAccount, PayoutMethod
 from marketplace.payments.queries import available_balance
 from marketplace.payments.services.payouts import create_payout_batch
-from marketplace.storefront.todo import today_here
 
 
 def _counts(db):

@@ -25,7 +25,7 @@ from marketplace.booths.signals import booth_day_lost
 from marketplace.core.db import utcnow
 from marketplace.core.digits import to_ascii_digits
 from marketplace.core.errors import Conflict, NotFound, RuleViolation
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import local_day
 from marketplace.extensions import db
 from marketplace.notifications.models import EventKind
 from marketplace.notifications.service import notify, site_path
@@ -37,7 +37,7 @@ CHECK_IN_OPENS_BEFORE = timedelta(hours=3)
 def check_in_window_contains(day: MarketDay, now: datetime) -> bool:
     """From shortly before opening until midnight of the market day, in the marketplace's zone;
     an early check-in would let a trainee dodge the no-show rule."""
-    on_the_day = now.astimezone(marketplace_zone()).date() == day.day
+    on_the_day = local_day(now) == day.day
     return on_the_day and now >= day.opens_at - CHECK_IN_OPENS_BEFORE
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.booths.models import MarketDay
 from marketplace.core.db import utcnow
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import local_day
 from marketplace.extensions import db
 from marketplace.notifications.models import EventKind, Notification
 from marketplace.notifications.service import notify, site_path
@@ -49,7 +49,7 @@ def pickups_on(day: date) -> list[VendorOrder]:
 def remind_pickups(now=None) -> int:
     """Queue tomorrow's reminders not sent yet; how many."""
     now = now or utcnow()
-    tomorrow = now.astimezone(marketplace_zone()).date() + timedelta(days=1)
+    tomorrow = local_day(now) + timedelta(days=1)
     parts = pickups_on(tomorrow)
     if not parts:
         return 0

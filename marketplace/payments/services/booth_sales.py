@@ -11,7 +11,6 @@ commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,7 +28,7 @@ from marketplace.catalogue.models import Product
 from marketplace.catalogue.queries.listings import MAX_ID
 from marketplace.catalogue.services.stock import take_stock
 from marketplace.core.errors import Conflict, Forbidden, NotFound
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import today_here
 from marketplace.core.money import Money
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderErrorCode
@@ -121,7 +120,7 @@ def _sale_with_key(trainee_id: int, client_key: str) -> BoothSale | None:
 
 def booth_today(trainee_id: int) -> int | None:
     """The trainee's live booth assignment for today (the marketplace's date), if any."""
-    today = datetime.now(marketplace_zone()).date()
+    today = today_here()
     return db.session.scalar(select(Assignment.id).where(
         Assignment.trainee_id == trainee_id, Assignment.day == today,
         Assignment.status.in_(LIVE_ASSIGNMENT_STATUSES)))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.booths.models import Market, MarketDay, MarketDayStatus, Venue
 from marketplace.core.db import utcnow
 from marketplace.core.errors import ErrorCode
-from marketplace.core.i18n import marketplace_zone
+from marketplace.core.i18n import local_day, marketplace_zone
 from marketplace.extensions import db
 from marketplace.training.errors import TrainingErrorCode
 from marketplace.training.models import (
@@ -48,7 +48,7 @@ class Window:
 
     @property
     def local_day(self) -> date:
-        return self.starts_at.astimezone(marketplace_zone()).date()
+        return local_day(self.starts_at)
 
     @property
     def is_free(self) -> bool:

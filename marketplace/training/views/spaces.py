@@ -12,7 +12,7 @@ from flask_login import current_user
 from marketplace.core.db import utcnow
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import apply_domain_error
-from marketplace.core.i18n import format_number, marketplace_zone
+from marketplace.core.i18n import format_number, local_day
 from marketplace.extensions import db
 from marketplace.training import queries
 from marketplace.training.errors import TrainingErrorCode
@@ -99,7 +99,7 @@ def space_page(space_id):
     staff_only()
     space = spaces.get_space_for_staff(current_user, space_id)
     now = utcnow()
-    today = now.astimezone(marketplace_zone()).date()
+    today = local_day(now)
     return render_template(
         "training/space_page.html", space=space, block_form=BlockForm(),
         sessions=queries.space_sessions(space, now - timedelta(days=1)),
