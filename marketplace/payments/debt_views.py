@@ -31,7 +31,11 @@ PAGES = SidePaymentPages(
     paid_message=lambda: _("Thank you: your debt is paid."),
     paid_url=lambda _payment: url_for("payments.ledger"),
     retry_url=lambda _payment: url_for("payments.ledger"),
-    waiting_url=lambda: url_for("payments.ledger"))
+    waiting_url=lambda: url_for("payments.ledger"),
+    kind="debt",
+    authenticate_test=debts.authenticate_test_debt_payment,
+    paying_for=lambda: _("What you owe the marketplace"),
+    order_number=lambda _payment: None)
 
 
 @bp.post("/my/debt/pay")

@@ -134,7 +134,12 @@ SHIPPING_PAGES = SidePaymentPages(
     retry_url=lambda payment: url_for("pickups.choose",
                                       number=payment.vendor_order.order.number,
                                       vendor_order_id=payment.vendor_order_id),
-    waiting_url=lambda: url_for("orders.my_orders"))
+    waiting_url=lambda: url_for("orders.my_orders"),
+    kind="shipping",
+    authenticate_test=lambda _actor, payment, approve:
+        shipping_payments.authenticate_test_shipping_payment(payment, approve),
+    paying_for=lambda: _("Shipping"),
+    order_number=lambda payment: payment.vendor_order.order.number)
 
 
 @bp.post("/orders/shipping-payments/<int:payment_id>/test-card")

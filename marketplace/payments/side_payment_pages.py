@@ -1,7 +1,8 @@
 """The pages of a payment that is not an order's own (payments.services.side_payments): a
 trainee's debt (payments.debt_views) and a buyer's shipping fee (payments.pickup_views). One
 home for where the payer goes once a payment was started or came back, the Stripe card page
-(test cards with the local stand-in), the development test-card confirmation, Stripe's return
+(test cards with the local stand-in), the development test-card confirmation and its bank
+step (routed by payments.test_card_views, which serves an order's payment too), Stripe's return
 and Zarinpal's callback; each blueprint keeps its own routes and says, in a `SidePaymentPages`,
 how its payments are found, settled and where their payer goes."""
 
@@ -12,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, make_response, redirect, render_template, request
+from flask import (
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from marketplace.core.auth import require_login
@@ -21,6 +31,7 @@ from marketplace.core.security import STRIPE_CSP, content_security_policy
 from marketplace.extensions import db
 from marketplace.payments.models import PaymentStatus
 from marketplace.payments.providers import OFFERED_TEST_CARDS, StripeProvider, get_provider
+from marketplace.payments.services import side_payments
 from marketplace.payments.services.errors import PaymentUnavailable
 
 
@@ -54,12 +65,25 @@ class SidePaymentPages:
     retry_url: Callable[[Any], str]
     # Where the payer goes while Zarinpal does not answer (the payment id is all we know).
     waiting_url: Callable[[], str]
+    # Its name in the test-authentication page's address (payments.test_card_views).
+    kind: str
+    # (actor, payment, approved?) → the payment after the test card's bank step, settled.
+    authenticate_test: Callable[[Any, Any, bool], Any]
+    # What the payer pays for, and the order it belongs to (if any), on that page.
+    paying_for: Callable[[], str]
+    order_number: Callable[[Any], str | None]
 
     def after(self, payment):
         """Where the payer goes once a payment was started or came back."""
         if payment.status == PaymentStatus.SUCCEEDED:
             flash(self.paid_message(), "success")
             return redirect(self.paid_url(payment), 303)
+        if payment.status == PaymentStatus.REQUIRES_ACTION and payment.provider == "stripe" \
+                and StripeProvider.is_standin():
+            # The test card asks for the bank's confirmation: the stand-in's page for it
+            # (with real Stripe, its Payment Element shows the bank's own step).
+            return redirect(url_for("payments.test_authentication", kind=self.kind,
+                                    payment_id=payment.id), 303)
         if payment.is_open:
             page = get_provider(payment.provider).payment_page_url(payment)
             if page:  # Zarinpal: pay on the gateway's page, come back to the callback
@@ -89,6 +113,19 @@ class SidePaymentPages:
             raise BadRequest(_("Choose one of the test cards."),
                              code=CoreErrorCode.VALIDATION_ERROR)
         payment = self.confirm_test_card(actor, payment, card)
+        db.session.commit()
+        return self.after(payment)
+
+    def test_authentication_page(self, actor, payment_id: int) -> str:
+        """The stand-in's bank step for the payer's own payment (payments.test_card_views)."""
+        payment = side_payments.awaiting_test_authentication(self.find(actor, payment_id))
+        return render_template("payments/test_authentication.html", payment=payment,
+                               kind=self.kind, paying_for=self.paying_for(),
+                               order_number=self.order_number(payment))
+
+    def answer_test_authentication(self, actor, payment_id: int, approve: bool):
+        """Approved, the payment settles as paid; failed, the payer may start another."""
+        payment = self.authenticate_test(actor, self.find(actor, payment_id), approve)
         db.session.commit()
         return self.after(payment)
 

@@ -174,6 +174,14 @@ def confirm_test_debt_payment(actor, payment: DebtPayment, card: str) -> DebtPay
     return side_payments.confirm_with_test_card(payment, card, settle_debt_payment)
 
 
+def authenticate_test_debt_payment(actor, payment: DebtPayment, approve: bool) -> DebtPayment:
+    """Development only (Stripe stand-in): the trainee answers the bank's step of the "needs
+    authentication" test card; approved, the debt is settled."""
+    if not policies.can_pay_debt_of(actor, payment.trainee):
+        raise NotFound(_("We could not find that payment."))
+    return side_payments.authenticate_test_payment(payment, approve, settle_debt_payment)
+
+
 def debt_payment_ids_to_reconcile() -> list[int]:
     """Debt payments a lost webhook or callback could have left open."""
     return side_payments.ids_to_reconcile(DebtPayment)

@@ -321,13 +321,20 @@ def confirm_test_payment(actor, payment: Payment, card: str) -> Payment:
     return settle_payment(payment, result)
 
 
+def check_awaiting_authentication(payment) -> None:
+    """A 409 unless `payment` — an order's, a debt's or a shipping fee's — waits on the bank's
+    confirmation step of its test card: once approved, failed or otherwise over, it is
+    answered."""
+    if payment.status != PaymentStatus.REQUIRES_ACTION:
+        raise Conflict(_("This payment is not waiting for authentication."),
+                       code=PaymentErrorCode.NOT_AWAITING_AUTHENTICATION)
+
+
 def awaiting_test_authentication(actor, payment: Payment) -> Payment:
     """The buyer's own stand-in payment whose test card asked for authentication; a 409 once
     it is approved, failed or otherwise over."""
     _standin_provider(actor, payment)
-    if payment.status != PaymentStatus.REQUIRES_ACTION:
-        raise Conflict(_("This payment is not waiting for authentication."),
-                       code=PaymentErrorCode.NOT_AWAITING_AUTHENTICATION)
+    check_awaiting_authentication(payment)
     return payment
 
 

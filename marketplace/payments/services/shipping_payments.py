@@ -282,6 +282,13 @@ def confirm_test_shipping_payment(payment: ShippingPayment, card: str) -> Shippi
     return side_payments.confirm_with_test_card(payment, card, settle_shipping_payment)
 
 
+def authenticate_test_shipping_payment(payment: ShippingPayment, approve: bool
+                                       ) -> ShippingPayment:
+    """Development only (Stripe stand-in): the buyer answers the bank's step of the "needs
+    authentication" test card; approved, the part is shipped."""
+    return side_payments.authenticate_test_payment(payment, approve, settle_shipping_payment)
+
+
 def shipping_payment_ids_to_reconcile() -> list[int]:
     """Shipping payments a lost webhook or callback could have left open."""
     return side_payments.ids_to_reconcile(ShippingPayment)

@@ -38,7 +38,7 @@ from marketplace.payments.services.errors import (
     unavailable_message,
 )
 from marketplace.payments.services.locking import lock
-from marketplace.payments.services.payments import apply_state
+from marketplace.payments.services.payments import apply_state, check_awaiting_authentication
 
 log = logging.getLogger(__name__)
 Payment = TypeVar("Payment", bound=Any)
@@ -121,13 +121,20 @@ def refresh(payment: Payment, settle_with: Callable[[Payment, ProviderPayment], 
                                     lambda: provider.fetch_payment(payment)))
 
 
-def confirm_with_test_card(payment: Payment, card: str,
-                           settle_with: Callable[[Payment, ProviderPayment], Payment]
-                           ) -> Payment:
-    """Development only (Stripe stand-in): confirm with a test card, then settle."""
+def _standin_provider(payment) -> StripeProvider:
+    """The Stripe stand-in behind `payment`; a 404 when the test cards are not there."""
     provider = get_provider(payment.provider)
     if not isinstance(provider, StripeProvider) or not StripeProvider.is_standin():
         raise NotFound(_("Test cards are only available with the local Stripe stand-in."))
+    return provider
+
+
+def confirm_with_test_card(payment: Payment, card: str,
+                           settle_with: Callable[[Payment, ProviderPayment], Payment]
+                           ) -> Payment:
+    """Development only (Stripe stand-in): confirm with a test card, then settle. The "needs
+    authentication" card leaves it waiting on the bank's step (authenticate_test_payment)."""
+    provider = _standin_provider(payment)
     if card not in TEST_CARDS:
         raise BadRequest(_("That test card cannot be used."), code=PaymentErrorCode.UNKNOWN_CARD)
     payment = lock(type(payment), payment.id)
@@ -139,6 +146,27 @@ def confirm_with_test_card(payment: Payment, card: str,
     db.session.flush()
     result = ask(provider, "confirm", payment,
                  lambda: provider.confirm_with_test_card(payment, card))
+    return settle_with(payment, result)
+
+
+def awaiting_test_authentication(payment: Payment) -> Payment:
+    """A stand-in payment whose test card asked for authentication; a 409 once answered."""
+    _standin_provider(payment)
+    check_awaiting_authentication(payment)
+    return payment
+
+
+def authenticate_test_payment(payment: Payment, approve: bool,
+                              settle_with: Callable[[Payment, ProviderPayment], Payment]
+                              ) -> Payment:
+    """Development only (Stripe stand-in): the payer answers the bank's confirmation step of
+    the "needs authentication" test card, as for an order's payment
+    (payments.authenticate_test_payment). Approved, it settles as paid; failed, it fails and
+    the payer starts another."""
+    provider = _standin_provider(payment)
+    payment = awaiting_test_authentication(lock(type(payment), payment.id))
+    result = ask(provider, "authenticate", payment,
+                 lambda: provider.authenticate_test_payment(payment, approve))
     return settle_with(payment, result)
 
 
