@@ -140,9 +140,14 @@ def _order_cancelled(ctx):
 
 
 def _order_refunded(ctx):
-    return (_("Order %(number)s: a refund", number=number(ctx)),
-            _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
-              amount=ctx.get("refunded", "")))
+    if ctx.get("shipping"):  # a full refund that gave the shipping fee back as well
+        body = _("%(store)s refunded %(amount)s, including %(shipping)s for shipping.",
+                 store=ctx.get("store", ""), amount=ctx.get("refunded", ""),
+                 shipping=ctx["shipping"])
+    else:
+        body = _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
+                 amount=ctx.get("refunded", ""))
+    return _("Order %(number)s: a refund", number=number(ctx)), body
 
 
 def _order_expired(ctx):
