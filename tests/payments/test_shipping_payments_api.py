@@ -263,9 +263,10 @@ def test_the_buyer_s_refund_notice_states_the_shipping_given_back_with_the_goods
     assert last.body == (f"{stall.trainee.store_name} refunded {money[goods - partial + FEE]}, "
                          f"including {money[FEE]} for shipping.")
     mails = [m.get_content() for m in outbox() if m["Subject"] == "You have been refunded"]
-    assert len(mails) == 2
-    assert money[goods - partial + FEE] in mails[1] and money[FEE] in mails[1]
-    assert "shipping" not in mails[0]
+    (with_shipping,) = [m for m in mails if "shipping" in m]  # one mail each, any order
+    (goods_only,) = [m for m in mails if m is not with_shipping]
+    assert money[goods - partial + FEE] in with_shipping and money[FEE] in with_shipping
+    assert money[partial] in goods_only
 
     # Replays tell nobody again: the fee's refund exists, a further refund is refused.
     with app.test_request_context():
