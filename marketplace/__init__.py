@@ -20,6 +20,7 @@ from marketplace.accounts import views as accounts_views
 from marketplace.accounts.errors import AccountErrorCode
 from marketplace.accounts.login import register_loaders
 from marketplace.accounts.signals import (
+    staff_invitation_accepted,
     staff_invited,
     trainee_registered,
     trainee_status_changed,
@@ -64,6 +65,7 @@ from marketplace.notifications.errors import NotificationErrorCode
 from marketplace.notifications.events import check_sms_templates
 from marketplace.notifications.feed import BELL_COLUMN, unread_count_column
 from marketplace.notifications.receivers import (
+    on_staff_invitation_accepted,
     on_staff_invited,
     on_trainee_registered,
     on_trainee_status_changed,
@@ -212,6 +214,7 @@ def _connect_signals() -> None:
     trainee_status_changed.connect(on_trainee_status_changed)
     trainee_registered.connect(on_trainee_registered)
     staff_invited.connect(on_staff_invited)
+    staff_invitation_accepted.connect(on_staff_invitation_accepted)
     vendor_order_cancelled.connect(on_vendor_order_cancelled)
     booth_day_lost.connect(on_booth_day_lost)
     pickups_counted.connect(on_pickups_counted)

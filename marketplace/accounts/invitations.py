@@ -40,7 +40,7 @@ from marketplace.accounts.services import (
     get_municipality,
     normalize_email,
 )
-from marketplace.accounts.signals import staff_invited
+from marketplace.accounts.signals import staff_invitation_accepted, staff_invited
 from marketplace.core.db import rows_changed, utcnow
 from marketplace.core.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound
 from marketplace.extensions import db
@@ -198,7 +198,9 @@ def accept_invitation(user: User, token: str) -> CentreStaff | MunicipalStaff:
         raise Conflict(_("This invitation was already accepted; it can be used once only."),
                        code=AccountErrorCode.INVITATION_USED)
     db.session.refresh(invitation)
-    return add_member(user, invitation.organisation)
+    membership = add_member(user, invitation.organisation)
+    staff_invitation_accepted.send(invitation, member=user)
+    return membership
 
 
 # --- the organisation's side --------------------------------------------------------------------

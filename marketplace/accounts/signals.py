@@ -22,3 +22,8 @@ trainee_registered = _signals.signal("trainee-registered")
 # StaffInvitation; keyword `token`, the secret of its link (kept nowhere else). The
 # notifications package sends it to the invitee.
 staff_invited = _signals.signal("staff-invited")
+
+# Sent by accounts.invitations.accept_invitation once the new membership is flushed: sender =
+# the StaffInvitation (accepted_by set); keyword `member`, the User who joined. The
+# notifications package tells the person who sent the invitation.
+staff_invitation_accepted = _signals.signal("staff-invitation-accepted")

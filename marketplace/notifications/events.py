@@ -35,6 +35,7 @@ IN_APP, EMAIL, SMS = Channel.IN_APP, Channel.EMAIL, Channel.SMS
 # Who a kind of notice can reach: the preferences page shows each person the kinds of their
 # roles only.
 BUYER, TRAINEE, CENTRE_STAFF, MUNICIPAL_STAFF = "buyer", "trainee", "centre_staff", "municipal"
+STAFF = "staff"  # either kind of staff (and admins): those who invite colleagues
 
 Renderer = Callable[[Mapping], tuple[str, str]]
 TokenMaker = Callable[[Mapping], dict[str, str]]
@@ -145,9 +146,14 @@ def _order_cancelled(ctx):
 
 
 def _order_refunded(ctx):
-    return (_("Order %(number)s: a refund", number=number(ctx)),
-            _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
-              amount=ctx.get("refunded", "")))
+    if ctx.get("shipping"):  # a full refund that gave the shipping fee back as well
+        body = _("%(store)s refunded %(amount)s, including %(shipping)s for shipping.",
+                 store=ctx.get("store", ""), amount=ctx.get("refunded", ""),
+                 shipping=ctx["shipping"])
+    else:
+        body = _("%(store)s refunded %(amount)s.", store=ctx.get("store", ""),
+                 amount=ctx.get("refunded", ""))
+    return _("Order %(number)s: a refund", number=number(ctx)), body
 
 
 def _order_expired(ctx):
@@ -229,6 +235,14 @@ def _staff_invited(ctx):
               organisation=ctx.get("organisation", "")),
             _("%(inviter)s invited you to join the staff of %(organisation)s. Open the "
               "invitation to accept it.", inviter=ctx.get("inviter_name", ""),
+              organisation=ctx.get("organisation", "")))
+
+
+def _staff_invitation_accepted(ctx):
+    return (_("%(member)s joined the staff of %(organisation)s",
+              member=ctx.get("member_name", ""), organisation=ctx.get("organisation", "")),
+            _("%(member)s accepted your invitation and is now on the staff of "
+              "%(organisation)s.", member=ctx.get("member_name", ""),
               organisation=ctx.get("organisation", "")))
 
 
@@ -458,6 +472,13 @@ def _course_session_changed_tokens(ctx):
             "token3": clock(starts) if moved else "", "token20": str(ctx.get("title", ""))}
 
 
+def _staff_invited_tokens(ctx):
+    """The link to accept (it carries its secret), the days it lasts, who invited, and where."""
+    return {"token": str(ctx.get("accept_url", "")), "token2": digits(ctx.get("days", "")),
+            "token10": str(ctx.get("inviter_name", "")),
+            "token20": str(ctx.get("organisation", ""))}
+
+
 def _broadcast_tokens(ctx):
     return {"token10": sender(ctx), "token20": str(ctx.get("message", ""))}
 
@@ -498,7 +519,9 @@ SPECS: dict[EventKind, EventSpec] = dict((
     _spec(K.TRAINEE_SUSPENDED, _l("Trainee account suspended"), TRAINEE, {IN_APP, EMAIL},
           _trainee_suspended),
     _spec(K.STAFF_INVITED, _l("Invitations to join a centre's or municipality's staff"), BUYER,
-          {IN_APP, EMAIL, SMS}, _staff_invited),
+          {IN_APP, EMAIL, SMS}, _staff_invited, _staff_invited_tokens),
+    _spec(K.STAFF_INVITATION_ACCEPTED, _l("Colleagues who accepted your invitation"), STAFF,
+          {IN_APP, EMAIL}, _staff_invitation_accepted),
     _spec(K.BOOTH_ASSIGNED, _l("Booth given"), TRAINEE, {IN_APP, EMAIL}, _booth_assigned),
     _spec(K.BOOTH_ALLOCATION, _l("Booth allocation results"), TRAINEE, {IN_APP, EMAIL},
           _booth_allocation),
@@ -553,6 +576,8 @@ def audiences_of(user) -> set[str]:
         found.add(CENTRE_STAFF)
     if user.is_municipal_staff or user.is_admin:
         found.add(MUNICIPAL_STAFF)
+    if {CENTRE_STAFF, MUNICIPAL_STAFF} & found:
+        found.add(STAFF)
     return found
 
 

@@ -38,6 +38,7 @@ class EventKind(enum.StrEnum):
     TRAINEE_REJECTED = "trainee_rejected"
     TRAINEE_SUSPENDED = "trainee_suspended"
     STAFF_INVITED = "staff_invited"              # to anyone: join an organisation's staff
+    STAFF_INVITATION_ACCEPTED = "staff_invitation_accepted"  # to its sender: they joined
     BOOTH_APPLICATION_RECEIVED = "booth_application_received"  # to municipal staff
     BOOTH_ASSIGNED = "booth_assigned"
     BOOTH_ALLOCATION = "booth_allocation"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from marketplace.accounts.invitations import accounts_of
+from marketplace.accounts.invitations import accounts_of, kind_of
 from marketplace.accounts.models import StaffInvitation, Trainee, TraineeStatus, User
 from marketplace.core.mail import send_mail_after_commit
 from marketplace.core.sms import send_text_after_commit
@@ -77,6 +77,17 @@ def on_staff_invited(invitation: StaffInvitation, *, token: str, **_details) -> 
             title, body = SPECS[EventKind.STAFF_INVITED].render(context)
             text = f"{title}\n{body}\n{context['accept_url']}"
         send_text_after_commit(invitation.phone, text)
+
+
+def on_staff_invitation_accepted(invitation: StaffInvitation, *, member: User,
+                                 **_details) -> None:
+    """Tell whoever sent the invitation that it was taken up, in their language, with a link
+    to the organisation's staff page."""
+    inviter = invitation.invited_by
+    org = invitation.organisation
+    notify(inviter, EventKind.STAFF_INVITATION_ACCEPTED,
+           {"member_name": member.display_name, "organisation": org.name(inviter.locale)},
+           link=site_path("accounts.staff_page", kind=kind_of(org), org_id=org.id))
 
 
 def _invitation_context(invitation: StaffInvitation, token: str, locale: str) -> dict:

@@ -301,7 +301,8 @@ class MoveSession(MethodView):
     def post(self, data, booking_id, session_id):
         """Move an approved session to another free time (the space's staff): the same checks
         as approving (422 for hours, blocks, markets, the past; 409 `session_conflict` for an
-        approved session there). The centre and the course's citizens are told."""
+        approved session there; 409 `session_started` for a session that has started or taken
+        place). The centre and the course's citizens are told."""
         booking = bookings.get_booking(current_user, booking_id)
         bookings.move_session(current_user, booking, session_id, data["day"],
                               data["starts_at"], data["ends_at"], data["reason"])
@@ -317,7 +318,8 @@ class CancelSession(MethodView):
     @login_required_api
     def post(self, data, booking_id, session_id):
         """Cancel an approved session with a reason (the space's staff); it frees the space.
-        The centre and the course's citizens are told."""
+        The centre and the course's citizens are told. A session that has started or taken
+        place is refused (409 `session_started`)."""
         booking = bookings.get_booking(current_user, booking_id)
         bookings.cancel_session(current_user, booking, session_id, data["reason"])
         db.session.commit()

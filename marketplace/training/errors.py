@@ -25,6 +25,7 @@ class TrainingErrorCode(ErrorCode):
     SESSION_CONFLICT = "session_conflict"
     SESSION_IN_PAST = "session_in_past"
     SESSION_NOT_PENDING = "session_not_pending"
+    SESSION_STARTED = "session_started"
     SPACE_INACTIVE = "space_inactive"
     UNKNOWN_BOOKING = "unknown_booking"
     UNKNOWN_COURSE = "unknown_course"

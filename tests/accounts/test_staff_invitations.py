@@ -253,6 +253,63 @@ def test_the_api_invites_lists_revokes_and_accepts(client, db, staff, centre, ap
     assert empty.status_code == 400 and empty.json["error"]["code"] == "invitee_required"
 
 
+# --- the inviter hears back ---------------------------------------------------------------------
+
+def _accepted_notices(db, inviter) -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == inviter.id,
+        Notification.kind == EventKind.STAFF_INVITATION_ACCEPTED)))
+
+
+def test_the_inviter_is_told_once_after_the_commit_in_their_language(
+        client, login, db, create_centre, create_centre_staff, create_user, outbox):
+    centre = create_centre(name_fa="آموزشگاه فرش اسکو", name_en="Osku carpet school")
+    inviter = create_centre_staff(centre=centre, locale="fa", email="zahra@example.org")
+    colleague = create_user(display_name="Ali Colleague", locale="en",
+                            email="ali@example.org")
+    token = _invite(db, inviter, centre, email="ali@example.org")
+
+    def inviters_mail():
+        return [m for m in outbox() if m["To"] == "zahra@example.org"]
+
+    # Inside the accepting transaction nothing is written or sent; a rollback leaves nothing.
+    invitations.accept_invitation(colleague, token)
+    db.session.flush()
+    assert _accepted_notices(db, inviter) == [] and inviters_mail() == []
+    db.session.rollback()
+    assert _accepted_notices(db, inviter) == [] and inviters_mail() == []
+
+    login(colleague)
+    assert client.post(f"/invitations/{token}").status_code == 302
+    (notice,) = _accepted_notices(db, inviter)
+    assert notice.title == "Ali Colleague به جمع کارکنان آموزشگاه فرش اسکو پیوست"
+    assert "دعوت شما را پذیرفت" in notice.body and "Osku" not in notice.body
+    assert notice.link == f"/staff/centres/{centre.id}"
+    (mail,) = inviters_mail()
+    assert "آموزشگاه فرش اسکو" in mail.get_content()
+
+    # The link spent, a second try tells nobody again.
+    assert client.post(f"/invitations/{token}").status_code == 409
+    assert len(_accepted_notices(db, inviter)) == 1
+    assert len(inviters_mail()) == 1
+
+
+def test_an_english_inviter_is_told_in_english_when_accepted_through_the_api(
+        client, db, create_municipality, create_municipal_staff, create_user, api_token):
+    municipality = create_municipality()
+    inviter = create_municipal_staff(municipality=municipality, locale="en")
+    invitee = create_user(email="officer@example.org", display_name="Reza")
+    token = _invite(db, inviter, municipality, email="officer@example.org")
+    accepted = client.post("/api/v1/invitations/accept", json={"token": token},
+                           headers=api_token(invitee))
+    assert accepted.status_code == 201
+    (notice,) = _accepted_notices(db, inviter)
+    assert notice.title == f"Reza joined the staff of {municipality.name('en')}"
+    assert notice.link == f"/staff/municipalities/{municipality.id}"
+    assert _accepted_notices(db, invitee) == []
+
+
 # --- Persian, on a phone's worth of page -------------------------------------------------------
 
 def test_the_invitation_pages_are_persian_all_the_way_down(client, login, db, create_centre,

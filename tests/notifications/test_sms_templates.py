@@ -71,6 +71,17 @@ def test_every_kind_that_texts_by_default_has_template_tokens():
     assert SPECS[EventKind.DEBT_DUE].sms_tokens is not None
 
 
+def test_an_invitation_s_tokens_carry_its_link_days_inviter_and_organisation(app):
+    from flask_babel import force_locale
+
+    context = {"organisation": "آموزشگاه فرش اسکو", "inviter_name": "زهرا",
+               "accept_url": "https://bazaarche.example/invitations/abc_DEF-123", "days": 7}
+    with app.test_request_context(), force_locale("fa"):
+        tokens = SPECS[EventKind.STAFF_INVITED].sms_tokens(context)
+    assert tokens == {"token": "https://bazaarche.example/invitations/abc_DEF-123",
+                      "token2": "۷", "token10": "زهرا", "token20": "آموزشگاه فرش اسکو"}
+
+
 @pytest.mark.parametrize("templates, problem", [
     ({"no_such_kind": "t"}, "'no_such_kind' is not a kind"),
     ({"listing_approved": "t"}, "'listing_approved' is not a kind"),  # no tokens

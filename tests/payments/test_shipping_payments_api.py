@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import User
+from marketplace.core.money import Money
+from marketplace.notifications.models import EventKind, Notification
 from marketplace.orders.models import (
     Fulfilment,
     OrderStatus,
@@ -227,6 +230,65 @@ def test_a_full_refund_gives_the_paid_shipping_back_once_whatever_is_replayed(
     assert owed.count(order.number) >= 2
     assert client.post(f"/admin/refunds-owed/{rows[1].id}/paid?lang=en").status_code == 302
     assert client.post(f"/admin/refunds-owed/{rows[1].id}/paid?lang=en").status_code == 409
+
+
+def _refund_notices(db, buyer) -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == buyer.id, Notification.kind == EventKind.ORDER_REFUNDED)
+        .order_by(Notification.id)))
+
+
+def test_the_buyer_s_refund_notice_states_the_shipping_given_back_with_the_goods(
+        app, db, client, login, lost_pickup, zarinpal_standin, stall, outbox):
+    buyer, order, part_id = lost_pickup
+    login(buyer)
+    client.get(gateway(zarinpal_standin, _authority(_ship(client, order, part_id)), "pay"))
+    part, _payments, _fees = _state(db, part_id)
+    goods, currency = part.total_amount, part.currency
+    partial = goods // 3
+
+    # A partial refund gives no shipping back: its notice says the partial amount only.
+    with app.test_request_context():
+        refunds.refund_vendor_order(stall.trainee.user, db.session.get(VendorOrder, part_id),
+                                    partial, restock=False, reason="scratched")
+        db.session.commit()
+    # The rest of the part: the shipping fee comes back with it, in the same one notice.
+    _refund_in_full(app, db, stall.trainee, part_id)
+    first, last = _refund_notices(db, buyer)
+    with app.test_request_context():
+        money = {n: Money(n, currency).format("en") for n in (partial, goods - partial + FEE,
+                                                              FEE)}
+    assert money[partial] in first.body and "shipping" not in first.body
+    assert last.body == (f"{stall.trainee.store_name} refunded {money[goods - partial + FEE]}, "
+                         f"including {money[FEE]} for shipping.")
+    mails = [m.get_content() for m in outbox() if m["Subject"] == "You have been refunded"]
+    (with_shipping,) = [m for m in mails if "shipping" in m]  # one mail each, any order
+    (goods_only,) = [m for m in mails if m is not with_shipping]
+    assert money[goods - partial + FEE] in with_shipping and money[FEE] in with_shipping
+    assert money[partial] in goods_only
+
+    # Replays tell nobody again: the fee's refund exists, a further refund is refused.
+    with app.test_request_context():
+        assert refunds.refund_paid_shipping(stall.trainee.user, part) is None
+        db.session.commit()
+    assert len(_refund_notices(db, buyer)) == 2
+
+
+def test_a_persian_buyer_reads_the_whole_amount_in_toman_with_the_shipping_part(
+        app, db, client, login, lost_cash_pickup, zarinpal_standin, stall):
+    buyer, order, part_id = lost_cash_pickup
+    login(buyer)
+    client.get(gateway(zarinpal_standin, _authority(_ship(client, order, part_id)), "pay"))
+    goods = _state(db, part_id)[0].total_amount
+    db.session.get(User, buyer.id).locale = "fa"
+    db.session.commit()
+    _refund_in_full(app, db, stall.trainee, part_id)
+    (notice,) = _refund_notices(db, buyer)
+    with app.test_request_context():
+        whole, fee = (Money(n, "IRR").format("fa") for n in (goods + FEE, FEE))
+    assert whole in notice.body and fee in notice.body and "هزینه‌ی ارسال" in notice.body
+    assert Money(goods, "IRR").format("fa") not in notice.body.replace(whole, "")
 
 
 def test_a_part_paid_through_its_shipping_payment_is_refunded_through_it(

@@ -288,3 +288,75 @@ def test_concurrent_moves_into_one_slot_give_exactly_one(app, db, world, api_tok
     moved_into_slot = [s for s in approved
                        if s.starts_at.astimezone(marketplace_zone()).date() == start]
     assert len(moved_into_slot) == 1
+
+
+def _start_at(db, session_id: int, starts_at: datetime) -> None:
+    """Put an approved session at `starts_at` (two hours long), as if its day had come."""
+    session = db.session.get(TrainingSession, session_id)
+    session.starts_at, session.ends_at = starts_at, starts_at + timedelta(hours=2)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("started", [timedelta(hours=1), timedelta(days=3)],
+                         ids=["under_way", "taken_place"])
+def test_a_session_that_has_started_is_neither_moved_nor_cancelled(
+        client, db, api_token, world, course_with_citizens, started):
+    course, fa, _en = course_with_citizens
+    first = course_sessions(db, course)[0]
+    first_id = first.id
+    _start_at(db, first_id, datetime.now(UTC) - started)
+    before = course_sessions(db, course)
+    base = f"/api/v1/training/bookings/{course['booking_id']}/sessions/{first_id}"
+    staff = api_token(world.staff)
+    for action, body in (
+            ("move", {"day": next_weekday(5).isoformat(), "starts_at": "15:00",
+                      "ends_at": "17:00", "reason": "Repairs"}),
+            ("cancel", {"reason": "Repairs"})):
+        response = client.post(f"{base}/{action}", json=body, headers=staff)
+        assert response.status_code == 409, (action, response.json)
+        assert response.json["error"]["code"] == "session_started"
+        assert "already started" in response.json["error"]["message"]
+    after = course_sessions(db, course)
+    assert [(s.starts_at, s.status, s.note) for s in after] == \
+        [(s.starts_at, s.status, s.note) for s in before]
+    assert notices(db, fa, EventKind.COURSE_SESSION_CHANGED) == []
+    assert client.get(f"/api/v1/training/courses/{course['id']}").json["is_cancelled"] is False
+
+
+def test_the_web_forms_refuse_a_session_that_has_started(client, db, login, world,
+                                                         course_with_citizens):
+    course, fa, _en = course_with_citizens
+    first_id = course_sessions(db, course)[0].id
+    _start_at(db, first_id, datetime.now(UTC) - timedelta(minutes=30))
+    before = course_sessions(db, course)[0].starts_at
+    login(world.staff)
+    base = f"/training/bookings/{course['booking_id']}/sessions/{first_id}"
+    response = client.post(f"{base}/move", data={
+        "day": next_weekday(5).isoformat(), "starts_at": "15:00", "ends_at": "17:00",
+        "reason": "Repairs"})
+    assert response.status_code == 409
+    assert "already started" in response.get_data(as_text=True)
+    response = client.post(f"{base}/cancel", data={"reason": "Repairs"})
+    assert response.status_code == 409
+    assert "already started" in response.get_data(as_text=True)
+    (session,) = course_sessions(db, course)[:1]
+    assert (session.starts_at, session.status) == (before, SessionStatus.APPROVED)
+    assert notices(db, fa, EventKind.COURSE_SESSION_CHANGED) == []
+
+
+def test_a_session_cannot_be_moved_into_today_s_past_hours(client, db, api_token, world,
+                                                         course_with_citizens):
+    """Earlier today counts as the past, not only an earlier day."""
+    course, _fa, _en = course_with_citizens
+    first = course_sessions(db, course)[0]
+    first_id, before = first.id, first.starts_at
+    now = datetime.now(marketplace_zone())
+    if now.hour < 1:
+        pytest.skip("no hour of today has passed yet in the marketplace's zone")
+    response = client.post(
+        f"/api/v1/training/bookings/{course['booking_id']}/sessions/{first_id}/move",
+        json={"day": now.date().isoformat(), "starts_at": "00:00",
+              "ends_at": f"{now.hour:02d}:00"}, headers=api_token(world.staff))
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "session_in_past"
+    assert course_sessions(db, course)[0].starts_at == before

@@ -101,17 +101,28 @@ def issue_refund(actor, vendor_order: VendorOrder, amount: int, restock: bool,
                             else paid_through.provider)
     _give_back(provider, paid_through, refund)
     book_refund(vendor_order, refund, refunded_before, in_cash=provider.name == PAY_AT_PICKUP)
+    shipping = None
     if vendor_order.status == VendorOrderStatus.REFUNDED:
-        refund_paid_shipping(actor, vendor_order, reason)
+        shipping = refund_paid_shipping(actor, vendor_order, reason)
+    _tell_buyer_of_refund(vendor_order, refund, shipping)
+    return refund
+
+
+def _tell_buyer_of_refund(vendor_order: VendorOrder, refund: Refund,
+                          shipping: Refund | None) -> None:
+    """One notice for what this refund gives back: the goods, and the shipping fee when the
+    part's full refund gave that back too (the buyer gets the sum, so the notice states it)."""
+    order = vendor_order.order
     buyer = order.buyer
     locale = locale_for(buyer)
+    total = Money(refund.amount + (shipping.amount if shipping else 0), refund.currency)
     notify(buyer, EventKind.ORDER_REFUNDED, {
         "name": buyer.display_name, "number": order.number,
-        "amount": refund.money.format(locale), "refunded": refund.money.format(locale),
+        "amount": total.format(locale), "refunded": total.format(locale),
+        "shipping": shipping.money.format(locale) if shipping else None,
         "store": vendor_order.trainee.store_name},
         mail=(SUBJECT_REFUND, "payment_refunded"), email=order.contact_email,
         link=site_path("orders.order_detail", number=order.number))
-    return refund
 
 
 def _order_payment(order, in_cash: bool) -> Payment | None:

@@ -297,6 +297,14 @@ def propose_time(actor: User, booking: Booking, session_id: int, day: date, star
 
 # --- changing an approved session -------------------------------------------------------------
 
+def _require_not_started(session: TrainingSession) -> None:
+    """A session that has started (or taken place) is history: citizens came to it, so it is
+    neither moved nor cancelled."""
+    if session.starts_at <= utcnow():
+        raise Conflict(_("That session has already started; it cannot be moved or cancelled."),
+                       code=TrainingErrorCode.SESSION_STARTED)
+
+
 def move_session(actor: User, booking: Booking, session_id: int, day: date, starts_at: time,
                  ends_at: time, reason: str = "") -> TrainingSession:
     """Move an approved session to another free time (a block or a market came after its
@@ -305,6 +313,7 @@ def move_session(actor: User, booking: Booking, session_id: int, day: date, star
     _require_staff(actor, booking)
     _require_open(booking)
     (session,) = _sessions(booking, [session_id], (SessionStatus.APPROVED,))
+    _require_not_started(session)
     if ends_at <= starts_at:
         raise RuleViolation(_("A session must end after it starts."),
                             code=TrainingErrorCode.INVALID_SESSION_TIME,
@@ -345,6 +354,7 @@ def cancel_session(actor: User, booking: Booking, session_id: int,
         raise RuleViolation(_("Give the centre a reason."), code=AccountErrorCode.REASON_REQUIRED,
                             fields={"reason": [_("Required.")]})
     (session,) = _sessions(booking, [session_id], (SessionStatus.APPROVED,))
+    _require_not_started(session)
     session.status = SessionStatus.REJECTED
     session.decided_by_id, session.decided_at, session.note = actor.id, utcnow(), reason
     booking.refresh_status()

@@ -243,10 +243,11 @@ def move_session(booking_id, session_id):
             db.session.rollback()
             apply_domain_error(form, error)
             booking, session = _approved_session(booking_id, session_id)
-        else:
-            db.session.commit()
-            flash(_("The session is moved; the centre and the citizens are told."), "success")
-            return _back(booking.id)
+            return _render_change(booking, session, form, CancelSessionForm(),
+                                  status=error.status)
+        db.session.commit()
+        flash(_("The session is moved; the centre and the citizens are told."), "success")
+        return _back(booking.id)
     return _render_change(booking, session, form, CancelSessionForm(), status=422)
 
 
