@@ -138,6 +138,10 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
 
     invitation, _token = invitations.invite_staff(
         staff, trainee.centre, invitations.parse_invitee("colleague@example.org", None))
+    from marketplace.reports.models import TermSkill
+
+    skill = TermSkill(term="نقشه", skill_fa="نقشه‌کشی فرش", skill_en="Pattern coding")
+    db.session.add(skill)
     db.session.commit()
     return World(headers=headers, path_parameters={
         "product_id": product.id, "image_id": image.id, "token_id": token_id,
@@ -151,6 +155,7 @@ def build_world(*, create_user, create_trainee, create_product, carpet_category,
         "offer_id": offer.id,
         "notification_id": notice.id,
         "invitation_id": invitation.id,
+        "entry_id": skill.id,
     })
 
 

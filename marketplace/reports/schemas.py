@@ -68,6 +68,10 @@ class TermSkillSchema(Schema):
         "description": "The search term; kept in its search form (normalised)."})
     skill_fa = SingleLine(required=True, validate=validate.Length(min=1, max=120))
     skill_en = SingleLine(load_default="", validate=validate.Length(max=120))
-    trade = fields.String(required=True, validate=validate.OneOf(TRADES), metadata={
-        "description": "A code of the trade list courses use."})
+    # null only on entries made before trades were asked for; a new entry must name one (the
+    # service refuses null with invalid_term).
+    trade = fields.String(required=True, allow_none=True, validate=validate.OneOf(TRADES),
+                          metadata={"description": "A code of the trade list courses use "
+                                                   "(null on entries made before trades were "
+                                                   "asked for)."})
     created_at = fields.DateTime(dump_only=True)

@@ -17,6 +17,7 @@ starts a new transaction and sees the server's commits instead of cached objects
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,6 +116,14 @@ def live_server(live_app) -> Iterator[LiveServer]:
         with live_app.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def empty_outboxes(live_app) -> None:
+    """Each test starts with no mail and no SMS: the served app's outboxes live as long as the
+    worker, and a test that seeds the demo world (the crawler, the seeds' world) fills them."""
+    for outbox in ("MAIL_OUTBOX_DIR", "SMS_OUTBOX_DIR"):
+        shutil.rmtree(live_app.config[outbox], ignore_errors=True)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_trainee_signs_up_in_persian_is_verified_by_centre_staff_and_logs_in(
     centre_select = page.get_by_label(fa("Training centre"), exact=True)
     sardrud_option = centre_select.locator("option", has_text="آموزشگاه آزاد تابلو فرش سردرود")
     centre_select.select_option(sardrud_option.get_attribute("value"))
-    page.get_by_label(fa("Trade (e.g. carpet weaving)"), exact=True).fill("بافت تابلو فرش")
+    page.get_by_label(fa("Trade"), exact=True).select_option("carpet_weaving")
     page.get_by_label(fa("Course or certificate number"), exact=True).fill("۱۴۰۲۵۵")
     page.get_by_label(fa("Store name"), exact=True).fill("تابلو فرش زهرا")
     page.get_by_label(fa("About you and your work"), exact=True).fill(
@@ -65,7 +65,7 @@ def test_trainee_signs_up_in_persian_is_verified_by_centre_staff_and_logs_in(
     staff_page.goto("/centre/trainees")
     expect_persian_rtl(staff_page)
     card = staff_page.get_by_role("article", name="زهرا رضایی")
-    expect(card).to_contain_text("بافت تابلو فرش")
+    expect(card).to_contain_text(fa("Carpet weaving"))
     expect(card).to_contain_text("آموزشگاه آزاد تابلو فرش سردرود")
     card.get_by_role("button", name=fa("Verify"), exact=True).click()
     expect(staff_page.get_by_role("article", name="زهرا رضایی")).to_have_count(0)
