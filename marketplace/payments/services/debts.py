@@ -100,7 +100,11 @@ def start_debt_payment(actor) -> DebtPayment:
     _check_gateway_minimum(provider, debt.amount)
     attempts = db.session.scalar(select(func.count(DebtPayment.id))
                                  .where(DebtPayment.trainee_id == trainee.id)) or 0
-    stamp = int(trainee.created_at.timestamp())
+    # The account's sign-up moment, to the microsecond, keeps the key this account's own where
+    # its id comes round again (a new database before a stand-in that remembers old keys:
+    # two trainees 1 signed up within one second shared keys, and the stand-in answered the
+    # second with the first one's payment).
+    stamp = int(trainee.created_at.timestamp() * 1_000_000)
     payment = DebtPayment(trainee_id=trainee.id, provider=provider.name,
                           amount=debt.amount.amount, currency=currency,
                           status=PaymentStatus.PENDING,
